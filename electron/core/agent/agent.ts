@@ -1,0 +1,65 @@
+/**
+ * The seam between the gateway and whatever answers a turn. The gateway owns persistence and
+ * lifecycle; an Agent only talks to its model and tools and reports what happens through the
+ * TurnContext, which records each step durably before returning (L26).
+ */
+import type { ToolEffect } from '../../../shared/transcript.ts';
+import type { ModelNote } from './notes.ts';
+import type { TranscriptEntry } from './transcript-repair.ts';
+
+export interface AgentTurnInput {
+  laneKey: string;
+  sessionId: string;
+  turnId: string;
+  /** History before this turn, repaired (L18). Never contains notes or notices. */
+  history: TranscriptEntry[];
+  /** The user's message for this turn, verbatim; null when the turn resumes without one. */
+  userText: string | null;
+  /** At most one system note for this request only (L19); never persisted as user text. */
+  note: ModelNote | null;
+}
+
+export interface ToolCallRecord {
+  callId: string;
+  name: string;
+  args: unknown;
+  effect: ToolEffect;
+}
+
+export interface ToolResultRecord {
+  callId: string;
+  output: string;
+  isError: boolean;
+}
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface TurnContext {
+  /** Aborted by a hard interrupt (drain deadline): abort model streams and kill tools at once. */
+  readonly signal: AbortSignal;
+  /** True once a soft interrupt (`/stop`, busy input) asks the turn to stop at its next safe point. */
+  readonly stopRequested: boolean;
+  onStopRequested(listener: () => void): () => void;
+  /** Streamed assistant text; flushed to the store at least every 250 ms. */
+  text(delta: string): void;
+  /** Ends the current assistant message (before tool calls or at a step boundary). */
+  endAssistantMessage(): void;
+  /** Recorded durably before the tool is dispatched, so after a kill we know it may have run. */
+  toolCall(call: ToolCallRecord): void;
+  toolResult(result: ToolResultRecord): void;
+  usage(usage: Usage): void;
+}
+
+export type AgentTurnResult = { outcome: 'completed' } | { outcome: 'interrupted' } | { outcome: 'failed'; error: string };
+
+export interface Agent {
+  runTurn(input: AgentTurnInput, context: TurnContext): Promise<AgentTurnResult>;
+}
+
+/** Building an agent may take time (MCP servers, credentials); until it resolves the lane is *starting*. */
+export interface AgentFactory {
+  create(laneKey: string): Promise<Agent>;
+}

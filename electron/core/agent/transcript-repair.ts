@@ -1,0 +1,109 @@
+/**
+ * L18: turns a stored event log into a history a model accepts after any interruption. Pure: the
+ * stored events are never changed; repair happens on the way to the model, every time.
+ */
+import type { StoredEvent, ToolEffect } from '../../../shared/transcript.ts';
+
+export interface TranscriptToolCall {
+  callId: string;
+  name: string;
+  args: unknown;
+}
+
+export type TranscriptEntry =
+  | { role: 'user'; text: string }
+  | { role: 'assistant'; text: string; interrupted: boolean; toolCalls: TranscriptToolCall[] }
+  | { role: 'tool'; callId: string; name: string; output: string; isError: boolean; synthetic: boolean };
+
+export const INTERRUPTED_CALL_OUTPUT =
+  'Interrupted: Baton stopped while this tool call was in progress, before its result was recorded. ' +
+  'Its outcome is unknown: it may or may not have taken effect. Verify the current state before repeating it.';
+
+interface PendingCall {
+  call: TranscriptToolCall;
+  answered: boolean;
+}
+
+export function repairTranscript(events: readonly StoredEvent[]): TranscriptEntry[] {
+  const entries: TranscriptEntry[] = [];
+  let pending: PendingCall[] = [];
+  // The assistant message tool calls attach to, while no tool result has followed it yet.
+  let openAssistant: Extract<TranscriptEntry, { role: 'assistant' }> | null = null;
+
+  const settlePending = () => {
+    for (const p of pending) {
+      if (!p.answered) {
+        entries.push({ role: 'tool', callId: p.call.callId, name: p.call.name, output: INTERRUPTED_CALL_OUTPUT, isError: true, synthetic: true });
+      }
+    }
+    pending = [];
+  };
+
+  for (const event of events) {
+    switch (event.kind) {
+      case 'user_message':
+        settlePending();
+        openAssistant = null;
+        entries.push({ role: 'user', text: event.payload.text });
+        break;
+      case 'assistant_text': {
+        const { text, final } = event.payload;
+        if (!final && text.trim() === '') break; // an empty partial answer carries nothing
+        settlePending();
+        openAssistant = { role: 'assistant', text, interrupted: !final, toolCalls: [] };
+        entries.push(openAssistant);
+        break;
+      }
+      case 'tool_call': {
+        if (!openAssistant) {
+          settlePending();
+          openAssistant = { role: 'assistant', text: '', interrupted: false, toolCalls: [] };
+          entries.push(openAssistant);
+        }
+        const call = { callId: event.payload.callId, name: event.payload.name, args: event.payload.args };
+        openAssistant.toolCalls.push(call);
+        pending.push({ call, answered: false });
+        break;
+      }
+      case 'tool_result': {
+        const match = pending.find((p) => p.call.callId === event.payload.callId && !p.answered);
+        if (!match) break; // a result without its call would be rejected by every provider
+        match.answered = true;
+        openAssistant = null;
+        entries.push({ role: 'tool', callId: match.call.callId, name: match.call.name, output: event.payload.output, isError: event.payload.isError, synthetic: false });
+        break;
+      }
+      default:
+        break; // interruptions, errors, note markers and notices are for people, not the model
+    }
+  }
+  settlePending();
+  return entries;
+}
+
+/** True when the history ends with tool results the model has not answered yet (L19 case 2). */
+export function endsWithToolTail(history: readonly TranscriptEntry[]): boolean {
+  return history.at(-1)?.role === 'tool';
+}
+
+export interface UnfinishedCall {
+  callId: string;
+  name: string;
+  effect: ToolEffect;
+}
+
+/** Tool calls of one turn that were recorded but have no result: their outcome is unknown. */
+export function unfinishedCalls(events: readonly StoredEvent[], turnId: string): UnfinishedCall[] {
+  const open = new Map<string, UnfinishedCall>();
+  for (const event of events) {
+    if (event.turnId !== turnId) continue;
+    if (event.kind === 'tool_call') open.set(event.payload.callId, { callId: event.payload.callId, name: event.payload.name, effect: event.payload.effect });
+    if (event.kind === 'tool_result') open.delete(event.payload.callId);
+  }
+  return [...open.values()];
+}
+
+/** L20: an interrupted turn may be continued automatically only if no call with effects is in doubt. */
+export function blocksAutoResume(calls: readonly UnfinishedCall[]): boolean {
+  return calls.some((call) => call.effect !== 'read-only');
+}

@@ -1,0 +1,78 @@
+/** The persisted lane record (SPEC §2) and the tolerant reading of older rows (L1). */
+import type { ResumeReason } from '../../../shared/lifecycle.ts';
+
+export interface ActiveTurn {
+  turnId: string;
+  startedAt: number;
+}
+
+export interface LaneRecord {
+  laneKey: string;
+  sessionId: string;
+  createdAt: number;
+  updatedAt: number;
+  origin: { platform: string };
+  title: string;
+  suspended: boolean;
+  resumePending: boolean;
+  /** Usually a ResumeReason; kept verbatim when an older or newer build wrote something else. */
+  resumeReason: ResumeReason | string | null;
+  lastResumeMarkedAt: number | null;
+  restartFailureCount: number;
+  /** The write-ahead turn journal: set while a turn runs, cleared when it ends (L15). */
+  activeTurn: ActiveTurn | null;
+  /** The interrupted turn that was already auto-resumed once (L20: once per interrupted turn). */
+  autoResumedTurnId: string | null;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export type LaneRow = Record<string, unknown>;
+
+function toInt(value: unknown, fallback: number): number {
+  const n = typeof value === 'bigint' ? Number(value) : value;
+  return typeof n === 'number' && Number.isFinite(n) ? Math.trunc(n) : fallback;
+}
+
+/**
+ * A mark time is a millisecond epoch. Older builds and hand edits may leave text or nonsense;
+ * those become null while the flag and reason survive (L1).
+ */
+export function parseMarkTime(value: unknown): number | null {
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return Math.trunc(value);
+  if (typeof value === 'bigint' && value > 0n) return Number(value);
+  if (typeof value === 'string' && value.trim() !== '') {
+    if (/^\d+$/.test(value.trim())) return Number(value.trim());
+    const parsed = Date.parse(value);
+    return Number.isFinite(parsed) ? parsed : null;
+  }
+  return null;
+}
+
+function toText(value: unknown, fallback: string): string {
+  return typeof value === 'string' ? value : fallback;
+}
+
+/** Row → record. Every field has a default so rows from any schema version load (L1). */
+export function laneFromRow(row: LaneRow): LaneRecord {
+  const createdAt = toInt(row.created_at, 0);
+  const turnId = typeof row.active_turn_id === 'string' && row.active_turn_id !== '' ? row.active_turn_id : null;
+  const reason = row.resume_reason;
+  return {
+    laneKey: toText(row.lane_key, ''),
+    sessionId: toText(row.session_id, ''),
+    createdAt,
+    updatedAt: toInt(row.updated_at, createdAt),
+    origin: { platform: toText(row.origin_platform, 'desktop') },
+    title: toText(row.title, ''),
+    suspended: toInt(row.suspended, 0) !== 0,
+    resumePending: toInt(row.resume_pending, 0) !== 0,
+    resumeReason: typeof reason === 'string' && reason !== '' ? reason : null,
+    lastResumeMarkedAt: parseMarkTime(row.last_resume_marked_at),
+    restartFailureCount: Math.max(0, toInt(row.restart_failure_count, 0)),
+    activeTurn: turnId ? { turnId, startedAt: toInt(row.active_turn_started_at, 0) } : null,
+    autoResumedTurnId: typeof row.auto_resumed_turn_id === 'string' ? row.auto_resumed_turn_id : null,
+    inputTokens: toInt(row.input_tokens, 0),
+    outputTokens: toInt(row.output_tokens, 0),
+  };
+}

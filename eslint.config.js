@@ -1,0 +1,61 @@
+// Lint rules double as the architecture's fences (ENGINEERING.md §2): a boundary violation fails CI.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+const electronAtRuntime = {
+  name: 'electron',
+  allowTypeImports: true,
+  message: 'Only electron/shell may import electron at run time; use a port from electron/core/ports.ts.',
+};
+
+const nodeBuiltins = {
+  regex: '^node:',
+  message: 'shared/ is environment-neutral: no Node built-ins.',
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules/', '.tools/', 'dist/', 'test-results/', 'bench/out/', 'renderer/dist/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['electron/core/**/*.ts', 'electron/host/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [electronAtRuntime],
+        patterns: [{ group: ['**/shell/**', '**/renderer/**'], message: 'core and host never reach into the shell or the renderer.' }],
+      }],
+    },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    languageOptions: { globals: {} },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [{ ...electronAtRuntime, allowTypeImports: false, message: 'shared/ never imports electron.' }],
+        patterns: [
+          nodeBuiltins,
+          { group: ['fs', 'path', 'os', 'child_process', 'crypto', 'events', 'url', 'net', 'http'], message: 'shared/ is environment-neutral: no Node built-ins.' },
+          { group: ['**/electron/**', '**/renderer/**'], message: 'shared/ depends on nothing in the app.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [{ ...electronAtRuntime, allowTypeImports: false, message: 'The renderer talks to the gateway only through a Transport.' }],
+        patterns: [nodeBuiltins, { group: ['**/electron/**'], message: 'The renderer never imports electron/.' }],
+      }],
+    },
+  },
+);

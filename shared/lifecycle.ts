@@ -1,0 +1,68 @@
+/** Vocabulary of exits and resumes (SPEC §1, §2). Environment-neutral: used by core and renderer. */
+
+export const EXIT_REASONS = ['quit', 'restart', 'update', 'os-shutdown', 'signal'] as const;
+export type ExitReason = (typeof EXIT_REASONS)[number];
+
+export const RESUME_REASONS = ['restart_timeout', 'shutdown_timeout', 'update_timeout', 'crash'] as const;
+export type ResumeReason = (typeof RESUME_REASONS)[number];
+
+/** What the process does once the drain is over (L13). */
+export type ExitAction = 'quit' | 'relaunch' | 'install-update';
+
+export const BUSY_INPUT_MODES = ['interrupt', 'queue'] as const;
+export type BusyInputMode = (typeof BUSY_INPUT_MODES)[number];
+
+export function isResumeReason(value: unknown): value is ResumeReason {
+  return typeof value === 'string' && (RESUME_REASONS as readonly string[]).includes(value);
+}
+
+/** L9: the mark a drain writes for each running lane depends only on why we exit. */
+export function resumeReasonForExit(reason: ExitReason): ResumeReason {
+  switch (reason) {
+    case 'restart':
+      return 'restart_timeout';
+    case 'update':
+      return 'update_timeout';
+    case 'quit':
+    case 'os-shutdown':
+    case 'signal':
+      return 'shutdown_timeout';
+  }
+}
+
+export function exitActionFor(reason: ExitReason): ExitAction {
+  if (reason === 'restart') return 'relaunch';
+  if (reason === 'update') return 'install-update';
+  return 'quit';
+}
+
+/** Words a person reads for "interrupted by <reason>" (L19, L20). Unknown reasons stay vague on purpose. */
+export function describeResumeReason(reason: string | null): string {
+  switch (reason) {
+    case 'restart_timeout':
+      return 'a restart';
+    case 'shutdown_timeout':
+      return 'a shutdown';
+    case 'update_timeout':
+      return 'an update';
+    case 'crash':
+      return 'a crash';
+    default:
+      return 'an interruption';
+  }
+}
+
+/** Present participle for drain banners: "Baton is restarting". */
+export function describeExitInProgress(reason: ExitReason): string {
+  switch (reason) {
+    case 'restart':
+      return 'restarting';
+    case 'update':
+      return 'updating';
+    case 'quit':
+    case 'signal':
+      return 'quitting';
+    case 'os-shutdown':
+      return 'shutting down with your computer';
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * A transcript is an ordered log of turn events per session (SPEC L26). These are the kinds the
+ * store persists; the renderer reads the same shapes. `note_marker` and `notice` are for people
+ * only: they are never sent to the model (L19).
+ */
+import { z } from 'zod';
+
+/** How a tool may touch the world; decides whether an interrupted call blocks auto-resume (L20). */
+export const TOOL_EFFECTS = ['read-only', 'side-effecting', 'lifecycle'] as const;
+export type ToolEffect = (typeof TOOL_EFFECTS)[number];
+
+export const INTERRUPTION_CAUSES = ['stop', 'busy-input', 'drain', 'crash'] as const;
+export type InterruptionCause = (typeof INTERRUPTION_CAUSES)[number];
+
+export const eventPayloadSchemas = {
+  user_message: z.object({ text: z.string() }),
+  /** `final: false` while streaming; a kill leaves it false and repair flags it interrupted (L18). */
+  assistant_text: z.object({ text: z.string(), final: z.boolean() }),
+  tool_call: z.object({
+    callId: z.string(),
+    name: z.string(),
+    args: z.unknown(),
+    effect: z.enum(TOOL_EFFECTS),
+  }),
+  tool_result: z.object({ callId: z.string(), output: z.string(), isError: z.boolean() }),
+  interruption: z.object({ cause: z.enum(INTERRUPTION_CAUSES), reason: z.string().nullable() }),
+  error: z.object({ message: z.string() }),
+  note_marker: z.object({ note: z.enum(['resume', 'tool-tail']), reason: z.string().nullable() }),
+  notice: z.object({ code: z.string(), text: z.string(), data: z.record(z.string(), z.unknown()).optional() }),
+} as const;
+
+export type TurnEventKind = keyof typeof eventPayloadSchemas;
+export const TURN_EVENT_KINDS = Object.keys(eventPayloadSchemas) as TurnEventKind[];
+export type EventPayload<K extends TurnEventKind> = z.infer<(typeof eventPayloadSchemas)[K]>;
+
+export type TurnEvent = { [K in TurnEventKind]: { kind: K; payload: EventPayload<K> } }[TurnEventKind];
+
+export type StoredEvent = TurnEvent & {
+  seq: number;
+  sessionId: string;
+  turnId: string | null;
+  createdAt: number;
+};
+
+export function isTurnEventKind(value: string): value is TurnEventKind {
+  return Object.hasOwn(eventPayloadSchemas, value);
+}
