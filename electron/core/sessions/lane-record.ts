@@ -34,17 +34,27 @@ function toInt(value: unknown, fallback: number): number {
   return typeof n === 'number' && Number.isFinite(n) ? Math.trunc(n) : fallback;
 }
 
+/** The largest time a JavaScript Date can hold; anything beyond is not a time. */
+const MAX_TIME_MS = 8.64e15;
+
+/** ISO 8601 dates as older builds wrote them; V8's Date.parse alone accepts text like "garbage 2020". */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+function validTime(ms: number): number | null {
+  return Number.isFinite(ms) && ms > 0 && ms <= MAX_TIME_MS ? Math.trunc(ms) : null;
+}
+
 /**
  * A mark time is a millisecond epoch. Older builds and hand edits may leave text or nonsense;
  * those become null while the flag and reason survive (L1).
  */
 export function parseMarkTime(value: unknown): number | null {
-  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return Math.trunc(value);
-  if (typeof value === 'bigint' && value > 0n) return Number(value);
-  if (typeof value === 'string' && value.trim() !== '') {
-    if (/^\d+$/.test(value.trim())) return Number(value.trim());
-    const parsed = Date.parse(value);
-    return Number.isFinite(parsed) ? parsed : null;
+  if (typeof value === 'number') return validTime(value);
+  if (typeof value === 'bigint') return value > 0n && value <= BigInt(MAX_TIME_MS) ? Number(value) : null;
+  if (typeof value === 'string') {
+    const text = value.trim();
+    if (/^\d+$/.test(text)) return validTime(Number(text));
+    return ISO_TIME.test(text) ? validTime(Date.parse(text)) : null;
   }
   return null;
 }

@@ -1,0 +1,80 @@
+/**
+ * Assembles the core in the order SPEC §5 asks for; both composition roots (desktop shell and
+ * headless host) and the integration tests start Baton through this one function.
+ */
+import type { ExitReason } from '../../shared/lifecycle.ts';
+import type { AgentFactory } from './agent/agent.ts';
+import { Gateway, type GatewaySettings } from './gateway/gateway.ts';
+import { CleanExitMarker, type CleanExitRecord } from './lifecycle/clean-exit-marker.ts';
+import { DrainCoordinator, type DrainResult } from './lifecycle/drain-coordinator.ts';
+import type { DrainSettings } from './lifecycle/drain-budget.ts';
+import { recoverAtStartup, type StartupReport, type StartupSettings } from './lifecycle/startup-recovery.ts';
+import type { AppPort, GatewayEventSink } from './ports.ts';
+import { SessionStore } from './sessions/store.ts';
+
+export type CoreSettings = GatewaySettings & DrainSettings & StartupSettings;
+
+export interface BatonCoreOptions {
+  dataDir: string;
+  agents: AgentFactory;
+  settings: () => CoreSettings;
+  app: AppPort;
+  events?: GatewayEventSink;
+  version?: string;
+  now?: () => number;
+  log?: (message: string) => void;
+}
+
+export interface BatonCore {
+  store: SessionStore;
+  gateway: Gateway;
+  drain: DrainCoordinator;
+  /** How the previous run ended: its clean marker, or null after a crash, kill or timed-out drain. */
+  previousExit: CleanExitRecord | null;
+  startup: StartupReport;
+  requestExit(reason: ExitReason): Promise<DrainResult>;
+  /** Closes the store; call after the drain, right before the process exits. */
+  close(): void;
+}
+
+export async function openBatonCore(options: BatonCoreOptions): Promise<BatonCore> {
+  const marker = new CleanExitMarker(options.dataDir);
+  // L14: consume the marker first; without it the last run was not provably clean, so check the file.
+  const previousExit = marker.consume();
+  const store = await SessionStore.open({ dataDir: options.dataDir, verifyIntegrity: previousExit === null, ...(options.now ? { now: options.now } : {}) });
+  let drain: DrainCoordinator | null = null;
+  const gateway = new Gateway({
+    store,
+    agents: options.agents,
+    settings: options.settings,
+    ...(options.events ? { events: options.events } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.log ? { log: options.log } : {}),
+    requestRestart: () => void drain?.request('restart'),
+  });
+  drain = new DrainCoordinator({
+    gateway,
+    store,
+    settings: options.settings,
+    marker,
+    app: options.app,
+    ...(options.version ? { version: options.version } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  const startup = recoverAtStartup({ store, gateway, settings: options.settings(), ...(options.now ? { now: options.now } : {}) });
+  void store.backupIfDue().catch((error: Error) => (options.log ?? console.warn)(`Daily backup failed: ${error.message}`));
+  const coordinator = drain;
+  return {
+    store,
+    gateway,
+    drain: coordinator,
+    previousExit,
+    startup,
+    requestExit: (reason) => coordinator.request(reason),
+    close: () => {
+      coordinator.dispose();
+      store.close();
+    },
+  };
+}

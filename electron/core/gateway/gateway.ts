@@ -1,0 +1,427 @@
+/**
+ * The gateway: accepts messages and commands for every lane, runs one turn per lane at a time
+ * (L23) through an Agent, persists everything as it happens (L26) and exposes the small surface
+ * the drain needs (L7, L11). A lane's pending work lives in the store's queued input, so nothing
+ * typed is ever held only in memory.
+ */
+import type { Banner, GatewayEvent, LaneStatus, SendResult } from '../../../shared/gateway-events.ts';
+import type { BusyInputMode } from '../../../shared/lifecycle.ts';
+import type { TurnEvent } from '../../../shared/transcript.ts';
+import type { Agent, AgentFactory, AgentTurnResult } from '../agent/agent.ts';
+import { decideNote } from '../agent/notes.ts';
+import { repairTranscript } from '../agent/transcript-repair.ts';
+import type { GatewayEventSink } from '../ports.ts';
+import { newId } from '../sessions/ids.ts';
+import type { QueuedInput, SessionRecord, SessionStore, TurnOutcome } from '../sessions/store.ts';
+import { helpText, parseCommand, unescapeMessage, type ParsedCommand } from './commands.ts';
+import { TurnRecorder } from './turn-recorder.ts';
+import { TurnRegistry, type LiveTurn, type TurnEnd } from './turn-registry.ts';
+
+export interface GatewaySettings {
+  busyInput: BusyInputMode;
+}
+
+export interface GatewayOptions {
+  store: SessionStore;
+  agents: AgentFactory;
+  settings: () => GatewaySettings;
+  events?: GatewayEventSink;
+  now?: () => number;
+  /** `/restart` hands over to the drain coordinator. */
+  requestRestart?: () => void;
+  log?: (message: string) => void;
+}
+
+export class InvalidInputError extends Error {
+  readonly code = 'INVALID_INPUT';
+}
+
+type TurnJob = { kind: 'message'; input: QueuedInput } | { kind: 'resume' };
+
+function readable(error: unknown): string {
+  if (error instanceof Error && error.message) return error.message;
+  return typeof error === 'string' && error ? error : 'Unknown error';
+}
+
+export class Gateway {
+  readonly registry = new TurnRegistry();
+  private readonly store: SessionStore;
+  private readonly agents: AgentFactory;
+  private readonly settings: () => GatewaySettings;
+  private readonly sink: GatewayEventSink | undefined;
+  private readonly now: () => number;
+  private readonly requestRestart: (() => void) | undefined;
+  private readonly log: (message: string) => void;
+  private intakeOpen = true;
+  private readonly resumeRequests = new Set<string>();
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(options: GatewayOptions) {
+    this.store = options.store;
+    this.agents = options.agents;
+    this.settings = options.settings;
+    this.sink = options.events;
+    this.now = options.now ?? Date.now;
+    this.requestRestart = options.requestRestart;
+    this.log = options.log ?? ((message) => console.warn(message));
+  }
+
+  // ── intake ───────────────────────────────────────────────────────────────────────────────
+
+  async send(laneKey: string, rawText: string): Promise<SendResult> {
+    if (typeof laneKey !== 'string' || laneKey.trim() === '') throw new InvalidInputError('A conversation key is required.');
+    if (typeof rawText !== 'string' || rawText.trim() === '') throw new InvalidInputError('A message cannot be empty.');
+    const command = parseCommand(rawText);
+    this.store.ensureLane(laneKey);
+    if (command) return this.runCommand(laneKey, command);
+    const text = unescapeMessage(rawText);
+
+    // L7: during a drain nothing starts; the message waits durably for the relaunch.
+    if (!this.intakeOpen) {
+      this.store.enqueueInput(laneKey, text, { duringDrain: true });
+      this.emitLane(laneKey);
+      return { status: 'queued-for-restart', message: 'Baton is restarting. Your message is saved and will be sent when it is back.' };
+    }
+    this.store.enqueueInput(laneKey, text);
+    const live = this.registry.get(laneKey);
+    if (!live) {
+      this.pump(laneKey);
+      return { status: 'started', message: 'Sent.' };
+    }
+    this.emitLane(laneKey);
+    if (this.settings().busyInput === 'interrupt' && live.state === 'running') {
+      live.requestStop('busy-input');
+      return { status: 'interrupting', message: 'Stopping the running turn at its next safe point; your message runs next.' };
+    }
+    return { status: 'queued', message: 'Queued: your message runs when the current turn finishes.' };
+  }
+
+  /** `/stop` and the Stop button: a soft interrupt that does not suspend anything (L24). */
+  stop(laneKey: string): boolean {
+    const live = this.registry.get(laneKey);
+    if (!live) return false;
+    live.requestStop('stop');
+    return true;
+  }
+
+  /** L20: continue an interrupted turn (the Resume button, or auto-resume at launch). */
+  requestResume(laneKey: string): boolean {
+    const lane = this.store.getLane(laneKey);
+    if (!lane || !lane.resumePending || lane.suspended) return false;
+    this.resumeRequests.add(laneKey);
+    this.pump(laneKey);
+    return true;
+  }
+
+  /** L20/L21 "Discard": the user declines the resume; the transcript stays as it is. */
+  discardResume(laneKey: string): boolean {
+    this.resumeRequests.delete(laneKey);
+    const cleared = this.store.clearResumePending(laneKey);
+    if (cleared) this.emitLane(laneKey);
+    return cleared;
+  }
+
+  /** L25: "Restore previous session". */
+  restoreSession(laneKey: string, sessionId: string): boolean {
+    if (this.registry.isBusy(laneKey)) return false;
+    const restored = this.store.restoreSession(laneKey, sessionId);
+    if (restored) {
+      this.notice(laneKey, 'session-restored', 'Restored the previous session.', { sessionId });
+      this.emitLane(laneKey);
+    }
+    return restored;
+  }
+
+  laneStatus(laneKey: string): LaneStatus | null {
+    const lane = this.store.getLane(laneKey);
+    if (!lane) return null;
+    const live = this.registry.get(laneKey);
+    return {
+      laneKey,
+      sessionId: lane.sessionId,
+      title: lane.title,
+      activity: live ? live.state : 'idle',
+      resumePending: lane.resumePending,
+      resumeReason: lane.resumeReason,
+      suspended: lane.suspended,
+      queuedInputs: this.store.listQueuedInputs(laneKey).length,
+      restartFailureCount: lane.restartFailureCount,
+      updatedAt: lane.updatedAt,
+    };
+  }
+
+  // ── the drain's surface (L7, L11) ────────────────────────────────────────────────────────
+
+  get accepting(): boolean {
+    return this.intakeOpen;
+  }
+
+  /** L7: from this instant no new turn starts; messages are queued for the relaunch. */
+  closeIntake(): void {
+    this.intakeOpen = false;
+  }
+
+  /** Lanes whose turn is running now (starting lanes excluded), read from the live registry. */
+  runningLanes(): string[] {
+    return this.registry.lanesIn('running');
+  }
+
+  startingLanes(): string[] {
+    return this.registry.lanesIn('starting');
+  }
+
+  /** L11: abort model streams and kill tools of these lanes now. */
+  interruptNow(laneKeys: readonly string[], reason: string): void {
+    for (const laneKey of laneKeys) {
+      const live = this.registry.get(laneKey);
+      if (live?.state === 'running') live.abortNow('drain', reason);
+    }
+  }
+
+  onTurnEnded(listener: (end: TurnEnd) => void): () => void {
+    return this.registry.onTurnEnded(listener);
+  }
+
+  /** L17: replay every lane's queued input (startup), in lane order of the oldest message. */
+  replayQueuedInput(): string[] {
+    const lanes = [...new Set(this.store.listQueuedInputs().map((input) => input.laneKey))];
+    lanes.forEach((laneKey) => this.pump(laneKey));
+    return lanes;
+  }
+
+  /** Resolves when no turn is starting or running. */
+  async whenIdle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  banner(banner: Banner): void {
+    this.emit({ type: 'banner', banner });
+  }
+
+  // ── turns ────────────────────────────────────────────────────────────────────────────────
+
+  private pump(laneKey: string): void {
+    if (!this.intakeOpen || this.registry.isBusy(laneKey)) return;
+    const wantsResume = this.resumeRequests.has(laneKey);
+    const next = wantsResume ? undefined : this.store.listQueuedInputs(laneKey)[0];
+    if (!wantsResume && !next) return;
+    const live = this.registry.claim(laneKey);
+    if (!live) return;
+    this.resumeRequests.delete(laneKey);
+    const job: TurnJob = next ? { kind: 'message', input: next } : { kind: 'resume' };
+    const run = this.runTurn(live, job);
+    this.inFlight.add(run);
+    void run.finally(() => this.inFlight.delete(run));
+  }
+
+  private async runTurn(live: LiveTurn, job: TurnJob): Promise<void> {
+    const laneKey = live.laneKey;
+    let outcome: TurnEnd['outcome'] = 'not-started';
+    try {
+      const access = this.store.getOrCreateSession(laneKey);
+      if (access.autoResetReason === 'suspended') this.announceReset(laneKey, access.session);
+      this.emitLane(laneKey);
+
+      let agent: Agent | null = null;
+      let createError: string | null = null;
+      try {
+        agent = await this.agents.create(laneKey);
+      } catch (error) {
+        createError = `Could not start the agent: ${readable(error)}`;
+      }
+      // L11: a lane still starting when the drain began is never marked or interrupted; its
+      // message stays queued and is replayed after the relaunch.
+      if (!this.intakeOpen) return;
+      const lane = this.store.getLane(laneKey);
+      if (!lane) return;
+      if (job.kind === 'resume' && !lane.resumePending) return; // discarded while starting
+
+      const history = repairTranscript(this.store.listEvents(lane.sessionId));
+      const note = decideNote(lane, history, this.now());
+      const turnId = newId('turn');
+      const userText = job.kind === 'message' ? job.input.text : null;
+      const begun = this.store.beginTurn({
+        laneKey,
+        turnId,
+        trigger: job.kind,
+        ...(userText !== null ? { userText } : {}),
+        ...(job.kind === 'message' ? { queuedInputId: job.input.id } : {}),
+      });
+      live.state = 'running';
+      live.turnId = turnId;
+      if (begun.userEvent) this.emit({ type: 'transcript', laneKey, event: begun.userEvent });
+      if (note) {
+        // For people only ("Resumed after a restart" divider); the note itself goes to the model request.
+        this.append(laneKey, begun.sessionId, turnId, { kind: 'note_marker', payload: { note: note.kind, reason: note.kind === 'resume' ? note.reason : null } });
+      }
+      this.emitLane(laneKey);
+
+      const recorder = new TurnRecorder({ store: this.store, live, sessionId: begun.sessionId, turnId, emit: (event) => this.emit(event) });
+      let result: AgentTurnResult;
+      if (createError !== null || agent === null) {
+        result = { outcome: 'failed', error: createError ?? 'Could not start the agent.' };
+      } else if (live.stopRequested) {
+        result = { outcome: 'interrupted' };
+      } else {
+        try {
+          result = await agent.runTurn({ laneKey, sessionId: begun.sessionId, turnId, history, userText, note }, recorder);
+        } catch (error) {
+          result = live.interruptCause ? { outcome: 'interrupted' } : { outcome: 'failed', error: readable(error) };
+        }
+      }
+      // An aborted stream often surfaces as an error; it is still an interruption.
+      if (result.outcome === 'failed' && live.hardAbort.signal.aborted) result = { outcome: 'interrupted' };
+      recorder.close(result.outcome === 'completed');
+      outcome = result.outcome;
+      this.finishTurn(live, turnId, result);
+    } catch (error) {
+      // R3: whatever broke (a full disk, a bug), the lane is never left running.
+      this.log(`Turn on ${laneKey} failed: ${readable(error)}`);
+      outcome = 'failed';
+      if (live.turnId) this.tryFinishFailed(live, live.turnId, readable(error));
+    } finally {
+      this.registry.release(live, { laneKey, turnId: live.turnId, outcome });
+      this.emitLane(laneKey);
+      this.pump(laneKey);
+    }
+  }
+
+  private finishTurn(live: LiveTurn, turnId: string, result: AgentTurnResult): void {
+    const outcome: TurnOutcome = result.outcome;
+    const closing = this.store.endTurn({
+      laneKey: live.laneKey,
+      turnId,
+      outcome,
+      cause: live.interruptCause ?? 'stop',
+      reason: live.interruptReason,
+      ...(result.outcome === 'failed' ? { error: result.error } : {}),
+      countsAsRestartFailure: outcome === 'interrupted' && live.interruptCause === 'drain',
+    });
+    if (closing) this.emit({ type: 'transcript', laneKey: live.laneKey, event: closing });
+  }
+
+  private tryFinishFailed(live: LiveTurn, turnId: string, message: string): void {
+    try {
+      this.finishTurn(live, turnId, { outcome: 'failed', error: message });
+    } catch (error) {
+      this.log(`Could not record the failure of turn ${turnId}: ${readable(error)}`);
+    }
+  }
+
+  // ── commands (L24, L25) ──────────────────────────────────────────────────────────────────
+
+  private runCommand(laneKey: string, command: ParsedCommand): SendResult {
+    const reply = (code: string, text: string, data?: Record<string, unknown>): SendResult => {
+      this.notice(laneKey, code, text, data);
+      return { status: 'command', message: text };
+    };
+    const busy = this.registry.isBusy(laneKey);
+    switch (command.name) {
+      case null:
+        return reply('unknown-command', `Unknown command ${command.typed}. Type /help to see the commands.`);
+      case 'help':
+        return reply('help', helpText());
+      case 'stop':
+        return this.stop(laneKey) ? reply('stopping', 'Stopping the running turn.') : reply('stop-idle', 'Nothing is running in this conversation.');
+      case 'new': {
+        if (busy) return reply('busy', 'A turn is running. Send /stop first, then /new.');
+        const previous = this.store.getLane(laneKey)!.sessionId;
+        this.store.startNewSession(laneKey, 'user');
+        this.emitLane(laneKey);
+        return reply('new-session', 'Started a new session. /resume lists the earlier ones.', { previousSessionId: previous });
+      }
+      case 'title': {
+        if (command.arg === '') return reply('usage', 'Usage: /title <text>');
+        this.store.setTitle(laneKey, command.arg);
+        this.emitLane(laneKey);
+        return reply('title', `Renamed to “${command.arg}”.`);
+      }
+      case 'status':
+        return reply('status', this.statusText(laneKey));
+      case 'resume':
+        return this.resumeCommand(laneKey, command.arg, busy, reply);
+      case 'restart':
+        if (!this.requestRestart) return reply('unavailable', 'Restart is not available here.');
+        this.requestRestart();
+        return reply('restarting', 'Restarting Baton. Running turns are drained first and resumed afterwards.');
+    }
+  }
+
+  private resumeCommand(
+    laneKey: string,
+    arg: string,
+    busy: boolean,
+    reply: (code: string, text: string, data?: Record<string, unknown>) => SendResult,
+  ): SendResult {
+    const lane = this.store.getLane(laneKey)!;
+    const earlier = this.store.listSessions(laneKey).filter((s) => s.sessionId !== lane.sessionId);
+    if (arg === '') {
+      if (earlier.length === 0) return reply('resume-list', 'This conversation has no earlier sessions.');
+      const lines = earlier.map((s) => `• ${s.title || 'Untitled'} — ${s.sessionId} — started ${new Date(s.createdAt).toISOString()}`);
+      return reply('resume-list', ['Earlier sessions (restore one with /resume <title or id>):', ...lines].join('\n'), {
+        sessions: earlier.map((s) => s.sessionId),
+      });
+    }
+    if (busy) return reply('busy', 'A turn is running. Send /stop first, then /resume.');
+    const wanted = arg.toLowerCase();
+    const exact = earlier.filter((s) => s.sessionId.toLowerCase() === wanted || s.title.toLowerCase() === wanted);
+    const loose = exact.length > 0 ? exact : earlier.filter((s) => s.sessionId.toLowerCase().startsWith(wanted) || s.title.toLowerCase().includes(wanted));
+    if (loose.length === 0) return reply('resume-none', `No earlier session matches “${arg}”. /resume lists them.`);
+    if (loose.length > 1) return reply('resume-ambiguous', `${loose.length} sessions match “${arg}”; use the id. /resume lists them.`);
+    const target = loose[0]!;
+    this.store.restoreSession(laneKey, target.sessionId);
+    this.emitLane(laneKey);
+    return reply('session-restored', `Restored “${target.title || target.sessionId}”.`, { sessionId: target.sessionId });
+  }
+
+  private statusText(laneKey: string): string {
+    const status = this.laneStatus(laneKey)!;
+    const lane = this.store.getLane(laneKey)!;
+    const state = status.suspended
+      ? 'suspended (the next message starts a fresh session)'
+      : status.resumePending
+        ? `resume pending (${status.resumeReason ?? 'unknown reason'})`
+        : 'ready';
+    return [
+      `Session: ${status.sessionId}`,
+      `State: ${state}`,
+      `Running: ${status.activity === 'idle' ? 'no' : status.activity}`,
+      `Queued messages: ${status.queuedInputs}`,
+      `Tokens: ${lane.inputTokens} in, ${lane.outputTokens} out`,
+    ].join('\n');
+  }
+
+  // ── events ───────────────────────────────────────────────────────────────────────────────
+
+  private announceReset(laneKey: string, session: SessionRecord): void {
+    const previousSessionId = session.previousSessionId ?? '';
+    const text = 'The previous session was reset after repeated interruptions. You can restore it.';
+    this.notice(laneKey, 'session-reset', text, { previousSessionId });
+    this.banner({ kind: 'session-reset', laneKey, previousSessionId, text });
+  }
+
+  private notice(laneKey: string, code: string, text: string, data?: Record<string, unknown>): void {
+    const lane = this.store.getLane(laneKey);
+    if (!lane) return;
+    this.append(laneKey, lane.sessionId, null, { kind: 'notice', payload: { code, text, ...(data ? { data } : {}) } });
+  }
+
+  private append(laneKey: string, sessionId: string, turnId: string | null, event: TurnEvent): void {
+    this.emit({ type: 'transcript', laneKey, event: this.store.appendEvent(sessionId, turnId, event) });
+  }
+
+  emitLane(laneKey: string): void {
+    const lane = this.laneStatus(laneKey);
+    if (lane) this.emit({ type: 'lane', lane });
+  }
+
+  /** Front ends come and go; a failing sink must never break a turn or an exit (L8). */
+  private emit(event: GatewayEvent): void {
+    if (!this.sink) return;
+    try {
+      this.sink.emit(event);
+    } catch (error) {
+      this.log(`Could not deliver a ${event.type} event: ${readable(error)}`);
+    }
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The TurnContext an agent writes through (L26). Tool calls and results are committed before the
+ * call returns; streamed text grows one assistant_text row that is flushed at least every 250 ms,
+ * so a crash loses at most that much partial text and never a completed message.
+ */
+import type { GatewayEvent } from '../../../shared/gateway-events.ts';
+import type { StoredEvent, TurnEvent } from '../../../shared/transcript.ts';
+import type { ToolCallRecord, ToolResultRecord, TurnContext, Usage } from '../agent/agent.ts';
+import type { SessionStore } from '../sessions/store.ts';
+import type { LiveTurn } from './turn-registry.ts';
+
+export const TEXT_FLUSH_INTERVAL_MS = 250;
+
+export class TurnRecorder implements TurnContext {
+  private readonly store: SessionStore;
+  private readonly live: LiveTurn;
+  private readonly sessionId: string;
+  private readonly turnId: string;
+  private readonly emit: (event: GatewayEvent) => void;
+  private buffer = '';
+  private row: StoredEvent | null = null;
+  private dirty = false;
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(options: { store: SessionStore; live: LiveTurn; sessionId: string; turnId: string; emit: (event: GatewayEvent) => void }) {
+    this.store = options.store;
+    this.live = options.live;
+    this.sessionId = options.sessionId;
+    this.turnId = options.turnId;
+    this.emit = options.emit;
+  }
+
+  get signal(): AbortSignal {
+    return this.live.hardAbort.signal;
+  }
+
+  get stopRequested(): boolean {
+    return this.live.stopRequested;
+  }
+
+  onStopRequested(listener: () => void): () => void {
+    return this.live.onStopRequested(listener);
+  }
+
+  text(delta: string): void {
+    if (this.closed || delta === '') return;
+    this.buffer += delta;
+    this.dirty = true;
+    this.emit({ type: 'text-delta', laneKey: this.live.laneKey, turnId: this.turnId, delta });
+    this.timer ??= setTimeout(() => {
+      this.timer = null;
+      this.flush(false);
+    }, TEXT_FLUSH_INTERVAL_MS);
+  }
+
+  endAssistantMessage(): void {
+    this.flush(true);
+  }
+
+  toolCall(call: ToolCallRecord): void {
+    this.flush(true);
+    this.append({ kind: 'tool_call', payload: { callId: call.callId, name: call.name, args: call.args ?? null, effect: call.effect } });
+  }
+
+  toolResult(result: ToolResultRecord): void {
+    this.flush(true);
+    this.append({ kind: 'tool_result', payload: { callId: result.callId, output: result.output, isError: result.isError } });
+  }
+
+  usage(usage: Usage): void {
+    if (!this.closed) this.store.addUsage(this.live.laneKey, usage);
+  }
+
+  /**
+   * Writes buffered text. `final` closes the current assistant message; a turn that ends
+   * interrupted or failed leaves its last message partial (final: false) for repair to flag (L18).
+   */
+  flush(final: boolean): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.closed) return;
+    if (this.row === null && this.buffer === '') return;
+    const event: TurnEvent = { kind: 'assistant_text', payload: { text: this.buffer, final } };
+    if (this.row === null) {
+      this.row = this.store.appendEvent(this.sessionId, this.turnId, event);
+      this.emit({ type: 'transcript', laneKey: this.live.laneKey, event: this.row });
+    } else if (this.dirty || final) {
+      this.store.updateEventPayload(this.row.seq, event);
+      this.emit({ type: 'transcript', laneKey: this.live.laneKey, event: { ...this.row, ...event } as StoredEvent });
+    }
+    this.dirty = false;
+    if (final) {
+      this.row = null;
+      this.buffer = '';
+    }
+  }
+
+  /** Flushes what is left and refuses further writes (a late agent cannot touch a closed turn). */
+  close(final: boolean): void {
+    this.flush(final);
+    this.closed = true;
+  }
+
+  private append(event: TurnEvent): void {
+    if (this.closed) return;
+    const stored = this.store.appendEvent(this.sessionId, this.turnId, event);
+    this.emit({ type: 'transcript', laneKey: this.live.laneKey, event: stored });
+  }
+}

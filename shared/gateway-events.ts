@@ -1,0 +1,47 @@
+/**
+ * What the gateway tells its front ends: transcript changes, lane state and banners (L8, L16,
+ * L20, L25). Environment-neutral so the renderer and every transport share the same shapes.
+ */
+import type { ExitReason } from './lifecycle.ts';
+import type { StoredEvent } from './transcript.ts';
+
+export type LaneActivity = 'idle' | 'starting' | 'running';
+
+export interface LaneStatus {
+  laneKey: string;
+  sessionId: string;
+  title: string;
+  activity: LaneActivity;
+  resumePending: boolean;
+  resumeReason: string | null;
+  suspended: boolean;
+  queuedInputs: number;
+  restartFailureCount: number;
+  updatedAt: number;
+}
+
+export type Banner =
+  /** L8: one global banner with the countdown and the number of running turns. */
+  | { kind: 'drain'; scope: 'global'; reason: ExitReason; deadline: number; runningCount: number; text: string }
+  /** L8: one banner in each conversation whose turn is running when the drain starts. */
+  | { kind: 'drain'; scope: 'lane'; laneKey: string; reason: ExitReason; deadline: number; text: string }
+  /** L20/L21: a resume-pending lane that was not resumed automatically. */
+  | { kind: 'interrupted'; laneKey: string; reason: string | null; stale: boolean; text: string }
+  /** L16: suspended after repeated interruptions; its next message starts fresh. */
+  | { kind: 'suspended'; laneKey: string; failures: number; text: string }
+  /** L25: the lane was reset; the previous session can be restored with one click. */
+  | { kind: 'session-reset'; laneKey: string; previousSessionId: string; text: string };
+
+export type GatewayEvent =
+  | { type: 'transcript'; laneKey: string; event: StoredEvent }
+  | { type: 'text-delta'; laneKey: string; turnId: string; delta: string }
+  | { type: 'lane'; lane: LaneStatus }
+  | { type: 'banner'; banner: Banner };
+
+export type SendStatus = 'started' | 'queued' | 'interrupting' | 'queued-for-restart' | 'command';
+
+export interface SendResult {
+  status: SendStatus;
+  /** Readable words for what happened (L23: "the UI says which happened"). */
+  message: string;
+}
