@@ -256,7 +256,7 @@ export class Gateway {
       }
       this.emitLane(laneKey);
 
-      const recorder = new TurnRecorder({ store: this.store, live, sessionId: begun.sessionId, turnId, emit: (event) => this.emit(event) });
+      const recorder = new TurnRecorder({ store: this.store, live, sessionId: begun.sessionId, turnId, emit: (event) => this.emit(event), log: this.log });
       let result: AgentTurnResult;
       if (createError !== null || agent === null) {
         result = { outcome: 'failed', error: createError ?? 'Could not start the agent.' };

@@ -17,18 +17,27 @@ export class TurnRecorder implements TurnContext {
   private readonly sessionId: string;
   private readonly turnId: string;
   private readonly emit: (event: GatewayEvent) => void;
+  private readonly log: (message: string) => void;
   private buffer = '';
   private row: StoredEvent | null = null;
   private dirty = false;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
 
-  constructor(options: { store: SessionStore; live: LiveTurn; sessionId: string; turnId: string; emit: (event: GatewayEvent) => void }) {
+  constructor(options: {
+    store: SessionStore;
+    live: LiveTurn;
+    sessionId: string;
+    turnId: string;
+    emit: (event: GatewayEvent) => void;
+    log: (message: string) => void;
+  }) {
     this.store = options.store;
     this.live = options.live;
     this.sessionId = options.sessionId;
     this.turnId = options.turnId;
     this.emit = options.emit;
+    this.log = options.log;
   }
 
   get signal(): AbortSignal {
@@ -50,7 +59,12 @@ export class TurnRecorder implements TurnContext {
     this.emit({ type: 'text-delta', laneKey: this.live.laneKey, turnId: this.turnId, delta });
     this.timer ??= setTimeout(() => {
       this.timer = null;
-      this.flush(false);
+      try {
+        this.flush(false);
+      } catch (error) {
+        // Nobody awaits a timer: report it, and let the next write or the turn's end surface it.
+        this.log(`Could not save streamed text: ${(error as Error).message}`);
+      }
     }, TEXT_FLUSH_INTERVAL_MS);
   }
 

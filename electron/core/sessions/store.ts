@@ -338,7 +338,7 @@ export class SessionStore {
       this.db
         .prepare(
           `UPDATE lanes SET session_id = ?, updated_at = ?, title = ?, suspended = 0, resume_pending = 0, resume_reason = NULL,
-             last_resume_marked_at = NULL, restart_failure_count = 0 WHERE lane_key = ?`,
+             last_resume_marked_at = NULL, restart_failure_count = 0, auto_resumed_turn_id = NULL WHERE lane_key = ?`,
         )
         .run(sessionId, now, session.title || lane.title, laneKey);
     })();
@@ -380,7 +380,8 @@ export class SessionStore {
       `UPDATE lanes SET resume_pending = 1, resume_reason = ?, last_resume_marked_at = ?, updated_at = ?
         WHERE lane_key = ? AND suspended = 0`,
     );
-    return this.db.transaction(() => laneKeys.filter((key) => mark.run(reason, now, now, key).changes === 1))();
+    const unique = [...new Set(laneKeys)];
+    return this.db.transaction(() => unique.filter((key) => mark.run(reason, now, now, key).changes === 1))();
   }
 
   /** L4: false without writing when the lane is unknown or not pending. */
@@ -491,6 +492,7 @@ export class SessionStore {
     return this.db.transaction(() => {
       const turn = this.getTurn(end.turnId);
       if (!turn || turn.endedAt !== null) return null;
+      const laneKey = turn.laneKey;
       let closing: StoredEvent | null = null;
       if (end.outcome === 'interrupted') {
         closing = this.appendEvent(turn.sessionId, end.turnId, {
@@ -503,16 +505,16 @@ export class SessionStore {
       this.db.prepare('UPDATE turns SET ended_at = ?, outcome = ?, error = ? WHERE turn_id = ?').run(now, end.outcome, end.error ?? null, end.turnId);
       this.db
         .prepare('UPDATE lanes SET active_turn_id = NULL, active_turn_started_at = NULL, updated_at = ? WHERE lane_key = ? AND active_turn_id = ?')
-        .run(now, end.laneKey, end.turnId);
+        .run(now, laneKey, end.turnId);
       if (end.outcome === 'completed') {
         this.db
           .prepare(
             `UPDATE lanes SET resume_pending = 0, resume_reason = NULL, last_resume_marked_at = NULL,
                restart_failure_count = 0, auto_resumed_turn_id = NULL WHERE lane_key = ?`,
           )
-          .run(end.laneKey);
+          .run(laneKey);
       } else if (end.countsAsRestartFailure) {
-        this.db.prepare('UPDATE lanes SET restart_failure_count = restart_failure_count + 1 WHERE lane_key = ?').run(end.laneKey);
+        this.db.prepare('UPDATE lanes SET restart_failure_count = restart_failure_count + 1 WHERE lane_key = ?').run(laneKey);
       }
       return closing;
     })();
@@ -543,8 +545,10 @@ export class SessionStore {
       const recovered: RecoveredLane[] = [];
       for (const lane of open) {
         const turnId = lane.activeTurn!.turnId;
-        const reason = lane.resumePending && lane.resumeReason ? lane.resumeReason : 'crash';
-        if (!lane.resumePending) {
+        const keepsDrainMark = lane.resumePending && lane.resumeReason !== null;
+        const reason = keepsDrainMark ? lane.resumeReason! : 'crash';
+        // A suspended lane is never marked (L3); it still gets its journal closed and counted.
+        if (!keepsDrainMark && !lane.suspended) {
           this.db
             .prepare("UPDATE lanes SET resume_pending = 1, resume_reason = 'crash', last_resume_marked_at = ? WHERE lane_key = ?")
             .run(now, lane.laneKey);
