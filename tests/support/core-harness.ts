@@ -22,10 +22,23 @@ export class FakeApp implements AppPort {
 export class RecordingSink implements GatewayEventSink {
   readonly events: GatewayEvent[] = [];
   failBanners = false;
+  private waiters: Array<{ match: (event: GatewayEvent) => boolean; resolve: (event: GatewayEvent) => void }> = [];
   emit(event: GatewayEvent): void {
     if (this.failBanners && event.type === 'banner') throw new Error('banner sink is down');
     this.events.push(event);
+    this.waiters = this.waiters.filter((waiter) => {
+      if (!waiter.match(event)) return true;
+      waiter.resolve(event);
+      return false;
+    });
   }
+  /** Resolves with the first recorded event that matches, waiting for it if needed. */
+  waitFor(match: (event: GatewayEvent) => boolean): Promise<GatewayEvent> {
+    const found = this.events.find(match);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve) => this.waiters.push({ match, resolve }));
+  }
+
   banners(): Banner[] {
     return this.events.flatMap((e) => (e.type === 'banner' ? [e.banner] : []));
   }

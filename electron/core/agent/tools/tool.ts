@@ -1,0 +1,129 @@
+/**
+ * What the agent loop needs to know about a tool: how to describe it to the model, how it may touch
+ * the world (its effect decides whether an interrupted call blocks auto-resume, L20), whether it
+ * needs the user's approval by default, and how to run it.
+ *
+ * Tools never throw at the agent loop: model-supplied arguments are untrusted, so bad arguments and
+ * failures come back as `{ isError: true }` outcomes the model can read and correct.
+ */
+import { z } from 'zod';
+import type { ToolEffect } from '../../../../shared/transcript.ts';
+
+export interface ToolRunContext {
+  /** Aborted by a hard interrupt (drain deadline, L11): the tool must stop at once. */
+  signal: AbortSignal;
+  /** The folder the tool works in; file tools are confined to it. */
+  workspaceDir: string;
+}
+
+export interface ToolOutcome {
+  output: string;
+  isError: boolean;
+}
+
+export type ToolApproval = 'ask' | 'auto';
+
+export interface Tool {
+  name: string;
+  description: string;
+  /** JSON schema of the arguments, as sent to the model. */
+  parameters: Record<string, unknown>;
+  effect: ToolEffect;
+  defaultApproval: ToolApproval;
+  run(args: unknown, context: ToolRunContext): Promise<ToolOutcome>;
+}
+
+/** The part of a tool the model sees. */
+export interface ToolSpec {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
+}
+
+/** Anything that can change the world (or restart Baton) asks first; reading is safe to allow. */
+export function defaultApprovalFor(effect: ToolEffect): ToolApproval {
+  return effect === 'read-only' ? 'auto' : 'ask';
+}
+
+export interface ToolDefinition<S extends z.ZodType> {
+  name: string;
+  description: string;
+  schema: S;
+  effect: ToolEffect;
+  defaultApproval?: ToolApproval;
+  run(args: z.output<S>, context: ToolRunContext): Promise<ToolOutcome>;
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Builds a Tool whose JSON schema and validation come from one zod schema, so what the model is
+ * told and what is accepted cannot drift apart.
+ */
+export function defineTool<S extends z.ZodType>(definition: ToolDefinition<S>): Tool {
+  const { $schema: _dialect, ...parameters } = z.toJSONSchema(definition.schema, { io: 'input' }) as Record<string, unknown>;
+  return {
+    name: definition.name,
+    description: definition.description,
+    parameters,
+    effect: definition.effect,
+    defaultApproval: definition.defaultApproval ?? defaultApprovalFor(definition.effect),
+    async run(args, context) {
+      const parsed = definition.schema.safeParse(args);
+      if (!parsed.success) {
+        return { isError: true, output: `Invalid arguments for ${definition.name}:\n${z.prettifyError(parsed.error)}` };
+      }
+      try {
+        return await definition.run(parsed.data, context);
+      } catch (error) {
+        return { isError: true, output: `${definition.name} failed: ${errorMessage(error)}` };
+      }
+    },
+  };
+}
+
+export function toToolSpec(tool: Tool): ToolSpec {
+  return { name: tool.name, description: tool.description, parameters: tool.parameters };
+}
+
+export function toolSpecs(tools: Iterable<Tool>): ToolSpec[] {
+  return Array.from(tools, toToolSpec);
+}
+
+export class ToolRegistry {
+  readonly #tools = new Map<string, Tool>();
+
+  constructor(tools: Iterable<Tool> = []) {
+    for (const tool of tools) this.register(tool);
+  }
+
+  /** Names are how the model calls tools, so a duplicate would silently shadow one of them. */
+  register(tool: Tool): void {
+    if (this.#tools.has(tool.name)) throw new Error(`A tool named "${tool.name}" is already registered`);
+    this.#tools.set(tool.name, tool);
+  }
+
+  get(name: string): Tool | undefined {
+    return this.#tools.get(name);
+  }
+
+  list(): Tool[] {
+    return [...this.#tools.values()];
+  }
+
+  specs(): ToolSpec[] {
+    return toolSpecs(this.#tools.values());
+  }
+
+  /** A model may call a tool that does not exist; that is its mistake to read, not a crash. */
+  async run(name: string, args: unknown, context: ToolRunContext): Promise<ToolOutcome> {
+    const tool = this.#tools.get(name);
+    if (!tool) {
+      const known = [...this.#tools.keys()].join(', ') || 'none';
+      return { isError: true, output: `Unknown tool "${name}". Available tools: ${known}.` };
+    }
+    return tool.run(args, context);
+  }
+}

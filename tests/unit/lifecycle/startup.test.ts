@@ -1,0 +1,276 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { SessionStore } from '../../../electron/core/sessions/store.ts';
+import type { TurnScript } from '../../fixtures/scripted-agent.ts';
+import { CoreHarness } from '../../support/core-harness.ts';
+
+let harness: CoreHarness;
+afterEach(() => harness?.cleanup());
+
+const HANG: TurnScript = { steps: [{ text: 'partial answer' }, { gate: 'never' }] };
+
+/** Runs a turn that parks at a gate, then "kills" the process mid-turn. */
+async function crashMidTurn(h: CoreHarness, laneKey: string, script: TurnScript = HANG): Promise<void> {
+  h.agents.script(laneKey, script);
+  if (h.core.gateway.laneStatus(laneKey)?.activity !== 'running') await h.core.gateway.send(laneKey, 'do the thing');
+  await h.agents.inputs.waitFor(1, (i) => i.laneKey === laneKey);
+  await h.agents.reached.waitFor(1);
+  // Streamed text reaches the disk within 250 ms (L26); crash after it did.
+  if (script.steps.some((step) => 'text' in step)) await h.sink.waitFor((e) => e.type === 'transcript' && e.event.kind === 'assistant_text');
+  h.crash();
+}
+
+describe('startup recovery (SPEC §5)', () => {
+  it('L15: a lane with an open turn journal after a kill becomes resume pending with reason crash', async () => {
+    harness = await CoreHarness.start({ settings: { autoResume: false } });
+    await crashMidTurn(harness, 'a');
+
+    const core = await harness.launch();
+
+    expect(core.previousExit).toBeNull();
+    expect(core.startup.recovered).toMatchObject([{ laneKey: 'a', reason: 'crash', restartFailureCount: 1 }]);
+    const lane = core.store.getLane('a')!;
+    expect(lane).toMatchObject({ resumePending: true, resumeReason: 'crash', activeTurn: null, suspended: false });
+    // Nothing persisted before the kill is missing; the interruption is recorded after it.
+    const events = core.store.listEvents(lane.sessionId);
+    expect(events.map((e) => e.kind)).toEqual(['user_message', 'assistant_text', 'interruption']);
+    expect(events[1]!.payload).toEqual({ text: 'partial answer', final: false });
+  });
+
+  it('L15: an idle, recently active lane is not suspended or marked', async () => {
+    harness = await CoreHarness.start();
+    await harness.core.gateway.send('idle', 'hello');
+    await harness.core.gateway.whenIdle();
+    harness.crash();
+
+    const core = await harness.launch();
+    expect(core.startup.recovered).toEqual([]);
+    expect(core.store.getLane('idle')).toMatchObject({ suspended: false, resumePending: false, restartFailureCount: 0 });
+  });
+
+  it('L15/L16: resume-pending lanes below the threshold are never suspended', async () => {
+    harness = await CoreHarness.start({ settings: { autoResume: false } });
+    await harness.core.gateway.send('p', 'hello');
+    await harness.core.gateway.whenIdle();
+    harness.core.store.markResumePending('p', 'restart_timeout');
+    harness.crash();
+
+    const core = await harness.launch();
+    expect(core.startup.suspended).toEqual([]);
+    expect(core.store.getLane('p')).toMatchObject({ suspended: false, resumePending: true, resumeReason: 'restart_timeout' });
+    expect(core.startup.awaitingUser).toEqual(['p']);
+  });
+
+  it('L16/L25: three consecutive crash-restarts suspend the lane; its next message starts a fresh session and Restore brings the old one back', async () => {
+    harness = await CoreHarness.start({ settings: { autoResume: true } });
+    await crashMidTurn(harness, 'loop');
+    // Each relaunch auto-resumes the lane (L20), and the resumed turn dies again.
+    for (let i = 1; i < 3; i++) {
+      await harness.launch((agents) => agents.script('loop', HANG));
+      expect(harness.core.startup.autoResumed).toEqual(['loop']);
+      await harness.agents.reached.waitFor(1);
+      harness.crash();
+    }
+    const core = await harness.launch();
+
+    expect(core.store.getLane('loop')!.restartFailureCount).toBe(3);
+    expect(core.startup.suspended).toEqual(['loop']);
+    expect(core.startup.autoResumed).toEqual([]);
+    const suspendedBanner = harness.sink.banners().find((b) => b.kind === 'suspended');
+    expect(suspendedBanner).toMatchObject({ laneKey: 'loop', failures: 3 });
+    const oldSession = core.store.getLane('loop')!.sessionId;
+
+    // L5: suspended beats resume pending: the next access gets a new session, reason "suspended".
+    harness.agents.script('loop', { steps: [{ text: 'fresh start' }] });
+    await core.gateway.send('loop', 'hello again');
+    await core.gateway.whenIdle();
+    const lane = core.store.getLane('loop')!;
+    expect(lane.sessionId).not.toBe(oldSession);
+    expect(core.store.getSession(lane.sessionId)).toMatchObject({ autoResetReason: 'suspended', previousSessionId: oldSession });
+    expect(lane).toMatchObject({ suspended: false, resumePending: false, restartFailureCount: 0 });
+    const [input] = harness.agents.inputs.all;
+    expect(input!.note).toBeNull();
+    expect(input!.history).toEqual([]);
+    const reset = harness.sink.banners().find((b) => b.kind === 'session-reset');
+    expect(reset).toMatchObject({ laneKey: 'loop', previousSessionId: oldSession });
+    expect(reset!.text).toContain('reset after repeated interruptions');
+
+    expect(core.gateway.restoreSession('loop', oldSession)).toBe(true);
+    const restored = core.store.getLane('loop')!;
+    expect(restored.sessionId).toBe(oldSession);
+    const oldKinds = core.store.listEvents(oldSession).map((e) => e.kind);
+    expect(oldKinds.filter((k) => k === 'user_message')).toHaveLength(1);
+    expect(oldKinds.filter((k) => k === 'interruption')).toHaveLength(3);
+  });
+
+  it('L16/L22: a completed turn clears the failure count and the resume mark; an interrupted one clears neither', async () => {
+    harness = await CoreHarness.start({ settings: { autoResume: false } });
+    await crashMidTurn(harness, 'a');
+    let core = await harness.launch();
+    expect(core.store.getLane('a')).toMatchObject({ restartFailureCount: 1, resumePending: true });
+
+    // A /stop interruption is not an exit: the count and the mark stay.
+    harness.agents.script('a', { steps: [{ gate: 'g1' }] });
+    await core.gateway.send('a', 'try again');
+    await harness.agents.reached.waitFor(1);
+    await core.gateway.send('a', '/stop');
+    await core.gateway.whenIdle();
+    expect(core.store.getLane('a')).toMatchObject({ restartFailureCount: 1, resumePending: true, resumeReason: 'crash' });
+
+    // A failed turn keeps them too.
+    harness.agents.script('a', { steps: [{ fail: 'provider down' }] });
+    await core.gateway.send('a', 'and again');
+    await core.gateway.whenIdle();
+    expect(core.store.getLane('a')).toMatchObject({ restartFailureCount: 1, resumePending: true });
+
+    await core.gateway.send('a', 'finally');
+    await core.gateway.whenIdle();
+    core = harness.core;
+    expect(core.store.getLane('a')).toMatchObject({ restartFailureCount: 0, resumePending: false, resumeReason: null });
+  });
+
+  it('L16: a restart that interrupts nothing never resets the failure count', async () => {
+    harness = await CoreHarness.start({ settings: { autoResume: false } });
+    await crashMidTurn(harness, 'a');
+    let core = await harness.launch();
+    await core.requestExit('restart');
+    core = await harness.relaunch();
+    expect(core.store.getLane('a')!.restartFailureCount).toBe(1);
+  });
+});
+
+describe('resume after relaunch (SPEC §6)', () => {
+  it('L18/L19/L20: a fresh crash-interrupted lane resumes at once on the same session with exactly one resume note', async () => {
+    harness = await CoreHarness.start();
+    await crashMidTurn(harness, 'a', { steps: [{ tool: { name: 'read_file', args: { path: 'x' }, effect: 'read-only', gate: 'reading' } }] });
+    const sessionBefore = (await SessionStore.open({ dataDir: harness.dataDir }).then((s) => {
+      const id = s.getLane('a')!.sessionId;
+      s.close();
+      return id;
+    }));
+
+    const core = await harness.launch((agents) => agents.script('a', { steps: [{ text: 'continuing' }] }));
+    expect(core.startup.autoResumed).toEqual(['a']);
+    const [input] = await harness.agents.inputs.waitFor(1);
+    await core.gateway.whenIdle();
+
+    expect(input!.sessionId).toBe(sessionBefore);
+    expect(input!.userText).toBeNull();
+    expect(input!.note).toMatchObject({ kind: 'resume', reason: 'crash' });
+    expect(input!.note!.text).toContain('interrupted by a crash');
+    expect(input!.note!.text).toContain('before repeating it');
+    // L18: the unanswered read gets a synthetic result saying its outcome is unknown.
+    const last = input!.history.at(-1)!;
+    expect(last).toMatchObject({ role: 'tool', synthetic: true, isError: true });
+    // L19: the note is never stored as user text; only a marker for the "Resumed" divider is kept.
+    const events = core.store.listEvents(sessionBefore);
+    expect(events.filter((e) => e.kind === 'user_message')).toHaveLength(1);
+    expect(JSON.stringify(events)).not.toContain('interrupted by a crash');
+    expect(events.filter((e) => e.kind === 'note_marker').map((e) => e.payload)).toEqual([{ note: 'resume', reason: 'crash' }]);
+    expect(core.store.getLane('a')).toMatchObject({ resumePending: false, restartFailureCount: 0 });
+
+    // The next turn carries no note at all.
+    await core.gateway.send('a', 'thanks');
+    const inputs = await harness.agents.inputs.waitFor(2);
+    expect(inputs[1]!.note).toBeNull();
+    expect(inputs[1]!.userText).toBe('thanks');
+  });
+
+  it('L20: a lane whose interrupted turn left a side-effecting call unfinished is not resumed automatically; Resume continues it', async () => {
+    harness = await CoreHarness.start();
+    await crashMidTurn(harness, 'a', { steps: [{ tool: { name: 'shell', args: { command: 'rm -rf build' }, effect: 'side-effecting', gate: 'shell' } }] });
+
+    const core = await harness.launch();
+    expect(core.startup.autoResumed).toEqual([]);
+    expect(core.startup.awaitingUser).toEqual(['a']);
+    const banner = harness.sink.banners().find((b) => b.kind === 'interrupted');
+    expect(banner).toMatchObject({ laneKey: 'a', reason: 'crash', stale: false });
+    expect(banner!.text).toContain('Interrupted by a crash');
+
+    expect(core.gateway.requestResume('a')).toBe(true);
+    const [input] = await harness.agents.inputs.waitFor(1);
+    expect(input!.note).toMatchObject({ kind: 'resume' });
+    await core.gateway.whenIdle();
+    expect(core.store.getLane('a')!.resumePending).toBe(false);
+  });
+
+  it('L20: a tool that can restart or quit Baton is never re-run automatically', async () => {
+    harness = await CoreHarness.start();
+    await crashMidTurn(harness, 'a', { steps: [{ tool: { name: 'restart_baton', effect: 'lifecycle', gate: 'restarting' } }] });
+    const core = await harness.launch();
+    expect(core.startup.autoResumed).toEqual([]);
+    expect(core.startup.awaitingUser).toEqual(['a']);
+  });
+
+  it('L20: the user’s next message also resumes, with the note and the user’s text unchanged', async () => {
+    harness = await CoreHarness.start({ settings: { autoResume: false } });
+    await crashMidTurn(harness, 'a');
+    const core = await harness.launch();
+    await core.gateway.send('a', 'where were we?');
+    const [input] = await harness.agents.inputs.waitFor(1);
+    expect(input!.userText).toBe('where were we?');
+    expect(input!.note).toMatchObject({ kind: 'resume', reason: 'crash' });
+  });
+
+  it('L20/L21: "Discard" clears the mark and keeps the transcript', async () => {
+    harness = await CoreHarness.start({ settings: { autoResume: false } });
+    await crashMidTurn(harness, 'a');
+    const core = await harness.launch();
+    const before = core.store.listEvents(core.store.getLane('a')!.sessionId).length;
+    expect(core.gateway.discardResume('a')).toBe(true);
+    expect(core.store.getLane('a')!.resumePending).toBe(false);
+    expect(core.store.listEvents(core.store.getLane('a')!.sessionId)).toHaveLength(before);
+  });
+
+  it('L21: a mark older than the freshness limit is not auto-resumed; the user is offered resume or a fresh start', async () => {
+    let clock = Date.now();
+    harness = await CoreHarness.start({ now: () => clock });
+    await crashMidTurn(harness, 'a');
+    await harness.launch((agents) => agents.script('a', HANG)); // the crash is found now: marked at `clock`, auto-resumed once
+    await harness.agents.reached.waitFor(1);
+    harness.crash();
+    clock += 25 * 60 * 60 * 1000;
+
+    const core = await harness.launch();
+    expect(core.startup.autoResumed).toEqual([]);
+    const banner = harness.sink.banners().find((b) => b.kind === 'interrupted');
+    expect(banner).toMatchObject({ laneKey: 'a', stale: true });
+    expect(banner!.text).toContain('start fresh');
+  });
+
+  it('L20: auto-resume happens once per interrupted turn', async () => {
+    harness = await CoreHarness.start();
+    await crashMidTurn(harness, 'a');
+    // The auto-resume is accepted but the process dies before the resumed turn starts.
+    const first = await harness.launch((agents) => agents.holdCreation('a'));
+    expect(first.startup.autoResumed).toEqual(['a']);
+    harness.crash();
+
+    const second = await harness.launch();
+    expect(second.startup.autoResumed).toEqual([]);
+    expect(second.startup.awaitingUser).toEqual(['a']);
+  });
+
+  it('L20: with auto-resume off, a fresh resume-pending lane waits for the user', async () => {
+    harness = await CoreHarness.start({ settings: { autoResume: false } });
+    await crashMidTurn(harness, 'a');
+    const core = await harness.launch();
+    expect(core.startup.autoResumed).toEqual([]);
+    expect(core.startup.awaitingUser).toEqual(['a']);
+    expect(harness.agents.inputs.all).toHaveLength(0);
+  });
+
+  it('L11/L19: after a restart drain the resumed turn is told it was a restart', async () => {
+    harness = await CoreHarness.start();
+    harness.agents.script('a', HANG);
+    await harness.core.gateway.send('a', 'long job');
+    await harness.agents.reached.waitFor(1);
+    await harness.core.requestExit('restart');
+
+    const core = await harness.relaunch();
+    const [input] = await harness.agents.inputs.waitFor(1);
+    expect(core.startup.autoResumed).toEqual(['a']);
+    expect(input!.note!.text).toContain('interrupted by a restart');
+    // L18: the partial answer is kept and flagged interrupted.
+    expect(input!.history.at(-1)).toMatchObject({ role: 'assistant', text: 'partial answer', interrupted: true });
+  });
+});
