@@ -1,0 +1,255 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { InvalidInputError } from '../../../electron/core/gateway/gateway.ts';
+import { TEXT_FLUSH_INTERVAL_MS, TurnRecorder } from '../../../electron/core/gateway/turn-recorder.ts';
+import { LiveTurn } from '../../../electron/core/gateway/turn-registry.ts';
+import type { GatewayEvent } from '../../../shared/gateway-events.ts';
+import { CoreHarness } from '../../support/core-harness.ts';
+
+let harness: CoreHarness;
+afterEach(() => {
+  vi.useRealTimers();
+  harness?.cleanup();
+});
+
+function kinds(h: CoreHarness, lane: string): string[] {
+  return h.core.store.listEvents(h.core.store.getLane(lane)!.sessionId).map((e) => e.kind);
+}
+
+function notices(h: CoreHarness, lane: string): string[] {
+  return h.core.store
+    .listEvents(h.core.store.getLane(lane)!.sessionId)
+    .flatMap((e) => (e.kind === 'notice' ? [e.payload.text] : []));
+}
+
+describe('turns and busy input (L23, L26, R3)', () => {
+  it('L26: a turn persists the user message, streamed text, tool call and tool result in order', async () => {
+    harness = await CoreHarness.start();
+    harness.agents.script('a', {
+      steps: [{ text: 'Let me look.', chunks: 3 }, { tool: { name: 'read_file', args: { path: 'a.txt' }, result: 'contents' } }, { text: 'Done.' }, { usage: { inputTokens: 12, outputTokens: 5 } }],
+    });
+    const reply = await harness.core.gateway.send('a', 'read a.txt');
+    expect(reply.status).toBe('started');
+    await harness.core.gateway.whenIdle();
+
+    const events = harness.core.store.listEvents(harness.core.store.getLane('a')!.sessionId);
+    expect(events.map((e) => e.kind)).toEqual(['user_message', 'assistant_text', 'tool_call', 'tool_result', 'assistant_text']);
+    expect(events[1]!.payload).toEqual({ text: 'Let me look.', final: true });
+    expect(events[2]!.payload).toMatchObject({ name: 'read_file', args: { path: 'a.txt' }, effect: 'read-only' });
+    expect(events[4]!.payload).toEqual({ text: 'Done.', final: true });
+    expect(harness.core.store.getLane('a')).toMatchObject({ inputTokens: 12, outputTokens: 5, activeTurn: null });
+    const deltas = harness.sink.events.filter((e) => e.type === 'text-delta').map((e) => (e as Extract<GatewayEvent, { type: 'text-delta' }>).delta);
+    expect(deltas.join('')).toBe('Let me look.Done.');
+  });
+
+  it('L26: streamed text reaches the store within 250 ms of arriving, before the turn ends', async () => {
+    harness = await CoreHarness.start();
+    const lane = harness.core.store.ensureLane('a');
+    const turnId = 'turn_test';
+    harness.core.store.beginTurn({ laneKey: 'a', turnId, trigger: 'message', userText: 'hi' });
+    vi.useFakeTimers();
+    const recorder = new TurnRecorder({ store: harness.core.store, live: new LiveTurn('a'), sessionId: lane.sessionId, turnId, emit: () => {}, log: () => {} });
+    const stored = () => harness.core.store.listEvents(lane.sessionId).filter((e) => e.kind === 'assistant_text');
+
+    recorder.text('Hel');
+    expect(stored()).toEqual([]);
+    vi.advanceTimersByTime(TEXT_FLUSH_INTERVAL_MS - 1);
+    expect(stored()).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(stored().map((e) => e.payload)).toEqual([{ text: 'Hel', final: false }]);
+
+    recorder.text('lo');
+    vi.advanceTimersByTime(TEXT_FLUSH_INTERVAL_MS);
+    expect(stored().map((e) => e.payload)).toEqual([{ text: 'Hello', final: false }]); // one row, grown in place
+    recorder.close(true);
+    expect(stored().map((e) => e.payload)).toEqual([{ text: 'Hello', final: true }]);
+  });
+
+  it('L23: with busyInput "interrupt", a message sent while the lane runs stops the turn and runs next on the same session', async () => {
+    harness = await CoreHarness.start({ settings: { busyInput: 'interrupt' } });
+    harness.agents.script('a', { steps: [{ text: 'working' }, { gate: 'slow' }] }, { steps: [{ text: 'switched' }] });
+    await harness.core.gateway.send('a', 'first');
+    await harness.agents.reached.waitFor(1);
+    const session = harness.core.store.getLane('a')!.sessionId;
+
+    const reply = await harness.core.gateway.send('a', 'second');
+    expect(reply.status).toBe('interrupting');
+    expect(reply.message).toContain('Stopping');
+    await harness.agents.inputs.waitFor(2);
+    await harness.core.gateway.whenIdle();
+
+    expect(harness.core.store.getLane('a')!.sessionId).toBe(session);
+    expect(kinds(harness, 'a')).toEqual(['user_message', 'assistant_text', 'interruption', 'user_message', 'assistant_text']);
+    const interruption = harness.core.store.listEvents(session).find((e) => e.kind === 'interruption');
+    expect(interruption!.payload).toEqual({ cause: 'busy-input', reason: null });
+    // The second turn sees the first one's partial answer, flagged interrupted.
+    expect(harness.agents.inputs.all[1]!.history.at(-1)).toMatchObject({ role: 'assistant', text: 'working', interrupted: true });
+  });
+
+  it('L23: with busyInput "queue", a message sent while the lane runs waits for the turn to finish', async () => {
+    harness = await CoreHarness.start({ settings: { busyInput: 'queue' } });
+    harness.agents.script('a', { steps: [{ gate: 'slow' }, { text: 'first answer' }] }, { steps: [{ text: 'second answer' }] });
+    await harness.core.gateway.send('a', 'first');
+    await harness.agents.reached.waitFor(1);
+
+    const reply = await harness.core.gateway.send('a', 'second');
+    expect(reply.status).toBe('queued');
+    expect(harness.core.gateway.laneStatus('a')).toMatchObject({ activity: 'running', queuedInputs: 1 });
+    expect(harness.agents.inputs.all).toHaveLength(1); // one turn per lane at a time
+    harness.agents.release('slow');
+    await harness.agents.inputs.waitFor(2);
+    await harness.core.gateway.whenIdle();
+
+    expect(kinds(harness, 'a')).toEqual(['user_message', 'assistant_text', 'user_message', 'assistant_text']);
+    expect(harness.core.gateway.laneStatus('a')).toMatchObject({ activity: 'idle', queuedInputs: 0 });
+  });
+
+  it('L23: a lane is blocked from the instant its message is accepted, before its agent exists', async () => {
+    harness = await CoreHarness.start({ settings: { busyInput: 'interrupt' } });
+    const hold = harness.agents.holdCreation('a');
+    await harness.core.gateway.send('a', 'first');
+    expect(harness.core.gateway.laneStatus('a')!.activity).toBe('starting');
+    const reply = await harness.core.gateway.send('a', 'second');
+    expect(reply.status).toBe('queued');
+    hold.release();
+    await harness.agents.inputs.waitFor(2);
+    await harness.core.gateway.whenIdle();
+    expect(harness.agents.inputs.all.map((i) => i.userText)).toEqual(['first', 'second']);
+  });
+
+  it('R3: an agent that throws ends the turn as failed with a readable error, and the lane is not left running', async () => {
+    harness = await CoreHarness.start();
+    harness.agents.script('a', { steps: [{ text: 'partial' }, { throws: 'connection reset by provider' }] });
+    await harness.core.gateway.send('a', 'go');
+    await harness.core.gateway.whenIdle();
+
+    const events = harness.core.store.listEvents(harness.core.store.getLane('a')!.sessionId);
+    expect(events.at(-1)).toMatchObject({ kind: 'error', payload: { message: 'connection reset by provider' } });
+    expect(harness.core.gateway.laneStatus('a')!.activity).toBe('idle');
+    expect(harness.core.store.getLane('a')!.activeTurn).toBeNull();
+  });
+
+  it('R3: an agent that cannot be constructed fails the turn with a readable error and keeps the message', async () => {
+    harness = await CoreHarness.start();
+    harness.agents.create = () => Promise.reject(new Error('No model provider is configured'));
+    await harness.core.gateway.send('a', 'hello');
+    await harness.core.gateway.whenIdle();
+    const events = harness.core.store.listEvents(harness.core.store.getLane('a')!.sessionId);
+    expect(events.map((e) => e.kind)).toEqual(['user_message', 'error']);
+    expect(events[1]!.payload).toEqual({ message: 'Could not start the agent: No model provider is configured' });
+  });
+
+  it('R1: an empty message or lane key is refused with a typed error and changes nothing', async () => {
+    harness = await CoreHarness.start();
+    await expect(harness.core.gateway.send('a', '   ')).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(harness.core.gateway.send('', 'hi')).rejects.toBeInstanceOf(InvalidInputError);
+    expect(harness.core.store.listLanes()).toEqual([]);
+  });
+});
+
+describe('composer commands (L24, L25)', () => {
+  it('L24: /help lists every command and is never sent to the model', async () => {
+    harness = await CoreHarness.start();
+    const reply = await harness.core.gateway.send('a', '/help');
+    expect(reply.status).toBe('command');
+    for (const name of ['/new', '/stop', '/resume', '/title', '/status', '/restart', '/help']) expect(reply.message).toContain(name);
+    expect(harness.agents.inputs.all).toHaveLength(0);
+    expect(kinds(harness, 'a')).toEqual(['notice']);
+  });
+
+  it('L24: an unknown command gets a clear reply', async () => {
+    harness = await CoreHarness.start();
+    const reply = await harness.core.gateway.send('a', '/frobnicate now');
+    expect(reply.message).toBe('Unknown command /frobnicate. Type /help to see the commands.');
+  });
+
+  it('L24: "//" sends a message that starts with a slash', async () => {
+    harness = await CoreHarness.start();
+    await harness.core.gateway.send('a', '//etc/hosts is what file?');
+    const [input] = await harness.agents.inputs.waitFor(1);
+    expect(input!.userText).toBe('/etc/hosts is what file?');
+  });
+
+  it('L24: /stop interrupts the running turn without suspending the lane', async () => {
+    harness = await CoreHarness.start();
+    harness.agents.script('a', { steps: [{ gate: 'slow' }] });
+    await harness.core.gateway.send('a', 'go');
+    await harness.agents.reached.waitFor(1);
+    const reply = await harness.core.gateway.send('a', '/stop');
+    expect(reply.message).toBe('Stopping the running turn.');
+    await harness.core.gateway.whenIdle();
+    const lane = harness.core.store.getLane('a')!;
+    expect(lane).toMatchObject({ suspended: false, resumePending: false, activeTurn: null });
+    expect(kinds(harness, 'a')).toContain('interruption');
+    expect((await harness.core.gateway.send('a', '/stop')).message).toBe('Nothing is running in this conversation.');
+  });
+
+  it('L24: /new starts a fresh session; /resume lists and restores the earlier one by title or id', async () => {
+    harness = await CoreHarness.start();
+    await harness.core.gateway.send('a', '/title Trip planning');
+    await harness.core.gateway.send('a', 'plan a trip');
+    await harness.core.gateway.whenIdle();
+    const first = harness.core.store.getLane('a')!.sessionId;
+
+    await harness.core.gateway.send('a', '/new');
+    const second = harness.core.store.getLane('a')!.sessionId;
+    expect(second).not.toBe(first);
+    expect(harness.core.store.getSession(first)!.endedAt).not.toBeNull();
+
+    const list = await harness.core.gateway.send('a', '/resume');
+    expect(list.message).toContain('Trip planning');
+    expect(list.message).toContain(first);
+
+    const restored = await harness.core.gateway.send('a', '/resume trip');
+    expect(restored.message).toBe('Restored “Trip planning”.');
+    expect(harness.core.store.getLane('a')!.sessionId).toBe(first);
+    expect(kinds(harness, 'a')).toContain('user_message');
+
+    expect((await harness.core.gateway.send('a', '/resume nothing-like-this')).message).toContain('No earlier session matches');
+  });
+
+  it('L24: /new and /resume are refused while a turn runs', async () => {
+    harness = await CoreHarness.start();
+    harness.agents.script('a', { steps: [{ gate: 'slow' }] });
+    await harness.core.gateway.send('a', 'go');
+    await harness.agents.reached.waitFor(1);
+    const session = harness.core.store.getLane('a')!.sessionId;
+    expect((await harness.core.gateway.send('a', '/new')).message).toContain('Send /stop first');
+    expect(harness.core.store.getLane('a')!.sessionId).toBe(session);
+    harness.agents.release('slow');
+  });
+
+  it('L24: /status shows the session id, state, tokens and whether a turn runs', async () => {
+    harness = await CoreHarness.start();
+    harness.agents.script('a', { steps: [{ usage: { inputTokens: 100, outputTokens: 7 } }, { gate: 'slow' }] });
+    await harness.core.gateway.send('a', 'go');
+    await harness.agents.reached.waitFor(1);
+    const reply = await harness.core.gateway.send('a', '/status');
+    const session = harness.core.store.getLane('a')!.sessionId;
+    expect(reply.message).toContain(`Session: ${session}`);
+    expect(reply.message).toContain('Running: running');
+    expect(reply.message).toContain('Tokens: 100 in, 7 out');
+    expect(reply.message).toContain('State: ready');
+    harness.agents.release('slow');
+  });
+
+  it('L24: /title renames the conversation', async () => {
+    harness = await CoreHarness.start();
+    await harness.core.gateway.send('a', '/title  Budget 2027 ');
+    expect(harness.core.store.getLane('a')!.title).toBe('Budget 2027');
+    expect((await harness.core.gateway.send('a', '/title')).message).toBe('Usage: /title <text>');
+    expect(notices(harness, 'a')).toContain('Renamed to “Budget 2027”.');
+  });
+
+  it('L24/L27: /restart restarts Baton through the drain', async () => {
+    harness = await CoreHarness.start();
+    harness.agents.script('b', { steps: [{ gate: 'slow' }] });
+    await harness.core.gateway.send('b', 'go');
+    await harness.agents.reached.waitFor(1);
+    await harness.core.gateway.send('a', '/restart');
+    expect(harness.core.drain.draining).toBe(true);
+    const result = await harness.core.requestExit('restart'); // joins the drain /restart started
+    expect(result.action).toBe('relaunch');
+    expect(harness.app.actions).toEqual(['relaunch']);
+    expect(harness.core.store.getLane('b')!.resumeReason).toBe('restart_timeout');
+  });
+});
