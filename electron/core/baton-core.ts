@@ -12,6 +12,8 @@ import { recoverAtStartup, type StartupReport, type StartupSettings } from './li
 import type { AppPort, GatewayEventSink } from './ports.ts';
 import { SessionStore } from './sessions/store.ts';
 
+const BACKUP_CHECK_INTERVAL_MS = 60 * 60 * 1000;
+
 export type CoreSettings = GatewaySettings & DrainSettings & StartupSettings;
 
 export interface BatonCoreOptions {
@@ -63,7 +65,11 @@ export async function openBatonCore(options: BatonCoreOptions): Promise<BatonCor
     ...(options.log ? { log: options.log } : {}),
   });
   const startup = recoverAtStartup({ store, gateway, settings: options.settings(), ...(options.now ? { now: options.now } : {}) });
-  void store.backupIfDue().catch((error: Error) => (options.log ?? console.warn)(`Daily backup failed: ${error.message}`));
+  // R2: at least one backup per day of use, also for an app that stays open for weeks.
+  const backupIfDue = () => void store.backupIfDue().catch((error: Error) => (options.log ?? console.warn)(`Daily backup failed: ${error.message}`));
+  backupIfDue();
+  const backupTimer = setInterval(backupIfDue, BACKUP_CHECK_INTERVAL_MS);
+  backupTimer.unref();
   const coordinator = drain;
   return {
     store,
@@ -73,6 +79,7 @@ export async function openBatonCore(options: BatonCoreOptions): Promise<BatonCor
     startup,
     requestExit: (reason) => coordinator.request(reason),
     close: () => {
+      clearInterval(backupTimer);
       coordinator.dispose();
       store.close();
     },

@@ -1,0 +1,258 @@
+/**
+ * Anthropic's Messages API over the official `@anthropic-ai/sdk`, streamed.
+ */
+import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
+import type {
+  ContentBlockParam,
+  MessageCreateParamsStreaming,
+  MessageParam,
+  TextBlockParam,
+  Tool,
+} from '@anthropic-ai/sdk/resources/messages';
+import type { ModelProvider, ModelRequest, ModelStreamEvent, ToolSpec } from './provider.ts';
+import { ProviderError } from './provider.ts';
+import {
+  abortedError,
+  apiErrorDetail,
+  connectionError,
+  connectionLostError,
+  endpointOf,
+  isNetworkFailure,
+  malformedError,
+  networkDetail,
+  retryAfterMs,
+  statusError,
+  streamCutError,
+  streamReportedError,
+  timeoutError,
+  unexpectedError,
+  type ErrorContext,
+} from './provider-errors.ts';
+import { DEFAULT_RETRY, DEFAULT_TIMEOUTS, streamWithPolicy, type AttemptContext, type PolicyOptions, type ProviderTimeouts, type RetryPolicy } from './stream-policy.ts';
+
+export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
+export const ANTHROPIC_DEFAULT_MAX_TOKENS = 8192;
+
+export interface AnthropicOptions {
+  name: string;
+  /** Without the version path: the SDK appends `/v1/messages`. */
+  baseUrl: string;
+  model: string;
+  apiKey: string | null;
+  /** The Messages API requires an output limit on every request. */
+  maxOutputTokens?: number;
+  timeouts?: Partial<ProviderTimeouts>;
+  retry?: Partial<RetryPolicy>;
+}
+
+export interface AnthropicRequestParts {
+  system: TextBlockParam[] | undefined;
+  messages: MessageParam[];
+  tools: Tool[] | undefined;
+}
+
+function blocksOf(message: MessageParam): ContentBlockParam[] {
+  return typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : message.content;
+}
+
+/**
+ * L19: the note is a second block of the top-level `system`, after the agent's own prompt; it is
+ * never user text. Tool results travel in user messages, and consecutive messages of one role are
+ * merged because the API wants the roles to alternate.
+ */
+export function toAnthropicRequest(request: ModelRequest): AnthropicRequestParts {
+  const system: TextBlockParam[] = [];
+  if (request.system !== null) system.push({ type: 'text', text: request.system });
+  if (request.note !== null) system.push({ type: 'text', text: request.note.text });
+
+  const messages: MessageParam[] = [];
+  const append = (role: 'user' | 'assistant', blocks: ContentBlockParam[]) => {
+    if (blocks.length === 0) return; // the API rejects a message without content
+    const last = messages.at(-1);
+    if (last && last.role === role) {
+      last.content = [...blocksOf(last), ...blocks];
+    } else {
+      messages.push({ role, content: blocks });
+    }
+  };
+
+  for (const entry of request.history) {
+    switch (entry.role) {
+      case 'user':
+        append('user', [{ type: 'text', text: entry.text }]);
+        break;
+      case 'assistant': {
+        const blocks: ContentBlockParam[] = [];
+        // The API rejects empty text blocks; a call-only answer has none.
+        if (entry.text !== '') blocks.push({ type: 'text', text: entry.text });
+        for (const call of entry.toolCalls) blocks.push({ type: 'tool_use', id: call.callId, name: call.name, input: call.args ?? {} });
+        append('assistant', blocks);
+        break;
+      }
+      case 'tool':
+        append('user', [{ type: 'tool_result', tool_use_id: entry.callId, content: entry.output, ...(entry.isError ? { is_error: true } : {}) }]);
+        break;
+    }
+  }
+  if (request.userText !== null) append('user', [{ type: 'text', text: request.userText }]);
+
+  return {
+    system: system.length > 0 ? system : undefined,
+    messages,
+    tools: request.tools.length > 0 ? toAnthropicTools(request.tools) : undefined,
+  };
+}
+
+export function toAnthropicTools(tools: readonly ToolSpec[]): Tool[] {
+  return tools.map((tool) => ({
+    name: tool.name,
+    description: tool.description,
+    input_schema: { type: 'object', ...tool.parameters },
+  }));
+}
+
+interface OpenToolUse {
+  id: string;
+  name: string;
+  json: string;
+  /** The input given in the start event; the API streams it instead and leaves this `{}`. */
+  initial: unknown;
+}
+
+// Error types Anthropic sends inside an open stream that a later attempt may not meet.
+const TRANSIENT_STREAM_ERRORS = new Set(['overloaded_error', 'api_error', 'rate_limit_error']);
+
+export class AnthropicProvider implements ModelProvider {
+  readonly name: string;
+  readonly #client: Anthropic;
+  readonly #model: string;
+  readonly #maxTokens: number;
+  readonly #policy: PolicyOptions;
+
+  constructor(options: AnthropicOptions) {
+    this.name = options.name;
+    this.#model = options.model;
+    this.#maxTokens = options.maxOutputTokens ?? ANTHROPIC_DEFAULT_MAX_TOKENS;
+    const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    const context: ErrorContext = { name: options.name, secret: options.apiKey, endpoint: endpointOf(options.baseUrl) };
+    this.#policy = {
+      context,
+      timeouts,
+      retry: { ...DEFAULT_RETRY, ...options.retry },
+      toProviderError: (error) => toProviderError(error, context, timeouts),
+    };
+    this.#client = new Anthropic({
+      // Always a string: without one the SDK would go looking for credentials in the
+      // environment and profile files. A keyless proxy gets no Authorization header.
+      apiKey: options.apiKey ?? 'no-key',
+      defaultHeaders: options.apiKey === null ? { Authorization: null } : undefined,
+      baseURL: options.baseUrl,
+      webhookKey: null,
+      maxRetries: 0,
+      timeout: Math.ceil(timeouts.requestMs) + 5_000,
+      logLevel: 'off',
+      openTelemetry: false,
+    });
+  }
+
+  stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelStreamEvent> {
+    return streamWithPolicy(this.#policy, signal, (attempt) => this.#attempt(request, attempt));
+  }
+
+  async *#attempt(request: ModelRequest, attempt: AttemptContext): AsyncGenerator<ModelStreamEvent, void, undefined> {
+    const parts = toAnthropicRequest(request);
+    const body: MessageCreateParamsStreaming = {
+      model: this.#model,
+      max_tokens: this.#maxTokens,
+      messages: parts.messages,
+      stream: true,
+    };
+    if (parts.system) body.system = parts.system;
+    if (parts.tools) body.tools = parts.tools;
+
+    const stream = await this.#client.messages.create(body, { signal: attempt.signal });
+    attempt.responded();
+
+    const context = this.#policy.context;
+    const toolUses = new Map<number, OpenToolUse>();
+    let inputTokens = 0;
+    let outputTokens = 0;
+    let sawUsage = false;
+    let stopReason: string | null = null;
+    let stopped = false;
+    for await (const event of attempt.chunks(stream)) {
+      switch (event.type) {
+        case 'message_start': {
+          const usage = event.message.usage;
+          if (usage) {
+            sawUsage = true;
+            // Cached input is still input the request carried.
+            inputTokens = (usage.input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0);
+            outputTokens = usage.output_tokens ?? 0;
+          }
+          break;
+        }
+        case 'content_block_start':
+          if (event.content_block.type === 'tool_use') {
+            toolUses.set(event.index, { id: event.content_block.id, name: event.content_block.name, json: '', initial: event.content_block.input });
+          } else if (event.content_block.type === 'text' && event.content_block.text) {
+            yield { type: 'text', delta: event.content_block.text };
+          }
+          break;
+        case 'content_block_delta':
+          if (event.delta.type === 'text_delta') {
+            if (event.delta.text) yield { type: 'text', delta: event.delta.text };
+          } else if (event.delta.type === 'input_json_delta') {
+            const open = toolUses.get(event.index);
+            if (open) open.json += event.delta.partial_json;
+          }
+          break;
+        case 'content_block_stop': {
+          const open = toolUses.get(event.index);
+          if (!open) break;
+          toolUses.delete(event.index);
+          let args: unknown;
+          try {
+            args = open.json.trim() === '' ? (open.initial ?? {}) : JSON.parse(open.json);
+          } catch (error) {
+            throw malformedError(context, `the input of tool call "${open.name}" is not valid JSON`, error);
+          }
+          yield { type: 'tool_call', callId: open.id, name: open.name, args };
+          break;
+        }
+        case 'message_delta':
+          if (event.delta.stop_reason) stopReason = event.delta.stop_reason;
+          if (event.usage) {
+            sawUsage = true;
+            // message_delta counts are cumulative for the whole message.
+            if (typeof event.usage.input_tokens === 'number') {
+              inputTokens = event.usage.input_tokens + (event.usage.cache_creation_input_tokens ?? 0) + (event.usage.cache_read_input_tokens ?? 0);
+            }
+            outputTokens = event.usage.output_tokens;
+          }
+          break;
+        case 'message_stop':
+          stopped = true;
+          break;
+      }
+    }
+    if (!stopped) throw streamCutError(context);
+    if (sawUsage) yield { type: 'usage', inputTokens, outputTokens };
+    yield { type: 'done', finishReason: stopReason ?? 'end_turn' };
+  }
+}
+
+function toProviderError(error: unknown, context: ErrorContext, timeouts: ProviderTimeouts): ProviderError {
+  if (error instanceof ProviderError) return error;
+  if (error instanceof APIUserAbortError) return abortedError(context);
+  if (error instanceof APIConnectionTimeoutError) return timeoutError(context, timeouts.requestMs);
+  if (error instanceof APIConnectionError) return connectionError(context, networkDetail(error), error);
+  if (error instanceof APIError) {
+    const detail = error.apiMessage ?? apiErrorDetail(error.error, error.message.replace(/^\d{3}\s+/, ''));
+    if (error.status === undefined) return streamReportedError(context, detail, error.type !== null && TRANSIENT_STREAM_ERRORS.has(error.type), error);
+    return statusError(context, error.status, detail, retryAfterMs(error.headers), error);
+  }
+  if (error instanceof SyntaxError) return malformedError(context, 'a stream event is not valid JSON', error);
+  if (isNetworkFailure(error)) return connectionLostError(context, networkDetail(error), error);
+  return unexpectedError(context, error);
+}

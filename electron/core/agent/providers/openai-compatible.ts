@@ -1,0 +1,260 @@
+/**
+ * Chat Completions over the official `openai` SDK. Plain Chat Completions (no Responses API) is
+ * the dialect OpenAI, OpenRouter, Ollama, LM Studio, llama.cpp and vLLM all speak.
+ */
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import type {
+  ChatCompletionChunk,
+  ChatCompletionCreateParamsStreaming,
+  ChatCompletionMessageParam,
+  ChatCompletionTool,
+} from 'openai/resources/chat/completions';
+import type { ModelProvider, ModelRequest, ModelStreamEvent, ToolSpec } from './provider.ts';
+import { ProviderError } from './provider.ts';
+import {
+  abortedError,
+  apiErrorDetail,
+  connectionError,
+  connectionLostError,
+  endpointOf,
+  isNetworkFailure,
+  malformedError,
+  networkDetail,
+  retryAfterMs,
+  statusError,
+  streamCutError,
+  streamReportedError,
+  timeoutError,
+  unexpectedError,
+  type ErrorContext,
+} from './provider-errors.ts';
+import { DEFAULT_RETRY, DEFAULT_TIMEOUTS, streamWithPolicy, type AttemptContext, type PolicyOptions, type ProviderTimeouts, type RetryPolicy } from './stream-policy.ts';
+
+export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+
+export interface OpenAICompatibleOptions {
+  name: string;
+  /** Including the version path, e.g. `https://api.openai.com/v1`, `http://127.0.0.1:11434/v1`. */
+  baseUrl: string;
+  model: string;
+  /** Null for local servers that need none: then no Authorization header is sent. */
+  apiKey: string | null;
+  timeouts?: Partial<ProviderTimeouts>;
+  retry?: Partial<RetryPolicy>;
+}
+
+/**
+ * L19: the system prompt first, then the history, then the note as ONE system message, then the
+ * user's text verbatim. The note is never a user message.
+ */
+export function toChatMessages(request: ModelRequest): ChatCompletionMessageParam[] {
+  const messages: ChatCompletionMessageParam[] = [];
+  if (request.system !== null) messages.push({ role: 'system', content: request.system });
+  for (const entry of request.history) {
+    switch (entry.role) {
+      case 'user':
+        messages.push({ role: 'user', content: entry.text });
+        break;
+      case 'assistant':
+        if (entry.toolCalls.length === 0) {
+          messages.push({ role: 'assistant', content: entry.text });
+        } else {
+          messages.push({
+            role: 'assistant',
+            // Several servers reject an empty string next to tool calls; null is the documented form.
+            content: entry.text === '' ? null : entry.text,
+            tool_calls: entry.toolCalls.map((call) => ({
+              id: call.callId,
+              type: 'function' as const,
+              function: { name: call.name, arguments: JSON.stringify(call.args ?? {}) },
+            })),
+          });
+        }
+        break;
+      case 'tool':
+        messages.push({ role: 'tool', tool_call_id: entry.callId, content: entry.output });
+        break;
+    }
+  }
+  if (request.note !== null) messages.push({ role: 'system', content: request.note.text });
+  if (request.userText !== null) messages.push({ role: 'user', content: request.userText });
+  return messages;
+}
+
+export function toChatTools(tools: readonly ToolSpec[]): ChatCompletionTool[] {
+  return tools.map((tool) => ({
+    type: 'function',
+    function: { name: tool.name, description: tool.description, parameters: tool.parameters },
+  }));
+}
+
+interface PartialCall {
+  id: string;
+  name: string;
+  args: string;
+}
+
+/** Rebuilds tool calls from the argument fragments Chat Completions streams them in. */
+class ToolCallAssembler {
+  readonly #calls: PartialCall[] = [];
+  readonly #byIndex = new Map<number, PartialCall>();
+
+  add(deltas: readonly ChatCompletionChunk.Choice.Delta.ToolCall[]): void {
+    for (const delta of deltas) {
+      const index = typeof delta.index === 'number' ? delta.index : this.#calls.length;
+      let call = this.#byIndex.get(index);
+      // Some local servers send every complete call at index 0; a new id means a new call.
+      if (!call || (delta.id && call.id && delta.id !== call.id)) {
+        call = { id: '', name: '', args: '' };
+        this.#calls.push(call);
+        this.#byIndex.set(index, call);
+      }
+      if (delta.id && !call.id) call.id = delta.id;
+      if (delta.function?.name && !call.name) call.name = delta.function.name;
+      if (delta.function?.arguments) call.args += delta.function.arguments;
+    }
+  }
+
+  /** Hands out every call assembled so far, once. */
+  *drain(context: ErrorContext): Generator<ModelStreamEvent> {
+    const calls = this.#calls.splice(0);
+    this.#byIndex.clear();
+    for (const call of calls) {
+      if (!call.name) throw malformedError(context, 'a tool call has no function name');
+      let args: unknown;
+      try {
+        args = call.args.trim() === '' ? {} : JSON.parse(call.args);
+      } catch (error) {
+        throw malformedError(context, `the arguments of tool call "${call.name}" are not valid JSON`, error);
+      }
+      // Some local servers omit ids; the agent loop still needs one to pair the result.
+      const callId = call.id || `call_${crypto.randomUUID().replaceAll('-', '').slice(0, 24)}`;
+      yield { type: 'tool_call', callId, name: call.name, args };
+    }
+  }
+}
+
+function stripStatusPrefix(message: string): string {
+  return message.replace(/^\d{3}\s+/, '');
+}
+
+export class OpenAICompatibleProvider implements ModelProvider {
+  readonly name: string;
+  readonly #client: OpenAI;
+  readonly #model: string;
+  readonly #policy: PolicyOptions;
+  /** Raw error bodies by response: the SDK drops bodies that lack an `error` key (vLLM, FastAPI). */
+  readonly #errorBodies = new WeakMap<Headers, string>();
+
+  constructor(options: OpenAICompatibleOptions) {
+    this.name = options.name;
+    this.#model = options.model;
+    const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    const context: ErrorContext = { name: options.name, secret: options.apiKey, endpoint: endpointOf(options.baseUrl) };
+    this.#policy = {
+      context,
+      timeouts,
+      retry: { ...DEFAULT_RETRY, ...options.retry },
+      toProviderError: (error) => this.#toProviderError(error, context, timeouts),
+    };
+    this.#client = new OpenAI({
+      // The SDK insists on a key; for keyless servers the header is removed below.
+      apiKey: options.apiKey ?? 'no-key',
+      baseURL: options.baseUrl,
+      // Explicit nulls: an SDK default would otherwise read these from the environment.
+      organization: null,
+      project: null,
+      adminAPIKey: null,
+      webhookSecret: null,
+      defaultHeaders: options.apiKey === null ? { Authorization: null } : undefined,
+      // The retry and time-limit policy is ours (stream-policy.ts); the SDK's limit only backs it up.
+      maxRetries: 0,
+      timeout: Math.ceil(timeouts.requestMs) + 5_000,
+      // The SDK's logs may include request details; nothing of a request is logged.
+      logLevel: 'off',
+      fetch: async (input, init) => {
+        const response = await fetch(input, init);
+        if (!response.ok) {
+          try {
+            this.#errorBodies.set(response.headers, await response.clone().text());
+          } catch {
+            // The SDK reads the same body and reports its own failure.
+          }
+        }
+        return response;
+      },
+    });
+  }
+
+  stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelStreamEvent> {
+    return streamWithPolicy(this.#policy, signal, (attempt) => this.#attempt(request, attempt));
+  }
+
+  async *#attempt(request: ModelRequest, attempt: AttemptContext): AsyncGenerator<ModelStreamEvent, void, undefined> {
+    const body: ChatCompletionCreateParamsStreaming = {
+      model: this.#model,
+      messages: toChatMessages(request),
+      stream: true,
+      stream_options: { include_usage: true },
+    };
+    // An empty tools array is rejected by some servers; leave the field out instead.
+    if (request.tools.length > 0) body.tools = toChatTools(request.tools);
+
+    const stream = await this.#client.chat.completions.create(body, { signal: attempt.signal });
+    attempt.responded();
+
+    const calls = new ToolCallAssembler();
+    let finishReason: string | null = null;
+    let usage: { inputTokens: number; outputTokens: number } | null = null;
+    for await (const chunk of attempt.chunks(stream)) {
+      if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens ?? 0, outputTokens: chunk.usage.completion_tokens ?? 0 };
+      // The include_usage chunk has no choices.
+      const choice = chunk.choices?.find((c) => c.index === 0) ?? chunk.choices?.[0];
+      if (!choice) continue;
+      const delta = choice.delta;
+      if (delta?.content) yield { type: 'text', delta: delta.content };
+      if (delta?.refusal) yield { type: 'text', delta: delta.refusal };
+      if (delta?.tool_calls) calls.add(delta.tool_calls);
+      if (choice.finish_reason && finishReason === null) {
+        finishReason = choice.finish_reason;
+        yield* calls.drain(this.#policy.context);
+      }
+    }
+    // Without a finish reason the answer may be cut short, even if the server closed cleanly.
+    if (finishReason === null) throw streamCutError(this.#policy.context);
+    if (usage) yield { type: 'usage', ...usage };
+    yield { type: 'done', finishReason };
+  }
+
+  #toProviderError(error: unknown, context: ErrorContext, timeouts: ProviderTimeouts): ProviderError {
+    if (error instanceof ProviderError) return error;
+    if (error instanceof APIUserAbortError) return abortedError(context);
+    if (error instanceof APIConnectionTimeoutError) return timeoutError(context, timeouts.requestMs);
+    if (error instanceof APIConnectionError) return connectionError(context, networkDetail(error), error);
+    if (error instanceof APIError) {
+      const raw = error.headers ? this.#errorBodies.get(error.headers) : undefined;
+      const detail = apiErrorDetail(raw === undefined ? error.error : (safeJson(raw) ?? raw), stripStatusPrefix(error.message));
+      if (error.status === undefined) {
+        const type = apiErrorType(error.error);
+        return streamReportedError(context, detail, type === 'server_error' || type === 'rate_limit_error', error);
+      }
+      return statusError(context, error.status, detail, retryAfterMs(error.headers), error);
+    }
+    if (error instanceof SyntaxError) return malformedError(context, 'a stream chunk is not valid JSON', error);
+    if (isNetworkFailure(error)) return connectionLostError(context, networkDetail(error), error);
+    return unexpectedError(context, error);
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function apiErrorType(body: unknown): string | null {
+  if (body && typeof body === 'object' && 'type' in body && typeof body.type === 'string') return body.type;
+  return null;
+}

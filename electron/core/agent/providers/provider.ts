@@ -1,0 +1,77 @@
+/**
+ * The seam between the agent loop and a model API. A provider turns one neutral request (repaired
+ * history, at most one system note, the user's text) into a stream of neutral events, and turns
+ * every failure into a ProviderError a person can read (SPEC R3).
+ */
+import type { ModelNote } from '../notes.ts';
+import type { TranscriptEntry } from '../transcript-repair.ts';
+
+export interface ToolSpec {
+  name: string;
+  description: string;
+  /** JSON schema of the arguments object. */
+  parameters: Record<string, unknown>;
+}
+
+export interface ModelRequest {
+  /** The agent's own system prompt; always sent first. */
+  system: string | null;
+  history: TranscriptEntry[];
+  /** L19: sent as a system instruction for this request only, never as user text. */
+  note: ModelNote | null;
+  /** Sent verbatim as the newest user message; null when a turn resumes without one. */
+  userText: string | null;
+  tools: ToolSpec[];
+}
+
+export type ModelStreamEvent =
+  | { type: 'text'; delta: string }
+  /** Emitted once the call is complete; `args` is the parsed JSON arguments object. */
+  | { type: 'tool_call'; callId: string; name: string; args: unknown }
+  | { type: 'usage'; inputTokens: number; outputTokens: number }
+  /** The provider's own stop reason (`stop`, `tool_calls`, `end_turn`, `tool_use`, `length`, …). */
+  | { type: 'done'; finishReason: string };
+
+export interface ModelProvider {
+  /** Display name, used in error messages a person reads. */
+  readonly name: string;
+  /**
+   * Streams one model response. Aborting `signal` closes the connection at once and makes the
+   * iteration throw a ProviderError of kind 'aborted'. Every failure is a ProviderError.
+   */
+  stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelStreamEvent>;
+}
+
+export type ProviderErrorKind = 'http' | 'timeout' | 'idle-timeout' | 'malformed' | 'refused' | 'connection' | 'aborted';
+
+export interface ProviderErrorOptions {
+  kind: ProviderErrorKind;
+  /** HTTP status when the provider answered with one. */
+  status?: number;
+  /** True when the same request may succeed later (rate limit, server error, network, timeout). */
+  retryable: boolean;
+  /** Milliseconds the provider asked us to wait (Retry-After), when it said. */
+  retryAfterMs?: number;
+  cause?: unknown;
+}
+
+/** Its message is written for a person and never contains the API key. */
+export class ProviderError extends Error {
+  readonly kind: ProviderErrorKind;
+  readonly status: number | undefined;
+  readonly retryable: boolean;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(message: string, options: ProviderErrorOptions) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ProviderError';
+    this.kind = options.kind;
+    this.status = options.status;
+    this.retryable = options.retryable;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+export function isProviderError(value: unknown): value is ProviderError {
+  return value instanceof ProviderError;
+}
