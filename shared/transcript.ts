@@ -22,7 +22,12 @@ export const eventPayloadSchemas = {
     args: z.unknown(),
     effect: z.enum(TOOL_EFFECTS),
   }),
+  /** Written right before the tool starts: a call without it provably never ran. */
+  tool_dispatch: z.object({ callId: z.string() }),
   tool_result: z.object({ callId: z.string(), output: z.string(), isError: z.boolean() }),
+  /** The user is asked before a tool with `ask` approval runs; the answer is recorded too. */
+  approval_request: z.object({ callId: z.string(), name: z.string(), args: z.unknown() }),
+  approval_decision: z.object({ callId: z.string(), approved: z.boolean() }),
   interruption: z.object({ cause: z.enum(INTERRUPTION_CAUSES), reason: z.string().nullable() }),
   error: z.object({ message: z.string() }),
   note_marker: z.object({ note: z.enum(['resume', 'tool-tail']), reason: z.string().nullable() }),

@@ -5,7 +5,7 @@
  */
 import type { ToolEffect } from '../../../shared/transcript.ts';
 import type { ModelNote } from './notes.ts';
-import type { TranscriptEntry } from './transcript-repair.ts';
+import type { TranscriptEntry, TranscriptToolCall } from './transcript-repair.ts';
 
 export interface AgentTurnInput {
   laneKey: string;
@@ -17,7 +17,14 @@ export interface AgentTurnInput {
   userText: string | null;
   /** At most one system note for this request only (L19); never persisted as user text. */
   note: ModelNote | null;
+  /**
+   * Tool calls the interrupted turn recorded but never started (L18, L20). The agent runs them
+   * (asking approval again where needed) before its next model call; the history ends with them.
+   */
+  pendingCalls: TranscriptToolCall[];
 }
+
+export type ApprovalDecision = 'approved' | 'denied' | 'interrupted';
 
 export interface ToolCallRecord {
   callId: string;
@@ -49,7 +56,11 @@ export interface TurnContext {
   endAssistantMessage(): void;
   /** Recorded durably before the tool is dispatched, so after a kill we know it may have run. */
   toolCall(call: ToolCallRecord): void;
+  /** Recorded right before the tool starts; without it a call provably never ran. */
+  toolDispatched(callId: string): void;
   toolResult(result: ToolResultRecord): void;
+  /** Asks the user (an event the UI answers); resolves `interrupted` if the turn is stopped first. */
+  requestApproval(call: ToolCallRecord): Promise<ApprovalDecision>;
   usage(usage: Usage): void;
 }
 

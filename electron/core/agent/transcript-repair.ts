@@ -19,22 +19,45 @@ export const INTERRUPTED_CALL_OUTPUT =
   'Interrupted: Baton stopped while this tool call was in progress, before its result was recorded. ' +
   'Its outcome is unknown: it may or may not have taken effect. Verify the current state before repeating it.';
 
+export const NOT_RUN_CALL_OUTPUT = 'Not run: Baton stopped before this tool call started, so it had no effect.';
+
 interface PendingCall {
   call: TranscriptToolCall;
   answered: boolean;
+  dispatched: boolean;
+}
+
+export interface ResumeRepair {
+  history: TranscriptEntry[];
+  /** Calls at the very end that never started: a resumed turn runs them instead of faking results. */
+  pendingCalls: TranscriptToolCall[];
 }
 
 export function repairTranscript(events: readonly StoredEvent[]): TranscriptEntry[] {
+  return repair(events, false).history;
+}
+
+/** For a resumed turn: like repairTranscript, but never-started calls at the tail stay open. */
+export function repairForResume(events: readonly StoredEvent[]): ResumeRepair {
+  return repair(events, true);
+}
+
+function repair(events: readonly StoredEvent[], keepTailOpen: boolean): ResumeRepair {
   const entries: TranscriptEntry[] = [];
   let pending: PendingCall[] = [];
+  const pendingCalls: TranscriptToolCall[] = [];
   // The assistant message tool calls attach to, while no tool result has followed it yet.
   let openAssistant: Extract<TranscriptEntry, { role: 'assistant' }> | null = null;
 
-  const settlePending = () => {
+  const settlePending = (atTail = false) => {
     for (const p of pending) {
-      if (!p.answered) {
-        entries.push({ role: 'tool', callId: p.call.callId, name: p.call.name, output: INTERRUPTED_CALL_OUTPUT, isError: true, synthetic: true });
+      if (p.answered) continue;
+      if (atTail && keepTailOpen && !p.dispatched) {
+        pendingCalls.push(p.call);
+        continue;
       }
+      const output = p.dispatched ? INTERRUPTED_CALL_OUTPUT : NOT_RUN_CALL_OUTPUT;
+      entries.push({ role: 'tool', callId: p.call.callId, name: p.call.name, output, isError: true, synthetic: true });
     }
     pending = [];
   };
@@ -62,7 +85,12 @@ export function repairTranscript(events: readonly StoredEvent[]): TranscriptEntr
         }
         const call = { callId: event.payload.callId, name: event.payload.name, args: event.payload.args };
         openAssistant.toolCalls.push(call);
-        pending.push({ call, answered: false });
+        pending.push({ call, answered: false, dispatched: false });
+        break;
+      }
+      case 'tool_dispatch': {
+        const match = pending.find((p) => p.call.callId === event.payload.callId);
+        if (match) match.dispatched = true;
         break;
       }
       case 'tool_result': {
@@ -77,8 +105,8 @@ export function repairTranscript(events: readonly StoredEvent[]): TranscriptEntr
         break; // interruptions, errors, note markers and notices are for people, not the model
     }
   }
-  settlePending();
-  return entries;
+  settlePending(true);
+  return { history: entries, pendingCalls };
 }
 
 /** True when the history ends with tool results the model has not answered yet (L19 case 2). */

@@ -9,7 +9,7 @@ import type { BusyInputMode } from '../../../shared/lifecycle.ts';
 import type { TurnEvent } from '../../../shared/transcript.ts';
 import type { Agent, AgentFactory, AgentTurnResult } from '../agent/agent.ts';
 import { decideNote } from '../agent/notes.ts';
-import { repairTranscript } from '../agent/transcript-repair.ts';
+import { repairForResume, repairTranscript } from '../agent/transcript-repair.ts';
 import type { GatewayEventSink } from '../ports.ts';
 import { newId } from '../sessions/ids.ts';
 import type { QueuedInput, SessionRecord, SessionStore, TurnOutcome } from '../sessions/store.ts';
@@ -101,6 +101,14 @@ export class Gateway {
     const live = this.registry.get(laneKey);
     if (!live) return false;
     live.requestStop('stop');
+    return true;
+  }
+
+  /** The user's answer to a tool approval request of the running turn. */
+  answerApproval(laneKey: string, callId: string, approved: boolean): boolean {
+    const answer = this.registry.get(laneKey)?.approvals.get(callId);
+    if (!answer) return false;
+    answer(approved);
     return true;
   }
 
@@ -236,7 +244,9 @@ export class Gateway {
       if (!lane) return;
       if (job.kind === 'resume' && !lane.resumePending) return; // discarded while starting
 
-      const history = repairTranscript(this.store.listEvents(lane.sessionId));
+      const events = this.store.listEvents(lane.sessionId);
+      // L18: only a resumed turn may pick up calls the interrupted one never started.
+      const { history, pendingCalls } = lane.resumePending ? repairForResume(events) : { history: repairTranscript(events), pendingCalls: [] };
       const note = decideNote(lane, history, this.now());
       const turnId = newId('turn');
       const userText = job.kind === 'message' ? job.input.text : null;
@@ -264,7 +274,7 @@ export class Gateway {
         result = { outcome: 'interrupted' };
       } else {
         try {
-          result = await agent.runTurn({ laneKey, sessionId: begun.sessionId, turnId, history, userText, note }, recorder);
+          result = await agent.runTurn({ laneKey, sessionId: begun.sessionId, turnId, history, userText, note, pendingCalls }, recorder);
         } catch (error) {
           result = live.interruptCause ? { outcome: 'interrupted' } : { outcome: 'failed', error: readable(error) };
         }

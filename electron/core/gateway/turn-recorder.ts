@@ -5,7 +5,7 @@
  */
 import type { GatewayEvent } from '../../../shared/gateway-events.ts';
 import type { StoredEvent, TurnEvent } from '../../../shared/transcript.ts';
-import type { ToolCallRecord, ToolResultRecord, TurnContext, Usage } from '../agent/agent.ts';
+import type { ApprovalDecision, ToolCallRecord, ToolResultRecord, TurnContext, Usage } from '../agent/agent.ts';
 import type { SessionStore } from '../sessions/store.ts';
 import type { LiveTurn } from './turn-registry.ts';
 
@@ -75,6 +75,32 @@ export class TurnRecorder implements TurnContext {
   toolCall(call: ToolCallRecord): void {
     this.flush(true);
     this.append({ kind: 'tool_call', payload: { callId: call.callId, name: call.name, args: call.args ?? null, effect: call.effect } });
+  }
+
+  toolDispatched(callId: string): void {
+    this.append({ kind: 'tool_dispatch', payload: { callId } });
+  }
+
+  /**
+   * The question is stored as an event, so the UI shows it after a reconnect and a restart finds
+   * it unanswered (the resumed turn asks again). A stop or an abort ends the wait.
+   */
+  requestApproval(call: ToolCallRecord): Promise<ApprovalDecision> {
+    this.flush(true);
+    this.append({ kind: 'approval_request', payload: { callId: call.callId, name: call.name, args: call.args ?? null } });
+    return new Promise((resolve) => {
+      const settle = (decision: ApprovalDecision) => {
+        this.live.approvals.delete(call.callId);
+        this.live.hardAbort.signal.removeEventListener('abort', onAbort);
+        offStop();
+        if (decision !== 'interrupted') this.append({ kind: 'approval_decision', payload: { callId: call.callId, approved: decision === 'approved' } });
+        resolve(decision);
+      };
+      const onAbort = () => settle('interrupted');
+      const offStop = this.live.onStopRequested(() => settle('interrupted'));
+      this.live.hardAbort.signal.addEventListener('abort', onAbort, { once: true });
+      this.live.approvals.set(call.callId, (approved) => settle(approved ? 'approved' : 'denied'));
+    });
   }
 
   toolResult(result: ToolResultRecord): void {

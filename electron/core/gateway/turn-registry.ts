@@ -20,6 +20,8 @@ export class LiveTurn {
   interruptCause: InterruptionCause | null = null;
   interruptReason: string | null = null;
   readonly hardAbort = new AbortController();
+  /** Approval questions the user has not answered yet, by tool call id. */
+  readonly approvals = new Map<string, (approved: boolean) => void>();
   private stopListeners = new Set<() => void>();
   private stopped = false;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideNote, TOOL_TAIL_NOTE, type ResumeState } from '../../../electron/core/agent/notes.ts';
-import { blocksAutoResume, endsWithToolTail, INTERRUPTED_CALL_OUTPUT, repairTranscript, unfinishedCalls } from '../../../electron/core/agent/transcript-repair.ts';
+import { blocksAutoResume, endsWithToolTail, INTERRUPTED_CALL_OUTPUT, NOT_RUN_CALL_OUTPUT, repairForResume, repairTranscript, unfinishedCalls } from '../../../electron/core/agent/transcript-repair.ts';
 import type { StoredEvent, TurnEvent } from '../../../shared/transcript.ts';
 
 let seq = 0;
@@ -12,6 +12,7 @@ const user = (text: string) => ev({ kind: 'user_message', payload: { text } });
 const say = (text: string, final = true) => ev({ kind: 'assistant_text', payload: { text, final } });
 const call = (callId: string, name = 'shell', effect: 'read-only' | 'side-effecting' | 'lifecycle' = 'side-effecting') =>
   ev({ kind: 'tool_call', payload: { callId, name, args: { x: 1 }, effect } });
+const dispatch = (callId: string) => ev({ kind: 'tool_dispatch', payload: { callId } });
 const result = (callId: string, output = 'ok') => ev({ kind: 'tool_result', payload: { callId, output, isError: false } });
 
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
@@ -19,8 +20,8 @@ const pending = (reason: string | null, minutesAgo = 3): ResumeState => ({ resum
 const idle: ResumeState = { resumePending: false, resumeReason: null, lastResumeMarkedAt: null };
 
 describe('transcript repair (L18)', () => {
-  it('L18: a tool call with no recorded result gets a synthetic result saying its outcome is unknown', () => {
-    const history = repairTranscript([user('build it'), say('Building.'), call('c1'), call('c2'), result('c1', 'built')]);
+  it('L18: a started tool call with no recorded result gets a synthetic result saying its outcome is unknown', () => {
+    const history = repairTranscript([user('build it'), say('Building.'), call('c1'), call('c2'), dispatch('c1'), result('c1', 'built'), dispatch('c2')]);
     expect(history).toEqual([
       { role: 'user', text: 'build it' },
       { role: 'assistant', text: 'Building.', interrupted: false, toolCalls: [{ callId: 'c1', name: 'shell', args: { x: 1 } }, { callId: 'c2', name: 'shell', args: { x: 1 } }] },
@@ -28,6 +29,21 @@ describe('transcript repair (L18)', () => {
       { role: 'tool', callId: 'c2', name: 'shell', output: INTERRUPTED_CALL_OUTPUT, isError: true, synthetic: true },
     ]);
     expect(INTERRUPTED_CALL_OUTPUT).toContain('outcome is unknown');
+  });
+
+  it('L18: a call recorded but never started gets a synthetic result saying it did not run', () => {
+    const history = repairTranscript([user('build it'), call('c1')]);
+    expect(history.at(-1)).toEqual({ role: 'tool', callId: 'c1', name: 'shell', output: NOT_RUN_CALL_OUTPUT, isError: true, synthetic: true });
+  });
+
+  it('L18/L20: on resume, never-started calls at the tail stay open for the agent to run; started ones are unknown', () => {
+    const repaired = repairForResume([user('go'), say('Two things.'), call('c1'), call('c2'), dispatch('c1')]);
+    expect(repaired.pendingCalls).toEqual([{ callId: 'c2', name: 'shell', args: { x: 1 } }]);
+    expect(repaired.history.map((e) => (e.role === 'tool' ? `tool:${e.callId}` : e.role))).toEqual(['user', 'assistant', 'tool:c1']);
+    // A never-started call that is not at the tail is settled as "not run".
+    const older = repairForResume([user('go'), call('c1'), user('next')]);
+    expect(older.pendingCalls).toEqual([]);
+    expect(older.history[2]).toMatchObject({ role: 'tool', output: NOT_RUN_CALL_OUTPUT });
   });
 
   it('L18: the synthetic result sits right after its call group, before the next user message', () => {

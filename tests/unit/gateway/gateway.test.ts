@@ -32,10 +32,10 @@ describe('turns and busy input (L23, L26, R3)', () => {
     await harness.core.gateway.whenIdle();
 
     const events = harness.core.store.listEvents(harness.core.store.getLane('a')!.sessionId);
-    expect(events.map((e) => e.kind)).toEqual(['user_message', 'assistant_text', 'tool_call', 'tool_result', 'assistant_text']);
+    expect(events.map((e) => e.kind)).toEqual(['user_message', 'assistant_text', 'tool_call', 'tool_dispatch', 'tool_result', 'assistant_text']);
     expect(events[1]!.payload).toEqual({ text: 'Let me look.', final: true });
     expect(events[2]!.payload).toMatchObject({ name: 'read_file', args: { path: 'a.txt' }, effect: 'read-only' });
-    expect(events[4]!.payload).toEqual({ text: 'Done.', final: true });
+    expect(events[5]!.payload).toEqual({ text: 'Done.', final: true });
     expect(harness.core.store.getLane('a')).toMatchObject({ inputTokens: 12, outputTokens: 5, activeTurn: null });
     const deltas = harness.sink.events.filter((e) => e.type === 'text-delta').map((e) => (e as Extract<GatewayEvent, { type: 'text-delta' }>).delta);
     expect(deltas.join('')).toBe('Let me look.Done.');
