@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openBatonCore, type BatonCore, type CoreSettings } from '../../electron/core/baton-core.ts';
+import type { AgentFactory } from '../../electron/core/agent/agent.ts';
 import type { AppPort, GatewayEventSink } from '../../electron/core/ports.ts';
 import type { Banner, GatewayEvent } from '../../shared/gateway-events.ts';
 import type { ExitAction } from '../../shared/lifecycle.ts';
@@ -57,6 +58,8 @@ export const TEST_SETTINGS: CoreSettings = {
 export interface HarnessOptions {
   settings?: Partial<CoreSettings>;
   now?: () => number;
+  /** Runs turns with this factory instead of the scripted agents (e.g. the real agent loop). */
+  agentFactory?: (harness: CoreHarness) => AgentFactory;
 }
 
 export class CoreHarness {
@@ -68,11 +71,13 @@ export class CoreHarness {
   readonly logs: string[] = [];
   private current: BatonCore | null = null;
   private readonly now: (() => number) | undefined;
+  private readonly agentFactory: ((harness: CoreHarness) => AgentFactory) | undefined;
 
   private constructor(dataDir: string, options: HarnessOptions) {
     this.dataDir = dataDir;
     this.settings = { ...TEST_SETTINGS, ...options.settings };
     this.now = options.now;
+    this.agentFactory = options.agentFactory;
   }
 
   static async start(options: HarnessOptions = {}): Promise<CoreHarness> {
@@ -97,7 +102,7 @@ export class CoreHarness {
     this.sink = new RecordingSink();
     this.current = await openBatonCore({
       dataDir: this.dataDir,
-      agents: this.agents,
+      agents: this.agentFactory ? this.agentFactory(this) : this.agents,
       settings: () => this.settings,
       app: this.app,
       events: this.sink,

@@ -291,8 +291,13 @@ export class Gateway {
       if (live.turnId) this.tryFinishFailed(live, live.turnId, readable(error));
     } finally {
       this.registry.release(live, { laneKey, turnId: live.turnId, outcome });
-      this.emitLane(laneKey);
-      this.pump(laneKey);
+      try {
+        this.emitLane(laneKey);
+        this.pump(laneKey);
+      } catch (error) {
+        // Nobody awaits a turn; after the store is gone (the process is exiting) just say so.
+        this.log(`After the turn on ${laneKey}: ${readable(error)}`);
+      }
     }
   }
 

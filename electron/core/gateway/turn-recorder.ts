@@ -93,7 +93,14 @@ export class TurnRecorder implements TurnContext {
         this.live.approvals.delete(call.callId);
         this.live.hardAbort.signal.removeEventListener('abort', onAbort);
         offStop();
-        if (decision !== 'interrupted') this.append({ kind: 'approval_decision', payload: { callId: call.callId, approved: decision === 'approved' } });
+        if (decision !== 'interrupted') {
+          try {
+            this.append({ kind: 'approval_decision', payload: { callId: call.callId, approved: decision === 'approved' } });
+          } catch (error) {
+            // Unrecorded, the call simply stays undispatched: a restart asks again.
+            this.log(`Could not record the approval of ${call.callId}: ${(error as Error).message}`);
+          }
+        }
         resolve(decision);
       };
       const onAbort = () => settle('interrupted');

@@ -31,7 +31,31 @@ export interface Settings {
   /** null: a folder under the data directory. */
   workspaceDir: string | null;
   theme: Theme;
+  /** Model providers the user configured; keys live in the OS keychain under `keyRef` (R4). */
+  providers: ProviderSetting[];
+  /** Name of the provider turns use; null: the first one, else OPENAI_* / ANTHROPIC_* from the environment. */
+  activeProvider: string | null;
+  /** Model calls one turn may make before it stops as failed. */
+  maxSteps: number;
+  /** Per-tool approval (`ask` / `auto`); a tool not listed uses its own default (side effects ask). */
+  toolApproval: Record<string, ToolApprovalMode>;
+  /** Extra instructions placed before Baton's own system prompt; null for none. */
+  systemPrompt: string | null;
 }
+
+export const PROVIDER_KINDS = ['openai-compatible', 'anthropic'] as const;
+export const TOOL_APPROVAL_MODES = ['ask', 'auto'] as const;
+export type ToolApprovalMode = (typeof TOOL_APPROVAL_MODES)[number];
+
+export const providerSettingSchema = z.object({
+  name: z.string().trim().min(1),
+  kind: z.enum(PROVIDER_KINDS),
+  baseUrl: z.url().optional(),
+  model: z.string().trim().min(1),
+  /** A reference into the SecretStore, never the key itself. */
+  keyRef: z.string().min(1).nullable().default(null),
+});
+export type ProviderSetting = z.infer<typeof providerSettingSchema>;
 
 export type SettingKey = keyof Settings;
 
@@ -46,6 +70,11 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   hideToTrayWhileRunning: true,
   workspaceDir: null,
   theme: 'system',
+  providers: [],
+  activeProvider: null,
+  maxSteps: 25,
+  toolApproval: {},
+  systemPrompt: null,
 });
 
 export const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS) as SettingKey[];
@@ -86,6 +115,14 @@ const rules: SettingRules = {
     expected: 'an absolute folder path, or null for the default folder',
   },
   theme: { schema: z.enum(THEMES), expected: quotedList(THEMES) },
+  providers: {
+    schema: z.array(providerSettingSchema).refine((list) => new Set(list.map((p) => p.name)).size === list.length),
+    expected: 'a list of providers with unique names, each with name, kind, model and optional baseUrl and keyRef',
+  },
+  activeProvider: { schema: z.string().min(1).nullable(), expected: 'a provider name, or null' },
+  maxSteps: { schema: lenientNumber.pipe(z.number().int().min(1).max(500)), expected: 'a whole number from 1 to 500' },
+  toolApproval: { schema: z.record(z.string(), z.enum(TOOL_APPROVAL_MODES)), expected: 'an object mapping tool names to "ask" or "auto"' },
+  systemPrompt: { schema: z.string().nullable(), expected: 'text, or null' },
 };
 
 export type SettingCheck<K extends SettingKey> = { ok: true; value: Settings[K] } | { ok: false; expected: string };
@@ -161,6 +198,11 @@ export const SETTINGS_FILE_SCHEMA: { [K in SettingKey]: { description: string } 
   hideToTrayWhileRunning: { description: 'Closing the last window hides Baton to the tray while turns run. Default true.' },
   workspaceDir: { description: 'Absolute path of the agents\' workspace; null for a folder under the data directory.' },
   theme: { description: '"system" (default), "light" or "dark".' },
+  providers: { description: 'Model providers: [{ name, kind: "openai-compatible" | "anthropic", baseUrl?, model, keyRef }]. Keys are kept in the OS keychain.' },
+  activeProvider: { description: 'Name of the provider to use; null for the first one (or OPENAI_*/ANTHROPIC_* environment variables).' },
+  maxSteps: { description: 'Model calls one turn may make. Default 25.' },
+  toolApproval: { description: 'Per-tool approval, e.g. { "shell": "auto" }. Unlisted tools: side-effecting ones ask, read-only ones run.' },
+  systemPrompt: { description: 'Extra instructions for the model, or null.' },
 };
 
 function isPlainRecord(value: unknown): value is Record<string, unknown> {

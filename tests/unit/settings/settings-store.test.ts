@@ -29,6 +29,11 @@ describe('defaults', () => {
       hideToTrayWhileRunning: true,
       workspaceDir: null,
       theme: 'system',
+      providers: [],
+      activeProvider: null,
+      maxSteps: 25,
+      toolApproval: {},
+      systemPrompt: null,
     } satisfies Settings);
     expect(store.warnings).toEqual([]);
     expect(store.notices).toEqual([]);
@@ -272,6 +277,18 @@ describe('R2: corrupt settings file', () => {
 });
 
 describe('set()', () => {
+  it('a provider list with duplicate names or without a model is refused, and a bad list in the file falls back with a warning', () => {
+    const dir = temp.dir();
+    const store = SettingsStore.open({ dir });
+    const local = { name: 'Local', kind: 'openai-compatible' as const, model: 'llama3', keyRef: null };
+    expect(() => store.set('providers', [local, local])).toThrow(/providers/);
+    expect(() => store.set('providers', [{ ...local, model: '' }])).toThrow(/providers/);
+    fs.writeFileSync(store.path, JSON.stringify({ providers: [{ name: 'x' }], maxSteps: 'many' }));
+    const reopened = SettingsStore.open({ dir });
+    expect(reopened.get()).toMatchObject({ providers: [], maxSteps: 25 });
+    expect(reopened.warnings.join('\n')).toMatch(/"providers"[\s\S]*"maxSteps"|"maxSteps"[\s\S]*"providers"/);
+  });
+
   it('values set survive reopening the store', () => {
     const dir = temp.dir();
     const store = SettingsStore.open({ dir });
@@ -286,6 +303,11 @@ describe('set()', () => {
       hideToTrayWhileRunning: false,
       workspaceDir: path.resolve('/tmp/baton-workspace'),
       theme: 'dark',
+      providers: [{ name: 'Local', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3', keyRef: null }],
+      activeProvider: 'Local',
+      maxSteps: 10,
+      toolApproval: { shell: 'auto' },
+      systemPrompt: 'Be brief.',
     };
     for (const key of Object.keys(changed) as (keyof Settings)[]) {
       store.set(key, changed[key]);

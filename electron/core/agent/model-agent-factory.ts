@@ -1,0 +1,83 @@
+/**
+ * Builds the real agent for a turn from the current settings: the provider (configured, or the
+ * usual environment variables), its key from the SecretStore, the workspace, the built-in tools
+ * plus any MCP tools, and the approval policy. Read per turn, so a settings change applies to the
+ * next turn without a restart.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AgentFactory } from './agent.ts';
+import { AgentLoop, BATON_SYSTEM_PROMPT } from './agent-loop.ts';
+import { providerConfigFromEnv, providerFromConfig, type ProviderConfig } from './providers/provider-config.ts';
+import type { ProviderTimeouts, RetryPolicy } from './providers/stream-policy.ts';
+import { builtinTools, type BuiltinToolOptions } from './tools/builtin-tools.ts';
+import { ToolRegistry, type Tool } from './tools/tool.ts';
+import type { SecretStore } from '../ports.ts';
+import type { Settings } from '../settings/settings-schema.ts';
+
+export type AgentSettings = Pick<Settings, 'providers' | 'activeProvider' | 'maxSteps' | 'toolApproval' | 'systemPrompt' | 'workspaceDir'>;
+
+export interface ModelAgentFactoryOptions {
+  settings: () => AgentSettings;
+  secrets: SecretStore;
+  env: NodeJS.ProcessEnv;
+  dataDir: string;
+  /** MCP tools currently offered (the MCP manager's live list). */
+  extraTools?: () => Tool[];
+  builtins?: BuiltinToolOptions;
+  /** Transport tuning (tests shorten timeouts and retries). */
+  providerTuning?: { timeouts?: Partial<ProviderTimeouts>; retry?: Partial<RetryPolicy> };
+}
+
+export const NO_PROVIDER_MESSAGE =
+  'No model provider is configured. Add one in Settings, or start Baton with OPENAI_API_KEY, ANTHROPIC_API_KEY or OPENAI_BASE_URL set.';
+
+export class ModelAgentFactory implements AgentFactory {
+  private readonly options: ModelAgentFactoryOptions;
+
+  constructor(options: ModelAgentFactoryOptions) {
+    this.options = options;
+  }
+
+  workspaceDir(settings: AgentSettings = this.options.settings()): string {
+    return settings.workspaceDir ?? path.join(this.options.dataDir, 'workspace');
+  }
+
+  async resolveProvider(settings: AgentSettings): Promise<ProviderConfig> {
+    const configured = settings.activeProvider
+      ? settings.providers.find((p) => p.name === settings.activeProvider)
+      : settings.providers[0];
+    if (settings.activeProvider && !configured) throw new Error(`The selected provider "${settings.activeProvider}" is not configured.`);
+    const tuning = this.options.providerTuning ?? {};
+    if (configured) {
+      const apiKey = configured.keyRef ? await this.options.secrets.get(configured.keyRef) : null;
+      return {
+        kind: configured.kind,
+        name: configured.name,
+        model: configured.model,
+        apiKey,
+        ...(configured.baseUrl ? { baseUrl: configured.baseUrl } : {}),
+        ...tuning,
+      };
+    }
+    const fromEnv = providerConfigFromEnv(this.options.env);
+    if (!fromEnv) throw new Error(NO_PROVIDER_MESSAGE);
+    return { ...fromEnv, ...tuning };
+  }
+
+  async create(): Promise<AgentLoop> {
+    const settings = this.options.settings();
+    const provider = providerFromConfig(await this.resolveProvider(settings));
+    const workspaceDir = this.workspaceDir(settings);
+    fs.mkdirSync(workspaceDir, { recursive: true });
+    const tools = new ToolRegistry([...builtinTools(this.options.builtins), ...(this.options.extraTools?.() ?? [])]);
+    return new AgentLoop({
+      provider,
+      tools,
+      workspaceDir,
+      systemPrompt: settings.systemPrompt ? `${BATON_SYSTEM_PROMPT}\n\n${settings.systemPrompt}` : BATON_SYSTEM_PROMPT,
+      maxSteps: settings.maxSteps,
+      approvalFor: (tool) => settings.toolApproval[tool.name] ?? tool.defaultApproval,
+    });
+  }
+}
