@@ -1,0 +1,158 @@
+/**
+ * The one contract between every front end and the gateway (ENGINEERING.md §2): method → params
+ * and result schemas, and the event payload schema. The WebSocket host, the Electron MessagePort
+ * and the in-memory test transport all carry exactly these frames, validated on both sides (R1).
+ */
+import { z } from 'zod';
+import { EXIT_REASONS } from '../lifecycle.ts';
+import { eventPayloadSchemas, TURN_EVENT_KINDS, type StoredEvent } from '../transcript.ts';
+import type { Banner, GatewayEvent, LaneStatus, SendResult } from '../gateway-events.ts';
+
+const storedEventSchema = z
+  .object({
+    seq: z.number().int(),
+    sessionId: z.string(),
+    turnId: z.string().nullable(),
+    createdAt: z.number(),
+    kind: z.enum(TURN_EVENT_KINDS as [string, ...string[]]),
+    payload: z.unknown(),
+  })
+  .superRefine((value, ctx) => {
+    const schema = eventPayloadSchemas[value.kind as keyof typeof eventPayloadSchemas];
+    const parsed = schema.safeParse(value.payload);
+    if (!parsed.success) ctx.addIssue({ code: 'custom', message: `bad ${value.kind} payload: ${parsed.error.message}` });
+  }) as unknown as z.ZodType<StoredEvent>;
+
+export const laneStatusSchema: z.ZodType<LaneStatus> = z.object({
+  laneKey: z.string(),
+  sessionId: z.string(),
+  title: z.string(),
+  activity: z.enum(['idle', 'starting', 'running']),
+  resumePending: z.boolean(),
+  resumeReason: z.string().nullable(),
+  suspended: z.boolean(),
+  queuedInputs: z.number().int(),
+  restartFailureCount: z.number().int(),
+  updatedAt: z.number(),
+});
+
+const exitReason = z.enum(EXIT_REASONS);
+
+export const bannerSchema: z.ZodType<Banner> = z.union([
+  z.object({ kind: z.literal('drain'), scope: z.literal('global'), reason: exitReason, deadline: z.number(), runningCount: z.number().int(), text: z.string() }),
+  z.object({ kind: z.literal('drain'), scope: z.literal('lane'), laneKey: z.string(), reason: exitReason, deadline: z.number(), text: z.string() }),
+  z.object({ kind: z.literal('interrupted'), laneKey: z.string(), reason: z.string().nullable(), stale: z.boolean(), text: z.string() }),
+  z.object({ kind: z.literal('suspended'), laneKey: z.string(), failures: z.number().int(), text: z.string() }),
+  z.object({ kind: z.literal('session-reset'), laneKey: z.string(), previousSessionId: z.string(), text: z.string() }),
+]);
+
+export const gatewayEventSchema: z.ZodType<GatewayEvent> = z.union([
+  z.object({ type: z.literal('transcript'), laneKey: z.string(), event: storedEventSchema }),
+  z.object({ type: z.literal('text-delta'), laneKey: z.string(), turnId: z.string(), delta: z.string() }),
+  z.object({ type: z.literal('lane'), lane: laneStatusSchema }),
+  z.object({ type: z.literal('banner'), banner: bannerSchema }),
+]);
+
+export const UPDATE_STATES = ['idle', 'checking', 'downloading', 'ready', 'installing', 'error'] as const;
+export const updateStateSchema = z.object({
+  state: z.enum(UPDATE_STATES),
+  version: z.string().nullable(),
+  progress: z.number().min(0).max(1).nullable(),
+  error: z.string().nullable(),
+});
+export type UpdateState = z.infer<typeof updateStateSchema>;
+
+/** Everything the host pushes, with a per-instance sequence number for gap-free catch-up. */
+export const pushEventSchema = z.union([
+  z.object({ channel: z.literal('gateway'), event: gatewayEventSchema }),
+  z.object({ channel: z.literal('update'), state: updateStateSchema }),
+]);
+export type PushEvent = z.infer<typeof pushEventSchema>;
+
+const sendResultSchema: z.ZodType<SendResult> = z.object({
+  status: z.enum(['started', 'queued', 'interrupting', 'queued-for-restart', 'command']),
+  message: z.string(),
+});
+
+const laneKey = z.string().min(1).max(200);
+
+const providerView = z.object({
+  name: z.string(),
+  kind: z.enum(['openai-compatible', 'anthropic']),
+  baseUrl: z.string().optional(),
+  model: z.string(),
+  /** Whether a key is stored; the key itself never crosses to a front end (R4). */
+  hasKey: z.boolean(),
+});
+
+export const contract = {
+  'app.status': {
+    params: z.object({}),
+    result: z.object({
+      version: z.string(),
+      instanceId: z.string(),
+      draining: z.boolean(),
+      previousExit: z.object({ reason: exitReason, at: z.number(), version: z.string() }).nullable(),
+      startup: z.object({ autoResumed: z.array(z.string()), awaitingUser: z.array(z.string()), suspended: z.array(z.string()), replayed: z.array(z.string()) }),
+      banners: z.array(bannerSchema),
+      update: updateStateSchema,
+    }),
+  },
+  'app.restart': { params: z.object({}), result: z.object({ accepted: z.boolean() }) },
+  'lanes.list': { params: z.object({}), result: z.array(laneStatusSchema) },
+  'lanes.create': { params: z.object({ title: z.string().max(200).optional() }), result: laneStatusSchema },
+  'lanes.search': {
+    params: z.object({ query: z.string().min(1).max(500) }),
+    result: z.array(z.object({ laneKey: z.string(), title: z.string(), snippet: z.string() })),
+  },
+  'transcript.get': {
+    params: z.object({ laneKey, sessionId: z.string().optional(), afterSeq: z.number().int().min(0).optional() }),
+    result: z.object({ sessionId: z.string(), events: z.array(storedEventSchema) }),
+  },
+  'message.send': { params: z.object({ laneKey, text: z.string().min(1).max(200_000) }), result: sendResultSchema },
+  'turn.stop': { params: z.object({ laneKey }), result: z.object({ stopped: z.boolean() }) },
+  'resume.accept': { params: z.object({ laneKey }), result: z.object({ accepted: z.boolean() }) },
+  'resume.discard': { params: z.object({ laneKey }), result: z.object({ discarded: z.boolean() }) },
+  'session.restore': { params: z.object({ laneKey, sessionId: z.string().min(1) }), result: z.object({ restored: z.boolean() }) },
+  'approval.answer': { params: z.object({ laneKey, callId: z.string().min(1), approved: z.boolean() }), result: z.object({ answered: z.boolean() }) },
+  'settings.get': {
+    params: z.object({}),
+    result: z.object({ settings: z.record(z.string(), z.unknown()), providers: z.array(providerView), warnings: z.array(z.string()), notices: z.array(z.string()) }),
+  },
+  'settings.set': { params: z.object({ key: z.string().min(1), value: z.unknown() }), result: z.object({ settings: z.record(z.string(), z.unknown()) }) },
+  /** Sent once; stored with the OS keychain (or memory in the headless host); never returned. */
+  'provider.setKey': { params: z.object({ providerName: z.string().min(1), apiKey: z.string().min(1).max(4096) }), result: z.object({ stored: z.boolean() }) },
+  /** Catch up after a reconnect: same instance → missed events replayed; otherwise resync. */
+  'events.subscribe': {
+    params: z.object({ instanceId: z.string().optional(), afterSeq: z.number().int().min(0).optional() }),
+    result: z.object({ instanceId: z.string(), resync: z.boolean(), lastSeq: z.number().int() }),
+  },
+} as const;
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract;
+export type Params<M extends MethodName> = z.input<Contract[M]['params']>;
+export type Result<M extends MethodName> = z.output<Contract[M]['result']>;
+
+export const ERROR_CODES = ['BAD_FRAME', 'UNKNOWN_METHOD', 'INVALID_PARAMS', 'INVALID_INPUT', 'NOT_FOUND', 'UNAVAILABLE', 'INTERNAL'] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Frames on the wire. Requests carry an id the response echoes; events carry a sequence number. */
+export const clientFrameSchema = z.object({
+  type: z.literal('request'),
+  id: z.number().int().min(0),
+  method: z.string(),
+  params: z.unknown(),
+});
+export type ClientFrame = z.infer<typeof clientFrameSchema>;
+
+export const serverFrameSchema = z.union([
+  z.object({ type: z.literal('response'), id: z.number().int(), ok: z.literal(true), value: z.unknown() }),
+  z.object({ type: z.literal('response'), id: z.number().int().nullable(), ok: z.literal(false), error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }) }),
+  z.object({ type: z.literal('event'), instanceId: z.string(), seq: z.number().int(), event: pushEventSchema }),
+]);
+export type ServerFrame = z.infer<typeof serverFrameSchema>;
+
+export function isMethodName(value: string): value is MethodName {
+  return Object.hasOwn(contract, value);
+}
