@@ -12,6 +12,8 @@ import type { StoredEvent } from '../../shared/transcript.ts';
 import { errorReply, startScriptedOpenAIServer, textReply, toolCallReply, type ChatRequestBody, type ScriptedOpenAIServer } from '../fixtures/scripted-openai-server.ts';
 import { CoreHarness, type HarnessOptions } from '../support/core-harness.ts';
 import { isProcessGroupRunning, waitForFile } from '../unit/agent/tools/process-probe.ts';
+import { McpManager } from '../../electron/core/agent/mcp/mcp-manager.ts';
+import type { Tool } from '../../electron/core/agent/tools/tool.ts';
 
 const API_KEY = 'sk-test-secret-123';
 let server: ScriptedOpenAIServer;
@@ -36,7 +38,7 @@ afterEach(async () => {
   await server.close();
 });
 
-async function start(options: HarnessOptions = {}): Promise<CoreHarness> {
+async function start(options: HarnessOptions & { extraTools?: () => Tool[] } = {}): Promise<CoreHarness> {
   const secrets = new MemorySecretStore();
   await secrets.set('scripted', API_KEY);
   harness = await CoreHarness.start({
@@ -47,6 +49,7 @@ async function start(options: HarnessOptions = {}): Promise<CoreHarness> {
         secrets,
         env: {},
         dataDir: h.dataDir,
+        ...(options.extraTools ? { extraTools: options.extraTools } : {}),
         providerTuning: { timeouts: { requestMs: 1500, idleMs: 1500 }, retry: { retries: 1, baseDelayMs: 5, maxDelayMs: 10 } },
       }),
   });
@@ -202,6 +205,37 @@ describe('agent runtime through the gateway', () => {
     expect(body.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'system']);
     expect(body.messages[2]!.content).toBe('Step one is');
     expect(core.store.getLane('a')!.resumePending).toBe(false);
+  });
+});
+
+describe('MCP tools in a turn', () => {
+  it('a stdio MCP server’s tools are offered to the model and called; a dead server gives a clear error, not a broken turn', async () => {
+    const mcp = new McpManager({ log: () => {} });
+    try {
+      const report = await mcp.start([{ name: 'fixture', command: process.execPath, args: [path.resolve('tests/fixtures/mcp-test-server.ts')] }]);
+      expect(report.errors).toEqual([]);
+      const h = await start({ extraTools: () => mcp.tools() });
+      agentSettings.toolApproval = { fixture__crash: 'auto' };
+      server.enqueue(
+        toolCallReply([{ id: 'm1', name: 'fixture__echo', args: { text: 'hello from mcp' } }]),
+        toolCallReply([{ id: 'm2', name: 'fixture__crash', args: {} }]),
+        toolCallReply([{ id: 'm3', name: 'fixture__echo', args: { text: 'again' } }]),
+        textReply('The MCP server went away.'),
+      );
+      await h.core.gateway.send('a', 'use the mcp tools');
+      await h.core.gateway.whenIdle();
+
+      const offered = server.requests[0]!.body.tools!.map((t) => t.function.name);
+      expect(offered).toEqual(expect.arrayContaining(['shell', 'read_file', 'fixture__echo', 'fixture__add_note']));
+      const results = events(h, 'a').filter((e) => e.kind === 'tool_result').map((e) => e.payload as { callId: string; output: string; isError: boolean });
+      expect(results[0]).toMatchObject({ callId: 'm1', isError: false });
+      expect(results[0]!.output).toContain('hello from mcp');
+      expect(results[2]).toMatchObject({ callId: 'm3', isError: true });
+      expect(results[2]!.output).toContain('MCP server "fixture" is not running');
+      expect(events(h, 'a').at(-1)!.payload).toEqual({ text: 'The MCP server went away.', final: true });
+    } finally {
+      await mcp.stop();
+    }
   });
 });
 

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { BUSY_INPUT_MODES } from '../../../shared/lifecycle.ts';
 import type { BusyInputMode } from '../../../shared/lifecycle.ts';
+import { mcpServerConfigsSchema, type McpServerConfig } from '../agent/mcp/mcp-config.ts';
 
 export const THEMES = ['system', 'light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];
@@ -41,6 +42,8 @@ export interface Settings {
   toolApproval: Record<string, ToolApprovalMode>;
   /** Extra instructions placed before Baton's own system prompt; null for none. */
   systemPrompt: string | null;
+  /** Stdio MCP servers started at launch; their tools are offered to the model. */
+  mcpServers: McpServerConfig[];
 }
 
 export const PROVIDER_KINDS = ['openai-compatible', 'anthropic'] as const;
@@ -75,6 +78,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   maxSteps: 25,
   toolApproval: {},
   systemPrompt: null,
+  mcpServers: [],
 });
 
 export const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS) as SettingKey[];
@@ -123,6 +127,7 @@ const rules: SettingRules = {
   maxSteps: { schema: lenientNumber.pipe(z.number().int().min(1).max(500)), expected: 'a whole number from 1 to 500' },
   toolApproval: { schema: z.record(z.string(), z.enum(TOOL_APPROVAL_MODES)), expected: 'an object mapping tool names to "ask" or "auto"' },
   systemPrompt: { schema: z.string().nullable(), expected: 'text, or null' },
+  mcpServers: { schema: mcpServerConfigsSchema, expected: 'a list of MCP servers with unique names, each with name, command and optional args, env, cwd and enabled' },
 };
 
 export type SettingCheck<K extends SettingKey> = { ok: true; value: Settings[K] } | { ok: false; expected: string };
@@ -203,6 +208,7 @@ export const SETTINGS_FILE_SCHEMA: { [K in SettingKey]: { description: string } 
   maxSteps: { description: 'Model calls one turn may make. Default 25.' },
   toolApproval: { description: 'Per-tool approval, e.g. { "shell": "auto" }. Unlisted tools: side-effecting ones ask, read-only ones run.' },
   systemPrompt: { description: 'Extra instructions for the model, or null.' },
+  mcpServers: { description: 'Stdio MCP servers: [{ name, command, args?, env?, cwd?, enabled? }]. Started at launch; their tools are offered to the model.' },
 };
 
 function isPlainRecord(value: unknown): value is Record<string, unknown> {

@@ -34,6 +34,7 @@ describe('defaults', () => {
       maxSteps: 25,
       toolApproval: {},
       systemPrompt: null,
+      mcpServers: [],
     } satisfies Settings);
     expect(store.warnings).toEqual([]);
     expect(store.notices).toEqual([]);
@@ -308,6 +309,7 @@ describe('set()', () => {
       maxSteps: 10,
       toolApproval: { shell: 'auto' },
       systemPrompt: 'Be brief.',
+      mcpServers: [{ name: 'notes', command: 'node', args: ['server.js'] }],
     };
     for (const key of Object.keys(changed) as (keyof Settings)[]) {
       store.set(key, changed[key]);
