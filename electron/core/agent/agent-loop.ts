@@ -106,7 +106,7 @@ export class AgentLoop implements Agent {
     } catch (error) {
       if (stream.signal.aborted) return 'interrupted';
       // R3: the provider's message is already written for a person; say which provider it was.
-      throw new Error(isProviderError(error) ? error.message : `${this.options.provider.name}: ${readable(error)}`);
+      throw new Error(isProviderError(error) ? error.message : `${this.options.provider.name}: ${readable(error)}`, { cause: error });
     } finally {
       context.signal.removeEventListener('abort', onAbort);
       offStop();
