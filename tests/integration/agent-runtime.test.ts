@@ -208,6 +208,48 @@ describe('agent runtime through the gateway', () => {
   });
 });
 
+describe('interrupts and limits in the agent loop', () => {
+  it('L23/L24: /stop closes the model stream at once and the turn ends interrupted, not failed', async () => {
+    const h = await start();
+    server.enqueue({ kind: 'stream', steps: [{ type: 'text', text: 'A very long' }, { type: 'hang' }] });
+    await h.core.gateway.send('a', 'write an essay');
+    await h.sink.waitFor((e) => e.type === 'text-delta');
+    await h.core.gateway.send('a', '/stop');
+    await h.core.gateway.whenIdle();
+    await server.waitForAbort();
+    expect(events(h, 'a').at(-1)).toMatchObject({ kind: 'interruption', payload: { cause: 'stop' } });
+    expect(h.core.store.getLane('a')).toMatchObject({ resumePending: false, restartFailureCount: 0 });
+  });
+
+  it('L23: a soft stop lets a running tool finish and records its result, then stops before the next model call', async () => {
+    const h = await start();
+    agentSettings.toolApproval = { shell: 'auto' };
+    server.enqueue(toolCallReply([{ id: 'c1', name: 'shell', args: { command: 'echo started > started.txt; sleep 0.3; echo finished' } }]));
+    await h.core.gateway.send('a', 'run it');
+    fs.mkdirSync(workspace(h), { recursive: true });
+    await waitForFile(workspace(h), 'started.txt');
+    await h.core.gateway.send('a', '/stop');
+    await h.core.gateway.whenIdle();
+    const result = events(h, 'a').find((e) => e.kind === 'tool_result')!.payload as { output: string; isError: boolean };
+    expect(result.isError).toBe(false);
+    expect(result.output).toContain('finished');
+    expect(server.requests).toHaveLength(1); // no further model call after the stop
+    expect(events(h, 'a').at(-1)).toMatchObject({ kind: 'interruption', payload: { cause: 'stop' } });
+  });
+
+  it('R3: a turn that reaches the step limit ends as failed with a readable message', async () => {
+    const h = await start();
+    agentSettings.maxSteps = 2;
+    server.enqueue(
+      toolCallReply([{ id: 'c1', name: 'list_dir', args: {} }]),
+      toolCallReply([{ id: 'c2', name: 'list_dir', args: {} }]),
+    );
+    await h.core.gateway.send('a', 'loop forever');
+    await h.core.gateway.whenIdle();
+    expect(events(h, 'a').at(-1)!.payload).toEqual({ message: 'Stopped after 2 model calls without a final answer (the step limit).' });
+  });
+});
+
 describe('MCP tools in a turn', () => {
   it('a stdio MCP server’s tools are offered to the model and called; a dead server gives a clear error, not a broken turn', async () => {
     const mcp = new McpManager({ log: () => {} });
