@@ -78,6 +78,56 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX queued_inputs_by_lane ON queued_inputs(lane_key, id);
     `,
   },
+  {
+    version: 3,
+    description: 'full-text search over lane titles and message text (FTS5), kept current by triggers',
+    // Triggers rather than store code keep the index right for every writer, including the
+    // in-place growth of streamed assistant text. Payloads are guarded with json_valid/json_type so
+    // an unreadable row is skipped (as listEvents skips it) instead of failing the migration.
+    sql: `
+      CREATE VIRTUAL TABLE lane_title_fts USING fts5(
+        lane_key UNINDEXED, title, tokenize = 'unicode61 remove_diacritics 2'
+      );
+      CREATE VIRTUAL TABLE message_fts USING fts5(
+        lane_key UNINDEXED, session_id UNINDEXED, text, tokenize = 'unicode61 remove_diacritics 2'
+      );
+      INSERT INTO lane_title_fts (lane_key, title) SELECT lane_key, title FROM lanes;
+      INSERT INTO message_fts (rowid, lane_key, session_id, text)
+        SELECT e.seq, s.lane_key, e.session_id, json_extract(e.payload, '$.text')
+          FROM events e JOIN sessions s ON s.session_id = e.session_id
+         WHERE e.kind IN ('user_message', 'assistant_text')
+           AND json_valid(e.payload) AND json_type(e.payload, '$.text') = 'text';
+
+      CREATE TRIGGER lanes_fts_insert AFTER INSERT ON lanes BEGIN
+        INSERT INTO lane_title_fts (lane_key, title) VALUES (new.lane_key, new.title);
+      END;
+      CREATE TRIGGER lanes_fts_title AFTER UPDATE OF title ON lanes WHEN old.title IS NOT new.title BEGIN
+        DELETE FROM lane_title_fts WHERE lane_key = old.lane_key;
+        INSERT INTO lane_title_fts (lane_key, title) VALUES (new.lane_key, new.title);
+      END;
+      CREATE TRIGGER lanes_fts_delete AFTER DELETE ON lanes BEGIN
+        DELETE FROM lane_title_fts WHERE lane_key = old.lane_key;
+      END;
+
+      CREATE TRIGGER events_fts_insert AFTER INSERT ON events
+        WHEN new.kind IN ('user_message', 'assistant_text') AND json_valid(new.payload) AND json_type(new.payload, '$.text') = 'text'
+      BEGIN
+        INSERT INTO message_fts (rowid, lane_key, session_id, text)
+          SELECT new.seq, s.lane_key, new.session_id, json_extract(new.payload, '$.text') FROM sessions s WHERE s.session_id = new.session_id;
+      END;
+      CREATE TRIGGER events_fts_update AFTER UPDATE OF payload ON events
+        WHEN new.kind IN ('user_message', 'assistant_text')
+      BEGIN
+        DELETE FROM message_fts WHERE rowid = old.seq;
+        INSERT INTO message_fts (rowid, lane_key, session_id, text)
+          SELECT new.seq, s.lane_key, new.session_id, json_extract(new.payload, '$.text') FROM sessions s
+           WHERE s.session_id = new.session_id AND json_valid(new.payload) AND json_type(new.payload, '$.text') = 'text';
+      END;
+      CREATE TRIGGER events_fts_delete AFTER DELETE ON events BEGIN
+        DELETE FROM message_fts WHERE rowid = old.seq;
+      END;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -79,6 +79,20 @@ export interface RecoveredLane {
   restartFailureCount: number;
 }
 
+export interface LaneSearchHit {
+  laneKey: string;
+  title: string;
+  /** Plain text around the first match (no markup), or the title when only the title matched. */
+  snippet: string;
+}
+
+/** Words of a search query as FTS5 prefix terms ("dep roll" finds "deploy rollback"); null when it has none. */
+export function ftsQuery(query: string): string | null {
+  const words = query.normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? [];
+  if (words.length === 0) return null;
+  return words.slice(0, 16).map((word) => `"${word}"*`).join(' ');
+}
+
 export interface OpenStoreOptions {
   dataDir: string;
   now?: () => number;
@@ -196,7 +210,8 @@ export class SessionStore {
         throw error;
       }
       const store = new SessionStore(db, file, backups, options.now ?? Date.now);
-      if (version > 0 && version < latest) await backups.take(db, `pre-migration-v${latest}`, store.now());
+      // Named after the first migration it precedes: the backup is the store as version `version` left it.
+      if (version > 0 && version < latest) await backups.take(db, `pre-migration-v${version + 1}`, store.now());
       store.migrate(version, migrations);
       return store;
     } catch (error) {
@@ -343,6 +358,35 @@ export class SessionStore {
         .run(sessionId, now, session.title || lane.title, laneKey);
     })();
     return true;
+  }
+
+  /**
+   * Lanes whose title or any message (user or assistant, any session of the lane) matches every
+   * word of the query, best first: title matches before message matches, then by relevance.
+   */
+  searchLanes(query: string, limit = 50): LaneSearchHit[] {
+    const match = ftsQuery(query);
+    if (match === null) return [];
+    const titleHits = this.db
+      .prepare('SELECT lane_key, title FROM lane_title_fts WHERE lane_title_fts MATCH ? ORDER BY rank LIMIT ?')
+      .all(match, limit) as Array<{ lane_key: string; title: string }>;
+    // Many messages of one lane may match; read enough rows to fill `limit` distinct lanes in most cases.
+    const messageHits = this.db
+      .prepare("SELECT lane_key, snippet(message_fts, 2, '', '', '…', 16) AS snip FROM message_fts WHERE message_fts MATCH ? ORDER BY rank LIMIT ?")
+      .all(match, limit * 10) as Array<{ lane_key: string; snip: string }>;
+    const hits = new Map<string, LaneSearchHit>();
+    for (const hit of titleHits) hits.set(hit.lane_key, { laneKey: hit.lane_key, title: hit.title, snippet: hit.title });
+    for (const hit of messageHits) {
+      const known = hits.get(hit.lane_key);
+      if (known) {
+        if (known.snippet === known.title) known.snippet = hit.snip;
+        continue;
+      }
+      if (hits.size >= limit) continue;
+      const lane = this.getLane(hit.lane_key);
+      if (lane) hits.set(hit.lane_key, { laneKey: hit.lane_key, title: lane.title, snippet: hit.snip });
+    }
+    return [...hits.values()].slice(0, limit);
   }
 
   getSession(sessionId: string): SessionRecord | null {

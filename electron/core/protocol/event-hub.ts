@@ -1,0 +1,138 @@
+/**
+ * Numbers everything the host pushes, per launch, and keeps the latest events for catch-up. It is
+ * the core's GatewayEventSink: gateway events and update states come in, numbered event frames go
+ * out to every subscribed connection. A front end that reconnects to the same launch gets exactly
+ * the events it missed; one that reconnects to a new launch, or fell further behind than the
+ * buffer reaches, is told to resync (reload its state) instead.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Banner, GatewayEvent } from '../../../shared/gateway-events.ts';
+import type { PushEvent, UpdateState } from '../../../shared/protocol/contract.ts';
+import type { GatewayEventSink } from '../ports.ts';
+
+export interface EventFrame {
+  type: 'event';
+  instanceId: string;
+  seq: number;
+  event: PushEvent;
+}
+
+export interface EventHubOptions {
+  /** Random per launch unless given (tests). */
+  instanceId?: string;
+  /** How many recent events a reconnecting front end can catch up on. */
+  capacity?: number;
+  log?: (message: string) => void;
+}
+
+export interface Subscription {
+  instanceId: string;
+  resync: boolean;
+  lastSeq: number;
+  /** Events the subscriber missed, oldest first; send them right after the subscription's answer. */
+  replay: EventFrame[];
+  /** Stops the live delivery. */
+  detach: () => void;
+}
+
+export const DEFAULT_EVENT_BUFFER = 5_000;
+
+export const IDLE_UPDATE_STATE: UpdateState = { state: 'idle', version: null, progress: null, error: null };
+
+function bannerKey(banner: Banner): string {
+  const scope = banner.kind === 'drain' ? banner.scope : '';
+  const lane = 'laneKey' in banner ? banner.laneKey : '';
+  return `${banner.kind}\u0000${scope}\u0000${lane}`;
+}
+
+export class EventHub implements GatewayEventSink {
+  readonly instanceId: string;
+  private readonly capacity: number;
+  private readonly ring: Array<EventFrame | undefined>;
+  private seq = 0;
+  private readonly listeners = new Set<(frame: EventFrame) => void>();
+  private readonly latestBanners = new Map<string, Banner>();
+  private updateState: UpdateState = IDLE_UPDATE_STATE;
+  private readonly log: (message: string) => void;
+
+  constructor(options: EventHubOptions = {}) {
+    this.instanceId = options.instanceId ?? randomUUID();
+    this.capacity = Math.max(1, Math.trunc(options.capacity ?? DEFAULT_EVENT_BUFFER));
+    this.ring = new Array<EventFrame | undefined>(this.capacity);
+    this.log = options.log ?? ((message) => console.warn(message));
+  }
+
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  /** The update state a late front end should show. */
+  get update(): UpdateState {
+    return this.updateState;
+  }
+
+  /** The latest banner of each kind per lane (and the global drain banner), as last emitted. */
+  recordedBanners(): Banner[] {
+    return [...this.latestBanners.values()];
+  }
+
+  // GatewayEventSink: the core calls this for every gateway event.
+  emit(event: GatewayEvent): void {
+    if (event.type === 'banner') this.latestBanners.set(bannerKey(event.banner), event.banner);
+    this.publish({ channel: 'gateway', event });
+  }
+
+  setUpdateState(state: UpdateState): void {
+    this.updateState = state;
+    this.publish({ channel: 'update', state });
+  }
+
+  publish(event: PushEvent): EventFrame {
+    this.seq += 1;
+    const frame: EventFrame = { type: 'event', instanceId: this.instanceId, seq: this.seq, event };
+    this.ring[this.seq % this.capacity] = frame;
+    for (const listener of [...this.listeners]) {
+      // One broken connection must not keep the others (or the turn that emitted) from going on.
+      try {
+        listener(frame);
+      } catch (error) {
+        this.log(`Could not deliver event ${frame.seq}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return frame;
+  }
+
+  /** Events after `afterSeq`, oldest first; null when the buffer no longer holds all of them. */
+  since(afterSeq: number): EventFrame[] | null {
+    if (!Number.isInteger(afterSeq) || afterSeq < 0 || afterSeq > this.seq) return null;
+    const oldest = Math.max(1, this.seq - this.capacity + 1);
+    if (afterSeq + 1 < oldest) return null;
+    const frames: EventFrame[] = [];
+    for (let seq = afterSeq + 1; seq <= this.seq; seq++) frames.push(this.ring[seq % this.capacity]!);
+    return frames;
+  }
+
+  /** Live delivery of every new event; returns the unsubscribe function. */
+  listen(listener: (frame: EventFrame) => void): () => void {
+    const entry = (frame: EventFrame) => listener(frame);
+    this.listeners.add(entry);
+    return () => void this.listeners.delete(entry);
+  }
+
+  /**
+   * `events.subscribe`: same launch and still buffered → replay what was missed; a different
+   * launch or a gap the buffer cannot fill → resync. A first subscription (no instance id) starts
+   * from now. Synchronous, so no event can fall between the replay and the live delivery.
+   */
+  subscribe(params: { instanceId?: string; afterSeq?: number }, deliver: (frame: EventFrame) => void): Subscription {
+    let replay: EventFrame[] = [];
+    let resync = false;
+    if (params.instanceId !== undefined) {
+      const missed = params.instanceId === this.instanceId ? this.since(params.afterSeq ?? 0) : null;
+      if (missed) replay = missed;
+      else resync = true;
+    }
+    const detach = this.listen(deliver);
+    return { instanceId: this.instanceId, resync, lastSeq: this.seq, replay, detach };
+  }
+}

@@ -1,0 +1,210 @@
+/**
+ * Every contract method (shared/protocol/contract.ts) on top of the core, the settings and the
+ * secret store. Transport-neutral: the connection handler validates frames and params, this
+ * answers them. `events.subscribe` belongs to a connection and lives in the ProtocolServer.
+ *
+ * R4: API keys go in through `provider.setKey` and never come back out; `settings.get` shows
+ * each provider with `hasKey` instead of its key reference.
+ */
+import type { z } from 'zod';
+import type { ExitReason } from '../../../shared/lifecycle.ts';
+import type { Contract, MethodName, Result } from '../../../shared/protocol/contract.ts';
+import type { BatonCore } from '../baton-core.ts';
+import type { SecretStore } from '../ports.ts';
+import { newId } from '../sessions/ids.ts';
+import { isSettingKey, validateSetting, type ProviderSetting, type Settings } from '../settings/settings-schema.ts';
+import type { SettingsStore } from '../settings/settings-store.ts';
+import { currentBanners } from './current-banners.ts';
+import type { EventHub } from './event-hub.ts';
+import { invalidInput, notFound, ServiceError } from './service-errors.ts';
+
+/** Methods the service answers; `events.subscribe` is per connection. */
+export type ServiceMethod = Exclude<MethodName, 'events.subscribe'>;
+export type ServiceParams<M extends MethodName> = z.output<Contract[M]['params']>;
+
+type Handlers = { [M in ServiceMethod]: (params: ServiceParams<M>) => Result<M> | Promise<Result<M>> };
+
+type ProviderView = Result<'settings.get'>['providers'][number];
+
+export interface GatewayServiceOptions {
+  core: BatonCore;
+  settings: SettingsStore;
+  secrets: SecretStore;
+  hub: EventHub;
+  version: string;
+  /** Starts the drain; defaults to `core.requestExit`. The host wraps it to log the outcome. */
+  requestExit?: (reason: ExitReason) => void;
+  now?: () => number;
+  log?: (message: string) => void;
+}
+
+/** Where `provider.setKey` stores a provider's key. */
+export function providerKeyRef(providerName: string): string {
+  return `provider:${providerName}`;
+}
+
+export class GatewayService {
+  private readonly options: GatewayServiceOptions;
+  private readonly now: () => number;
+  private readonly handlers: Handlers;
+
+  constructor(options: GatewayServiceOptions) {
+    this.options = options;
+    this.now = options.now ?? Date.now;
+    this.handlers = {
+      'app.status': () => this.status(),
+      'app.restart': () => this.restart(),
+      'lanes.list': () => this.listLanes(),
+      'lanes.create': (params) => this.createLane(params.title),
+      'lanes.search': (params) => this.options.core.store.searchLanes(params.query),
+      'transcript.get': (params) => this.transcript(params),
+      'message.send': (params) => this.options.core.gateway.send(params.laneKey, params.text),
+      'turn.stop': (params) => ({ stopped: this.options.core.gateway.stop(params.laneKey) }),
+      'resume.accept': (params) => ({ accepted: this.options.core.gateway.requestResume(params.laneKey) }),
+      'resume.discard': (params) => ({ discarded: this.options.core.gateway.discardResume(params.laneKey) }),
+      'session.restore': (params) => ({ restored: this.options.core.gateway.restoreSession(params.laneKey, params.sessionId) }),
+      'approval.answer': (params) => ({ answered: this.options.core.gateway.answerApproval(params.laneKey, params.callId, params.approved) }),
+      'settings.get': () => this.settingsView(),
+      'settings.set': (params) => this.setSetting(params.key, params.value),
+      'provider.setKey': (params) => this.setProviderKey(params.providerName, params.apiKey),
+    };
+  }
+
+  /** Answers one request whose params already passed the contract's schema. */
+  async handle<M extends ServiceMethod>(method: M, params: ServiceParams<M>): Promise<Result<M>> {
+    const handler = this.handlers[method] as (params: ServiceParams<M>) => Result<M> | Promise<Result<M>>;
+    return handler(params);
+  }
+
+  // ── app ──────────────────────────────────────────────────────────────────────────────────
+
+  private status(): Result<'app.status'> {
+    const { core, hub } = this.options;
+    const previous = core.previousExit;
+    return {
+      version: this.options.version,
+      instanceId: hub.instanceId,
+      draining: core.drain.draining,
+      previousExit: previous ? { reason: previous.reason, at: previous.at, version: previous.version } : null,
+      startup: {
+        autoResumed: [...core.startup.autoResumed],
+        awaitingUser: [...core.startup.awaitingUser],
+        suspended: [...core.startup.suspended],
+        replayed: [...core.startup.replayed],
+      },
+      banners: currentBanners({
+        draining: core.drain.draining,
+        lanes: core.store.listLanes().flatMap((record) => {
+          const status = core.gateway.laneStatus(record.laneKey);
+          return status ? [{ record, status }] : [];
+        }),
+        recorded: hub.recordedBanners(),
+        resumeFreshnessHours: this.options.settings.get().resumeFreshnessHours,
+        now: this.now(),
+      }),
+      update: hub.update,
+    };
+  }
+
+  private restart(): Result<'app.restart'> {
+    const requestExit = this.options.requestExit ?? ((reason: ExitReason) => void this.options.core.requestExit(reason));
+    // A restart already under way is joined (one drain, SPEC §4), so the request is always accepted.
+    requestExit('restart');
+    return { accepted: true };
+  }
+
+  // ── lanes and transcripts ────────────────────────────────────────────────────────────────
+
+  private listLanes(): Result<'lanes.list'> {
+    const { core } = this.options;
+    return core.store.listLanes().flatMap((lane) => {
+      const status = core.gateway.laneStatus(lane.laneKey);
+      return status ? [status] : [];
+    });
+  }
+
+  private createLane(title: string | undefined): Result<'lanes.create'> {
+    const { core } = this.options;
+    const laneKey = newId('lane');
+    core.store.ensureLane(laneKey, { title: title?.trim() ?? '', platform: 'desktop' });
+    core.gateway.emitLane(laneKey);
+    const status = core.gateway.laneStatus(laneKey);
+    if (!status) throw new ServiceError('INTERNAL', 'The new conversation could not be read back.');
+    return status;
+  }
+
+  private transcript(params: ServiceParams<'transcript.get'>): Result<'transcript.get'> {
+    const { store } = this.options.core;
+    const lane = store.getLane(params.laneKey);
+    if (!lane) throw notFound(`No conversation ${params.laneKey}.`);
+    const sessionId = params.sessionId ?? lane.sessionId;
+    const session = store.getSession(sessionId);
+    if (!session || session.laneKey !== params.laneKey) throw notFound(`Conversation ${params.laneKey} has no session ${sessionId}.`);
+    return { sessionId, events: store.listEvents(sessionId, params.afterSeq === undefined ? {} : { afterSeq: params.afterSeq }) };
+  }
+
+  // ── settings and keys (R4) ───────────────────────────────────────────────────────────────
+
+  private async settingsView(): Promise<Result<'settings.get'>> {
+    const { settings: store } = this.options;
+    const settings = store.get();
+    const providers = await this.providerViews(settings.providers);
+    return {
+      settings: { ...settings, providers },
+      providers,
+      warnings: [...store.warnings],
+      // Every window of this launch sees the notice; the next launch no longer has it (R2: told once).
+      notices: store.notices.map((notice) => notice.message),
+    };
+  }
+
+  private async providerViews(providers: readonly ProviderSetting[]): Promise<ProviderView[]> {
+    return Promise.all(
+      providers.map(async (provider) => ({
+        name: provider.name,
+        kind: provider.kind,
+        ...(provider.baseUrl ? { baseUrl: provider.baseUrl } : {}),
+        model: provider.model,
+        hasKey: provider.keyRef !== null && (await this.options.secrets.get(provider.keyRef)) !== null,
+      })),
+    );
+  }
+
+  private async setSetting(key: string, value: unknown): Promise<Result<'settings.set'>> {
+    if (!isSettingKey(key)) throw invalidInput(`Unknown setting "${key}".`);
+    const current = this.options.settings.get();
+    // The front end only ever saw provider views; keep the key references it could not send back.
+    const incoming = key === 'providers' ? keepKeyRefs(value, current.providers) : value;
+    let checked: Settings[typeof key];
+    try {
+      checked = validateSetting(key, incoming);
+    } catch (error) {
+      throw invalidInput(error instanceof Error ? error.message : String(error));
+    }
+    this.options.settings.set(key, checked);
+    return { settings: (await this.settingsView()).settings };
+  }
+
+  private async setProviderKey(providerName: string, apiKey: string): Promise<Result<'provider.setKey'>> {
+    const { settings, secrets } = this.options;
+    const providers = settings.get().providers;
+    const provider = providers.find((p) => p.name === providerName);
+    if (!provider) throw notFound(`No provider named "${providerName}". Add it in Settings first.`);
+    const keyRef = providerKeyRef(providerName);
+    await secrets.set(keyRef, apiKey);
+    if (provider.keyRef !== keyRef) settings.set('providers', providers.map((p) => (p.name === providerName ? { ...p, keyRef } : p)));
+    return { stored: true };
+  }
+}
+
+/** Providers sent without a keyRef keep the one the provider of the same name had. */
+function keepKeyRefs(value: unknown, current: readonly ProviderSetting[]): unknown {
+  if (!Array.isArray(value)) return value;
+  return value.map((entry: unknown) => {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return entry;
+    const { hasKey: _hasKey, ...rest } = entry as Record<string, unknown>;
+    if (rest.keyRef !== undefined) return rest;
+    const previous = current.find((p) => p.name === rest.name);
+    return previous ? { ...rest, keyRef: previous.keyRef } : rest;
+  });
+}

@@ -1,0 +1,180 @@
+/**
+ * The server end of every transport: one Connection per front end. Each frame is validated with
+ * the contract (frame shape, method name, the method's params) and answered with
+ * `{ok:true,value}` or `{ok:false,error:{code,message}}`; nothing a front end sends can crash the
+ * host (R1). Results are checked against the contract too, so a bug shows as an INTERNAL error
+ * rather than a frame the client would drop.
+ */
+import type { z } from 'zod';
+import { clientFrameSchema, contract, isMethodName, type ErrorCode, type MethodName } from '../../../shared/protocol/contract.ts';
+import type { Transport } from '../../../shared/protocol/transport.ts';
+import type { EventFrame, EventHub } from './event-hub.ts';
+import type { GatewayService, ServiceMethod, ServiceParams } from './gateway-service.ts';
+import { toErrorBody } from './service-errors.ts';
+
+export interface ProtocolServerOptions {
+  service: GatewayService;
+  hub: EventHub;
+  log?: (message: string) => void;
+}
+
+export interface Connection {
+  readonly id: number;
+  /** Closes the transport; the connection forgets its subscription. */
+  close(): void;
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'params'}: ${issue.message}`)
+    .join('; ');
+}
+
+/** The request id of a frame that failed validation, when it has a usable one. */
+function salvageId(raw: unknown): number | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const id = (raw as { id?: unknown }).id;
+  return typeof id === 'number' && Number.isInteger(id) && id >= 0 ? id : null;
+}
+
+class ProtocolConnection implements Connection {
+  readonly id: number;
+  private readonly transport: Transport;
+  private readonly options: ProtocolServerOptions;
+  private readonly log: (message: string) => void;
+  private detachEvents: (() => void) | null = null;
+  private closed = false;
+  private readonly unlisten: Array<() => void>;
+  private readonly onClosed: () => void;
+
+  constructor(id: number, transport: Transport, options: ProtocolServerOptions, log: (message: string) => void, onClosed: () => void) {
+    this.id = id;
+    this.transport = transport;
+    this.options = options;
+    this.log = log;
+    this.onClosed = onClosed;
+    this.unlisten = [transport.onFrame((frame) => this.receive(frame)), transport.onClose(() => this.dispose())];
+  }
+
+  close(): void {
+    this.dispose();
+    this.transport.close();
+  }
+
+  private dispose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.detachEvents?.();
+    this.detachEvents = null;
+    for (const off of this.unlisten) off();
+    this.onClosed();
+  }
+
+  private send(frame: unknown): void {
+    if (this.closed) return;
+    try {
+      this.transport.send(frame);
+    } catch (error) {
+      this.log(`Connection ${this.id}: could not send a frame (${error instanceof Error ? error.message : String(error)}); closing it.`);
+      this.close();
+    }
+  }
+
+  private fail(id: number | null, code: ErrorCode, message: string): void {
+    this.send({ type: 'response', id, ok: false, error: { code, message } });
+  }
+
+  private receive(raw: unknown): void {
+    if (this.closed) return;
+    if (typeof raw === 'string') {
+      this.fail(null, 'BAD_FRAME', 'A frame must be a JSON object; this one is not valid JSON.');
+      return;
+    }
+    const frame = clientFrameSchema.safeParse(raw);
+    if (!frame.success) {
+      this.fail(salvageId(raw), 'BAD_FRAME', `Not a request frame: ${describeIssues(frame.error)}.`);
+      return;
+    }
+    const { id, method } = frame.data;
+    if (!isMethodName(method)) {
+      this.fail(id, 'UNKNOWN_METHOD', `Unknown method "${method.slice(0, 100)}".`);
+      return;
+    }
+    const params = contract[method].params.safeParse(frame.data.params);
+    if (!params.success) {
+      this.fail(id, 'INVALID_PARAMS', `Invalid params for ${method}: ${describeIssues(params.error)}.`);
+      return;
+    }
+    if (method === 'events.subscribe') {
+      this.subscribe(id, params.data as ServiceParams<'events.subscribe'>);
+      return;
+    }
+    void this.answer(id, method, params.data as ServiceParams<typeof method>);
+  }
+
+  /**
+   * Answer, then the missed events, then live ones, all in this one synchronous step so that no
+   * event can slip between them. A second subscription replaces the first.
+   */
+  private subscribe(id: number, params: ServiceParams<'events.subscribe'>): void {
+    this.detachEvents?.();
+    const subscription = this.options.hub.subscribe(params, (frame: EventFrame) => this.send(frame));
+    this.detachEvents = subscription.detach;
+    this.send({
+      type: 'response',
+      id,
+      ok: true,
+      value: { instanceId: subscription.instanceId, resync: subscription.resync, lastSeq: subscription.lastSeq },
+    });
+    for (const frame of subscription.replay) this.send(frame);
+  }
+
+  private async answer(id: number, method: ServiceMethod, params: ServiceParams<ServiceMethod>): Promise<void> {
+    let value: unknown;
+    try {
+      value = await this.options.service.handle(method, params);
+    } catch (error) {
+      const body = toErrorBody(error);
+      if (body.internal) this.log(`${method} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      this.fail(id, body.code, body.message);
+      return;
+    }
+    const checked = (contract[method as MethodName].result as z.ZodType).safeParse(value);
+    if (!checked.success) {
+      this.log(`${method} produced a result outside the contract: ${describeIssues(checked.error)}`);
+      this.fail(id, 'INTERNAL', `Internal error: ${method} produced an invalid result.`);
+      return;
+    }
+    this.send({ type: 'response', id, ok: true, value: checked.data });
+  }
+}
+
+export class ProtocolServer {
+  private readonly options: ProtocolServerOptions;
+  private readonly log: (message: string) => void;
+  private readonly connections = new Set<ProtocolConnection>();
+  private nextId = 1;
+
+  constructor(options: ProtocolServerOptions) {
+    this.options = options;
+    this.log = options.log ?? ((message) => console.warn(message));
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** Serves one front end over `transport` until either side closes it. */
+  accept(transport: Transport): Connection {
+    const connection: ProtocolConnection = new ProtocolConnection(this.nextId++, transport, this.options, this.log, () =>
+      this.connections.delete(connection),
+    );
+    this.connections.add(connection);
+    return connection;
+  }
+
+  closeAll(): void {
+    for (const connection of [...this.connections]) connection.close();
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Command line of the headless host (SPEC L30):
+ *   node electron/host/main.ts [--data-dir DIR] [--port N] [--host ADDR --allow-remote] [--renderer-dir DIR]
+ * Loopback only unless --allow-remote is given together with --host.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+export interface HostOptions {
+  dataDir: string;
+  host: string;
+  /** 0: the OS picks a free port. */
+  port: number;
+  allowRemote: boolean;
+  rendererDir: string;
+}
+
+export const DEFAULT_PORT = 4800;
+
+export const USAGE =
+  'Usage: node electron/host/main.ts [--data-dir DIR] [--port N] [--host ADDR --allow-remote] [--renderer-dir DIR]\n' +
+  `  --data-dir      where conversations and settings live (default $XDG_DATA_HOME/baton or ~/.local/share/baton)\n` +
+  `  --port          port to listen on (default ${DEFAULT_PORT}; 0 lets the OS choose)\n` +
+  '  --host          address to bind (default 127.0.0.1; anything else needs --allow-remote)\n' +
+  '  --allow-remote  allow binding a non-loopback address (the access token still guards every request)\n' +
+  '  --renderer-dir  the built renderer to serve (default renderer/dist)';
+
+export class UsageError extends Error {}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+export function defaultDataDir(env: NodeJS.ProcessEnv): string {
+  const xdg = env.XDG_DATA_HOME?.trim();
+  return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.local', 'share'), 'baton');
+}
+
+export function parseHostArgs(argv: readonly string[], env: NodeJS.ProcessEnv, repoRoot: string): HostOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        'data-dir': { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'allow-remote': { type: 'boolean', default: false },
+        'renderer-dir': { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const portText = values.port ?? String(DEFAULT_PORT);
+  if (!/^\d+$/.test(portText) || Number(portText) > 65_535) throw new UsageError(`--port must be a number from 0 to 65535, not "${portText}".`);
+  const host = values.host ?? '127.0.0.1';
+  const allowRemote = values['allow-remote'] ?? false;
+  if (!isLoopbackHost(host) && !allowRemote) {
+    throw new UsageError(`Refusing to listen on ${host}: that is reachable from other machines. Add --allow-remote if you mean it.`);
+  }
+  if (allowRemote && values.host === undefined) throw new UsageError('--allow-remote needs --host with the address to bind.');
+  return {
+    dataDir: path.resolve(values['data-dir'] ?? defaultDataDir(env)),
+    host,
+    port: Number(portText),
+    allowRemote,
+    rendererDir: path.resolve(values['renderer-dir'] ?? path.join(repoRoot, 'renderer', 'dist')),
+  };
+}
