@@ -1,0 +1,75 @@
+/** The window: global banners, the conversation list, the open conversation, settings. */
+import { useEffect, useState } from 'react';
+import { readTheme } from './lib/settings-keys.ts';
+import { useAppState, useStore } from './state/hooks.ts';
+import { ConnectionStatus, ErrorToasts, GlobalDrainBanner, SettingsNotices, StartupBanner, UpdateBanner } from './components/Banners.tsx';
+import { ConversationView } from './components/ConversationView.tsx';
+import { ProviderSetup } from './components/ProviderSetup.tsx';
+import { SettingsPanel } from './components/SettingsPanel.tsx';
+import { Sidebar } from './components/Sidebar.tsx';
+
+function useTheme(): void {
+  const theme = useAppState((state) => readTheme(state.settings?.settings));
+  useEffect(() => {
+    const root = document.documentElement;
+    if (theme === 'system') delete root.dataset.theme;
+    else root.dataset.theme = theme;
+  }, [theme]);
+}
+
+function Welcome() {
+  const store = useStore();
+  const settings = useAppState((state) => state.settings);
+  const connected = useAppState((state) => state.connection.state === 'open');
+  if (settings && settings.providers.length === 0) {
+    return (
+      <div className="welcome">
+        <ProviderSetup firstRun />
+      </div>
+    );
+  }
+  return (
+    <div className="welcome">
+      <h2>Welcome to Baton</h2>
+      <p className="muted">Pick a conversation, or start a new one. Quitting, restarting or updating never loses a running turn.</p>
+      <button type="button" className="button primary" disabled={!connected} onClick={() => void store.newChat()}>
+        Start a new chat
+      </button>
+    </div>
+  );
+}
+
+export function App() {
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const openLaneKey = useAppState((state) => state.openLaneKey);
+  const lane = useAppState((state) => (state.openLaneKey === null ? undefined : state.lanes.get(state.openLaneKey)));
+  useTheme();
+
+  return (
+    <div className="app">
+      <div className="global-banners" role="region" aria-label="Status">
+        <ConnectionStatus />
+        <GlobalDrainBanner />
+        <UpdateBanner />
+        <StartupBanner />
+        <SettingsNotices />
+      </div>
+      <div className="layout">
+        <Sidebar onOpenSettings={() => setSettingsOpen(true)} />
+        <main className="main" aria-label="Conversation">
+          {lane ? (
+            <ConversationView key={lane.laneKey} lane={lane} />
+          ) : openLaneKey !== null ? (
+            <p className="transcript-status" role="status">
+              Loading the conversation…
+            </p>
+          ) : (
+            <Welcome />
+          )}
+        </main>
+      </div>
+      <ErrorToasts />
+      {settingsOpen && <SettingsPanel onClose={() => setSettingsOpen(false)} />}
+    </div>
+  );
+}

@@ -1,0 +1,77 @@
+/** The open conversation: its header, banners, rows and composer. */
+import { useCallback, useMemo } from 'react';
+import type { LaneStatus } from '../../../shared/gateway-events.ts';
+import { laneLabel } from '../state/app-state.ts';
+import { useAppState, useStore } from '../state/hooks.ts';
+import type { TranscriptModel } from '../state/transcript-model.ts';
+import { LaneBanners } from './Banners.tsx';
+import { Composer } from './Composer.tsx';
+import { TranscriptList } from './TranscriptList.tsx';
+import type { RowActions } from './TranscriptRow.tsx';
+
+const NO_QUEUED: readonly string[] = [];
+
+export function ConversationView({ lane }: { lane: LaneStatus }) {
+  const store = useStore();
+  const laneKey = lane.laneKey;
+  const previews = useAppState((state) => state.previews);
+  const slot = useAppState((state) => state.transcript);
+  const feedback = useAppState((state) => state.sendFeedback.get(laneKey));
+  const queuedTexts = useAppState((state) => state.queuedTexts.get(laneKey)) ?? NO_QUEUED;
+  const draining = useAppState((state) => state.banners.globalDrain !== null);
+  const connected = useAppState((state) => state.connection.state === 'open');
+  const laneActive = lane.activity !== 'idle';
+
+  const actions = useMemo<RowActions>(
+    () => ({
+      answerApproval: (callId, approved) => store.answerApproval(laneKey, callId, approved),
+      retry: (text) => void store.retry(laneKey, text),
+    }),
+    [store, laneKey],
+  );
+
+  const onSend = useCallback((text: string) => store.send(laneKey, text), [store, laneKey]);
+  const onStop = useCallback(() => void store.stop(laneKey), [store, laneKey]);
+
+  let model: TranscriptModel | null = null;
+  if (slot.status === 'ready' && slot.model.laneKey === laneKey) model = slot.model;
+  else if (slot.status === 'loading' && slot.laneKey === laneKey) model = slot.previous;
+  const streaming = model?.live != null;
+
+  return (
+    <section className="conversation" aria-labelledby="conversation-title">
+      <header className="conversation-head">
+        <h2 id="conversation-title">{laneLabel(lane, previews)}</h2>
+        <span className="conversation-state" data-testid="lane-activity" data-activity={lane.activity}>
+          {lane.activity === 'running' ? 'Working…' : lane.activity === 'starting' ? 'Starting…' : ''}
+        </span>
+      </header>
+      <LaneBanners lane={lane} />
+      {model ? (
+        <TranscriptList key={`${model.laneKey}:${model.sessionId}`} model={model} laneActive={laneActive} actions={actions} />
+      ) : slot.status === 'error' ? (
+        <div className="transcript-status" role="alert">
+          <p>Could not load this conversation: {slot.message}</p>
+          <button type="button" className="button" onClick={() => void store.loadTranscript(laneKey)}>
+            Try again
+          </button>
+        </div>
+      ) : (
+        <p className="transcript-status" role="status">
+          Loading the conversation…
+        </p>
+      )}
+      <p className="visually-hidden" role="status" aria-live="polite">
+        {streaming ? 'The assistant is responding.' : laneActive ? 'The assistant is working.' : ''}
+      </p>
+      <Composer
+        lane={lane}
+        feedback={feedback}
+        queuedTexts={queuedTexts}
+        waitingForBaton={draining || !connected || feedback?.status === 'queued-for-restart'}
+        onSend={onSend}
+        onStop={onStop}
+      />
+    </section>
+  );
+}

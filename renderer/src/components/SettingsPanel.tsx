@@ -1,0 +1,335 @@
+/**
+ * Settings, as a modal dialog. Each control saves on its own through settings.set; the gateway
+ * validates the value and its words are shown next to the control when it refuses one.
+ */
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import {
+  APPROVAL_TOOLS,
+  parseNumberField,
+  readBoolean,
+  readBusyInput,
+  readNumber,
+  readTheme,
+  readToolApproval,
+  withToolApproval,
+  type ApprovalMode,
+} from '../lib/settings-keys.ts';
+import type { SettingsView } from '../state/app-state.ts';
+import { useAppState, useStore } from '../state/hooks.ts';
+import { ProviderSetup } from './ProviderSetup.tsx';
+
+type SaveState = { kind: 'idle' } | { kind: 'saved' } | { kind: 'error'; message: string };
+
+/** Saves one setting and remembers how that went, for the row's status line. */
+function useSave(): [SaveState, (key: string, value: unknown) => Promise<void>] {
+  const store = useStore();
+  const [state, setState] = useState<SaveState>({ kind: 'idle' });
+  const save = async (key: string, value: unknown) => {
+    const outcome = await store.setSetting(key, value);
+    setState(outcome.ok ? { kind: 'saved' } : { kind: 'error', message: outcome.message });
+  };
+  return [state, save];
+}
+
+function Row({ id, label, hint, state, children }: { id: string; label: string; hint?: string; state: SaveState; children: ReactNode }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {children}
+      {hint && <p className="field-hint">{hint}</p>}
+      {state.kind === 'error' && (
+        <p className="form-error" role="alert">
+          {state.message}
+        </p>
+      )}
+      {state.kind === 'saved' && (
+        <p className="form-ok" role="status">
+          Saved.
+        </p>
+      )}
+    </div>
+  );
+}
+
+function NumberSetting({ settingKey, label, hint, value, min }: { settingKey: string; label: string; hint: string; value: number; min: number }) {
+  const id = useId();
+  const [text, setText] = useState(String(value));
+  const [state, save] = useSave();
+  const [local, setLocal] = useState<SaveState | null>(null);
+  useEffect(() => setText(String(value)), [value]);
+  const commit = () => {
+    const parsed = parseNumberField(text);
+    if (parsed === null) {
+      setLocal({ kind: 'error', message: 'Enter a number.' });
+      return;
+    }
+    setLocal(null);
+    if (parsed !== value) void save(settingKey, parsed);
+  };
+  return (
+    <Row id={id} label={label} hint={hint} state={local ?? state}>
+      <input
+        id={id}
+        type="number"
+        min={min}
+        value={text}
+        onChange={(event) => setText(event.target.value)}
+        onBlur={commit}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter') {
+            event.preventDefault();
+            commit();
+          }
+        }}
+        data-testid={`setting-${settingKey}`}
+      />
+    </Row>
+  );
+}
+
+function GeneralSettings({ settings }: { settings: Readonly<Record<string, unknown>> }) {
+  const autoResumeId = useId();
+  const busyId = useId();
+  const themeId = useId();
+  const workspaceId = useId();
+  const [autoResumeState, saveAutoResume] = useSave();
+  const [busyState, saveBusy] = useSave();
+  const [themeState, saveTheme] = useSave();
+  const [workspaceState, saveWorkspace] = useSave();
+  const storedWorkspace = typeof settings.workspaceDir === 'string' ? settings.workspaceDir : '';
+  const [workspace, setWorkspace] = useState(storedWorkspace);
+  useEffect(() => setWorkspace(storedWorkspace), [storedWorkspace]);
+  const commitWorkspace = () => {
+    const value = workspace.trim() === '' ? null : workspace.trim();
+    if (value !== (storedWorkspace === '' ? null : storedWorkspace)) void saveWorkspace('workspaceDir', value);
+  };
+
+  return (
+    <section className="settings-section" aria-labelledby={`${themeId}-heading`}>
+      <h3 id={`${themeId}-heading`}>Restarts and resuming</h3>
+      <NumberSetting
+        settingKey="drainTimeoutSeconds"
+        label="Drain timeout (seconds)"
+        hint="How long quitting, restarting or updating waits for running turns. 0 interrupts at once."
+        value={readNumber(settings, 'drainTimeoutSeconds')}
+        min={0}
+      />
+      <Row id={autoResumeId} label="Resume interrupted conversations at launch" state={autoResumeState} hint="Only when nothing with side effects was in progress.">
+        <input
+          id={autoResumeId}
+          type="checkbox"
+          checked={readBoolean(settings, 'autoResume')}
+          onChange={(event) => void saveAutoResume('autoResume', event.target.checked)}
+          data-testid="setting-autoResume"
+        />
+      </Row>
+      <NumberSetting
+        settingKey="resumeFreshnessHours"
+        label="Freshness limit (hours)"
+        hint="Older interruptions are offered, not resumed automatically."
+        value={readNumber(settings, 'resumeFreshnessHours')}
+        min={0}
+      />
+      <Row id={busyId} label="A message sent while a turn runs" state={busyState}>
+        <select id={busyId} value={readBusyInput(settings)} onChange={(event) => void saveBusy('busyInput', event.target.value)} data-testid="setting-busyInput">
+          <option value="interrupt">Stops the running turn, then runs</option>
+          <option value="queue">Waits for the running turn to finish</option>
+        </select>
+      </Row>
+      <h3>Workspace and appearance</h3>
+      <Row id={workspaceId} label="Workspace folder" hint="An absolute path the agent’s tools work in. Empty: a folder in Baton’s data directory." state={workspaceState}>
+        <input
+          id={workspaceId}
+          value={workspace}
+          placeholder="/home/you/projects"
+          onChange={(event) => setWorkspace(event.target.value)}
+          onBlur={commitWorkspace}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter') {
+              event.preventDefault();
+              commitWorkspace();
+            }
+          }}
+          data-testid="setting-workspaceDir"
+          autoComplete="off"
+        />
+      </Row>
+      <Row id={themeId} label="Theme" state={themeState}>
+        <select id={themeId} value={readTheme(settings)} onChange={(event) => void saveTheme('theme', event.target.value)} data-testid="setting-theme">
+          <option value="system">Same as the system</option>
+          <option value="light">Light</option>
+          <option value="dark">Dark</option>
+        </select>
+      </Row>
+    </section>
+  );
+}
+
+function ToolApprovalSettings({ settings }: { settings: Readonly<Record<string, unknown>> }) {
+  const [state, save] = useSave();
+  const approval = readToolApproval(settings);
+  return (
+    <section className="settings-section" aria-labelledby="tool-approval-heading">
+      <h3 id="tool-approval-heading">Tool approval</h3>
+      <p className="field-hint">Ask: Baton asks before the tool runs. Auto: it runs without asking. Default: tools that change things ask.</p>
+      <table className="approval-table">
+        <tbody>
+          {APPROVAL_TOOLS.map((tool) => (
+            <tr key={tool}>
+              <th scope="row">
+                <code>{tool}</code>
+              </th>
+              <td>
+                <select
+                  aria-label={`Approval for ${tool}`}
+                  value={approval[tool] ?? 'default'}
+                  onChange={(event) => void save('toolApproval', withToolApproval(approval, tool, event.target.value as ApprovalMode | 'default'))}
+                  data-testid={`approval-${tool}`}
+                >
+                  <option value="default">Default</option>
+                  <option value="ask">Ask</option>
+                  <option value="auto">Auto</option>
+                </select>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {state.kind === 'error' && (
+        <p className="form-error" role="alert">
+          {state.message}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function ProviderList({ view }: { view: SettingsView }) {
+  const store = useStore();
+  const active = typeof view.settings.activeProvider === 'string' ? view.settings.activeProvider : (view.providers[0]?.name ?? null);
+  const [message, setMessage] = useState<string | null>(null);
+  if (view.providers.length === 0) return <p className="muted">No provider yet.</p>;
+  return (
+    <>
+      <ul className="provider-list">
+        {view.providers.map((provider) => (
+          <li key={provider.name} className="provider" data-testid="provider-entry">
+            <div>
+              <strong>{provider.name}</strong> {provider.name === active && <span className="badge badge-active">In use</span>}
+              <div className="muted small">
+                {provider.kind === 'anthropic' ? 'Anthropic' : 'OpenAI-compatible'} · {provider.model}
+                {provider.baseUrl ? ` · ${provider.baseUrl}` : ''}
+              </div>
+              <div className="small" data-testid="provider-key-state">
+                {provider.hasKey ? 'Key stored' : 'No key stored'}
+              </div>
+            </div>
+            <div className="provider-actions">
+              {provider.name !== active && (
+                <button
+                  type="button"
+                  className="button"
+                  onClick={() => void store.setSetting('activeProvider', provider.name).then((outcome) => setMessage(outcome.ok ? null : outcome.message))}
+                >
+                  Use
+                </button>
+              )}
+              <ReplaceKey providerName={provider.name} />
+              <button
+                type="button"
+                className="button danger"
+                aria-label={`Remove ${provider.name}`}
+                onClick={() => void store.removeProvider(provider.name).then((outcome) => setMessage(outcome.ok ? null : outcome.message))}
+              >
+                Remove
+              </button>
+            </div>
+          </li>
+        ))}
+      </ul>
+      {message && (
+        <p className="form-error" role="alert">
+          {message}
+        </p>
+      )}
+    </>
+  );
+}
+
+function ReplaceKey({ providerName }: { providerName: string }) {
+  const store = useStore();
+  const id = useId();
+  const [open, setOpen] = useState(false);
+  const [key, setKey] = useState('');
+  const [result, setResult] = useState<string | null>(null);
+  if (!open) {
+    return (
+      <button type="button" className="button" aria-label={`Replace the API key of ${providerName}`} onClick={() => setOpen(true)}>
+        Replace key
+      </button>
+    );
+  }
+  return (
+    <form
+      className="replace-key"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (key === '') return;
+        const apiKey = key;
+        setKey('');
+        void store.setProviderKey(providerName, apiKey).then((outcome) => {
+          setResult(outcome.ok ? 'Key stored.' : outcome.message);
+          if (outcome.ok) setOpen(false);
+        });
+      }}
+    >
+      <label htmlFor={id} className="visually-hidden">
+        New API key for {providerName}
+      </label>
+      <input id={id} type="password" value={key} onChange={(event) => setKey(event.target.value)} autoComplete="off" spellCheck={false} />
+      <button type="submit" className="button primary">
+        Store key
+      </button>
+      <button type="button" className="button" onClick={() => setOpen(false)}>
+        Cancel
+      </button>
+      {result && <span role="status">{result}</span>}
+    </form>
+  );
+}
+
+export function SettingsPanel({ onClose }: { onClose: () => void }) {
+  const view = useAppState((state) => state.settings);
+  const dialogRef = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = dialogRef.current;
+    if (dialog && !dialog.open) dialog.showModal();
+    return () => dialog?.close();
+  }, []);
+  return (
+    <dialog ref={dialogRef} className="settings-panel" aria-labelledby="settings-title" onClose={onClose} data-testid="settings-panel">
+      <header className="settings-head">
+        <h2 id="settings-title">Settings</h2>
+        <button type="button" className="icon-button" aria-label="Close settings" onClick={onClose} data-testid="settings-close">
+          ×
+        </button>
+      </header>
+      {!view ? (
+        <p role="status">Loading settings…</p>
+      ) : (
+        <div className="settings-body">
+          <section className="settings-section" aria-labelledby="providers-heading">
+            <h3 id="providers-heading">Model providers</h3>
+            <ProviderList view={view} />
+            <details className="add-provider" open={view.providers.length === 0}>
+              <summary>Add a provider</summary>
+              <ProviderSetup firstRun={false} />
+            </details>
+          </section>
+          <GeneralSettings settings={view.settings} />
+          <ToolApprovalSettings settings={view.settings} />
+        </div>
+      )}
+    </dialog>
+  );
+}

@@ -1,0 +1,116 @@
+/** The conversations, newest activity first, with their state at a glance; search; New chat. */
+import { useMemo, useRef } from 'react';
+import { laneBadges } from '../lib/lane-badges.ts';
+import { formatRelativeTime } from '../lib/time-format.ts';
+import { laneLabel, sortedLanes } from '../state/app-state.ts';
+import { useAppState, useNow, useStore } from '../state/hooks.ts';
+
+export function Sidebar({ onOpenSettings }: { onOpenSettings: () => void }) {
+  const store = useStore();
+  const lanes = useAppState((state) => state.lanes);
+  const previews = useAppState((state) => state.previews);
+  const openLaneKey = useAppState((state) => state.openLaneKey);
+  const search = useAppState((state) => state.search);
+  const now = useNow(30_000);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const ordered = useMemo(() => sortedLanes(lanes), [lanes]);
+  const searching = search.query.trim() !== '';
+
+  return (
+    <nav className="sidebar" aria-label="Conversations">
+      <div className="sidebar-top">
+        <h1 className="brand">Baton</h1>
+        <button type="button" className="button primary" data-testid="new-chat" onClick={() => void store.newChat()}>
+          + New chat
+        </button>
+      </div>
+      <div className="search" role="search">
+        <input
+          ref={searchRef}
+          type="search"
+          value={search.query}
+          placeholder="Search conversations"
+          aria-label="Search conversations"
+          data-testid="search-input"
+          onChange={(event) => store.search(event.target.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Escape') store.search('');
+          }}
+        />
+      </div>
+      {searching ? (
+        <div className="lane-list" aria-label="Search results" aria-busy={search.pending}>
+          {search.results === null ? (
+            <p className="muted">Searching…</p>
+          ) : search.results.length === 0 ? (
+            <p className="muted" role="status">
+              No conversation mentions “{search.query.trim()}”.
+            </p>
+          ) : (
+            <ul>
+              {search.results.map((result) => (
+                <li key={result.laneKey}>
+                  <button
+                    type="button"
+                    className="lane-item"
+                    data-testid="search-result"
+                    data-lane-key={result.laneKey}
+                    aria-current={result.laneKey === openLaneKey ? 'page' : undefined}
+                    onClick={() => {
+                      store.openLane(result.laneKey);
+                      store.search('');
+                    }}
+                  >
+                    <span className="lane-title">{result.title || 'Untitled conversation'}</span>
+                    <span className="lane-snippet">{result.snippet}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      ) : (
+        <div className="lane-list">
+          {ordered.length === 0 ? (
+            <p className="muted">No conversations yet.</p>
+          ) : (
+            <ul>
+              {ordered.map((lane) => {
+                const label = laneLabel(lane, previews);
+                const badges = laneBadges(lane);
+                return (
+                  <li key={lane.laneKey}>
+                    <button
+                      type="button"
+                      className="lane-item"
+                      data-testid="lane-item"
+                      data-lane-key={lane.laneKey}
+                      aria-current={lane.laneKey === openLaneKey ? 'page' : undefined}
+                      aria-label={[label, ...badges.map((badge) => badge.label)].join(', ')}
+                      onClick={() => store.openLane(lane.laneKey)}
+                    >
+                      <span className="lane-title">{label}</span>
+                      <span className="lane-meta">
+                        <time dateTime={new Date(lane.updatedAt).toISOString()}>{formatRelativeTime(lane.updatedAt, now)}</time>
+                        {badges.map((badge) => (
+                          <span key={badge.kind} className={`badge badge-${badge.kind}`} data-testid={`badge-${badge.kind}`}>
+                            {badge.label}
+                          </span>
+                        ))}
+                      </span>
+                    </button>
+                  </li>
+                );
+              })}
+            </ul>
+          )}
+        </div>
+      )}
+      <div className="sidebar-bottom">
+        <button type="button" className="button" data-testid="settings-button" onClick={onOpenSettings}>
+          ⚙ Settings
+        </button>
+      </div>
+    </nav>
+  );
+}

@@ -1,0 +1,102 @@
+/** One row of a conversation: a message, a tool card, or a marker between turns. */
+import { memo } from 'react';
+import { interruptionText, resumedText } from '../lib/transcript-words.ts';
+import type { AssistantItem, ErrorItem, InterruptionItem, NoticeItem, ResumedItem, TranscriptItem } from '../state/transcript-model.ts';
+import type { ToolStatus } from '../state/tool-status.ts';
+import { Markdown } from './Markdown.tsx';
+import { ToolCard } from './ToolCard.tsx';
+
+export interface RowActions {
+  answerApproval: (callId: string, approved: boolean) => Promise<void>;
+  retry: (text: string) => void;
+}
+
+interface RowProps {
+  item: TranscriptItem;
+  /** For tool rows: the status derived from the call's facts and its turn. */
+  toolStatus: ToolStatus | null;
+  /** An unfinished assistant answer whose turn is over. */
+  cutShort: boolean;
+  /** The newest failed turn: it offers Retry and is announced. */
+  latestError: boolean;
+  actions: RowActions;
+}
+
+export const TranscriptRow = memo(function TranscriptRow({ item, toolStatus, cutShort, latestError, actions }: RowProps) {
+  switch (item.type) {
+    case 'user':
+      return (
+        <article className="message message-user" data-testid="message-user" aria-label="You">
+          <div className="bubble">{item.text}</div>
+        </article>
+      );
+    case 'assistant':
+      return <AssistantMessage item={item} cutShort={cutShort} />;
+    case 'tool':
+      return <ToolCard tool={item} status={toolStatus ?? 'pending'} onAnswer={actions.answerApproval} />;
+    case 'interruption':
+      return <InterruptionMarker item={item} />;
+    case 'error':
+      return <ErrorMessage item={item} latest={latestError} onRetry={actions.retry} />;
+    case 'resumed':
+      return <ResumedDivider item={item} />;
+    case 'notice':
+      return <Notice item={item} />;
+  }
+});
+
+function AssistantMessage({ item, cutShort }: { item: AssistantItem; cutShort: boolean }) {
+  return (
+    <article
+      className={`message message-assistant${item.streaming ? ' streaming' : ''}`}
+      data-testid="message-assistant"
+      data-streaming={item.streaming ? 'true' : 'false'}
+      aria-label="Assistant"
+      aria-busy={item.streaming}
+    >
+      <Markdown text={item.text} />
+      {cutShort && <p className="cut-short">This answer was cut short.</p>}
+    </article>
+  );
+}
+
+function InterruptionMarker({ item }: { item: InterruptionItem }) {
+  return (
+    <div className="marker marker-interruption" data-testid="interruption-marker" role="note">
+      <span>{interruptionText(item.cause, item.reason)}</span>
+    </div>
+  );
+}
+
+function ResumedDivider({ item }: { item: ResumedItem }) {
+  const text = resumedText(item.note, item.reason);
+  return (
+    <div className="divider" data-testid="resumed-divider" role="separator" aria-label={text}>
+      <span>{text}</span>
+    </div>
+  );
+}
+
+function ErrorMessage({ item, latest, onRetry }: { item: ErrorItem; latest: boolean; onRetry: (text: string) => void }) {
+  const retryText = item.retryText;
+  return (
+    <div className="message message-error" data-testid="error-message" role={latest ? 'alert' : undefined}>
+      <p>
+        <strong>This turn failed.</strong> {item.message}
+      </p>
+      {latest && retryText !== null && (
+        <button type="button" className="button" data-testid="retry-button" onClick={() => onRetry(retryText)}>
+          Retry
+        </button>
+      )}
+    </div>
+  );
+}
+
+function Notice({ item }: { item: NoticeItem }) {
+  return (
+    <div className={`notice notice-${item.code}`} data-testid="notice" data-code={item.code} role="note">
+      <pre className="notice-text">{item.text}</pre>
+    </div>
+  );
+}

@@ -1,0 +1,36 @@
+/** The renderer's composition root: one client, one store, one React tree. */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import 'katex/dist/katex.min.css';
+import './styles.css';
+import { GatewayClient } from '../../shared/protocol/client.ts';
+import { App } from './App.tsx';
+import { connectTransport } from './connect.ts';
+import { StoreContext } from './state/hooks.ts';
+import { AppStore, type KeyValueStorage } from './state/store.ts';
+
+function localStorageOrNull(): KeyValueStorage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+const client = new GatewayClient({ connect: connectTransport });
+const store = new AppStore(client, { storage: localStorageOrNull() });
+store.start();
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element.');
+createRoot(root).render(
+  <StrictMode>
+    <StoreContext value={store}>
+      <App />
+    </StoreContext>
+  </StrictMode>,
+);
+
+// start() retries by itself until Baton answers; it only rejects when the client is closed.
+void client.start().catch(() => undefined);
+window.addEventListener('beforeunload', () => client.close());

@@ -1,0 +1,397 @@
+/**
+ * The renderer's whole state and the pure reducer that feeds it from gateway pushes and call
+ * results. The store (store.ts) does the I/O; everything here is deterministic and tested in Node.
+ */
+import type { Banner, GatewayEvent, LaneStatus, SendStatus } from '../../../shared/gateway-events.ts';
+import { describeResumeReason } from '../../../shared/lifecycle.ts';
+import type { PushEvent, Result, UpdateState } from '../../../shared/protocol/contract.ts';
+import type { StoredEvent } from '../../../shared/transcript.ts';
+import type { ConnectionState } from './gateway-port.ts';
+import { adoptPartialAnswer, applyTextDelta, applyTranscriptEvent, buildTranscript, endLiveText, type TranscriptModel } from './transcript-model.ts';
+
+export type GlobalDrainBanner = Extract<Banner, { kind: 'drain'; scope: 'global' }>;
+export type LaneDrainBanner = Extract<Banner, { kind: 'drain'; scope: 'lane' }>;
+export type InterruptedBanner = Extract<Banner, { kind: 'interrupted' }>;
+export type SuspendedBanner = Extract<Banner, { kind: 'suspended' }>;
+export type SessionResetBanner = Extract<Banner, { kind: 'session-reset' }>;
+
+export interface BannerState {
+  globalDrain: GlobalDrainBanner | null;
+  laneDrain: ReadonlyMap<string, LaneDrainBanner>;
+  interrupted: ReadonlyMap<string, InterruptedBanner>;
+  suspended: ReadonlyMap<string, SuspendedBanner>;
+  sessionReset: ReadonlyMap<string, SessionResetBanner>;
+}
+
+export interface ConnectionView {
+  state: ConnectionState;
+  /** Set when the connection came back after being lost; the "Reconnected" note shows briefly. */
+  reconnectedAt: number | null;
+  everOpened: boolean;
+}
+
+export type TranscriptSlot =
+  | { status: 'none' }
+  /** Pushes that arrive while the transcript loads are kept and applied on top of it. */
+  | { status: 'loading'; laneKey: string; buffered: readonly GatewayEvent[]; previous: TranscriptModel | null }
+  | { status: 'ready'; model: TranscriptModel }
+  | { status: 'error'; laneKey: string; message: string };
+
+export interface SendFeedback {
+  status: SendStatus;
+  message: string;
+  at: number;
+}
+
+export type AppStatus = Result<'app.status'>;
+export type SettingsView = Result<'settings.get'>;
+export type SearchResult = Result<'lanes.search'>[number];
+
+export interface SearchState {
+  query: string;
+  results: readonly SearchResult[] | null;
+  pending: boolean;
+}
+
+export interface AppError {
+  id: number;
+  message: string;
+}
+
+export interface AppState {
+  connection: ConnectionView;
+  app: Pick<AppStatus, 'version' | 'instanceId' | 'draining' | 'previousExit' | 'startup'> | null;
+  lanes: ReadonlyMap<string, LaneStatus>;
+  /** The first user message of lanes seen in this window, for untitled lanes in the sidebar. */
+  previews: ReadonlyMap<string, string>;
+  openLaneKey: string | null;
+  transcript: TranscriptSlot;
+  banners: BannerState;
+  update: UpdateState | null;
+  sendFeedback: ReadonlyMap<string, SendFeedback>;
+  /** Texts this window sent that are waiting as queued input, oldest first. */
+  queuedTexts: ReadonlyMap<string, readonly string[]>;
+  settings: SettingsView | null;
+  search: SearchState;
+  errors: readonly AppError[];
+  /** Banners the user closed, by a key naming the banner. */
+  dismissed: ReadonlySet<string>;
+}
+
+export function initialState(): AppState {
+  return {
+    connection: { state: 'connecting', reconnectedAt: null, everOpened: false },
+    app: null,
+    lanes: new Map(),
+    previews: new Map(),
+    openLaneKey: null,
+    transcript: { status: 'none' },
+    banners: { globalDrain: null, laneDrain: new Map(), interrupted: new Map(), suspended: new Map(), sessionReset: new Map() },
+    update: null,
+    sendFeedback: new Map(),
+    queuedTexts: new Map(),
+    settings: null,
+    search: { query: '', results: null, pending: false },
+    errors: [],
+    dismissed: new Set(),
+  };
+}
+
+export type Action =
+  | { type: 'connection'; state: ConnectionState; resync: boolean; at: number }
+  | { type: 'app-status'; status: AppStatus }
+  | { type: 'lanes-loaded'; lanes: readonly LaneStatus[] }
+  | { type: 'lane-created'; lane: LaneStatus }
+  | { type: 'push'; event: PushEvent }
+  | { type: 'open-lane'; laneKey: string | null }
+  | { type: 'transcript-loading'; laneKey: string }
+  | { type: 'transcript-loaded'; laneKey: string; sessionId: string; events: readonly StoredEvent[] }
+  | { type: 'transcript-failed'; laneKey: string; message: string }
+  | { type: 'send-result'; laneKey: string; text: string; status: SendStatus; message: string; at: number }
+  | { type: 'settings-loaded'; settings: SettingsView }
+  | { type: 'settings-changed'; settings: Record<string, unknown> }
+  | { type: 'search-query'; query: string }
+  | { type: 'search-results'; query: string; results: readonly SearchResult[] }
+  | { type: 'error'; message: string }
+  | { type: 'dismiss-error'; id: number }
+  | { type: 'dismiss'; key: string }
+  | { type: 'session-restored'; laneKey: string };
+
+export function reduce(state: AppState, action: Action): AppState {
+  switch (action.type) {
+    case 'connection':
+      return onConnection(state, action.state, action.resync, action.at);
+    case 'app-status': {
+      const { banners: startupBanners, update, ...app } = action.status;
+      let next: AppState = { ...state, app, update };
+      // A fresh instance's banners replace whatever the previous one left behind.
+      next = { ...next, banners: { ...initialState().banners } };
+      for (const banner of startupBanners) next = onBanner(next, banner);
+      return next;
+    }
+    case 'lanes-loaded': {
+      const lanes = new Map(action.lanes.map((lane) => [lane.laneKey, lane] as const));
+      let next: AppState = { ...state, lanes };
+      for (const lane of action.lanes) next = afterLaneChange(next, lane);
+      return next;
+    }
+    case 'lane-created':
+      return { ...state, lanes: withEntry(state.lanes, action.lane.laneKey, action.lane) };
+    case 'push':
+      return action.event.channel === 'update' ? { ...state, update: action.event.state } : onGatewayEvent(state, action.event.event);
+    case 'open-lane':
+      if (action.laneKey === state.openLaneKey) return state;
+      return { ...state, openLaneKey: action.laneKey, transcript: { status: 'none' } };
+    case 'transcript-loading': {
+      if (action.laneKey !== state.openLaneKey) return state;
+      // A refetch keeps the rows on screen until the fresh ones arrive.
+      const slot = state.transcript;
+      const previous = slot.status === 'ready' && slot.model.laneKey === action.laneKey ? slot.model : slot.status === 'loading' ? slot.previous : null;
+      return { ...state, transcript: { status: 'loading', laneKey: action.laneKey, buffered: [], previous } };
+    }
+    case 'transcript-loaded':
+      return onTranscriptLoaded(state, action.laneKey, action.sessionId, action.events);
+    case 'transcript-failed':
+      if (action.laneKey !== state.openLaneKey) return state;
+      return { ...state, transcript: { status: 'error', laneKey: action.laneKey, message: action.message } };
+    case 'send-result': {
+      const feedback = withEntry(state.sendFeedback, action.laneKey, { status: action.status, message: action.message, at: action.at });
+      const queued = action.status === 'queued' || action.status === 'queued-for-restart' || action.status === 'interrupting';
+      const queuedTexts = queued ? withEntry(state.queuedTexts, action.laneKey, [...(state.queuedTexts.get(action.laneKey) ?? []), action.text]) : state.queuedTexts;
+      return { ...state, sendFeedback: feedback, queuedTexts };
+    }
+    case 'settings-loaded':
+      return { ...state, settings: action.settings };
+    case 'settings-changed':
+      return state.settings ? { ...state, settings: { ...state.settings, settings: action.settings } } : state;
+    case 'search-query':
+      if (action.query.trim() === '') return { ...state, search: { query: action.query, results: null, pending: false } };
+      return { ...state, search: { ...state.search, query: action.query, pending: true } };
+    case 'search-results':
+      if (action.query !== state.search.query) return state; // an older answer
+      return { ...state, search: { query: action.query, results: action.results, pending: false } };
+    case 'error': {
+      const id = (state.errors.at(-1)?.id ?? 0) + 1;
+      return { ...state, errors: [...state.errors.slice(-4), { id, message: action.message }] };
+    }
+    case 'dismiss-error':
+      return { ...state, errors: state.errors.filter((error) => error.id !== action.id) };
+    case 'dismiss':
+      return { ...state, dismissed: new Set([...state.dismissed, action.key]) };
+    case 'session-restored':
+      return { ...state, banners: { ...state.banners, sessionReset: without(state.banners.sessionReset, action.laneKey) } };
+  }
+}
+
+// ── connection ─────────────────────────────────────────────────────────────────────────────
+
+function onConnection(state: AppState, connection: ConnectionState, resync: boolean, at: number): AppState {
+  const wasLost = state.connection.everOpened && state.connection.state !== 'open';
+  const view: ConnectionView = {
+    state: connection,
+    reconnectedAt: connection === 'open' && wasLost ? at : connection === 'open' ? state.connection.reconnectedAt : null,
+    everOpened: state.connection.everOpened || connection === 'open',
+  };
+  // A reconnect to the same instance replays missed pushes, so a live message keeps streaming.
+  let next: AppState = { ...state, connection: view };
+  if (connection === 'open' && resync) {
+    // A new gateway instance: the drain that preceded it is over.
+    next = { ...next, banners: { ...next.banners, globalDrain: null, laneDrain: new Map() } };
+  }
+  return next;
+}
+
+// ── gateway pushes ─────────────────────────────────────────────────────────────────────────
+
+function onGatewayEvent(state: AppState, event: GatewayEvent): AppState {
+  switch (event.type) {
+    case 'transcript':
+      return onTranscriptEvent(state, event.laneKey, event.event, event);
+    case 'text-delta': {
+      const slot = state.transcript;
+      if (slot.status === 'loading' && slot.laneKey === event.laneKey) return bufferEvent(state, slot, event);
+      if (slot.status !== 'ready' || slot.model.laneKey !== event.laneKey) return state;
+      return { ...state, transcript: { status: 'ready', model: applyTextDelta(slot.model, event.turnId, event.delta) } };
+    }
+    case 'lane': {
+      const next: AppState = { ...state, lanes: withEntry(state.lanes, event.lane.laneKey, event.lane) };
+      return afterLaneChange(next, event.lane);
+    }
+    case 'banner':
+      return onBanner(state, event.banner);
+  }
+}
+
+function onTranscriptEvent(state: AppState, laneKey: string, stored: StoredEvent, raw: GatewayEvent): AppState {
+  let next = state;
+  if (stored.kind === 'user_message') {
+    if (!state.previews.has(laneKey)) next = { ...next, previews: withEntry(next.previews, laneKey, stored.payload.text) };
+    const queued = next.queuedTexts.get(laneKey);
+    const at = queued ? queued.indexOf(stored.payload.text) : -1;
+    if (queued && at >= 0) next = { ...next, queuedTexts: withEntry(next.queuedTexts, laneKey, queued.filter((_, i) => i !== at)) };
+  }
+  if (stored.kind === 'notice' && stored.payload.code === 'session-restored') {
+    next = { ...next, banners: { ...next.banners, sessionReset: without(next.banners.sessionReset, laneKey) } };
+  }
+  const slot = next.transcript;
+  if (slot.status === 'loading' && slot.laneKey === laneKey) return bufferEvent(next, slot, raw);
+  if (slot.status !== 'ready' || slot.model.laneKey !== laneKey) return next;
+  return { ...next, transcript: { status: 'ready', model: applyTranscriptEvent(slot.model, stored) } };
+}
+
+function bufferEvent(state: AppState, slot: Extract<TranscriptSlot, { status: 'loading' }>, event: GatewayEvent): AppState {
+  return { ...state, transcript: { ...slot, buffered: [...slot.buffered, event] } };
+}
+
+function onTranscriptLoaded(state: AppState, laneKey: string, sessionId: string, events: readonly StoredEvent[]): AppState {
+  if (laneKey !== state.openLaneKey) return state;
+  const slot = state.transcript;
+  let model = buildTranscript(laneKey, sessionId, events);
+  const lane = state.lanes.get(laneKey);
+  // Opened mid-turn: the newest partial answer is the message further deltas extend.
+  if (laneIsActive(lane)) model = adoptPartialAnswer(model);
+  if (slot.status === 'loading' && slot.laneKey === laneKey) {
+    for (const event of slot.buffered) {
+      if (event.type === 'transcript') model = applyTranscriptEvent(model, event.event);
+      else if (event.type === 'text-delta') model = applyTextDelta(model, event.turnId, event.delta);
+    }
+  }
+  let previews = state.previews;
+  if (!previews.has(laneKey)) {
+    const first = events.find((event) => event.kind === 'user_message');
+    if (first && first.kind === 'user_message') previews = withEntry(previews, laneKey, first.payload.text);
+  }
+  if (lane && lane.activity === 'idle') model = endLiveText(model);
+  return { ...state, previews, transcript: { status: 'ready', model } };
+}
+
+/** Lane status is the durable truth: banners that no longer apply go away. */
+function afterLaneChange(state: AppState, lane: LaneStatus): AppState {
+  const key = lane.laneKey;
+  const banners = state.banners;
+  let { laneDrain, interrupted, suspended } = banners;
+  if (lane.activity === 'idle') laneDrain = without(laneDrain, key);
+  if (!lane.resumePending || lane.suspended || lane.activity !== 'idle') interrupted = without(interrupted, key);
+  if (!lane.suspended) suspended = without(suspended, key);
+  let next: AppState = state;
+  if (laneDrain !== banners.laneDrain || interrupted !== banners.interrupted || suspended !== banners.suspended) {
+    next = { ...next, banners: { ...banners, laneDrain, interrupted, suspended } };
+  }
+  if (lane.queuedInputs === 0 && next.queuedTexts.has(key)) next = { ...next, queuedTexts: without(next.queuedTexts, key) };
+  const slot = next.transcript;
+  if (lane.activity === 'idle' && slot.status === 'ready' && slot.model.laneKey === key && slot.model.live) {
+    next = { ...next, transcript: { status: 'ready', model: endLiveText(slot.model) } };
+  }
+  return next;
+}
+
+function onBanner(state: AppState, banner: Banner): AppState {
+  const banners = state.banners;
+  switch (banner.kind) {
+    case 'drain':
+      if (banner.scope === 'global') return { ...state, banners: { ...banners, globalDrain: banner } };
+      return { ...state, banners: { ...banners, laneDrain: withEntry(banners.laneDrain, banner.laneKey, banner) } };
+    case 'interrupted':
+      return { ...state, banners: { ...banners, interrupted: withEntry(banners.interrupted, banner.laneKey, banner) } };
+    case 'suspended':
+      return { ...state, banners: { ...banners, suspended: withEntry(banners.suspended, banner.laneKey, banner) } };
+    case 'session-reset':
+      return { ...state, banners: { ...banners, sessionReset: withEntry(banners.sessionReset, banner.laneKey, banner) } };
+  }
+}
+
+/**
+ * The open transcript must be fetched again: the lane moved to another session (/new, a restore,
+ * a reset), so pushes for it no longer fit the rows shown.
+ */
+export function needsTranscriptReload(state: AppState, event: GatewayEvent): boolean {
+  const slot = state.transcript;
+  if (slot.status !== 'ready') return false;
+  if (event.type === 'lane') return event.lane.laneKey === slot.model.laneKey && event.lane.sessionId !== slot.model.sessionId;
+  if (event.type === 'transcript') return event.laneKey === slot.model.laneKey && event.event.sessionId !== slot.model.sessionId;
+  return false;
+}
+
+// ── selectors ──────────────────────────────────────────────────────────────────────────────
+
+/** Newest activity first. */
+export function sortedLanes(lanes: ReadonlyMap<string, LaneStatus>): LaneStatus[] {
+  return [...lanes.values()].sort((a, b) => b.updatedAt - a.updatedAt || a.laneKey.localeCompare(b.laneKey));
+}
+
+export function laneLabel(lane: LaneStatus, previews: ReadonlyMap<string, string>): string {
+  if (lane.title.trim() !== '') return lane.title;
+  const preview = previews.get(lane.laneKey)?.trim();
+  if (preview) return preview.length > 60 ? `${preview.slice(0, 59)}…` : preview;
+  return 'New conversation';
+}
+
+export interface InterruptedView {
+  reason: string | null;
+  stale: boolean;
+  text: string;
+}
+
+/**
+ * L20: "Interrupted by <reason> — Resume / Discard" shows for a resume-pending lane that is not
+ * running, from the lane status alone (so it survives a reconnect), with the banner's words when
+ * the gateway sent one.
+ */
+export function interruptedView(state: Pick<AppState, 'lanes' | 'banners'>, laneKey: string): InterruptedView | null {
+  const lane = state.lanes.get(laneKey);
+  if (!lane || !lane.resumePending || lane.suspended || lane.activity !== 'idle') return null;
+  const banner = state.banners.interrupted.get(laneKey);
+  const reason = banner?.reason ?? lane.resumeReason;
+  return {
+    reason,
+    stale: banner?.stale ?? false,
+    text: banner?.text ?? `Interrupted by ${describeResumeReason(reason)}. Resume where it left off, or discard.`,
+  };
+}
+
+export interface SessionResetView {
+  previousSessionId: string;
+  text: string;
+  dismissKey: string;
+}
+
+/** L25: from the banner, or from the transcript's newest session-reset notice (after a reload). */
+export function sessionResetView(state: Pick<AppState, 'banners' | 'transcript' | 'dismissed'>, laneKey: string): SessionResetView | null {
+  let view: SessionResetView | null = null;
+  const banner = state.banners.sessionReset.get(laneKey);
+  if (banner && banner.previousSessionId !== '') {
+    view = { previousSessionId: banner.previousSessionId, text: banner.text, dismissKey: `session-reset:${banner.previousSessionId}` };
+  } else if (state.transcript.status === 'ready' && state.transcript.model.laneKey === laneKey) {
+    const items = state.transcript.model.items;
+    for (let i = items.length - 1; i >= 0; i--) {
+      const item = items[i]!;
+      if (item.type !== 'notice') continue;
+      if (item.code === 'session-restored') break;
+      const previous = item.data?.previousSessionId;
+      if (item.code === 'session-reset' && typeof previous === 'string' && previous !== '') {
+        view = { previousSessionId: previous, text: item.text, dismissKey: `session-reset:${previous}` };
+        break;
+      }
+    }
+  }
+  return view && !state.dismissed.has(view.dismissKey) ? view : null;
+}
+
+export function laneIsActive(lane: LaneStatus | undefined): boolean {
+  return lane !== undefined && lane.activity !== 'idle';
+}
+
+// ── small immutable helpers ────────────────────────────────────────────────────────────────
+
+function withEntry<K, V>(map: ReadonlyMap<K, V>, key: K, value: V): ReadonlyMap<K, V> {
+  const copy = new Map(map);
+  copy.set(key, value);
+  return copy;
+}
+
+function without<K, V>(map: ReadonlyMap<K, V>, key: K): ReadonlyMap<K, V> {
+  if (!map.has(key)) return map;
+  const copy = new Map(map);
+  copy.delete(key);
+  return copy;
+}

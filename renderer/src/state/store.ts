@@ -1,0 +1,356 @@
+/**
+ * The renderer's store: one immutable AppState (app-state.ts), fed by the gateway client's pushes
+ * and connection changes, plus the actions the UI calls. Components read it through
+ * useSyncExternalStore (hooks.ts). Listeners are told once per burst of changes: streamed text
+ * can arrive hundreds of times a second, and the screen needs it at most once a frame.
+ */
+import type { GatewayEvent } from '../../../shared/gateway-events.ts';
+import type { MethodName, Params, Result } from '../../../shared/protocol/contract.ts';
+import { escapeForResend } from '../lib/slash-commands.ts';
+import { initialState, needsTranscriptReload, reduce, type Action, type AppState } from './app-state.ts';
+import type { GatewayPort } from './gateway-port.ts';
+
+const TEXT_FRAME_MS = 32;
+const SEARCH_DEBOUNCE_MS = 200;
+const OPEN_LANE_KEY = 'baton.openLane';
+
+export interface KeyValueStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+export interface StoreOptions {
+  now?: () => number;
+  /** Remembers the open conversation across reloads; null to remember nothing. */
+  storage?: KeyValueStorage | null;
+}
+
+export type ProviderKind = 'openai-compatible' | 'anthropic';
+
+export interface ProviderInput {
+  name: string;
+  kind: ProviderKind;
+  baseUrl: string;
+  model: string;
+  /** Sent once with provider.setKey; empty keeps the stored key. */
+  apiKey: string;
+}
+
+interface ProviderEntry {
+  name: string;
+  kind: ProviderKind;
+  baseUrl?: string;
+  model: string;
+}
+
+export type Outcome = { ok: true } | { ok: false; message: string };
+
+export class AppStore {
+  private state: AppState = initialState();
+  private readonly listeners = new Set<() => void>();
+  private readonly client: GatewayPort;
+  private readonly now: () => number;
+  private readonly storage: KeyValueStorage | null;
+  private notifyTimer: ReturnType<typeof setTimeout> | null = null;
+  private microtaskQueued = false;
+  private transcriptLoad = 0;
+  private searchTimer: ReturnType<typeof setTimeout> | null = null;
+  private loadedOnce = false;
+
+  constructor(client: GatewayPort, options: StoreOptions = {}) {
+    this.client = client;
+    this.now = options.now ?? Date.now;
+    this.storage = options.storage ?? null;
+  }
+
+  readonly getState = (): AppState => this.state;
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  dispatch(action: Action): void {
+    const next = reduce(this.state, action);
+    if (next === this.state) return;
+    this.state = next;
+    const streamingOnly = action.type === 'push' && action.event.channel === 'gateway' && action.event.event.type === 'text-delta';
+    this.scheduleNotify(!streamingOnly);
+  }
+
+  /** Wires the client's pushes and connection changes; returns the unsubscribe. */
+  start(): () => void {
+    const offConnection = this.client.onConnection((connection, info) => {
+      this.dispatch({ type: 'connection', state: connection, resync: info.resync, at: this.now() });
+      if (connection === 'open') void this.onOpen(info.resync);
+    });
+    const offEvent = this.client.onEvent((event) => {
+      if (event.channel === 'gateway') this.beforeGatewayEvent(event.event);
+      this.dispatch({ type: 'push', event });
+    });
+    if (this.client.state === 'open') {
+      this.dispatch({ type: 'connection', state: 'open', resync: false, at: this.now() });
+      void this.onOpen(true);
+    }
+    return () => {
+      offConnection();
+      offEvent();
+    };
+  }
+
+  // ── loading ──────────────────────────────────────────────────────────────────────────────
+
+  private async onOpen(resync: boolean): Promise<void> {
+    // A same-instance reconnect replays what was missed; a new instance (or the first open)
+    // means everything shown may be stale.
+    if (this.loadedOnce && !resync) return;
+    const first = !this.loadedOnce;
+    this.loadedOnce = true;
+    await Promise.all([this.refreshStatus(), this.refreshLanes(), this.refreshSettings()]);
+    const open = this.state.openLaneKey;
+    if (open !== null) {
+      void this.loadTranscript(open);
+    } else if (first) {
+      const remembered = this.readStorage(OPEN_LANE_KEY);
+      if (remembered !== null && this.state.lanes.has(remembered)) this.openLane(remembered);
+    }
+  }
+
+  async refreshStatus(): Promise<void> {
+    const status = await this.attempt('app.status', {}, 'Could not read Baton’s status');
+    if (status) this.dispatch({ type: 'app-status', status });
+  }
+
+  async refreshLanes(): Promise<void> {
+    const lanes = await this.attempt('lanes.list', {}, 'Could not load the conversations');
+    if (lanes) this.dispatch({ type: 'lanes-loaded', lanes });
+  }
+
+  async refreshSettings(): Promise<void> {
+    const settings = await this.attempt('settings.get', {}, 'Could not load the settings');
+    if (settings) this.dispatch({ type: 'settings-loaded', settings });
+  }
+
+  private beforeGatewayEvent(event: GatewayEvent): void {
+    if (needsTranscriptReload(this.state, event)) {
+      const laneKey = this.state.openLaneKey;
+      if (laneKey !== null) queueMicrotask(() => void this.loadTranscript(laneKey));
+    }
+  }
+
+  async loadTranscript(laneKey: string): Promise<void> {
+    const load = ++this.transcriptLoad;
+    this.dispatch({ type: 'transcript-loading', laneKey });
+    try {
+      const result = await this.client.call('transcript.get', { laneKey });
+      if (load !== this.transcriptLoad) return;
+      this.dispatch({ type: 'transcript-loaded', laneKey, sessionId: result.sessionId, events: result.events });
+      // The lane moved on to another session while we were reading the old one.
+      const lane = this.state.lanes.get(laneKey);
+      if (lane && lane.sessionId !== result.sessionId && this.state.openLaneKey === laneKey) {
+        const retry = ++this.transcriptLoad;
+        const again = await this.client.call('transcript.get', { laneKey });
+        if (retry === this.transcriptLoad) this.dispatch({ type: 'transcript-loaded', laneKey, sessionId: again.sessionId, events: again.events });
+      }
+    } catch (error) {
+      if (load === this.transcriptLoad) this.dispatch({ type: 'transcript-failed', laneKey, message: messageOf(error) });
+    }
+  }
+
+  // ── conversations ────────────────────────────────────────────────────────────────────────
+
+  openLane(laneKey: string | null): void {
+    this.dispatch({ type: 'open-lane', laneKey });
+    if (laneKey !== null) {
+      this.writeStorage(OPEN_LANE_KEY, laneKey);
+      void this.loadTranscript(laneKey);
+    }
+  }
+
+  async newChat(): Promise<string | null> {
+    const lane = await this.attempt('lanes.create', {}, 'Could not start a new conversation');
+    if (!lane) return null;
+    this.dispatch({ type: 'lane-created', lane });
+    this.openLane(lane.laneKey);
+    return lane.laneKey;
+  }
+
+  search(query: string): void {
+    this.dispatch({ type: 'search-query', query });
+    if (this.searchTimer) clearTimeout(this.searchTimer);
+    this.searchTimer = null;
+    const trimmed = query.trim();
+    if (trimmed === '') return;
+    this.searchTimer = setTimeout(() => {
+      this.searchTimer = null;
+      void this.attempt('lanes.search', { query: trimmed.slice(0, 500) }, 'Search failed').then((results) => {
+        if (results) this.dispatch({ type: 'search-results', query, results });
+      });
+    }, SEARCH_DEBOUNCE_MS);
+  }
+
+  /** Resolves true once the gateway took the message (started, queued or run as a command). */
+  async send(laneKey: string, text: string): Promise<boolean> {
+    const result = await this.attempt('message.send', { laneKey, text }, 'Your message was not sent');
+    if (!result) return false;
+    this.dispatch({ type: 'send-result', laneKey, text, status: result.status, message: result.message, at: this.now() });
+    return true;
+  }
+
+  /** Retry of a failed turn: the user message again, never mistaken for a command. */
+  retry(laneKey: string, text: string): Promise<boolean> {
+    return this.send(laneKey, escapeForResend(text));
+  }
+
+  async stop(laneKey: string): Promise<void> {
+    await this.attempt('turn.stop', { laneKey }, 'Could not stop the turn');
+  }
+
+  async resumeAccept(laneKey: string): Promise<void> {
+    const result = await this.attempt('resume.accept', { laneKey }, 'Could not resume');
+    if (result && !result.accepted) this.fail('This conversation can no longer be resumed.');
+  }
+
+  async resumeDiscard(laneKey: string): Promise<void> {
+    await this.attempt('resume.discard', { laneKey }, 'Could not discard the interrupted turn');
+  }
+
+  async restoreSession(laneKey: string, sessionId: string): Promise<void> {
+    const result = await this.attempt('session.restore', { laneKey, sessionId }, 'Could not restore the previous session');
+    if (!result) return;
+    if (!result.restored) {
+      this.fail('The previous session could not be restored now. Stop the running turn first, or try /resume.');
+      return;
+    }
+    this.dispatch({ type: 'session-restored', laneKey });
+    if (this.state.openLaneKey === laneKey) void this.loadTranscript(laneKey);
+  }
+
+  async answerApproval(laneKey: string, callId: string, approved: boolean): Promise<void> {
+    const result = await this.attempt('approval.answer', { laneKey, callId, approved }, 'Could not answer the approval request');
+    if (result && !result.answered) this.fail('That tool call is no longer waiting for an answer.');
+  }
+
+  async restartApp(): Promise<void> {
+    const result = await this.attempt('app.restart', {}, 'Could not restart Baton');
+    if (result && !result.accepted) this.fail('Baton could not restart right now.');
+  }
+
+  dismiss(key: string): void {
+    this.dispatch({ type: 'dismiss', key });
+  }
+
+  dismissError(id: number): void {
+    this.dispatch({ type: 'dismiss-error', id });
+  }
+
+  // ── settings ─────────────────────────────────────────────────────────────────────────────
+
+  async setSetting(key: string, value: unknown): Promise<Outcome> {
+    try {
+      const result = await this.client.call('settings.set', { key, value });
+      this.dispatch({ type: 'settings-changed', settings: result.settings });
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, message: messageOf(error) };
+    }
+  }
+
+  /**
+   * Adds or replaces a provider (matched by name) and makes it the active one; the key, if given,
+   * goes to provider.setKey once and is never kept here. The gateway keeps each provider's
+   * keychain reference itself, since a front end never sees it.
+   */
+  async saveProvider(input: ProviderInput): Promise<Outcome> {
+    const name = input.name.trim();
+    const entry: ProviderEntry = { name, kind: input.kind, model: input.model.trim() };
+    if (input.baseUrl.trim() !== '') entry.baseUrl = input.baseUrl.trim();
+    const others = this.currentProviders().filter((provider) => provider.name !== name);
+    const saved = await this.setSetting('providers', [...others, entry]);
+    if (!saved.ok) return saved;
+    if (input.apiKey !== '') {
+      const stored = await this.setProviderKey(name, input.apiKey);
+      if (!stored.ok) return { ok: false, message: `The provider was saved, but its API key was not stored: ${stored.message}` };
+    }
+    const active = await this.setSetting('activeProvider', name);
+    await this.refreshSettings();
+    return active;
+  }
+
+  /** The key crosses to the gateway once, into the keychain; only `hasKey` ever comes back. */
+  async setProviderKey(providerName: string, apiKey: string): Promise<Outcome> {
+    try {
+      const result = await this.client.call('provider.setKey', { providerName, apiKey });
+      if (!result.stored) return { ok: false, message: 'The key could not be stored.' };
+      await this.refreshSettings();
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, message: messageOf(error) };
+    }
+  }
+
+  async removeProvider(name: string): Promise<Outcome> {
+    const saved = await this.setSetting('providers', this.currentProviders().filter((provider) => provider.name !== name));
+    if (saved.ok && this.state.settings?.settings.activeProvider === name) await this.setSetting('activeProvider', null);
+    await this.refreshSettings();
+    return saved;
+  }
+
+  private currentProviders(): ProviderEntry[] {
+    return (this.state.settings?.providers ?? []).map(({ name, kind, baseUrl, model }) => ({ name, kind, model, ...(baseUrl ? { baseUrl } : {}) }));
+  }
+
+  // ── plumbing ─────────────────────────────────────────────────────────────────────────────
+
+  private async attempt<M extends MethodName>(method: M, params: Params<M>, what: string): Promise<Result<M> | null> {
+    try {
+      return await this.client.call(method, params);
+    } catch (error) {
+      this.fail(`${what}: ${messageOf(error)}`);
+      return null;
+    }
+  }
+
+  private fail(message: string): void {
+    this.dispatch({ type: 'error', message });
+  }
+
+  private scheduleNotify(urgent: boolean): void {
+    if (urgent) {
+      if (!this.microtaskQueued) {
+        this.microtaskQueued = true;
+        queueMicrotask(() => this.flush());
+      }
+      return;
+    }
+    if (this.notifyTimer === null && !this.microtaskQueued) this.notifyTimer = setTimeout(() => this.flush(), TEXT_FRAME_MS);
+  }
+
+  private flush(): void {
+    this.microtaskQueued = false;
+    if (this.notifyTimer !== null) clearTimeout(this.notifyTimer);
+    this.notifyTimer = null;
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  private readStorage(key: string): string | null {
+    try {
+      return this.storage?.getItem(key) ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  private writeStorage(key: string, value: string): void {
+    try {
+      this.storage?.setItem(key, value);
+    } catch {
+      // Private mode or a full quota: remembering the open conversation is a nicety.
+    }
+  }
+}
+
+export function messageOf(error: unknown): string {
+  if (error instanceof Error && error.message) return error.message;
+  return typeof error === 'string' && error ? error : 'Unknown error';
+}

@@ -1,0 +1,17 @@
+import type { LaneStatus } from '../../../shared/gateway-events.ts';
+
+export function lane(laneKey: string, overrides: Partial<LaneStatus> = {}): LaneStatus {
+  return {
+    laneKey,
+    sessionId: `${laneKey}-s1`,
+    title: '',
+    activity: 'idle',
+    resumePending: false,
+    resumeReason: null,
+    suspended: false,
+    queuedInputs: 0,
+    restartFailureCount: 0,
+    updatedAt: 1_000,
+    ...overrides,
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * The renderer's fold of live pushes from the real gateway (streamed deltas, re-sent rows, lane
+ * changes) must end in the same rows it builds from the stored transcript after a reload.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { initialState, reduce, type AppState } from '../../../renderer/src/state/app-state.ts';
+import { buildTranscript, type TranscriptItem } from '../../../renderer/src/state/transcript-model.ts';
+import { CoreHarness } from '../../support/core-harness.ts';
+
+let harness: CoreHarness | undefined;
+afterEach(() => harness?.cleanup());
+
+function comparable(items: readonly TranscriptItem[]): unknown[] {
+  return items.map(({ key: _key, ...rest }) => rest);
+}
+
+describe('live pushes and a reload agree', () => {
+  it('streamed text with flushes, a tool call, then a failed turn', async () => {
+    harness = await CoreHarness.start();
+    const h = harness;
+    h.core.store.ensureLane('a');
+    const sessionId = h.core.store.getLane('a')!.sessionId;
+    let state: AppState = reduce(initialState(), { type: 'lanes-loaded', lanes: [h.core.gateway.laneStatus('a')!] });
+    state = reduce(state, { type: 'open-lane', laneKey: 'a' });
+    state = reduce(state, { type: 'transcript-loaded', laneKey: 'a', sessionId, events: [] });
+    const seen = h.sink.events.length;
+
+    // Chunks 80 ms apart cross the 250 ms flush, so rows are re-sent while deltas keep coming.
+    h.agents.script('a', {
+      steps: [
+        { text: 'Reading the file and thinking about it carefully.', chunks: 6, chunkDelayMs: 80 },
+        { tool: { name: 'read_file', args: { path: 'a.txt' }, result: 'contents' } },
+        { text: 'It says contents.', chunks: 2 },
+      ],
+    });
+    h.agents.script('a', { steps: [{ text: 'Half', chunks: 1 }, { fail: 'HTTP 500 from the provider' }] });
+    await h.core.gateway.send('a', 'read a.txt');
+    await h.core.gateway.whenIdle();
+    await h.core.gateway.send('a', 'again');
+    await h.core.gateway.whenIdle();
+
+    const pushes = h.sink.events.slice(seen);
+    expect(pushes.filter((event) => event.type === 'text-delta').length).toBeGreaterThan(6);
+    for (const event of pushes) state = reduce(state, { type: 'push', event: { channel: 'gateway', event } });
+
+    expect(state.transcript.status).toBe('ready');
+    if (state.transcript.status !== 'ready') return;
+    const live = state.transcript.model;
+    const reloaded = buildTranscript('a', sessionId, h.core.store.listEvents(sessionId));
+    expect(live.live).toBeNull();
+    expect(comparable(live.items)).toEqual(comparable(reloaded.items));
+    expect(reloaded.items.map((item) => item.type)).toEqual(['user', 'assistant', 'tool', 'assistant', 'user', 'assistant', 'error']);
+    expect(reloaded.items.at(-1)).toMatchObject({ type: 'error', retryText: 'again' });
+  });
+});

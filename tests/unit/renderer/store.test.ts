@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import type { LaneStatus } from '../../../shared/gateway-events.ts';
+import type { Result } from '../../../shared/protocol/contract.ts';
+import type { StoredEvent } from '../../../shared/transcript.ts';
+import { interruptedView } from '../../../renderer/src/state/app-state.ts';
+import { AppStore } from '../../../renderer/src/state/store.ts';
+import { EventLog } from './events.ts';
+import { FakeGateway, settle } from './fake-gateway.ts';
+import { lane } from './lanes.ts';
+
+function status(instanceId: string): Result<'app.status'> {
+  return {
+    version: '0.1.0',
+    instanceId,
+    draining: false,
+    previousExit: null,
+    startup: { autoResumed: [], awaitingUser: [], suspended: [], replayed: [] },
+    banners: [],
+    update: { state: 'idle', version: null, progress: null, error: null },
+  };
+}
+
+function setup(lanes: LaneStatus[], events: StoredEvent[] = []) {
+  let instance = 'i1';
+  let currentLanes = lanes;
+  let currentEvents = events;
+  const gateway = new FakeGateway({
+    'app.status': () => status(instance),
+    'lanes.list': () => currentLanes,
+    'settings.get': () => ({ settings: {}, providers: [], warnings: [], notices: [] }),
+    'transcript.get': ({ laneKey }) => ({ sessionId: currentLanes.find((l) => l.laneKey === laneKey)!.sessionId, events: currentEvents }),
+    'message.send': () => ({ status: 'queued-for-restart', message: 'Baton is restarting. Your message is saved and will be sent when it is back.' }),
+    'lanes.create': () => lane('new', { updatedAt: 5 }),
+  });
+  const store = new AppStore(gateway);
+  store.start();
+  return {
+    gateway,
+    store,
+    restartHost(next: { lanes: LaneStatus[]; events: StoredEvent[] }) {
+      instance = 'i2';
+      currentLanes = next.lanes;
+      currentEvents = next.events;
+    },
+  };
+}
+
+describe('the renderer store', () => {
+  it('loads lanes, status and settings when the connection opens', async () => {
+    const { gateway, store } = setup([lane('a')]);
+    gateway.connect('open');
+    await settle();
+    expect([...store.getState().lanes.keys()]).toEqual(['a']);
+    expect(store.getState().app?.instanceId).toBe('i1');
+    expect(store.getState().settings?.providers).toEqual([]);
+  });
+
+  it('after a reconnect to a new Baton it refetches lanes and the open transcript, and shows Resume', async () => {
+    const log = new EventLog('a-s1');
+    const { gateway, store, restartHost } = setup([lane('a', { activity: 'running' })], [log.next('user_message', { text: 'hi' })]);
+    gateway.connect('open');
+    await settle();
+    store.openLane('a');
+    await settle();
+    expect(gateway.count('transcript.get')).toBe(1);
+
+    gateway.connect('reconnecting');
+    restartHost({
+      lanes: [lane('a', { resumePending: true, resumeReason: 'restart_timeout' })],
+      events: [log.next('user_message', { text: 'hi' }), log.next('interruption', { cause: 'drain', reason: 'restart_timeout' })],
+    });
+    gateway.connect('open', true);
+    await settle();
+
+    expect(gateway.count('lanes.list')).toBe(2);
+    expect(gateway.count('transcript.get')).toBe(2);
+    const state = store.getState();
+    expect(interruptedView(state, 'a')?.text).toBe('Interrupted by a restart. Resume where it left off, or discard.');
+    expect(state.transcript.status === 'ready' && state.transcript.model.items.map((item) => item.type)).toEqual(['user', 'interruption']);
+  });
+
+  it('a same-instance reconnect does not refetch (missed events are replayed)', async () => {
+    const { gateway } = setup([lane('a')]);
+    gateway.connect('open');
+    await settle();
+    gateway.connect('reconnecting');
+    gateway.connect('open', false);
+    await settle();
+    expect(gateway.count('lanes.list')).toBe(1);
+  });
+
+  it('L7: says a message was queued for the restart', async () => {
+    const { gateway, store } = setup([lane('a')]);
+    gateway.connect('open');
+    await settle();
+    expect(await store.send('a', 'keep this')).toBe(true);
+    expect(store.getState().sendFeedback.get('a')?.status).toBe('queued-for-restart');
+    expect(store.getState().queuedTexts.get('a')).toEqual(['keep this']);
+  });
+
+  it('a message the gateway did not take is reported and not claimed as sent', async () => {
+    const { gateway, store } = setup([lane('a')]);
+    gateway.handlers['message.send'] = () => {
+      throw new Error('Not connected to Baton.');
+    };
+    gateway.connect('open');
+    await settle();
+    expect(await store.send('a', 'hello')).toBe(false);
+    expect(store.getState().errors.at(-1)?.message).toMatch(/not sent: Not connected/);
+  });
+
+  it('New chat creates a lane and opens it', async () => {
+    const { gateway, store } = setup([]);
+    gateway.connect('open');
+    await settle();
+    expect(await store.newChat()).toBe('new');
+    await settle();
+    expect(store.getState().openLaneKey).toBe('new');
+    expect(store.getState().lanes.has('new')).toBe(true);
+  });
+
+  it('reloads the open transcript when its lane moves to a new session', async () => {
+    const { gateway, store } = setup([lane('a')]);
+    gateway.connect('open');
+    await settle();
+    store.openLane('a');
+    await settle();
+    gateway.handlers['transcript.get'] = () => ({ sessionId: 'a-s2', events: [] });
+    gateway.push({ type: 'lane', lane: lane('a', { sessionId: 'a-s2' }) });
+    await settle();
+    expect(gateway.count('transcript.get')).toBe(2);
+    const state = store.getState();
+    expect(state.transcript.status === 'ready' && state.transcript.model.sessionId).toBe('a-s2');
+  });
+
+  it('tells subscribers once per burst of streamed text', async () => {
+    const { gateway, store } = setup([lane('a', { activity: 'running' })]);
+    gateway.connect('open');
+    await settle();
+    store.openLane('a');
+    await settle();
+    let notified = 0;
+    store.subscribe(() => notified++);
+    for (let i = 0; i < 50; i++) gateway.push({ type: 'text-delta', laneKey: 'a', turnId: 't1', delta: 'x' });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(notified).toBe(1);
+    const state = store.getState();
+    expect(state.transcript.status === 'ready' && state.transcript.model.live?.text).toBe('x'.repeat(50));
+  });
+
+  it('R4: saving a provider sends the key once and keeps it nowhere', async () => {
+    const { gateway, store } = setup([]);
+    let providers: Array<Record<string, unknown>> = [{ name: 'Old', kind: 'anthropic', model: 'claude' }];
+    let keys = 0;
+    const view = () => ({
+      settings: { providers, activeProvider: null },
+      providers: providers.map((p) => ({ name: String(p.name), kind: p.kind as 'anthropic', model: String(p.model), hasKey: keys > 0 && p.name === 'Ollama' })),
+      warnings: [],
+      notices: [],
+    });
+    gateway.handlers['settings.get'] = view;
+    gateway.handlers['settings.set'] = ({ key, value }) => {
+      if (key === 'providers') providers = value as typeof providers;
+      return { settings: view().settings };
+    };
+    gateway.handlers['provider.setKey'] = () => {
+      keys += 1;
+      return { stored: true };
+    };
+    gateway.connect('open');
+    await settle();
+
+    const outcome = await store.saveProvider({ name: 'Ollama', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.2', apiKey: 'sk-secret' });
+    expect(outcome).toEqual({ ok: true });
+    expect(providers).toEqual([
+      { name: 'Old', kind: 'anthropic', model: 'claude' },
+      { name: 'Ollama', kind: 'openai-compatible', model: 'llama3.2', baseUrl: 'http://127.0.0.1:11434/v1' },
+    ]);
+    expect(gateway.calls.filter((c) => c.method === 'provider.setKey')).toEqual([{ method: 'provider.setKey', params: { providerName: 'Ollama', apiKey: 'sk-secret' } }]);
+    expect(gateway.calls.find((c) => c.method === 'settings.set' && (c.params as { key: string }).key === 'activeProvider')?.params).toEqual({ key: 'activeProvider', value: 'Ollama' });
+    expect(JSON.stringify(store.getState().settings)).not.toContain('sk-secret');
+    expect(store.getState().settings?.providers.find((p) => p.name === 'Ollama')?.hasKey).toBe(true);
+  });
+});
