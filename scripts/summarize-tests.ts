@@ -1,6 +1,6 @@
-// Prints the plain closing line CI reads ("N passed, N failed"). Lint and type-check failures,
-// and test files that failed to load, count as failed checks so a red step never hides behind
-// green tests; a run that ran no test at all is not green either.
+// Prints the plain closing line CI reads ("N passed, N failed") over every runner. Lint, type-check
+// and build failures, and test files that failed to load, count as failed checks so a red step
+// never hides behind green tests; a run that ran no test at all is not green either.
 import fs from 'node:fs';
 
 interface VitestReport {
@@ -11,26 +11,54 @@ interface VitestReport {
   testResults: Array<{ name: string; status: string; message?: string; assertionResults: Array<{ status: string }> }>;
 }
 
-const [reportFile = 'test-results/vitest.json', failedSteps = '0', vitestStatus = '0'] = process.argv.slice(2);
+interface PlaywrightReport {
+  stats: { expected: number; unexpected: number; flaky: number; skipped: number };
+  errors?: Array<{ message?: string }>;
+}
+
+const [failedSteps = '0', vitestStatus = '0', playwrightStatus = '0'] = process.argv.slice(2);
 let passed = 0;
 let failed = Number(failedSteps);
 let skipped = 0;
-try {
-  const report = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as VitestReport;
-  passed = report.numPassedTests;
-  failed += report.numFailedTests;
-  skipped = report.numPendingTests + report.numTodoTests;
-  for (const file of report.testResults) {
+
+function readJson<T>(file: string): T | null {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+  } catch {
+    return null;
+  }
+}
+
+const vitest = readJson<VitestReport>('test-results/vitest.json');
+if (vitest) {
+  passed += vitest.numPassedTests;
+  failed += vitest.numFailedTests;
+  skipped += vitest.numPendingTests + vitest.numTodoTests;
+  for (const file of vitest.testResults) {
     if (file.status === 'failed' && !file.assertionResults.some((a) => a.status === 'failed')) {
       console.error(`Test file failed outside any test: ${file.name}${file.message ? `\n${file.message}` : ''}`);
       failed += 1;
     }
   }
-} catch {
-  console.error(`No test report at ${reportFile}: the test runner did not finish.`);
+  if (vitest.numFailedTests === 0 && Number(vitestStatus) !== 0) failed += 1; // e.g. unhandled errors
+} else {
+  console.error('No Vitest report: the test runner did not finish.');
   failed += 1;
 }
-if (failed === 0 && Number(vitestStatus) !== 0) failed = 1; // e.g. unhandled errors
+
+if (fs.existsSync('playwright.config.ts')) {
+  const playwright = readJson<PlaywrightReport>('test-results/playwright.json');
+  if (playwright) {
+    passed += playwright.stats.expected + playwright.stats.flaky;
+    failed += playwright.stats.unexpected + (playwright.errors?.length ?? 0);
+    skipped += playwright.stats.skipped;
+    if (playwright.stats.unexpected === 0 && Number(playwrightStatus) !== 0) failed += 1;
+  } else {
+    console.error('No Playwright report: the end-to-end run did not finish.');
+    failed += 1;
+  }
+}
+
 if (passed === 0 && failed === 0) failed = 1;
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed === 0 ? 0 : 1);

@@ -1,13 +1,27 @@
 #!/usr/bin/env bash
-# The one command that runs every check: lint, type-check, then the whole test suite.
+# The one command that runs every check: lint, type-check, the renderer build, the Vitest suite
+# (unit + integration) and the Playwright end-to-end flows in Debian's Chromium.
 # Its last line is always "N passed, N failed" and it exits non-zero on any failure.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/node24.sh"
+rm -rf test-results/vitest.json test-results/playwright.json
 mkdir -p test-results
 failed_steps=0
 echo "== lint"; npx eslint . || failed_steps=$((failed_steps + 1))
 echo "== type-check"; npx tsc -b || failed_steps=$((failed_steps + 1))
-echo "== tests"
-npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json "$@"
+echo "== renderer build"; npx vite build --config renderer/vite.config.ts --logLevel warn || failed_steps=$((failed_steps + 1))
+echo "== unit and integration tests"
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
 vitest_status=$?
-node scripts/summarize-tests.ts test-results/vitest.json "$failed_steps" "$vitest_status"
+playwright_status=0
+if [ -f playwright.config.ts ]; then
+  echo "== end-to-end flows (Playwright + Chromium)"
+  if [ -x /usr/bin/chromium ]; then
+    npx playwright test   # playwright.config.ts writes test-results/playwright.json
+    playwright_status=$?
+  else
+    echo "Chromium is missing (/usr/bin/chromium): install it with 'apt-get install -y chromium' (.ci/run does)."
+    playwright_status=1
+  fi
+fi
+node scripts/summarize-tests.ts "$failed_steps" "$vitest_status" "$playwright_status"
