@@ -38,6 +38,13 @@ export class InvalidInputError extends Error {
 
 type TurnJob = { kind: 'message'; input: QueuedInput } | { kind: 'resume' };
 
+const TITLE_LENGTH = 60;
+
+function titleFrom(text: string): string {
+  const line = text.trim().split('\n')[0]!.trim().replace(/\s+/g, ' ');
+  return line.length <= TITLE_LENGTH ? line : `${line.slice(0, TITLE_LENGTH - 1).trimEnd()}…`;
+}
+
 function readable(error: unknown): string {
   if (error instanceof Error && error.message) return error.message;
   return typeof error === 'string' && error ? error : 'Unknown error';
@@ -260,6 +267,8 @@ export class Gateway {
       live.state = 'running';
       live.turnId = turnId;
       if (begun.userEvent) this.emit({ type: 'transcript', laneKey, event: begun.userEvent });
+      // An untitled conversation is named after its first message, as chat apps do.
+      if (userText !== null && lane.title === '') this.store.setTitle(laneKey, titleFrom(userText));
       if (note) {
         // For people only ("Resumed after a restart" divider); the note itself goes to the model request.
         this.append(laneKey, begun.sessionId, turnId, { kind: 'note_marker', payload: { note: note.kind, reason: note.kind === 'resume' ? note.reason : null } });

@@ -116,7 +116,7 @@ export class TurnRecorder implements TurnContext {
   }
 
   usage(usage: Usage): void {
-    if (!this.closed) this.store.addUsage(this.live.laneKey, usage);
+    if (!this.closed) this.store.addUsage(this.live.laneKey, usage, this.turnId);
   }
 
   /**

@@ -50,6 +50,8 @@ export interface TurnRecord {
   endedAt: number | null;
   outcome: TurnOutcome | null;
   error: string | null;
+  inputTokens: number;
+  outputTokens: number;
 }
 
 export interface QueuedInput {
@@ -138,6 +140,8 @@ function turnFromRow(row: Record<string, unknown>): TurnRecord {
     endedAt: row.ended_at == null ? null : Number(row.ended_at),
     outcome: (row.outcome as TurnOutcome | null) ?? null,
     error: (row.error as string | null) ?? null,
+    inputTokens: Number(row.input_tokens ?? 0),
+    outputTokens: Number(row.output_tokens ?? 0),
   };
 }
 
@@ -466,10 +470,14 @@ export class SessionStore {
     this.db.prepare('UPDATE lanes SET auto_resumed_turn_id = ? WHERE lane_key = ?').run(interruptedTurnId, laneKey);
   }
 
-  addUsage(laneKey: string, usage: { inputTokens: number; outputTokens: number }): void {
-    this.db
-      .prepare('UPDATE lanes SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ? WHERE lane_key = ?')
-      .run(Math.max(0, Math.trunc(usage.inputTokens)), Math.max(0, Math.trunc(usage.outputTokens)), laneKey);
+  /** Adds a model call's token usage to the lane's totals and, when given, to its turn. */
+  addUsage(laneKey: string, usage: { inputTokens: number; outputTokens: number }, turnId?: string): void {
+    const input = Math.max(0, Math.trunc(usage.inputTokens) || 0);
+    const output = Math.max(0, Math.trunc(usage.outputTokens) || 0);
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE lanes SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ? WHERE lane_key = ?').run(input, output, laneKey);
+      if (turnId) this.db.prepare('UPDATE turns SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ? WHERE turn_id = ?').run(input, output, turnId);
+    })();
   }
 
   // ── events (L26) ─────────────────────────────────────────────────────────────────────────

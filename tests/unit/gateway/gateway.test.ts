@@ -37,6 +37,8 @@ describe('turns and busy input (L23, L26, R3)', () => {
     expect(events[2]!.payload).toMatchObject({ name: 'read_file', args: { path: 'a.txt' }, effect: 'read-only' });
     expect(events[5]!.payload).toEqual({ text: 'Done.', final: true });
     expect(harness.core.store.getLane('a')).toMatchObject({ inputTokens: 12, outputTokens: 5, activeTurn: null });
+    // Usage is also kept per turn.
+    expect(harness.core.store.getTurn(events[0]!.turnId!)).toMatchObject({ inputTokens: 12, outputTokens: 5, outcome: 'completed' });
     const deltas = harness.sink.events.filter((e) => e.type === 'text-delta').map((e) => (e as Extract<GatewayEvent, { type: 'text-delta' }>).delta);
     expect(deltas.join('')).toBe('Let me look.Done.');
   });
@@ -136,6 +138,16 @@ describe('turns and busy input (L23, L26, R3)', () => {
     const events = harness.core.store.listEvents(harness.core.store.getLane('a')!.sessionId);
     expect(events.map((e) => e.kind)).toEqual(['user_message', 'error']);
     expect(events[1]!.payload).toEqual({ message: 'Could not start the agent: No model provider is configured' });
+  });
+
+  it('an untitled conversation is named after its first message; a chosen title is kept', async () => {
+    harness = await CoreHarness.start();
+    await harness.core.gateway.send('a', 'Plan a three-day trip to Lisbon in spring, with a budget of 800 euros and museums\nsecond line');
+    await harness.core.gateway.send('b', '/title Mine');
+    await harness.core.gateway.send('b', 'hello there');
+    await harness.core.gateway.whenIdle();
+    expect(harness.core.store.getLane('a')!.title).toBe('Plan a three-day trip to Lisbon in spring, with a budget of…');
+    expect(harness.core.store.getLane('b')!.title).toBe('Mine');
   });
 
   it('R1: an empty message or lane key is refused with a typed error and changes nothing', async () => {

@@ -38,6 +38,8 @@ describe('beginTurn (L15 turn journal, L7 queued input)', () => {
       endedAt: null,
       outcome: null,
       error: null,
+      inputTokens: 0,
+      outputTokens: 0,
     });
     expect(store.listEvents(lane.sessionId)).toEqual([begun.userEvent]);
     expect(store.lastTurn(lane.sessionId)?.turnId).toBe('turn_1');
