@@ -3,10 +3,10 @@
  * a crash left open (L15), suspend lanes stuck in a restart loop (L16), then resume work (L20, L21)
  * and replay queued input (L17).
  */
-import { describeResumeReason } from '../../../shared/lifecycle.ts';
 import { blocksAutoResume, unfinishedCalls } from '../agent/transcript-repair.ts';
 import type { Gateway } from '../gateway/gateway.ts';
 import type { RecoveredLane, SessionStore } from '../sessions/store.ts';
+import { interruptedBanner, isFreshMark, suspendedBanner } from './lane-banners.ts';
 
 export interface StartupSettings {
   autoResume: boolean;
@@ -23,8 +23,6 @@ export interface StartupReport {
   replayed: string[];
 }
 
-const HOUR_MS = 60 * 60 * 1000;
-
 export function recoverAtStartup(options: { store: SessionStore; gateway: Gateway; settings: StartupSettings; now?: () => number }): StartupReport {
   const { store, gateway, settings } = options;
   const now = (options.now ?? Date.now)();
@@ -35,11 +33,9 @@ export function recoverAtStartup(options: { store: SessionStore; gateway: Gatewa
   const suspended = store.suspendStuckLanes(threshold);
   for (const laneKey of suspended) {
     const lane = store.getLane(laneKey)!;
-    const text =
-      `This conversation was interrupted ${lane.restartFailureCount} times in a row without finishing a turn, ` +
-      'so Baton will not resume it automatically. Your next message starts a fresh session; the previous one can be restored.';
-    store.appendEvent(lane.sessionId, null, { kind: 'notice', payload: { code: 'suspended', text, data: { failures: lane.restartFailureCount } } });
-    gateway.banner({ kind: 'suspended', laneKey, failures: lane.restartFailureCount, text });
+    const banner = suspendedBanner(laneKey, lane.restartFailureCount);
+    store.appendEvent(lane.sessionId, null, { kind: 'notice', payload: { code: 'suspended', text: banner.text, data: { failures: lane.restartFailureCount } } });
+    gateway.banner(banner);
   }
 
   const autoResumed: string[] = [];
@@ -47,7 +43,7 @@ export function recoverAtStartup(options: { store: SessionStore; gateway: Gatewa
   for (const lane of store.listLanes()) {
     if (!lane.resumePending || lane.suspended) continue;
     const lastTurn = store.lastTurn(lane.sessionId);
-    const fresh = lane.lastResumeMarkedAt !== null && now - lane.lastResumeMarkedAt <= settings.resumeFreshnessHours * HOUR_MS;
+    const fresh = isFreshMark(lane.lastResumeMarkedAt, settings.resumeFreshnessHours, now);
     const inDoubt = lastTurn ? blocksAutoResume(unfinishedCalls(store.listEvents(lane.sessionId), lastTurn.turnId)) : false;
     // A message typed during the drain resumes the lane itself, with the note (L7, L20).
     const hasQueuedInput = store.listQueuedInputs(lane.laneKey).length > 0;
@@ -59,11 +55,7 @@ export function recoverAtStartup(options: { store: SessionStore; gateway: Gatewa
       continue;
     }
     awaitingUser.push(lane.laneKey);
-    const why = describeResumeReason(lane.resumeReason);
-    const text = fresh
-      ? `Interrupted by ${why}. Resume where it left off, or discard.`
-      : `Interrupted by ${why} more than ${settings.resumeFreshnessHours} hours ago. Resume it, or start fresh.`;
-    gateway.banner({ kind: 'interrupted', laneKey: lane.laneKey, reason: lane.resumeReason, stale: !fresh, text });
+    gateway.banner(interruptedBanner(lane.laneKey, lane.resumeReason, fresh, settings.resumeFreshnessHours));
   }
 
   const replayed = gateway.replayQueuedInput();

@@ -4,11 +4,9 @@
  * state, preferring the words the core last emitted, so a window opened late (or reloaded) shows
  * what one open all along would show.
  */
-import { describeResumeReason } from '../../../shared/lifecycle.ts';
 import type { Banner, LaneStatus } from '../../../shared/gateway-events.ts';
+import { interruptedBanner, isFreshMark, suspendedBanner } from '../lifecycle/lane-banners.ts';
 import type { LaneRecord } from '../sessions/lane-record.ts';
-
-const HOUR_MS = 60 * 60 * 1000;
 
 export interface BannerState {
   draining: boolean;
@@ -31,16 +29,7 @@ export function currentBanners(state: BannerState): Banner[] {
     const recorded = (kind: Banner['kind']) => state.recorded.find((b) => b.kind === kind && 'laneKey' in b && b.laneKey === record.laneKey);
     if (record.suspended) {
       const banner = recorded('suspended');
-      banners.push(
-        banner ?? {
-          kind: 'suspended',
-          laneKey: record.laneKey,
-          failures: record.restartFailureCount,
-          text:
-            `This conversation was interrupted ${record.restartFailureCount} times in a row without finishing a turn, ` +
-            'so Baton will not resume it automatically. Your next message starts a fresh session; the previous one can be restored.',
-        },
-      );
+      banners.push(banner ?? suspendedBanner(record.laneKey, record.restartFailureCount));
       continue;
     }
     // A lane that is running again (resumed, or a queued message) needs no Resume / Discard offer.
@@ -50,17 +39,8 @@ export function currentBanners(state: BannerState): Banner[] {
       banners.push(banner);
       continue;
     }
-    const fresh = record.lastResumeMarkedAt !== null && state.now - record.lastResumeMarkedAt <= state.resumeFreshnessHours * HOUR_MS;
-    const why = describeResumeReason(record.resumeReason);
-    banners.push({
-      kind: 'interrupted',
-      laneKey: record.laneKey,
-      reason: record.resumeReason,
-      stale: !fresh,
-      text: fresh
-        ? `Interrupted by ${why}. Resume where it left off, or discard.`
-        : `Interrupted by ${why} more than ${state.resumeFreshnessHours} hours ago. Resume it, or start fresh.`,
-    });
+    const fresh = isFreshMark(record.lastResumeMarkedAt, state.resumeFreshnessHours, state.now);
+    banners.push(interruptedBanner(record.laneKey, record.resumeReason, fresh, state.resumeFreshnessHours));
   }
   return banners;
 }
