@@ -15,7 +15,7 @@ const nodeBuiltins = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.tools/', 'dist/', 'test-results/', 'bench/out/', 'renderer/dist/'] },
+  { ignores: ['node_modules/', '.tools/', 'dist/', 'out/', 'test-results/', 'bench/out/', 'renderer/dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -45,6 +45,28 @@ export default tseslint.config(
           { group: ['fs', 'path', 'os', 'child_process', 'crypto', 'events', 'url', 'net', 'http'], message: 'shared/ is environment-neutral: no Node built-ins.' },
           { group: ['**/electron/**', '**/renderer/**'], message: 'shared/ depends on nothing in the app.' },
         ],
+      }],
+    },
+  },
+  {
+    // The preload runs sandboxed in the window: no Node built-ins, and none of the main process's code.
+    files: ['electron/preload/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [
+          { ...nodeBuiltins, message: 'The preload is a sandboxed bundle: no Node built-ins.' },
+          { group: ['fs', 'path', 'os', 'child_process', 'crypto', 'events', 'url', 'net', 'http'], message: 'The preload is a sandboxed bundle: no Node built-ins.' },
+          { group: ['**/core/**', '**/shell/**', '**/host/**', '**/renderer/**'], message: 'The preload depends only on shared/ and its own channel names.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['electron/shell/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/renderer/**', '**/host/**'], message: 'The shell talks to the renderer only through the preload and a Transport.' }],
       }],
     },
   },

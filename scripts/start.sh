@@ -39,6 +39,10 @@ elif ! node -e 'process.exit(require("./package.json").main ? 0 : 1)' 2>/dev/nul
   why_headless="the desktop shell is not built (package.json has no \"main\")"
 fi
 if [ -z "$why_headless" ]; then
+  if [ ! -f out/main/index.js ] || [ -n "$(find electron shared renderer/src -newer out/main/index.js -print -quit 2>/dev/null)" ]; then
+    say "Building the desktop app (out/)..."
+    npx electron-vite build >&2 || { say "The desktop build failed."; exit 1; }
+  fi
   say "Starting the desktop app."
   exec "$electron_bin" . "$@"
 fi

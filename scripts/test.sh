@@ -9,6 +9,8 @@ mkdir -p test-results
 failed_steps=0
 echo "== lint"; npx eslint . || failed_steps=$((failed_steps + 1))
 echo "== type-check"; npx tsc -b || failed_steps=$((failed_steps + 1))
+# Electron security scan (@doyensec/electronegativity): any high-severity finding fails the run.
+echo "== security scan"; node tests/electron/security-scan.ts || failed_steps=$((failed_steps + 1))
 echo "== renderer build"; npx vite build --config renderer/vite.config.ts --logLevel warn || failed_steps=$((failed_steps + 1))
 echo "== unit and integration tests"
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json

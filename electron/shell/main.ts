@@ -1,0 +1,249 @@
+/**
+ * The desktop composition root (ENGINEERING.md §2): the Electron main process hosts the gateway
+ * and the store; every way out goes through the drain (SPEC L27). Built by electron-vite to
+ * out/main/index.js (package.json "main"); `npm start` runs it where Electron can run.
+ *
+ * Where things live (app.getPath('userData'): ~/.config/Baton, ~/Library/Application Support/Baton,
+ * %APPDATA%\Baton): config.json (settings, the same file and schema as the core's `conf` settings,
+ * which is electron-store's default name and place), window-state.json (electron-store),
+ * secrets.json (ciphertext from safeStorage only), the SQLite store and its backups, and the logs
+ * (electron-log: ~/.config/Baton/logs, ~/Library/Logs/Baton, %APPDATA%\Baton\logs).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { app, dialog } from 'electron';
+import log from 'electron-log/main';
+import type { ExitReason } from '../../shared/lifecycle.ts';
+import { SettingsStore } from '../core/settings/settings-store.ts';
+import { toUpdateState } from '../core/update/update-policy.ts';
+import { registerAppScheme, serveRenderer } from './adapters/app-protocol.ts';
+import { electronUpdaterAdapter } from './adapters/electron-updater.ts';
+import { serveGatewayPorts } from './adapters/gateway-ipc.ts';
+import { notify } from './adapters/notifier.ts';
+import { onOsShutdown } from './adapters/power-monitor.ts';
+import { safeStorageCipher } from './adapters/safe-storage.ts';
+import { TrayAdapter } from './adapters/tray.ts';
+import { WindowManager } from './adapters/window-manager.ts';
+import { GatewayRuntime } from './gateway-runtime.ts';
+import { DesktopLifecycle } from './lifecycle/desktop-lifecycle.ts';
+import { relaunchNotice, turnFinishedNotice } from './notifications/notification-words.ts';
+import { KEYCHAIN_UNAVAILABLE_MESSAGE, KeychainSecretStore } from './secrets/keychain-secret-store.ts';
+import { trayModel, type TrayAction } from './tray/tray-model.ts';
+import { UpdateController } from './update/update-controller.ts';
+
+const UPDATE_CHECK_INTERVAL_MS = 4 * 60 * 60 * 1000;
+const FIRST_UPDATE_CHECK_DELAY_MS = 30_000;
+const TRAY_REFRESH_MS = 250;
+
+function say(message: string): void {
+  log.info(message);
+}
+
+/** out/main/index.js → out/renderer and out/preload; a plain renderer build as the fallback. */
+function buildPaths(): { rendererDir: string; preloadPath: string } {
+  const here = import.meta.dirname;
+  const built = path.join(here, '../renderer');
+  const rendererDir = fs.existsSync(path.join(built, 'index.html')) ? built : path.join(app.getAppPath(), 'renderer/dist');
+  return { rendererDir, preloadPath: path.join(here, '../preload/index.cjs') };
+}
+
+async function main(): Promise<void> {
+  // Tests and portable setups may point the data folder elsewhere; must happen before `ready`.
+  const dataDirOverride = process.env.BATON_USER_DATA_DIR;
+  if (dataDirOverride) app.setPath('userData', path.resolve(dataDirOverride));
+
+  // A second launch hands over to the running instance, which shows its window.
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  registerAppScheme();
+  // No log.initialize(): it would add electron-log's own preload to every session, and the
+  // window's sandboxed preload is deliberately the only one.
+  log.errorHandler.startCatching();
+
+  // Windows shows notifications only for an app with a user model id (the installer's appId).
+  if (process.platform === 'win32') app.setAppUserModelId('dev.baton.desktop');
+  await app.whenReady();
+  const dataDir = app.getPath('userData');
+  fs.mkdirSync(dataDir, { recursive: true });
+  const version = app.getVersion();
+  const { rendererDir, preloadPath } = buildPaths();
+  serveRenderer(rendererDir, say);
+
+  const settings = SettingsStore.open({ dir: dataDir });
+  const startupMessages: string[] = [...settings.takeNotices().map((notice) => notice.message), ...settings.warnings];
+
+  // Without a usable keychain the store keeps keys in memory for this launch only (never clear text).
+  const secrets = new KeychainSecretStore({ dir: dataDir, cipher: safeStorageCipher(process.platform), log: say });
+  if (!secrets.persistent) startupMessages.push(KEYCHAIN_UNAVAILABLE_MESSAGE);
+
+  // Late-bound: the lifecycle, the runtime and the updater refer to one another.
+  let lifecycle: DesktopLifecycle | null = null;
+  let updates: UpdateController | null = null;
+  let tray: TrayAdapter | null = null;
+  // Declared before anything can call scheduleTrayRefresh (the gateway emits during startup).
+  let trayTimer: NodeJS.Timeout | null = null;
+
+  const windows = new WindowManager({
+    preloadPath,
+    dataDir,
+    onClose: (event) => lifecycle?.onWindowClose(event) ?? 'close',
+    onSessionEnd: () => lifecycle?.onSessionEnd(),
+    log: say,
+  });
+
+  const tell = (title: string, body: string) => notify({ title, body }, () => windows.show(), say);
+
+  const runtime: GatewayRuntime = new GatewayRuntime({
+    dataDir,
+    settings,
+    secrets,
+    version,
+    app: {
+      performExit: (action) => lifecycle?.performExit(action),
+      forceExit: () => (lifecycle ? lifecycle.forceExit() : app.exit(1)),
+    },
+    // The window's "Restart to update" is `app.restart`: with an update ready it installs it.
+    requestExit: (reason: ExitReason) => {
+      if (reason === 'restart' && updates?.ready) updates.dispatch({ type: 'install' });
+      else void lifecycle?.request(reason);
+    },
+    updateState: () => toUpdateState(updates?.state ?? { phase: 'idle', version: null, progress: null, error: null, installWhenIdle: false }),
+    onStarted: ({ core, hub }) => {
+      hub.listen(() => scheduleTrayRefresh());
+      core.gateway.onTurnEnded((end) => {
+        updates?.dispatch({ type: 'turns-changed', running: core.gateway.runningLanes().length });
+        scheduleTrayRefresh();
+        if (windows.isVisible() || lifecycle?.leaving) return;
+        const notice = turnFinishedNotice(core.store.getLane(end.laneKey)?.title ?? '', end.outcome);
+        if (notice) notify(notice, () => windows.show(), say);
+      });
+    },
+    log: say,
+  });
+
+  const updater = electronUpdaterAdapter({
+    dispatch: (event) => updates?.dispatch(event),
+    onInstallError: (message) => lifecycle?.installFailed(message) ?? false,
+    onBeforeQuitForUpdate: () => lifecycle?.onBeforeQuitForUpdate(),
+    logger: log,
+  });
+
+  lifecycle = new DesktopLifecycle({
+    app: {
+      quit: () => app.quit(),
+      exit: (code) => app.exit(code),
+      // The _electron smoke spec relaunches by itself, so no stray instance outlives the test.
+      relaunch: () => {
+        if (process.env.BATON_NO_RELAUNCH !== '1') app.relaunch();
+      },
+      releaseSingleInstanceLock: () => app.releaseSingleInstanceLock(),
+    },
+    windows,
+    installer: updater.installer,
+    gateway: runtime,
+    platform: process.platform,
+    hideToTrayWhileRunning: () => settings.get().hideToTrayWhileRunning,
+    updateReady: () => updates?.ready ?? false,
+    onInstallFailed: (message) => updates?.dispatch({ type: 'install-failed', message }),
+    log: say,
+  });
+  const shell = lifecycle;
+
+  updates = new UpdateController({
+    driver: updater.driver,
+    publish: (state) => {
+      if (runtime.started) runtime.hub.setUpdateState(state);
+      scheduleTrayRefresh();
+    },
+    install: () => void shell.request('update'),
+    restartGateway: () => void shell.recoverFromFailedInstall(),
+    tellUser: (message) => tell('Update not installed', message),
+    log: say,
+  });
+  const policy = updates;
+
+  // ── every way out goes through the drain (L27) ──
+  app.on('before-quit', (event) => shell.onBeforeQuit(event));
+  app.on('window-all-closed', () => shell.onWindowAllClosed());
+  app.on('second-instance', () => windows.show());
+  app.on('activate', () => windows.show());
+  onOsShutdown(() => shell.onSessionEnd());
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => shell.onSignal(signal));
+
+  try {
+    await runtime.start();
+  } catch (error) {
+    // R2: e.g. a damaged store is never overwritten; the message names the file and the newest backup.
+    const message = error instanceof Error ? error.message : String(error);
+    log.error(`Baton could not start: ${message}`);
+    dialog.showErrorBox('Baton could not start', message);
+    app.exit(1);
+    return;
+  }
+  serveGatewayPorts({ owns: (contents) => windows.owns(contents), accept: (transport) => void runtime.accept(transport), log: say });
+
+  // ── tray (L28) ──
+  const onTrayAction = (action: TrayAction) => {
+    switch (action) {
+      case 'open':
+        windows.show();
+        return;
+      case 'new-chat':
+        if (runtime.started) void runtime.service.handle('lanes.create', {}).catch((error: Error) => say(`New chat failed: ${error.message}`));
+        windows.show();
+        return;
+      case 'restart':
+        void shell.restart();
+        return;
+      case 'install-update':
+        policy.dispatch({ type: 'install' });
+        return;
+      case 'install-when-idle':
+        policy.dispatch({ type: 'install-when-idle', running: runtime.runningTurns() });
+        return;
+      case 'check-for-updates':
+        policy.dispatch({ type: 'check' });
+        return;
+      case 'quit':
+        app.quit();
+        return;
+    }
+  };
+  tray = new TrayAdapter(onTrayAction);
+  // Test hook for tests/electron/desktop-smoke.spec.ts: the tray cannot be clicked by Playwright.
+  if (process.env.BATON_TEST_HOOKS === '1') Object.assign(globalThis, { __batonTest: { trayAction: onTrayAction } });
+  function scheduleTrayRefresh(): void {
+    if (trayTimer || !tray) return;
+    trayTimer = setTimeout(() => {
+      trayTimer = null;
+      tray?.render(trayModel({ running: runtime.runningTurns(), resumePending: runtime.resumePending(), leaving: shell.leaving, update: policy.state }));
+    }, TRAY_REFRESH_MS);
+  }
+  scheduleTrayRefresh();
+
+  windows.show();
+
+  // ── what the user should hear about this launch ──
+  const core = runtime.core;
+  const resumed = relaunchNotice(core.previousExit, version, core.startup.autoResumed.length);
+  if (resumed) tell(resumed.title, resumed.body);
+  for (const message of startupMessages) {
+    say(message);
+    tell('Baton', message);
+  }
+
+  // ── updates: a background check shortly after launch and every few hours (L29) ──
+  if (app.isPackaged) {
+    setTimeout(() => policy.dispatch({ type: 'check' }), FIRST_UPDATE_CHECK_DELAY_MS).unref();
+    setInterval(() => policy.dispatch({ type: 'check' }), UPDATE_CHECK_INTERVAL_MS).unref();
+  } else {
+    say('Not a packaged build: automatic update checks are off.');
+  }
+}
+
+main().catch((error: unknown) => {
+  log.error(`Baton failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  app.exit(1);
+});

@@ -1,0 +1,78 @@
+/**
+ * What the tray shows (L28): live counts of running and resume-pending conversations, a tooltip
+ * with the state, and the menu. Pure, so the words and the enabled states are tested without
+ * Electron; ../adapters/tray.ts turns the model into a real Menu.
+ */
+import type { UpdatePolicyState } from '../../core/update/update-policy.ts';
+
+export type TrayAction = 'open' | 'new-chat' | 'restart' | 'install-update' | 'install-when-idle' | 'check-for-updates' | 'quit';
+
+export interface TrayItem {
+  /** A separator has no action. */
+  action: TrayAction | null;
+  label: string;
+  enabled: boolean;
+}
+
+export interface TrayModel {
+  tooltip: string;
+  items: TrayItem[];
+}
+
+export interface TrayInput {
+  running: number;
+  resumePending: number;
+  /** A drain (quit, restart, update) is under way. */
+  leaving: boolean;
+  update: Pick<UpdatePolicyState, 'phase' | 'version' | 'progress' | 'installWhenIdle'>;
+}
+
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+export function trayStatusLine(input: TrayInput): string {
+  if (input.leaving) return `Finishing ${plural(input.running, 'running turn', 'running turns')}…`;
+  const parts = [`${input.running} running`];
+  if (input.resumePending > 0) parts.push(`${input.resumePending} to resume`);
+  return parts.join(' · ');
+}
+
+function updateLine(update: TrayInput['update']): string | null {
+  const version = update.version ? ` v${update.version}` : '';
+  switch (update.phase) {
+    case 'downloading':
+      return `Downloading update${version}${update.progress === null ? '' : ` (${Math.round(update.progress * 100)}%)`}`;
+    case 'ready':
+      return `Update${version} ready${update.installWhenIdle ? ' — installs when idle' : ''}`;
+    case 'installing':
+      return `Installing update${version}`;
+    default:
+      return null;
+  }
+}
+
+export function trayModel(input: TrayInput): TrayModel {
+  const status = trayStatusLine(input);
+  const update = updateLine(input.update);
+  const tooltip = ['Baton', status, update].filter((part): part is string => part !== null).join(' — ');
+  const open = !input.leaving;
+  const items: TrayItem[] = [
+    { action: null, label: status, enabled: false },
+    { action: null, label: '-', enabled: false },
+    { action: 'open', label: 'Open Baton', enabled: true },
+    { action: 'new-chat', label: 'New chat', enabled: open },
+    { action: null, label: '-', enabled: false },
+  ];
+  if (input.update.phase === 'ready') {
+    const turns = input.running > 0 ? ` (drains ${plural(input.running, 'running turn', 'running turns')})` : '';
+    items.push({ action: 'install-update', label: `Restart to update${turns}`, enabled: open });
+    items.push({ action: 'install-when-idle', label: 'Install when idle', enabled: open && !input.update.installWhenIdle });
+  } else {
+    const busy = input.update.phase === 'checking' || input.update.phase === 'downloading' || input.update.phase === 'installing';
+    items.push({ action: 'check-for-updates', label: input.update.phase === 'checking' ? 'Checking for updates…' : 'Check for updates', enabled: open && !busy });
+  }
+  items.push({ action: 'restart', label: 'Restart', enabled: open });
+  items.push({ action: 'quit', label: 'Quit', enabled: true });
+  return { tooltip, items };
+}

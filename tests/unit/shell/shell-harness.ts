@@ -1,0 +1,282 @@
+/**
+ * The desktop lifecycle over the REAL core (SQLite in a temp dir, scripted agents) with fake
+ * Electron ports that record one timeline, so tests can assert the order of events.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { CoreSettings, BatonCore } from '../../../electron/core/baton-core.ts';
+import { openBatonCore } from '../../../electron/core/baton-core.ts';
+import type { DrainResult } from '../../../electron/core/lifecycle/drain-coordinator.ts';
+import type { WindowPort } from '../../../electron/core/ports.ts';
+import { DesktopLifecycle, type GatewayControl, type InstallPort, type PreventableEvent, type ShellApp } from '../../../electron/shell/lifecycle/desktop-lifecycle.ts';
+import type { ExitReason } from '../../../shared/lifecycle.ts';
+import { ScriptedAgents } from '../../fixtures/scripted-agent.ts';
+import { RecordingSink, TEST_SETTINGS } from '../../support/core-harness.ts';
+
+export class Timeline {
+  readonly entries: string[] = [];
+  private waiters: Array<{ entry: string; resolve: () => void }> = [];
+  push(entry: string): void {
+    this.entries.push(entry);
+    this.waiters = this.waiters.filter((waiter) => {
+      if (waiter.entry !== entry) return true;
+      waiter.resolve();
+      return false;
+    });
+  }
+  waitFor(entry: string): Promise<void> {
+    if (this.entries.includes(entry)) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ entry, resolve }));
+  }
+  count(entry: string): number {
+    return this.entries.filter((e) => e === entry).length;
+  }
+  /** Asserts helper: the index of the first occurrence. */
+  indexOf(entry: string): number {
+    return this.entries.indexOf(entry);
+  }
+}
+
+class FakeEvent implements PreventableEvent {
+  prevented = false;
+  preventDefault(): void {
+    this.prevented = true;
+  }
+}
+
+/** Electron's app as far as the lifecycle sees it: quit() emits before-quit, which may be cancelled. */
+export class FakeElectronApp implements ShellApp {
+  relaunchThrows = false;
+  lifecycle!: DesktopLifecycle;
+  private readonly timeline: Timeline;
+  private readonly windows: FakeWindows;
+  constructor(timeline: Timeline, windows: FakeWindows) {
+    this.timeline = timeline;
+    this.windows = windows;
+  }
+  quit(): void {
+    this.timeline.push('app.quit');
+    this.emitBeforeQuit();
+  }
+  /** Cmd+Q, the menu's Quit: what Electron does on app.quit(). */
+  emitBeforeQuit(): boolean {
+    const event = new FakeEvent();
+    this.lifecycle.onBeforeQuit(event);
+    this.timeline.push(event.prevented ? 'before-quit:prevented' : 'before-quit:passed');
+    if (!event.prevented) {
+      // Electron then closes every window; a window may still try to hide itself.
+      this.windows.closeAll(this.lifecycle);
+      this.timeline.push('quit');
+    }
+    return !event.prevented;
+  }
+  exit(code: number): void {
+    this.timeline.push(`exit:${code}`);
+  }
+  relaunch(): void {
+    this.timeline.push('relaunch');
+    if (this.relaunchThrows) throw new Error('relaunch is not possible here');
+  }
+  releaseSingleInstanceLock(): void {
+    this.timeline.push('release-lock');
+  }
+}
+
+export class FakeWindows implements WindowPort {
+  visible = true;
+  open = 1;
+  private readonly timeline: Timeline;
+  constructor(timeline: Timeline) {
+    this.timeline = timeline;
+  }
+  show(): void {
+    this.visible = true;
+    if (this.open === 0) this.open = 1;
+    this.timeline.push('window.show');
+  }
+  hide(): void {
+    this.visible = false;
+    this.timeline.push('window.hide');
+  }
+  isVisible(): boolean {
+    return this.visible && this.open > 0;
+  }
+  destroyAll(): void {
+    this.open = 0;
+    this.timeline.push('windows.destroy');
+  }
+  /** The user clicks the window's close button; returns what happened. */
+  userCloses(lifecycle: DesktopLifecycle): 'hide' | 'close' {
+    const event = new FakeEvent();
+    const outcome = lifecycle.onWindowClose(event);
+    if (!event.prevented) {
+      this.open = 0;
+      this.timeline.push('window.closed');
+    }
+    return outcome;
+  }
+  closeAll(lifecycle: DesktopLifecycle): void {
+    if (this.open > 0) this.userCloses(lifecycle);
+  }
+}
+
+export class FakeInstaller implements InstallPort {
+  installOnQuit = true;
+  quitAndInstallThrows: string | null = null;
+  private readonly timeline: Timeline;
+  constructor(timeline: Timeline) {
+    this.timeline = timeline;
+  }
+  quitAndInstall(): void {
+    this.timeline.push('quitAndInstall');
+    if (this.quitAndInstallThrows) throw new Error(this.quitAndInstallThrows);
+  }
+  setInstallOnQuit(enabled: boolean): void {
+    this.installOnQuit = enabled;
+    this.timeline.push(`installOnQuit:${enabled}`);
+  }
+}
+
+/** The real core as the GatewayControl the lifecycle stops and restarts. */
+export class RealGateway implements GatewayControl {
+  core: BatonCore | null = null;
+  agents = new ScriptedAgents();
+  sink = new RecordingSink();
+  stopHangs = false;
+  readonly logs: string[] = [];
+  readonly dataDir: string;
+  readonly settings: CoreSettings;
+  private readonly timeline: Timeline;
+  private readonly app: () => DesktopLifecycle;
+  constructor(timeline: Timeline, dataDir: string, settings: CoreSettings, app: () => DesktopLifecycle) {
+    this.timeline = timeline;
+    this.dataDir = dataDir;
+    this.settings = settings;
+    this.app = app;
+  }
+
+  get live(): BatonCore {
+    if (!this.core) throw new Error('the core is not open');
+    return this.core;
+  }
+
+  async open(): Promise<BatonCore> {
+    this.agents = new ScriptedAgents();
+    this.sink = new RecordingSink();
+    this.core = await openBatonCore({
+      dataDir: this.dataDir,
+      agents: this.agents,
+      settings: () => this.settings,
+      app: this.app(),
+      events: this.sink,
+      version: '1.0.0-test',
+      log: (message) => this.logs.push(message),
+    });
+    return this.core;
+  }
+
+  requestExit(reason: ExitReason): Promise<DrainResult> {
+    this.timeline.push(`drain:${reason}`);
+    return this.live.requestExit(reason).then((result) => {
+      this.timeline.push(`drained:${result.action}`);
+      return result;
+    });
+  }
+  runningTurns(): number {
+    return this.core?.gateway.runningLanes().length ?? 0;
+  }
+  backupNow(label: string): Promise<string> {
+    this.timeline.push(`backup:${label}`);
+    return this.live.store.backupNow(label);
+  }
+  stop(): Promise<void> {
+    this.timeline.push('gateway.stop');
+    if (this.stopHangs) return new Promise(() => {});
+    this.core?.close();
+    this.core = null;
+    return Promise.resolve();
+  }
+  async restart(): Promise<void> {
+    this.timeline.push('gateway.restart');
+    this.core?.close();
+    await this.open();
+  }
+  /** Drains started (one global drain banner each). */
+  drainsStarted(): number {
+    return this.sink.banners().filter((banner) => banner.kind === 'drain' && banner.scope === 'global').length;
+  }
+  close(): void {
+    this.core?.close();
+    this.core = null;
+  }
+}
+
+export interface ShellHarnessOptions {
+  settings?: Partial<CoreSettings>;
+  hideToTrayWhileRunning?: boolean;
+  platform?: NodeJS.Platform;
+  updateReady?: () => boolean;
+  onInstallFailed?: (message: string) => void;
+}
+
+export class ShellHarness {
+  readonly timeline = new Timeline();
+  readonly windows = new FakeWindows(this.timeline);
+  readonly app = new FakeElectronApp(this.timeline, this.windows);
+  readonly installer = new FakeInstaller(this.timeline);
+  readonly gateway: RealGateway;
+  readonly lifecycle: DesktopLifecycle;
+  readonly failures: string[] = [];
+  /** Fallback timers the lifecycle armed, fired by hand. */
+  readonly timers: Array<{ ms: number; fire: () => void; cancelled: boolean }> = [];
+  hideToTray: boolean;
+  updateReady: () => boolean;
+
+  private constructor(dataDir: string, options: ShellHarnessOptions) {
+    this.hideToTray = options.hideToTrayWhileRunning ?? true;
+    this.updateReady = options.updateReady ?? (() => false);
+    this.gateway = new RealGateway(this.timeline, dataDir, { ...TEST_SETTINGS, ...options.settings }, () => this.lifecycle);
+    this.lifecycle = new DesktopLifecycle({
+      app: this.app,
+      windows: this.windows,
+      installer: this.installer,
+      gateway: this.gateway,
+      platform: options.platform ?? 'linux',
+      hideToTrayWhileRunning: () => this.hideToTray,
+      updateReady: () => this.updateReady(),
+      onInstallFailed: (message) => {
+        this.failures.push(message);
+        this.timeline.push('install-failed');
+        options.onInstallFailed?.(message);
+      },
+      setTimer: (task, ms) => {
+        const timer = { ms, fire: task, cancelled: false };
+        this.timers.push(timer);
+        return { cancel: () => void (timer.cancelled = true) };
+      },
+      log: (message) => this.gateway.logs.push(message),
+    });
+    this.app.lifecycle = this.lifecycle;
+  }
+
+  static async start(options: ShellHarnessOptions = {}): Promise<ShellHarness> {
+    const harness = new ShellHarness(fs.mkdtempSync(path.join(os.tmpdir(), 'baton-shell-')), options);
+    await harness.gateway.open();
+    return harness;
+  }
+
+  /** Starts a turn on each lane that parks at a gate, and waits until each runs there. */
+  async parkTurns(lanes: string[], interrupts: 'honour' | 'ignore' = 'honour'): Promise<void> {
+    for (const lane of lanes) {
+      this.gateway.agents.script(lane, { steps: [{ text: `working on ${lane}` }, { gate: `gate-${lane}` }, { text: ' done' }], interrupts });
+      await this.gateway.live.gateway.send(lane, `task for ${lane}`);
+    }
+    await this.gateway.agents.reached.waitFor(lanes.length, (name) => lanes.some((lane) => name === `gate-${lane}`));
+  }
+
+  cleanup(): void {
+    this.gateway.close();
+    fs.rmSync(this.gateway.dataDir, { recursive: true, force: true });
+  }
+}
