@@ -1,0 +1,48 @@
+/**
+ * A tool with side effects asks first: the model calls `shell`, the card asks for approval, the
+ * person approves, the command runs in the workspace, the card shows its output, and the model's
+ * final answer follows (README "Approval", L26).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { BatonWindow, expect, screenshot, test } from './support/fixtures.ts';
+import { textReply, toolCallReply } from '../fixtures/scripted-openai-server.ts';
+
+test('L26: a shell call waits for approval, runs once approved, and the answer follows', async ({ page, baton }) => {
+  const supervisor = await baton();
+  const { model } = supervisor;
+  const window = await BatonWindow.open(page, supervisor);
+  await window.newChat();
+
+  model.enqueue(
+    toolCallReply([{ id: 'call_write', name: 'shell', args: { command: 'echo hi > f.txt && cat f.txt' } }], { text: 'I will write the file.' }),
+    textReply('Wrote f.txt; it says "hi".', { chunks: 4, chunkDelayMs: 40 }),
+  );
+  await window.send('Please write hi into f.txt');
+
+  const card = page.getByTestId('tool-card');
+  await expect(card).toHaveAttribute('data-status', 'approval');
+  await expect(card).toContainText('shell');
+  await expect(card).toContainText('echo hi > f.txt');
+  await expect(page.getByTestId('approve-button')).toBeVisible();
+  await screenshot(page, 'tool-approval-asked');
+  // Nothing ran before the answer.
+  const file = path.join(supervisor.dataDir, 'workspace', 'f.txt');
+  expect(fs.existsSync(file)).toBe(false);
+
+  await page.getByTestId('approve-button').click();
+  await expect(card).toHaveAttribute('data-status', 'done');
+  await expect(page.getByTestId('approve-button')).toHaveCount(0);
+  await card.getByText('Output').click();
+  await expect(card.locator('.tool-output pre')).toHaveText(/^hi\b/);
+  await expect(window.assistantMessages.last()).toHaveText('Wrote f.txt; it says "hi".');
+  await expect(page.getByTestId('lane-activity')).toHaveAttribute('data-activity', 'idle');
+  await screenshot(page, 'tool-approval-done');
+
+  expect(fs.readFileSync(file, 'utf8')).toBe('hi\n');
+  // The model got the command's output back as the tool result.
+  const followUp = await model.waitForRequest(2);
+  const toolResult = followUp.body.messages.find((m) => m.role === 'tool' && m.tool_call_id === 'call_write');
+  expect(String(toolResult?.content)).toContain('hi');
+  expect(model.requests).toHaveLength(2);
+});
