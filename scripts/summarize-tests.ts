@@ -46,18 +46,23 @@ if (vitest) {
   failed += 1;
 }
 
-if (fs.existsSync('playwright.config.ts')) {
-  const playwright = readJson<PlaywrightReport>('test-results/playwright.json');
-  if (playwright) {
-    passed += playwright.stats.expected + playwright.stats.flaky;
-    failed += playwright.stats.unexpected + (playwright.errors?.length ?? 0);
-    skipped += playwright.stats.skipped;
-    if (playwright.stats.unexpected === 0 && Number(playwrightStatus) !== 0) failed += 1;
-  } else {
-    console.error('No Playwright report: the end-to-end run did not finish.');
+function countPlaywright(config: string, report: string, exitStatus: number): void {
+  if (!fs.existsSync(config)) return;
+  const playwright = readJson<PlaywrightReport>(report);
+  if (!playwright) {
+    console.error(`No Playwright report at ${report}: that run did not finish.`);
     failed += 1;
+    return;
   }
+  passed += playwright.stats.expected + playwright.stats.flaky;
+  failed += playwright.stats.unexpected + (playwright.errors?.length ?? 0);
+  skipped += playwright.stats.skipped;
+  if (playwright.stats.unexpected === 0 && exitStatus !== 0) failed += 1;
 }
+
+countPlaywright('playwright.config.ts', 'test-results/playwright.json', Number(playwrightStatus));
+// Its exit status already counts among the failed steps.
+countPlaywright('tests/electron/playwright.electron.config.ts', 'test-results/electron.json', 0);
 
 if (passed === 0 && failed === 0) failed = 1;
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);

@@ -4,7 +4,7 @@
 # Its last line is always "N passed, N failed" and it exits non-zero on any failure.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/node24.sh"
-rm -rf test-results/vitest.json test-results/playwright.json
+rm -rf test-results/vitest.json test-results/playwright.json test-results/electron.json
 mkdir -p test-results
 failed_steps=0
 echo "== lint"; npx eslint . || failed_steps=$((failed_steps + 1))
@@ -26,4 +26,6 @@ if [ -f playwright.config.ts ]; then
     playwright_status=1
   fi
 fi
+echo "== desktop smoke (Electron; skips with its reason where no Electron binary can run)"
+npx playwright test -c tests/electron/playwright.electron.config.ts || failed_steps=$((failed_steps + 1))
 node scripts/summarize-tests.ts "$failed_steps" "$vitest_status" "$playwright_status"
