@@ -66,8 +66,9 @@ export function ProviderSetup({ firstRun, onSaved }: ProviderSetupProps) {
       {firstRun && <h2 id={field('title')}>Set up a model provider</h2>}
       {firstRun && (
         <p className="muted">
-          Baton needs a model to talk to. Pick a provider, name a model, and add its API key if it needs one. Keys are kept in your
-          system keychain and never shown again.
+          Baton needs a model to talk to. Pick a provider, name a model, and add its API key if it needs one. A key is sent to Baton
+          once and never shown again: the desktop app keeps it in your system keychain; the headless host keeps it in memory until it
+          stops.
         </p>
       )}
       <div className="field">
