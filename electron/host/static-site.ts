@@ -6,22 +6,8 @@
 import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
+import { contentTypeFor, rendererCsp } from '../core/web/renderer-policy.ts';
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 /** Headers on every response. The token travels in the page URL, so no Referer may carry it away. */
 export const COMMON_HEADERS: Readonly<Record<string, string>> = {
@@ -37,19 +23,7 @@ export const COMMON_HEADERS: Readonly<Record<string, string>> = {
  * framing, no forms, no <base>. Inline style attributes stay allowed for KaTeX's layout.
  */
 export function contentSecurityPolicy(host: string): string {
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    `connect-src 'self' ws://${host} wss://${host}`,
-    "manifest-src 'self'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-    "object-src 'none'",
-  ].join('; ');
+  return rendererCsp(`'self' ws://${host} wss://${host}`);
 }
 
 const NOT_BUILT_PAGE = `<!doctype html>
@@ -137,7 +111,7 @@ export class StaticSite {
       200,
       body,
       {
-        'Content-Type': CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+        'Content-Type': contentTypeFor(file),
         'Cache-Control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
       },
       req.method,

@@ -10,6 +10,7 @@
  *   goes to the OS browser, anything else is dropped.
  */
 import path from 'node:path';
+import { contentTypeFor, rendererCsp } from '../../core/web/renderer-policy.ts';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'baton';
@@ -17,22 +18,7 @@ export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 
 /** Like the headless host's, minus sockets: the gateway comes over a MessagePort, not the network. */
-export const RENDERER_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  // KaTeX lays formulas out with inline style attributes.
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'none'",
-  "manifest-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  "frame-src 'none'",
-  "object-src 'none'",
-  "worker-src 'none'",
-].join('; ');
+export const RENDERER_CSP = rendererCsp("'none'");
 
 export const APP_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
   'Content-Security-Policy': RENDERER_CSP,
@@ -43,25 +29,8 @@ export const APP_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
   'Cache-Control': 'no-store',
 };
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
-export function contentTypeFor(file: string): string {
-  return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-}
+export { contentTypeFor };
 
 /** The file under `root` an `app://baton/...` request names, or null when it may not be served. */
 export function resolveAppRequest(requestUrl: string, root: string): string | null {
