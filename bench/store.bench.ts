@@ -23,6 +23,7 @@ import Database from 'better-sqlite3';
 import Conf from 'conf';
 import { SessionStore, STORE_FILE } from '../electron/core/sessions/store.ts';
 import type { StoredEvent, TurnEvent } from '../shared/transcript.ts';
+import { fsyncFile, quantile, rng, sentence } from './bench-kit.ts';
 
 // ── parameters ─────────────────────────────────────────────────────────────────────────────
 
@@ -40,33 +41,6 @@ const LANE = 'bench:lane';
 const T0 = Date.UTC(2025, 0, 1);
 
 // ── a realistic transcript ─────────────────────────────────────────────────────────────────
-
-/** Deterministic PRNG (mulberry32), so every run stores the same transcript. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const WORDS = (
-  'the store appends one event per message and every tool call gets its result before the turn ends ' +
-  'reading src/gateway/lane.ts shows the drain marks each lane then waits for the running turn to finish ' +
-  'I will run the tests again after fixing the import path in electron/core/sessions/store.ts since the ' +
-  'migration adds an index on session_id and seq so a transcript read is a range scan rather than a full ' +
-  'table walk the failing case was a queued input consumed twice after a restart which this change fixes'
-).split(' ');
-
-function sentence(random: () => number, min: number, max: number): string {
-  const target = min + Math.floor(random() * (max - min + 1));
-  let out = '';
-  while (out.length < target) out += (out ? ' ' : '') + WORDS[Math.floor(random() * WORDS.length)];
-  return out.slice(0, target);
-}
 
 const TOOLS = [
   { name: 'read_file', effect: 'read-only' as const, args: (r: () => number) => ({ path: `src/${sentence(r, 8, 24).replaceAll(' ', '/')}.ts` }) },
@@ -115,17 +89,6 @@ class TranscriptGenerator {
 
 // ── statistics ─────────────────────────────────────────────────────────────────────────────
 
-function quantile(samples: readonly number[], q: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  if (q === 0.5) {
-    const mid = sorted.length >> 1;
-    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  }
-  // Nearest rank: with fewer than 100 samples the p99 is the maximum.
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
-}
-
 interface Figures {
   engine: 'sqlite' | 'conf';
   storedEvents: number;
@@ -161,15 +124,6 @@ function collectGarbage(): void {
 function settle(): void {
   spawnSync('sync', { stdio: 'ignore' });
   collectGarbage();
-}
-
-function fsyncFile(file: string): void {
-  const fd = fs.openSync(file, 'r+');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
 }
 
 function tempDir(label: string): string {
