@@ -52,7 +52,9 @@ export async function openBatonCore(options: BatonCoreOptions): Promise<BatonCor
     ...(options.events ? { events: options.events } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.log ? { log: options.log } : {}),
-    requestRestart: () => void drain?.request('restart'),
+    requestRestart: () => {
+      drain?.request('restart').catch((error: Error) => (options.log ?? console.warn)(`The restart failed: ${error.message}`));
+    },
   });
   drain = new DrainCoordinator({
     gateway,

@@ -14,8 +14,11 @@ export interface GatewayEventSink {
 export interface AppPort {
   /** Carries out the exit action: quit, relaunch (lock released first) or install the update. */
   performExit(action: ExitAction): void | Promise<void>;
-  /** L12: the watchdog's last resort when the orderly exit did not finish in time. */
-  forceExit(): void;
+  /**
+   * L12: the watchdog's last resort when the orderly exit did not finish in time. `action` is the
+   * exit the drain was heading for, so a forced restart still relaunches whoever started it.
+   */
+  forceExit(action?: ExitAction): void;
 }
 
 /** API keys live with the OS keychain (R4); the core only ever asks for one by reference. */

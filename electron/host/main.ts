@@ -107,14 +107,14 @@ export async function runHost(options: HostOptions): Promise<void> {
       log(action === 'relaunch' ? `Restarting: exiting with code ${code} for the supervisor to relaunch.` : 'Baton quit.');
       process.exit(code);
     },
-    forceExit() {
+    forceExit(action) {
       if (exitCode !== null) {
         // The drain finished; only closing sockets or MCP servers was slow. Exit as planned.
         process.exit(exitCode);
       }
       log('The drain did not finish in time; forcing the exit.');
       // A forced restart still wants its relaunch: the turn journal recovers what was cut short.
-      process.exit(drainReason === 'restart' ? EXIT_CODES.relaunch : EXIT_CODES.forced);
+      process.exit(action === 'relaunch' || drainReason === 'restart' ? EXIT_CODES.relaunch : EXIT_CODES.forced);
     },
   };
 

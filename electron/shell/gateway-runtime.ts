@@ -123,7 +123,7 @@ export class GatewayRuntime implements GatewayControl {
   }
 
   resumePending(): number {
-    return this.running?.core.store.listLanes().filter((lane) => lane.resumePending).length ?? 0;
+    return this.running?.core.store.listLanes().filter((lane) => lane.resumePending && !lane.suspended).length ?? 0;
   }
 
   backupNow(label: string): Promise<string> {

@@ -102,7 +102,7 @@ async function main(): Promise<void> {
     version,
     app: {
       performExit: (action) => lifecycle?.performExit(action),
-      forceExit: () => (lifecycle ? lifecycle.forceExit() : app.exit(1)),
+      forceExit: (action) => (lifecycle ? lifecycle.forceExit(action) : app.exit(1)),
     },
     // The window's "Restart to update" is `app.restart`: with an update ready it installs it.
     requestExit: (reason: ExitReason) => {

@@ -15,8 +15,10 @@ export class FakeApp implements AppPort {
   performExit(action: ExitAction): void {
     this.actions.push(action);
   }
-  forceExit(): void {
+  readonly forcedActions: Array<ExitAction | undefined> = [];
+  forceExit(action?: ExitAction): void {
     this.forced += 1;
+    this.forcedActions.push(action);
   }
 }
 

@@ -120,11 +120,15 @@ export interface UnfinishedCall {
   effect: ToolEffect;
 }
 
-/** Tool calls of one turn that were recorded but have no result: their outcome is unknown. */
-export function unfinishedCalls(events: readonly StoredEvent[], turnId: string): UnfinishedCall[] {
+/**
+ * Tool calls recorded in these turns that have no result: their outcome is unknown. Several turns,
+ * because a resumed turn dispatches (and may lose) calls its interrupted predecessor recorded.
+ */
+export function unfinishedCalls(events: readonly StoredEvent[], turnIds: string | ReadonlySet<string>): UnfinishedCall[] {
+  const inScope = typeof turnIds === 'string' ? (id: string | null) => id === turnIds : (id: string | null) => id !== null && turnIds.has(id);
   const open = new Map<string, UnfinishedCall>();
   for (const event of events) {
-    if (event.turnId !== turnId) continue;
+    if (!inScope(event.turnId)) continue;
     if (event.kind === 'tool_call') open.set(event.payload.callId, { callId: event.payload.callId, name: event.payload.name, effect: event.payload.effect });
     if (event.kind === 'tool_result') open.delete(event.payload.callId);
   }

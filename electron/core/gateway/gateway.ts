@@ -30,6 +30,8 @@ export interface GatewayOptions {
   /** `/restart` hands over to the drain coordinator. */
   requestRestart?: () => void;
   log?: (message: string) => void;
+  /** Delay before a lane whose turn could not start tries again (default START_RETRY_MS). */
+  startRetryMs?: number;
 }
 
 export class InvalidInputError extends Error {
@@ -39,6 +41,8 @@ export class InvalidInputError extends Error {
 type TurnJob = { kind: 'message'; input: QueuedInput } | { kind: 'resume' };
 
 const TITLE_LENGTH = 60;
+/** How long a lane whose turn could not even start (store trouble) waits before trying again. */
+export const START_RETRY_MS = 5_000;
 
 function titleFrom(text: string): string {
   const line = text.trim().split('\n')[0]!.trim().replace(/\s+/g, ' ');
@@ -62,6 +66,9 @@ export class Gateway {
   private intakeOpen = true;
   private readonly resumeRequests = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly retryTimers = new Map<string, NodeJS.Timeout>();
+  private readonly startFailures = new Set<string>();
+  private readonly startRetryMs: number;
 
   constructor(options: GatewayOptions) {
     this.store = options.store;
@@ -71,6 +78,7 @@ export class Gateway {
     this.now = options.now ?? Date.now;
     this.requestRestart = options.requestRestart;
     this.log = options.log ?? ((message) => console.warn(message));
+    this.startRetryMs = options.startRetryMs ?? START_RETRY_MS;
   }
 
   // ── intake ───────────────────────────────────────────────────────────────────────────────
@@ -156,7 +164,8 @@ export class Gateway {
       sessionId: lane.sessionId,
       title: lane.title,
       activity: live ? live.state : 'idle',
-      resumePending: lane.resumePending,
+      // L16: suspension beats resume pending; a suspended lane is never offered a resume.
+      resumePending: lane.resumePending && !lane.suspended,
       resumeReason: lane.resumeReason,
       suspended: lane.suspended,
       queuedInputs: this.store.listQueuedInputs(laneKey).length,
@@ -217,6 +226,11 @@ export class Gateway {
 
   private pump(laneKey: string): void {
     if (!this.intakeOpen || this.registry.isBusy(laneKey)) return;
+    const retry = this.retryTimers.get(laneKey);
+    if (retry) {
+      clearTimeout(retry);
+      this.retryTimers.delete(laneKey);
+    }
     const wantsResume = this.resumeRequests.has(laneKey);
     const next = wantsResume ? undefined : this.store.listQueuedInputs(laneKey)[0];
     if (!wantsResume && !next) return;
@@ -232,6 +246,7 @@ export class Gateway {
   private async runTurn(live: LiveTurn, job: TurnJob): Promise<void> {
     const laneKey = live.laneKey;
     let outcome: TurnEnd['outcome'] = 'not-started';
+    let startFailed = false;
     try {
       const access = this.store.getOrCreateSession(laneKey);
       if (access.autoResetReason === 'suspended') this.announceReset(laneKey, access.session);
@@ -251,6 +266,11 @@ export class Gateway {
       if (!lane) return;
       if (job.kind === 'resume' && !lane.resumePending) return; // discarded while starting
 
+      // A journal entry no live turn owns was left by an end that could not be written (a full
+      // disk); close it now, or the lane could never start a turn again.
+      if (lane.activeTurn) {
+        this.store.endTurn({ laneKey, turnId: lane.activeTurn.turnId, outcome: 'failed', error: 'Baton could not record how this turn ended.' });
+      }
       const events = this.store.listEvents(lane.sessionId);
       // L18: only a resumed turn may pick up calls the interrupted one never started.
       const { history, pendingCalls } = lane.resumePending ? repairForResume(events) : { history: repairTranscript(events), pendingCalls: [] };
@@ -266,6 +286,7 @@ export class Gateway {
       });
       live.state = 'running';
       live.turnId = turnId;
+      this.startFailures.delete(laneKey);
       if (begun.userEvent) this.emit({ type: 'transcript', laneKey, event: begun.userEvent });
       // An untitled conversation is named after its first message, as chat apps do.
       if (userText !== null && lane.title === '') this.store.setTitle(laneKey, titleFrom(userText));
@@ -298,16 +319,44 @@ export class Gateway {
       this.log(`Turn on ${laneKey} failed: ${readable(error)}`);
       outcome = 'failed';
       if (live.turnId) this.tryFinishFailed(live, live.turnId, readable(error));
+      else {
+        startFailed = true;
+        this.noticeStartFailure(laneKey, readable(error));
+      }
     } finally {
       this.registry.release(live, { laneKey, turnId: live.turnId, outcome });
       try {
         this.emitLane(laneKey);
-        this.pump(laneKey);
+        // Nothing began, so the message is still queued: retrying at once would spin on the same
+        // failure and starve the event loop (even the drain's watchdog). Try again later instead.
+        if (startFailed) this.retryLater(laneKey);
+        else this.pump(laneKey);
       } catch (error) {
         // Nobody awaits a turn; after the store is gone (the process is exiting) just say so.
         this.log(`After the turn on ${laneKey}: ${readable(error)}`);
       }
     }
+  }
+
+  /** Said once per run of failures, so a lane that keeps failing does not fill its transcript. */
+  private noticeStartFailure(laneKey: string, message: string): void {
+    if (this.startFailures.has(laneKey)) return;
+    this.startFailures.add(laneKey);
+    try {
+      this.notice(laneKey, 'start-failed', `Baton could not start this turn (${message}). Your message is kept and will be tried again.`);
+    } catch (error) {
+      this.log(`Could not tell ${laneKey} about the failed start: ${readable(error)}`);
+    }
+  }
+
+  private retryLater(laneKey: string): void {
+    if (this.retryTimers.has(laneKey)) return;
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(laneKey);
+      this.pump(laneKey);
+    }, this.startRetryMs);
+    timer.unref();
+    this.retryTimers.set(laneKey, timer);
   }
 
   private finishTurn(live: LiveTurn, turnId: string, result: AgentTurnResult): void {

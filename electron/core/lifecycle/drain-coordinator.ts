@@ -112,7 +112,7 @@ export class DrainCoordinator {
     const fireAt = drain.deadline + drain.graceMs + margin;
     this.watchdog = setTimeout(() => {
       this.log('Drain watchdog fired: forcing exit.');
-      this.options.app.forceExit();
+      this.options.app.forceExit(drain.action);
     }, Math.max(0, fireAt - this.now()));
     this.watchdog.unref();
   }
@@ -179,7 +179,7 @@ export class DrainCoordinator {
       await this.options.app.performExit(drain.action);
     } catch (error) {
       this.log(`Exit action ${drain.action} failed: ${(error as Error).message}; forcing exit.`);
-      this.options.app.forceExit();
+      this.options.app.forceExit(drain.action);
     }
     return result;
   }

@@ -44,7 +44,10 @@ export function recoverAtStartup(options: { store: SessionStore; gateway: Gatewa
     if (!lane.resumePending || lane.suspended) continue;
     const lastTurn = store.lastTurn(lane.sessionId);
     const fresh = isFreshMark(lane.lastResumeMarkedAt, settings.resumeFreshnessHours, now);
-    const inDoubt = lastTurn ? blocksAutoResume(unfinishedCalls(store.listEvents(lane.sessionId), lastTurn.turnId)) : false;
+    // Every turn since the last completed one may hold a call whose outcome is unknown (L20).
+    const turns = store.listTurns(lane.sessionId);
+    const sinceCompleted = turns.slice(turns.map((t) => t.outcome).lastIndexOf('completed') + 1);
+    const inDoubt = blocksAutoResume(unfinishedCalls(store.listEvents(lane.sessionId), new Set(sinceCompleted.map((t) => t.turnId))));
     // A message typed during the drain resumes the lane itself, with the note (L7, L20).
     const hasQueuedInput = store.listQueuedInputs(lane.laneKey).length > 0;
     const alreadyTried = lastTurn !== null && lane.autoResumedTurnId === lastTurn.turnId;

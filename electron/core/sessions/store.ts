@@ -577,6 +577,12 @@ export class SessionStore {
     return row ? turnFromRow(row) : null;
   }
 
+  /** A session's turns, oldest first. */
+  listTurns(sessionId: string): TurnRecord[] {
+    const rows = this.db.prepare('SELECT * FROM turns WHERE session_id = ? ORDER BY started_at, turn_id').all(sessionId) as Array<Record<string, unknown>>;
+    return rows.map(turnFromRow);
+  }
+
   /** The newest turn of a session, finished or not. */
   lastTurn(sessionId: string): TurnRecord | null {
     const row = this.db
@@ -597,10 +603,14 @@ export class SessionStore {
       const recovered: RecoveredLane[] = [];
       for (const lane of open) {
         const turnId = lane.activeTurn!.turnId;
-        const keepsDrainMark = lane.resumePending && lane.resumeReason !== null;
+        // Only a mark written while this turn ran (a drain's write-ahead) explains its end; an older
+        // mark belongs to an earlier interruption, so this one was a crash (L15, L19).
+        const markedDuringTurn = lane.lastResumeMarkedAt !== null && lane.lastResumeMarkedAt >= lane.activeTurn!.startedAt;
+        const keepsDrainMark = lane.resumePending && lane.resumeReason !== null && markedDuringTurn;
         const reason = keepsDrainMark ? lane.resumeReason! : 'crash';
         // A suspended lane is never marked (L3); it still gets its journal closed and counted.
         if (!keepsDrainMark && !lane.suspended) {
+          // Re-marking refreshes reason and time (L3).
           this.db
             .prepare("UPDATE lanes SET resume_pending = 1, resume_reason = 'crash', last_resume_marked_at = ? WHERE lane_key = ?")
             .run(now, lane.laneKey);

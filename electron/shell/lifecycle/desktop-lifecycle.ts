@@ -215,8 +215,10 @@ export class DesktopLifecycle implements AppPort {
   }
 
   /** L12: the watchdog's last resort. Windows go first so nothing can veto the exit. */
-  forceExit(): void {
+  forceExit(action?: ExitAction): void {
     this.log('Forcing the exit.');
+    // A drain the core started itself (/restart typed in a chat) reaches the shell only here.
+    if (this.exitAction === null && action) this.exitAction = action;
     try {
       this.options.windows.destroyAll();
     } catch (error) {

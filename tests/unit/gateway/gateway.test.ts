@@ -221,11 +221,17 @@ describe('composer commands (L24, L25)', () => {
 
   it('L24: /new and /resume are refused while a turn runs', async () => {
     harness = await CoreHarness.start();
+    await harness.core.gateway.send('a', '/title Earlier');
+    const earlier = harness.core.store.getLane('a')!.sessionId;
+    await harness.core.gateway.send('a', '/new');
     harness.agents.script('a', { steps: [{ gate: 'slow' }] });
     await harness.core.gateway.send('a', 'go');
     await harness.agents.reached.waitFor(1);
     const session = harness.core.store.getLane('a')!.sessionId;
+    expect(session).not.toBe(earlier);
+
     expect((await harness.core.gateway.send('a', '/new')).message).toContain('Send /stop first');
+    expect((await harness.core.gateway.send('a', `/resume ${earlier}`)).message).toContain('Send /stop first');
     expect(harness.core.store.getLane('a')!.sessionId).toBe(session);
     harness.agents.release('slow');
   });

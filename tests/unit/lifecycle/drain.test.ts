@@ -237,8 +237,10 @@ describe('drain (SPEC §4)', () => {
     const app = new FakeApp();
     let forced: () => void = () => {};
     const forcedExit = new Promise<void>((resolve) => (forced = resolve));
-    app.forceExit = () => {
+    let forcedAction: string | undefined;
+    app.forceExit = (action) => {
       app.forced += 1;
+      forcedAction = action;
       forced();
     };
     app.performExit = () => new Promise(() => {}); // the exit hangs forever
@@ -251,9 +253,10 @@ describe('drain (SPEC §4)', () => {
       watchdogMarginMs: 50,
       log: () => {},
     });
-    void coordinator.request('quit');
+    void coordinator.request('restart');
     await forcedExit;
     expect(app.forced).toBe(1);
+    expect(forcedAction).toBe('relaunch'); // a forced restart still relaunches (L30)
     // The agent ignored the interrupt, so its journal stays open for crash recovery (L15).
     expect(lane(harness, 'a').activeTurn).not.toBeNull();
     coordinator.dispose();

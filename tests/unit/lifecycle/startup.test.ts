@@ -75,6 +75,7 @@ describe('startup recovery (SPEC §5)', () => {
     expect(core.store.getLane('loop')!.restartFailureCount).toBe(3);
     expect(core.startup.suspended).toEqual(['loop']);
     expect(core.startup.autoResumed).toEqual([]);
+    expect(core.gateway.laneStatus('loop')).toMatchObject({ suspended: true, resumePending: false }); // suspension beats resume pending
     const suspendedBanner = harness.sink.banners().find((b) => b.kind === 'suspended');
     expect(suspendedBanner).toMatchObject({ laneKey: 'loop', failures: 3 });
     const oldSession = core.store.getLane('loop')!.sessionId;
@@ -191,6 +192,40 @@ describe('resume after relaunch (SPEC §6)', () => {
     expect(input!.note).toMatchObject({ kind: 'resume' });
     await core.gateway.whenIdle();
     expect(core.store.getLane('a')!.resumePending).toBe(false);
+  });
+
+  it('L20: a call the interrupted turn recorded and the resumed turn started, then lost, still blocks auto-resume', async () => {
+    harness = await CoreHarness.start();
+    const store = harness.core.store;
+    store.ensureLane('a');
+    const first = store.beginTurn({ laneKey: 'a', turnId: 'turn_T1', trigger: 'message', userText: 'deploy' });
+    store.appendEvent(first.sessionId, 'turn_T1', { kind: 'tool_call', payload: { callId: 'X', name: 'shell', args: { command: 'deploy' }, effect: 'side-effecting' } });
+    harness.crash();
+    let core = await harness.launch();
+    expect(core.startup.awaitingUser).toEqual(['a']);
+    // The user clicks Resume; the resumed turn starts the recorded call, and Baton dies mid-call.
+    core.store.beginTurn({ laneKey: 'a', turnId: 'turn_T2', trigger: 'resume' });
+    core.store.appendEvent(first.sessionId, 'turn_T2', { kind: 'tool_dispatch', payload: { callId: 'X' } });
+    harness.crash();
+
+    core = await harness.launch();
+    expect(core.startup.autoResumed).toEqual([]);
+    expect(core.startup.awaitingUser).toEqual(['a']);
+  });
+
+  it('L15/L19: a crash during a turn that resumed an old interruption is reported as a crash, now', async () => {
+    let clock = Date.now();
+    harness = await CoreHarness.start({ now: () => clock, settings: { autoResume: false } });
+    const store = harness.core.store;
+    store.ensureLane('a');
+    store.markResumePending('a', 'restart_timeout');
+    clock += 48 * 60 * 60 * 1000; // two days later the user's message resumes it
+    store.beginTurn({ laneKey: 'a', turnId: 'turn_late', trigger: 'message', userText: 'carry on' });
+    clock += 10_000;
+    harness.crash();
+
+    const core = await harness.launch();
+    expect(core.store.getLane('a')).toMatchObject({ resumePending: true, resumeReason: 'crash', lastResumeMarkedAt: clock });
   });
 
   it('L20: a tool that can restart or quit Baton is never re-run automatically', async () => {
