@@ -65,6 +65,17 @@ async function withinBudget(work: Promise<unknown>, ms: number): Promise<void> {
 }
 
 export async function runHost(options: HostOptions): Promise<void> {
+  // SPEC L27/L30: every signal goes through the drain. Handlers go in first, so a signal during
+  // startup (turns may already be resuming) waits for the drain instead of killing the process.
+  let pendingSignal: ExitReason | null = null;
+  let onSignal = (reason: ExitReason): void => {
+    pendingSignal ??= reason;
+  };
+  process.on('SIGTERM', () => onSignal('quit'));
+  process.on('SIGINT', () => onSignal('quit'));
+  process.on('SIGHUP', () => onSignal('signal'));
+  process.on('SIGUSR1', () => onSignal('restart'));
+
   const version = readVersion();
   fs.mkdirSync(options.dataDir, { recursive: true });
 
@@ -170,11 +181,8 @@ export async function runHost(options: HostOptions): Promise<void> {
     process.exit(EXIT_CODES.startFailed);
   }
 
-  // SPEC L27/L30: every signal goes through the drain; a repeated one joins it.
-  process.on('SIGTERM', () => requestExit('quit'));
-  process.on('SIGINT', () => requestExit('quit'));
-  process.on('SIGHUP', () => requestExit('signal'));
-  process.on('SIGUSR1', () => requestExit('restart'));
+  // From now on a signal starts (or joins) the drain; one that arrived during startup does so now.
+  onSignal = requestExit;
 
   const { startup } = opened;
   if (startup.recovered.length > 0) log(`Recovered ${startup.recovered.length} interrupted conversation(s).`);
@@ -185,6 +193,7 @@ export async function runHost(options: HostOptions): Promise<void> {
   process.stdout.write(
     `BATON_READY ${JSON.stringify({ url: server.url, origin: server.origin, port: server.port, token, instanceId: hub.instanceId, dataDir: options.dataDir, pid: process.pid, version })}\n`,
   );
+  if (pendingSignal) requestExit(pendingSignal);
 }
 
 if (import.meta.main) {
