@@ -48,6 +48,8 @@ interface ActiveDrain {
   graceMs: number;
   /** Wakes the wait so it re-reads a deadline that a joining trigger shortened. */
   wake: () => void;
+  /** Set at the deadline: the lanes marked and interrupted (L11). */
+  interrupted: string[] | null;
 }
 
 export class DrainCoordinator {
@@ -80,6 +82,7 @@ export class DrainCoordinator {
       deadline: this.now() + budget,
       graceMs: graceMs(settings),
       wake: () => {},
+      interrupted: null,
     };
     this.active = drain;
     drain.promise = this.run(drain, budget);
@@ -96,6 +99,11 @@ export class DrainCoordinator {
     if (reason === 'update' && drain.action !== 'install-update') {
       drain.action = 'install-update';
       drain.reason = 'update';
+      // Joined after the deadline: the lanes already marked now say why Baton really exits (L9).
+      const marked = drain.interrupted;
+      if (marked && marked.length > 0) {
+        this.safely('update marks', () => this.options.store.markManyResumePending(marked, resumeReasonForExit('update')), []);
+      }
     }
     // An OS shutdown arriving mid-drain cannot wait longer than its own short budget.
     const budget = drainBudgetMs(reason, this.options.settings());
@@ -151,6 +159,7 @@ export class DrainCoordinator {
 
     // L11: what still runs now, read from the live registry, keeps a refreshed mark and is interrupted.
     const interrupted = gateway.runningLanes();
+    drain.interrupted = interrupted;
     if (interrupted.length > 0) {
       const resumeReason = resumeReasonForExit(drain.reason);
       this.safely('deadline marks', () => store.markManyResumePending(interrupted, resumeReason), []);
@@ -173,7 +182,10 @@ export class DrainCoordinator {
         false,
       );
     }
-    const result: DrainResult = { reason: drain.reason, action: drain.action, timedOut, markedAhead, interrupted, cleanMarkerWritten };
+    // A turn that still completed within the grace period cleared its own mark (L22); the result
+    // reports the lanes that really stay marked, so marked and interrupted stay the same set.
+    const stillMarked = interrupted.filter((laneKey) => this.safely('mark check', () => store.getLane(laneKey)?.resumePending ?? false, true));
+    const result: DrainResult = { reason: drain.reason, action: drain.action, timedOut, markedAhead, interrupted: stillMarked, cleanMarkerWritten };
     // L13: the exit action follows the drain.
     try {
       await this.options.app.performExit(drain.action);

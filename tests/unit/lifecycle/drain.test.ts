@@ -195,6 +195,23 @@ describe('drain (SPEC §4)', () => {
     expect(lane(harness, 'a').resumeReason).toBe('update_timeout');
   });
 
+  it('L9/L13: an update joining a quit after the deadline re-marks the interrupted lanes with update_timeout', async () => {
+    harness = await CoreHarness.start({ settings: { drainTimeoutSeconds: 0.05, graceSeconds: 0.5 } });
+    await parkTurns(harness, ['a'], { interrupts: 'ignore' });
+    const live = harness.core.gateway.registry.get('a')!;
+    const interrupted = new Promise<void>((resolve) => live.hardAbort.signal.addEventListener('abort', () => resolve(), { once: true }));
+
+    const quitting = harness.core.requestExit('quit');
+    await interrupted; // the deadline passed: marked shutdown_timeout, interrupted, in the grace period
+    expect(lane(harness, 'a').resumeReason).toBe('shutdown_timeout');
+    void harness.core.requestExit('update');
+    const result = await quitting;
+
+    expect(result.action).toBe('install-update');
+    expect(lane(harness, 'a').resumeReason).toBe('update_timeout');
+    harness.agents.release('gate-a');
+  });
+
   it('L12/L14: the clean-exit marker is written only when the drain did not time out', async () => {
     harness = await CoreHarness.start();
     await parkTurns(harness, ['a']);
