@@ -7,10 +7,13 @@ export interface DrainSettings {
   graceSeconds: number;
 }
 
-/** Budgets are already normalised by the settings store; this guards against NaN and negatives again. */
+/** A day: longer waits are not a drain but a hang, and timers cannot count past ~24.8 days anyway. */
+export const MAX_BUDGET_SECONDS = 24 * 60 * 60;
+
+/** Budgets are already normalised by the settings store; this guards against NaN, negatives and huge values again. */
 function seconds(value: number, fallback: number): number {
   if (!Number.isFinite(value)) return fallback;
-  return Math.max(0, value);
+  return Math.min(MAX_BUDGET_SECONDS, Math.max(0, value));
 }
 
 export function drainBudgetMs(reason: ExitReason, settings: DrainSettings): number {

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Banner, GatewayEvent } from '../../../shared/gateway-events.ts';
-import type { PushEvent, UpdateState } from '../../../shared/protocol/contract.ts';
+import { pushEventSchema, type PushEvent, type UpdateState } from '../../../shared/protocol/contract.ts';
 import type { GatewayEventSink } from '../ports.ts';
 
 export interface EventFrame {
@@ -87,7 +87,16 @@ export class EventHub implements GatewayEventSink {
     this.publish({ channel: 'update', state });
   }
 
-  publish(event: PushEvent): EventFrame {
+  /**
+   * Numbers and fans out one event. An event that breaks the contract is logged and dropped before
+   * it gets a number: every client would reject it, see a gap, and ask for it again forever (R1).
+   */
+  publish(event: PushEvent): EventFrame | null {
+    const checked = pushEventSchema.safeParse(event);
+    if (!checked.success) {
+      this.log(`Dropped an event that breaks the protocol contract: ${checked.error.message}`);
+      return null;
+    }
     this.seq += 1;
     const frame: EventFrame = { type: 'event', instanceId: this.instanceId, seq: this.seq, event };
     this.ring[this.seq % this.capacity] = frame;

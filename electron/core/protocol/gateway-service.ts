@@ -197,14 +197,18 @@ export class GatewayService {
   }
 }
 
-/** Providers sent without a keyRef keep the one the provider of the same name had. */
+/**
+ * Key references are the gateway's business (R4): whatever a front end sends is ignored, a provider
+ * keeps the reference it had, and one whose endpoint or kind changed loses it, so a stored key can
+ * never be pointed at another server without the user entering it again.
+ */
 function keepKeyRefs(value: unknown, current: readonly ProviderSetting[]): unknown {
   if (!Array.isArray(value)) return value;
   return value.map((entry: unknown) => {
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return entry;
-    const { hasKey: _hasKey, ...rest } = entry as Record<string, unknown>;
-    if (rest.keyRef !== undefined) return rest;
+    const { hasKey: _hasKey, keyRef: _keyRef, ...rest } = entry as Record<string, unknown>;
     const previous = current.find((p) => p.name === rest.name);
-    return previous ? { ...rest, keyRef: previous.keyRef } : rest;
+    const sameEndpoint = previous !== undefined && previous.kind === rest.kind && (previous.baseUrl ?? null) === ((rest.baseUrl as string | undefined) ?? null);
+    return { ...rest, keyRef: sameEndpoint ? previous.keyRef : null };
   });
 }

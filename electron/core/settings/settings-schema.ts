@@ -94,7 +94,8 @@ const DECIMAL = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
 const lenientNumber = z.union([z.number(), z.string().regex(DECIMAL).transform(Number)]).pipe(z.number());
 
 // L10: a negative duration has a documented meaning (interrupt at once), so it is clamped, not refused.
-const seconds = lenientNumber.transform((n) => Math.max(0, n));
+// A day at most: longer is a hang, not a drain (and timers overflow past ~24.8 days).
+const seconds = lenientNumber.transform((n) => Math.min(86_400, Math.max(0, n)));
 
 interface SettingRule<K extends SettingKey> {
   schema: z.ZodType<Settings[K]>;

@@ -318,3 +318,11 @@ describe('drain (SPEC §4)', () => {
     expect(JSON.parse(text)).toMatchObject({ reason: 'update', version: '0.1.0-test' });
   });
 });
+
+describe('drain budgets', () => {
+  it('L10: a budget beyond a day is capped, so timers never overflow into an instant exit', async () => {
+    const { drainBudgetMs, MAX_BUDGET_SECONDS } = await import('../../../electron/core/lifecycle/drain-budget.ts');
+    expect(drainBudgetMs('quit', { drainTimeoutSeconds: 3_000_000, osShutdownBudgetSeconds: 3, graceSeconds: 5 })).toBe(MAX_BUDGET_SECONDS * 1000);
+    expect(MAX_BUDGET_SECONDS * 1000).toBeLessThan(2 ** 31 - 1);
+  });
+});

@@ -219,6 +219,13 @@ describe('contract methods over the protocol', () => {
     await client.call('settings.set', { key: 'providers', value: edited });
     expect(harness.settings.get().providers[0]).toMatchObject({ model: 'm2', keyRef: 'provider:Local' });
     expect((await client.call('settings.get', {})).providers[0]!.hasKey).toBe(true);
+
+    // R4: a stored key can never be aimed at another server from a front end.
+    await client.call('settings.set', { key: 'providers', value: [{ ...edited[0], baseUrl: 'http://127.0.0.1:45999/v1' }] });
+    expect(harness.settings.get().providers[0]!.keyRef).toBeNull();
+    expect((await client.call('settings.get', {})).providers[0]!.hasKey).toBe(false);
+    await client.call('settings.set', { key: 'providers', value: [{ name: 'Evil', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:45998/v1', model: 'm', keyRef: 'provider:Local' }] });
+    expect(harness.settings.get().providers[0]!.keyRef).toBeNull();
   });
 
   it('L8: app.status shows the drain banners to a front end that connects during the drain', async () => {

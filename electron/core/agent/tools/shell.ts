@@ -103,6 +103,17 @@ function interruptedBeforeStart(): ToolOutcome {
   return { isError: true, output: '[interrupted: the command was not started because the turn was interrupted]' };
 }
 
+/**
+ * The environment a command runs with: Baton's own, minus its secrets (R4). Model API keys, the
+ * host's access token and anything named like a credential stay out of reach of commands (and of
+ * their output, which goes back to the model and into the transcript).
+ */
+const SECRET_NAME = /(^BATON_|^OPENAI_|^ANTHROPIC_|_API_KEY$|API_KEY|_TOKEN$|^TOKEN$|SECRET|PASSWORD|PASSWD|_CREDENTIALS?$)/i;
+
+export function commandEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !SECRET_NAME.test(name)));
+}
+
 export async function runShellCommand(command: string, context: ToolRunContext, options: ShellToolOptions = {}): Promise<ToolOutcome> {
   const timeoutMs = options.timeoutMs ?? SHELL_DEFAULTS.timeoutMs;
   const graceMs = options.killGraceMs ?? SHELL_DEFAULTS.killGraceMs;
@@ -118,7 +129,7 @@ export async function runShellCommand(command: string, context: ToolRunContext, 
     cwd: workspaceDir,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: options.env ?? process.env,
+    env: options.env ?? commandEnvironment(process.env),
   });
   const output = new OutputCollector(options.maxOutputBytes ?? SHELL_DEFAULTS.maxOutputBytes);
   child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
