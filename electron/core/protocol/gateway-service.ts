@@ -12,6 +12,7 @@ import type { Contract, MethodName, Result } from '../../../shared/protocol/cont
 import type { BatonCore } from '../baton-core.ts';
 import type { SecretStore } from '../ports.ts';
 import { newId } from '../sessions/ids.ts';
+import type { McpServerConfig } from '../agent/mcp/mcp-config.ts';
 import { isSettingKey, validateSetting, type ProviderSetting, type Settings } from '../settings/settings-schema.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
 import { currentBanners } from './current-banners.ts';
@@ -150,7 +151,7 @@ export class GatewayService {
     const settings = store.get();
     const providers = await this.providerViews(settings.providers);
     return {
-      settings: { ...settings, providers },
+      settings: { ...settings, providers, mcpServers: settings.mcpServers.map(maskServerEnv) },
       providers,
       warnings: [...store.warnings],
       // Every window of this launch sees the notice; the next launch no longer has it (R2: told once).
@@ -174,7 +175,8 @@ export class GatewayService {
     if (!isSettingKey(key)) throw invalidInput(`Unknown setting "${key}".`);
     const current = this.options.settings.get();
     // The front end only ever saw provider views; keep the key references it could not send back.
-    const incoming = key === 'providers' ? keepKeyRefs(value, current.providers) : value;
+    const incoming =
+      key === 'providers' ? keepKeyRefs(value, current.providers) : key === 'mcpServers' ? restoreMaskedEnv(value, current.mcpServers) : value;
     let checked: Settings[typeof key];
     try {
       checked = validateSetting(key, incoming);
@@ -195,6 +197,31 @@ export class GatewayService {
     if (provider.keyRef !== keyRef) settings.set('providers', providers.map((p) => (p.name === providerName ? { ...p, keyRef } : p)));
     return { stored: true };
   }
+}
+
+/** What a front end is shown instead of an MCP server's environment values (often tokens, R4). */
+export const MASKED_VALUE = '••••••••';
+
+function maskServerEnv(server: McpServerConfig): McpServerConfig {
+  if (!server.env) return server;
+  return { ...server, env: Object.fromEntries(Object.keys(server.env).map((name) => [name, MASKED_VALUE])) };
+}
+
+/** A masked value saved back by a front end keeps what the server of the same name had. */
+function restoreMaskedEnv(value: unknown, current: readonly McpServerConfig[]): unknown {
+  if (!Array.isArray(value)) return value;
+  return value.map((entry: unknown) => {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return entry;
+    const server = entry as { name?: unknown; env?: unknown };
+    if (typeof server.env !== 'object' || server.env === null) return entry;
+    const previous = current.find((s) => s.name === server.name)?.env ?? {};
+    const env = Object.fromEntries(
+      Object.entries(server.env as Record<string, unknown>).flatMap(([name, v]) =>
+        v === MASKED_VALUE ? (previous[name] === undefined ? [] : [[name, previous[name]]]) : [[name, v]],
+      ),
+    );
+    return { ...server, env };
+  });
 }
 
 /**

@@ -228,6 +228,21 @@ describe('contract methods over the protocol', () => {
     expect(harness.settings.get().providers[0]!.keyRef).toBeNull();
   });
 
+  it('R4: MCP server environment values are masked for front ends and survive being saved back', async () => {
+    harness = await ServiceHarness.start();
+    const client = await harness.client();
+    const token = 'ghp_very_secret_token';
+    harness.settings.set('mcpServers', [{ name: 'gh', command: 'gh-mcp', env: { GITHUB_TOKEN: token, MODE: 'ro' } }]);
+    const view = await client.call('settings.get', {});
+    expect(JSON.stringify(view)).not.toContain(token);
+    const shown = view.settings.mcpServers as Array<{ env: Record<string, string> }>;
+    expect(Object.keys(shown[0]!.env)).toEqual(['GITHUB_TOKEN', 'MODE']);
+
+    // Saved back with one value edited: the masked one keeps the stored token.
+    await client.call('settings.set', { key: 'mcpServers', value: [{ ...shown[0], env: { ...shown[0]!.env, MODE: 'rw' } }] });
+    expect(harness.settings.get().mcpServers[0]!.env).toEqual({ GITHUB_TOKEN: token, MODE: 'rw' });
+  });
+
   it('L8: app.status shows the drain banners to a front end that connects during the drain', async () => {
     harness = await ServiceHarness.start({ drainTimeoutSeconds: 30 });
     const client = await harness.client();
