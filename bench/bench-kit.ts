@@ -16,6 +16,7 @@ import { newId } from '../electron/core/sessions/ids.ts';
 import { GatewayClient } from '../shared/protocol/client.ts';
 import { connectWebSocket, hostWebSocketUrl, type WebSocketConstructor } from '../shared/protocol/websocket-transport.ts';
 import type { TurnEvent } from '../shared/transcript.ts';
+import type { HostReady } from '../tests/fixtures/host-process.ts';
 
 export const REPO_ROOT = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const HOST_MAIN = path.join(REPO_ROOT, 'electron', 'host', 'main.ts');
@@ -106,15 +107,8 @@ export function sleep(ms: number): Promise<void> {
 
 // ── the headless host as a child process ───────────────────────────────────────────────────
 
-export interface HostReadyLine {
-  url: string;
-  origin: string;
-  port: number;
-  token: string;
-  instanceId: string;
-  dataDir: string;
-  pid: number;
-}
+/** The host's BATON_READY line, as the test fixtures already describe it. */
+export type HostReadyLine = HostReady;
 
 export interface HostExit {
   code: number | null;
