@@ -66,6 +66,9 @@ export async function openBatonCore(options: BatonCoreOptions): Promise<BatonCor
     ...(options.now ? { now: options.now } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
+  // R2: damage found at a read or write after open stops every write (the store refuses them);
+  // say so once, loudly, with the file and the newest backup.
+  store.onDamaged((error) => (options.log ?? console.warn)(error.message));
   const startup = recoverAtStartup({ store, gateway, settings: options.settings(), ...(options.now ? { now: options.now } : {}) });
   // R2: at least one backup per day of use, also for an app that stays open for weeks.
   const backupIfDue = () => void store.backupIfDue().catch((error: Error) => (options.log ?? console.warn)(`Daily backup failed: ${error.message}`));

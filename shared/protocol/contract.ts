@@ -134,7 +134,7 @@ export type MethodName = keyof Contract;
 export type Params<M extends MethodName> = z.input<Contract[M]['params']>;
 export type Result<M extends MethodName> = z.output<Contract[M]['result']>;
 
-export const ERROR_CODES = ['BAD_FRAME', 'UNKNOWN_METHOD', 'INVALID_PARAMS', 'INVALID_INPUT', 'NOT_FOUND', 'UNAVAILABLE', 'INTERNAL'] as const;
+export const ERROR_CODES = ['BAD_FRAME', 'UNKNOWN_METHOD', 'INVALID_PARAMS', 'INVALID_INPUT', 'NOT_FOUND', 'UNAVAILABLE', 'STORAGE_FULL', 'STORAGE_FAILED', 'STORE_CORRUPT', 'INTERNAL'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** Frames on the wire. Requests carry an id the response echoes; events carry a sequence number. */

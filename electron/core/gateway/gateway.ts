@@ -12,6 +12,7 @@ import { decideNote } from '../agent/notes.ts';
 import { repairForResume, repairTranscript } from '../agent/transcript-repair.ts';
 import type { GatewayEventSink } from '../ports.ts';
 import { newId } from '../sessions/ids.ts';
+import { StoreCorruptError, StoreFullError, StoreIoError } from '../sessions/store-errors.ts';
 import type { QueuedInput, SessionRecord, SessionStore, TurnOutcome } from '../sessions/store.ts';
 import { helpText, parseCommand, unescapeMessage, type ParsedCommand } from './commands.ts';
 import { TurnRecorder } from './turn-recorder.ts';
@@ -36,6 +37,21 @@ export interface GatewayOptions {
 
 export class InvalidInputError extends Error {
   readonly code = 'INVALID_INPUT';
+}
+
+/** L2/L7: the store refused the message; it was not acknowledged, so the window keeps the text. */
+export class MessageNotSavedError extends Error {
+  readonly code: string;
+  constructor(cause: StoreFullError | StoreIoError | StoreCorruptError) {
+    super(`Baton could not save your message: ${cause.message.replace(/\.$/, '')}. Your text is still in the message box.`, { cause });
+    this.name = 'MessageNotSavedError';
+    this.code = cause.code;
+  }
+}
+
+function notSaved(error: unknown): unknown {
+  if (error instanceof StoreFullError || error instanceof StoreIoError || error instanceof StoreCorruptError) return new MessageNotSavedError(error);
+  return error;
 }
 
 type TurnJob = { kind: 'message'; input: QueuedInput } | { kind: 'resume' };
@@ -84,6 +100,15 @@ export class Gateway {
   // ── intake ───────────────────────────────────────────────────────────────────────────────
 
   async send(laneKey: string, rawText: string): Promise<SendResult> {
+    try {
+      return this.accept(laneKey, rawText);
+    } catch (error) {
+      throw notSaved(error);
+    }
+  }
+
+  /** Every acknowledgement below is given only after the message is committed to disk (L2, L7). */
+  private accept(laneKey: string, rawText: string): SendResult {
     if (typeof laneKey !== 'string' || laneKey.trim() === '') throw new InvalidInputError('A conversation key is required.');
     if (typeof rawText !== 'string' || rawText.trim() === '') throw new InvalidInputError('A message cannot be empty.');
     const command = parseCommand(rawText);

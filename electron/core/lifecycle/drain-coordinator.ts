@@ -139,7 +139,7 @@ export class DrainCoordinator {
     // L9: write ahead, in one transaction, so a hard kill during the wait loses nothing.
     const before = new Map<string, MarkState>();
     for (const laneKey of running) {
-      const lane = store.getLane(laneKey);
+      const lane = this.safely('read marks', () => store.getLane(laneKey), null);
       if (lane) before.set(laneKey, { resumePending: lane.resumePending, resumeReason: lane.resumeReason, lastResumeMarkedAt: lane.lastResumeMarkedAt });
     }
     const markedAhead = this.safely('write-ahead marks', () => store.markManyResumePending(running, resumeReasonForExit(drain.reason)), []);
@@ -169,10 +169,11 @@ export class DrainCoordinator {
     }
     stopWatching();
 
-    // L12: the clean marker only when nothing timed out.
+    // L12: the clean marker only when nothing timed out. R2: never over a store found damaged,
+    // so the next launch checks the file instead of trusting it.
     const timedOut = interrupted.length > 0;
     let cleanMarkerWritten = false;
-    if (!timedOut) {
+    if (!timedOut && !store.damaged) {
       cleanMarkerWritten = this.safely(
         'clean-exit marker',
         () => {

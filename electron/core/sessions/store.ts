@@ -16,6 +16,7 @@ import { BackupManager } from './backups.ts';
 import { newId } from './ids.ts';
 import { laneFromRow, type LaneRecord } from './lane-record.ts';
 import { MIGRATIONS, type Migration } from './migrations.ts';
+import { isBusy, isCorruption, StoreConnection } from './store-connection.ts';
 import { DataDirInUseError, StoreCorruptError, StoreTooNewError } from './store-errors.ts';
 
 export const STORE_FILE = 'baton.db';
@@ -105,19 +106,6 @@ export interface OpenStoreOptions {
   migrations?: readonly Migration[];
 }
 
-function sqliteCode(error: unknown): string {
-  return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
-}
-
-function isBusy(error: unknown): boolean {
-  return sqliteCode(error).startsWith('SQLITE_BUSY') || sqliteCode(error).startsWith('SQLITE_LOCKED');
-}
-
-function isCorruption(error: unknown): boolean {
-  const code = sqliteCode(error);
-  return code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB';
-}
-
 function sessionFromRow(row: Record<string, unknown>): SessionRecord {
   return {
     sessionId: row.session_id as string,
@@ -169,11 +157,10 @@ function eventFromRow(row: Record<string, unknown>): StoredEvent | null {
 export class SessionStore {
   readonly file: string;
   readonly backups: BackupManager;
-  private readonly db: Db;
+  private readonly db: StoreConnection;
   private readonly now: () => number;
-  private closed = false;
 
-  private constructor(db: Db, file: string, backups: BackupManager, now: () => number) {
+  private constructor(db: StoreConnection, file: string, backups: BackupManager, now: () => number) {
     this.db = db;
     this.file = file;
     this.backups = backups;
@@ -213,7 +200,7 @@ export class SessionStore {
         if (isCorruption(error)) throw new StoreCorruptError(file, (error as Error).message, backups.newest());
         throw error;
       }
-      const store = new SessionStore(db, file, backups, options.now ?? Date.now);
+      const store = new SessionStore(new StoreConnection(db, file, () => backups.newest()), file, backups, options.now ?? Date.now);
       // Named after the first migration it precedes: the backup is the store as version `version` left it.
       if (version > 0 && version < latest) await backups.take(db, `pre-migration-v${version + 1}`, store.now());
       store.migrate(version, migrations);
@@ -252,20 +239,28 @@ export class SessionStore {
 
   /** Returns null when the database is sound, else a description of the damage. */
   integrityProblems(): string | null {
-    return SessionStore.quickCheck(this.db);
+    return this.db.guard((db) => SessionStore.quickCheck(db));
   }
 
+  /** R2: the damage found at a read or write since open, or null; a damaged store is never written again. */
+  get damaged(): StoreCorruptError | null {
+    return this.db.damaged;
+  }
+
+  onDamaged(listener: (error: StoreCorruptError) => void): () => void {
+    return this.db.onDamaged(listener);
+  }
+
+  /** A damaged store is never copied over the good backups. */
   async backupNow(label: string): Promise<string> {
-    return this.backups.take(this.db, label, this.now());
+    return this.db.guardAsync((db) => this.backups.take(db, label, this.now()));
   }
 
   async backupIfDue(): Promise<string | null> {
-    return this.backups.takeIfDue(this.db, this.now());
+    return this.db.guardAsync((db) => this.backups.takeIfDue(db, this.now()));
   }
 
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
     this.db.close();
   }
 
@@ -484,10 +479,15 @@ export class SessionStore {
 
   appendEvent(sessionId: string, turnId: string | null, event: TurnEvent): StoredEvent {
     const createdAt = this.now();
-    const row = this.db
-      .prepare('INSERT INTO events (session_id, turn_id, kind, payload, created_at) VALUES (?, ?, ?, ?, ?) RETURNING seq')
-      .get(sessionId, turnId, event.kind, JSON.stringify(event.payload), createdAt) as { seq: number };
-    return { ...event, seq: Number(row.seq), sessionId, turnId, createdAt } as StoredEvent;
+    const seq = this.db.insert(
+      'INSERT INTO events (session_id, turn_id, kind, payload, created_at) VALUES (?, ?, ?, ?, ?)',
+      sessionId,
+      turnId,
+      event.kind,
+      JSON.stringify(event.payload),
+      createdAt,
+    );
+    return { ...event, seq, sessionId, turnId, createdAt } as StoredEvent;
   }
 
   /** Streaming text grows one row in place; the log stays one event per assistant message. */
@@ -636,10 +636,8 @@ export class SessionStore {
 
   enqueueInput(laneKey: string, text: string, options: { duringDrain?: boolean } = {}): QueuedInput {
     const now = this.now();
-    const row = this.db
-      .prepare('INSERT INTO queued_inputs (lane_key, text, created_at, during_drain) VALUES (?, ?, ?, ?) RETURNING id')
-      .get(laneKey, text, now, options.duringDrain ? 1 : 0) as { id: number };
-    return { id: Number(row.id), laneKey, text, createdAt: now, duringDrain: Boolean(options.duringDrain) };
+    const id = this.db.insert('INSERT INTO queued_inputs (lane_key, text, created_at, during_drain) VALUES (?, ?, ?, ?)', laneKey, text, now, options.duringDrain ? 1 : 0);
+    return { id, laneKey, text, createdAt: now, duringDrain: Boolean(options.duringDrain) };
   }
 
   /** Oldest first; all lanes when no lane is named. */
