@@ -431,7 +431,7 @@ export class SessionStore {
   clearResumePending(laneKey: string): boolean {
     const result = this.db
       .prepare(
-        `UPDATE lanes SET resume_pending = 0, resume_reason = NULL, last_resume_marked_at = NULL
+        `UPDATE lanes SET resume_pending = 0, resume_reason = NULL, last_resume_marked_at = NULL, auto_resumed_turn_id = NULL
           WHERE lane_key = ? AND resume_pending = 1`,
       )
       .run(laneKey);
@@ -492,7 +492,7 @@ export class SessionStore {
 
   /** Streaming text grows one row in place; the log stays one event per assistant message. */
   updateEventPayload(seq: number, event: TurnEvent): void {
-    this.db.prepare('UPDATE events SET payload = ? WHERE seq = ? AND kind = ?').run(JSON.stringify(event.payload), seq, event.kind);
+    this.db.prepare('UPDATE events SET payload = ?, updated_at = ? WHERE seq = ? AND kind = ?').run(JSON.stringify(event.payload), this.now(), seq, event.kind);
   }
 
   /** The session's transcript in order. Rows this build cannot read are skipped, never fatal. */
@@ -610,10 +610,12 @@ export class SessionStore {
         const reason = keepsDrainMark ? lane.resumeReason! : 'crash';
         // A suspended lane is never marked (L3); it still gets its journal closed and counted.
         if (!keepsDrainMark && !lane.suspended) {
-          // Re-marking refreshes reason and time (L3).
+          // Re-marking refreshes reason and time (L3). The time is the last evidence the turn was
+          // alive, not this launch: the note's "N minutes ago" and the freshness limit stay true
+          // after a long downtime (L15, L19, L21).
           this.db
             .prepare("UPDATE lanes SET resume_pending = 1, resume_reason = 'crash', last_resume_marked_at = ? WHERE lane_key = ?")
-            .run(now, lane.laneKey);
+            .run(this.lastSignOfLife(turnId, lane.activeTurn!.startedAt, now), lane.laneKey);
         }
         const turn = this.getTurn(turnId);
         if (turn && turn.endedAt === null) {
@@ -630,6 +632,12 @@ export class SessionStore {
       }
       return recovered;
     })();
+  }
+
+  /** The newest write a turn made (an event or a streamed flush), else its start; never after `now`. */
+  private lastSignOfLife(turnId: string, startedAt: number, now: number): number {
+    const row = this.db.prepare('SELECT max(coalesce(updated_at, created_at)) AS seen FROM events WHERE turn_id = ?').get(turnId) as { seen: number | null };
+    return Math.min(now, Math.max(startedAt, Number(row.seen ?? startedAt)));
   }
 
   // ── queued input (L7, L23) ───────────────────────────────────────────────────────────────
