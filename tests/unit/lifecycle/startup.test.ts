@@ -359,6 +359,34 @@ describe('resume after relaunch (SPEC §6)', () => {
     expect(core.startup.autoResumed).toEqual(['a']);
   });
 
+  it('L17: after recovery and suspension, startup resumes fresh lanes and replays queued input, each lane exactly once', async () => {
+    harness = await CoreHarness.start();
+    harness.agents.script('typed', HANG);
+    await harness.core.gateway.send('typed', 'long job');
+    await harness.agents.reached.waitFor(1);
+    await crashMidTurn(harness, 'crashed');
+    // Not a drain: write the message the way a drain queues it, straight into the store of the dead process.
+    const store = await SessionStore.open({ dataDir: harness.dataDir });
+    store.enqueueInput('typed', 'and then this', { duringDrain: true });
+    store.close();
+
+    const core = await harness.launch((agents) => {
+      agents.script('crashed', { steps: [{ text: 'resumed' }] });
+      agents.script('typed', { steps: [{ text: 'answered' }] });
+    });
+    expect(core.startup.recovered.map((r) => r.laneKey).sort()).toEqual(['crashed', 'typed']);
+    // The lane with a queued message is not auto-resumed on its own: its message resumes it, with the note.
+    expect(core.startup.autoResumed).toEqual(['crashed']);
+    expect(core.startup.replayed).toEqual(['typed']);
+    const inputs = await harness.agents.inputs.waitFor(2);
+    await core.gateway.whenIdle();
+    const typed = inputs.find((i) => i.laneKey === 'typed')!;
+    expect(typed.userText).toBe('and then this');
+    expect(typed.note).toMatchObject({ kind: 'resume', reason: 'crash' });
+    expect(inputs.filter((i) => i.laneKey === 'crashed')).toHaveLength(1);
+    expect(core.store.listQueuedInputs()).toEqual([]);
+  });
+
   it('L20: with auto-resume off, a fresh resume-pending lane waits for the user', async () => {
     harness = await CoreHarness.start({ settings: { autoResume: false } });
     await crashMidTurn(harness, 'a');
