@@ -17,7 +17,7 @@
  * Statements are prepared once per SQL text and reused.
  */
 import type { Database, Statement } from 'better-sqlite3';
-import { StoreCorruptError, StoreFullError, StoreIoError } from './store-errors.ts';
+import { StoreClosedError, StoreCorruptError, StoreFullError, StoreIoError } from './store-errors.ts';
 
 type Params = unknown[];
 
@@ -46,7 +46,7 @@ function isIo(error: unknown): boolean {
 
 /** Errors this module already translated pass through enclosing guards unchanged. */
 function isTranslated(error: unknown): boolean {
-  return error instanceof StoreCorruptError || error instanceof StoreFullError || error instanceof StoreIoError;
+  return error instanceof StoreCorruptError || error instanceof StoreFullError || error instanceof StoreIoError || error instanceof StoreClosedError;
 }
 
 export interface CheckedStatement {
@@ -84,6 +84,7 @@ export class StoreConnection {
   /** Runs `work` against the raw connection with the store's fault rules. */
   guard<T>(work: (db: Database) => T): T {
     if (this.damage) throw this.damage;
+    if (this.closed) throw new StoreClosedError();
     try {
       return work(this.db);
     } catch (error) {
@@ -94,6 +95,7 @@ export class StoreConnection {
   /** As `guard`, for the asynchronous online backup. */
   async guardAsync<T>(work: (db: Database) => Promise<T>): Promise<T> {
     if (this.damage) throw this.damage;
+    if (this.closed) throw new StoreClosedError();
     try {
       return await work(this.db);
     } catch (error) {

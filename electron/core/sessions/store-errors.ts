@@ -68,3 +68,12 @@ export class StoreIoError extends Error {
     this.file = file;
   }
 }
+
+/** The store was closed under a request: the process is exiting. */
+export class StoreClosedError extends Error {
+  readonly code = 'UNAVAILABLE';
+  constructor() {
+    super('Baton is shutting down.');
+    this.name = 'StoreClosedError';
+  }
+}
