@@ -69,6 +69,9 @@ export const pushEventSchema = z.union([
 ]);
 export type PushEvent = z.infer<typeof pushEventSchema>;
 
+/** A window's own id for a message it sends (L32): short, URL-safe, chosen by the window. */
+export const clientMessageIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'a client message id is 8–64 letters, digits, _ or -');
+
 const sendResultSchema: z.ZodType<SendResult> = z.object({
   status: z.enum(['started', 'queued', 'interrupting', 'queued-for-restart', 'command']),
   message: z.string(),
@@ -109,7 +112,11 @@ export const contract = {
     params: z.object({ laneKey, sessionId: z.string().optional(), afterSeq: z.number().int().min(0).optional() }),
     result: z.object({ sessionId: z.string(), events: z.array(storedEventSchema) }),
   },
-  'message.send': { params: z.object({ laneKey, text: z.string().min(1).max(200_000) }), result: sendResultSchema },
+  'message.send': {
+    // clientMessageId (L32): a window resending a message after a lost connection gets the first answer again.
+    params: z.object({ laneKey, text: z.string().min(1).max(200_000), clientMessageId: clientMessageIdSchema.optional() }),
+    result: sendResultSchema,
+  },
   'turn.stop': { params: z.object({ laneKey }), result: z.object({ stopped: z.boolean() }) },
   'resume.accept': { params: z.object({ laneKey }), result: z.object({ accepted: z.boolean() }) },
   'resume.discard': { params: z.object({ laneKey }), result: z.object({ discarded: z.boolean() }) },

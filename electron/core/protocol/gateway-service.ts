@@ -59,7 +59,8 @@ export class GatewayService {
       'lanes.create': (params) => this.createLane(params.title),
       'lanes.search': (params) => this.options.core.store.searchLanes(params.query),
       'transcript.get': (params) => this.transcript(params),
-      'message.send': (params) => this.options.core.gateway.send(params.laneKey, params.text),
+      'message.send': (params) =>
+        this.options.core.gateway.send(params.laneKey, params.text, params.clientMessageId !== undefined ? { clientId: params.clientMessageId } : {}),
       'turn.stop': (params) => ({ stopped: this.options.core.gateway.stop(params.laneKey) }),
       'resume.accept': (params) => ({ accepted: this.options.core.gateway.requestResume(params.laneKey) }),
       'resume.discard': (params) => ({ discarded: this.options.core.gateway.discardResume(params.laneKey) }),

@@ -143,6 +143,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE events ADD COLUMN updated_at INTEGER;
     `,
   },
+  {
+    version: 6,
+    description: 'client message ids: a message a window resends after a lost connection is taken once (L32)',
+    sql: `
+      ALTER TABLE queued_inputs ADD COLUMN client_id TEXT;
+      CREATE TABLE client_messages (
+        client_id TEXT PRIMARY KEY,
+        lane_key TEXT NOT NULL,
+        status TEXT NOT NULL,
+        message TEXT NOT NULL,
+        received_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -61,6 +61,17 @@ export interface QueuedInput {
   text: string;
   createdAt: number;
   duringDrain: boolean;
+  /** The id the sending window gave the message (L32), or null. */
+  clientId: string | null;
+}
+
+/** What a window was told when the gateway took a message; answered again for a resend (L32). */
+export interface ClientMessageRecord {
+  clientId: string;
+  laneKey: string;
+  status: string;
+  message: string;
+  receivedAt: number;
 }
 
 export interface EndTurn {
@@ -513,7 +524,7 @@ export class SessionStore {
    * Starts a turn in one transaction: the queued input it consumes leaves the queue, the user's
    * message enters the transcript and the lane's journal points at the turn.
    */
-  beginTurn(input: { laneKey: string; turnId: string; trigger: TurnTrigger; userText?: string; queuedInputId?: number }): {
+  beginTurn(input: { laneKey: string; turnId: string; trigger: TurnTrigger; userText?: string; queuedInputId?: number; clientId?: string | null }): {
     sessionId: string;
     userEvent: StoredEvent | null;
   } {
@@ -524,7 +535,13 @@ export class SessionStore {
       if (lane.activeTurn) throw new Error(`Conversation ${input.laneKey} already has a running turn`);
       if (input.queuedInputId !== undefined) this.db.prepare('DELETE FROM queued_inputs WHERE id = ?').run(input.queuedInputId);
       const userEvent =
-        input.userText !== undefined ? this.appendEvent(lane.sessionId, input.turnId, { kind: 'user_message', payload: { text: input.userText } }) : null;
+        input.userText !== undefined
+          ? this.appendEvent(lane.sessionId, input.turnId, {
+              kind: 'user_message',
+              // The window that sent it recognises its own message by this id (L32).
+              payload: { text: input.userText, ...(input.clientId ? { clientId: input.clientId } : {}) },
+            })
+          : null;
       this.db
         .prepare('INSERT INTO turns (turn_id, lane_key, session_id, trigger, started_at) VALUES (?, ?, ?, ?, ?)')
         .run(input.turnId, input.laneKey, lane.sessionId, input.trigger, now);
@@ -642,10 +659,48 @@ export class SessionStore {
 
   // ── queued input (L7, L23) ───────────────────────────────────────────────────────────────
 
-  enqueueInput(laneKey: string, text: string, options: { duringDrain?: boolean } = {}): QueuedInput {
+  /**
+   * Stores a message as the lane's queued input. With a client id, the answer the window gets is
+   * recorded in the same transaction, so a resend of the same message is recognised (L32).
+   */
+  enqueueInput(
+    laneKey: string,
+    text: string,
+    options: { duringDrain?: boolean; clientId?: string; answer?: { status: string; message: string } } = {},
+  ): QueuedInput {
     const now = this.now();
-    const id = this.db.insert('INSERT INTO queued_inputs (lane_key, text, created_at, during_drain) VALUES (?, ?, ?, ?)', laneKey, text, now, options.duringDrain ? 1 : 0);
-    return { id, laneKey, text, createdAt: now, duringDrain: Boolean(options.duringDrain) };
+    const clientId = options.clientId ?? null;
+    return this.db.transaction(() => {
+      const id = this.db.insert(
+        'INSERT INTO queued_inputs (lane_key, text, created_at, during_drain, client_id) VALUES (?, ?, ?, ?, ?)',
+        laneKey,
+        text,
+        now,
+        options.duringDrain ? 1 : 0,
+        clientId,
+      );
+      if (clientId !== null) this.recordClientMessage(clientId, laneKey, options.answer ?? { status: 'queued', message: '' });
+      return { id, laneKey, text, createdAt: now, duringDrain: Boolean(options.duringDrain), clientId };
+    })();
+  }
+
+  /** L32: remembers what a window was told for its message id (commands record it after running). */
+  recordClientMessage(clientId: string, laneKey: string, answer: { status: string; message: string }): void {
+    this.db
+      .prepare('INSERT INTO client_messages (client_id, lane_key, status, message, received_at) VALUES (?, ?, ?, ?, ?)')
+      .run(clientId, laneKey, answer.status, answer.message, this.now());
+  }
+
+  clientMessage(clientId: string): ClientMessageRecord | null {
+    const row = this.db.prepare('SELECT * FROM client_messages WHERE client_id = ?').get(clientId) as Record<string, unknown> | undefined;
+    if (!row) return null;
+    return {
+      clientId: String(row.client_id),
+      laneKey: String(row.lane_key),
+      status: String(row.status),
+      message: String(row.message),
+      receivedAt: Number(row.received_at),
+    };
   }
 
   /** Oldest first; all lanes when no lane is named. */
@@ -661,6 +716,7 @@ export class SessionStore {
       text: String(row.text),
       createdAt: Number(row.created_at),
       duringDrain: Number(row.during_drain) !== 0,
+      clientId: typeof row.client_id === 'string' ? row.client_id : null,
     }));
   }
 
