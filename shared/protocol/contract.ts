@@ -94,6 +94,8 @@ export const contract = {
     result: z.object({
       version: z.string(),
       instanceId: z.string(),
+      /** Stable per data directory (the store's identity); an instance id changes every launch. */
+      storeId: z.string(),
       draining: z.boolean(),
       previousExit: z.object({ reason: exitReason, at: z.number(), version: z.string() }).nullable(),
       startup: z.object({ autoResumed: z.array(z.string()), awaitingUser: z.array(z.string()), suspended: z.array(z.string()), replayed: z.array(z.string()) }),

@@ -86,6 +86,7 @@ export class GatewayService {
     return {
       version: this.options.version,
       instanceId: hub.instanceId,
+      storeId: core.store.storeId,
       draining: core.drain.draining,
       previousExit: previous ? { reason: previous.reason, at: previous.at, version: previous.version } : null,
       startup: {

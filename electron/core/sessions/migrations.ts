@@ -155,6 +155,10 @@ export const MIGRATIONS: readonly Migration[] = [
         message TEXT NOT NULL,
         received_at INTEGER NOT NULL
       );
+      -- A stable, random identity of this store: a window keeps what it typed per store, so an
+      -- outbox never sends to another data directory.
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      INSERT INTO meta (key, value) VALUES ('store_id', lower(hex(randomblob(16))));
     `,
   },
 ];

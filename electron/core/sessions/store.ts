@@ -244,6 +244,11 @@ export class SessionStore {
     }
   }
 
+  /** This store's random identity, made once by the schema (L32: a window's outbox is kept per store). */
+  get storeId(): string {
+    return String((this.db.prepare("SELECT value FROM meta WHERE key = 'store_id'").get() as { value: string }).value);
+  }
+
   get schemaVersion(): number {
     return Number(this.db.pragma('user_version', { simple: true }));
   }

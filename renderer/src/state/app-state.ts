@@ -7,6 +7,7 @@ import { describeResumeReason } from '../../../shared/lifecycle.ts';
 import type { PushEvent, Result, UpdateState } from '../../../shared/protocol/contract.ts';
 import type { StoredEvent } from '../../../shared/transcript.ts';
 import type { ConnectionState } from './gateway-port.ts';
+import type { OutboxEntry } from './outbox.ts';
 import { adoptPartialAnswer, applyTextDelta, applyTranscriptEvent, buildTranscript, endLiveText, type TranscriptModel } from './transcript-model.ts';
 
 export type GlobalDrainBanner = Extract<Banner, { kind: 'drain'; scope: 'global' }>;
@@ -53,6 +54,11 @@ export interface SearchState {
   pending: boolean;
 }
 
+export interface QueuedText {
+  clientId: string | null;
+  text: string;
+}
+
 export interface AppError {
   id: number;
   message: string;
@@ -69,8 +75,10 @@ export interface AppState {
   banners: BannerState;
   update: UpdateState | null;
   sendFeedback: ReadonlyMap<string, SendFeedback>;
-  /** Texts this window sent that are waiting as queued input, oldest first. */
-  queuedTexts: ReadonlyMap<string, readonly string[]>;
+  /** Messages this window sent that wait as queued input, oldest first (by client id, L32). */
+  queuedTexts: ReadonlyMap<string, readonly QueuedText[]>;
+  /** Messages typed in this window that the gateway has not taken yet (L32), oldest first. */
+  outbox: readonly OutboxEntry[];
   settings: SettingsView | null;
   search: SearchState;
   errors: readonly AppError[];
@@ -90,6 +98,7 @@ export function initialState(): AppState {
     update: null,
     sendFeedback: new Map(),
     queuedTexts: new Map(),
+    outbox: [],
     settings: null,
     search: { query: '', results: null, pending: false },
     errors: [],
@@ -107,7 +116,8 @@ export type Action =
   | { type: 'transcript-loading'; laneKey: string }
   | { type: 'transcript-loaded'; laneKey: string; sessionId: string; events: readonly StoredEvent[] }
   | { type: 'transcript-failed'; laneKey: string; message: string }
-  | { type: 'send-result'; laneKey: string; text: string; status: SendStatus; message: string; at: number }
+  | { type: 'send-result'; laneKey: string; text: string; clientId?: string; status: SendStatus; message: string; at: number }
+  | { type: 'outbox'; entries: readonly OutboxEntry[] }
   | { type: 'settings-loaded'; settings: SettingsView }
   | { type: 'settings-changed'; settings: Record<string, unknown> }
   | { type: 'search-query'; query: string }
@@ -157,9 +167,14 @@ export function reduce(state: AppState, action: Action): AppState {
     case 'send-result': {
       const feedback = withEntry(state.sendFeedback, action.laneKey, { status: action.status, message: action.message, at: action.at });
       const queued = action.status === 'queued' || action.status === 'queued-for-restart' || action.status === 'interrupting';
-      const queuedTexts = queued ? withEntry(state.queuedTexts, action.laneKey, [...(state.queuedTexts.get(action.laneKey) ?? []), action.text]) : state.queuedTexts;
+      const entry: QueuedText = { clientId: action.clientId ?? null, text: action.text };
+      const already = action.clientId !== undefined && (state.queuedTexts.get(action.laneKey) ?? []).some((q) => q.clientId === action.clientId);
+      const queuedTexts =
+        queued && !already ? withEntry(state.queuedTexts, action.laneKey, [...(state.queuedTexts.get(action.laneKey) ?? []), entry]) : state.queuedTexts;
       return { ...state, sendFeedback: feedback, queuedTexts };
     }
+    case 'outbox':
+      return { ...state, outbox: action.entries };
     case 'settings-loaded':
       return { ...state, settings: action.settings };
     case 'settings-changed':
@@ -226,8 +241,10 @@ function onTranscriptEvent(state: AppState, laneKey: string, stored: StoredEvent
   let next = state;
   if (stored.kind === 'user_message') {
     if (!state.previews.has(laneKey)) next = { ...next, previews: withEntry(next.previews, laneKey, stored.payload.text) };
+    // The window knows its own message by the client id it gave it (L32); older events have none.
     const queued = next.queuedTexts.get(laneKey);
-    const at = queued ? queued.indexOf(stored.payload.text) : -1;
+    const clientId = stored.payload.clientId;
+    const at = !queued ? -1 : clientId !== undefined ? queued.findIndex((q) => q.clientId === clientId) : queued.findIndex((q) => q.clientId === null && q.text === stored.payload.text);
     if (queued && at >= 0) next = { ...next, queuedTexts: withEntry(next.queuedTexts, laneKey, queued.filter((_, i) => i !== at)) };
   }
   if (stored.kind === 'notice' && stored.payload.code === 'session-restored') {

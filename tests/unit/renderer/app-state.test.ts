@@ -182,10 +182,10 @@ describe('L7/L23: what happened to a message', () => {
       { type: 'send-result', laneKey: 'a', text: 'first', status: 'queued-for-restart', message: 'Saved.', at: 1 },
       { type: 'send-result', laneKey: 'a', text: 'second', status: 'queued-for-restart', message: 'Saved.', at: 2 },
     );
-    expect(state.queuedTexts.get('a')).toEqual(['first', 'second']);
+    expect(state.queuedTexts.get('a')?.map((q) => q.text)).toEqual(['first', 'second']);
     expect(state.sendFeedback.get('a')).toMatchObject({ status: 'queued-for-restart', message: 'Saved.' });
     state = reduce(state, gateway({ type: 'transcript', laneKey: 'a', event: log.next('user_message', { text: 'first' }) }));
-    expect(state.queuedTexts.get('a')).toEqual(['second']);
+    expect(state.queuedTexts.get('a')?.map((q) => q.text)).toEqual(['second']);
     state = reduce(state, gateway({ type: 'lane', lane: lane('a', { queuedInputs: 0 }) }));
     expect(state.queuedTexts.has('a')).toBe(false);
   });
@@ -205,6 +205,7 @@ describe('update and status', () => {
       status: {
         version: '1.2.0',
         instanceId: 'i2',
+        storeId: 'store-1',
         draining: false,
         previousExit: { reason: 'update', at: 1, version: '1.1.0' },
         startup: { autoResumed: ['a'], awaitingUser: ['b'], suspended: [], replayed: [] },
