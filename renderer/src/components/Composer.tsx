@@ -158,7 +158,7 @@ export const Composer = memo(function Composer({ lane, feedback, queuedTexts, ou
         />
         <div className="composer-actions">
           {running && (
-            <button type="button" className="button danger" data-testid="stop-button" onClick={onStop}>
+            <button type="button" className="button danger" data-testid="stop-button" disabled={!connected} onClick={onStop}>
               Stop
             </button>
           )}

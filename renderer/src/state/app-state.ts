@@ -24,11 +24,20 @@ export interface BannerState {
   sessionReset: ReadonlyMap<string, SessionResetBanner>;
 }
 
+/**
+ * Why the window lost Baton, judged from what it saw before the connection dropped: a drain for
+ * a quit (or an OS shutdown or a signal) means Baton has quit; one for a restart or an update means
+ * it is coming back; no drain at all means it stopped unexpectedly.
+ */
+export type LostBecause = 'quit' | 'restart' | 'crash';
+
 export interface ConnectionView {
   state: ConnectionState;
   /** Set when the connection came back after being lost; the "Reconnected" note shows briefly. */
   reconnectedAt: number | null;
   everOpened: boolean;
+  /** Why the open connection was lost; null while connected or before the first connection. */
+  lostBecause: LostBecause | null;
 }
 
 export type TranscriptSlot =
@@ -88,7 +97,7 @@ export interface AppState {
 
 export function initialState(): AppState {
   return {
-    connection: { state: 'connecting', reconnectedAt: null, everOpened: false },
+    connection: { state: 'connecting', reconnectedAt: null, everOpened: false, lostBecause: null },
     app: null,
     lanes: new Map(),
     previews: new Map(),
@@ -200,15 +209,29 @@ export function reduce(state: AppState, action: Action): AppState {
 
 // ── connection ─────────────────────────────────────────────────────────────────────────────
 
+function lostBecause(state: AppState): LostBecause {
+  const drain = state.banners.globalDrain;
+  if (!drain) return 'crash';
+  return drain.reason === 'restart' || drain.reason === 'update' ? 'restart' : 'quit';
+}
+
 function onConnection(state: AppState, connection: ConnectionState, resync: boolean, at: number): AppState {
   const wasLost = state.connection.everOpened && state.connection.state !== 'open';
+  const losing = state.connection.state === 'open' && connection !== 'open';
   const view: ConnectionView = {
     state: connection,
     reconnectedAt: connection === 'open' && wasLost ? at : connection === 'open' ? state.connection.reconnectedAt : null,
     everOpened: state.connection.everOpened || connection === 'open',
+    lostBecause: connection === 'open' ? null : losing ? lostBecause(state) : state.connection.lostBecause,
   };
   // A reconnect to the same instance replays missed pushes, so a live message keeps streaming.
   let next: AppState = { ...state, connection: view };
+  if (losing && view.lostBecause !== 'restart') {
+    // Baton is gone: nothing runs until it is back, and the drain it announced is over. What
+    // really happened to each conversation is read again when it returns.
+    const lanes = new Map([...state.lanes].map(([key, lane]) => [key, lane.activity === 'idle' ? lane : { ...lane, activity: 'idle' as const }]));
+    next = { ...next, lanes, banners: { ...next.banners, globalDrain: null, laneDrain: new Map() } };
+  }
   if (connection === 'open' && resync) {
     // A new gateway instance: the drain that preceded it is over.
     next = { ...next, banners: { ...next.banners, globalDrain: null, laneDrain: new Map() } };
