@@ -104,11 +104,9 @@ async function main(): Promise<void> {
       performExit: (action) => lifecycle?.performExit(action),
       forceExit: (action) => (lifecycle ? lifecycle.forceExit(action) : app.exit(1)),
     },
-    // The window's "Restart to update" is `app.restart`: with an update ready it installs it.
-    requestExit: (reason: ExitReason) => {
-      if (reason === 'restart' && updates?.ready) updates.dispatch({ type: 'install' });
-      else void lifecycle?.request(reason);
-    },
+    // The window's restart, settings restarts and /restart: with an update ready the lifecycle
+    // turns a restart into the update route (L37).
+    requestExit: (reason: ExitReason) => void lifecycle?.request(reason),
     updateState: () => toUpdateState(updates?.state ?? { phase: 'idle', version: null, progress: null, error: null, installWhenIdle: false }),
     onStarted: ({ core, hub }) => {
       hub.listen(() => scheduleTrayRefresh());
@@ -146,6 +144,9 @@ async function main(): Promise<void> {
     platform: process.platform,
     hideToTrayWhileRunning: () => settings.get().hideToTrayWhileRunning,
     updateReady: () => updates?.ready ?? false,
+    beginUpdateInstall: () => updates?.dispatch({ type: 'install' }),
+    // Exits asked for before the gateway runs wait for it (L27), as in the headless host.
+    startsRunning: false,
     onInstallFailed: (message) => updates?.dispatch({ type: 'install-failed', message }),
     log: say,
   });
@@ -182,6 +183,7 @@ async function main(): Promise<void> {
     app.exit(1);
     return;
   }
+  shell.gatewayStarted();
   serveGatewayPorts({ owns: (contents) => windows.owns(contents), accept: (transport) => void runtime.accept(transport), log: say });
 
   // ── tray (L28) ──
