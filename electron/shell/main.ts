@@ -11,7 +11,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { app, dialog } from 'electron';
+import { app, autoUpdater as nativeUpdater, dialog } from 'electron';
 import log from 'electron-log/main';
 import type { ExitReason } from '../../shared/lifecycle.ts';
 import { SettingsStore } from '../core/settings/settings-store.ts';
@@ -126,6 +126,8 @@ async function main(): Promise<void> {
     onInstallError: (message) => lifecycle?.installFailed(message) ?? false,
     onBeforeQuitForUpdate: () => lifecycle?.onBeforeQuitForUpdate(),
     logger: log,
+    nativeUpdater,
+    onAppQuit: (listener) => app.on('quit', (_event, exitCode) => listener(exitCode)),
   });
 
   lifecycle = new DesktopLifecycle({
