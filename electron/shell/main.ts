@@ -26,6 +26,7 @@ import { TrayAdapter } from './adapters/tray.ts';
 import { WindowManager } from './adapters/window-manager.ts';
 import { GatewayRuntime } from './gateway-runtime.ts';
 import { DesktopLifecycle } from './lifecycle/desktop-lifecycle.ts';
+import { relaunch } from './lifecycle/relaunch.ts';
 import { relaunchNotice, turnFinishedNotice } from './notifications/notification-words.ts';
 import { KEYCHAIN_UNAVAILABLE_MESSAGE, KeychainSecretStore } from './secrets/keychain-secret-store.ts';
 import { trayModel, type TrayAction } from './tray/tray-model.ts';
@@ -136,7 +137,9 @@ async function main(): Promise<void> {
       exit: (code) => app.exit(code),
       // The _electron smoke spec relaunches by itself, so no stray instance outlives the test.
       relaunch: () => {
-        if (process.env.BATON_NO_RELAUNCH !== '1') app.relaunch();
+        if (process.env.BATON_NO_RELAUNCH === '1') return;
+        // From an AppImage: $APPIMAGE, not argv[0] under the vanishing .mount_* dir (L13).
+        relaunch({ env: process.env, isPackaged: app.isPackaged, argv: process.argv, pid: process.pid, appRelaunch: () => app.relaunch(), log: say });
       },
       releaseSingleInstanceLock: () => app.releaseSingleInstanceLock(),
     },
