@@ -11,7 +11,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { app, autoUpdater as nativeUpdater, dialog } from 'electron';
+import { app, autoUpdater as nativeUpdater, dialog, powerMonitor } from 'electron';
 import log from 'electron-log/main';
 import type { ExitReason } from '../../shared/lifecycle.ts';
 import { SettingsStore } from '../core/settings/settings-store.ts';
@@ -20,7 +20,7 @@ import { registerAppScheme, serveRenderer } from './adapters/app-protocol.ts';
 import { electronUpdaterAdapter } from './adapters/electron-updater.ts';
 import { serveGatewayPorts } from './adapters/gateway-ipc.ts';
 import { notify } from './adapters/notifier.ts';
-import { onOsShutdown } from './adapters/power-monitor.ts';
+import { watchOsShutdown } from './adapters/power-monitor.ts';
 import { safeStorageCipher } from './adapters/safe-storage.ts';
 import { TrayAdapter } from './adapters/tray.ts';
 import { WindowManager } from './adapters/window-manager.ts';
@@ -175,7 +175,7 @@ async function main(): Promise<void> {
   app.on('window-all-closed', () => shell.onWindowAllClosed());
   app.on('second-instance', () => windows.show());
   app.on('activate', () => windows.show());
-  onOsShutdown(() => shell.onSessionEnd());
+  watchOsShutdown(powerMonitor, () => shell.onSessionEnd(), say);
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => shell.onSignal(signal));
 
   try {
