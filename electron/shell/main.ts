@@ -11,7 +11,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { app, autoUpdater as nativeUpdater, dialog, powerMonitor } from 'electron';
+import { app, autoUpdater as nativeUpdater, dialog, nativeTheme, powerMonitor } from 'electron';
 import log from 'electron-log/main';
 import type { ExitReason } from '../../shared/lifecycle.ts';
 import { SettingsStore } from '../core/settings/settings-store.ts';
@@ -24,6 +24,7 @@ import { watchOsShutdown } from './adapters/power-monitor.ts';
 import { safeStorageCipher } from './adapters/safe-storage.ts';
 import { TrayAdapter } from './adapters/tray.ts';
 import { WindowManager } from './adapters/window-manager.ts';
+import { windowStateStore } from './adapters/window-state-store.ts';
 import { GatewayRuntime } from './gateway-runtime.ts';
 import { DesktopLifecycle } from './lifecycle/desktop-lifecycle.ts';
 import { relaunch } from './lifecycle/relaunch.ts';
@@ -88,8 +89,11 @@ async function main(): Promise<void> {
 
   const windows = new WindowManager({
     preloadPath,
-    dataDir,
+    state: windowStateStore(dataDir),
+    platform: process.platform,
+    prefersDark: () => nativeTheme.shouldUseDarkColors,
     onClose: (event) => lifecycle?.onWindowClose(event) ?? 'close',
+    onQueryEndSession: (event) => void lifecycle?.onQueryEndSession(event),
     onSessionEnd: () => lifecycle?.onSessionEnd(),
     log: say,
   });
@@ -134,7 +138,11 @@ async function main(): Promise<void> {
   lifecycle = new DesktopLifecycle({
     app: {
       quit: () => app.quit(),
-      exit: (code) => app.exit(code),
+      // app.exit destroys the windows without 'close': keep their size and place first.
+      exit: (code) => {
+        windows.saveState();
+        app.exit(code);
+      },
       // The _electron smoke spec relaunches by itself, so no stray instance outlives the test.
       relaunch: () => {
         if (process.env.BATON_NO_RELAUNCH === '1') return;
