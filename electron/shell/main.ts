@@ -11,7 +11,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { app, autoUpdater as nativeUpdater, dialog, nativeTheme, powerMonitor } from 'electron';
+import { app, autoUpdater as nativeUpdater, dialog, Menu, nativeTheme, powerMonitor } from 'electron';
 import log from 'electron-log/main';
 import type { ExitReason } from '../../shared/lifecycle.ts';
 import { SettingsStore } from '../core/settings/settings-store.ts';
@@ -30,8 +30,10 @@ import { DesktopLifecycle } from './lifecycle/desktop-lifecycle.ts';
 import { relaunch } from './lifecycle/relaunch.ts';
 import { relaunchNotice, turnFinishedNotice } from './notifications/notification-words.ts';
 import { KEYCHAIN_UNAVAILABLE_MESSAGE, KeychainSecretStore } from './secrets/keychain-secret-store.ts';
+import { trayIcon } from './tray/tray-icon.ts';
 import { trayModel, type TrayAction } from './tray/tray-model.ts';
 import { UpdateController } from './update/update-controller.ts';
+import { appMenuTemplate } from './window/app-menu.ts';
 
 const UPDATE_CHECK_INTERVAL_MS = 4 * 60 * 60 * 1000;
 const FIRST_UPDATE_CHECK_DELAY_MS = 30_000;
@@ -72,6 +74,8 @@ async function main(): Promise<void> {
   const version = app.getVersion();
   const { rendererDir, preloadPath } = buildPaths();
   serveRenderer(rendererDir, say);
+  // Not Electron's default menu, whose View menu ships Reload and DevTools.
+  Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate({ platform: process.platform, isPackaged: app.isPackaged, appName: app.getName(), quit: () => app.quit() })));
 
   const settings = SettingsStore.open({ dir: dataDir });
   const startupMessages: string[] = [...settings.takeNotices().map((notice) => notice.message), ...settings.warnings];
@@ -226,7 +230,8 @@ async function main(): Promise<void> {
         return;
     }
   };
-  tray = new TrayAdapter(onTrayAction);
+  tray = new TrayAdapter(onTrayAction, trayIcon(process.platform, nativeTheme.shouldUseDarkColors));
+  nativeTheme.on('updated', () => tray?.setIcon(trayIcon(process.platform, nativeTheme.shouldUseDarkColors)));
   // Test hook for tests/electron/desktop-smoke.spec.ts: the tray cannot be clicked by Playwright.
   if (process.env.BATON_TEST_HOOKS === '1') Object.assign(globalThis, { __batonTest: { trayAction: onTrayAction } });
   function scheduleTrayRefresh(): void {
