@@ -19,7 +19,7 @@ import { toUpdateState } from '../core/update/update-policy.ts';
 import { registerAppScheme, serveRenderer } from './adapters/app-protocol.ts';
 import { electronUpdaterAdapter } from './adapters/electron-updater.ts';
 import { serveGatewayPorts } from './adapters/gateway-ipc.ts';
-import { notify } from './adapters/notifier.ts';
+import { Notifier } from './adapters/notifier.ts';
 import { watchOsShutdown } from './adapters/power-monitor.ts';
 import { safeStorageCipher } from './adapters/safe-storage.ts';
 import { TrayAdapter } from './adapters/tray.ts';
@@ -102,7 +102,8 @@ async function main(): Promise<void> {
     log: say,
   });
 
-  const tell = (title: string, body: string) => notify({ title, body }, () => windows.show(), say);
+  const notifier = new Notifier(say);
+  const tell = (title: string, body: string) => notifier.notify({ title, body }, () => windows.show());
 
   const runtime: GatewayRuntime = new GatewayRuntime({
     dataDir,
@@ -124,7 +125,7 @@ async function main(): Promise<void> {
         scheduleTrayRefresh();
         if (windows.isVisible() || lifecycle?.leaving) return;
         const notice = turnFinishedNotice(core.store.getLane(end.laneKey)?.title ?? '', end.outcome);
-        if (notice) notify(notice, () => windows.show(), say);
+        if (notice) notifier.notify(notice, () => windows.show());
       });
     },
     log: say,
