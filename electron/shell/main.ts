@@ -18,6 +18,7 @@ import { SettingsStore } from '../core/settings/settings-store.ts';
 import { toUpdateState } from '../core/update/update-policy.ts';
 import { registerAppScheme, serveRenderer } from './adapters/app-protocol.ts';
 import { electronUpdaterAdapter } from './adapters/electron-updater.ts';
+import { catchMainProcessErrors, throttled } from './adapters/error-reporting.ts';
 import { serveGatewayPorts } from './adapters/gateway-ipc.ts';
 import { Notifier } from './adapters/notifier.ts';
 import { watchOsShutdown } from './adapters/power-monitor.ts';
@@ -38,6 +39,10 @@ import { appMenuTemplate } from './window/app-menu.ts';
 const UPDATE_CHECK_INTERVAL_MS = 4 * 60 * 60 * 1000;
 const FIRST_UPDATE_CHECK_DELAY_MS = 30_000;
 const TRAY_REFRESH_MS = 250;
+const ERROR_NOTICE_INTERVAL_MS = 60_000;
+
+/** Set once notifications can be shown (after ready): tells the user about an uncaught error. */
+let errorNotice: (() => void) | null = null;
 
 function say(message: string): void {
   log.info(message);
@@ -64,7 +69,9 @@ async function main(): Promise<void> {
   registerAppScheme();
   // No log.initialize(): it would add electron-log's own preload to every session, and the
   // window's sandboxed preload is deliberately the only one.
-  log.errorHandler.startCatching();
+  // L39: log, never electron-log's default synchronous error box; tell the user without blocking.
+  const reportError = throttled(() => errorNotice?.(), ERROR_NOTICE_INTERVAL_MS);
+  catchMainProcessErrors(log.errorHandler, reportError);
 
   // Windows shows notifications only for an app with a user model id (the installer's appId).
   if (process.platform === 'win32') app.setAppUserModelId('dev.baton.desktop');
@@ -104,6 +111,7 @@ async function main(): Promise<void> {
 
   const notifier = new Notifier(say);
   const tell = (title: string, body: string) => notifier.notify({ title, body }, () => windows.show());
+  errorNotice = () => tell('Baton hit an unexpected error', 'It was written to the log; running conversations go on.');
 
   const runtime: GatewayRuntime = new GatewayRuntime({
     dataDir,
@@ -197,7 +205,11 @@ async function main(): Promise<void> {
     // R2: e.g. a damaged store is never overwritten; the message names the file and the newest backup.
     const message = error instanceof Error ? error.message : String(error);
     log.error(`Baton could not start: ${message}`);
-    dialog.showErrorBox('Baton could not start', message);
+    // No turn runs yet, but the asynchronous box keeps the main process responsive (signals, a
+    // second launch) while the user reads it (L39).
+    await dialog
+      .showMessageBox({ type: 'error', title: 'Baton could not start', message: 'Baton could not start', detail: message, buttons: ['Quit'] })
+      .catch(() => undefined);
     app.exit(1);
     return;
   }
