@@ -21,7 +21,7 @@ import { electronUpdaterAdapter } from './adapters/electron-updater.ts';
 import { catchMainProcessErrors, throttled } from './adapters/error-reporting.ts';
 import { serveGatewayPorts } from './adapters/gateway-ipc.ts';
 import { Notifier } from './adapters/notifier.ts';
-import { watchOsShutdown } from './adapters/power-monitor.ts';
+import { watchOsShutdown, type PowerMonitorLike } from './adapters/power-monitor.ts';
 import { safeStorageCipher } from './adapters/safe-storage.ts';
 import { TrayAdapter } from './adapters/tray.ts';
 import { WindowManager } from './adapters/window-manager.ts';
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
 
   // Without a usable keychain the store keeps keys in memory for this launch only (never clear text).
   const secrets = new KeychainSecretStore({ dir: dataDir, cipher: safeStorageCipher(process.platform), log: say });
-  if (!secrets.persistent) startupMessages.push(KEYCHAIN_UNAVAILABLE_MESSAGE);
+  if (!(await secrets.isPersistent())) startupMessages.push(KEYCHAIN_UNAVAILABLE_MESSAGE);
 
   // Late-bound: the lifecycle, the runtime and the updater refer to one another.
   let lifecycle: DesktopLifecycle | null = null;
@@ -196,7 +196,9 @@ async function main(): Promise<void> {
   app.on('window-all-closed', () => shell.onWindowAllClosed());
   app.on('second-instance', () => windows.show());
   app.on('activate', () => windows.show());
-  watchOsShutdown(powerMonitor, () => shell.onSessionEnd(), say);
+  // Electron's typings give 'shutdown' listeners no argument, but its docs and its code pass a
+  // preventable event (power-monitor.md: "If the event handler invokes e.preventDefault() …").
+  watchOsShutdown(powerMonitor as unknown as PowerMonitorLike, () => shell.onSessionEnd(), say);
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => shell.onSignal(signal));
 
   try {

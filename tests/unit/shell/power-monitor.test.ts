@@ -16,8 +16,10 @@ import { ShellHarness } from './shell-harness.ts';
 
 class PowerMonitorModel extends EventEmitter {
   readonly listeningCalls: boolean[] = [];
-  constructor(readonly platform: 'linux' | 'darwin') {
+  readonly platform: 'linux' | 'darwin';
+  constructor(platform: 'linux' | 'darwin') {
     super();
+    this.platform = platform;
     this.once('newListener', () => {
       if (this.platform !== 'linux') return;
       this.listeningCalls.push(this.listenerCount('shutdown') > 0);
