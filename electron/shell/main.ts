@@ -88,8 +88,9 @@ async function main(): Promise<void> {
   const startupMessages: string[] = [...settings.takeNotices().map((notice) => notice.message), ...settings.warnings];
 
   // Without a usable keychain the store keeps keys in memory for this launch only (never clear text).
+  // Asked now, awaited only when the launch messages are shown: the keychain never holds up startup.
   const secrets = new KeychainSecretStore({ dir: dataDir, cipher: safeStorageCipher(process.platform), log: say });
-  if (!(await secrets.isPersistent())) startupMessages.push(KEYCHAIN_UNAVAILABLE_MESSAGE);
+  const keychainPersistent = secrets.isPersistent();
 
   // Late-bound: the lifecycle, the runtime and the updater refer to one another.
   let lifecycle: DesktopLifecycle | null = null;
@@ -264,6 +265,7 @@ async function main(): Promise<void> {
   const core = runtime.core;
   const resumed = relaunchNotice(core.previousExit, version, core.startup.autoResumed.length);
   if (resumed) tell(resumed.title, resumed.body);
+  if (!(await keychainPersistent)) startupMessages.push(KEYCHAIN_UNAVAILABLE_MESSAGE);
   for (const message of startupMessages) {
     say(message);
     tell('Baton', message);
