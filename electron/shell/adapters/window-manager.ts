@@ -13,6 +13,8 @@ import { spellcheckEnabled, windowBackground, type WindowState, type WindowState
 
 /** Resizing and moving fire many events: the state is written once they settle. */
 export const WINDOW_STATE_SAVE_DELAY_MS = 500;
+/** A page that never paints (a failed load) must not leave Baton without a window. */
+export const SHOW_FALLBACK_MS = 3_000;
 
 export interface WindowManagerOptions {
   preloadPath: string;
@@ -28,6 +30,7 @@ export interface WindowManagerOptions {
   /** Windows `session-end`: the process is killed once the handlers return. */
   onSessionEnd: () => void;
   saveDelayMs?: number;
+  showFallbackMs?: number;
   log: (message: string) => void;
 }
 
@@ -118,14 +121,19 @@ export class WindowManager implements WindowPort {
     });
     this.window = window;
     this.ready = false;
-    window.once('ready-to-show', () => {
-      if (this.window !== window || window.isDestroyed()) return;
+    const reveal = () => {
+      clearTimeout(fallback);
+      if (this.ready || this.window !== window || window.isDestroyed()) return;
       this.ready = true;
       // maximize() also shows the window, so it waits for the first paint too.
       if (saved.maximized) window.maximize();
       window.show();
       window.focus();
-    });
+    };
+    const fallback = setTimeout(reveal, this.options.showFallbackMs ?? SHOW_FALLBACK_MS);
+    fallback.unref();
+    window.once('ready-to-show', reveal);
+    window.webContents.once('did-fail-load', reveal);
     this.lockDown(window.webContents);
 
     const saveSoon = () => this.scheduleSave(window);

@@ -70,6 +70,14 @@ describe('main window', () => {
     expect(window.visible).toBe(true);
   });
 
+  it('a page that fails to load still gets its window shown', () => {
+    const windows = manager(memoryState());
+    windows.show();
+    const window = lastWindow();
+    window.webContents.emit('did-fail-load');
+    expect(window.visible).toBe(true);
+  });
+
   it('a saved maximised window is maximised at ready-to-show, not before', () => {
     const state = memoryState({ bounds: { width: 900, height: 700 }, maximized: true });
     const windows = manager(state);
