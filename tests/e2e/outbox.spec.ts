@@ -16,6 +16,8 @@ test('L32: typed while Baton is down, kept when the page is closed, sent exactly
   model.enqueue(slowReply('Hello there.'));
   await window.send('Hello');
   await expect(window.assistantMessages.last()).toHaveText('Hello there.');
+  // The turn has ended (not just shown its words), so the crash interrupts nothing.
+  await expect(page.getByTestId('lane-activity')).toHaveAttribute('data-activity', 'idle');
 
   expect(await supervisor.crash()).toMatchObject({ signal: 'SIGKILL' });
   await expect(window.connection).toHaveAttribute('data-lost', 'crash');
