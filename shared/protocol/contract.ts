@@ -134,7 +134,8 @@ export type MethodName = keyof Contract;
 export type Params<M extends MethodName> = z.input<Contract[M]['params']>;
 export type Result<M extends MethodName> = z.output<Contract[M]['result']>;
 
-export const ERROR_CODES = ['BAD_FRAME', 'UNKNOWN_METHOD', 'INVALID_PARAMS', 'INVALID_INPUT', 'NOT_FOUND', 'UNAVAILABLE', 'INTERNAL'] as const;
+/** BUSY: the connection has too many requests waiting for answers; send again once some are answered. */
+export const ERROR_CODES = ['BAD_FRAME', 'UNKNOWN_METHOD', 'INVALID_PARAMS', 'INVALID_INPUT', 'NOT_FOUND', 'UNAVAILABLE', 'BUSY', 'INTERNAL'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** Frames on the wire. Requests carry an id the response echoes; events carry a sequence number. */

@@ -168,7 +168,7 @@ export class Gateway {
       resumePending: lane.resumePending && !lane.suspended,
       resumeReason: lane.resumeReason,
       suspended: lane.suspended,
-      queuedInputs: this.store.listQueuedInputs(laneKey).length,
+      queuedInputs: this.store.countQueuedInputs(laneKey),
       restartFailureCount: lane.restartFailureCount,
       updatedAt: lane.updatedAt,
     };

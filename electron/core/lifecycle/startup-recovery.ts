@@ -49,7 +49,7 @@ export function recoverAtStartup(options: { store: SessionStore; gateway: Gatewa
     const sinceCompleted = turns.slice(turns.map((t) => t.outcome).lastIndexOf('completed') + 1);
     const inDoubt = blocksAutoResume(unfinishedCalls(store.listEvents(lane.sessionId), new Set(sinceCompleted.map((t) => t.turnId))));
     // A message typed during the drain resumes the lane itself, with the note (L7, L20).
-    const hasQueuedInput = store.listQueuedInputs(lane.laneKey).length > 0;
+    const hasQueuedInput = store.countQueuedInputs(lane.laneKey) > 0;
     const alreadyTried = lastTurn !== null && lane.autoResumedTurnId === lastTurn.turnId;
     if (hasQueuedInput) continue;
     if (settings.autoResume && fresh && !inDoubt && lastTurn && !alreadyTried) {

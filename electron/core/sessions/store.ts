@@ -658,6 +658,12 @@ export class SessionStore {
     }));
   }
 
+  /** How many inputs wait in a lane, without reading their texts (up to 200,000 characters each). */
+  countQueuedInputs(laneKey: string): number {
+    const row = this.db.prepare('SELECT COUNT(*) AS n FROM queued_inputs WHERE lane_key = ?').get(laneKey) as { n: number };
+    return Number(row.n);
+  }
+
   removeQueuedInput(id: number): boolean {
     return this.db.prepare('DELETE FROM queued_inputs WHERE id = ?').run(id).changes === 1;
   }
