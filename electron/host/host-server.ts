@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ProtocolServer } from '../core/protocol/protocol-server.ts';
 import { hostAllowed, loopbackHosts, originAllowed, requestUrl, tokenMatches, tokenOf, type AccessPolicy } from './access.ts';
-import { FORBIDDEN_PAGE, send, StaticSite } from './static-site.ts';
+import { FORBIDDEN_PAGE, isIndexPath, send, sitePath, StaticSite } from './static-site.ts';
 import { webSocketServerTransport } from './ws-transport.ts';
 
 /** Large enough for the biggest message the contract allows (200,000 characters, JSON-escaped). */
@@ -67,8 +67,13 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
       send(res, 405, 'Method not allowed.\n', { 'Content-Type': 'text/plain; charset=utf-8', Allow: 'GET, HEAD' });
       return;
     }
-    const url = requestUrl(req);
-    if (url.pathname === '/' || url.pathname === '/index.html') {
+    // Decoded and normalised once: the gate checks exactly the path the file server serves.
+    const pathname = sitePath(requestUrl(req).pathname);
+    if (pathname === null) {
+      send(res, 400, 'Bad request path.\n', { 'Content-Type': 'text/plain; charset=utf-8' }, req.method);
+      return;
+    }
+    if (isIndexPath(pathname)) {
       if (!tokenMatches(options.token, tokenOf(req))) {
         send(res, 403, FORBIDDEN_PAGE, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }, req.method);
         return;
@@ -76,9 +81,9 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
       site.serveIndex(req, res, req.headers.host!);
       return;
     }
-    if (site.serveFile(req, res, url.pathname)) return;
+    if (site.serveFile(req, res, pathname)) return;
     // Browsers ask for it unprompted; an empty answer keeps their consoles free of 404 noise.
-    if (url.pathname === '/favicon.ico') return send(res, 204, '', { 'Cache-Control': 'no-cache' }, req.method);
+    if (pathname === '/favicon.ico') return send(res, 204, '', { 'Cache-Control': 'no-cache' }, req.method);
     send(res, 404, 'Not found.\n', { 'Content-Type': 'text/plain; charset=utf-8' }, req.method);
   });
 
