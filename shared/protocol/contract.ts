@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { EXIT_REASONS } from '../lifecycle.ts';
+import { MAX_TITLE_LENGTH } from '../lane-title.ts';
 import { eventPayloadSchemas, TURN_EVENT_KINDS, type StoredEvent } from '../transcript.ts';
 import type { Banner, GatewayEvent, LaneStatus, SendResult } from '../gateway-events.ts';
 
@@ -100,7 +101,7 @@ export const contract = {
   },
   'app.restart': { params: z.object({}), result: z.object({ accepted: z.boolean() }) },
   'lanes.list': { params: z.object({}), result: z.array(laneStatusSchema) },
-  'lanes.create': { params: z.object({ title: z.string().max(200).optional() }), result: laneStatusSchema },
+  'lanes.create': { params: z.object({ title: z.string().max(MAX_TITLE_LENGTH).optional() }), result: laneStatusSchema },
   'lanes.search': {
     params: z.object({ query: z.string().min(1).max(500) }),
     result: z.array(z.object({ laneKey: z.string(), title: z.string(), snippet: z.string() })),

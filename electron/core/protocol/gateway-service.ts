@@ -7,6 +7,7 @@
  * each provider with `hasKey` instead of its key reference.
  */
 import type { z } from 'zod';
+import { normalizeTitle } from '../../../shared/lane-title.ts';
 import type { ExitReason } from '../../../shared/lifecycle.ts';
 import type { Contract, MethodName, Result } from '../../../shared/protocol/contract.ts';
 import type { BatonCore } from '../baton-core.ts';
@@ -59,7 +60,7 @@ export class GatewayService {
       'lanes.create': (params) => this.createLane(params.title),
       'lanes.search': (params) => this.options.core.store.searchLanes(params.query),
       'transcript.get': (params) => this.transcript(params),
-      'message.send': (params) => this.options.core.gateway.send(params.laneKey, params.text),
+      'message.send': (params) => this.sendMessage(params.laneKey, params.text),
       'turn.stop': (params) => ({ stopped: this.options.core.gateway.stop(params.laneKey) }),
       'resume.accept': (params) => ({ accepted: this.options.core.gateway.requestResume(params.laneKey) }),
       'resume.discard': (params) => ({ discarded: this.options.core.gateway.discardResume(params.laneKey) }),
@@ -127,11 +128,21 @@ export class GatewayService {
   private createLane(title: string | undefined): Result<'lanes.create'> {
     const { core } = this.options;
     const laneKey = newId('lane');
-    core.store.ensureLane(laneKey, { title: title?.trim() ?? '', platform: 'desktop' });
+    // The contract already capped the length; the shared rule folds the spacing the same way /title does.
+    core.store.ensureLane(laneKey, { title: normalizeTitle(title ?? ''), platform: 'desktop' });
     core.gateway.emitLane(laneKey);
     const status = core.gateway.laneStatus(laneKey);
     if (!status) throw new ServiceError('INTERNAL', 'The new conversation could not be read back.');
     return status;
+  }
+
+  /**
+   * Conversations are made by `lanes.create`; a message for a key that names none is refused
+   * rather than silently creating one (issue 14: any string became a conversation).
+   */
+  private sendMessage(laneKey: string, text: string): Promise<Result<'message.send'>> {
+    if (!this.options.core.store.getLane(laneKey)) throw notFound(`No conversation ${laneKey}.`);
+    return this.options.core.gateway.send(laneKey, text);
   }
 
   private transcript(params: ServiceParams<'transcript.get'>): Result<'transcript.get'> {
