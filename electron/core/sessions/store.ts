@@ -13,6 +13,7 @@ import type { Database as Db } from 'better-sqlite3';
 import type { ResumeReason } from '../../../shared/lifecycle.ts';
 import { eventPayloadSchemas, isTurnEventKind, type InterruptionCause, type StoredEvent, type TurnEvent } from '../../../shared/transcript.ts';
 import { BackupManager } from './backups.ts';
+import { refuseEmptyStoreWithBackups } from './empty-store-check.ts';
 import { newId } from './ids.ts';
 import { laneFromRow, type LaneRecord } from './lane-record.ts';
 import { MIGRATIONS, type Migration } from './migrations.ts';
@@ -186,6 +187,7 @@ export class SessionStore {
     const migrations = options.migrations ?? MIGRATIONS;
     const latest = migrations[migrations.length - 1]?.version ?? 0;
     fs.mkdirSync(options.dataDir, { recursive: true });
+    refuseEmptyStoreWithBackups(file, () => backups.newest());
 
     const db = new Database(file, { timeout: 100 });
     try {
