@@ -41,7 +41,12 @@ export interface Subscription {
 }
 
 export const DEFAULT_EVENT_BUFFER = 5_000;
-export const DEFAULT_EVENT_BUFFER_BYTES = 16 * 1024 * 1024;
+/**
+ * Half of what the WebSocket transport lets a front end fall behind before cutting it off
+ * (ws-transport.ts, 16 MB): a full replay after a reconnect must fit, or the window would be cut
+ * off while catching up, reconnect and ask for the same replay again.
+ */
+export const DEFAULT_EVENT_BUFFER_BYTES = 8 * 1024 * 1024;
 
 export const IDLE_UPDATE_STATE: UpdateState = { state: 'idle', version: null, progress: null, error: null };
 

@@ -1,15 +1,16 @@
 /**
- * Issue 14 item 6, the headless host's HTTP side (L30, R4): the token gate and the file server
- * agree on one decoded, normalised path, so no spelling of the page's address skips the token or
- * the CSP; and no symbolic link serves anything from outside the renderer build. A real HTTP
- * server on 127.0.0.1 serving a real folder.
+ * Issue 14 items 5 and 6, the headless host's HTTP side (L30, R4): the token gate and the file
+ * server agree on one decoded, normalised path, so no spelling of the page's address skips the
+ * token or the CSP; no symbolic link serves anything from outside the renderer build; and the
+ * number of open WebSockets is capped. A real HTTP server on 127.0.0.1 serving a real folder.
  */
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startHostServer, type HostServer } from '../../../electron/host/host-server.ts';
+import WebSocket from 'ws';
+import { MAX_CONNECTIONS, startHostServer, type HostServer } from '../../../electron/host/host-server.ts';
 import { ServiceHarness } from '../../fixtures/host-service-harness.ts';
 
 const TOKEN = 'static-site-test-token-0123456789abcdef';
@@ -92,5 +93,47 @@ describe('issue 14 item 6: symbolic links cannot serve files outside the build',
     expect((await get('/assets/linked.txt')).status).toBe(404);
     expect((await get('/assets/linked-dir/notes.txt')).status).toBe(404);
     expect((await get('/assets/linked.txt')).body).not.toContain('outside the build');
+  });
+});
+
+describe('issue 14 item 5: open WebSockets are capped', () => {
+  function open(): Promise<{ socket: WebSocket; status: number }> {
+    return new Promise((resolve) => {
+      const socket = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${TOKEN}`, { origin: server.origin });
+      socket.on('open', () => resolve({ socket, status: 101 }));
+      socket.on('unexpected-response', (_req, res) => resolve({ socket, status: res.statusCode ?? 0 }));
+      socket.on('error', () => {});
+    });
+  }
+
+  it(`the socket after ${MAX_CONNECTIONS} open ones is refused with 503; once one closes, a new one is accepted`, async () => {
+    const sockets: WebSocket[] = [];
+    try {
+      for (let i = 0; i < MAX_CONNECTIONS; i++) {
+        const { socket, status } = await open();
+        sockets.push(socket);
+        expect(status).toBe(101);
+      }
+      const refused = await open();
+      sockets.push(refused.socket);
+      expect(refused.status).toBe(503);
+
+      const first = sockets[0]!;
+      await new Promise<void>((resolve) => {
+        first.once('close', () => resolve());
+        first.close();
+      });
+      // The server forgets a socket when its close handshake completes on its side too.
+      let again = await open();
+      while (again.status === 503) {
+        again.socket.terminate();
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        again = await open();
+      }
+      sockets.push(again.socket);
+      expect(again.status).toBe(101);
+    } finally {
+      for (const socket of sockets) socket.terminate();
+    }
   });
 });
