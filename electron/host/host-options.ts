@@ -27,7 +27,14 @@ export const USAGE =
   '  --allow-remote  allow binding a non-loopback address (the access token still guards every request)\n' +
   '  --renderer-dir  the built renderer to serve (default renderer/dist)';
 
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  /** False when the message says all there is (a bad data directory): the usage text would bury it. */
+  readonly showUsage: boolean;
+  constructor(message: string, options: { showUsage?: boolean } = {}) {
+    super(message);
+    this.showUsage = options.showUsage ?? true;
+  }
+}
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -96,7 +103,7 @@ export function parseHostArgs(argv: readonly string[], env: NodeJS.ProcessEnv, r
   if (allowRemote && values.host === undefined) throw new UsageError('--allow-remote needs --host with the address to bind.');
   const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir(env));
   const problem = dataDirProblem(dataDir);
-  if (problem !== null) throw new UsageError(`Baton cannot use ${dataDir} as its data directory: ${problem}.`);
+  if (problem !== null) throw new UsageError(`Baton cannot use ${dataDir} as its data directory: ${problem}.`, { showUsage: false });
   return {
     dataDir,
     host,
