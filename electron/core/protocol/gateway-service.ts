@@ -11,6 +11,7 @@ import { normalizeTitle } from '../../../shared/lane-title.ts';
 import type { ExitReason } from '../../../shared/lifecycle.ts';
 import type { Contract, MethodName, Result } from '../../../shared/protocol/contract.ts';
 import type { BatonCore } from '../baton-core.ts';
+import { parseCommand } from '../gateway/commands.ts';
 import type { SecretStore } from '../ports.ts';
 import { newId } from '../sessions/ids.ts';
 import type { McpServerConfig } from '../agent/mcp/mcp-config.ts';
@@ -39,6 +40,14 @@ export interface GatewayServiceOptions {
   now?: () => number;
   log?: (message: string) => void;
 }
+
+/**
+ * Messages one conversation may have waiting (queued behind a running turn or for the relaunch).
+ * Far beyond what a person types ahead; it keeps a client that pipelines thousands of messages
+ * (issue 14) from growing the store, and every turn start that reads the queue, without bound.
+ * Commands (`/stop`) are never refused by it.
+ */
+export const MAX_QUEUED_MESSAGES_PER_CONVERSATION = 100;
 
 /** Where `provider.setKey` stores a provider's key. */
 export function providerKeyRef(providerName: string): string {
@@ -141,8 +150,15 @@ export class GatewayService {
    * rather than silently creating one (issue 14: any string became a conversation).
    */
   private sendMessage(laneKey: string, text: string): Promise<Result<'message.send'>> {
-    if (!this.options.core.store.getLane(laneKey)) throw notFound(`No conversation ${laneKey}.`);
-    return this.options.core.gateway.send(laneKey, text);
+    const { store, gateway } = this.options.core;
+    if (!store.getLane(laneKey)) throw notFound(`No conversation ${laneKey}.`);
+    if (parseCommand(text) === null && store.countQueuedInputs(laneKey) >= MAX_QUEUED_MESSAGES_PER_CONVERSATION) {
+      throw new ServiceError(
+        'BUSY',
+        `This conversation already has ${MAX_QUEUED_MESSAGES_PER_CONVERSATION} messages waiting; send this one once Baton has worked through some.`,
+      );
+    }
+    return gateway.send(laneKey, text);
   }
 
   private transcript(params: ServiceParams<'transcript.get'>): Result<'transcript.get'> {

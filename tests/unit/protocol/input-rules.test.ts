@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { providerFromConfig } from '../../../electron/core/agent/providers/provider-config.ts';
+import { MAX_QUEUED_MESSAGES_PER_CONVERSATION } from '../../../electron/core/protocol/gateway-service.ts';
 import { MAX_TITLE_LENGTH } from '../../../shared/lane-title.ts';
 import { GatewayError } from '../../../shared/protocol/client.ts';
 import { ServiceHarness } from '../../fixtures/host-service-harness.ts';
@@ -44,6 +45,29 @@ describe('issue 14 item 6: message.send needs an existing conversation', () => {
     const { laneKey } = await client.call('lanes.create', {});
     harness.agents.script(laneKey, { steps: [{ text: 'Hi' }] });
     expect(await client.call('message.send', { laneKey, text: 'hi' })).toEqual({ status: 'started', message: 'Sent.' });
+  });
+});
+
+describe('issue 14 item 5: messages waiting in one conversation are bounded', () => {
+  it(`after ${MAX_QUEUED_MESSAGES_PER_CONVERSATION} waiting messages the next is refused with BUSY; commands still work; nothing accepted is lost`, async () => {
+    harness = await ServiceHarness.start();
+    harness.settings.set('busyInput', 'queue');
+    const client = await harness.client();
+    const { laneKey } = await client.call('lanes.create', {});
+    harness.agents.script(laneKey, { steps: [{ text: 'busy' }, { gate: 'held' }] });
+    await client.call('message.send', { laneKey, text: 'a long job' });
+    await harness.agents.reached.waitFor(1);
+
+    for (let i = 1; i <= MAX_QUEUED_MESSAGES_PER_CONVERSATION; i++) {
+      expect(await client.call('message.send', { laneKey, text: `waiting ${i}` })).toMatchObject({ status: 'queued' });
+    }
+    const refused = await rejection(client.call('message.send', { laneKey, text: 'one too many' }));
+    expect(refused).toMatchObject({ code: 'BUSY', message: expect.stringContaining(`${MAX_QUEUED_MESSAGES_PER_CONVERSATION} messages waiting`) });
+    expect(harness.core.store.countQueuedInputs(laneKey)).toBe(MAX_QUEUED_MESSAGES_PER_CONVERSATION);
+    expect(harness.core.store.listQueuedInputs(laneKey).at(-1)?.text).toBe(`waiting ${MAX_QUEUED_MESSAGES_PER_CONVERSATION}`);
+    expect((await client.call('lanes.list', {}))[0]).toMatchObject({ laneKey, queuedInputs: MAX_QUEUED_MESSAGES_PER_CONVERSATION });
+    // A command is not a message that waits: /stop still gets through a full queue.
+    expect(await client.call('message.send', { laneKey, text: '/stop' })).toMatchObject({ status: 'command', message: 'Stopping the running turn.' });
   });
 });
 
