@@ -13,7 +13,8 @@ export const INTERRUPTION_CAUSES = ['stop', 'busy-input', 'drain', 'crash'] as c
 export type InterruptionCause = (typeof INTERRUPTION_CAUSES)[number];
 
 export const eventPayloadSchemas = {
-  user_message: z.object({ text: z.string() }),
+  /** `clientId`: the id the sending window gave the message (L32), so it knows its own message. */
+  user_message: z.object({ text: z.string(), clientId: z.string().optional() }),
   /** `final: false` while streaming; a kill leaves it false and repair flags it interrupted (L18). */
   assistant_text: z.object({ text: z.string(), final: z.boolean() }),
   tool_call: z.object({

@@ -25,6 +25,12 @@ export interface BatonCoreOptions {
   version?: string;
   now?: () => number;
   log?: (message: string) => void;
+  /**
+   * Where `/restart` typed in a conversation goes. The desktop shell routes it like its other
+   * restarts (with a downloaded update a restart is the update route, L37); without it the core
+   * drains with reason restart itself.
+   */
+  requestRestart?: () => void;
 }
 
 export interface BatonCore {
@@ -53,6 +59,10 @@ export async function openBatonCore(options: BatonCoreOptions): Promise<BatonCor
     ...(options.now ? { now: options.now } : {}),
     ...(options.log ? { log: options.log } : {}),
     requestRestart: () => {
+      if (options.requestRestart) {
+        options.requestRestart();
+        return;
+      }
       drain?.request('restart').catch((error: Error) => (options.log ?? console.warn)(`The restart failed: ${error.message}`));
     },
   });
@@ -66,6 +76,9 @@ export async function openBatonCore(options: BatonCoreOptions): Promise<BatonCor
     ...(options.now ? { now: options.now } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
+  // R2: damage found at a read or write after open stops every write (the store refuses them);
+  // say so once, loudly, with the file and the newest backup.
+  store.onDamaged((error) => (options.log ?? console.warn)(error.message));
   const startup = recoverAtStartup({ store, gateway, settings: options.settings(), ...(options.now ? { now: options.now } : {}) });
   // R2: at least one backup per day of use, also for an app that stays open for weeks.
   const backupIfDue = () => void store.backupIfDue().catch((error: Error) => (options.log ?? console.warn)(`Daily backup failed: ${error.message}`));

@@ -7,6 +7,7 @@ import { GatewayClient } from '../../shared/protocol/client.ts';
 import { App } from './App.tsx';
 import { connectTransport } from './connect.ts';
 import { StoreContext } from './state/hooks.ts';
+import { indexedDbOutbox } from './state/outbox.ts';
 import { AppStore, type KeyValueStorage } from './state/store.ts';
 
 function localStorageOrNull(): KeyValueStorage | null {
@@ -18,7 +19,8 @@ function localStorageOrNull(): KeyValueStorage | null {
 }
 
 const client = new GatewayClient({ connect: connectTransport });
-const store = new AppStore(client, { storage: localStorageOrNull() });
+// L32: what is typed while Baton is unreachable waits in the page's own IndexedDB.
+const store = new AppStore(client, { storage: localStorageOrNull(), outbox: indexedDbOutbox() });
 store.start();
 
 const root = document.getElementById('root');

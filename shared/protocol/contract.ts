@@ -70,6 +70,9 @@ export const pushEventSchema = z.union([
 ]);
 export type PushEvent = z.infer<typeof pushEventSchema>;
 
+/** A window's own id for a message it sends (L32): short, URL-safe, chosen by the window. */
+export const clientMessageIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'a client message id is 8–64 letters, digits, _ or -');
+
 const sendResultSchema: z.ZodType<SendResult> = z.object({
   status: z.enum(['started', 'queued', 'interrupting', 'queued-for-restart', 'command']),
   message: z.string(),
@@ -92,6 +95,8 @@ export const contract = {
     result: z.object({
       version: z.string(),
       instanceId: z.string(),
+      /** Stable per data directory (the store's identity); an instance id changes every launch. */
+      storeId: z.string(),
       draining: z.boolean(),
       previousExit: z.object({ reason: exitReason, at: z.number(), version: z.string() }).nullable(),
       startup: z.object({ autoResumed: z.array(z.string()), awaitingUser: z.array(z.string()), suspended: z.array(z.string()), replayed: z.array(z.string()) }),
@@ -110,7 +115,11 @@ export const contract = {
     params: z.object({ laneKey, sessionId: z.string().optional(), afterSeq: z.number().int().min(0).optional() }),
     result: z.object({ sessionId: z.string(), events: z.array(storedEventSchema) }),
   },
-  'message.send': { params: z.object({ laneKey, text: z.string().min(1).max(200_000) }), result: sendResultSchema },
+  'message.send': {
+    // clientMessageId (L32): a window resending a message after a lost connection gets the first answer again.
+    params: z.object({ laneKey, text: z.string().min(1).max(200_000), clientMessageId: clientMessageIdSchema.optional() }),
+    result: sendResultSchema,
+  },
   'turn.stop': { params: z.object({ laneKey }), result: z.object({ stopped: z.boolean() }) },
   'resume.accept': { params: z.object({ laneKey }), result: z.object({ accepted: z.boolean() }) },
   'resume.discard': { params: z.object({ laneKey }), result: z.object({ discarded: z.boolean() }) },
@@ -135,8 +144,8 @@ export type MethodName = keyof Contract;
 export type Params<M extends MethodName> = z.input<Contract[M]['params']>;
 export type Result<M extends MethodName> = z.output<Contract[M]['result']>;
 
-/** BUSY: the connection has too many requests waiting for answers; send again once some are answered. */
-export const ERROR_CODES = ['BAD_FRAME', 'UNKNOWN_METHOD', 'INVALID_PARAMS', 'INVALID_INPUT', 'NOT_FOUND', 'UNAVAILABLE', 'BUSY', 'INTERNAL'] as const;
+/** BUSY: too many requests waiting for answers on the connection, or messages waiting in the conversation; send again later. */
+export const ERROR_CODES = ['BAD_FRAME', 'UNKNOWN_METHOD', 'INVALID_PARAMS', 'INVALID_INPUT', 'NOT_FOUND', 'UNAVAILABLE', 'BUSY', 'STORAGE_FULL', 'STORAGE_FAILED', 'STORE_CORRUPT', 'INTERNAL'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** Frames on the wire. Requests carry an id the response echoes; events carry a sequence number. */

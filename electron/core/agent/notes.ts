@@ -20,7 +20,8 @@ function howLongAgo(minutes: number | null): string {
   if (minutes < 1) return 'less than a minute ago';
   if (minutes === 1) return 'about 1 minute ago';
   if (minutes < 120) return `about ${minutes} minutes ago`;
-  return `about ${Math.round(minutes / 60)} hours ago`;
+  if (minutes < 48 * 60) return `about ${Math.round(minutes / 60)} hours ago`;
+  return `about ${Math.round(minutes / (24 * 60))} days ago`;
 }
 
 export function resumeNoteText(reason: string | null, minutesAgo: number | null): string {

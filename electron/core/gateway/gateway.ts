@@ -12,6 +12,7 @@ import { decideNote } from '../agent/notes.ts';
 import { repairForResume, repairTranscript } from '../agent/transcript-repair.ts';
 import type { GatewayEventSink } from '../ports.ts';
 import { newId } from '../sessions/ids.ts';
+import { StoreCorruptError, StoreFullError, StoreIoError } from '../sessions/store-errors.ts';
 import type { QueuedInput, SessionRecord, SessionStore, TurnOutcome } from '../sessions/store.ts';
 import { helpText, parseCommand, titleFromCommand, unescapeMessage, type ParsedCommand } from './commands.ts';
 import { TurnRecorder } from './turn-recorder.ts';
@@ -36,6 +37,21 @@ export interface GatewayOptions {
 
 export class InvalidInputError extends Error {
   readonly code = 'INVALID_INPUT';
+}
+
+/** L2/L7: the store refused the message; it was not acknowledged, so the window keeps the text. */
+export class MessageNotSavedError extends Error {
+  readonly code: string;
+  constructor(cause: StoreFullError | StoreIoError | StoreCorruptError) {
+    super(`Baton could not save your message: ${cause.message.replace(/\.$/, '')}. Your text is still in the message box.`, { cause });
+    this.name = 'MessageNotSavedError';
+    this.code = cause.code;
+  }
+}
+
+function notSaved(error: unknown): unknown {
+  if (error instanceof StoreFullError || error instanceof StoreIoError || error instanceof StoreCorruptError) return new MessageNotSavedError(error);
+  return error;
 }
 
 type TurnJob = { kind: 'message'; input: QueuedInput } | { kind: 'resume' };
@@ -83,32 +99,61 @@ export class Gateway {
 
   // ── intake ───────────────────────────────────────────────────────────────────────────────
 
-  async send(laneKey: string, rawText: string): Promise<SendResult> {
+  /**
+   * `clientId` (L32): the sending window's id for the message. A message whose id was already
+   * taken is not taken again; the window gets the answer it was given the first time.
+   */
+  async send(laneKey: string, rawText: string, options: { clientId?: string } = {}): Promise<SendResult> {
+    try {
+      return this.accept(laneKey, rawText, options.clientId);
+    } catch (error) {
+      throw notSaved(error);
+    }
+  }
+
+  /** Every acknowledgement below is given only after the message is committed to disk (L2, L7). */
+  private accept(laneKey: string, rawText: string, clientId: string | undefined): SendResult {
     if (typeof laneKey !== 'string' || laneKey.trim() === '') throw new InvalidInputError('A conversation key is required.');
     if (typeof rawText !== 'string' || rawText.trim() === '') throw new InvalidInputError('A message cannot be empty.');
+    if (clientId !== undefined) {
+      const earlier = this.store.clientMessage(clientId);
+      if (earlier) {
+        if (earlier.laneKey !== laneKey) throw new InvalidInputError('This message id was already used for another conversation.');
+        return { status: earlier.status as SendResult['status'], message: earlier.message };
+      }
+    }
     const command = parseCommand(rawText);
     this.store.ensureLane(laneKey);
-    if (command) return this.runCommand(laneKey, command);
+    if (command) {
+      const answer = this.runCommand(laneKey, command);
+      if (clientId !== undefined) this.store.recordClientMessage(clientId, laneKey, answer);
+      return answer;
+    }
     const text = unescapeMessage(rawText);
+    const withId = clientId !== undefined ? { clientId } : {};
 
     // L7: during a drain nothing starts; the message waits durably for the relaunch.
     if (!this.intakeOpen) {
-      this.store.enqueueInput(laneKey, text, { duringDrain: true });
+      const answer: SendResult = { status: 'queued-for-restart', message: 'Baton is restarting. Your message is saved and will be sent when it is back.' };
+      this.store.enqueueInput(laneKey, text, { duringDrain: true, answer, ...withId });
       this.emitLane(laneKey);
-      return { status: 'queued-for-restart', message: 'Baton is restarting. Your message is saved and will be sent when it is back.' };
+      return answer;
     }
-    this.store.enqueueInput(laneKey, text);
     const live = this.registry.get(laneKey);
+    const interrupting = live !== undefined && this.settings().busyInput === 'interrupt' && live.state === 'running';
+    const answer: SendResult = !live
+      ? { status: 'started', message: 'Sent.' }
+      : interrupting
+        ? { status: 'interrupting', message: 'Stopping the running turn at its next safe point; your message runs next.' }
+        : { status: 'queued', message: 'Queued: your message runs when the current turn finishes.' };
+    this.store.enqueueInput(laneKey, text, { answer, ...withId });
     if (!live) {
       this.pump(laneKey);
-      return { status: 'started', message: 'Sent.' };
+      return answer;
     }
     this.emitLane(laneKey);
-    if (this.settings().busyInput === 'interrupt' && live.state === 'running') {
-      live.requestStop('busy-input');
-      return { status: 'interrupting', message: 'Stopping the running turn at its next safe point; your message runs next.' };
-    }
-    return { status: 'queued', message: 'Queued: your message runs when the current turn finishes.' };
+    if (interrupting) live.requestStop('busy-input');
+    return answer;
   }
 
   /** `/stop` and the Stop button: a soft interrupt that does not suspend anything (L24). */
@@ -282,7 +327,7 @@ export class Gateway {
         turnId,
         trigger: job.kind,
         ...(userText !== null ? { userText } : {}),
-        ...(job.kind === 'message' ? { queuedInputId: job.input.id } : {}),
+        ...(job.kind === 'message' ? { queuedInputId: job.input.id, clientId: job.input.clientId } : {}),
       });
       live.state = 'running';
       live.turnId = turnId;

@@ -80,7 +80,7 @@ export class DrainCoordinator {
       reason,
       action: exitActionFor(reason),
       deadline: this.now() + budget,
-      graceMs: graceMs(settings),
+      graceMs: graceMs(settings, reason),
       wake: () => {},
       interrupted: null,
     };
@@ -105,10 +105,17 @@ export class DrainCoordinator {
         this.safely('update marks', () => this.options.store.markManyResumePending(marked, resumeReasonForExit('update')), []);
       }
     }
-    // An OS shutdown arriving mid-drain cannot wait longer than its own short budget.
-    const budget = drainBudgetMs(reason, this.options.settings());
+    // An OS shutdown arriving mid-drain cannot wait longer than its own short budget and grace.
+    const settings = this.options.settings();
+    const budget = drainBudgetMs(reason, settings);
+    const grace = graceMs(settings, reason);
+    const shorterGrace = grace < drain.graceMs;
+    if (shorterGrace) drain.graceMs = grace;
     if (this.now() + budget < drain.deadline) {
       drain.deadline = this.now() + budget;
+      this.armWatchdog(drain);
+      drain.wake();
+    } else if (shorterGrace) {
       this.armWatchdog(drain);
       drain.wake();
     }
@@ -139,7 +146,7 @@ export class DrainCoordinator {
     // L9: write ahead, in one transaction, so a hard kill during the wait loses nothing.
     const before = new Map<string, MarkState>();
     for (const laneKey of running) {
-      const lane = store.getLane(laneKey);
+      const lane = this.safely('read marks', () => store.getLane(laneKey), null);
       if (lane) before.set(laneKey, { resumePending: lane.resumePending, resumeReason: lane.resumeReason, lastResumeMarkedAt: lane.lastResumeMarkedAt });
     }
     const markedAhead = this.safely('write-ahead marks', () => store.markManyResumePending(running, resumeReasonForExit(drain.reason)), []);
@@ -164,15 +171,17 @@ export class DrainCoordinator {
       const resumeReason = resumeReasonForExit(drain.reason);
       this.safely('deadline marks', () => store.markManyResumePending(interrupted, resumeReason), []);
       gateway.interruptNow(interrupted, resumeReason);
-      const graceEnd = this.now() + drain.graceMs;
-      await this.waitForNoRunningTurns(drain, () => graceEnd);
+      const graceStart = this.now();
+      // Re-read: an OS shutdown joining during the grace shortens it.
+      await this.waitForNoRunningTurns(drain, () => graceStart + drain.graceMs);
     }
     stopWatching();
 
-    // L12: the clean marker only when nothing timed out.
+    // L12: the clean marker only when nothing timed out. R2: never over a store found damaged,
+    // so the next launch checks the file instead of trusting it.
     const timedOut = interrupted.length > 0;
     let cleanMarkerWritten = false;
-    if (!timedOut) {
+    if (!timedOut && !store.damaged) {
       cleanMarkerWritten = this.safely(
         'clean-exit marker',
         () => {

@@ -50,7 +50,11 @@ export function recoverAtStartup(options: { store: SessionStore; gateway: Gatewa
     const inDoubt = blocksAutoResume(unfinishedCalls(store.listEvents(lane.sessionId), new Set(sinceCompleted.map((t) => t.turnId))));
     // A message typed during the drain resumes the lane itself, with the note (L7, L20).
     const hasQueuedInput = store.countQueuedInputs(lane.laneKey) > 0;
-    const alreadyTried = lastTurn !== null && lane.autoResumedTurnId === lastTurn.turnId;
+    // L20: once per interruption. An interruption lasts until its mark is cleared (a completed
+    // turn, Discard, a new or restored session), which also clears the record of the automatic
+    // attempt; while it lasts, an attempt that failed, was stopped or was interrupted again is
+    // never repeated at a later launch.
+    const alreadyTried = lane.autoResumedTurnId !== null;
     if (hasQueuedInput) continue;
     if (settings.autoResume && fresh && !inDoubt && lastTurn && !alreadyTried) {
       store.noteAutoResumed(lane.laneKey, lastTurn.turnId);

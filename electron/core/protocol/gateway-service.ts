@@ -69,7 +69,7 @@ export class GatewayService {
       'lanes.create': (params) => this.createLane(params.title),
       'lanes.search': (params) => this.options.core.store.searchLanes(params.query),
       'transcript.get': (params) => this.transcript(params),
-      'message.send': (params) => this.sendMessage(params.laneKey, params.text),
+      'message.send': (params) => this.sendMessage(params.laneKey, params.text, params.clientMessageId),
       'turn.stop': (params) => ({ stopped: this.options.core.gateway.stop(params.laneKey) }),
       'resume.accept': (params) => ({ accepted: this.options.core.gateway.requestResume(params.laneKey) }),
       'resume.discard': (params) => ({ discarded: this.options.core.gateway.discardResume(params.laneKey) }),
@@ -95,6 +95,7 @@ export class GatewayService {
     return {
       version: this.options.version,
       instanceId: hub.instanceId,
+      storeId: core.store.storeId,
       draining: core.drain.draining,
       previousExit: previous ? { reason: previous.reason, at: previous.at, version: previous.version } : null,
       startup: {
@@ -149,16 +150,18 @@ export class GatewayService {
    * Conversations are made by `lanes.create`; a message for a key that names none is refused
    * rather than silently creating one (issue 14: any string became a conversation).
    */
-  private sendMessage(laneKey: string, text: string): Promise<Result<'message.send'>> {
+  private sendMessage(laneKey: string, text: string, clientMessageId: string | undefined): Promise<Result<'message.send'>> {
     const { store, gateway } = this.options.core;
     if (!store.getLane(laneKey)) throw notFound(`No conversation ${laneKey}.`);
-    if (parseCommand(text) === null && store.countQueuedInputs(laneKey) >= MAX_QUEUED_MESSAGES_PER_CONVERSATION) {
+    // A resend of a message already taken (L32) gets its first answer from the gateway, never BUSY.
+    const resend = clientMessageId !== undefined && store.clientMessage(clientMessageId) !== null;
+    if (!resend && parseCommand(text) === null && store.countQueuedInputs(laneKey) >= MAX_QUEUED_MESSAGES_PER_CONVERSATION) {
       throw new ServiceError(
         'BUSY',
         `This conversation already has ${MAX_QUEUED_MESSAGES_PER_CONVERSATION} messages waiting; send this one once Baton has worked through some.`,
       );
     }
-    return gateway.send(laneKey, text);
+    return gateway.send(laneKey, text, clientMessageId !== undefined ? { clientId: clientMessageId } : {});
   }
 
   private transcript(params: ServiceParams<'transcript.get'>): Result<'transcript.get'> {

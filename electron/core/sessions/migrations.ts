@@ -136,6 +136,31 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE turns ADD COLUMN output_tokens INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 5,
+    description: 'last write of a streamed event: the evidence a crashed turn was alive (L15)',
+    sql: `
+      ALTER TABLE events ADD COLUMN updated_at INTEGER;
+    `,
+  },
+  {
+    version: 6,
+    description: 'client message ids: a message a window resends after a lost connection is taken once (L32)',
+    sql: `
+      ALTER TABLE queued_inputs ADD COLUMN client_id TEXT;
+      CREATE TABLE client_messages (
+        client_id TEXT PRIMARY KEY,
+        lane_key TEXT NOT NULL,
+        status TEXT NOT NULL,
+        message TEXT NOT NULL,
+        received_at INTEGER NOT NULL
+      );
+      -- A stable, random identity of this store: a window keeps what it typed per store, so an
+      -- outbox never sends to another data directory.
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      INSERT INTO meta (key, value) VALUES ('store_id', lower(hex(randomblob(16))));
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -32,13 +32,48 @@ export class StoreCorruptError extends Error {
   readonly file: string;
   /** The newest backup the user can restore, or null when there is none. */
   readonly newestBackup: string | null;
-  constructor(file: string, detail: string, newestBackup: string | null) {
+  /** Found at a read or write after the store was opened (Baton then stops writing to it). */
+  readonly foundWhileRunning: boolean;
+  constructor(file: string, detail: string, newestBackup: string | null, options: { foundWhileRunning?: boolean } = {}) {
     super(
-      `The conversation store ${file} is damaged (${detail}). It was not modified. ` +
+      `The conversation store ${file} is damaged (${detail}). ` +
+        (options.foundWhileRunning ? 'Baton stopped writing to it and will not change it. ' : 'It was not modified. ') +
         (newestBackup ? `The newest backup is ${newestBackup}.` : 'No backup is available yet.'),
     );
     this.name = 'StoreCorruptError';
     this.file = file;
     this.newestBackup = newestBackup;
+    this.foundWhileRunning = Boolean(options.foundWhileRunning);
+  }
+}
+
+/** A write the disk had no room for (SQLITE_FULL): nothing of it was stored. */
+export class StoreFullError extends Error {
+  readonly code = 'STORAGE_FULL';
+  readonly file: string;
+  constructor(file: string) {
+    super(`the disk is full (${file} could not be written). Free some space and try again`);
+    this.name = 'StoreFullError';
+    this.file = file;
+  }
+}
+
+/** A write or read the operating system refused (SQLITE_IOERR and the like): nothing of it was stored. */
+export class StoreIoError extends Error {
+  readonly code = 'STORAGE_FAILED';
+  readonly file: string;
+  constructor(file: string, detail: string) {
+    super(`the conversation store ${file} could not be written (${detail})`);
+    this.name = 'StoreIoError';
+    this.file = file;
+  }
+}
+
+/** The store was closed under a request: the process is exiting. */
+export class StoreClosedError extends Error {
+  readonly code = 'UNAVAILABLE';
+  constructor() {
+    super('Baton is shutting down.');
+    this.name = 'StoreClosedError';
   }
 }

@@ -17,6 +17,7 @@ import { refuseEmptyStoreWithBackups } from './empty-store-check.ts';
 import { newId } from './ids.ts';
 import { laneFromRow, type LaneRecord } from './lane-record.ts';
 import { MIGRATIONS, type Migration } from './migrations.ts';
+import { isBusy, isCorruption, StoreConnection } from './store-connection.ts';
 import { DataDirInUseError, StoreCorruptError, StoreTooNewError } from './store-errors.ts';
 
 export const STORE_FILE = 'baton.db';
@@ -61,6 +62,17 @@ export interface QueuedInput {
   text: string;
   createdAt: number;
   duringDrain: boolean;
+  /** The id the sending window gave the message (L32), or null. */
+  clientId: string | null;
+}
+
+/** What a window was told when the gateway took a message; answered again for a resend (L32). */
+export interface ClientMessageRecord {
+  clientId: string;
+  laneKey: string;
+  status: string;
+  message: string;
+  receivedAt: number;
 }
 
 export interface EndTurn {
@@ -104,19 +116,6 @@ export interface OpenStoreOptions {
   backupsToKeep?: number;
   /** Migrations to apply; tests pass a prefix to build an older schema. */
   migrations?: readonly Migration[];
-}
-
-function sqliteCode(error: unknown): string {
-  return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
-}
-
-function isBusy(error: unknown): boolean {
-  return sqliteCode(error).startsWith('SQLITE_BUSY') || sqliteCode(error).startsWith('SQLITE_LOCKED');
-}
-
-function isCorruption(error: unknown): boolean {
-  const code = sqliteCode(error);
-  return code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB';
 }
 
 function sessionFromRow(row: Record<string, unknown>): SessionRecord {
@@ -170,11 +169,10 @@ function eventFromRow(row: Record<string, unknown>): StoredEvent | null {
 export class SessionStore {
   readonly file: string;
   readonly backups: BackupManager;
-  private readonly db: Db;
+  private readonly db: StoreConnection;
   private readonly now: () => number;
-  private closed = false;
 
-  private constructor(db: Db, file: string, backups: BackupManager, now: () => number) {
+  private constructor(db: StoreConnection, file: string, backups: BackupManager, now: () => number) {
     this.db = db;
     this.file = file;
     this.backups = backups;
@@ -215,7 +213,7 @@ export class SessionStore {
         if (isCorruption(error)) throw new StoreCorruptError(file, (error as Error).message, backups.newest());
         throw error;
       }
-      const store = new SessionStore(db, file, backups, options.now ?? Date.now);
+      const store = new SessionStore(new StoreConnection(db, file, () => backups.newest()), file, backups, options.now ?? Date.now);
       // Named after the first migration it precedes: the backup is the store as version `version` left it.
       if (version > 0 && version < latest) await backups.take(db, `pre-migration-v${version + 1}`, store.now());
       store.migrate(version, migrations);
@@ -248,26 +246,39 @@ export class SessionStore {
     }
   }
 
+  /** This store's random identity, made once by the schema (L32: a window's outbox is kept per store). */
+  get storeId(): string {
+    return String((this.db.prepare("SELECT value FROM meta WHERE key = 'store_id'").get() as { value: string }).value);
+  }
+
   get schemaVersion(): number {
     return Number(this.db.pragma('user_version', { simple: true }));
   }
 
   /** Returns null when the database is sound, else a description of the damage. */
   integrityProblems(): string | null {
-    return SessionStore.quickCheck(this.db);
+    return this.db.guard((db) => SessionStore.quickCheck(db));
   }
 
+  /** R2: the damage found at a read or write since open, or null; a damaged store is never written again. */
+  get damaged(): StoreCorruptError | null {
+    return this.db.damaged;
+  }
+
+  onDamaged(listener: (error: StoreCorruptError) => void): () => void {
+    return this.db.onDamaged(listener);
+  }
+
+  /** A damaged store is never copied over the good backups. */
   async backupNow(label: string): Promise<string> {
-    return this.backups.take(this.db, label, this.now());
+    return this.db.guardAsync((db) => this.backups.take(db, label, this.now()));
   }
 
   async backupIfDue(): Promise<string | null> {
-    return this.backups.takeIfDue(this.db, this.now());
+    return this.db.guardAsync((db) => this.backups.takeIfDue(db, this.now()));
   }
 
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
     this.db.close();
   }
 
@@ -438,7 +449,7 @@ export class SessionStore {
   clearResumePending(laneKey: string): boolean {
     const result = this.db
       .prepare(
-        `UPDATE lanes SET resume_pending = 0, resume_reason = NULL, last_resume_marked_at = NULL
+        `UPDATE lanes SET resume_pending = 0, resume_reason = NULL, last_resume_marked_at = NULL, auto_resumed_turn_id = NULL
           WHERE lane_key = ? AND resume_pending = 1`,
       )
       .run(laneKey);
@@ -486,15 +497,20 @@ export class SessionStore {
 
   appendEvent(sessionId: string, turnId: string | null, event: TurnEvent): StoredEvent {
     const createdAt = this.now();
-    const row = this.db
-      .prepare('INSERT INTO events (session_id, turn_id, kind, payload, created_at) VALUES (?, ?, ?, ?, ?) RETURNING seq')
-      .get(sessionId, turnId, event.kind, JSON.stringify(event.payload), createdAt) as { seq: number };
-    return { ...event, seq: Number(row.seq), sessionId, turnId, createdAt } as StoredEvent;
+    const seq = this.db.insert(
+      'INSERT INTO events (session_id, turn_id, kind, payload, created_at) VALUES (?, ?, ?, ?, ?)',
+      sessionId,
+      turnId,
+      event.kind,
+      JSON.stringify(event.payload),
+      createdAt,
+    );
+    return { ...event, seq, sessionId, turnId, createdAt } as StoredEvent;
   }
 
   /** Streaming text grows one row in place; the log stays one event per assistant message. */
   updateEventPayload(seq: number, event: TurnEvent): void {
-    this.db.prepare('UPDATE events SET payload = ? WHERE seq = ? AND kind = ?').run(JSON.stringify(event.payload), seq, event.kind);
+    this.db.prepare('UPDATE events SET payload = ?, updated_at = ? WHERE seq = ? AND kind = ?').run(JSON.stringify(event.payload), this.now(), seq, event.kind);
   }
 
   /** The session's transcript in order. Rows this build cannot read are skipped, never fatal. */
@@ -515,7 +531,7 @@ export class SessionStore {
    * Starts a turn in one transaction: the queued input it consumes leaves the queue, the user's
    * message enters the transcript and the lane's journal points at the turn.
    */
-  beginTurn(input: { laneKey: string; turnId: string; trigger: TurnTrigger; userText?: string; queuedInputId?: number }): {
+  beginTurn(input: { laneKey: string; turnId: string; trigger: TurnTrigger; userText?: string; queuedInputId?: number; clientId?: string | null }): {
     sessionId: string;
     userEvent: StoredEvent | null;
   } {
@@ -526,7 +542,13 @@ export class SessionStore {
       if (lane.activeTurn) throw new Error(`Conversation ${input.laneKey} already has a running turn`);
       if (input.queuedInputId !== undefined) this.db.prepare('DELETE FROM queued_inputs WHERE id = ?').run(input.queuedInputId);
       const userEvent =
-        input.userText !== undefined ? this.appendEvent(lane.sessionId, input.turnId, { kind: 'user_message', payload: { text: input.userText } }) : null;
+        input.userText !== undefined
+          ? this.appendEvent(lane.sessionId, input.turnId, {
+              kind: 'user_message',
+              // The window that sent it recognises its own message by this id (L32).
+              payload: { text: input.userText, ...(input.clientId ? { clientId: input.clientId } : {}) },
+            })
+          : null;
       this.db
         .prepare('INSERT INTO turns (turn_id, lane_key, session_id, trigger, started_at) VALUES (?, ?, ?, ?, ?)')
         .run(input.turnId, input.laneKey, lane.sessionId, input.trigger, now);
@@ -612,10 +634,12 @@ export class SessionStore {
         const reason = keepsDrainMark ? lane.resumeReason! : 'crash';
         // A suspended lane is never marked (L3); it still gets its journal closed and counted.
         if (!keepsDrainMark && !lane.suspended) {
-          // Re-marking refreshes reason and time (L3).
+          // Re-marking refreshes reason and time (L3). The time is the last evidence the turn was
+          // alive, not this launch: the note's "N minutes ago" and the freshness limit stay true
+          // after a long downtime (L15, L19, L21).
           this.db
             .prepare("UPDATE lanes SET resume_pending = 1, resume_reason = 'crash', last_resume_marked_at = ? WHERE lane_key = ?")
-            .run(now, lane.laneKey);
+            .run(this.lastSignOfLife(turnId, lane.activeTurn!.startedAt, now), lane.laneKey);
         }
         const turn = this.getTurn(turnId);
         if (turn && turn.endedAt === null) {
@@ -634,14 +658,56 @@ export class SessionStore {
     })();
   }
 
+  /** The newest write a turn made (an event or a streamed flush), else its start; never after `now`. */
+  private lastSignOfLife(turnId: string, startedAt: number, now: number): number {
+    const row = this.db.prepare('SELECT max(coalesce(updated_at, created_at)) AS seen FROM events WHERE turn_id = ?').get(turnId) as { seen: number | null };
+    return Math.min(now, Math.max(startedAt, Number(row.seen ?? startedAt)));
+  }
+
   // ── queued input (L7, L23) ───────────────────────────────────────────────────────────────
 
-  enqueueInput(laneKey: string, text: string, options: { duringDrain?: boolean } = {}): QueuedInput {
+  /**
+   * Stores a message as the lane's queued input. With a client id, the answer the window gets is
+   * recorded in the same transaction, so a resend of the same message is recognised (L32).
+   */
+  enqueueInput(
+    laneKey: string,
+    text: string,
+    options: { duringDrain?: boolean; clientId?: string; answer?: { status: string; message: string } } = {},
+  ): QueuedInput {
     const now = this.now();
-    const row = this.db
-      .prepare('INSERT INTO queued_inputs (lane_key, text, created_at, during_drain) VALUES (?, ?, ?, ?) RETURNING id')
-      .get(laneKey, text, now, options.duringDrain ? 1 : 0) as { id: number };
-    return { id: Number(row.id), laneKey, text, createdAt: now, duringDrain: Boolean(options.duringDrain) };
+    const clientId = options.clientId ?? null;
+    return this.db.transaction(() => {
+      const id = this.db.insert(
+        'INSERT INTO queued_inputs (lane_key, text, created_at, during_drain, client_id) VALUES (?, ?, ?, ?, ?)',
+        laneKey,
+        text,
+        now,
+        options.duringDrain ? 1 : 0,
+        clientId,
+      );
+      if (clientId !== null) this.recordClientMessage(clientId, laneKey, options.answer ?? { status: 'queued', message: '' });
+      return { id, laneKey, text, createdAt: now, duringDrain: Boolean(options.duringDrain), clientId };
+    })();
+  }
+
+  /** L32: remembers what a window was told for its message id (commands record it after running). */
+  recordClientMessage(clientId: string, laneKey: string, answer: { status: string; message: string }): void {
+    this.db
+      .prepare('INSERT INTO client_messages (client_id, lane_key, status, message, received_at) VALUES (?, ?, ?, ?, ?)')
+      .run(clientId, laneKey, answer.status, answer.message, this.now());
+  }
+
+  clientMessage(clientId: string): ClientMessageRecord | null {
+    const row = this.db.prepare('SELECT * FROM client_messages WHERE client_id = ?').get(clientId) as Record<string, unknown> | undefined;
+    if (!row) return null;
+    return {
+      clientId: String(row.client_id),
+      laneKey: String(row.lane_key),
+      status: String(row.status),
+      message: String(row.message),
+      receivedAt: Number(row.received_at),
+    };
   }
 
   /** Oldest first; all lanes when no lane is named. */
@@ -657,6 +723,7 @@ export class SessionStore {
       text: String(row.text),
       createdAt: Number(row.created_at),
       duringDrain: Number(row.during_drain) !== 0,
+      clientId: typeof row.client_id === 'string' ? row.client_id : null,
     }));
   }
 

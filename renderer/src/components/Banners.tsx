@@ -15,17 +15,20 @@ export function ConnectionStatus() {
   const connection = useAppState((state) => state.connection);
   const now = useNow(1000, connection.reconnectedAt !== null);
   const recentlyReconnected = connection.state === 'open' && connection.reconnectedAt !== null && now - connection.reconnectedAt < RECONNECTED_VISIBLE_MS;
-  let text = '';
-  if (connection.state === 'connecting') text = connection.everOpened ? 'Reconnecting…' : 'Connecting to Baton…';
-  else if (connection.state === 'reconnecting') text = 'Connection lost — reconnecting…';
+  let text: string;
+  if (connection.state === 'open') text = recentlyReconnected ? 'Reconnected.' : '';
   else if (connection.state === 'closed') text = 'Disconnected from Baton.';
-  else if (recentlyReconnected) text = 'Reconnected.';
+  else if (connection.lostBecause === 'quit') text = 'Baton has quit. This window reconnects when Baton is started again; what you type is kept until then.';
+  else if (connection.lostBecause === 'crash') text = 'Baton stopped unexpectedly — reconnecting… What you type is kept until it is back.';
+  else if (connection.lostBecause === 'restart') text = 'Baton is restarting — reconnecting…';
+  else text = connection.everOpened ? 'Reconnecting…' : 'Connecting to Baton…';
   const shown = text !== '';
   return (
     <div
       className={`banner banner-connection${shown ? '' : ' visually-hidden'} state-${connection.state}`}
       data-testid="connection-status"
       data-state={recentlyReconnected ? 'reconnected' : connection.state}
+      data-lost={connection.lostBecause ?? undefined}
       role="status"
     >
       {shown ? text : 'Connected.'}
@@ -183,7 +186,10 @@ export function LaneBanners({ lane }: { lane: LaneStatus }) {
   const suspendedBanner = banners.suspended.get(laneKey);
   const interrupted = interruptedView({ lanes, banners }, laneKey);
   const reset = sessionResetView({ banners, transcript, dismissed }, laneKey);
-  const [busy, setBusy] = useState(false);
+  const connected = useAppState((state) => state.connection.state === 'open');
+  const [acting, setBusy] = useState(false);
+  // An action that cannot reach Baton is not offered as if it could.
+  const busy = acting || !connected;
   const act = (action: () => Promise<void>) => {
     setBusy(true);
     void action().finally(() => setBusy(false));

@@ -7,7 +7,8 @@ import { memo, useEffect, useId, useRef, useState, type KeyboardEvent } from 're
 import type { LaneStatus } from '../../../shared/gateway-events.ts';
 import { completeSlashCommand, matchSlashCommands, type SlashCommand } from '../lib/slash-commands.ts';
 import { plural } from '../lib/time-format.ts';
-import type { SendFeedback } from '../state/app-state.ts';
+import type { QueuedText, SendFeedback } from '../state/app-state.ts';
+import type { OutboxEntry } from '../state/outbox.ts';
 import { useNow } from '../state/hooks.ts';
 import { SlashMenu, slashOptionId } from './SlashMenu.tsx';
 
@@ -17,14 +18,17 @@ const MAX_HEIGHT_PX = 240;
 interface ComposerProps {
   lane: LaneStatus;
   feedback: SendFeedback | undefined;
-  queuedTexts: readonly string[];
+  queuedTexts: readonly QueuedText[];
+  /** Messages typed here that Baton has not taken yet (L32): kept by the window, sent when it is back. */
+  outbox: readonly OutboxEntry[];
+  connected: boolean;
   /** Baton is draining or the connection is down: queued messages wait for Baton to be back. */
   waitingForBaton: boolean;
   onSend: (text: string) => Promise<boolean>;
   onStop: () => void;
 }
 
-export const Composer = memo(function Composer({ lane, feedback, queuedTexts, waitingForBaton, onSend, onStop }: ComposerProps) {
+export const Composer = memo(function Composer({ lane, feedback, queuedTexts, outbox, connected, waitingForBaton, onSend, onStop }: ComposerProps) {
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
   const [menuIndex, setMenuIndex] = useState(0);
@@ -115,10 +119,22 @@ export const Composer = memo(function Composer({ lane, feedback, queuedTexts, wa
           {queuedTexts.length > 0 && (
             <ul className="queued-texts" aria-label="Queued messages">
               {queuedTexts.map((queued, index) => (
-                <li key={index}>{queued}</li>
+                <li key={queued.clientId ?? index}>{queued.text}</li>
               ))}
             </ul>
           )}
+        </div>
+      )}
+      {outbox.length > 0 && (
+        <div className="queued outbox" data-testid="outbox" role="status">
+          <span>
+            {plural(outbox.length, 'message')} {connected ? 'being sent…' : 'waiting for Baton — kept in this window and sent when Baton is back'}
+          </span>
+          <ul className="queued-texts" aria-label="Messages waiting for Baton">
+            {outbox.map((entry) => (
+              <li key={entry.id}>{entry.text}</li>
+            ))}
+          </ul>
         </div>
       )}
       <div className="composer-box">
@@ -142,7 +158,7 @@ export const Composer = memo(function Composer({ lane, feedback, queuedTexts, wa
         />
         <div className="composer-actions">
           {running && (
-            <button type="button" className="button danger" data-testid="stop-button" onClick={onStop}>
+            <button type="button" className="button danger" data-testid="stop-button" disabled={!connected} onClick={onStop}>
               Stop
             </button>
           )}

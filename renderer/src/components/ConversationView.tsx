@@ -1,15 +1,16 @@
 /** The open conversation: its header, banners, rows and composer. */
 import { useCallback, useMemo } from 'react';
 import type { LaneStatus } from '../../../shared/gateway-events.ts';
-import { laneLabel } from '../state/app-state.ts';
+import { laneLabel, type QueuedText } from '../state/app-state.ts';
 import { useAppState, useStore } from '../state/hooks.ts';
+import type { OutboxEntry } from '../state/outbox.ts';
 import type { TranscriptModel } from '../state/transcript-model.ts';
 import { LaneBanners } from './Banners.tsx';
 import { Composer } from './Composer.tsx';
 import { TranscriptList } from './TranscriptList.tsx';
 import type { RowActions } from './TranscriptRow.tsx';
 
-const NO_QUEUED: readonly string[] = [];
+const NO_QUEUED: readonly QueuedText[] = [];
 
 export function ConversationView({ lane }: { lane: LaneStatus }) {
   const store = useStore();
@@ -18,6 +19,8 @@ export function ConversationView({ lane }: { lane: LaneStatus }) {
   const slot = useAppState((state) => state.transcript);
   const feedback = useAppState((state) => state.sendFeedback.get(laneKey));
   const queuedTexts = useAppState((state) => state.queuedTexts.get(laneKey)) ?? NO_QUEUED;
+  const outbox = useAppState((state) => state.outbox);
+  const waiting = useMemo<readonly OutboxEntry[]>(() => outbox.filter((entry) => entry.laneKey === laneKey), [outbox, laneKey]);
   const draining = useAppState((state) => state.banners.globalDrain !== null);
   const connected = useAppState((state) => state.connection.state === 'open');
   const laneActive = lane.activity !== 'idle';
@@ -68,6 +71,8 @@ export function ConversationView({ lane }: { lane: LaneStatus }) {
         lane={lane}
         feedback={feedback}
         queuedTexts={queuedTexts}
+        outbox={waiting}
+        connected={connected}
         waitingForBaton={draining || !connected || feedback?.status === 'queued-for-restart'}
         onSend={onSend}
         onStop={onStop}

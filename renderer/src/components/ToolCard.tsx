@@ -1,5 +1,6 @@
 /** One tool call: its name and arguments, its live status, its output, and the approval question. */
 import { memo, useState } from 'react';
+import { useAppState } from '../state/hooks.ts';
 import type { ToolItem } from '../state/transcript-model.ts';
 import { TOOL_STATUS_LABELS, type ToolStatus } from '../state/tool-status.ts';
 
@@ -27,7 +28,10 @@ interface ToolCardProps {
 }
 
 export const ToolCard = memo(function ToolCard({ tool, status, onAnswer }: ToolCardProps) {
-  const [answering, setAnswering] = useState(false);
+  const [sending, setAnswering] = useState(false);
+  // An answer cannot reach a Baton that is away; it is asked again after the resume (L31).
+  const connected = useAppState((state) => state.connection.state === 'open');
+  const answering = sending || !connected;
   const args = formatArgs(tool.args);
   const answer = (approved: boolean) => {
     setAnswering(true);

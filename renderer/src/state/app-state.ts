@@ -7,6 +7,7 @@ import { describeResumeReason } from '../../../shared/lifecycle.ts';
 import type { PushEvent, Result, UpdateState } from '../../../shared/protocol/contract.ts';
 import type { StoredEvent } from '../../../shared/transcript.ts';
 import type { ConnectionState } from './gateway-port.ts';
+import type { OutboxEntry } from './outbox.ts';
 import { adoptPartialAnswer, applyTextDelta, applyTranscriptEvent, buildTranscript, endLiveText, type TranscriptModel } from './transcript-model.ts';
 
 export type GlobalDrainBanner = Extract<Banner, { kind: 'drain'; scope: 'global' }>;
@@ -23,11 +24,20 @@ export interface BannerState {
   sessionReset: ReadonlyMap<string, SessionResetBanner>;
 }
 
+/**
+ * Why the window lost Baton, judged from what it saw before the connection dropped: a drain for
+ * a quit (or an OS shutdown or a signal) means Baton has quit; one for a restart or an update means
+ * it is coming back; no drain at all means it stopped unexpectedly.
+ */
+export type LostBecause = 'quit' | 'restart' | 'crash';
+
 export interface ConnectionView {
   state: ConnectionState;
   /** Set when the connection came back after being lost; the "Reconnected" note shows briefly. */
   reconnectedAt: number | null;
   everOpened: boolean;
+  /** Why the open connection was lost; null while connected or before the first connection. */
+  lostBecause: LostBecause | null;
 }
 
 export type TranscriptSlot =
@@ -53,6 +63,11 @@ export interface SearchState {
   pending: boolean;
 }
 
+export interface QueuedText {
+  clientId: string | null;
+  text: string;
+}
+
 export interface AppError {
   id: number;
   message: string;
@@ -69,8 +84,10 @@ export interface AppState {
   banners: BannerState;
   update: UpdateState | null;
   sendFeedback: ReadonlyMap<string, SendFeedback>;
-  /** Texts this window sent that are waiting as queued input, oldest first. */
-  queuedTexts: ReadonlyMap<string, readonly string[]>;
+  /** Messages this window sent that wait as queued input, oldest first (by client id, L32). */
+  queuedTexts: ReadonlyMap<string, readonly QueuedText[]>;
+  /** Messages typed in this window that the gateway has not taken yet (L32), oldest first. */
+  outbox: readonly OutboxEntry[];
   settings: SettingsView | null;
   search: SearchState;
   errors: readonly AppError[];
@@ -80,7 +97,7 @@ export interface AppState {
 
 export function initialState(): AppState {
   return {
-    connection: { state: 'connecting', reconnectedAt: null, everOpened: false },
+    connection: { state: 'connecting', reconnectedAt: null, everOpened: false, lostBecause: null },
     app: null,
     lanes: new Map(),
     previews: new Map(),
@@ -90,6 +107,7 @@ export function initialState(): AppState {
     update: null,
     sendFeedback: new Map(),
     queuedTexts: new Map(),
+    outbox: [],
     settings: null,
     search: { query: '', results: null, pending: false },
     errors: [],
@@ -107,7 +125,8 @@ export type Action =
   | { type: 'transcript-loading'; laneKey: string }
   | { type: 'transcript-loaded'; laneKey: string; sessionId: string; events: readonly StoredEvent[] }
   | { type: 'transcript-failed'; laneKey: string; message: string }
-  | { type: 'send-result'; laneKey: string; text: string; status: SendStatus; message: string; at: number }
+  | { type: 'send-result'; laneKey: string; text: string; clientId?: string; status: SendStatus; message: string; at: number }
+  | { type: 'outbox'; entries: readonly OutboxEntry[] }
   | { type: 'settings-loaded'; settings: SettingsView }
   | { type: 'settings-changed'; settings: Record<string, unknown> }
   | { type: 'search-query'; query: string }
@@ -157,9 +176,14 @@ export function reduce(state: AppState, action: Action): AppState {
     case 'send-result': {
       const feedback = withEntry(state.sendFeedback, action.laneKey, { status: action.status, message: action.message, at: action.at });
       const queued = action.status === 'queued' || action.status === 'queued-for-restart' || action.status === 'interrupting';
-      const queuedTexts = queued ? withEntry(state.queuedTexts, action.laneKey, [...(state.queuedTexts.get(action.laneKey) ?? []), action.text]) : state.queuedTexts;
+      const entry: QueuedText = { clientId: action.clientId ?? null, text: action.text };
+      const already = action.clientId !== undefined && (state.queuedTexts.get(action.laneKey) ?? []).some((q) => q.clientId === action.clientId);
+      const queuedTexts =
+        queued && !already ? withEntry(state.queuedTexts, action.laneKey, [...(state.queuedTexts.get(action.laneKey) ?? []), entry]) : state.queuedTexts;
       return { ...state, sendFeedback: feedback, queuedTexts };
     }
+    case 'outbox':
+      return { ...state, outbox: action.entries };
     case 'settings-loaded':
       return { ...state, settings: action.settings };
     case 'settings-changed':
@@ -185,15 +209,29 @@ export function reduce(state: AppState, action: Action): AppState {
 
 // ── connection ─────────────────────────────────────────────────────────────────────────────
 
+function lostBecause(state: AppState): LostBecause {
+  const drain = state.banners.globalDrain;
+  if (!drain) return 'crash';
+  return drain.reason === 'restart' || drain.reason === 'update' ? 'restart' : 'quit';
+}
+
 function onConnection(state: AppState, connection: ConnectionState, resync: boolean, at: number): AppState {
   const wasLost = state.connection.everOpened && state.connection.state !== 'open';
+  const losing = state.connection.state === 'open' && connection !== 'open';
   const view: ConnectionView = {
     state: connection,
     reconnectedAt: connection === 'open' && wasLost ? at : connection === 'open' ? state.connection.reconnectedAt : null,
     everOpened: state.connection.everOpened || connection === 'open',
+    lostBecause: connection === 'open' ? null : losing ? lostBecause(state) : state.connection.lostBecause,
   };
   // A reconnect to the same instance replays missed pushes, so a live message keeps streaming.
   let next: AppState = { ...state, connection: view };
+  if (losing && view.lostBecause !== 'restart') {
+    // Baton is gone: nothing runs until it is back, and the drain it announced is over. What
+    // really happened to each conversation is read again when it returns.
+    const lanes = new Map([...state.lanes].map(([key, lane]) => [key, lane.activity === 'idle' ? lane : { ...lane, activity: 'idle' as const }]));
+    next = { ...next, lanes, banners: { ...next.banners, globalDrain: null, laneDrain: new Map() } };
+  }
   if (connection === 'open' && resync) {
     // A new gateway instance: the drain that preceded it is over.
     next = { ...next, banners: { ...next.banners, globalDrain: null, laneDrain: new Map() } };
@@ -226,8 +264,10 @@ function onTranscriptEvent(state: AppState, laneKey: string, stored: StoredEvent
   let next = state;
   if (stored.kind === 'user_message') {
     if (!state.previews.has(laneKey)) next = { ...next, previews: withEntry(next.previews, laneKey, stored.payload.text) };
+    // The window knows its own message by the client id it gave it (L32); older events have none.
     const queued = next.queuedTexts.get(laneKey);
-    const at = queued ? queued.indexOf(stored.payload.text) : -1;
+    const clientId = stored.payload.clientId;
+    const at = !queued ? -1 : clientId !== undefined ? queued.findIndex((q) => q.clientId === clientId) : queued.findIndex((q) => q.clientId === null && q.text === stored.payload.text);
     if (queued && at >= 0) next = { ...next, queuedTexts: withEntry(next.queuedTexts, laneKey, queued.filter((_, i) => i !== at)) };
   }
   if (stored.kind === 'notice' && stored.payload.code === 'session-restored') {

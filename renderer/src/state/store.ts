@@ -9,10 +9,15 @@ import type { MethodName, Params, Result } from '../../../shared/protocol/contra
 import { escapeForResend } from '../lib/slash-commands.ts';
 import { initialState, needsTranscriptReload, reduce, type Action, type AppState } from './app-state.ts';
 import type { GatewayPort } from './gateway-port.ts';
+import type { OutboxEntry, OutboxStorage } from './outbox.ts';
 
 const TEXT_FRAME_MS = 32;
 const SEARCH_DEBOUNCE_MS = 200;
 const OPEN_LANE_KEY = 'baton.openLane';
+/** The store this window last reached, for messages typed before it reaches one again (L32). */
+const STORE_ID_KEY = 'baton.storeId';
+/** How much of a refused message an error repeats, so the person can copy it. */
+const REFUSED_TEXT_CHARS = 500;
 
 export interface KeyValueStorage {
   getItem(key: string): string | null;
@@ -23,6 +28,15 @@ export interface StoreOptions {
   now?: () => number;
   /** Remembers the open conversation across reloads; null to remember nothing. */
   storage?: KeyValueStorage | null;
+  /** L32: where messages wait until the gateway took them; null sends directly (no outbox). */
+  outbox?: OutboxStorage | null;
+  /** A new client message id (default crypto.randomUUID). */
+  newMessageId?: () => string;
+}
+
+/** The gateway could not be asked (no connection, or it is shutting down): the message waits. */
+function isUnreachable(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'UNAVAILABLE';
 }
 
 export type ProviderKind = 'openai-compatible' | 'anthropic';
@@ -56,11 +70,21 @@ export class AppStore {
   private transcriptLoad = 0;
   private searchTimer: ReturnType<typeof setTimeout> | null = null;
   private loadedOnce = false;
+  private readonly outbox: OutboxStorage | null;
+  private readonly newMessageId: () => string;
+  /** The store behind the gateway this window talks to (app.status), once known. */
+  private storeId: string | null = null;
+  /** Outbox passes run one after another, never side by side (order, and one send per message). */
+  private outboxQueue: Promise<void> = Promise.resolve();
+  /** Callers of send() waiting for their message's fate, by client message id. */
+  private readonly waiting = new Map<string, (taken: boolean) => void>();
 
   constructor(client: GatewayPort, options: StoreOptions = {}) {
     this.client = client;
     this.now = options.now ?? Date.now;
     this.storage = options.storage ?? null;
+    this.outbox = options.outbox ?? null;
+    this.newMessageId = options.newMessageId ?? (() => crypto.randomUUID());
   }
 
   readonly getState = (): AppState => this.state;
@@ -82,15 +106,16 @@ export class AppStore {
   start(): () => void {
     const offConnection = this.client.onConnection((connection, info) => {
       this.dispatch({ type: 'connection', state: connection, resync: info.resync, at: this.now() });
-      if (connection === 'open') void this.onOpen(info.resync);
+      if (connection === 'open') void this.onOpen(info.resync).then(() => this.flushOutbox());
     });
+    void this.showOutbox();
     const offEvent = this.client.onEvent((event) => {
       if (event.channel === 'gateway') this.beforeGatewayEvent(event.event);
       this.dispatch({ type: 'push', event });
     });
     if (this.client.state === 'open') {
       this.dispatch({ type: 'connection', state: 'open', resync: false, at: this.now() });
-      void this.onOpen(true);
+      void this.onOpen(true).then(() => this.flushOutbox());
     }
     return () => {
       offConnection();
@@ -118,7 +143,11 @@ export class AppStore {
 
   async refreshStatus(): Promise<void> {
     const status = await this.attempt('app.status', {}, 'Could not read Baton’s status');
-    if (status) this.dispatch({ type: 'app-status', status });
+    if (!status) return;
+    this.storeId = status.storeId;
+    this.writeStorage(STORE_ID_KEY, status.storeId);
+    this.dispatch({ type: 'app-status', status });
+    await this.showOutbox();
   }
 
   async refreshLanes(): Promise<void> {
@@ -189,12 +218,101 @@ export class AppStore {
     }, SEARCH_DEBOUNCE_MS);
   }
 
-  /** Resolves true once the gateway took the message (started, queued or run as a command). */
+  /**
+   * Resolves true once the message is safe: the gateway took it (started, queued or run as a
+   * command), or Baton is unreachable and it waits in the outbox (L32). False when it was refused;
+   * the composer then keeps the text.
+   */
   async send(laneKey: string, text: string): Promise<boolean> {
-    const result = await this.attempt('message.send', { laneKey, text }, 'Your message was not sent');
+    const entry: OutboxEntry = { id: this.newMessageId(), storeId: this.storeId ?? this.readStorage(STORE_ID_KEY), laneKey, text, createdAt: this.now() };
+    if (this.outbox) {
+      try {
+        await this.outbox.put(entry);
+      } catch (error) {
+        // No durable outbox (private mode, a full quota): send directly, as a window without one would.
+        this.fail(`Messages typed while Baton is away cannot be kept in this window: ${messageOf(error)}`);
+        return this.sendNow(entry);
+      }
+      await this.showOutbox();
+      if (this.client.state !== 'open') return true;
+      const taken = new Promise<boolean>((resolve) => this.waiting.set(entry.id, resolve));
+      void this.flushOutbox();
+      return taken;
+    }
+    return this.sendNow(entry);
+  }
+
+  private async sendNow(entry: OutboxEntry): Promise<boolean> {
+    const result = await this.attempt('message.send', { laneKey: entry.laneKey, text: entry.text, clientMessageId: entry.id }, 'Your message was not sent');
     if (!result) return false;
-    this.dispatch({ type: 'send-result', laneKey, text, status: result.status, message: result.message, at: this.now() });
+    this.dispatch({ type: 'send-result', laneKey: entry.laneKey, text: entry.text, clientId: entry.id, status: result.status, message: result.message, at: this.now() });
     return true;
+  }
+
+  /** L32: sends what waits in the outbox for this store, oldest first, one at a time. */
+  flushOutbox(): Promise<void> {
+    if (!this.outbox) return Promise.resolve();
+    this.outboxQueue = this.outboxQueue
+      .then(() => this.sendOutbox())
+      .catch((error: unknown) => this.fail(`Could not send the waiting messages: ${messageOf(error)}`))
+      .finally(() => {
+        // Whatever is still waiting is safe in the outbox and goes out with the next connection.
+        for (const id of [...this.waiting.keys()]) this.settle(id, true);
+      });
+    return this.outboxQueue;
+  }
+
+  private async sendOutbox(): Promise<void> {
+    const outbox = this.outbox!;
+    while (this.client.state === 'open' && this.storeId !== null) {
+      const next = (await outbox.list()).find((entry) => this.isForThisStore(entry));
+      if (!next) return;
+      let taken: boolean;
+      try {
+        const result = await this.client.call('message.send', { laneKey: next.laneKey, text: next.text, clientMessageId: next.id });
+        this.dispatch({ type: 'send-result', laneKey: next.laneKey, text: next.text, clientId: next.id, status: result.status, message: result.message, at: this.now() });
+        taken = true;
+      } catch (error) {
+        // Still safe in the outbox; the next connection sends it (the gateway knows it by its id).
+        if (isUnreachable(error)) {
+          this.settle(next.id, true);
+          return;
+        }
+        const shown = next.text.length > REFUSED_TEXT_CHARS ? `${next.text.slice(0, REFUSED_TEXT_CHARS)}…` : next.text;
+        this.fail(`Your message was not sent: ${messageOf(error)} (the message: “${shown}”)`);
+        taken = false;
+      }
+      try {
+        await outbox.remove(next.id);
+      } catch (error) {
+        this.fail(`Could not update the outbox: ${messageOf(error)}`);
+        this.settle(next.id, taken);
+        return;
+      }
+      await this.showOutbox();
+      this.settle(next.id, taken);
+    }
+  }
+
+  private isForThisStore(entry: OutboxEntry): boolean {
+    return entry.storeId === this.storeId || entry.storeId === null;
+  }
+
+  private settle(id: string, taken: boolean): void {
+    this.waiting.get(id)?.(taken);
+    this.waiting.delete(id);
+  }
+
+  /** The waiting messages this window may send (its store's, or typed before it knew one). */
+  private async showOutbox(): Promise<void> {
+    if (!this.outbox) return;
+    try {
+      const entries = await this.outbox.list();
+      const storeId = this.storeId ?? this.readStorage(STORE_ID_KEY);
+      this.dispatch({ type: 'outbox', entries: entries.filter((entry) => entry.storeId === null || storeId === null || entry.storeId === storeId) });
+    } catch (error) {
+      this.fail(`Could not read the outbox: ${messageOf(error)}`);
+    }
   }
 
   /** Retry of a failed turn: the user message again, never mistaken for a command. */

@@ -271,3 +271,49 @@ describe('composer commands (L24, L25)', () => {
     expect(harness.core.store.getLane('b')!.resumeReason).toBe('restart_timeout');
   });
 });
+
+describe('client message ids (L32)', () => {
+  it('L32: a message resent with the same client id is taken once and answered as the first time', async () => {
+    harness = await CoreHarness.start();
+    harness.agents.script('a', { steps: [{ text: 'hello back' }] });
+    const first = await harness.core.gateway.send('a', 'hello', { clientId: 'client-0001' });
+    const again = await harness.core.gateway.send('a', 'hello', { clientId: 'client-0001' });
+    await harness.core.gateway.whenIdle();
+    expect(again).toEqual(first);
+    const users = harness.core.store.listEvents(harness.core.store.getLane('a')!.sessionId).filter((e) => e.kind === 'user_message');
+    // One message, and it carries the window's id so the window knows it as its own.
+    expect(users.map((e) => e.payload)).toEqual([{ text: 'hello', clientId: 'client-0001' }]);
+    expect(harness.agents.inputs.all).toHaveLength(1);
+  });
+
+  it('L32/L7: a resend of a message queued during a drain is recognised after the relaunch and never queued twice', async () => {
+    harness = await CoreHarness.start();
+    harness.agents.script('a', { steps: [{ text: 'working' }, { gate: 'never' }] });
+    await harness.core.gateway.send('a', 'long job');
+    await harness.agents.reached.waitFor(1);
+    harness.core.gateway.closeIntake();
+    const queued = await harness.core.gateway.send('a', 'later', { clientId: 'client-0002' });
+    expect(queued.status).toBe('queued-for-restart');
+    const core = await harness.relaunch((agents) => agents.script('a', { steps: [{ text: 'done' }] }));
+    expect(await core.gateway.send('a', 'later', { clientId: 'client-0002' })).toEqual(queued);
+    await harness.agents.inputs.waitFor(1);
+    await core.gateway.whenIdle();
+    const texts = core.store
+      .listEvents(core.store.getLane('a')!.sessionId)
+      .flatMap((e) => (e.kind === 'user_message' ? [e.payload.text] : []));
+    expect(texts).toEqual(['long job', 'later']);
+  });
+
+  it('L32: a command resent with its client id runs once', async () => {
+    harness = await CoreHarness.start();
+    await harness.core.gateway.send('a', '/title Plans', { clientId: 'client-0003' });
+    await harness.core.gateway.send('a', '/title Plans', { clientId: 'client-0003' });
+    expect(notices(harness, 'a')).toEqual(['Renamed to “Plans”.']);
+  });
+
+  it('R1/L32: a client id already used for another conversation is refused', async () => {
+    harness = await CoreHarness.start();
+    await harness.core.gateway.send('a', '/help', { clientId: 'client-0004' });
+    await expect(harness.core.gateway.send('b', 'hi', { clientId: 'client-0004' })).rejects.toBeInstanceOf(InvalidInputError);
+  });
+});

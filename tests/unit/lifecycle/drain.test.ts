@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CleanExitMarker } from '../../../electron/core/lifecycle/clean-exit-marker.ts';
 import { DrainCoordinator } from '../../../electron/core/lifecycle/drain-coordinator.ts';
+import type { StoreConnection } from '../../../electron/core/sessions/store-connection.ts';
+import { StoreCorruptError } from '../../../electron/core/sessions/store-errors.ts';
 import { SessionStore } from '../../../electron/core/sessions/store.ts';
 import { CoreHarness, FakeApp } from '../../support/core-harness.ts';
 
@@ -228,6 +230,22 @@ describe('drain (SPEC §4)', () => {
     core = await harness.relaunch();
     expect(core.previousExit).toMatchObject({ reason: 'quit' });
     expect(marker.exists()).toBe(false); // consumed
+  });
+
+  it('R2/L12: a store found damaged while running gets no clean-exit marker, so the next launch checks the file', async () => {
+    harness = await CoreHarness.start();
+    const marker = new CleanExitMarker(harness.dataDir);
+    // What better-sqlite3 raises when a read meets a damaged page.
+    const connection = (harness.core.store as unknown as { db: StoreConnection }).db;
+    expect(() =>
+      connection.guard(() => {
+        throw Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' });
+      }),
+    ).toThrow(StoreCorruptError);
+
+    const result = await harness.core.requestExit('quit');
+    expect(result.cleanMarkerWritten).toBe(false);
+    expect(marker.exists()).toBe(false);
   });
 
   it('L10: a drain timeout of 0 interrupts at once', async () => {

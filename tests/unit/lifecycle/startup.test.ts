@@ -63,10 +63,15 @@ describe('startup recovery (SPEC §5)', () => {
   it('L16/L25: three consecutive crash-restarts suspend the lane; its next message starts a fresh session and Restore brings the old one back', async () => {
     harness = await CoreHarness.start({ settings: { autoResume: true } });
     await crashMidTurn(harness, 'loop');
-    // Each relaunch auto-resumes the lane (L20), and the resumed turn dies again.
+    // The first relaunch auto-resumes the lane (L20) and the resumed turn dies again; after that
+    // the lane waits for the user (once per interruption), who resumes it, and it dies again.
     for (let i = 1; i < 3; i++) {
       await harness.launch((agents) => agents.script('loop', HANG));
-      expect(harness.core.startup.autoResumed).toEqual(['loop']);
+      if (i === 1) expect(harness.core.startup.autoResumed).toEqual(['loop']);
+      else {
+        expect(harness.core.startup.awaitingUser).toEqual(['loop']);
+        expect(harness.core.gateway.requestResume('loop')).toBe(true);
+      }
       await harness.agents.reached.waitFor(1);
       harness.crash();
     }
@@ -213,7 +218,7 @@ describe('resume after relaunch (SPEC §6)', () => {
     expect(core.startup.awaitingUser).toEqual(['a']);
   });
 
-  it('L15/L19: a crash during a turn that resumed an old interruption is reported as a crash, now', async () => {
+  it('L15/L19: a crash during a turn that resumed an old interruption is reported as a crash, at that turn’s last sign of life', async () => {
     let clock = Date.now();
     harness = await CoreHarness.start({ now: () => clock, settings: { autoResume: false } });
     const store = harness.core.store;
@@ -225,7 +230,8 @@ describe('resume after relaunch (SPEC §6)', () => {
     harness.crash();
 
     const core = await harness.launch();
-    expect(core.store.getLane('a')).toMatchObject({ resumePending: true, resumeReason: 'crash', lastResumeMarkedAt: clock });
+    // The user's message of the late turn is its last sign of life (not the mark of two days ago).
+    expect(core.store.getLane('a')).toMatchObject({ resumePending: true, resumeReason: 'crash', lastResumeMarkedAt: clock - 10_000 });
   });
 
   it('L20: a tool that can restart or quit Baton is never re-run automatically', async () => {
@@ -283,6 +289,102 @@ describe('resume after relaunch (SPEC §6)', () => {
     const second = await harness.launch();
     expect(second.startup.autoResumed).toEqual([]);
     expect(second.startup.awaitingUser).toEqual(['a']);
+  });
+
+  it('L15/L19/L21: a crash found days later is marked with the last sign of life: offered, not auto-resumed, and the note says "about 3 days ago"', async () => {
+    let clock = Date.UTC(2026, 10, 27, 17, 0, 0); // Friday evening
+    harness = await CoreHarness.start({ now: () => clock });
+    await crashMidTurn(harness, 'a');
+    clock += 3 * 24 * 60 * 60 * 1000; // opened again on Monday
+
+    const core = await harness.launch((agents) => agents.script('a', { steps: [{ text: 'picking up' }] }));
+    const lane = core.store.getLane('a')!;
+    expect(lane).toMatchObject({ resumePending: true, resumeReason: 'crash' });
+    expect(clock - lane.lastResumeMarkedAt!).toBeGreaterThanOrEqual(3 * 24 * 60 * 60 * 1000);
+    expect(core.startup.autoResumed).toEqual([]);
+    expect(core.startup.awaitingUser).toEqual(['a']);
+    expect(harness.sink.banners().find((b) => b.kind === 'interrupted')).toMatchObject({ laneKey: 'a', stale: true });
+
+    // Resume by hand: the model hears the truth about when.
+    expect(core.gateway.requestResume('a')).toBe(true);
+    const [input] = await harness.agents.inputs.waitFor(1);
+    expect(input!.note!.text).toContain('interrupted by a crash about 3 days ago');
+  });
+
+  it('L15: a long streamed answer keeps the crash mark at its last flush, not at the start of the turn', async () => {
+    let clock = Date.UTC(2026, 10, 27, 9, 0, 0);
+    harness = await CoreHarness.start({ now: () => clock, settings: { autoResume: false } });
+    harness.agents.script('a', HANG);
+    await harness.core.gateway.send('a', 'write a long essay');
+    await harness.agents.reached.waitFor(1);
+    await harness.sink.waitFor((e) => e.type === 'transcript' && e.event.kind === 'assistant_text');
+    const started = clock;
+    // A later flush of the same streamed message is the newest evidence the turn was alive.
+    const store = harness.core.store;
+    const streamed = store.listEvents(store.getLane('a')!.sessionId).find((e) => e.kind === 'assistant_text')!;
+    clock += 10 * 60 * 1000;
+    store.updateEventPayload(streamed.seq, { kind: 'assistant_text', payload: { text: 'partial answer, longer', final: false } });
+    harness.crash();
+    clock += 60 * 60 * 1000;
+
+    const core = await harness.launch();
+    expect(core.store.getLane('a')!.lastResumeMarkedAt).toBe(started + 10 * 60 * 1000);
+  });
+
+  it('L20/L22: an automatic resume that fails keeps the mark and is not repeated at the next launch; the user decides', async () => {
+    harness = await CoreHarness.start();
+    await crashMidTurn(harness, 'a');
+    const first = await harness.launch((agents) => agents.script('a', { steps: [{ fail: 'provider answered 500' }] }));
+    expect(first.startup.autoResumed).toEqual(['a']);
+    await harness.agents.inputs.waitFor(1);
+    await first.gateway.whenIdle();
+    expect(first.store.getLane('a')).toMatchObject({ resumePending: true });
+
+    const second = await harness.relaunch();
+    expect(second.startup.autoResumed).toEqual([]);
+    expect(second.startup.awaitingUser).toEqual(['a']);
+    expect(harness.sink.banners().filter((b) => b.kind === 'interrupted').at(-1)).toMatchObject({ laneKey: 'a' });
+  });
+
+  it('L20: after Discard, a later interruption is auto-resumed again (once per interruption, not once per lane)', async () => {
+    harness = await CoreHarness.start();
+    await crashMidTurn(harness, 'a');
+    let core = await harness.launch((agents) => agents.script('a', { steps: [{ fail: 'provider answered 500' }] }));
+    await harness.agents.inputs.waitFor(1);
+    await core.gateway.whenIdle();
+    expect(core.gateway.discardResume('a')).toBe(true);
+    await crashMidTurn(harness, 'a');
+
+    core = await harness.launch((agents) => agents.script('a', { steps: [{ text: 'back' }] }));
+    expect(core.startup.autoResumed).toEqual(['a']);
+  });
+
+  it('L17: after recovery and suspension, startup resumes fresh lanes and replays queued input, each lane exactly once', async () => {
+    harness = await CoreHarness.start();
+    harness.agents.script('typed', HANG);
+    await harness.core.gateway.send('typed', 'long job');
+    await harness.agents.reached.waitFor(1);
+    await crashMidTurn(harness, 'crashed');
+    // Not a drain: write the message the way a drain queues it, straight into the store of the dead process.
+    const store = await SessionStore.open({ dataDir: harness.dataDir });
+    store.enqueueInput('typed', 'and then this', { duringDrain: true });
+    store.close();
+
+    const core = await harness.launch((agents) => {
+      agents.script('crashed', { steps: [{ text: 'resumed' }] });
+      agents.script('typed', { steps: [{ text: 'answered' }] });
+    });
+    expect(core.startup.recovered.map((r) => r.laneKey).sort()).toEqual(['crashed', 'typed']);
+    // The lane with a queued message is not auto-resumed on its own: its message resumes it, with the note.
+    expect(core.startup.autoResumed).toEqual(['crashed']);
+    expect(core.startup.replayed).toEqual(['typed']);
+    const inputs = await harness.agents.inputs.waitFor(2);
+    await core.gateway.whenIdle();
+    const typed = inputs.find((i) => i.laneKey === 'typed')!;
+    expect(typed.userText).toBe('and then this');
+    expect(typed.note).toMatchObject({ kind: 'resume', reason: 'crash' });
+    expect(inputs.filter((i) => i.laneKey === 'crashed')).toHaveLength(1);
+    expect(core.store.listQueuedInputs()).toEqual([]);
   });
 
   it('L20: with auto-resume off, a fresh resume-pending lane waits for the user', async () => {

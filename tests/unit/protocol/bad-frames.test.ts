@@ -50,6 +50,12 @@ describe('R1: the server answers bad frames with typed errors and keeps serving'
     send({ type: 'request', id: 11, method: 'message.send', params: 'hello' });
     expect(await frames.next(response(11))).toMatchObject({ ok: false, error: { code: 'INVALID_PARAMS' } });
 
+    // L32: a client message id is short and URL-safe; anything else is refused before the gateway.
+    send({ type: 'request', id: 13, method: 'message.send', params: { laneKey: 'a', text: 'hi', clientMessageId: 'x'.repeat(65) } });
+    expect(await frames.next(response(13))).toMatchObject({ ok: false, error: { code: 'INVALID_PARAMS', message: expect.stringContaining('client message id') } });
+    send({ type: 'request', id: 14, method: 'message.send', params: { laneKey: 'a', text: 'hi', clientMessageId: '../../etc' } });
+    expect(await frames.next(response(14))).toMatchObject({ ok: false, error: { code: 'INVALID_PARAMS' } });
+
     send({ type: 'request', id: 12, method: 'transcript.get', params: { laneKey: 'a', afterSeq: -1 } });
     expect(await frames.next(response(12))).toMatchObject({ ok: false, error: { code: 'INVALID_PARAMS' } });
 

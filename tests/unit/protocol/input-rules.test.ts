@@ -59,10 +59,16 @@ describe('issue 14 item 5: messages waiting in one conversation are bounded', ()
     await harness.agents.reached.waitFor(1);
 
     for (let i = 1; i <= MAX_QUEUED_MESSAGES_PER_CONVERSATION; i++) {
-      expect(await client.call('message.send', { laneKey, text: `waiting ${i}` })).toMatchObject({ status: 'queued' });
+      const last = i === MAX_QUEUED_MESSAGES_PER_CONVERSATION;
+      const params = { laneKey, text: `waiting ${i}`, ...(last ? { clientMessageId: 'the-last-one-0001' } : {}) };
+      expect(await client.call('message.send', params)).toMatchObject({ status: 'queued' });
     }
     const refused = await rejection(client.call('message.send', { laneKey, text: 'one too many' }));
     expect(refused).toMatchObject({ code: 'BUSY', message: expect.stringContaining(`${MAX_QUEUED_MESSAGES_PER_CONVERSATION} messages waiting`) });
+    // L32: a window resending a message that was already taken gets its first answer, not BUSY.
+    expect(await client.call('message.send', { laneKey, text: `waiting ${MAX_QUEUED_MESSAGES_PER_CONVERSATION}`, clientMessageId: 'the-last-one-0001' })).toMatchObject({
+      status: 'queued',
+    });
     expect(harness.core.store.countQueuedInputs(laneKey)).toBe(MAX_QUEUED_MESSAGES_PER_CONVERSATION);
     expect(harness.core.store.listQueuedInputs(laneKey).at(-1)?.text).toBe(`waiting ${MAX_QUEUED_MESSAGES_PER_CONVERSATION}`);
     expect((await client.call('lanes.list', {}))[0]).toMatchObject({ laneKey, queuedInputs: MAX_QUEUED_MESSAGES_PER_CONVERSATION });

@@ -54,6 +54,7 @@ describe('contract methods over the protocol', () => {
     expect(status).toEqual({
       version: '0.1.0-test',
       instanceId: harness.hub.instanceId,
+      storeId: expect.stringMatching(/^[0-9a-f]{32}$/),
       draining: false,
       previousExit: null,
       startup: { autoResumed: [], awaitingUser: [], suspended: [], replayed: [] },

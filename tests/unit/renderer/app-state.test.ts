@@ -124,7 +124,32 @@ describe('connection', () => {
     expect(state.connection.reconnectedAt).toBeNull();
     state = reduce(state, { type: 'connection', state: 'reconnecting', resync: false, at: 2 });
     state = reduce(state, { type: 'connection', state: 'open', resync: false, at: 3 });
-    expect(state.connection).toEqual({ state: 'open', reconnectedAt: 3, everOpened: true });
+    expect(state.connection).toEqual({ state: 'open', reconnectedAt: 3, everOpened: true, lostBecause: null });
+  });
+
+  const open: Action = { type: 'connection', state: 'open', resync: false, at: 1 };
+  const lost: Action = { type: 'connection', state: 'reconnecting', resync: false, at: 2 };
+  const drainFor = (reason: 'quit' | 'restart' | 'signal'): Action =>
+    gateway({ type: 'banner', banner: { kind: 'drain', scope: 'global', reason, deadline: 60_000, runningCount: 1, text: 'Baton is leaving.' } });
+
+  it('L30/L33: after a quit drain the window says Baton has quit, clears the frozen drain banner and every running indicator', () => {
+    const state = run(open, { type: 'lanes-loaded', lanes: [lane('a', { activity: 'running' }), lane('b')] }, drainFor('quit'), lost);
+    expect(state.connection.lostBecause).toBe('quit');
+    expect(state.banners.globalDrain).toBeNull();
+    expect(state.lanes.get('a')?.activity).toBe('idle');
+  });
+
+  it('L33: a connection lost with no drain is a crash; the running indicator goes too', () => {
+    const state = run(open, { type: 'lanes-loaded', lanes: [lane('a', { activity: 'running' })] }, lost);
+    expect(state.connection.lostBecause).toBe('crash');
+    expect(state.lanes.get('a')?.activity).toBe('idle');
+  });
+
+  it('L8/L30: a connection lost after a restart drain keeps its banners: Baton is coming back', () => {
+    const state = run(open, { type: 'lanes-loaded', lanes: [lane('a', { activity: 'running' })] }, drainFor('restart'), lost);
+    expect(state.connection.lostBecause).toBe('restart');
+    expect(state.banners.globalDrain).not.toBeNull();
+    expect(reduce(state, { type: 'connection', state: 'open', resync: true, at: 3 }).connection.lostBecause).toBeNull();
   });
 });
 
@@ -182,10 +207,10 @@ describe('L7/L23: what happened to a message', () => {
       { type: 'send-result', laneKey: 'a', text: 'first', status: 'queued-for-restart', message: 'Saved.', at: 1 },
       { type: 'send-result', laneKey: 'a', text: 'second', status: 'queued-for-restart', message: 'Saved.', at: 2 },
     );
-    expect(state.queuedTexts.get('a')).toEqual(['first', 'second']);
+    expect(state.queuedTexts.get('a')?.map((q) => q.text)).toEqual(['first', 'second']);
     expect(state.sendFeedback.get('a')).toMatchObject({ status: 'queued-for-restart', message: 'Saved.' });
     state = reduce(state, gateway({ type: 'transcript', laneKey: 'a', event: log.next('user_message', { text: 'first' }) }));
-    expect(state.queuedTexts.get('a')).toEqual(['second']);
+    expect(state.queuedTexts.get('a')?.map((q) => q.text)).toEqual(['second']);
     state = reduce(state, gateway({ type: 'lane', lane: lane('a', { queuedInputs: 0 }) }));
     expect(state.queuedTexts.has('a')).toBe(false);
   });
@@ -205,6 +230,7 @@ describe('update and status', () => {
       status: {
         version: '1.2.0',
         instanceId: 'i2',
+        storeId: 'store-1',
         draining: false,
         previousExit: { reason: 'update', at: 1, version: '1.1.0' },
         startup: { autoResumed: ['a'], awaitingUser: ['b'], suspended: [], replayed: [] },

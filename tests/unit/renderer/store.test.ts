@@ -3,7 +3,9 @@ import type { LaneStatus } from '../../../shared/gateway-events.ts';
 import type { Result } from '../../../shared/protocol/contract.ts';
 import type { StoredEvent } from '../../../shared/transcript.ts';
 import { interruptedView } from '../../../renderer/src/state/app-state.ts';
+import { MemoryOutbox } from '../../../renderer/src/state/outbox.ts';
 import { AppStore } from '../../../renderer/src/state/store.ts';
+import { GatewayError } from '../../../shared/protocol/client.ts';
 import { EventLog } from './events.ts';
 import { FakeGateway, settle } from './fake-gateway.ts';
 import { lane } from './lanes.ts';
@@ -12,6 +14,7 @@ function status(instanceId: string): Result<'app.status'> {
   return {
     version: '0.1.0',
     instanceId,
+    storeId: 'store-1',
     draining: false,
     previousExit: null,
     startup: { autoResumed: [], awaitingUser: [], suspended: [], replayed: [] },
@@ -95,7 +98,7 @@ describe('the renderer store', () => {
     await settle();
     expect(await store.send('a', 'keep this')).toBe(true);
     expect(store.getState().sendFeedback.get('a')?.status).toBe('queued-for-restart');
-    expect(store.getState().queuedTexts.get('a')).toEqual(['keep this']);
+    expect(store.getState().queuedTexts.get('a')?.map((q) => q.text)).toEqual(['keep this']);
   });
 
   it('a message the gateway did not take is reported and not claimed as sent', async () => {
@@ -180,5 +183,128 @@ describe('the renderer store', () => {
     expect(gateway.calls.find((c) => c.method === 'settings.set' && (c.params as { key: string }).key === 'activeProvider')?.params).toEqual({ key: 'activeProvider', value: 'Ollama' });
     expect(JSON.stringify(store.getState().settings)).not.toContain('sk-secret');
     expect(store.getState().settings?.providers.find((p) => p.name === 'Ollama')?.hasKey).toBe(true);
+  });
+});
+
+describe('the outbox (L32)', () => {
+  function outboxSetup(outbox: MemoryOutbox, options: { storeId?: string; ids?: string[] } = {}) {
+    const sent: Array<{ laneKey: string; text: string; clientMessageId?: string }> = [];
+    let refuse: GatewayError | null = null;
+    const gateway = new FakeGateway({
+      'app.status': () => ({ ...status('i1'), storeId: options.storeId ?? 'store-1' }),
+      'lanes.list': () => [lane('a')],
+      'settings.get': () => ({ settings: {}, providers: [], warnings: [], notices: [] }),
+      'message.send': (params) => {
+        if (refuse) {
+          const error = refuse;
+          refuse = null;
+          throw error;
+        }
+        sent.push(params);
+        return { status: 'started', message: 'Sent.' };
+      },
+    });
+    const ids = [...(options.ids ?? ['m-00000001', 'm-00000002', 'm-00000003'])];
+    const store = new AppStore(gateway, { outbox, newMessageId: () => ids.shift()! });
+    store.start();
+    return { gateway, store, sent, refuseNext: (error: GatewayError) => (refuse = error) };
+  }
+
+  it('L32: typed while Baton is unreachable, a message waits in the outbox, is shown, and is sent once with its id on reconnect', async () => {
+    const outbox = new MemoryOutbox();
+    const { gateway, store, sent } = outboxSetup(outbox);
+    gateway.connect('reconnecting');
+    expect(await store.send('a', 'first')).toBe(true); // safe: the composer may clear
+    expect(await store.send('a', 'second')).toBe(true);
+    expect(store.getState().outbox.map((e) => e.text)).toEqual(['first', 'second']);
+    expect(sent).toEqual([]);
+
+    gateway.connect('open');
+    await store.flushOutbox();
+    await settle();
+    expect(sent).toEqual([
+      { laneKey: 'a', text: 'first', clientMessageId: 'm-00000001' },
+      { laneKey: 'a', text: 'second', clientMessageId: 'm-00000002' },
+    ]);
+    expect(await outbox.list()).toEqual([]);
+    expect(store.getState().outbox).toEqual([]);
+  });
+
+  it('L32: the outbox outlives the page: a new window on the same storage sends what the old one kept', async () => {
+    const outbox = new MemoryOutbox();
+    const first = outboxSetup(outbox);
+    first.gateway.connect('open');
+    await settle(); // learns the store id
+    first.gateway.connect('reconnecting');
+    await first.store.send('a', 'typed before the reload');
+
+    const second = outboxSetup(outbox, { ids: ['m-00000009'] });
+    expect(second.sent).toEqual([]);
+    await settle();
+    expect(second.store.getState().outbox.map((e) => e.text)).toEqual(['typed before the reload']);
+    second.gateway.connect('open');
+    await second.store.flushOutbox();
+    await settle();
+    expect(second.sent).toEqual([{ laneKey: 'a', text: 'typed before the reload', clientMessageId: 'm-00000001' }]);
+  });
+
+  it('L32: a message kept for another data directory is never sent to this one', async () => {
+    const outbox = new MemoryOutbox();
+    await outbox.put({ id: 'm-elsewhere', storeId: 'store-other', laneKey: 'a', text: 'not for you', createdAt: 1 });
+    const { gateway, store, sent } = outboxSetup(outbox);
+    gateway.connect('open');
+    await settle();
+    await store.flushOutbox();
+    expect(sent).toEqual([]);
+    expect(store.getState().outbox).toEqual([]);
+    expect((await outbox.list()).map((e) => e.id)).toEqual(['m-elsewhere']);
+  });
+
+  it('L32: a connection lost mid-send keeps the message; it goes out again with the same id', async () => {
+    const outbox = new MemoryOutbox();
+    const { gateway, store, sent, refuseNext } = outboxSetup(outbox);
+    gateway.connect('open');
+    await settle();
+    refuseNext(new GatewayError('UNAVAILABLE', 'Not connected to Baton'));
+    expect(await store.send('a', 'in flight')).toBe(true);
+    expect((await outbox.list()).map((e) => e.id)).toEqual(['m-00000001']);
+
+    await store.flushOutbox();
+    expect(sent).toEqual([{ laneKey: 'a', text: 'in flight', clientMessageId: 'm-00000001' }]);
+    expect(await outbox.list()).toEqual([]);
+  });
+
+  it('L32/R1: a message the gateway refuses leaves the outbox, the composer keeps it when typed live, and a kept one is repeated in the error', async () => {
+    const outbox = new MemoryOutbox();
+    const { gateway, store, refuseNext } = outboxSetup(outbox);
+    gateway.connect('open');
+    await settle();
+    refuseNext(new GatewayError('STORAGE_FULL', 'Baton could not save your message: the disk is full.'));
+    expect(await store.send('a', 'live one')).toBe(false);
+    expect(await outbox.list()).toEqual([]);
+
+    gateway.connect('reconnecting');
+    await store.send('a', 'kept one');
+    refuseNext(new GatewayError('NOT_FOUND', 'No conversation a.'));
+    gateway.connect('open');
+    await store.flushOutbox();
+    await settle();
+    expect(await outbox.list()).toEqual([]);
+    expect(store.getState().errors.at(-1)?.message).toContain('“kept one”');
+  });
+
+  it('L32: a queued message leaves the queued list when its own user message arrives, matched by id, not by text', async () => {
+    const outbox = new MemoryOutbox();
+    const { gateway, store } = outboxSetup(outbox);
+    gateway.handlers['message.send'] = () => ({ status: 'queued', message: 'Queued.' });
+    gateway.connect('open');
+    await settle();
+    await store.send('a', 'same words');
+    await store.send('a', 'same words');
+    expect(store.getState().queuedTexts.get('a')?.map((q) => q.clientId)).toEqual(['m-00000001', 'm-00000002']);
+    const log = new EventLog('a-s1');
+    gateway.push({ type: 'transcript', laneKey: 'a', event: log.next('user_message', { text: 'same words', clientId: 'm-00000002' }) });
+    await settle();
+    expect(store.getState().queuedTexts.get('a')?.map((q) => q.clientId)).toEqual(['m-00000001']);
   });
 });

@@ -227,7 +227,8 @@ describe('recoverOpenTurns (L15, L16)', () => {
       activeTurn: null,
       resumePending: true,
       resumeReason: 'crash',
-      lastResumeMarkedAt: START + 60_000,
+      // L15: the mark carries the last sign of life (the partial answer), not the relaunch.
+      lastResumeMarkedAt: START,
       restartFailureCount: 1,
       sessionId: lane.sessionId,
     });
