@@ -3,6 +3,7 @@
  *   node electron/host/main.ts [--data-dir DIR] [--port N] [--host ADDR --allow-remote] [--renderer-dir DIR]
  * Loopback only unless --allow-remote is given together with --host.
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,7 +27,14 @@ export const USAGE =
   '  --allow-remote  allow binding a non-loopback address (the access token still guards every request)\n' +
   '  --renderer-dir  the built renderer to serve (default renderer/dist)';
 
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  /** False when the message says all there is (a bad data directory): the usage text would bury it. */
+  readonly showUsage: boolean;
+  constructor(message: string, options: { showUsage?: boolean } = {}) {
+    super(message);
+    this.showUsage = options.showUsage ?? true;
+  }
+}
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -37,6 +45,34 @@ export function isLoopbackHost(host: string): boolean {
 export function defaultDataDir(env: NodeJS.ProcessEnv): string {
   const xdg = env.XDG_DATA_HOME?.trim();
   return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.local', 'share'), 'baton');
+}
+
+function errorCode(error: unknown): string {
+  return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
+}
+
+/**
+ * Why `dir` cannot be the data directory, or null when it is a folder or can be made as one. Checked
+ * before anything opens it, so a mistyped path gets one clear sentence instead of a stack trace
+ * from mkdir or SQLite (issue 14).
+ */
+export function dataDirProblem(dir: string): string | null {
+  let current = dir;
+  for (;;) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(current);
+    } catch (error) {
+      const code = errorCode(error);
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') return `${current} cannot be read (${code || String(error)})`;
+      const parent = path.dirname(current);
+      if (parent === current) return null;
+      current = parent;
+      continue;
+    }
+    if (stat.isDirectory()) return null;
+    return current === dir ? `${dir} is a file, not a folder` : `${current} is a file, so no folder can be made inside it`;
+  }
 }
 
 export function parseHostArgs(argv: readonly string[], env: NodeJS.ProcessEnv, repoRoot: string): HostOptions {
@@ -65,8 +101,11 @@ export function parseHostArgs(argv: readonly string[], env: NodeJS.ProcessEnv, r
     throw new UsageError(`Refusing to listen on ${host}: that is reachable from other machines. Add --allow-remote if you mean it.`);
   }
   if (allowRemote && values.host === undefined) throw new UsageError('--allow-remote needs --host with the address to bind.');
+  const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir(env));
+  const problem = dataDirProblem(dataDir);
+  if (problem !== null) throw new UsageError(`Baton cannot use ${dataDir} as its data directory: ${problem}.`, { showUsage: false });
   return {
-    dataDir: path.resolve(values['data-dir'] ?? defaultDataDir(env)),
+    dataDir,
     host,
     port: Number(portText),
     allowRemote,

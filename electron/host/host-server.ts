@@ -8,11 +8,17 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ProtocolServer } from '../core/protocol/protocol-server.ts';
 import { hostAllowed, loopbackHosts, originAllowed, requestUrl, tokenMatches, tokenOf, type AccessPolicy } from './access.ts';
-import { FORBIDDEN_PAGE, send, StaticSite } from './static-site.ts';
+import { FORBIDDEN_PAGE, isIndexPath, send, sitePath, StaticSite } from './static-site.ts';
 import { webSocketServerTransport } from './ws-transport.ts';
 
 /** Large enough for the biggest message the contract allows (200,000 characters, JSON-escaped). */
 export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
+/**
+ * Open WebSockets at once. Each window holds one; a handful of tabs and scripts is normal. The cap
+ * keeps a token holder from multiplying the per-connection bounds (protocol-server.ts) by opening
+ * sockets without end.
+ */
+export const MAX_CONNECTIONS = 64;
 const HEARTBEAT_MS = 30_000;
 const CLOSE_WAIT_MS = 1_000;
 
@@ -36,7 +42,7 @@ export interface HostServer {
   close(code: number, reason: string): Promise<void>;
 }
 
-function reject(socket: Duplex, status: 403 | 404 | 400, text: string): void {
+function reject(socket: Duplex, status: 403 | 404 | 400 | 503, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
 }
 
@@ -47,7 +53,9 @@ function urlHost(host: string): string {
 export async function startHostServer(options: HostServerOptions): Promise<HostServer> {
   const site = new StaticSite(options.rendererDir);
   const policy: AccessPolicy = { token: options.token, allowedHosts: null };
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, clientTracking: true });
+  // allowSynchronousEvents off: ws hands over one message per turn of the event loop, so a socket
+  // whose buffer holds thousands of pipelined frames takes turns with the other sockets (issue 14).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, clientTracking: true, allowSynchronousEvents: false });
   const alive = new WeakMap<WebSocket, boolean>();
 
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -59,8 +67,13 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
       send(res, 405, 'Method not allowed.\n', { 'Content-Type': 'text/plain; charset=utf-8', Allow: 'GET, HEAD' });
       return;
     }
-    const url = requestUrl(req);
-    if (url.pathname === '/' || url.pathname === '/index.html') {
+    // Decoded and normalised once: the gate checks exactly the path the file server serves.
+    const pathname = sitePath(requestUrl(req).pathname);
+    if (pathname === null) {
+      send(res, 400, 'Bad request path.\n', { 'Content-Type': 'text/plain; charset=utf-8' }, req.method);
+      return;
+    }
+    if (isIndexPath(pathname)) {
       if (!tokenMatches(options.token, tokenOf(req))) {
         send(res, 403, FORBIDDEN_PAGE, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }, req.method);
         return;
@@ -68,9 +81,9 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
       site.serveIndex(req, res, req.headers.host!);
       return;
     }
-    if (site.serveFile(req, res, url.pathname)) return;
+    if (site.serveFile(req, res, pathname)) return;
     // Browsers ask for it unprompted; an empty answer keeps their consoles free of 404 noise.
-    if (url.pathname === '/favicon.ico') return send(res, 204, '', { 'Cache-Control': 'no-cache' }, req.method);
+    if (pathname === '/favicon.ico') return send(res, 204, '', { 'Cache-Control': 'no-cache' }, req.method);
     send(res, 404, 'Not found.\n', { 'Content-Type': 'text/plain; charset=utf-8' }, req.method);
   });
 
@@ -81,6 +94,10 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
     if (!originAllowed(policy, req)) {
       options.log(`Refused a WebSocket from origin ${JSON.stringify(req.headers.origin ?? null)}.`);
       return reject(socket, 403, 'Forbidden');
+    }
+    if (wss.clients.size >= MAX_CONNECTIONS) {
+      options.log(`Refused a WebSocket: ${MAX_CONNECTIONS} are open already.`);
+      return reject(socket, 503, 'Service Unavailable');
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       alive.set(ws, true);

@@ -206,7 +206,7 @@ if (import.meta.main) {
     options = parseHostArgs(process.argv.slice(2), process.env, repoRoot);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`${error.message}\n${USAGE}\n`);
+    process.stderr.write(`${error.message}\n${error.showUsage ? `${USAGE}\n` : ''}`);
     process.exit(EXIT_CODES.usage);
   }
   await runHost(options);

@@ -51,6 +51,35 @@ export function send(res: ServerResponse, status: number, body: string | Buffer,
   res.end(method === 'HEAD' ? undefined : buffer);
 }
 
+/**
+ * The one path both the token gate and the file server use: the URL path percent-decoded exactly
+ * once and normalised ('.' and '..' resolved, never above '/'). Gating the raw path while serving
+ * the decoded one let `/%69ndex.html`, `/index%2ehtml` and `/assets/..%2findex.html` reach the
+ * page without the token and without its CSP (issue 14). Null when no file can have that name
+ * (a broken escape, a NUL byte).
+ */
+export function sitePath(rawPathname: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(rawPathname);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0')) return null;
+  return path.posix.normalize(decoded.startsWith('/') ? decoded : `/${decoded}`);
+}
+
+/** The paths that mean the app page, which needs the token (after `sitePath`). */
+export function isIndexPath(pathname: string): boolean {
+  return pathname === '/' || pathname === '/index.html';
+}
+
+function isInside(root: string, file: string): string | null {
+  const relative = path.relative(root, file);
+  if (relative === '' || relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) return null;
+  return relative;
+}
+
 export class StaticSite {
   readonly dir: string;
 
@@ -83,25 +112,27 @@ export class StaticSite {
     );
   }
 
-  /** Any other file of the build; false when there is none (the caller answers 404). */
+  /**
+   * Any other file of the build, by a path from `sitePath`; false when there is none (the caller
+   * answers 404). The file's real location must be inside the build's real folder, so a symbolic
+   * link cannot serve what lies outside it, and the page itself is only ever served by
+   * `serveIndex`, whatever name or link reaches it.
+   */
   serveFile(req: IncomingMessage, res: ServerResponse, pathname: string): boolean {
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(pathname);
-    } catch {
-      return false;
-    }
-    if (decoded.includes('\0')) return false;
-    const file = path.resolve(this.dir, `.${path.posix.normalize(decoded)}`);
-    const relative = path.relative(this.dir, file);
+    if (pathname.includes('\0')) return false;
+    const file = path.resolve(this.dir, `.${path.posix.normalize(pathname)}`);
+    const relative = isInside(this.dir, file);
+    const dotfile = (name: string) => name.split(path.sep).some((part) => part.startsWith('.'));
     // Nothing outside the build, and no dotfiles inside it.
-    if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative) || relative.split(path.sep).some((part) => part.startsWith('.'))) {
-      return false;
-    }
+    if (relative === null || dotfile(relative)) return false;
     let body: Buffer;
     try {
-      if (!fs.statSync(file).isFile()) return false;
-      body = fs.readFileSync(file);
+      const realDir = fs.realpathSync(this.dir);
+      const real = fs.realpathSync(file);
+      const realRelative = isInside(realDir, real);
+      if (realRelative === null || dotfile(realRelative) || real === path.join(realDir, 'index.html')) return false;
+      if (!fs.statSync(real).isFile()) return false;
+      body = fs.readFileSync(real);
     } catch {
       return false;
     }

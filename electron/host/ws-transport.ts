@@ -36,5 +36,12 @@ export function webSocketServerTransport(socket: WebSocket, log: (message: strin
     close() {
       socket.close(1000, 'closed by Baton');
     },
+    // Pausing the socket stops reading from TCP: the peer's own buffers fill, not the host's memory.
+    pauseReading() {
+      if (socket.readyState === socket.OPEN && !socket.isPaused) socket.pause();
+    },
+    resumeReading() {
+      if (socket.isPaused) socket.resume();
+    },
   };
 }

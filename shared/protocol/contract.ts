@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { EXIT_REASONS } from '../lifecycle.ts';
+import { MAX_TITLE_LENGTH } from '../lane-title.ts';
 import { eventPayloadSchemas, TURN_EVENT_KINDS, type StoredEvent } from '../transcript.ts';
 import type { Banner, GatewayEvent, LaneStatus, SendResult } from '../gateway-events.ts';
 
@@ -105,7 +106,7 @@ export const contract = {
   },
   'app.restart': { params: z.object({}), result: z.object({ accepted: z.boolean() }) },
   'lanes.list': { params: z.object({}), result: z.array(laneStatusSchema) },
-  'lanes.create': { params: z.object({ title: z.string().max(200).optional() }), result: laneStatusSchema },
+  'lanes.create': { params: z.object({ title: z.string().max(MAX_TITLE_LENGTH).optional() }), result: laneStatusSchema },
   'lanes.search': {
     params: z.object({ query: z.string().min(1).max(500) }),
     result: z.array(z.object({ laneKey: z.string(), title: z.string(), snippet: z.string() })),
@@ -143,7 +144,8 @@ export type MethodName = keyof Contract;
 export type Params<M extends MethodName> = z.input<Contract[M]['params']>;
 export type Result<M extends MethodName> = z.output<Contract[M]['result']>;
 
-export const ERROR_CODES = ['BAD_FRAME', 'UNKNOWN_METHOD', 'INVALID_PARAMS', 'INVALID_INPUT', 'NOT_FOUND', 'UNAVAILABLE', 'STORAGE_FULL', 'STORAGE_FAILED', 'STORE_CORRUPT', 'INTERNAL'] as const;
+/** BUSY: too many requests waiting for answers on the connection, or messages waiting in the conversation; send again later. */
+export const ERROR_CODES = ['BAD_FRAME', 'UNKNOWN_METHOD', 'INVALID_PARAMS', 'INVALID_INPUT', 'NOT_FOUND', 'UNAVAILABLE', 'BUSY', 'STORAGE_FULL', 'STORAGE_FAILED', 'STORE_CORRUPT', 'INTERNAL'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** Frames on the wire. Requests carry an id the response echoes; events carry a sequence number. */

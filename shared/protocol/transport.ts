@@ -11,6 +11,13 @@ export interface Transport {
   /** Called once when the transport closes, from either side. Returns the unsubscribe function. */
   onClose(listener: () => void): () => void;
   close(): void;
+  /**
+   * Flow control, where the carrier has it (a socket): stop taking frames off the wire until
+   * `resumeReading`, so a peer that sends faster than it is answered is slowed down by the network
+   * instead of queueing in memory. A few frames already read may still arrive after the pause.
+   */
+  pauseReading?(): void;
+  resumeReading?(): void;
 }
 
 /** Listener bookkeeping every transport needs; a throwing listener never stops the others. */

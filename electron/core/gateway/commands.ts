@@ -1,4 +1,5 @@
 /** L24: the composer's slash commands. Parsing is pure; the gateway carries them out. */
+import { normalizeTitle, titleProblem } from '../../../shared/lane-title.ts';
 
 export const COMMANDS = {
   new: 'Start a fresh session in this conversation (the current one stays restorable).',
@@ -32,4 +33,15 @@ export function unescapeMessage(text: string): string {
 
 export function helpText(): string {
   return ['Commands:', ...Object.entries(COMMANDS).map(([name, text]) => `/${name} — ${text}`)].join('\n');
+}
+
+/**
+ * `/title <text>`: the new title, or why it cannot be one (the shared title rule, the same as
+ * `lanes.create`'s).
+ */
+export function titleFromCommand(arg: string): { title: string } | { problem: string } {
+  const title = normalizeTitle(arg);
+  if (title === '') return { problem: 'Usage: /title <text>' };
+  const problem = titleProblem(title);
+  return problem === null ? { title } : { problem: `${problem} The title was not changed.` };
 }

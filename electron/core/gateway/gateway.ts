@@ -14,7 +14,7 @@ import type { GatewayEventSink } from '../ports.ts';
 import { newId } from '../sessions/ids.ts';
 import { StoreCorruptError, StoreFullError, StoreIoError } from '../sessions/store-errors.ts';
 import type { QueuedInput, SessionRecord, SessionStore, TurnOutcome } from '../sessions/store.ts';
-import { helpText, parseCommand, unescapeMessage, type ParsedCommand } from './commands.ts';
+import { helpText, parseCommand, titleFromCommand, unescapeMessage, type ParsedCommand } from './commands.ts';
 import { TurnRecorder } from './turn-recorder.ts';
 import { TurnRegistry, type LiveTurn, type TurnEnd } from './turn-registry.ts';
 
@@ -213,7 +213,7 @@ export class Gateway {
       resumePending: lane.resumePending && !lane.suspended,
       resumeReason: lane.resumeReason,
       suspended: lane.suspended,
-      queuedInputs: this.store.listQueuedInputs(laneKey).length,
+      queuedInputs: this.store.countQueuedInputs(laneKey),
       restartFailureCount: lane.restartFailureCount,
       updatedAt: lane.updatedAt,
     };
@@ -449,10 +449,11 @@ export class Gateway {
         return reply('new-session', 'Started a new session. /resume lists the earlier ones.', { previousSessionId: previous });
       }
       case 'title': {
-        if (command.arg === '') return reply('usage', 'Usage: /title <text>');
-        this.store.setTitle(laneKey, command.arg);
+        const checked = titleFromCommand(command.arg);
+        if ('problem' in checked) return reply(command.arg === '' ? 'usage' : 'title-refused', checked.problem);
+        this.store.setTitle(laneKey, checked.title);
         this.emitLane(laneKey);
-        return reply('title', `Renamed to “${command.arg}”.`);
+        return reply('title', `Renamed to “${checked.title}”.`);
       }
       case 'status':
         return reply('status', this.statusText(laneKey));

@@ -49,7 +49,7 @@ export function recoverAtStartup(options: { store: SessionStore; gateway: Gatewa
     const sinceCompleted = turns.slice(turns.map((t) => t.outcome).lastIndexOf('completed') + 1);
     const inDoubt = blocksAutoResume(unfinishedCalls(store.listEvents(lane.sessionId), new Set(sinceCompleted.map((t) => t.turnId))));
     // A message typed during the drain resumes the lane itself, with the note (L7, L20).
-    const hasQueuedInput = store.listQueuedInputs(lane.laneKey).length > 0;
+    const hasQueuedInput = store.countQueuedInputs(lane.laneKey) > 0;
     // L20: once per interruption. An interruption lasts until its mark is cleared (a completed
     // turn, Discard, a new or restored session), which also clears the record of the automatic
     // attempt; while it lasts, an attempt that failed, was stopped or was interrupted again is

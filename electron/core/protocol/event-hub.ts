@@ -22,6 +22,11 @@ export interface EventHubOptions {
   instanceId?: string;
   /** How many recent events a reconnecting front end can catch up on. */
   capacity?: number;
+  /**
+   * How much those events may weigh together (their JSON length). Count alone does not bound
+   * memory: one event can carry a 200,000-character message, and 5,000 of them are a gigabyte.
+   */
+  maxBytes?: number;
   log?: (message: string) => void;
 }
 
@@ -36,6 +41,12 @@ export interface Subscription {
 }
 
 export const DEFAULT_EVENT_BUFFER = 5_000;
+/**
+ * Half of what the WebSocket transport lets a front end fall behind before cutting it off
+ * (ws-transport.ts, 16 MB): a full replay after a reconnect must fit, or the window would be cut
+ * off while catching up, reconnect and ask for the same replay again.
+ */
+export const DEFAULT_EVENT_BUFFER_BYTES = 8 * 1024 * 1024;
 
 export const IDLE_UPDATE_STATE: UpdateState = { state: 'idle', version: null, progress: null, error: null };
 
@@ -48,7 +59,11 @@ function bannerKey(banner: Banner): string {
 export class EventHub implements GatewayEventSink {
   readonly instanceId: string;
   private readonly capacity: number;
-  private readonly ring: Array<EventFrame | undefined>;
+  private readonly maxBytes: number;
+  /** The replay buffer, oldest first from `head`: frames with their JSON length. */
+  private readonly buffer: Array<{ frame: EventFrame; bytes: number } | undefined> = [];
+  private head = 0;
+  private bufferedBytes = 0;
   private seq = 0;
   private readonly listeners = new Set<(frame: EventFrame) => void>();
   private readonly latestBanners = new Map<string, Banner>();
@@ -58,7 +73,7 @@ export class EventHub implements GatewayEventSink {
   constructor(options: EventHubOptions = {}) {
     this.instanceId = options.instanceId ?? randomUUID();
     this.capacity = Math.max(1, Math.trunc(options.capacity ?? DEFAULT_EVENT_BUFFER));
-    this.ring = new Array<EventFrame | undefined>(this.capacity);
+    this.maxBytes = Math.max(1, Math.trunc(options.maxBytes ?? DEFAULT_EVENT_BUFFER_BYTES));
     this.log = options.log ?? ((message) => console.warn(message));
   }
 
@@ -99,7 +114,7 @@ export class EventHub implements GatewayEventSink {
     }
     this.seq += 1;
     const frame: EventFrame = { type: 'event', instanceId: this.instanceId, seq: this.seq, event };
-    this.ring[this.seq % this.capacity] = frame;
+    this.remember(frame);
     for (const listener of [...this.listeners]) {
       // One broken connection must not keep the others (or the turn that emitted) from going on.
       try {
@@ -111,13 +126,35 @@ export class EventHub implements GatewayEventSink {
     return frame;
   }
 
+  /** Keeps a frame for catch-up, dropping the oldest beyond the count or the byte budget (the newest always stays). */
+  private remember(frame: EventFrame): void {
+    const bytes = JSON.stringify(frame.event).length;
+    this.buffer.push({ frame, bytes });
+    this.bufferedBytes += bytes;
+    while (this.buffer.length - this.head > 1 && (this.buffer.length - this.head > this.capacity || this.bufferedBytes > this.maxBytes)) {
+      this.bufferedBytes -= this.buffer[this.head]!.bytes;
+      this.buffer[this.head] = undefined;
+      this.head += 1;
+    }
+    // Compact now and then instead of shifting on every event.
+    if (this.head > 1024 && this.head * 2 > this.buffer.length) {
+      this.buffer.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+
+  /** Seq of the oldest event still buffered (seq + 1 when none is). */
+  private get oldestBuffered(): number {
+    return this.buffer[this.head]?.frame.seq ?? this.seq + 1;
+  }
+
   /** Events after `afterSeq`, oldest first; null when the buffer no longer holds all of them. */
   since(afterSeq: number): EventFrame[] | null {
     if (!Number.isInteger(afterSeq) || afterSeq < 0 || afterSeq > this.seq) return null;
-    const oldest = Math.max(1, this.seq - this.capacity + 1);
-    if (afterSeq + 1 < oldest) return null;
+    if (afterSeq + 1 < this.oldestBuffered) return null;
     const frames: EventFrame[] = [];
-    for (let seq = afterSeq + 1; seq <= this.seq; seq++) frames.push(this.ring[seq % this.capacity]!);
+    const start = this.head + (afterSeq + 1 - this.oldestBuffered);
+    for (let index = start; index < this.buffer.length; index++) frames.push(this.buffer[index]!.frame);
     return frames;
   }
 

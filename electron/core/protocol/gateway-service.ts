@@ -7,9 +7,11 @@
  * each provider with `hasKey` instead of its key reference.
  */
 import type { z } from 'zod';
+import { normalizeTitle } from '../../../shared/lane-title.ts';
 import type { ExitReason } from '../../../shared/lifecycle.ts';
 import type { Contract, MethodName, Result } from '../../../shared/protocol/contract.ts';
 import type { BatonCore } from '../baton-core.ts';
+import { parseCommand } from '../gateway/commands.ts';
 import type { SecretStore } from '../ports.ts';
 import { newId } from '../sessions/ids.ts';
 import type { McpServerConfig } from '../agent/mcp/mcp-config.ts';
@@ -39,6 +41,14 @@ export interface GatewayServiceOptions {
   log?: (message: string) => void;
 }
 
+/**
+ * Messages one conversation may have waiting (queued behind a running turn or for the relaunch).
+ * Far beyond what a person types ahead; it keeps a client that pipelines thousands of messages
+ * (issue 14) from growing the store, and every turn start that reads the queue, without bound.
+ * Commands (`/stop`) are never refused by it.
+ */
+export const MAX_QUEUED_MESSAGES_PER_CONVERSATION = 100;
+
 /** Where `provider.setKey` stores a provider's key. */
 export function providerKeyRef(providerName: string): string {
   return `provider:${providerName}`;
@@ -59,8 +69,7 @@ export class GatewayService {
       'lanes.create': (params) => this.createLane(params.title),
       'lanes.search': (params) => this.options.core.store.searchLanes(params.query),
       'transcript.get': (params) => this.transcript(params),
-      'message.send': (params) =>
-        this.options.core.gateway.send(params.laneKey, params.text, params.clientMessageId !== undefined ? { clientId: params.clientMessageId } : {}),
+      'message.send': (params) => this.sendMessage(params.laneKey, params.text, params.clientMessageId),
       'turn.stop': (params) => ({ stopped: this.options.core.gateway.stop(params.laneKey) }),
       'resume.accept': (params) => ({ accepted: this.options.core.gateway.requestResume(params.laneKey) }),
       'resume.discard': (params) => ({ discarded: this.options.core.gateway.discardResume(params.laneKey) }),
@@ -129,11 +138,30 @@ export class GatewayService {
   private createLane(title: string | undefined): Result<'lanes.create'> {
     const { core } = this.options;
     const laneKey = newId('lane');
-    core.store.ensureLane(laneKey, { title: title?.trim() ?? '', platform: 'desktop' });
+    // The contract already capped the length; the shared rule folds the spacing the same way /title does.
+    core.store.ensureLane(laneKey, { title: normalizeTitle(title ?? ''), platform: 'desktop' });
     core.gateway.emitLane(laneKey);
     const status = core.gateway.laneStatus(laneKey);
     if (!status) throw new ServiceError('INTERNAL', 'The new conversation could not be read back.');
     return status;
+  }
+
+  /**
+   * Conversations are made by `lanes.create`; a message for a key that names none is refused
+   * rather than silently creating one (issue 14: any string became a conversation).
+   */
+  private sendMessage(laneKey: string, text: string, clientMessageId: string | undefined): Promise<Result<'message.send'>> {
+    const { store, gateway } = this.options.core;
+    if (!store.getLane(laneKey)) throw notFound(`No conversation ${laneKey}.`);
+    // A resend of a message already taken (L32) gets its first answer from the gateway, never BUSY.
+    const resend = clientMessageId !== undefined && store.clientMessage(clientMessageId) !== null;
+    if (!resend && parseCommand(text) === null && store.countQueuedInputs(laneKey) >= MAX_QUEUED_MESSAGES_PER_CONVERSATION) {
+      throw new ServiceError(
+        'BUSY',
+        `This conversation already has ${MAX_QUEUED_MESSAGES_PER_CONVERSATION} messages waiting; send this one once Baton has worked through some.`,
+      );
+    }
+    return gateway.send(laneKey, text, clientMessageId !== undefined ? { clientId: clientMessageId } : {});
   }
 
   private transcript(params: ServiceParams<'transcript.get'>): Result<'transcript.get'> {

@@ -12,10 +12,26 @@ import type { EventFrame, EventHub } from './event-hub.ts';
 import type { GatewayService, ServiceMethod, ServiceParams } from './gateway-service.ts';
 import { toErrorBody } from './service-errors.ts';
 
+export interface ConnectionLimits {
+  /** Unanswered requests at which the connection stops reading from its transport (default 16). */
+  pauseReadingAt: number;
+  /** Unanswered requests beyond which further ones are refused with BUSY (default 256). */
+  maxUnanswered: number;
+}
+
+/**
+ * A front end has a handful of requests outstanding; these limits only bite a client that
+ * pipelines thousands (issue 14: 5,000 on one socket took the host to 4 GB and starved the other
+ * windows). Reading stops first, so a well-behaved but bursty client is slowed by the network; the
+ * refusal covers what a socket had already read when it was paused.
+ */
+export const DEFAULT_CONNECTION_LIMITS: Readonly<ConnectionLimits> = { pauseReadingAt: 16, maxUnanswered: 256 };
+
 export interface ProtocolServerOptions {
   service: GatewayService;
   hub: EventHub;
   log?: (message: string) => void;
+  limits?: Partial<ConnectionLimits>;
 }
 
 export interface Connection {
@@ -47,6 +63,13 @@ class ProtocolConnection implements Connection {
   private closed = false;
   private readonly unlisten: Array<() => void>;
   private readonly onClosed: () => void;
+  private readonly limits: ConnectionLimits;
+  /** Frames received and not yet started, oldest first (at most `maxUnanswered`). */
+  private readonly waiting: unknown[] = [];
+  /** Frames received and not yet answered: the waiting ones and those being handled. */
+  private unanswered = 0;
+  private stepScheduled = false;
+  private readingPaused = false;
 
   constructor(id: number, transport: Transport, options: ProtocolServerOptions, log: (message: string) => void, onClosed: () => void) {
     this.id = id;
@@ -54,6 +77,8 @@ class ProtocolConnection implements Connection {
     this.options = options;
     this.log = log;
     this.onClosed = onClosed;
+    const pauseReadingAt = Math.max(1, options.limits?.pauseReadingAt ?? DEFAULT_CONNECTION_LIMITS.pauseReadingAt);
+    this.limits = { pauseReadingAt, maxUnanswered: Math.max(pauseReadingAt, options.limits?.maxUnanswered ?? DEFAULT_CONNECTION_LIMITS.maxUnanswered) };
     this.unlisten = [transport.onFrame((frame) => this.receive(frame)), transport.onClose(() => this.dispose())];
   }
 
@@ -67,6 +92,7 @@ class ProtocolConnection implements Connection {
     this.closed = true;
     this.detachEvents?.();
     this.detachEvents = null;
+    this.waiting.length = 0;
     for (const off of this.unlisten) off();
     this.onClosed();
   }
@@ -85,8 +111,62 @@ class ProtocolConnection implements Connection {
     this.send({ type: 'response', id, ok: false, error: { code, message } });
   }
 
+  /**
+   * Takes a frame off the transport. Nothing is handled here: frames wait in arrival order and are
+   * handled one per turn of the event loop (`step`), so a connection with a long backlog takes
+   * turns with every other connection and with I/O instead of holding the process until it is
+   * through (issue 14 item 5).
+   */
   private receive(raw: unknown): void {
     if (this.closed) return;
+    if (this.unanswered >= this.limits.maxUnanswered) {
+      this.fail(
+        salvageId(raw),
+        'BUSY',
+        `Too many requests waiting for an answer on this connection (${this.limits.maxUnanswered}); send more once some are answered.`,
+      );
+      return;
+    }
+    this.unanswered += 1;
+    this.waiting.push(raw);
+    this.updateFlow();
+    this.scheduleStep();
+  }
+
+  private scheduleStep(): void {
+    if (this.stepScheduled || this.closed || this.waiting.length === 0) return;
+    this.stepScheduled = true;
+    setImmediate(() => {
+      this.stepScheduled = false;
+      this.step();
+    });
+  }
+
+  private step(): void {
+    if (this.closed || this.waiting.length === 0) return;
+    const raw = this.waiting.shift();
+    void this.handle(raw)
+      .catch((error: unknown) => this.log(`Connection ${this.id}: a request could not be handled: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => {
+        this.unanswered -= 1;
+        this.updateFlow();
+      });
+    this.scheduleStep();
+  }
+
+  /** Pauses reading at the limit, resumes once half of it has been answered. */
+  private updateFlow(): void {
+    if (this.closed) return;
+    if (!this.readingPaused && this.unanswered >= this.limits.pauseReadingAt) {
+      this.readingPaused = true;
+      this.transport.pauseReading?.();
+    } else if (this.readingPaused && this.unanswered <= Math.floor(this.limits.pauseReadingAt / 2)) {
+      this.readingPaused = false;
+      this.transport.resumeReading?.();
+    }
+  }
+
+  private async handle(raw: unknown): Promise<void> {
     if (typeof raw === 'string') {
       this.fail(null, 'BAD_FRAME', 'A frame must be a JSON object; this one is not valid JSON.');
       return;
@@ -110,7 +190,7 @@ class ProtocolConnection implements Connection {
       this.subscribe(id, params.data as ServiceParams<'events.subscribe'>);
       return;
     }
-    void this.answer(id, method, params.data as ServiceParams<typeof method>);
+    await this.answer(id, method, params.data as ServiceParams<typeof method>);
   }
 
   /**

@@ -13,6 +13,7 @@ import type { Database as Db } from 'better-sqlite3';
 import type { ResumeReason } from '../../../shared/lifecycle.ts';
 import { eventPayloadSchemas, isTurnEventKind, type InterruptionCause, type StoredEvent, type TurnEvent } from '../../../shared/transcript.ts';
 import { BackupManager } from './backups.ts';
+import { refuseEmptyStoreWithBackups } from './empty-store-check.ts';
 import { newId } from './ids.ts';
 import { laneFromRow, type LaneRecord } from './lane-record.ts';
 import { MIGRATIONS, type Migration } from './migrations.ts';
@@ -184,6 +185,7 @@ export class SessionStore {
     const migrations = options.migrations ?? MIGRATIONS;
     const latest = migrations[migrations.length - 1]?.version ?? 0;
     fs.mkdirSync(options.dataDir, { recursive: true });
+    refuseEmptyStoreWithBackups(file, () => backups.newest());
 
     const db = new Database(file, { timeout: 100 });
     try {
@@ -723,6 +725,12 @@ export class SessionStore {
       duringDrain: Number(row.during_drain) !== 0,
       clientId: typeof row.client_id === 'string' ? row.client_id : null,
     }));
+  }
+
+  /** How many inputs wait in a lane, without reading their texts (up to 200,000 characters each). */
+  countQueuedInputs(laneKey: string): number {
+    const row = this.db.prepare('SELECT COUNT(*) AS n FROM queued_inputs WHERE lane_key = ?').get(laneKey) as { n: number };
+    return Number(row.n);
   }
 
   removeQueuedInput(id: number): boolean {

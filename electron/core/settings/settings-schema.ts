@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { BUSY_INPUT_MODES } from '../../../shared/lifecycle.ts';
 import type { BusyInputMode } from '../../../shared/lifecycle.ts';
 import { mcpServerConfigsSchema, type McpServerConfig } from '../agent/mcp/mcp-config.ts';
+import { providerBaseUrlSchema } from '../agent/providers/base-url.ts';
 
 export const THEMES = ['system', 'light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];
@@ -53,7 +54,7 @@ export type ToolApprovalMode = (typeof TOOL_APPROVAL_MODES)[number];
 export const providerSettingSchema = z.object({
   name: z.string().trim().min(1),
   kind: z.enum(PROVIDER_KINDS),
-  baseUrl: z.url().optional(),
+  baseUrl: providerBaseUrlSchema.optional(),
   model: z.string().trim().min(1),
   /** A reference into the SecretStore, never the key itself. */
   keyRef: z.string().min(1).nullable().default(null),
@@ -122,7 +123,7 @@ const rules: SettingRules = {
   theme: { schema: z.enum(THEMES), expected: quotedList(THEMES) },
   providers: {
     schema: z.array(providerSettingSchema).refine((list) => new Set(list.map((p) => p.name)).size === list.length),
-    expected: 'a list of providers with unique names, each with name, kind, model and optional baseUrl and keyRef',
+    expected: 'a list of providers with unique names, each with name, kind, model and optional baseUrl (an http:// or https:// address) and keyRef',
   },
   activeProvider: { schema: z.string().min(1).nullable(), expected: 'a provider name, or null' },
   maxSteps: { schema: lenientNumber.pipe(z.number().int().min(1).max(500)), expected: 'a whole number from 1 to 500' },

@@ -60,7 +60,9 @@ describe('R1: the server answers bad frames with typed errors and keeps serving'
     expect(await frames.next(response(12))).toMatchObject({ ok: false, error: { code: 'INVALID_PARAMS' } });
 
     // Valid by the schema, refused by the gateway: whitespace is not a message.
-    send({ type: 'request', id: 13, method: 'message.send', params: { laneKey: 'a', text: '   ' } });
+    send({ type: 'request', id: 100, method: 'lanes.create', params: {} });
+    const created = (await frames.next(response(100))) as { value: { laneKey: string } };
+    send({ type: 'request', id: 13, method: 'message.send', params: { laneKey: created.value.laneKey, text: '   ' } });
     expect(await frames.next(response(13))).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: 'A message cannot be empty.' } });
 
     send(null);
@@ -68,7 +70,7 @@ describe('R1: the server answers bad frames with typed errors and keeps serving'
 
     // Still serving, on the same connection.
     send({ type: 'request', id: 14, method: 'lanes.list', params: {} });
-    expect(await frames.next(response(14))).toEqual({ type: 'response', id: 14, ok: true, value: [] });
+    expect(await frames.next(response(14))).toEqual({ type: 'response', id: 14, ok: true, value: [created.value] });
     // The contract requires params, even empty ones; the id is still echoed so the caller can match it.
     send({ type: 'request', id: 15, method: 'app.status' });
     expect(await frames.next(response(15))).toMatchObject({ ok: false, error: { code: 'BAD_FRAME', message: expect.stringContaining('params') } });

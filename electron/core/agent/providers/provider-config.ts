@@ -3,6 +3,7 @@
  * configured. A config holds the key in memory only; nothing here logs it.
  */
 import { ANTHROPIC_DEFAULT_BASE_URL, AnthropicProvider } from './anthropic.ts';
+import { baseUrlProblem } from './base-url.ts';
 import { OPENAI_DEFAULT_BASE_URL, OpenAICompatibleProvider } from './openai-compatible.ts';
 import type { ModelProvider } from './provider.ts';
 import type { ProviderTimeouts, RetryPolicy } from './stream-policy.ts';
@@ -27,6 +28,8 @@ export const DEFAULT_OPENAI_MODEL = 'gpt-5.5';
 export const DEFAULT_ANTHROPIC_MODEL = 'claude-sonnet-5-5';
 
 export function providerFromConfig(config: ProviderConfig): ModelProvider {
+  const problem = config.baseUrl === undefined ? null : baseUrlProblem(config.baseUrl);
+  if (problem !== null) throw new Error(`The base URL of ${config.name} cannot be used: ${problem}.`);
   switch (config.kind) {
     case 'openai-compatible':
       return new OpenAICompatibleProvider({
