@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { z } from 'zod';
+import { commandEnvironment } from './command-environment.ts';
 import { isProcessGroupAlive, terminateProcessGroup } from './process-group.ts';
 import { defineTool, errorMessage, type Tool, type ToolOutcome, type ToolRunContext } from './tool.ts';
 
@@ -103,16 +104,7 @@ function interruptedBeforeStart(): ToolOutcome {
   return { isError: true, output: '[interrupted: the command was not started because the turn was interrupted]' };
 }
 
-/**
- * The environment a command runs with: Baton's own, minus its secrets (R4). Model API keys, the
- * host's access token and anything named like a credential stay out of reach of commands (and of
- * their output, which goes back to the model and into the transcript).
- */
-const SECRET_NAME = /(^BATON_|^OPENAI_|^ANTHROPIC_|_API_KEY$|API_KEY|_TOKEN$|^TOKEN$|SECRET|PASSWORD|PASSWD|_CREDENTIALS?$)/i;
-
-export function commandEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !SECRET_NAME.test(name)));
-}
+export { commandEnvironment };
 
 export async function runShellCommand(command: string, context: ToolRunContext, options: ShellToolOptions = {}): Promise<ToolOutcome> {
   const timeoutMs = options.timeoutMs ?? SHELL_DEFAULTS.timeoutMs;
