@@ -14,7 +14,7 @@ import { bubblewrapSandbox, probeBubblewrap, type BubblewrapLayout, type Sandbox
 import { createShellTool } from '../../../../electron/core/agent/tools/shell.ts';
 import type { ToolRunContext } from '../../../../electron/core/agent/tools/tool.ts';
 import { DEFAULT_SETTINGS } from '../../../../electron/core/settings/settings-schema.ts';
-import { isProcessGroupRunning, isProcessRunning, waitForFile } from './process-probe.ts';
+import { hostProcessesRunning, isProcessGroupRunning, isProcessRunning, untilRunning, waitForFile } from './process-probe.ts';
 
 const probe: SandboxProbe = await probeBubblewrap();
 if (!probe.available) process.stderr.write(`[skipped] sandbox tests: ${probe.reason}\n`);
@@ -50,27 +50,6 @@ function context(signal: AbortSignal = new AbortController().signal, dir = works
 function sandboxedTool(options: { killGraceMs?: number } = {}) {
   if (!probe.available) throw new Error('no sandbox');
   return createShellTool({ ...options, sandbox: bubblewrapSandbox(probe.bwrapPath, layout) });
-}
-
-/** Shell: returns once a process inside the sandbox has `arg` as a whole argument (it has exec'd). */
-const untilRunning = (arg: string) => `until cat /proc/[0-9]*/cmdline 2>/dev/null | tr '\\0' '\\n' | grep -qx ${arg}; do :; done`;
-
-/** Processes of this machine (as Baton sees them) whose command line is exactly `argv`. */
-function hostProcessesRunning(argv: string[]): { pid: number; pgrp: number }[] {
-  const found: { pid: number; pgrp: number }[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').slice(0, -1);
-      if (cmdline.join('\0') !== argv.join('\0')) continue;
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (fields[0] !== 'Z') found.push({ pid: Number(entry), pgrp: Number(fields[2]) });
-    } catch {
-      // exited while we looked
-    }
-  }
-  return found;
 }
 
 describe.skipIf(!probe.available)('R4: the sandboxed shell tool (bubblewrap)', () => {
