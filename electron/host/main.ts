@@ -8,6 +8,10 @@
  * The access token is random per launch, unless BATON_ACCESS_TOKEN holds one (scripts/start.sh sets
  * it once per supervised session so open windows reconnect after a restart).
  *
+ * R4: the host holds no secret in its process environment (which any process of the user can read
+ * in /proc/<pid>/environ): keys and the token are taken out of it at start and kept in memory; see
+ * secret-handoff.ts.
+ *
  * Exit codes: 0 after a quit (SIGTERM, SIGINT, SIGHUP), 75 after a restart drain (SIGUSR1,
  * /restart, the UI's restart) so a supervisor relaunches it (scripts/start.sh does), 1 when it
  * cannot start, 64 for a bad command line, 70 when the drain watchdog had to force the exit.
@@ -32,6 +36,7 @@ import { ProtocolServer } from '../core/protocol/protocol-server.ts';
 import { SettingsStore } from '../core/settings/settings-store.ts';
 import { ACCESS_TOKEN_ENV, accessTokenFromEnv, newAccessToken } from './access.ts';
 import { parseHostArgs, USAGE, UsageError, type HostOptions } from './host-options.ts';
+import { secureProcessEnvironment } from './secret-handoff.ts';
 import { startHostServer, type HostServer } from './host-server.ts';
 
 export const EXIT_CODES = { quit: 0, relaunch: 75, startFailed: 1, usage: 64, forced: 70 } as const;
@@ -64,7 +69,11 @@ async function withinBudget(work: Promise<unknown>, ms: number): Promise<void> {
   await Promise.race([work.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, ms).unref())]);
 }
 
-export async function runHost(options: HostOptions): Promise<void> {
+/**
+ * @param env The host's configuration environment: `process.env` plus the secrets held in memory
+ *   (provider keys, the access token). Commands never get it; they start from `process.env`.
+ */
+export async function runHost(options: HostOptions, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   // SPEC L27/L30: every signal goes through the drain. Handlers go in first, so a signal during
   // startup (turns may already be resuming) waits for the drain instead of killing the process.
   let pendingSignal: ExitReason | null = null;
@@ -92,7 +101,7 @@ export async function runHost(options: HostOptions): Promise<void> {
   const agents = new ModelAgentFactory({
     settings: () => settings.get(),
     secrets,
-    env: process.env,
+    env,
     dataDir: options.dataDir,
     extraTools: () => mcp.tools(),
   });
@@ -160,8 +169,8 @@ export async function runHost(options: HostOptions): Promise<void> {
   const service = new GatewayService({ core: opened, settings, secrets, hub, version, requestExit, log });
   const protocol = new ProtocolServer({ service, hub, log });
   // One token per supervised session: after a restart (exit 75) the windows reconnect with the token they hold.
-  const token = accessTokenFromEnv(process.env) ?? newAccessToken();
-  if (process.env[ACCESS_TOKEN_ENV] && token !== process.env[ACCESS_TOKEN_ENV]?.trim()) {
+  const token = accessTokenFromEnv(env) ?? newAccessToken();
+  if (env[ACCESS_TOKEN_ENV] && token !== env[ACCESS_TOKEN_ENV]?.trim()) {
     log(`${ACCESS_TOKEN_ENV} is too short or has characters other than A-Z a-z 0-9 _ -; using a random token.`);
   }
   try {
@@ -197,6 +206,8 @@ export async function runHost(options: HostOptions): Promise<void> {
 }
 
 if (import.meta.main) {
+  // First of all: may re-execute this process without the secrets in its environment (R4).
+  const held = secureProcessEnvironment({ warn: log, execve: process.execve?.bind(process) });
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
@@ -209,5 +220,5 @@ if (import.meta.main) {
     process.stderr.write(`${error.message}\n${USAGE}\n`);
     process.exit(EXIT_CODES.usage);
   }
-  await runHost(options);
+  await runHost(options, { ...process.env, ...held });
 }
