@@ -28,6 +28,7 @@ import type { ExitAction, ExitReason } from '../../shared/lifecycle.ts';
 import { McpManager } from '../core/agent/mcp/mcp-manager.ts';
 import { MemorySecretStore } from '../core/agent/memory-secret-store.ts';
 import { ModelAgentFactory } from '../core/agent/model-agent-factory.ts';
+import { bubblewrapStatus } from '../core/agent/tools/shell-sandbox.ts';
 import { openBatonCore, type BatonCore } from '../core/baton-core.ts';
 import type { AppPort } from '../core/ports.ts';
 import { EventHub } from '../core/protocol/event-hub.ts';
@@ -91,6 +92,13 @@ export async function runHost(options: HostOptions, env: NodeJS.ProcessEnv = pro
   const settings = SettingsStore.open({ dir: options.dataDir });
   for (const notice of settings.notices) log(notice.message);
   for (const warning of settings.warnings) log(warning);
+
+  if (settings.get().shellSandbox !== 'off') {
+    // Checked once, at start (R4); the answer is logged so a missing sandbox is never silent.
+    void bubblewrapStatus().then((probe) =>
+      log(probe.available ? 'Shell commands run in a bubblewrap sandbox.' : `Shell commands are NOT sandboxed: ${probe.reason}. They run with your user's full access.`),
+    );
+  }
 
   const secrets = new MemorySecretStore();
   const mcp = new McpManager({ log, clientInfo: { name: 'baton', version } });

@@ -126,6 +126,28 @@ describe('R4: secrets out of reach of commands', () => {
     expectNoSecretIn(output);
   });
 
+  it('R4: where bubblewrap is missing, the host says so at start and every command result says so', async () => {
+    writeSettings({ toolApproval: { shell: 'auto' } });
+    // A PATH with Node and `ls` but no bwrap.
+    const bin = path.join(dataDir, 'bin');
+    fs.mkdirSync(bin);
+    fs.symlinkSync(process.execPath, path.join(bin, 'node'));
+    fs.symlinkSync(fs.realpathSync('/bin/ls'), path.join(bin, 'ls'));
+    const host = await HostProcess.start(dataDir, { ...launchEnv(), PATH: bin });
+    cleanups.push(() => host.kill());
+    await host.stderr.waitFor((line) => line.includes('Shell commands are NOT sandboxed: bubblewrap (bwrap) is not installed'));
+    const client = await host.client();
+    const output = await shellThroughTheModel(client, `ls ${dataDir}`);
+    expect(output).toContain('baton.db');
+    expect(output).toMatch(/\[not sandboxed: bubblewrap \(bwrap\) is not installed; on Debian or Ubuntu: apt-get install bubblewrap\]$/);
+  });
+
+  it.skipIf(!sandbox.available)('R4: with bubblewrap, the host says at start that commands are sandboxed', async () => {
+    const host = await HostProcess.start(dataDir, launchEnv());
+    cleanups.push(() => host.kill());
+    await host.stderr.waitFor((line) => line.includes('Shell commands run in a bubblewrap sandbox.'));
+  });
+
   it('R4: under the supervisor, neither the supervisor nor the host (before or after a restart) holds a secret in its environment', async () => {
     writeSettings({ shellSandbox: 'off', toolApproval: { shell: 'auto' } });
     const supervisor: ChildProcessWithoutNullStreams = spawn('bash', ['scripts/supervise-host.sh', '--data-dir', dataDir, '--port', '0'], {
