@@ -5,7 +5,7 @@
  * - its own PID namespace and its own /proc: Baton's processes (and their environment and memory)
  *   do not exist for it, nor do any other processes of the user;
  * - the whole file system read-only, except the workspace folder and the temp folders (/tmp,
- *   /var/tmp, its own /dev/shm), which are writable;
+ *   /var/tmp, its own /dev/shm), which are writable, and a private `~/.cache` in place of the real one;
  * - Baton's data directory (conversations, settings, backups), the per-user runtime folder (the
  *   session bus and keyring sockets live there) and the home's well-known credential stores hidden
  *   behind empty folders, or /dev/null for single files;
@@ -123,6 +123,11 @@ export interface BubblewrapLayout {
   home?: string;
   /** The per-user runtime folder (XDG_RUNTIME_DIR): hidden. */
   runtimeDir?: string | null;
+  /**
+   * A private folder mounted writable over `~/.cache`, so tools that keep a cache there (pip, go,
+   * many more) work in a read-only home, and the real cache (which may hold tokens) stays hidden.
+   */
+  cacheDir?: string | null;
 }
 
 /**
@@ -155,6 +160,10 @@ export function bubblewrapArgs(layout: BubblewrapLayout, shellPath: string, comm
   for (const dir of around) hide(dir);
   args.push('--bind', workspace, workspace);
   for (const dir of within) hide(dir);
+  const homeCache = home ? path.join(home, '.cache') : null;
+  if (layout.cacheDir && homeCache && kindOf(homeCache) === 'dir' && kindOf(layout.cacheDir) === 'dir' && !isSameOrInside(workspace, homeCache)) {
+    args.push('--bind', layout.cacheDir, homeCache);
+  }
   args.push('--chdir', workspace, '--', shellPath, '-c', command);
   return args;
 }
@@ -168,8 +177,27 @@ export function bubblewrapSandbox(bwrapPath: string, layout: BubblewrapLayout): 
   };
 }
 
+/**
+ * The sandbox's private `~/.cache`: one per user in the temp folder (a cache, so losing it at reboot
+ * is fine). Used only if it is a real folder of this user that no one else can enter; null otherwise.
+ */
+export function sandboxCacheDir(home: string | null): string | null {
+  const uid = process.getuid?.();
+  if (uid === undefined || !home) return null;
+  try {
+    fs.mkdirSync(path.join(home, '.cache'), { recursive: true, mode: 0o700 });
+    const dir = path.join(os.tmpdir(), `baton-sandbox-cache-${uid}`);
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const stat = fs.lstatSync(dir);
+    return stat.isDirectory() && stat.uid === uid && (stat.mode & 0o077) === 0 ? dir : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The layout for this user: the data directory given, the home and runtime folder of the process. */
 export function defaultLayout(dataDir: string, env: NodeJS.ProcessEnv = process.env): BubblewrapLayout {
   const runtimeDir = env.XDG_RUNTIME_DIR?.trim();
-  return { dataDir, home: env.HOME?.trim() || os.homedir(), runtimeDir: runtimeDir && path.isAbsolute(runtimeDir) ? runtimeDir : null };
+  const home = env.HOME?.trim() || os.homedir();
+  return { dataDir, home, runtimeDir: runtimeDir && path.isAbsolute(runtimeDir) ? runtimeDir : null, cacheDir: sandboxCacheDir(home) };
 }

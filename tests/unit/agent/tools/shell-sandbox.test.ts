@@ -103,6 +103,18 @@ describe.skipIf(!probe.available)('R4: the sandboxed shell tool (bubblewrap)', (
     expect(outcome.output).toBe('end\n[exit code 0]');
   });
 
+  it('R4: ~/.cache is a private writable folder: tools can cache, the real cache stays hidden', async () => {
+    fs.mkdirSync(path.join(home, '.cache', 'huggingface'), { recursive: true });
+    fs.writeFileSync(path.join(home, '.cache', 'huggingface', 'token'), 'hf_real_token');
+    const cacheDir = path.join(root, 'sandbox-cache');
+    fs.mkdirSync(cacheDir);
+    const tool = createShellTool({ sandbox: bubblewrapSandbox(probe.available ? probe.bwrapPath : '', { ...layout, cacheDir }) });
+    const outcome = await tool.run({ command: `mkdir -p ${home}/.cache/pip && echo cached > ${home}/.cache/pip/entry && ls -A ${home}/.cache` }, context());
+    expect(outcome.output).toBe('pip\n[exit code 0]');
+    expect(fs.readFileSync(path.join(cacheDir, 'pip', 'entry'), 'utf8')).toBe('cached\n');
+    expect(fs.existsSync(path.join(home, '.cache', 'pip'))).toBe(false);
+  });
+
   it('R4: a workspace that holds the data directory (the home itself) keeps the data directory hidden', async () => {
     const outcome = await sandboxedTool().run({ command: `touch in-home && ls -A ${dataDir}` }, context(undefined, home));
     expect(fs.existsSync(path.join(home, 'in-home'))).toBe(true);
