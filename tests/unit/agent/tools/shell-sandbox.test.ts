@@ -5,6 +5,8 @@
  * visible note. Real bwrap, real processes; skipped with the reason printed where bwrap cannot run.
  */
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -123,15 +125,21 @@ describe.skipIf(!probe.available)('R4: the sandboxed shell tool (bubblewrap)', (
   });
 
   it('R4: the network stays available (the agent needs it), and the environment has no secrets', async () => {
+    // A server in Baton's own network namespace: reachable from the sandbox only if the network is shared.
+    const server = http.createServer((_req, res) => res.end('reached'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
     const saved = process.env.MY_GITHUB_PAT;
     process.env.MY_GITHUB_PAT = 'pat-must-not-leak';
     try {
-      const outcome = await sandboxedTool().run({ command: 'env; cat /proc/net/dev | grep -c lo' }, context());
+      const fetchIt = `${process.execPath} -e "fetch('http://127.0.0.1:${port}/').then((r) => r.text()).then(console.log)"`;
+      const outcome = await sandboxedTool().run({ command: `env; ${fetchIt}` }, context());
       expect(outcome.output).not.toContain('pat-must-not-leak');
-      expect(outcome.output).toMatch(/\n[1-9]\d*\n\[exit code 0\]$/);
+      expect(outcome.output).toMatch(/\nreached\n\[exit code 0\]$/);
     } finally {
       if (saved === undefined) delete process.env.MY_GITHUB_PAT;
       else process.env.MY_GITHUB_PAT = saved;
+      server.close();
     }
   });
 
