@@ -7,8 +7,8 @@
  * - the whole file system read-only, except the workspace folder and the temp folders (/tmp,
  *   /var/tmp, its own /dev/shm), which are writable, and a private `~/.cache` in place of the real one;
  * - Baton's data directory (conversations, settings, backups), the per-user runtime folder (the
- *   session bus and keyring sockets live there) and the home's well-known credential stores hidden
- *   behind empty folders, or /dev/null for single files;
+ *   session bus and keyring sockets live there), container runtimes' sockets and the home's
+ *   well-known credential stores hidden behind empty folders, or /dev/null for single files;
  * - no capabilities, even when Baton runs as root, so it cannot remount any of that;
  * - the network, as Baton has it: the agent needs it (package installs, git, documentation).
  *
@@ -52,6 +52,12 @@ const HOME_CREDENTIAL_DIRS = [
 const HOME_CREDENTIAL_FILES = ['.netrc', '.git-credentials', '.npmrc', '.pypirc', '.pgpass', '.my.cnf', '.config/git/credentials'];
 
 const WRITABLE_SYSTEM_DIRS = ['/tmp', '/var/tmp'];
+
+/**
+ * Sockets that hand out far more than the user's own access (a container runtime's socket is root
+ * on the machine). The session bus and keyring sockets go with the hidden runtime folder.
+ */
+export const SYSTEM_SOCKETS = ['/run/docker.sock', '/var/run/docker.sock', '/run/podman/podman.sock', '/run/containerd/containerd.sock'];
 
 function findOnPath(program: string, pathVar: string | undefined): string | null {
   for (const dir of (pathVar ?? '/usr/local/bin:/usr/bin:/bin').split(path.delimiter)) {
@@ -123,6 +129,8 @@ export interface BubblewrapLayout {
   home?: string;
   /** The per-user runtime folder (XDG_RUNTIME_DIR): hidden. */
   runtimeDir?: string | null;
+  /** Further files, sockets or folders to hide; default SYSTEM_SOCKETS. */
+  hide?: readonly string[];
   /**
    * A private folder mounted writable over `~/.cache`, so tools that keep a cache there (pip, go,
    * many more) work in a read-only home, and the real cache (which may hold tokens) stays hidden.
@@ -141,6 +149,7 @@ export function bubblewrapArgs(layout: BubblewrapLayout, shellPath: string, comm
   const hidden: string[] = [realOrResolved(layout.dataDir)];
   if (layout.runtimeDir) hidden.push(realOrResolved(layout.runtimeDir));
   if (home) for (const dir of [...HOME_CREDENTIAL_DIRS, ...HOME_CREDENTIAL_FILES]) hidden.push(path.join(home, dir));
+  hidden.push(...(layout.hide ?? SYSTEM_SOCKETS));
 
   const args = [...BASE_ARGS];
   for (const dir of WRITABLE_SYSTEM_DIRS) if (kindOf(dir) === 'dir') args.push('--bind', dir, dir);
@@ -151,8 +160,8 @@ export function bubblewrapArgs(layout: BubblewrapLayout, shellPath: string, comm
   const hide = (target: string): void => {
     const kind = kindOf(target);
     if (kind === 'dir') args.push('--tmpfs', target);
-    // An empty file rather than an unreadable one: tools that read it (npm, git) carry on. /dev/null
-    // needs --dev-bind, since plain binds are mounted nodev.
+    // An empty file rather than an unreadable one: tools that read it (npm, git) carry on; a socket
+    // covered this way refuses connections. /dev/null needs --dev-bind (plain binds are nodev).
     else if (kind === 'file') args.push('--dev-bind', '/dev/null', target);
   };
   const around = hidden.filter((dir) => isSameOrInside(workspace, dir));

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -103,6 +103,20 @@ describe.skipIf(!probe.available)('R4: the sandboxed shell tool (bubblewrap)', (
     expect(outcome.output).not.toContain('id_ed25519');
     expect(outcome.output).not.toContain('hunter2');
     expect(outcome.output).toBe('end\n[exit code 0]');
+  });
+
+  it('R4: a socket that hands out more than the user’s access (a container runtime’s) is hidden and refuses connections', async () => {
+    const socketPath = path.join(root, 'docker.sock');
+    const server = net.createServer((socket) => socket.end('root shell'));
+    await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+    try {
+      const tool = createShellTool({ sandbox: bubblewrapSandbox(probe.available ? probe.bwrapPath : '', { ...layout, hide: [socketPath] }) });
+      const connect = `${process.execPath} -e "require('node:net').connect('${socketPath}').on('data', (d) => console.log(String(d))).on('error', (e) => console.log('refused', e.code))"`;
+      const outcome = await tool.run({ command: connect }, context());
+      expect(outcome.output).toBe('refused ECONNREFUSED\n[exit code 0]');
+    } finally {
+      server.close();
+    }
   });
 
   it('R4: ~/.cache is a private writable folder: tools can cache, the real cache stays hidden', async () => {
