@@ -16,6 +16,7 @@ import type { PushEvent } from '../../shared/protocol/contract.ts';
 import type { GatewayClient } from '../../shared/protocol/client.ts';
 import { connectHostClient, HostProcess, type HostReady } from '../fixtures/host-process.ts';
 import { Recorder } from '../fixtures/host-service-harness.ts';
+import { hostProcessesRunning, isProcessGroupRunning, isProcessRunning, untilRunning, waitForFile } from '../unit/agent/tools/process-probe.ts';
 import { startScriptedOpenAIServer, textReply, toolCallReply, type ScriptedOpenAIServer } from '../fixtures/scripted-openai-server.ts';
 
 const KEY = 'sk-secret-key-must-not-leak-0123456789';
@@ -40,6 +41,11 @@ afterEach(async () => {
   await model.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
+
+/** Polls a condition that has no event (the death of a process that is not our child). */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
+}
 
 function environOf(pid: number): string {
   return fs.readFileSync(`/proc/${pid}/environ`, 'utf8');
@@ -146,6 +152,28 @@ describe('R4: secrets out of reach of commands', () => {
     const host = await HostProcess.start(dataDir, launchEnv());
     cleanups.push(() => host.kill());
     await host.stderr.waitFor((line) => line.includes('Shell commands run in a bubblewrap sandbox.'));
+  });
+
+  it.skipIf(!sandbox.available)('R4/L15: a SIGKILLed host leaves no sandboxed command running', async () => {
+    writeSettings({ toolApproval: { shell: 'auto' } });
+    const host = await HostProcess.start(dataDir, launchEnv());
+    cleanups.push(() => host.kill());
+    const client = await host.client();
+    const workspace = path.join(dataDir, 'workspace');
+    fs.mkdirSync(workspace, { recursive: true });
+    model.enqueue(toolCallReply([{ id: 'c1', name: 'shell', args: { command: `sleep 3031 & ${untilRunning('3031')}; echo up > s.tmp && mv s.tmp started; wait` } }]));
+    const lane = await client.call('lanes.create', {});
+    await client.call('message.send', { laneKey: lane.laneKey, text: 'start a long job' });
+    await waitForFile(workspace, 'started');
+    const [sleep] = hostProcessesRunning(['sleep', '3031']);
+    expect(sleep).toBeDefined();
+
+    host.kill();
+    await host.exited;
+    // The kernel ends the sandbox with its parent (bubblewrap's --die-with-parent); nothing to
+    // wait on but its disappearance.
+    await until(() => !isProcessRunning(sleep!.pid));
+    expect(isProcessGroupRunning(sleep!.pgrp)).toBe(false);
   });
 
   it('R4: under the supervisor, neither the supervisor nor the host (before or after a restart) holds a secret in its environment', async () => {

@@ -7,8 +7,8 @@
  * - the whole file system read-only, except the workspace folder and the temp folders (/tmp,
  *   /var/tmp, its own /dev/shm), which are writable, and a private `~/.cache` in place of the real one;
  * - Baton's data directory (conversations, settings, backups), the per-user runtime folder (the
- *   session bus and keyring sockets live there), container runtimes' sockets and the home's
- *   well-known credential stores hidden behind empty folders, or /dev/null for single files;
+ *   session bus and keyring sockets live there), the ssh agent's and container runtimes' sockets,
+ *   and the home's well-known credential stores, hidden behind empty folders or /dev/null;
  * - no capabilities, even when Baton runs as root, so it cannot remount any of that;
  * - the network, as Baton has it: the agent needs it (package installs, git, documentation).
  *
@@ -208,5 +208,13 @@ export function sandboxCacheDir(home: string | null): string | null {
 export function defaultLayout(dataDir: string, env: NodeJS.ProcessEnv = process.env): BubblewrapLayout {
   const runtimeDir = env.XDG_RUNTIME_DIR?.trim();
   const home = env.HOME?.trim() || os.homedir();
-  return { dataDir, home, runtimeDir: runtimeDir && path.isAbsolute(runtimeDir) ? runtimeDir : null, cacheDir: sandboxCacheDir(home) };
+  // The ssh agent signs as the user for any server: hidden wherever its socket is (often /tmp).
+  const sshAgent = env.SSH_AUTH_SOCK?.trim();
+  return {
+    dataDir,
+    home,
+    runtimeDir: runtimeDir && path.isAbsolute(runtimeDir) ? runtimeDir : null,
+    cacheDir: sandboxCacheDir(home),
+    hide: sshAgent && path.isAbsolute(sshAgent) ? [...SYSTEM_SOCKETS, sshAgent] : SYSTEM_SOCKETS,
+  };
 }

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ModelAgentFactory } from '../../../../electron/core/agent/model-agent-factory.ts';
 import { MemorySecretStore } from '../../../../electron/core/agent/memory-secret-store.ts';
-import { bubblewrapSandbox, probeBubblewrap, type BubblewrapLayout, type SandboxProbe } from '../../../../electron/core/agent/tools/shell-sandbox.ts';
+import { bubblewrapSandbox, defaultLayout, probeBubblewrap, type BubblewrapLayout, type SandboxProbe } from '../../../../electron/core/agent/tools/shell-sandbox.ts';
 import { createShellTool } from '../../../../electron/core/agent/tools/shell.ts';
 import type { ToolRunContext } from '../../../../electron/core/agent/tools/tool.ts';
 import { DEFAULT_SETTINGS } from '../../../../electron/core/settings/settings-schema.ts';
@@ -105,12 +105,15 @@ describe.skipIf(!probe.available)('R4: the sandboxed shell tool (bubblewrap)', (
     expect(outcome.output).toBe('end\n[exit code 0]');
   });
 
-  it('R4: a socket that hands out more than the user’s access (a container runtime’s) is hidden and refuses connections', async () => {
-    const socketPath = path.join(root, 'docker.sock');
-    const server = net.createServer((socket) => socket.end('root shell'));
+  it.each([
+    ['a container runtime’s socket', (socketPath: string): BubblewrapLayout => ({ ...layout, hide: [socketPath] })],
+    ['the ssh agent’s socket (SSH_AUTH_SOCK)', (socketPath: string): BubblewrapLayout => defaultLayout(dataDir, { HOME: home, SSH_AUTH_SOCK: socketPath })],
+  ])('R4: %s is hidden and refuses connections', async (_label, layoutFor) => {
+    const socketPath = path.join(root, 'agent.sock');
+    const server = net.createServer((socket) => socket.end('signed as you'));
     await new Promise<void>((resolve) => server.listen(socketPath, resolve));
     try {
-      const tool = createShellTool({ sandbox: bubblewrapSandbox(probe.available ? probe.bwrapPath : '', { ...layout, hide: [socketPath] }) });
+      const tool = createShellTool({ sandbox: bubblewrapSandbox(probe.available ? probe.bwrapPath : '', layoutFor(socketPath)) });
       const connect = `${process.execPath} -e "require('node:net').connect('${socketPath}').on('data', (d) => console.log(String(d))).on('error', (e) => console.log('refused', e.code))"`;
       const outcome = await tool.run({ command: connect }, context());
       expect(outcome.output).toBe('refused ECONNREFUSED\n[exit code 0]');
