@@ -15,7 +15,8 @@
 #   2. holds them in unexported shell variables, and hands them to each host it launches on a fresh
 #      pipe (descriptor 3, named by BATON_HANDOFF_FD), never through the environment.
 set -uo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+self="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")"
+cd "$(dirname "$self")/.."
 
 say() { echo "[start] $*" >&2; }
 
@@ -25,7 +26,7 @@ if [ "${BATON_SUPERVISOR_STAGE:-}" != clean ]; then
   while IFS= read -r -d '' entry; do [ -n "$entry" ] && held+=("$entry"); done < <(node electron/host/secret-handoff.ts --print-secrets)
   for entry in ${held[@]+"${held[@]}"}; do unset "${entry%%=*}"; done
   export BATON_SUPERVISOR_STAGE=clean
-  exec bash "${BASH_SOURCE[0]}" "$@" 3< <(printf '%s\0' ${held[@]+"${held[@]}"})
+  exec bash "$self" "$@" 3< <(printf '%s\0' ${held[@]+"${held[@]}"})
 fi
 
 export -n BATON_SUPERVISOR_STAGE

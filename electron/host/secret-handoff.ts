@@ -103,7 +103,8 @@ export function secureProcessEnvironment(options: SecureEnvironmentOptions): Hel
   for (const name of names) delete env[name];
   // Once re-executed, the environment is clean: never loop on a variable that keeps coming back.
   if (reExecuted || !options.execve) {
-    if (!reExecuted) options.warn('This platform cannot re-execute a process; secrets stay in the launch environment of the host process.');
+    // Windows has no /proc to read another process's environment from; elsewhere, say so.
+    if (!reExecuted && process.platform !== 'win32') options.warn('This Node cannot re-execute a process (no process.execve); the secrets stay in the host process’s launch environment.');
     return held;
   }
   const dir = fs.mkdtempSync(path.join(handoffParent(), HANDOFF_DIR_PREFIX));
