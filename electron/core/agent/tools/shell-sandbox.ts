@@ -53,6 +53,12 @@ const HOME_CREDENTIAL_FILES = ['.netrc', '.git-credentials', '.npmrc', '.pypirc'
 
 const WRITABLE_SYSTEM_DIRS = ['/tmp', '/var/tmp'];
 
+/** Tools whose cache is not under ~/.cache by default: pointed into the sandbox's private one. */
+const CACHE_VARIABLES: readonly [string, string][] = [
+  ['npm_config_cache', 'npm'],
+  ['GOMODCACHE', 'go-mod'],
+];
+
 /**
  * Sockets that hand out far more than the user's own access (a container runtime's socket is root
  * on the machine). The session bus and keyring sockets go with the hidden runtime folder.
@@ -172,6 +178,8 @@ export function bubblewrapArgs(layout: BubblewrapLayout, shellPath: string, comm
   const homeCache = home ? path.join(home, '.cache') : null;
   if (layout.cacheDir && homeCache && kindOf(homeCache) === 'dir' && kindOf(layout.cacheDir) === 'dir' && !isSameOrInside(workspace, homeCache)) {
     args.push('--bind', layout.cacheDir, homeCache);
+    // Caches that live elsewhere in the (read-only) home by default, unless the user placed them.
+    for (const [name, dir] of CACHE_VARIABLES) if (process.env[name] === undefined) args.push('--setenv', name, path.join(homeCache, dir));
   }
   args.push('--chdir', workspace, '--', shellPath, '-c', command);
   return args;

@@ -128,8 +128,16 @@ describe.skipIf(!probe.available)('R4: the sandboxed shell tool (bubblewrap)', (
     const cacheDir = path.join(root, 'sandbox-cache');
     fs.mkdirSync(cacheDir);
     const tool = createShellTool({ sandbox: bubblewrapSandbox(probe.available ? probe.bwrapPath : '', { ...layout, cacheDir }) });
-    const outcome = await tool.run({ command: `mkdir -p ${home}/.cache/pip && echo cached > ${home}/.cache/pip/entry && ls -A ${home}/.cache` }, context());
-    expect(outcome.output).toBe('pip\n[exit code 0]');
+    // npx (which runs the tests) sets npm_config_cache; Baton started from a desktop or a shell does not.
+    const saved = process.env.npm_config_cache;
+    delete process.env.npm_config_cache;
+    let outcome;
+    try {
+      outcome = await tool.run({ command: `mkdir -p ${home}/.cache/pip && echo cached > ${home}/.cache/pip/entry && ls -A ${home}/.cache; echo "$npm_config_cache"` }, context());
+    } finally {
+      if (saved !== undefined) process.env.npm_config_cache = saved;
+    }
+    expect(outcome.output).toBe(`pip\n${home}/.cache/npm\n[exit code 0]`);
     expect(fs.readFileSync(path.join(cacheDir, 'pip', 'entry'), 'utf8')).toBe('cached\n');
     expect(fs.existsSync(path.join(home, '.cache', 'pip'))).toBe(false);
   });
