@@ -107,13 +107,14 @@ export function secureProcessEnvironment(options: SecureEnvironmentOptions): Hel
     if (!reExecuted && process.platform !== 'win32') options.warn('This Node cannot re-execute a process (no process.execve); the secrets stay in the host process’s launch environment.');
     return held;
   }
-  const dir = fs.mkdtempSync(path.join(handoffParent(), HANDOFF_DIR_PREFIX));
-  const file = path.join(dir, 'env');
+  let dir: string | null = null;
   try {
+    dir = fs.mkdtempSync(path.join(handoffParent(), HANDOFF_DIR_PREFIX));
+    const file = path.join(dir, 'env');
     fs.writeFileSync(file, encodeHandoff(held), { mode: 0o600, flag: 'wx' });
     options.execve(process.execPath, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], { ...env, [HANDOFF_FILE_ENV]: file });
   } catch (error) {
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (dir !== null) fs.rmSync(dir, { recursive: true, force: true });
     options.warn(`Could not restart without secrets in the environment: ${error instanceof Error ? error.message : String(error)}`);
   }
   return held;
