@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts Baton: the desktop app where an Electron binary and a display are available, otherwise the
 # headless host (SPEC L30), which prints the address to open in a browser. The headless host runs
-# under a small supervisor that relaunches it after a restart (exit code 75) and stops otherwise.
+# under a small supervisor (scripts/supervise-host.sh) that relaunches it after a restart (exit
+# code 75), stops otherwise, and keeps secrets out of every process environment (R4).
 #
 #   bash scripts/start.sh [--data-dir DIR] [--port N] [--host ADDR --allow-remote]
 #
@@ -49,35 +50,6 @@ fi
 say "Running the headless host: $why_headless."
 
 # ── headless host under a supervisor ─────────────────────────────────────────────────────────
-# Signals sent to this script are passed on, so SIGTERM/SIGINT quit and SIGUSR1 restarts through
-# the drain exactly as if they had been sent to the host itself.
-# One access token for the whole session, so an open window reconnects after a restart (the port
-# stays the same unless --port 0 is given).
-if [ -z "${BATON_ACCESS_TOKEN:-}" ]; then
-  BATON_ACCESS_TOKEN="$(node -e 'process.stdout.write(require("node:crypto").randomBytes(24).toString("base64url"))')"
-fi
-export BATON_ACCESS_TOKEN
-
-child=""
-forward() { [ -n "$child" ] && kill "-$1" "$child" 2>/dev/null; }
-trap 'forward TERM' TERM
-trap 'forward INT' INT
-trap 'forward HUP' HUP
-trap 'forward USR1' USR1
-
-while true; do
-  node electron/host/main.ts "$@" &
-  child=$!
-  # `wait` returns early when a trapped signal arrives; keep waiting until the host has exited.
-  while true; do
-    wait "$child"
-    status=$?
-    kill -0 "$child" 2>/dev/null || break
-  done
-  child=""
-  if [ "$status" -eq 75 ]; then
-    say "Baton asked to be restarted; starting it again."
-    continue
-  fi
-  exit "$status"
-done
+# The supervisor relaunches the host after a restart (exit 75) and passes signals on; it also
+# takes API keys and the access token out of every process environment (R4): see its header.
+exec bash scripts/supervise-host.sh "$@"

@@ -11,11 +11,14 @@ import type { GatewayEvent } from '../../shared/gateway-events.ts';
 import type { StoredEvent } from '../../shared/transcript.ts';
 import { errorReply, startScriptedOpenAIServer, textReply, toolCallReply, type ChatRequestBody, type ScriptedOpenAIServer } from '../fixtures/scripted-openai-server.ts';
 import { CoreHarness, type HarnessOptions } from '../support/core-harness.ts';
-import { isProcessGroupRunning, waitForFile } from '../unit/agent/tools/process-probe.ts';
+import { hostProcessesRunning, isProcessGroupRunning, isProcessRunning, untilRunning, waitForFile } from '../unit/agent/tools/process-probe.ts';
+import { probeBubblewrap } from '../../electron/core/agent/tools/shell-sandbox.ts';
 import { McpManager } from '../../electron/core/agent/mcp/mcp-manager.ts';
 import type { Tool } from '../../electron/core/agent/tools/tool.ts';
 
 const API_KEY = 'sk-test-secret-123';
+const sandbox = await probeBubblewrap();
+if (!sandbox.available) process.stderr.write(`[skipped] sandboxed shell in a turn: ${sandbox.reason}\n`);
 let server: ScriptedOpenAIServer;
 let harness: CoreHarness | null = null;
 let agentSettings: AgentSettings;
@@ -169,9 +172,10 @@ describe('agent runtime through the gateway', () => {
     expect(events(h, 'a').find((e) => e.kind === 'assistant_text')!.payload).toEqual({ text: 'Thinking about', final: false });
   });
 
-  it('L11: a hard interrupt while the shell runs `sleep 30` kills its whole process group', async () => {
+  it('L11: a hard interrupt while the shell runs `sleep 30` kills its whole process group (shellSandbox off)', async () => {
     const h = await start({ settings: { drainTimeoutSeconds: 0.05, graceSeconds: 5 } });
     agentSettings.toolApproval = { shell: 'auto' };
+    agentSettings.shellSandbox = 'off';
     server.enqueue(toolCallReply([{ id: 'c1', name: 'shell', args: { command: 'echo $$ > pid.tmp && mv pid.tmp pid.txt; sleep 30 & sleep 30' } }]));
     await h.core.gateway.send('a', 'wait a while');
     const pidFile = path.join(workspace(h), 'pid.txt');
@@ -185,6 +189,26 @@ describe('agent runtime through the gateway', () => {
     expect(result.interrupted).toEqual(['a']);
     expect(isProcessGroupRunning(pgid)).toBe(false);
     // Killed mid-way: no result is recorded, so the outcome stays unknown and auto-resume holds off.
+    expect(kinds(h, 'a')).toEqual(['user_message', 'tool_call', 'tool_dispatch', 'interruption']);
+  });
+
+  it.skipIf(!sandbox.available)('L11/R4: a hard interrupt kills the whole process group inside the sandbox (shellSandbox auto)', async () => {
+    const h = await start({ settings: { drainTimeoutSeconds: 0.05, graceSeconds: 5 } });
+    agentSettings.toolApproval = { shell: 'auto' };
+    const command = `sleep 3021 & ${untilRunning('3021')}; echo up > started.tmp && mv started.tmp started; sleep 3022`;
+    server.enqueue(toolCallReply([{ id: 'c1', name: 'shell', args: { command } }]));
+    await h.core.gateway.send('a', 'wait a while');
+    fs.mkdirSync(workspace(h), { recursive: true });
+    await waitForFile(workspace(h), 'started');
+    const [sleep] = hostProcessesRunning(['sleep', '3021']);
+    expect(sleep).toBeDefined();
+    expect(isProcessGroupRunning(sleep!.pgrp)).toBe(true);
+
+    const result = await h.core.requestExit('restart');
+
+    expect(result.interrupted).toEqual(['a']);
+    expect(isProcessRunning(sleep!.pid)).toBe(false);
+    expect(isProcessGroupRunning(sleep!.pgrp)).toBe(false);
     expect(kinds(h, 'a')).toEqual(['user_message', 'tool_call', 'tool_dispatch', 'interruption']);
   });
 

@@ -11,11 +11,14 @@ import { AgentLoop, BATON_SYSTEM_PROMPT } from './agent-loop.ts';
 import { providerConfigFromEnv, providerFromConfig, type ProviderConfig } from './providers/provider-config.ts';
 import type { ProviderTimeouts, RetryPolicy } from './providers/stream-policy.ts';
 import { builtinTools, type BuiltinToolOptions } from './tools/builtin-tools.ts';
+import { bubblewrapSandbox, bubblewrapStatus, defaultLayout, type SandboxProbe } from './tools/shell-sandbox.ts';
+import type { ShellToolOptions } from './tools/shell.ts';
 import { ToolRegistry, type Tool } from './tools/tool.ts';
 import type { SecretStore } from '../ports.ts';
 import type { Settings } from '../settings/settings-schema.ts';
 
-export type AgentSettings = Pick<Settings, 'providers' | 'activeProvider' | 'maxSteps' | 'toolApproval' | 'systemPrompt' | 'workspaceDir'>;
+export type AgentSettings = Pick<Settings, 'providers' | 'activeProvider' | 'maxSteps' | 'toolApproval' | 'systemPrompt' | 'workspaceDir'> &
+  Partial<Pick<Settings, 'shellSandbox'>>;
 
 export interface ModelAgentFactoryOptions {
   settings: () => AgentSettings;
@@ -25,6 +28,11 @@ export interface ModelAgentFactoryOptions {
   /** MCP tools currently offered (the MCP manager's live list). */
   extraTools?: () => Tool[];
   builtins?: BuiltinToolOptions;
+  /**
+   * Whether commands can be sandboxed here (R4); the process-wide bubblewrap probe by default.
+   * Asked only while the `shellSandbox` setting is `auto`.
+   */
+  sandboxProbe?: () => Promise<SandboxProbe>;
   /** Transport tuning (tests shorten timeouts and retries). */
   providerTuning?: { timeouts?: Partial<ProviderTimeouts>; retry?: Partial<RetryPolicy> };
 }
@@ -65,12 +73,21 @@ export class ModelAgentFactory implements AgentFactory {
     return { ...fromEnv, ...tuning };
   }
 
+  /** R4: the shell tool's sandbox per the `shellSandbox` setting, read per turn like the rest. */
+  async shellSandbox(settings: AgentSettings): Promise<Pick<ShellToolOptions, 'sandbox' | 'unsandboxedReason'>> {
+    if (settings.shellSandbox === 'off') return { sandbox: null, unsandboxedReason: null };
+    const probe = await (this.options.sandboxProbe ?? bubblewrapStatus)();
+    if (!probe.available) return { sandbox: null, unsandboxedReason: probe.reason };
+    return { sandbox: bubblewrapSandbox(probe.bwrapPath, defaultLayout(this.options.dataDir)), unsandboxedReason: null };
+  }
+
   async create(): Promise<AgentLoop> {
     const settings = this.options.settings();
     const provider = providerFromConfig(await this.resolveProvider(settings));
     const workspaceDir = this.workspaceDir(settings);
     fs.mkdirSync(workspaceDir, { recursive: true });
-    const tools = new ToolRegistry([...builtinTools(this.options.builtins), ...(this.options.extraTools?.() ?? [])]);
+    const shell = { ...this.options.builtins?.shell, ...(await this.shellSandbox(settings)) };
+    const tools = new ToolRegistry([...builtinTools({ ...this.options.builtins, shell }), ...(this.options.extraTools?.() ?? [])]);
     return new AgentLoop({
       provider,
       tools,

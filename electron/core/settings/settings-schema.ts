@@ -45,7 +45,15 @@ export interface Settings {
   systemPrompt: string | null;
   /** Stdio MCP servers started at launch; their tools are offered to the model. */
   mcpServers: McpServerConfig[];
+  /**
+   * R4: `auto` runs the shell tool's commands in a sandbox where the OS offers one (bubblewrap on
+   * Linux) and says so where it cannot; `off` runs them with the user's full access.
+   */
+  shellSandbox: ShellSandboxMode;
 }
+
+export const SHELL_SANDBOX_MODES = ['auto', 'off'] as const;
+export type ShellSandboxMode = (typeof SHELL_SANDBOX_MODES)[number];
 
 export const PROVIDER_KINDS = ['openai-compatible', 'anthropic'] as const;
 export const TOOL_APPROVAL_MODES = ['ask', 'auto'] as const;
@@ -80,6 +88,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   toolApproval: {},
   systemPrompt: null,
   mcpServers: [],
+  shellSandbox: 'auto',
 });
 
 export const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS) as SettingKey[];
@@ -130,6 +139,7 @@ const rules: SettingRules = {
   toolApproval: { schema: z.record(z.string(), z.enum(TOOL_APPROVAL_MODES)), expected: 'an object mapping tool names to "ask" or "auto"' },
   systemPrompt: { schema: z.string().nullable(), expected: 'text, or null' },
   mcpServers: { schema: mcpServerConfigsSchema, expected: 'a list of MCP servers with unique names, each with name, command and optional args, env, cwd and enabled' },
+  shellSandbox: { schema: z.enum(SHELL_SANDBOX_MODES), expected: quotedList(SHELL_SANDBOX_MODES) },
 };
 
 export type SettingCheck<K extends SettingKey> = { ok: true; value: Settings[K] } | { ok: false; expected: string };
@@ -211,6 +221,10 @@ export const SETTINGS_FILE_SCHEMA: { [K in SettingKey]: { description: string } 
   toolApproval: { description: 'Per-tool approval, e.g. { "shell": "auto" }. Unlisted tools: side-effecting ones ask, read-only ones run.' },
   systemPrompt: { description: 'Extra instructions for the model, or null.' },
   mcpServers: { description: 'Stdio MCP servers: [{ name, command, args?, env?, cwd?, enabled? }]. Started at launch; their tools are offered to the model.' },
+  shellSandbox: {
+    description:
+      '"auto" (default): the shell tool runs commands in a bubblewrap sandbox where Linux offers one (workspace writable, Baton\'s data and processes invisible); "off": commands run with your full access.',
+  },
 };
 
 function isPlainRecord(value: unknown): value is Record<string, unknown> {

@@ -35,6 +35,7 @@ describe('defaults', () => {
       toolApproval: {},
       systemPrompt: null,
       mcpServers: [],
+      shellSandbox: 'auto',
     } satisfies Settings);
     expect(store.warnings).toEqual([]);
     expect(store.notices).toEqual([]);
@@ -290,6 +291,16 @@ describe('set()', () => {
     expect(reopened.warnings.join('\n')).toMatch(/"providers"[\s\S]*"maxSteps"|"maxSteps"[\s\S]*"providers"/);
   });
 
+  it('R4: shellSandbox is "auto" or "off"; anything else is refused, and falls back to "auto" when read from the file', () => {
+    const dir = temp.dir();
+    const store = SettingsStore.open({ dir });
+    expect(() => store.set('shellSandbox', 'never' as never)).toThrow(/shellSandbox/);
+    fs.writeFileSync(store.path, JSON.stringify({ shellSandbox: 'strict' }));
+    const reopened = SettingsStore.open({ dir });
+    expect(reopened.get().shellSandbox).toBe('auto');
+    expect(reopened.warnings.join('\n')).toMatch(/"shellSandbox"/);
+  });
+
   it('values set survive reopening the store', () => {
     const dir = temp.dir();
     const store = SettingsStore.open({ dir });
@@ -310,6 +321,7 @@ describe('set()', () => {
       toolApproval: { shell: 'auto' },
       systemPrompt: 'Be brief.',
       mcpServers: [{ name: 'notes', command: 'node', args: ['server.js'] }],
+      shellSandbox: 'off',
     };
     for (const key of Object.keys(changed) as (keyof Settings)[]) {
       store.set(key, changed[key]);

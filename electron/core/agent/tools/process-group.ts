@@ -62,7 +62,8 @@ export async function isProcessGroupAlive(pgid: number): Promise<boolean> {
   return process.platform === 'linux' ? hasLiveMemberOnLinux(pgid) : true;
 }
 
-async function waitUntilGone(pgid: number, withinMs: number): Promise<boolean> {
+/** Resolves true once no live member of the group remains, false if `withinMs` passed first. */
+export async function waitUntilGone(pgid: number, withinMs: number): Promise<boolean> {
   const deadline = Date.now() + withinMs;
   for (;;) {
     if (!(await isProcessGroupAlive(pgid))) return true;

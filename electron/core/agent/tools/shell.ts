@@ -9,7 +9,9 @@
 import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { z } from 'zod';
-import { isProcessGroupAlive, terminateProcessGroup } from './process-group.ts';
+import { commandEnvironment } from './command-environment.ts';
+import type { CommandSandbox } from './shell-sandbox.ts';
+import { isProcessGroupAlive, terminateProcessGroup, waitUntilGone } from './process-group.ts';
 import { defineTool, errorMessage, type Tool, type ToolOutcome, type ToolRunContext } from './tool.ts';
 
 export interface ShellToolOptions {
@@ -21,6 +23,13 @@ export interface ShellToolOptions {
   killGraceMs?: number;
   shellPath?: string;
   env?: NodeJS.ProcessEnv;
+  /** Where commands run sandboxed (R4); null or absent: directly, with the user's full access. */
+  sandbox?: CommandSandbox | null;
+  /**
+   * Why commands run without a sandbox although one was asked for (bubblewrap missing, or unable
+   * to create namespaces here): added to every result, so the person reading the tool card sees it.
+   */
+  unsandboxedReason?: string | null;
 }
 
 export const SHELL_DEFAULTS = {
@@ -85,6 +94,13 @@ const shellArgs = z.object({
 
 type StopReason = 'timeout' | 'interrupted';
 
+/**
+ * A sandbox's processes all die with its init when the command ends (the kernel ends a PID
+ * namespace with its init), but the sandbox's outer process may report the exit a moment before
+ * they are gone. Bounded: anything still there after this is treated as a leftover and stopped.
+ */
+const SANDBOX_TEARDOWN_MS = 1_000;
+
 /** Once every process in the group is gone, pipes close within milliseconds. */
 const STREAM_DRAIN_MS = 500;
 
@@ -103,16 +119,7 @@ function interruptedBeforeStart(): ToolOutcome {
   return { isError: true, output: '[interrupted: the command was not started because the turn was interrupted]' };
 }
 
-/**
- * The environment a command runs with: Baton's own, minus its secrets (R4). Model API keys, the
- * host's access token and anything named like a credential stay out of reach of commands (and of
- * their output, which goes back to the model and into the transcript).
- */
-const SECRET_NAME = /(^BATON_|^OPENAI_|^ANTHROPIC_|_API_KEY$|API_KEY|_TOKEN$|^TOKEN$|SECRET|PASSWORD|PASSWD|_CREDENTIALS?$)/i;
-
-export function commandEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !SECRET_NAME.test(name)));
-}
+export { commandEnvironment };
 
 export async function runShellCommand(command: string, context: ToolRunContext, options: ShellToolOptions = {}): Promise<ToolOutcome> {
   const timeoutMs = options.timeoutMs ?? SHELL_DEFAULTS.timeoutMs;
@@ -125,7 +132,10 @@ export async function runShellCommand(command: string, context: ToolRunContext, 
   if (!dirOk) return { isError: true, output: `The workspace folder is not available: ${workspaceDir}` };
   if (signal.aborted) return interruptedBeforeStart();
 
-  const child = spawn(options.shellPath ?? SHELL_DEFAULTS.shellPath, ['-c', command], {
+  const shellPath = options.shellPath ?? SHELL_DEFAULTS.shellPath;
+  const { file, args } = options.sandbox ? options.sandbox.wrap(shellPath, command, workspaceDir) : { file: shellPath, args: ['-c', command] };
+  // Either way the command leads a new process group: inside the sandbox every process stays in it.
+  const child = spawn(file, args, {
     cwd: workspaceDir,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -165,6 +175,7 @@ export async function runShellCommand(command: string, context: ToolRunContext, 
 
     // Background jobs (`cmd &`) would otherwise outlive the call, beyond any later interrupt's reach.
     let leftovers = false;
+    if (termination === null && options.sandbox) await waitUntilGone(pgid, SANDBOX_TEARDOWN_MS);
     if (termination === null && (await isProcessGroupAlive(pgid))) {
       leftovers = true;
       termination = terminateProcessGroup(pgid, graceMs);
@@ -193,6 +204,7 @@ export async function runShellCommand(command: string, context: ToolRunContext, 
     if (leftovers) lines.push('[background processes still running when the command finished were stopped]');
     if (!groupGone) lines.push(`[warning: some processes of process group ${pgid} could not be confirmed stopped]`);
     if (!streamsClosed) lines.push('[warning: a process outside the command\'s group kept its output open; later output was not captured]');
+    if (options.unsandboxedReason) lines.push(`[not sandboxed: ${options.unsandboxedReason}]`);
 
     return { isError: reason !== null || code !== 0, output: lines.join('\n') };
   } finally {
@@ -209,7 +221,8 @@ export function createShellTool(options: ShellToolOptions = {}): Tool {
     description:
       `Run a shell command with /bin/sh -c in the workspace folder and return its combined stdout and stderr with the exit code. ` +
       `No stdin. Commands are stopped after ${timeoutS} s; output beyond about ${capKiB} KiB is truncated in the middle. ` +
-      'Background processes (started with &) are stopped when the command finishes.',
+      'Background processes (started with &) are stopped when the command finishes.' +
+      (options.sandbox ? ` ${options.sandbox.description}` : ''),
     schema: shellArgs,
     effect: 'side-effecting',
     run: (args, context) => runShellCommand(args.command, context, options),

@@ -70,3 +70,24 @@ export async function waitForFile(dir: string, name: string, signal?: AbortSigna
     watcher.close();
   }
 }
+
+/** Shell: returns once a process inside the sandbox has `arg` as a whole argument (it has exec'd). */
+export const untilRunning = (arg: string) => `until cat /proc/[0-9]*/cmdline 2>/dev/null | tr '\\0' '\\n' | grep -qx ${arg}; do :; done`;
+
+/** Processes of this machine (as Baton sees them) whose command line is exactly `argv`. */
+export function hostProcessesRunning(argv: string[]): { pid: number; pgrp: number }[] {
+  const found: { pid: number; pgrp: number }[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').slice(0, -1);
+      if (cmdline.join('\0') !== argv.join('\0')) continue;
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (fields[0] !== 'Z') found.push({ pid: Number(entry), pgrp: Number(fields[2]) });
+    } catch {
+      // exited while we looked
+    }
+  }
+  return found;
+}
