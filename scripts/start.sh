@@ -51,12 +51,8 @@ say "Running the headless host: $why_headless."
 # ── headless host under a supervisor ─────────────────────────────────────────────────────────
 # Signals sent to this script are passed on, so SIGTERM/SIGINT quit and SIGUSR1 restarts through
 # the drain exactly as if they had been sent to the host itself.
-# One access token for the whole session, so an open window reconnects after a restart (the port
-# stays the same unless --port 0 is given).
-if [ -z "${BATON_ACCESS_TOKEN:-}" ]; then
-  BATON_ACCESS_TOKEN="$(node -e 'process.stdout.write(require("node:crypto").randomBytes(24).toString("base64url"))')"
-fi
-export BATON_ACCESS_TOKEN
+# The host keeps its port and access token in the data dir (host.json, SPEC L33), so every relaunch,
+# and running this script again, serves the same URL; no token needs to pass through here.
 
 child=""
 forward() { [ -n "$child" ] && kill "-$1" "$child" 2>/dev/null; }

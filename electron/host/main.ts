@@ -3,10 +3,11 @@
  * HTTP and the gateway over a WebSocket on loopback. The composition root for machines where no
  * Electron binary can run (servers, CI, no display).
  *
- *   node electron/host/main.ts [--data-dir DIR] [--port N] [--host ADDR --allow-remote]
+ *   node electron/host/main.ts [--data-dir DIR] [--port N] [--host ADDR --allow-remote] [--new-token]
  *
- * The access token is random per launch, unless BATON_ACCESS_TOKEN holds one (scripts/start.sh sets
- * it once per supervised session so open windows reconnect after a restart).
+ * The port and the random access token are kept per data dir in host.json (0600, host-address.ts):
+ * every launch listens at the same URL, so open windows reconnect by themselves (L33). --new-token
+ * replaces the token; BATON_ACCESS_TOKEN, when set, overrides it for one launch.
  *
  * Exit codes: 0 after a quit (SIGTERM, SIGINT, SIGHUP), 75 after a restart drain (SIGUSR1,
  * /restart, the UI's restart) so a supervisor relaunches it (scripts/start.sh does), 1 when it
@@ -30,7 +31,8 @@ import { EventHub } from '../core/protocol/event-hub.ts';
 import { GatewayService } from '../core/protocol/gateway-service.ts';
 import { ProtocolServer } from '../core/protocol/protocol-server.ts';
 import { SettingsStore } from '../core/settings/settings-store.ts';
-import { ACCESS_TOKEN_ENV, accessTokenFromEnv, newAccessToken } from './access.ts';
+import { ACCESS_TOKEN_ENV, accessTokenFromEnv } from './access.ts';
+import { listenOnPlannedPort, planHostAddress, saveHostAddress } from './host-address.ts';
 import { parseHostArgs, USAGE, UsageError, type HostOptions } from './host-options.ts';
 import { startHostServer, type HostServer } from './host-server.ts';
 
@@ -159,23 +161,22 @@ export async function runHost(options: HostOptions): Promise<void> {
 
   const service = new GatewayService({ core: opened, settings, secrets, hub, version, requestExit, log });
   const protocol = new ProtocolServer({ service, hub, log });
-  // One token per supervised session: after a restart (exit 75) the windows reconnect with the token they hold.
-  const token = accessTokenFromEnv(process.env) ?? newAccessToken();
-  if (process.env[ACCESS_TOKEN_ENV] && token !== process.env[ACCESS_TOKEN_ENV]?.trim()) {
-    log(`${ACCESS_TOKEN_ENV} is too short or has characters other than A-Z a-z 0-9 _ -; using a random token.`);
+  // L33: the token and port stay the same per data dir (host.json), so open windows reconnect after any relaunch.
+  const givenToken = accessTokenFromEnv(process.env);
+  if (process.env[ACCESS_TOKEN_ENV] && givenToken === null) {
+    log(`${ACCESS_TOKEN_ENV} is too short or has characters other than A-Z a-z 0-9 _ -; ignoring it.`);
   }
+  const address = planHostAddress({ dataDir: options.dataDir, requestedPort: options.port, portGiven: options.portGiven, newToken: options.newToken, givenToken, log });
+  const token = address.token;
   try {
-    server = await startHostServer({
-      host: options.host,
-      port: options.port,
-      allowRemote: options.allowRemote,
-      token,
-      rendererDir: options.rendererDir,
-      protocol,
+    server = await listenOnPlannedPort(
+      address,
+      (port) => startHostServer({ host: options.host, port, allowRemote: options.allowRemote, token, rendererDir: options.rendererDir, protocol, log }),
       log,
-    });
+    );
+    saveHostAddress(address, { host: options.host, port: server.port }, log);
   } catch (error) {
-    log(`Could not listen on ${options.host}:${options.port}: ${error instanceof Error ? error.message : String(error)}`);
+    log(`Could not listen on ${options.host}:${address.port}: ${error instanceof Error ? error.message : String(error)}`);
     opened.close();
     await withinBudget(mcp.stop(), MCP_STOP_BUDGET_MS);
     process.exit(EXIT_CODES.startFailed);
