@@ -64,6 +64,9 @@ trap 'forward USR1' USR1
 while true; do
   node electron/host/main.ts "$@" &
   child=$!
+  # --new-token is for the first launch only: a relaunch keeps the token the open windows hold (L33).
+  kept=(); for arg in "$@"; do [ "$arg" = --new-token ] || kept+=("$arg"); done
+  set -- ${kept[@]+"${kept[@]}"}
   # `wait` returns early when a trapped signal arrives; keep waiting until the host has exited.
   while true; do
     wait "$child"
