@@ -50,16 +50,6 @@ async function answered(events: Recorder<GatewayEvent>, laneKey: string): Promis
   await events.waitFor((e) => e.type === 'lane' && e.lane.laneKey === laneKey && e.lane.activity === 'idle', events.items.indexOf(final));
 }
 
-afterAll(() => {
-  expect(outputs.length).toBeGreaterThan(0);
-  for (const token of tokens) {
-    for (const output of outputs) {
-      expect(output.stdout).not.toContain(token);
-      expect(output.stderr).not.toContain(token);
-    }
-  }
-});
-
 describe('baton command line against a running host (L30, L33)', () => {
   let dataDir: string;
   let model: ScriptedOpenAIServer;
@@ -216,6 +206,20 @@ describe('baton command line against a running host (L30, L33)', () => {
     expect(again.stderr).toContain('Nothing is running in “Garden plans”.');
     expect((await baton(dataDir, 'resume', garden)).code).toBe(5);
   });
+
+  it('L23: send --wait to a busy conversation follows its own turn: the running one is interrupted (exit 6), the new one streams (exit 0)', async () => {
+    const never = createGate();
+    model.enqueue({ kind: 'stream', steps: [{ type: 'text', text: 'First thoughts' }, { type: 'wait', until: never.promise }] }, textReply('The second answer.'));
+    const first = spawnBaton(dataDir, ['send', garden, 'First question', '--wait']);
+    await first.stdoutUntil((text) => text.includes('First thoughts'));
+    const second = await spawnBaton(dataDir, ['send', garden, 'Second question', '--wait']).done;
+    expect(second.code).toBe(0);
+    expect(second.stdout).toBe('The second answer.\n');
+    expect(second.stderr).toContain('Stopping the running turn at its next safe point; your message runs next.');
+    const interrupted = await first.done;
+    expect(interrupted.code).toBe(6);
+    expect(interrupted.stderr).toContain('The turn was interrupted (busy-input)');
+  });
 });
 
 describe('baton restart and resume across a relaunch (L20, L30, L33)', () => {
@@ -310,5 +314,19 @@ describe('baton when Baton is not there (L33, R1)', () => {
     const result = await baton(dataDir, 'send', 'anything', 'hello');
     expect(result.code).toBe(3);
     expect(result.stderr).toContain(`Baton is not running (nothing answers at http://127.0.0.1:${host.ready.port}; it last ran as process ${host.ready.pid}).`);
+  });
+});
+
+// Runs last (tests in a file run in order): every run above, successful or not, is checked.
+describe('the access token is never printed (L30, L33)', () => {
+  it('L30: no stdout or stderr of any baton run above contains any token the hosts used', () => {
+    expect(outputs.length).toBeGreaterThan(30);
+    expect(tokens.size).toBeGreaterThan(1);
+    for (const token of tokens) {
+      for (const output of outputs) {
+        expect(output.stdout).not.toContain(token);
+        expect(output.stderr).not.toContain(token);
+      }
+    }
   });
 });
