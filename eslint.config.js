@@ -26,11 +26,11 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/core/**/*.ts', 'electron/host/**/*.ts'],
+    files: ['electron/core/**/*.ts', 'electron/host/**/*.ts', 'electron/cli/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', {
         paths: [electronAtRuntime],
-        patterns: [{ group: ['**/shell/**', '**/renderer/**'], message: 'core and host never reach into the shell or the renderer.' }],
+        patterns: [{ group: ['**/shell/**', '**/renderer/**'], message: 'core, host and cli never reach into the shell or the renderer.' }],
       }],
     },
   },

@@ -35,13 +35,9 @@ if { true <&3; } 2>/dev/null; then
   exec 3<&-
 fi
 
-# One access token for the whole session, so an open window reconnects after a restart (the port
-# stays the same unless --port 0 is given).
-has_token=no
-for entry in ${held[@]+"${held[@]}"}; do [[ "$entry" == BATON_ACCESS_TOKEN=* ]] && has_token=yes; done
-if [ "$has_token" = no ]; then
-  held+=("BATON_ACCESS_TOKEN=$(node -e 'process.stdout.write(require("node:crypto").randomBytes(24).toString("base64url"))')")
-fi
+# No token is made here: the host keeps its port and token in the data dir (host.json, SPEC L33), so
+# every relaunch, and running the start command again, serves the same URL. A BATON_ACCESS_TOKEN
+# handed in still overrides it for the launches of this session.
 
 child=""
 forward() { [ -n "$child" ] && kill "-$1" "$child" 2>/dev/null; }
@@ -51,8 +47,11 @@ trap 'forward HUP' HUP
 trap 'forward USR1' USR1
 
 while true; do
-  BATON_HANDOFF_FD=3 node electron/host/main.ts "$@" 3< <(printf '%s\0' "${held[@]}") &
+  BATON_HANDOFF_FD=3 node electron/host/main.ts "$@" 3< <(printf '%s\0' ${held[@]+"${held[@]}"}) &
   child=$!
+  # --new-token is for the first launch only: a relaunch keeps the token the open windows hold (L33).
+  kept=(); for arg in "$@"; do [ "$arg" = --new-token ] || kept+=("$arg"); done
+  set -- ${kept[@]+"${kept[@]}"}
   # `wait` returns early when a trapped signal arrives; keep waiting until the host has exited.
   while true; do
     wait "$child"

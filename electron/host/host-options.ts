@@ -15,17 +15,22 @@ export interface HostOptions {
   port: number;
   allowRemote: boolean;
   rendererDir: string;
+  /** Whether --port was given; without it the port stored in the data dir is reused (L33, host-address.ts). */
+  portGiven: boolean;
+  /** --new-token: replace the access token stored in the data dir. */
+  newToken: boolean;
 }
 
 export const DEFAULT_PORT = 4800;
 
 export const USAGE =
-  'Usage: node electron/host/main.ts [--data-dir DIR] [--port N] [--host ADDR --allow-remote] [--renderer-dir DIR]\n' +
+  'Usage: node electron/host/main.ts [--data-dir DIR] [--port N] [--host ADDR --allow-remote] [--renderer-dir DIR] [--new-token]\n' +
   `  --data-dir      where conversations and settings live (default $XDG_DATA_HOME/baton or ~/.local/share/baton)\n` +
-  `  --port          port to listen on (default ${DEFAULT_PORT}; 0 lets the OS choose)\n` +
+  `  --port          port to listen on (default: the one used last time with this data dir, else ${DEFAULT_PORT}; 0: any free port, kept for later launches)\n` +
   '  --host          address to bind (default 127.0.0.1; anything else needs --allow-remote)\n' +
   '  --allow-remote  allow binding a non-loopback address (the access token still guards every request)\n' +
-  '  --renderer-dir  the built renderer to serve (default renderer/dist)';
+  '  --renderer-dir  the built renderer to serve (default renderer/dist)\n' +
+  '  --new-token     replace the access token kept in the data dir (windows must then open the new URL)';
 
 export class UsageError extends Error {
   /** False when the message says all there is (a bad data directory): the usage text would bury it. */
@@ -86,6 +91,7 @@ export function parseHostArgs(argv: readonly string[], env: NodeJS.ProcessEnv, r
         host: { type: 'string' },
         'allow-remote': { type: 'boolean', default: false },
         'renderer-dir': { type: 'string' },
+        'new-token': { type: 'boolean', default: false },
       },
       strict: true,
       allowPositionals: false,
@@ -110,5 +116,7 @@ export function parseHostArgs(argv: readonly string[], env: NodeJS.ProcessEnv, r
     port: Number(portText),
     allowRemote,
     rendererDir: path.resolve(values['renderer-dir'] ?? path.join(repoRoot, 'renderer', 'dist')),
+    portGiven: values.port !== undefined,
+    newToken: values['new-token'] ?? false,
   };
 }

@@ -4,10 +4,11 @@
  * Electron binary can run (servers, CI, no display). Started through main.ts, which first takes
  * the secrets out of the process environment (R4) before this module and its graph are loaded.
  *
- *   node electron/host/main.ts [--data-dir DIR] [--port N] [--host ADDR --allow-remote]
+ *   node electron/host/main.ts [--data-dir DIR] [--port N] [--host ADDR --allow-remote] [--new-token]
  *
- * The access token is random per launch, unless BATON_ACCESS_TOKEN holds one (scripts/start.sh sets
- * it once per supervised session so open windows reconnect after a restart).
+ * The port and the random access token are kept per data dir in host.json (0600, host-address.ts):
+ * every launch listens at the same URL, so open windows reconnect by themselves (L33). --new-token
+ * replaces the token; BATON_ACCESS_TOKEN, when set, overrides it for one launch.
  *
  * R4: the host holds no secret in its process environment (which any process of the user can read
  * in /proc/<pid>/environ): keys and the token are taken out of it at start and kept in memory; see
@@ -36,7 +37,8 @@ import { EventHub } from '../core/protocol/event-hub.ts';
 import { GatewayService } from '../core/protocol/gateway-service.ts';
 import { ProtocolServer } from '../core/protocol/protocol-server.ts';
 import { SettingsStore } from '../core/settings/settings-store.ts';
-import { ACCESS_TOKEN_ENV, accessTokenFromEnv, newAccessToken } from './access.ts';
+import { ACCESS_TOKEN_ENV, accessTokenFromEnv } from './access.ts';
+import { listenOnPlannedPort, planHostAddress, saveHostAddress } from './host-address.ts';
 import { parseHostArgs, USAGE, UsageError, type HostOptions } from './host-options.ts';
 import type { HeldSecrets } from './secret-handoff.ts';
 import { startHostServer, type HostServer } from './host-server.ts';
@@ -177,23 +179,22 @@ export async function runHost(options: HostOptions, env: NodeJS.ProcessEnv = pro
 
   const service = new GatewayService({ core: opened, settings, secrets, hub, version, requestExit, log });
   const protocol = new ProtocolServer({ service, hub, log });
-  // One token per supervised session: after a restart (exit 75) the windows reconnect with the token they hold.
-  const token = accessTokenFromEnv(env) ?? newAccessToken();
-  if (env[ACCESS_TOKEN_ENV] && token !== env[ACCESS_TOKEN_ENV]?.trim()) {
-    log(`${ACCESS_TOKEN_ENV} is too short or has characters other than A-Z a-z 0-9 _ -; using a random token.`);
+  // L33: the token and port stay the same per data dir (host.json), so open windows reconnect after any relaunch.
+  const givenToken = accessTokenFromEnv(env);
+  if (env[ACCESS_TOKEN_ENV] && givenToken === null) {
+    log(`${ACCESS_TOKEN_ENV} is too short or has characters other than A-Z a-z 0-9 _ -; ignoring it.`);
   }
+  const address = planHostAddress({ dataDir: options.dataDir, requestedPort: options.port, portGiven: options.portGiven, newToken: options.newToken, givenToken, log });
+  const token = address.token;
   try {
-    server = await startHostServer({
-      host: options.host,
-      port: options.port,
-      allowRemote: options.allowRemote,
-      token,
-      rendererDir: options.rendererDir,
-      protocol,
+    server = await listenOnPlannedPort(
+      address,
+      (port) => startHostServer({ host: options.host, port, allowRemote: options.allowRemote, token, rendererDir: options.rendererDir, protocol, log }),
       log,
-    });
+    );
+    saveHostAddress(address, { host: options.host, port: server.port }, log);
   } catch (error) {
-    log(`Could not listen on ${options.host}:${options.port}: ${error instanceof Error ? error.message : String(error)}`);
+    log(`Could not listen on ${options.host}:${address.port}: ${error instanceof Error ? error.message : String(error)}`);
     opened.close();
     await withinBudget(mcp.stop(), MCP_STOP_BUDGET_MS);
     process.exit(EXIT_CODES.startFailed);

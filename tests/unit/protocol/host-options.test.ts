@@ -15,9 +15,12 @@ describe('host command line', () => {
       port: DEFAULT_PORT,
       allowRemote: false,
       rendererDir: path.join(root, 'renderer', 'dist'),
+      portGiven: false,
+      newToken: false,
     });
     expect(parseHostArgs([], {}, root).dataDir).toMatch(/\.local\/share\/baton$/);
-    expect(parseHostArgs(['--data-dir', '/d', '--port', '0'], {}, root)).toMatchObject({ dataDir: '/d', port: 0 });
+    expect(parseHostArgs(['--data-dir', '/d', '--port', '0'], {}, root)).toMatchObject({ dataDir: '/d', port: 0, portGiven: true });
+    expect(parseHostArgs(['--new-token'], {}, root)).toMatchObject({ newToken: true, portGiven: false });
   });
 
   it('refuses a non-loopback address unless --allow-remote, and bad ports or flags', () => {

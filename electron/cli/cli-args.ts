@@ -1,0 +1,144 @@
+/**
+ * The `baton` command line: one command word, its arguments, and a few flags (node:util parseArgs,
+ * built in). Each command says which flags it takes, so a flag in the wrong place is a usage error
+ * rather than silently ignored.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { defaultDataDir } from '../host/host-options.ts';
+import { CliError, EXIT } from './exit-codes.ts';
+
+export const COMMAND_NAMES = ['status', 'list', 'send', 'approve', 'deny', 'stop', 'resume', 'restart', 'export'] as const;
+export type CommandName = (typeof COMMAND_NAMES)[number];
+
+export type Command =
+  | { name: 'status'; json: boolean }
+  | { name: 'list'; json: boolean }
+  | { name: 'send'; conversation: string | null; text: string; wait: boolean }
+  | { name: 'approve' | 'deny'; conversation: string; callId: string | null }
+  | { name: 'stop'; conversation: string }
+  | { name: 'resume'; conversation: string; wait: boolean }
+  | { name: 'restart' }
+  | { name: 'export'; conversation: string; format: 'md' | 'json' };
+
+export interface CliInvocation {
+  dataDir: string;
+  command: Command | { name: 'help' };
+}
+
+export const USAGE = `Usage: baton [--data-dir DIR] <command> [arguments]
+
+Talks to the running Baton of a data directory (found through DIR/host.json).
+
+Commands:
+  status                          is Baton running; version, address (without the token), conversations
+  list                            the conversations: key, state, title
+  send <conversation> <text>      send a message; --wait streams the answer to stdout
+  send --new <text>               start a new conversation with this message (its key is printed)
+  approve <conversation> [call]   approve the tool call waiting for you (the call id if several wait)
+  deny <conversation> [call]      deny it
+  stop <conversation>             interrupt the running turn (the conversation is not suspended)
+  resume <conversation>           continue an interrupted turn; --wait streams it
+  restart                         restart Baton through the drain (running turns resume afterwards)
+  export <conversation> --md|--json   the conversation as Markdown or as lossless JSON, to stdout
+
+A conversation is its key (as \`baton list\` shows) or the start of its title, if only one matches.
+Text "-" reads the message from stdin.
+
+Options:
+  --data-dir DIR   Baton's data directory (default $XDG_DATA_HOME/baton or ~/.local/share/baton)
+  --json           status and list: machine-readable output
+  --wait           send, resume: stay until the turn ends, streaming the answer to stdout
+  -h, --help       this text
+
+Exit codes: 0 ok, 2 usage, 3 Baton not running or unreachable, 4 not found,
+5 refused or failed, 6 the turn was interrupted (--wait), 1 unexpected error.`;
+
+const FLAGS_BY_COMMAND: Record<CommandName, readonly string[]> = {
+  status: ['json'],
+  list: ['json'],
+  send: ['new', 'wait'],
+  approve: [],
+  deny: [],
+  stop: [],
+  resume: ['wait'],
+  restart: [],
+  export: ['md', 'json'],
+};
+
+function usage(message: string): CliError {
+  return new CliError(EXIT.usage, `${message}\nRun "baton --help" for the commands.`);
+}
+
+function isCommandName(value: string): value is CommandName {
+  return (COMMAND_NAMES as readonly string[]).includes(value);
+}
+
+export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliInvocation {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        'data-dir': { type: 'string' },
+        json: { type: 'boolean' },
+        md: { type: 'boolean' },
+        new: { type: 'boolean' },
+        wait: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    throw usage((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values['data-dir'] !== undefined && values['data-dir'].trim() === '') throw usage('--data-dir needs a directory.');
+  const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir(env));
+  if (values.help) return { dataDir, command: { name: 'help' } };
+
+  const [word, ...args] = positionals;
+  if (word === undefined) throw usage('Which command? One of: ' + COMMAND_NAMES.join(', ') + '.');
+  if (!isCommandName(word)) throw usage(`Unknown command "${word}". The commands are: ${COMMAND_NAMES.join(', ')}.`);
+  const allowed = FLAGS_BY_COMMAND[word];
+  for (const flag of ['json', 'md', 'new', 'wait'] as const) {
+    if (values[flag] && !allowed.includes(flag)) throw usage(`"baton ${word}" does not take --${flag}.`);
+  }
+  const expect = (count: number, names: string): void => {
+    if (args.length !== count) throw usage(`"baton ${word}" takes ${names}${args.length > count ? `; unexpected "${args[count]}"` : ''}.`);
+  };
+
+  switch (word) {
+    case 'status':
+    case 'list':
+      expect(0, 'no arguments');
+      return { dataDir, command: { name: word, json: values.json ?? false } };
+    case 'send': {
+      if (values.new) {
+        expect(1, 'the message text after --new');
+        return { dataDir, command: { name: 'send', conversation: null, text: args[0]!, wait: values.wait ?? false } };
+      }
+      expect(2, 'a conversation and the message text (or --new and the text)');
+      return { dataDir, command: { name: 'send', conversation: args[0]!, text: args[1]!, wait: values.wait ?? false } };
+    }
+    case 'approve':
+    case 'deny':
+      if (args.length < 1 || args.length > 2) throw usage(`"baton ${word}" takes a conversation and, if several calls wait, the call id.`);
+      return { dataDir, command: { name: word, conversation: args[0]!, callId: args[1] ?? null } };
+    case 'stop':
+      expect(1, 'a conversation');
+      return { dataDir, command: { name: 'stop', conversation: args[0]! } };
+    case 'resume':
+      expect(1, 'a conversation');
+      return { dataDir, command: { name: 'resume', conversation: args[0]!, wait: values.wait ?? false } };
+    case 'restart':
+      expect(0, 'no arguments');
+      return { dataDir, command: { name: 'restart' } };
+    case 'export': {
+      expect(1, 'a conversation');
+      if (Boolean(values.md) === Boolean(values.json)) throw usage('"baton export" needs exactly one of --md or --json.');
+      return { dataDir, command: { name: 'export', conversation: args[0]!, format: values.md ? 'md' : 'json' } };
+    }
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * `--wait`: follows one turn of a conversation from the event stream and streams its answer to
+ * stdout as it arrives; tool activity and approval requests (L31) go to stderr, so stdout holds
+ * the answer alone. Attached before the request that starts the turn, so nothing is missed.
+ */
+import type { GatewayEvent } from '../../shared/gateway-events.ts';
+import type { GatewayClient } from '../../shared/protocol/client.ts';
+
+export type TurnOutcome =
+  | { kind: 'completed' }
+  | { kind: 'failed'; message: string }
+  | { kind: 'interrupted'; cause: string; reason: string | null }
+  /** The lane went idle without starting the turn (e.g. Baton began a drain; the message stays queued). */
+  | { kind: 'not-started' };
+
+export interface TurnFollowerOptions {
+  client: GatewayClient;
+  laneKey: string;
+  /** Returns the turn id when this event shows the followed turn beginning. */
+  startsTurn: (event: GatewayEvent) => string | null;
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+function preview(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? '';
+  } catch {
+    text = String(value);
+  }
+  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
+}
+
+export function followTurn(options: TurnFollowerOptions): { outcome: Promise<TurnOutcome>; detach: () => void } {
+  const { laneKey, out, err } = options;
+  let turnId: string | null = null;
+  let sawStarting = false;
+  /** What was printed of the assistant message in progress. */
+  let segment = '';
+  let lastChar = '\n';
+  let failed: string | null = null;
+  let interrupted: { cause: string; reason: string | null } | null = null;
+
+  const write = (text: string) => {
+    if (text === '') return;
+    out(text);
+    lastChar = text.at(-1)!;
+  };
+
+  let settle!: (outcome: TurnOutcome) => void;
+  const outcome = new Promise<TurnOutcome>((resolve) => {
+    settle = resolve;
+  });
+
+  const detach = options.client.onEvent((push) => {
+    if (push.channel !== 'gateway') return;
+    const event = push.event;
+    if (turnId === null) {
+      if (event.type === 'lane' && event.lane.laneKey === laneKey) {
+        if (event.lane.activity !== 'idle') sawStarting = true;
+        // Idle between an earlier turn and ours is normal while our message or resume still waits.
+        else if (sawStarting && event.lane.queuedInputs === 0 && !event.lane.resumePending) {
+          detach();
+          settle({ kind: 'not-started' });
+        }
+        return;
+      }
+      turnId = options.startsTurn(event);
+      if (turnId === null) return;
+    }
+    switch (event.type) {
+      case 'text-delta':
+        if (event.laneKey === laneKey && event.turnId === turnId) {
+          write(event.delta);
+          segment += event.delta;
+        }
+        return;
+      case 'transcript': {
+        if (event.laneKey !== laneKey || event.event.turnId !== turnId) return;
+        const stored = event.event;
+        if (stored.kind === 'assistant_text' && stored.payload.final) {
+          // A message that arrived whole (or whose deltas were not all seen) is printed from the record.
+          if (stored.payload.text.startsWith(segment)) write(stored.payload.text.slice(segment.length));
+          if (lastChar !== '\n') write('\n');
+          segment = '';
+        } else if (stored.kind === 'tool_call') {
+          err(`[tool] ${stored.payload.name} ${preview(stored.payload.args)}\n`);
+        } else if (stored.kind === 'approval_request') {
+          err(
+            `[approval] ${stored.payload.name} ${preview(stored.payload.args)} is waiting for your answer:\n` +
+              `  baton approve ${laneKey} ${stored.payload.callId}\n  baton deny ${laneKey} ${stored.payload.callId}\n`,
+          );
+        } else if (stored.kind === 'error') {
+          failed = stored.payload.message;
+        } else if (stored.kind === 'interruption') {
+          interrupted = { cause: stored.payload.cause, reason: stored.payload.reason };
+        }
+        return;
+      }
+      case 'lane':
+        if (event.lane.laneKey !== laneKey || event.lane.activity !== 'idle') return;
+        // The registry lets go of a turn before anything else runs on the lane: idle means ours ended.
+        if (lastChar !== '\n') write('\n');
+        detach();
+        if (interrupted) settle({ kind: 'interrupted', ...(interrupted as { cause: string; reason: string | null }) });
+        else if (failed !== null) settle({ kind: 'failed', message: failed });
+        else settle({ kind: 'completed' });
+        return;
+      case 'banner':
+        return;
+    }
+  });
+  return { outcome, detach };
+}

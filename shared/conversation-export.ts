@@ -1,0 +1,130 @@
+/**
+ * A conversation as a file (SPEC L36): lossless JSON (every stored event exactly as the store
+ * holds it, so nothing is lost and it can be read back) and readable Markdown. Environment-neutral
+ * so the command line, the window and the desktop app can all use it.
+ */
+import type { LaneStatus } from './gateway-events.ts';
+import type { StoredEvent } from './transcript.ts';
+
+export const CONVERSATION_EXPORT_FORMAT = 'baton.conversation';
+export const CONVERSATION_EXPORT_VERSION = 1;
+
+export interface ConversationExportInput {
+  lane: LaneStatus;
+  sessionId: string;
+  events: readonly StoredEvent[];
+  /** ms since the epoch. */
+  exportedAt: number;
+  /** The Baton version that exported it. */
+  version: string;
+}
+
+export interface ConversationExportJson {
+  format: typeof CONVERSATION_EXPORT_FORMAT;
+  version: typeof CONVERSATION_EXPORT_VERSION;
+  exportedAt: string;
+  exportedBy: string;
+  conversation: {
+    laneKey: string;
+    title: string;
+    sessionId: string;
+    resumePending: boolean;
+    resumeReason: string | null;
+    suspended: boolean;
+    updatedAt: string;
+  };
+  events: StoredEvent[];
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+export function conversationToJson(input: ConversationExportInput): ConversationExportJson {
+  const { lane } = input;
+  return {
+    format: CONVERSATION_EXPORT_FORMAT,
+    version: CONVERSATION_EXPORT_VERSION,
+    exportedAt: iso(input.exportedAt),
+    exportedBy: `Baton ${input.version}`,
+    conversation: {
+      laneKey: lane.laneKey,
+      title: lane.title,
+      sessionId: input.sessionId,
+      resumePending: lane.resumePending,
+      resumeReason: lane.resumeReason,
+      suspended: lane.suspended,
+      updatedAt: iso(lane.updatedAt),
+    },
+    events: [...input.events],
+  };
+}
+
+/** A fenced block whose fence is longer than any backtick run inside, so content cannot close it. */
+function fenced(text: string, language = ''): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}${language}\n${text}${text.endsWith('\n') ? '' : '\n'}${fence}`;
+}
+
+function json(value: unknown): string {
+  try {
+    return JSON.stringify(value, null, 2) ?? 'null';
+  } catch {
+    return String(value);
+  }
+}
+
+function quote(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `> ${line}`)
+    .join('\n');
+}
+
+function eventToMarkdown(event: StoredEvent, toolNames: Map<string, string>): string | null {
+  switch (event.kind) {
+    case 'user_message':
+      return `### You\n\n${event.payload.text}`;
+    case 'assistant_text':
+      if (event.payload.text === '') return null;
+      return `### Assistant${event.payload.final ? '' : ' (interrupted)'}\n\n${event.payload.text}`;
+    case 'tool_call':
+      toolNames.set(event.payload.callId, event.payload.name);
+      return `**Tool call** \`${event.payload.name}\` (${event.payload.effect}, id \`${event.payload.callId}\`)\n\n${fenced(json(event.payload.args), 'json')}`;
+    case 'tool_dispatch':
+      return null;
+    case 'tool_result': {
+      const name = toolNames.get(event.payload.callId) ?? event.payload.callId;
+      return `**Tool result** \`${name}\`${event.payload.isError ? ' (error)' : ''}\n\n${fenced(event.payload.output)}`;
+    }
+    case 'approval_request':
+      return `**Approval asked** for \`${event.payload.name}\` (id \`${event.payload.callId}\`)`;
+    case 'approval_decision':
+      return `**${event.payload.approved ? 'Approved' : 'Denied'}**: \`${toolNames.get(event.payload.callId) ?? event.payload.callId}\``;
+    case 'interruption':
+      return quote(`*Interrupted* (${event.payload.cause}${event.payload.reason ? `: ${event.payload.reason}` : ''})`);
+    case 'error':
+      return quote(`**Error:** ${event.payload.message}`);
+    case 'note_marker':
+      return `*— ${event.payload.note === 'resume' ? `Resumed after an interruption${event.payload.reason ? ` (${event.payload.reason})` : ''}` : 'Continued after unanswered tool results'} —*`;
+    case 'notice':
+      return quote(event.payload.text);
+  }
+}
+
+export function conversationToMarkdown(input: ConversationExportInput): string {
+  const { lane } = input;
+  const title = lane.title.trim() === '' ? 'Untitled conversation' : lane.title;
+  const header = [
+    `# ${title}`,
+    '',
+    `- Conversation: \`${lane.laneKey}\``,
+    `- Session: \`${input.sessionId}\``,
+    `- Exported: ${iso(input.exportedAt)} by Baton ${input.version}`,
+    ...(lane.resumePending ? [`- Interrupted turn waiting to resume (${lane.resumeReason ?? 'unknown reason'})`] : []),
+  ].join('\n');
+  const toolNames = new Map<string, string>();
+  const body = input.events.map((event) => eventToMarkdown(event, toolNames)).filter((part): part is string => part !== null);
+  return `${[header, ...body].join('\n\n')}\n`;
+}
