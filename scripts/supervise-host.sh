@@ -1,7 +1,16 @@
 #!/usr/bin/env bash
-# The headless host's supervisor (SPEC L30): runs `node electron/host/main.ts`, relaunches it after a
-# restart (exit code 75) and stops otherwise. Signals sent to this script are passed on, so
-# SIGTERM/SIGINT quit and SIGUSR1 restarts through the drain exactly as if sent to the host.
+# The headless host's supervisor (SPEC L30, L33): runs `node electron/host/main.ts` and
+#   - starts it again at once after a restart drain (EXIT_CODES.relaunch),
+#   - stops after a quit, a forced quit, a bad command line or a start that cannot succeed
+#     (EXIT_CODES.quit / forced / usage / startFailed: starting again cannot help),
+#   - recovers any other exit (a crash: an uncaught exception, SIGKILL, SIGSEGV, …) by starting it
+#     again after a backoff (1 s, doubling up to 30 s; back to 1 s once a launch ran for a minute),
+#     and gives up after CRASH_LIMIT crashes within CRASH_WINDOW_S seconds, saying why and leaving the
+#     store as it is for inspection (the next start runs its integrity check, L14).
+# The exit codes come from shared/lifecycle.ts (one table). The host keeps its address in the data
+# dir (host.json), so every launch is reachable at the same URL and open windows reconnect.
+# Signals sent to this script are passed on, so SIGTERM/SIGINT quit and SIGUSR1 restarts through the
+# drain exactly as if sent to the host.
 #
 #   bash scripts/supervise-host.sh [host flags...]      (scripts/start.sh runs it with Node 24 on PATH)
 #
@@ -39,14 +48,26 @@ fi
 # every relaunch, and running the start command again, serves the same URL. A BATON_ACCESS_TOKEN
 # handed in still overrides it for the launches of this session.
 
+# One table of exit codes (shared/lifecycle.ts), read once.
+eval "$(node --input-type=module -e "import { EXIT_CODES } from './shared/lifecycle.ts'; for (const [name, code] of Object.entries(EXIT_CODES)) console.log('EXIT_' + name + '=' + code);")" \
+  || { say "Could not read Baton's exit codes (shared/lifecycle.ts)."; exit 1; }
+CRASH_LIMIT="${BATON_CRASH_LIMIT:-5}"
+CRASH_WINDOW_S="${BATON_CRASH_WINDOW_S:-120}"
+BACKOFF_MAX_S=30
+HEALTHY_AFTER_S=60
+crashes=()     # when recent crashes happened (seconds since the epoch)
+backoff=1
+quitting=no
+
 child=""
-forward() { [ -n "$child" ] && kill "-$1" "$child" 2>/dev/null; }
+forward() { [ "$1" = USR1 ] || quitting=yes; [ -n "$child" ] && kill "-$1" "$child" 2>/dev/null; }
 trap 'forward TERM' TERM
 trap 'forward INT' INT
 trap 'forward HUP' HUP
 trap 'forward USR1' USR1
 
 while true; do
+  started=$(date +%s)
   BATON_HANDOFF_FD=3 node electron/host/main.ts "$@" 3< <(printf '%s\0' ${held[@]+"${held[@]}"}) &
   child=$!
   # --new-token is for the first launch only: a relaunch keeps the token the open windows hold (L33).
@@ -59,9 +80,26 @@ while true; do
     kill -0 "$child" 2>/dev/null || break
   done
   child=""
-  if [ "$status" -eq 75 ]; then
-    say "Baton asked to be restarted; starting it again."
-    continue
+  ran_for=$(( $(date +%s) - started ))
+  case "$status" in
+    "$EXIT_relaunch")
+      say "Baton asked to be restarted; starting it again."
+      continue ;;
+    "$EXIT_quit" | "$EXIT_forced" | "$EXIT_usage" | "$EXIT_startFailed")
+      exit "$status" ;;
+  esac
+  # A crash. A person who asked Baton to quit meanwhile gets their quit, not a relaunch.
+  if [ "$quitting" = yes ]; then exit "$status"; fi
+  now=$(date +%s)
+  recent=(); for at in ${crashes[@]+"${crashes[@]}"}; do [ $(( now - at )) -lt "$CRASH_WINDOW_S" ] && recent+=("$at"); done
+  crashes=(${recent[@]+"${recent[@]}"} "$now")
+  if [ "${#crashes[@]}" -ge "$CRASH_LIMIT" ]; then
+    say "Baton stopped unexpectedly ${#crashes[@]} times within ${CRASH_WINDOW_S} seconds (last exit status $status); not starting it again. Its data is left as it is for inspection; run the start command again when ready."
+    exit "$status"
   fi
-  exit "$status"
+  if [ "$ran_for" -ge "$HEALTHY_AFTER_S" ]; then backoff=1; fi
+  say "Baton stopped unexpectedly (exit status $status); starting it again in ${backoff} s."
+  sleep "$backoff" & wait $! 2>/dev/null
+  [ "$quitting" = yes ] && exit "$status"
+  backoff=$(( backoff * 2 > BACKOFF_MAX_S ? BACKOFF_MAX_S : backoff * 2 ))
 done

@@ -9,6 +9,24 @@ export type ResumeReason = (typeof RESUME_REASONS)[number];
 /** What the process does once the drain is over (L13). */
 export type ExitAction = 'quit' | 'relaunch' | 'install-update';
 
+/**
+ * How Baton's processes exit: one table for both composition roots and the headless supervisor
+ * (scripts/supervise-host.sh reads it from here). Any other code — an uncaught exception's 1, a
+ * signal's 128+n — is a crash, which the supervisor recovers by starting Baton again (L33).
+ */
+export const EXIT_CODES = {
+  /** A quit drain finished: the supervisor stops. */
+  quit: 0,
+  /** A bad command line (EX_USAGE): starting again cannot help. */
+  usage: 64,
+  /** The drain watchdog ended a quit that did not finish in time (EX_SOFTWARE): the person wanted out. */
+  forced: 70,
+  /** A restart drain finished: start again at once (EX_TEMPFAIL). */
+  relaunch: 75,
+  /** Baton could not start (a damaged store, the data dir in use, the port taken; EX_CONFIG): starting again cannot help. */
+  startFailed: 78,
+} as const;
+
 export const BUSY_INPUT_MODES = ['interrupt', 'queue'] as const;
 export type BusyInputMode = (typeof BUSY_INPUT_MODES)[number];
 

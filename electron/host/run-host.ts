@@ -26,7 +26,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ExitAction, ExitReason } from '../../shared/lifecycle.ts';
+import { EXIT_CODES, type ExitAction, type ExitReason } from '../../shared/lifecycle.ts';
 import { McpManager } from '../core/agent/mcp/mcp-manager.ts';
 import { MemorySecretStore } from '../core/agent/memory-secret-store.ts';
 import { ModelAgentFactory } from '../core/agent/model-agent-factory.ts';
@@ -43,7 +43,7 @@ import { parseHostArgs, USAGE, UsageError, type HostOptions } from './host-optio
 import type { HeldSecrets } from './secret-handoff.ts';
 import { startHostServer, type HostServer } from './host-server.ts';
 
-export const EXIT_CODES = { quit: 0, relaunch: 75, startFailed: 1, usage: 64, forced: 70 } as const;
+export { EXIT_CODES };
 
 /** WebSocket close codes the windows see: 1012 "service restart" comes back, 1001 "going away" does not. */
 const CLOSE_RESTART = 1012;

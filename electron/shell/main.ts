@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { app, autoUpdater as nativeUpdater, dialog, Menu, nativeTheme, powerMonitor } from 'electron';
 import log from 'electron-log/main';
-import type { ExitReason } from '../../shared/lifecycle.ts';
+import { EXIT_CODES, type ExitReason } from '../../shared/lifecycle.ts';
 import { SettingsStore } from '../core/settings/settings-store.ts';
 import { toUpdateState } from '../core/update/update-policy.ts';
 import { registerAppScheme, serveRenderer } from './adapters/app-protocol.ts';
@@ -121,7 +121,7 @@ async function main(): Promise<void> {
     version,
     app: {
       performExit: (action) => lifecycle?.performExit(action),
-      forceExit: (action) => (lifecycle ? lifecycle.forceExit(action) : app.exit(1)),
+      forceExit: (action) => (lifecycle ? lifecycle.forceExit(action) : app.exit(EXIT_CODES.startFailed)),
     },
     // The window's restart, settings restarts and /restart: with an update ready the lifecycle
     // turns a restart into the update route (L37).
@@ -213,7 +213,7 @@ async function main(): Promise<void> {
     await dialog
       .showMessageBox({ type: 'error', title: 'Baton could not start', message: 'Baton could not start', detail: message, buttons: ['Quit'] })
       .catch(() => undefined);
-    app.exit(1);
+    app.exit(EXIT_CODES.startFailed);
     return;
   }
   shell.gatewayStarted();
@@ -282,5 +282,5 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   log.error(`Baton failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  app.exit(1);
+  app.exit(EXIT_CODES.startFailed);
 });

@@ -4,6 +4,7 @@
  * to backups is refused like a damaged store, naming the newest backup (R2), while a first launch
  * (no store file, or an empty one and no backup) starts normally.
  */
+import { EXIT_CODES } from '../../shared/lifecycle.ts';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -74,7 +75,7 @@ describe('issue 14 item 6: an empty store file next to backups (R2)', () => {
     for (const extra of ['-wal', '-shm']) fs.rmSync(`${file}${extra}`, { force: true });
 
     const result = await runHostToExit(['--data-dir', dataDir]);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(EXIT_CODES.startFailed);
     const message = result.stderr.join('\n');
     expect(message).toContain(`The conversation store ${file} is damaged (the file is empty (0 bytes)`);
     expect(message).toContain(`The newest backup is ${backup}.`);

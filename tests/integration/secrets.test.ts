@@ -218,7 +218,7 @@ describe('R4: secrets out of reach of commands', () => {
     expect(await exited).toBe(0);
   });
 
-  it('R4: a supervisor started without a token makes one per session, kept across restarts and out of every environment', async () => {
+  it('R4/L33: started without a token, the host keeps one in host.json: the same across restarts, and out of every environment', async () => {
     const supervisor = spawn('bash', ['scripts/supervise-host.sh', '--data-dir', dataDir, '--port', '0'], { stdio: 'pipe', env: launchEnv() });
     const exited = new Promise<number | null>((resolve) => supervisor.on('exit', (code) => resolve(code)));
     cleanups.push(() => {

@@ -20,7 +20,7 @@
  * - An exit asked for while the gateway is still starting is queued and drained once it runs.
  * - Watchdog (the drain coordinator's, or ours after the drain): windows destroyed, then exit.
  */
-import type { ExitAction, ExitReason } from '../../../shared/lifecycle.ts';
+import { EXIT_CODES, type ExitAction, type ExitReason } from '../../../shared/lifecycle.ts';
 import type { DrainResult } from '../../core/lifecycle/drain-coordinator.ts';
 import type { AppPort, WindowPort } from '../../core/ports.ts';
 
@@ -104,7 +104,7 @@ function noTimeForInstall(reason: ExitReason | null): boolean {
 export const DEFAULT_INSTALL_TIMEOUT_MS = 20_000;
 export const DEFAULT_EXIT_FALLBACK_MS = 5_000;
 /** Exit code when the watchdog had to end a drain that did not finish (as the headless host). */
-export const FORCED_EXIT_CODE = 70;
+export const FORCED_EXIT_CODE = EXIT_CODES.forced;
 
 function defaultTimer(task: () => void, ms: number): { cancel(): void } {
   const timer = setTimeout(task, ms);

@@ -12,14 +12,13 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { EXIT_CODES } from '../../../shared/lifecycle.ts';
 import type { GatewayClient } from '../../../shared/protocol/client.ts';
 import type { MethodName, Params, Result } from '../../../shared/protocol/contract.ts';
 import { HostProcess, type HostExit } from '../../fixtures/host-process.ts';
 import { Recorder } from '../../fixtures/host-service-harness.ts';
 import { startScriptedOpenAIServer, type ChatRequestBody, type ChatRequestMessage, type RecordedRequest, type ScriptedOpenAIServer } from '../../fixtures/scripted-openai-server.ts';
 
-/** What electron/host/main.ts exits with after a restart drain, for its supervisor. */
-export const RELAUNCH_EXIT_CODE = 75;
 
 export interface SupervisorOptions {
   /** Written to config.json before the first start (drain timeout, approvals, …). */
@@ -113,7 +112,7 @@ export class Supervisor {
     this.launches.push(host);
     void host.exited.then((exit) => {
       this.exits.push({ ...exit, launch });
-      if (exit.code === RELAUNCH_EXIT_CODE && !this.stopped) {
+      if (exit.code === EXIT_CODES.relaunch && !this.stopped) {
         this.start().catch((error: unknown) => {
           this.relaunchFailure = error instanceof Error ? error : new Error(String(error));
           for (const fail of this.failureWaiters.splice(0)) fail(this.relaunchFailure);
