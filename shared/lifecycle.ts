@@ -10,6 +10,16 @@ export type ResumeReason = (typeof RESUME_REASONS)[number];
 export type ExitAction = 'quit' | 'relaunch' | 'install-update';
 
 /**
+ * What each POSIX signal asks of Baton, the same in the desktop app and the headless host.
+ * SIGTERM/SIGINT/SIGHUP come from a session or service manager, a terminal's Ctrl-C or a closed
+ * terminal: each is a `signal` exit with the short budget (the write-ahead marks make the rest
+ * resumable). SIGUSR1 restarts the headless host (L30); the desktop app does not listen for it.
+ */
+export const SIGNAL_EXITS = { SIGTERM: 'signal', SIGINT: 'signal', SIGHUP: 'signal', SIGUSR1: 'restart' } as const satisfies Record<string, ExitReason>;
+export type QuitSignal = 'SIGTERM' | 'SIGINT' | 'SIGHUP';
+export const QUIT_SIGNALS: readonly QuitSignal[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
+
+/**
  * How Baton's processes exit: one table for both composition roots and the headless supervisor
  * (scripts/supervise-host.sh reads it from here). Any other code — an uncaught exception's 1, a
  * signal's 128+n — is a crash, which the supervisor recovers by starting Baton again (L33).

@@ -14,9 +14,10 @@
  * in /proc/<pid>/environ): keys and the token are taken out of it at start and kept in memory; see
  * secret-handoff.ts.
  *
- * Exit codes: 0 after a quit (SIGTERM, SIGINT, SIGHUP), 75 after a restart drain (SIGUSR1,
- * /restart, the UI's restart) so a supervisor relaunches it (scripts/start.sh does), 1 when it
- * cannot start, 64 for a bad command line, 70 when the drain watchdog had to force the exit.
+ * Signals (SIGNAL_EXITS): SIGTERM, SIGINT and SIGHUP drain with the short budget and quit; SIGUSR1
+ * restarts. Exit codes (EXIT_CODES, shared/lifecycle.ts): 0 after a quit, 75 after a restart drain
+ * (SIGUSR1, /restart, the UI's restart) so the supervisor relaunches it (scripts/supervise-host.sh),
+ * 78 when it cannot start, 64 for a bad command line, 70 when the drain watchdog had to force a quit.
  *
  * API keys entered in the UI are kept in memory only (MemorySecretStore): there is no OS keychain
  * to put them in here, and they are never written to disk, so they must be entered again after a
@@ -26,7 +27,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EXIT_CODES, type ExitAction, type ExitReason } from '../../shared/lifecycle.ts';
+import { EXIT_CODES, SIGNAL_EXITS, type ExitAction, type ExitReason } from '../../shared/lifecycle.ts';
 import { McpManager } from '../core/agent/mcp/mcp-manager.ts';
 import { MemorySecretStore } from '../core/agent/memory-secret-store.ts';
 import { ModelAgentFactory } from '../core/agent/model-agent-factory.ts';
@@ -84,10 +85,7 @@ export async function runHost(options: HostOptions, env: NodeJS.ProcessEnv = pro
   let onSignal = (reason: ExitReason): void => {
     pendingSignal ??= reason;
   };
-  process.on('SIGTERM', () => onSignal('quit'));
-  process.on('SIGINT', () => onSignal('quit'));
-  process.on('SIGHUP', () => onSignal('signal'));
-  process.on('SIGUSR1', () => onSignal('restart'));
+  for (const [signal, reason] of Object.entries(SIGNAL_EXITS)) process.on(signal, () => onSignal(reason));
 
   const version = readVersion();
   fs.mkdirSync(options.dataDir, { recursive: true });

@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { app, autoUpdater as nativeUpdater, dialog, Menu, nativeTheme, powerMonitor } from 'electron';
 import log from 'electron-log/main';
-import { EXIT_CODES, type ExitReason } from '../../shared/lifecycle.ts';
+import { EXIT_CODES, QUIT_SIGNALS, type ExitReason } from '../../shared/lifecycle.ts';
 import { SettingsStore } from '../core/settings/settings-store.ts';
 import { toUpdateState } from '../core/update/update-policy.ts';
 import { registerAppScheme, serveRenderer } from './adapters/app-protocol.ts';
@@ -200,7 +200,7 @@ async function main(): Promise<void> {
   // Electron's typings give 'shutdown' listeners no argument, but its docs and its code pass a
   // preventable event (power-monitor.md: "If the event handler invokes e.preventDefault() …").
   watchOsShutdown(powerMonitor as unknown as PowerMonitorLike, () => shell.onSessionEnd(), say);
-  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => shell.onSignal(signal));
+  for (const signal of QUIT_SIGNALS) process.on(signal, () => shell.onSignal(signal));
 
   try {
     await runtime.start();

@@ -2,7 +2,7 @@
  * SPEC L30 with real processes: the headless host serves the UI and the gateway on loopback behind
  * a token and an Origin check, runs turns against a scripted OpenAI-compatible server, and maps
  * real signals onto the drain: SIGUSR1 restarts (exit 75, the turn marked and resumed after the
- * relaunch), SIGTERM/SIGINT quit (exit 0, clean marker when nothing had to be interrupted).
+ * relaunch), SIGTERM/SIGINT quit with reason signal (exit 0, clean marker when nothing had to be interrupted).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -168,7 +168,7 @@ describe('headless host: turns and signals (L7, L9, L12, L20, L30)', () => {
     client.close();
   });
 
-  it('SIGTERM when idle quits with exit 0 and leaves the clean-exit marker', async () => {
+  it('L27: SIGTERM when idle quits with exit 0 and leaves the clean-exit marker, reason signal', async () => {
     const host = await startHost();
     const client = await host.client();
     const states = connectionStates(client);
@@ -176,7 +176,8 @@ describe('headless host: turns and signals (L7, L9, L12, L20, L30)', () => {
     expect(await host.exited).toEqual({ code: 0, signal: null });
     await states.waitFor((s) => s === 'reconnecting');
     const marker = JSON.parse(fs.readFileSync(path.join(dataDir, 'clean-exit.json'), 'utf8')) as { reason: string };
-    expect(marker.reason).toBe('quit');
+    // One signal vocabulary for both hosts (shared/lifecycle.ts SIGNAL_EXITS).
+    expect(marker.reason).toBe('signal');
   });
 
   it('app.restart from a window is answered, then the host drains and exits 75 for the supervisor', async () => {
@@ -188,7 +189,8 @@ describe('headless host: turns and signals (L7, L9, L12, L20, L30)', () => {
   });
 
   it('a second SIGINT during the drain joins it: one drain, the turn finishes, exit 0 with a clean marker', async () => {
-    writeSettings({ drainTimeoutSeconds: 30 });
+    // Signals drain with the short OS budget; a long one here lets the turn finish during the drain.
+    writeSettings({ drainTimeoutSeconds: 30, osShutdownBudgetSeconds: 30 });
     const host = await startHost();
     const client = await host.client();
     const events = gatewayEvents(client);
@@ -199,15 +201,15 @@ describe('headless host: turns and signals (L7, L9, L12, L20, L30)', () => {
     await events.waitFor((e) => e.type === 'text-delta');
 
     host.signal('SIGINT');
-    await host.stderr.waitFor((l) => l.includes('Quitting (quit)'));
+    await host.stderr.waitFor((l) => l.includes('Quitting (signal)'));
     host.signal('SIGINT');
     await host.stderr.waitFor((l) => l.includes('Already quitting'));
     // L7: a message sent during the drain is kept for the next launch.
     expect(await client.call('message.send', { laneKey: lane.laneKey, text: 'one more thing' })).toMatchObject({ status: 'queued-for-restart' });
     finish.open();
     expect((await host.exited).code).toBe(0);
-    expect(host.stderr.items.filter((l) => l.includes('Quitting (quit)'))).toHaveLength(1);
-    expect(JSON.parse(fs.readFileSync(path.join(dataDir, 'clean-exit.json'), 'utf8'))).toMatchObject({ reason: 'quit' });
+    expect(host.stderr.items.filter((l) => l.includes('Quitting (signal)'))).toHaveLength(1);
+    expect(JSON.parse(fs.readFileSync(path.join(dataDir, 'clean-exit.json'), 'utf8'))).toMatchObject({ reason: 'signal' });
     const store = await SessionStore.open({ dataDir });
     expect(store.getLane(lane.laneKey)).toMatchObject({ resumePending: false, activeTurn: null });
     expect(store.listQueuedInputs(lane.laneKey).map((q) => q.text)).toEqual(['one more thing']);

@@ -20,7 +20,7 @@
  * - An exit asked for while the gateway is still starting is queued and drained once it runs.
  * - Watchdog (the drain coordinator's, or ours after the drain): windows destroyed, then exit.
  */
-import { EXIT_CODES, type ExitAction, type ExitReason } from '../../../shared/lifecycle.ts';
+import { EXIT_CODES, SIGNAL_EXITS, type ExitAction, type ExitReason, type QuitSignal } from '../../../shared/lifecycle.ts';
 import type { DrainResult } from '../../core/lifecycle/drain-coordinator.ts';
 import type { AppPort, WindowPort } from '../../core/ports.ts';
 
@@ -278,9 +278,9 @@ export class DesktopLifecycle implements AppPort {
    * SIGTERM/SIGINT/SIGHUP reach a desktop app from the session manager or a service manager that
    * follows up with SIGKILL soon: recorded as `signal`, with the OS budget (drain-budget.ts).
    */
-  onSignal(signal: NodeJS.Signals): void {
+  onSignal(signal: QuitSignal): void {
     this.log(`Received ${signal}; draining with the OS shutdown budget.`);
-    void this.request('signal');
+    void this.request(SIGNAL_EXITS[signal]);
   }
 
   // ── AppPort: the drain is over ──────────────────────────────────────────────────────────
