@@ -253,7 +253,7 @@ export class Gateway {
 
   /** L17: replay every lane's queued input (startup), in lane order of the oldest message. */
   replayQueuedInput(): string[] {
-    const lanes = [...new Set(this.store.listQueuedInputs().map((input) => input.laneKey))];
+    const lanes = this.store.lanesWithQueuedInput();
     lanes.forEach((laneKey) => this.pump(laneKey));
     return lanes;
   }
@@ -277,7 +277,7 @@ export class Gateway {
       this.retryTimers.delete(laneKey);
     }
     const wantsResume = this.resumeRequests.has(laneKey);
-    const next = wantsResume ? undefined : this.store.listQueuedInputs(laneKey)[0];
+    const next = wantsResume ? undefined : (this.store.nextQueuedInput(laneKey) ?? undefined);
     if (!wantsResume && !next) return;
     const live = this.registry.claim(laneKey);
     if (!live) return;

@@ -118,6 +118,17 @@ export interface OpenStoreOptions {
   migrations?: readonly Migration[];
 }
 
+function queuedInputFromRow(row: Record<string, unknown>): QueuedInput {
+  return {
+    id: Number(row.id),
+    laneKey: String(row.lane_key),
+    text: String(row.text),
+    createdAt: Number(row.created_at),
+    duringDrain: Number(row.during_drain) !== 0,
+    clientId: typeof row.client_id === 'string' ? row.client_id : null,
+  };
+}
+
 function sessionFromRow(row: Record<string, unknown>): SessionRecord {
   return {
     sessionId: row.session_id as string,
@@ -717,14 +728,19 @@ export class SessionStore {
         ? this.db.prepare('SELECT * FROM queued_inputs ORDER BY id').all()
         : this.db.prepare('SELECT * FROM queued_inputs WHERE lane_key = ? ORDER BY id').all(laneKey)
     ) as Array<Record<string, unknown>>;
-    return rows.map((row) => ({
-      id: Number(row.id),
-      laneKey: String(row.lane_key),
-      text: String(row.text),
-      createdAt: Number(row.created_at),
-      duringDrain: Number(row.during_drain) !== 0,
-      clientId: typeof row.client_id === 'string' ? row.client_id : null,
-    }));
+    return rows.map(queuedInputFromRow);
+  }
+
+  /** The lane's oldest queued input, without reading the others. */
+  nextQueuedInput(laneKey: string): QueuedInput | null {
+    const row = this.db.prepare('SELECT * FROM queued_inputs WHERE lane_key = ? ORDER BY id LIMIT 1').get(laneKey) as Record<string, unknown> | undefined;
+    return row ? queuedInputFromRow(row) : null;
+  }
+
+  /** Lanes with queued input, in the order of their oldest message (L17), without reading texts. */
+  lanesWithQueuedInput(): string[] {
+    const rows = this.db.prepare('SELECT lane_key FROM queued_inputs GROUP BY lane_key ORDER BY min(id)').all() as Array<{ lane_key: string }>;
+    return rows.map((row) => row.lane_key);
   }
 
   /** How many inputs wait in a lane, without reading their texts (up to 200,000 characters each). */

@@ -54,6 +54,20 @@ describe('beginTurn (L15 turn journal, L7 queued input)', () => {
     expect(store.getLane('chat-1')?.activeTurn?.turnId).toBe('turn_1');
   });
 
+  it('L7/L17: the next input of a lane and the lanes to replay come oldest first, without reading every text', async () => {
+    const { store } = await openWithClock();
+    for (const lane of ['b', 'a', 'c']) store.ensureLane(lane);
+    store.enqueueInput('b', 'b1');
+    store.enqueueInput('a', 'a1');
+    store.enqueueInput('b', 'b2');
+    store.enqueueInput('c', 'c1', { clientId: 'client-c1' });
+    expect(store.lanesWithQueuedInput()).toEqual(['b', 'a', 'c']);
+    expect(store.nextQueuedInput('b')).toMatchObject({ text: 'b1', laneKey: 'b', clientId: null });
+    expect(store.nextQueuedInput('c')).toMatchObject({ text: 'c1', clientId: 'client-c1' });
+    expect(store.nextQueuedInput('nobody')).toBeNull();
+    expect(store.countQueuedInputs('b')).toBe(2);
+  });
+
   it('L7/L15: beginTurn consumes the queued input it replays, in the same transaction as the user message', async () => {
     const { dir, clock, store } = await openWithClock();
     const lane = store.ensureLane('chat-1');
