@@ -5,6 +5,7 @@
  * foreign file is replaced with a log line; a port taken by another program moves the host to a
  * free one and says so. The token check and Origin check stay as they are (L30).
  */
+import { EXIT_CODES } from '../../shared/lifecycle.ts';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -131,7 +132,7 @@ describe('stable address per data directory (L33)', () => {
     expect(storedAddress().port).toBe(moved.ready.port);
   });
 
-  it('L33: an explicit --port that is taken is still an error (exit 1), and the stored address is left alone', async () => {
+  it('L33: an explicit --port that is taken is still an error (EXIT_CODES.startFailed, not retried by the supervisor), and the stored address is left alone', async () => {
     const first = await startHost();
     await quit(first);
     const before = fs.readFileSync(addressFilePath(dataDir), 'utf8');
@@ -139,7 +140,7 @@ describe('stable address per data directory (L33)', () => {
     blockers.push(blocker);
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const taken = (blocker.address() as net.AddressInfo).port;
-    await expect(HostProcess.start(dataDir, {}, { port: taken })).rejects.toThrow(/"code":1[,}][\s\S]*Could not listen/);
+    await expect(HostProcess.start(dataDir, {}, { port: taken })).rejects.toThrow(new RegExp(`"code":${EXIT_CODES.startFailed}[,}][\\s\\S]*Could not listen`));
     expect(fs.readFileSync(addressFilePath(dataDir), 'utf8')).toBe(before);
   });
 });
