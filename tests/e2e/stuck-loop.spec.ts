@@ -1,7 +1,8 @@
 /**
  * A conversation that takes Baton down with it every time (L16, L25): it is killed mid-turn three
- * times in a row, auto-resume restarting it at each launch, so the third relaunch sets it aside
- * instead of resuming it again. Its next message starts a fresh session and says so, and one click
+ * times in a row — auto-resume continues it once after the first crash (L20: once per
+ * interruption), then the person clicks Resume — so the third relaunch sets it aside instead of
+ * offering it again. Its next message starts a fresh session and says so, and one click
  * on "Restore previous session" brings the old transcript back.
  */
 import { BatonWindow, expect, screenshot, test } from './support/fixtures.ts';
@@ -25,10 +26,17 @@ test('L16, L25: killed mid-turn three times in a row: suspended, the next messag
     expect(await supervisor.crash()).toMatchObject({ signal: 'SIGKILL' });
     model.enqueue(stalledReply(`Attempt ${attempt}: reading the huge file…`));
     await supervisor.start();
-    // Auto-resume continued it at launch, with the crash note…
+    if (attempt === 3) {
+      // L20: the automatic attempt did not complete, so it is not repeated: the person decides.
+      await window.expectReconnected();
+      await expect(page.getByTestId('banner-interrupted')).toContainText('Interrupted by a crash');
+      expect(model.requests).toHaveLength(2);
+      await page.getByTestId('resume-button').click();
+    }
+    // Resumed (automatically after the first crash, by the person after the second), with the crash note…
     const resumed = await model.waitForRequest(attempt);
     expect(batonNotes(resumed)).toEqual([expect.stringContaining('interrupted by a crash')]);
-    await window.expectReconnected();
+    if (attempt === 2) await window.expectReconnected();
     await expect(window.assistantMessages.last()).toContainText(`Attempt ${attempt}`);
     await expect(page.getByTestId('lane-activity')).toHaveAttribute('data-activity', 'running');
     await expect.poll(async () => (await supervisor.savedAssistantTexts(laneKey)).at(-1)).toBe(`Attempt ${attempt}: reading the huge file…`);
