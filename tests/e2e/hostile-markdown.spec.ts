@@ -27,8 +27,8 @@ test('R4: a `>` × 3,000 answer shows as plain text; the window, a reload and th
   const plain = hostile.getByTestId('plain-message');
   await expect(plain).toHaveText(HOSTILE);
   await expect(hostile.locator('blockquote')).toHaveCount(0);
-  expect(await plain.evaluate((element) => getComputedStyle(element).whiteSpace)).toBe('pre-wrap');
-  expect(await plain.evaluate((element) => getComputedStyle(element).userSelect)).not.toBe('none');
+  await expect(plain).toHaveCSS('white-space', 'pre-wrap');
+  await expect(plain).not.toHaveCSS('user-select', 'none');
 
   // The rest of the window is alive: the sidebar, the composer, and the next answer is formatted.
   await expect(page.getByTestId('new-chat')).toBeVisible();
