@@ -13,7 +13,8 @@
  *   48 s.
  * - A GFM table pads every row to the header's width: a 1,000-column header and 1,000 one-cell
  *   rows (8 KB) became 1,000,000 cells, 9 MB of HTML and 51 s.
- * - KaTeX costs about 3 ms a formula: `$x$ ` × 3,000 took 9 s.
+ * - KaTeX costs about 3 ms a formula: `$x$ ` × 3,000 took 9 s; one `$$` block of `x^2 + ` ×
+ *   10,000 (60 KB) became 6.8 MB of HTML in 12 s.
  * - Ordinary markdown costs about 30 ms per KB, and more per line for many short lines.
  * The limits below sit far under those figures and far over anything a real answer contains.
  *
@@ -34,6 +35,8 @@ export interface MarkdownLimits {
   maxEmphasisDepth: number;
   /** `$` signs outside fenced code: each pair is a KaTeX formula. */
   maxMathDelimiters: number;
+  /** Characters inside math (`$…$` spans and `$$` blocks): KaTeX's output is ~100× its input. */
+  maxMathChars: number;
   /** Table cells, counted as the table's column count times its rows. */
   maxTableCells: number;
 }
@@ -45,6 +48,7 @@ export const MARKDOWN_LIMITS: Readonly<MarkdownLimits> = Object.freeze({
   maxBracketDepth: 32,
   maxEmphasisDepth: 100,
   maxMathDelimiters: 500,
+  maxMathChars: 8_000,
   maxTableCells: 10_000,
 });
 
@@ -56,6 +60,7 @@ export const NO_MARKDOWN_LIMITS: Readonly<MarkdownLimits> = Object.freeze({
   maxBracketDepth: Infinity,
   maxEmphasisDepth: Infinity,
   maxMathDelimiters: Infinity,
+  maxMathChars: Infinity,
   maxTableCells: Infinity,
 });
 
@@ -103,6 +108,9 @@ function isPunctuation(code: number): boolean {
 interface BlockState {
   brackets: number;
   emphasis: number;
+  /** An inline `$` span is open, and how many characters it holds so far. */
+  mathOpen: boolean;
+  mathPending: number;
   /** Columns of the table this line belongs to, or 0 outside a table. */
   tableColumns: number;
 }
@@ -119,7 +127,8 @@ export function checkMarkdownLimits(text: string, limits: Readonly<MarkdownLimit
   let dollars = 0;
   let tableCells = 0;
   let fence: OpenFence | null = null;
-  const block: BlockState = { brackets: 0, emphasis: 0, tableColumns: 0 };
+  const block: BlockState = { brackets: 0, emphasis: 0, mathOpen: false, mathPending: 0, tableColumns: 0 };
+  const math = { chars: 0, inBlock: false };
 
   let start = 0;
   while (start <= text.length) {
@@ -138,7 +147,8 @@ export function checkMarkdownLimits(text: string, limits: Readonly<MarkdownLimit
       // A blank line inside a fence: still code.
     } else if (fence !== null && stillInFence(fence, prefix)) {
       if (fenceHere !== null && fenceHere.char === fence.char && fenceHere.length >= fence.length && fenceHere.closingOnly) fence = null;
-    } else if (fenceHere !== null) {
+    } else if (fenceHere !== null && !math.inBlock) {
+      // (Inside a `$$` block a fence is math text, not code: it must not hide what follows.)
       fence = { char: fenceHere.char, length: fenceHere.length, quotes: prefix.quotes, width: contentStart - start };
       resetBlock(block);
     } else if (contentStart === end) {
@@ -162,6 +172,16 @@ export function checkMarkdownLimits(text: string, limits: Readonly<MarkdownLimit
       }
       dollars += countDollars(text, contentStart, end);
       if (dollars > limits.maxMathDelimiters) return { ok: false, limit: 'maxMathDelimiters', found: dollars };
+      const startsMathBlock = text.startsWith('$$', contentStart);
+      const closesOnLine = startsMathBlock && hasDoubleDollar(text, contentStart + 2, end);
+      if (math.inBlock || (startsMathBlock && !closesOnLine)) {
+        // A `$$` block runs like a fence: every line of it is math, to its closing `$$` or the end.
+        math.chars += end - contentStart;
+        math.inBlock = !(math.inBlock && startsMathBlock);
+      } else {
+        math.chars += inlineMathChars(text, contentStart, end, block);
+      }
+      if (math.chars > limits.maxMathChars) return { ok: false, limit: 'maxMathChars', found: math.chars };
     }
     start = end + 1;
   }
@@ -238,6 +258,8 @@ function isDigit(code: number): boolean {
 function resetBlock(block: BlockState): void {
   block.brackets = 0;
   block.emphasis = 0;
+  block.mathOpen = false;
+  block.mathPending = 0;
   block.tableColumns = 0;
 }
 
@@ -325,6 +347,33 @@ function tableDelimiterColumns(text: string, from: number, end: number): number 
   }
   // A single `---` with no pipe is a thematic break or a setext underline, not a table.
   return pipes > 0 ? cells : 0;
+}
+
+/** Characters of the `$…$` spans this line closes (a span left open at the block's end is no math). */
+function inlineMathChars(text: string, from: number, end: number, block: BlockState): number {
+  let closed = 0;
+  for (let i = from; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code === Code.Backslash) {
+      if (block.mathOpen) block.mathPending += 2;
+      i++;
+    } else if (code === Code.Dollar) {
+      while (i + 1 < end && text.charCodeAt(i + 1) === Code.Dollar) i++;
+      if (block.mathOpen) closed += block.mathPending;
+      block.mathOpen = !block.mathOpen;
+      block.mathPending = 0;
+    } else if (block.mathOpen) {
+      block.mathPending++;
+    }
+  }
+  // A span may go on over the next line of the block.
+  if (block.mathOpen) block.mathPending++;
+  return closed;
+}
+
+function hasDoubleDollar(text: string, from: number, end: number): boolean {
+  for (let i = from; i + 1 < end; i++) if (text.charCodeAt(i) === Code.Dollar && text.charCodeAt(i + 1) === Code.Dollar) return true;
+  return false;
 }
 
 function countDollars(text: string, from: number, end: number): number {
