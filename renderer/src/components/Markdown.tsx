@@ -22,7 +22,8 @@ import { PlainMessage } from './PlainMessage.tsx';
 const remarkPlugins: Options['remarkPlugins'] = [remarkGfm, remarkMath];
 const rehypePlugins: Options['rehypePlugins'] = [
   // trust: false keeps \href, \url and \includegraphics inert; errors render inline, never throw.
-  [rehypeKatex, { throwOnError: false, trust: false, strict: 'ignore' }],
+  // maxSize caps user sizes (\rule{1e5em}{1e5em} would be a 1.6-million-pixel box) at 20 em.
+  [rehypeKatex, { throwOnError: false, trust: false, strict: 'ignore', maxSize: 20 }],
   [rehypeHighlight, { detect: false }],
 ];
 

@@ -83,6 +83,13 @@ describe('R4: hostile-looking answers the formatter handles stay formatted, and 
     expect(html.startsWith('<div class="markdown">')).toBe(true);
   });
 
+  it('a formula cannot draw a giant box: user sizes are capped at 20 em', () => {
+    const html = render('$\\rule{100000em}{100000em}$');
+    expect(html).toContain('class="katex"');
+    expect(html).not.toMatch(/[:="]100000em/);
+    expect(html).toMatch(/height:20em/);
+  });
+
   it('`$` in fenced code does not count as math', () => {
     const script = '```sh\n' + `${SHELL_LINE}\n`.repeat(200) + '```';
     expect((script.match(/\$/g) ?? []).length).toBeGreaterThan(MARKDOWN_LIMITS.maxMathDelimiters);
