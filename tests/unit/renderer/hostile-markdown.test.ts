@@ -7,7 +7,7 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { Markdown } from '../../../renderer/src/components/Markdown.tsx';
-import { PLAIN_MESSAGE_NOTE } from '../../../renderer/src/components/PlainMessage.tsx';
+import { PLAIN_MESSAGE_NOTE, splitPlainText } from '../../../renderer/src/components/PlainMessage.tsx';
 import { checkMarkdownLimits, MARKDOWN_LIMITS, NO_MARKDOWN_LIMITS, type MarkdownLimitName } from '../../../renderer/src/lib/markdown-limits.ts';
 
 function render(text: string): string {
@@ -16,6 +16,15 @@ function render(text: string): string {
 
 function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** The (escaped) text inside the plain message, across its pieces. */
+function plainTextOf(html: string): string {
+  const open = '<div class="plain-message" data-testid="plain-message">';
+  const start = html.indexOf(open);
+  expect(start).toBeGreaterThan(-1);
+  expect(html.endsWith('</div></div>')).toBe(true);
+  return html.slice(start + open.length, -'</div></div>'.length).replaceAll('<span class="plain-piece">', '').replaceAll('</span>', '');
 }
 
 function nestedList(marker: string, levels: number): string {
@@ -66,7 +75,7 @@ describe('R4: hostile answers over the limits show as plain text, with the note'
     expect(html).toContain(PLAIN_MESSAGE_NOTE);
     expect(html).toContain(`data-reason="${limit}"`);
     // Every character is there, as text: nothing was parsed, nothing dropped.
-    expect(html).toContain(`<div class="plain-message" data-testid="plain-message">${escapeHtml(text)}</div>`);
+    expect(plainTextOf(html)).toBe(escapeHtml(text));
     expect(html).not.toContain('class="markdown"');
   });
 });
@@ -160,5 +169,31 @@ describe('R4: the same guard holds for partial text while an answer streams', ()
     }
     // The whole answer is over the limits, so the stream ended plain.
     expect(plainSince).not.toBeNull();
+  });
+});
+
+describe('R4: a huge plain message is cut into pieces the browser can skip laying out', () => {
+  it.each([
+    ['200,000 short lines', 'line\n'.repeat(200_000)],
+    ['a 5 MB single line', 'word '.repeat(1_000_000)],
+    ['lines of mixed lengths, blank ones included', Array.from({ length: 3000 }, (_, i) => 'x'.repeat((i * 7919) % 500)).join('\n')],
+    ['one short line', 'hello'],
+    ['nothing', ''],
+  ])('%s: the pieces join back to the exact text, none over 200 lines or 32 KiB', (_name, text) => {
+    const pieces = splitPlainText(text);
+    expect(pieces.join('')).toBe(text);
+    expect(pieces.length).toBeGreaterThan(0);
+    for (const piece of pieces) {
+      expect(piece.length).toBeLessThanOrEqual(32_768);
+      expect(piece.split('\n').length - 1).toBeLessThanOrEqual(200);
+    }
+    if (text.length > 1_000_000) expect(pieces.length).toBeGreaterThan(100);
+  });
+
+  it('a 200,000-line answer renders as pieces, whole', () => {
+    const text = 'line\n'.repeat(200_000) + 'end';
+    const html = renderToStaticMarkup(createElement(Markdown, { text }));
+    expect(html.match(/class="plain-piece"/g)).toHaveLength(1001);
+    expect(plainTextOf(html)).toBe(text);
   });
 });
