@@ -64,7 +64,7 @@ function RowFallback({ item, toolStatus, actions }: RowProps) {
   if (item.type === 'tool') return <ToolCardFallback tool={item} status={toolStatus ?? 'pending'} onAnswer={actions.answerApproval} />;
   const text = rowText(item);
   return (
-    <article className={`message message-${item.type}`} data-testid={`message-${item.type}`} data-streaming="false">
+    <article className={`message message-${item.type}`} data-testid={`message-${item.type}`} data-streaming={item.type === 'assistant' && item.streaming ? 'true' : 'false'}>
       <PlainMessage text={text} reason="error" />
     </article>
   );
