@@ -4,6 +4,7 @@ import { readTheme } from './lib/settings-keys.ts';
 import { useAppState, useStore } from './state/hooks.ts';
 import { ConnectionStatus, ErrorToasts, GlobalDrainBanner, SettingsNotices, StartupBanner, UpdateBanner } from './components/Banners.tsx';
 import { ConversationView } from './components/ConversationView.tsx';
+import { RegionBoundary } from './components/ErrorBoundary.tsx';
 import { ProviderSetup } from './components/ProviderSetup.tsx';
 import { SettingsPanel } from './components/SettingsPanel.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
@@ -45,31 +46,45 @@ export function App() {
   const lane = useAppState((state) => (state.openLaneKey === null ? undefined : state.lanes.get(state.openLaneKey)));
   useTheme();
 
+  // Each part of the shell has its own boundary (issue 14 item 3): one that throws shows a panel
+  // with "Try again", and the sidebar, the open conversation and the composer keep working.
   return (
     <div className="app">
       <div className="global-banners" role="region" aria-label="Status">
-        <ConnectionStatus />
-        <GlobalDrainBanner />
-        <UpdateBanner />
-        <StartupBanner />
-        <SettingsNotices />
+        <RegionBoundary label="The status banners">
+          <ConnectionStatus />
+          <GlobalDrainBanner />
+          <UpdateBanner />
+          <StartupBanner />
+          <SettingsNotices />
+        </RegionBoundary>
       </div>
       <div className="layout">
-        <Sidebar onOpenSettings={() => setSettingsOpen(true)} />
+        <RegionBoundary label="The conversation list">
+          <Sidebar onOpenSettings={() => setSettingsOpen(true)} />
+        </RegionBoundary>
         <main className="main" aria-label="Conversation">
-          {lane ? (
-            <ConversationView key={lane.laneKey} lane={lane} />
-          ) : openLaneKey !== null ? (
-            <p className="transcript-status" role="status">
-              Loading the conversation…
-            </p>
-          ) : (
-            <Welcome />
-          )}
+          <RegionBoundary label="The open conversation" resetKey={openLaneKey}>
+            {lane ? (
+              <ConversationView key={lane.laneKey} lane={lane} />
+            ) : openLaneKey !== null ? (
+              <p className="transcript-status" role="status">
+                Loading the conversation…
+              </p>
+            ) : (
+              <Welcome />
+            )}
+          </RegionBoundary>
         </main>
       </div>
-      <ErrorToasts />
-      {settingsOpen && <SettingsPanel onClose={() => setSettingsOpen(false)} />}
+      <RegionBoundary label="The error notices">
+        <ErrorToasts />
+      </RegionBoundary>
+      {settingsOpen && (
+        <RegionBoundary label="Settings">
+          <SettingsPanel onClose={() => setSettingsOpen(false)} />
+        </RegionBoundary>
+      )}
     </div>
   );
 }

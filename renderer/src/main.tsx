@@ -5,6 +5,7 @@ import 'katex/dist/katex.min.css';
 import './styles.css';
 import { GatewayClient } from '../../shared/protocol/client.ts';
 import { App } from './App.tsx';
+import { RegionBoundary } from './components/ErrorBoundary.tsx';
 import { connectTransport } from './connect.ts';
 import { StoreContext } from './state/hooks.ts';
 import { indexedDbOutbox } from './state/outbox.ts';
@@ -28,7 +29,10 @@ if (!root) throw new Error('index.html has no #root element.');
 createRoot(root).render(
   <StrictMode>
     <StoreContext value={store}>
-      <App />
+      {/* The last resort, for an error in the shell itself: a panel that can try again, never a blank window. */}
+      <RegionBoundary label="Baton's window">
+        <App />
+      </RegionBoundary>
     </StoreContext>
   </StrictMode>,
 );

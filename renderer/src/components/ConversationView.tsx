@@ -7,6 +7,7 @@ import type { OutboxEntry } from '../state/outbox.ts';
 import type { TranscriptModel } from '../state/transcript-model.ts';
 import { LaneBanners } from './Banners.tsx';
 import { Composer } from './Composer.tsx';
+import { RegionBoundary } from './ErrorBoundary.tsx';
 import { TranscriptList } from './TranscriptList.tsx';
 import type { RowActions } from './TranscriptRow.tsx';
 
@@ -49,9 +50,14 @@ export function ConversationView({ lane }: { lane: LaneStatus }) {
           {lane.activity === 'running' ? 'Working…' : lane.activity === 'starting' ? 'Starting…' : ''}
         </span>
       </header>
-      <LaneBanners lane={lane} />
+      <RegionBoundary label="This conversation's banners">
+        <LaneBanners lane={lane} />
+      </RegionBoundary>
       {model ? (
-        <TranscriptList key={`${model.laneKey}:${model.sessionId}`} model={model} laneActive={laneActive} actions={actions} />
+        // The composer sits outside this boundary: whatever the transcript does, a person can still type.
+        <RegionBoundary label="This conversation" resetKey={`${model.laneKey}:${model.sessionId}`}>
+          <TranscriptList key={`${model.laneKey}:${model.sessionId}`} model={model} laneActive={laneActive} actions={actions} />
+        </RegionBoundary>
       ) : slot.status === 'error' ? (
         <div className="transcript-status" role="alert">
           <p>Could not load this conversation: {slot.message}</p>
@@ -67,16 +73,18 @@ export function ConversationView({ lane }: { lane: LaneStatus }) {
       <p className="visually-hidden" role="status" aria-live="polite">
         {streaming ? 'The assistant is responding.' : laneActive ? 'The assistant is working.' : ''}
       </p>
-      <Composer
-        lane={lane}
-        feedback={feedback}
-        queuedTexts={queuedTexts}
-        outbox={waiting}
-        connected={connected}
-        waitingForBaton={draining || !connected || feedback?.status === 'queued-for-restart'}
-        onSend={onSend}
-        onStop={onStop}
-      />
+      <RegionBoundary label="The message box">
+        <Composer
+          lane={lane}
+          feedback={feedback}
+          queuedTexts={queuedTexts}
+          outbox={waiting}
+          connected={connected}
+          waitingForBaton={draining || !connected || feedback?.status === 'queued-for-restart'}
+          onSend={onSend}
+          onStop={onStop}
+        />
+      </RegionBoundary>
     </section>
   );
 }

@@ -78,3 +78,44 @@ export const ToolCard = memo(function ToolCard({ tool, status, onAnswer }: ToolC
     </article>
   );
 });
+
+/** Text that cannot throw, whatever the model put in a tool call. */
+function safeText(read: () => string): string {
+  try {
+    return read();
+  } catch {
+    return '(could not be shown)';
+  }
+}
+
+/**
+ * A tool card that failed to render (issue 14 item 3): its name, arguments and output as plain
+ * text, and, if it waits for an answer, the same Approve and Deny, so the turn is never stuck
+ * behind a card nobody can see.
+ */
+export function ToolCardFallback({ tool, status, onAnswer }: ToolCardProps) {
+  const name = safeText(() => String(tool.name));
+  const args = safeText(() => formatArgs(tool.args));
+  const output = safeText(() => (tool.result ? String(tool.result.output) : ''));
+  return (
+    <article className="tool-card tool-card--fallback" data-testid="tool-card" data-status={status} data-call-id={tool.callId} aria-label={`Tool call ${name}`}>
+      <p className="format-note" role="note">
+        This tool call could not be formatted; shown as plain text.
+      </p>
+      <div className="plain-message" data-testid="plain-message">
+        {[`Tool: ${name}`, args !== '' ? `Arguments:\n${args}` : '', output !== '' ? `Output:\n${output}` : ''].filter(Boolean).join('\n\n')}
+      </div>
+      {status === 'approval' && (
+        <div className="tool-approval-row" role="group" aria-label={`Approve running ${name}?`}>
+          <span>Run this tool?</span>
+          <button type="button" className="button primary" data-testid="approve-button" onClick={() => void onAnswer(tool.callId, true)}>
+            Approve
+          </button>
+          <button type="button" className="button" data-testid="deny-button" onClick={() => void onAnswer(tool.callId, false)}>
+            Deny
+          </button>
+        </div>
+      )}
+    </article>
+  );
+}

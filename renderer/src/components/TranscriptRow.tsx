@@ -3,8 +3,10 @@ import { memo } from 'react';
 import { interruptionText, resumedText } from '../lib/transcript-words.ts';
 import type { AssistantItem, ErrorItem, InterruptionItem, NoticeItem, ResumedItem, TranscriptItem } from '../state/transcript-model.ts';
 import type { ToolStatus } from '../state/tool-status.ts';
+import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { Markdown } from './Markdown.tsx';
-import { ToolCard } from './ToolCard.tsx';
+import { PlainMessage } from './PlainMessage.tsx';
+import { ToolCard, ToolCardFallback } from './ToolCard.tsx';
 
 export interface RowActions {
   answerApproval: (callId: string, approved: boolean) => Promise<void>;
@@ -22,7 +24,19 @@ interface RowProps {
   actions: RowActions;
 }
 
-export const TranscriptRow = memo(function TranscriptRow({ item, toolStatus, cutShort, latestError, actions }: RowProps) {
+/**
+ * A row that throws while rendering shows its own text instead (issue 14 item 3); the rows
+ * around it, and the rest of the window, never notice.
+ */
+export const TranscriptRow = memo(function TranscriptRow(props: RowProps) {
+  return (
+    <ErrorBoundary fallback={() => <RowFallback {...props} />}>
+      <RowContent {...props} />
+    </ErrorBoundary>
+  );
+});
+
+function RowContent({ item, toolStatus, cutShort, latestError, actions }: RowProps) {
   switch (item.type) {
     case 'user':
       return (
@@ -43,7 +57,33 @@ export const TranscriptRow = memo(function TranscriptRow({ item, toolStatus, cut
     case 'notice':
       return <Notice item={item} />;
   }
-});
+}
+
+/** What a row that failed to render still shows: its words, unformatted; a tool card keeps its questions. */
+function RowFallback({ item, toolStatus, actions }: RowProps) {
+  if (item.type === 'tool') return <ToolCardFallback tool={item} status={toolStatus ?? 'pending'} onAnswer={actions.answerApproval} />;
+  const text = rowText(item);
+  return (
+    <article className={`message message-${item.type}`} data-testid={`message-${item.type}`} data-streaming={item.type === 'assistant' && item.streaming ? 'true' : 'false'}>
+      <PlainMessage text={text} reason="error" />
+    </article>
+  );
+}
+
+function rowText(item: Exclude<TranscriptItem, { type: 'tool' }>): string {
+  switch (item.type) {
+    case 'user':
+    case 'assistant':
+    case 'notice':
+      return item.text;
+    case 'error':
+      return item.message;
+    case 'interruption':
+      return interruptionText(item.cause, item.reason);
+    case 'resumed':
+      return resumedText(item.note, item.reason);
+  }
+}
 
 function AssistantMessage({ item, cutShort }: { item: AssistantItem; cutShort: boolean }) {
   return (
