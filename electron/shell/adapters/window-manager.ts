@@ -41,6 +41,9 @@ function onSomeDisplay(bounds: WindowState['bounds']): boolean {
     rect.x < workArea.x + workArea.width && rect.x + rect.width > workArea.x && rect.y < workArea.y + workArea.height && rect.y + rect.height > workArea.y);
 }
 
+/** How often a crashed page is reloaded within a minute before Baton stops trying. */
+const RENDERER_RELOADS_PER_MINUTE = 3;
+
 export class WindowManager implements WindowPort {
   private readonly options: WindowManagerOptions;
   private window: BrowserWindow | null = null;
@@ -89,6 +92,28 @@ export class WindowManager implements WindowPort {
   }
 
   /** Sends a message to the page (used by the tray's New chat). */
+  /**
+   * A renderer that crashed or was killed (out of memory, a GPU fault, the OS) leaves a blank
+   * window, and Electron does not reload it by itself. The page reconnects to the gateway and shows
+   * the same conversation, and what the person typed waits in the outbox (L32). A renderer that
+   * keeps dying is not reloaded in a loop: after RENDERER_RELOADS_PER_MINUTE it is left as it is.
+   */
+  private reloadWhenRendererGone(window: BrowserWindow): void {
+    const recent: number[] = [];
+    window.webContents.on('render-process-gone', (_event, details) => {
+      if (details.reason === 'clean-exit' || window.isDestroyed()) return;
+      const now = Date.now();
+      while (recent.length > 0 && now - recent[0]! > 60_000) recent.shift();
+      recent.push(now);
+      if (recent.length > RENDERER_RELOADS_PER_MINUTE) {
+        this.options.log(`The window's page stopped again (${details.reason}); not reloading it in a loop.`);
+        return;
+      }
+      this.options.log(`The window's page stopped (${details.reason}); reloading it.`);
+      window.webContents.reload();
+    });
+  }
+
   get webContents(): WebContents | null {
     return this.window && !this.window.isDestroyed() ? this.window.webContents : null;
   }
@@ -135,6 +160,7 @@ export class WindowManager implements WindowPort {
     window.once('ready-to-show', reveal);
     window.webContents.once('did-fail-load', reveal);
     this.lockDown(window.webContents);
+    this.reloadWhenRendererGone(window);
 
     const saveSoon = () => this.scheduleSave(window);
     window.on('resize', saveSoon);

@@ -19,6 +19,10 @@ export class FakeWebContents extends EventEmitter {
   readonly id = nextId++;
   readonly session = { setPermissionRequestHandler() {}, setPermissionCheckHandler() {} };
   setWindowOpenHandler(): void {}
+  reloads = 0;
+  reload(): void {
+    this.reloads += 1;
+  }
 }
 
 export class FakeBrowserWindow extends EventEmitter {

@@ -140,4 +140,16 @@ describe('main window', () => {
     expect(seen).toEqual([true]);
     expect(prevented).toBe(true);
   });
+
+  it('a crashed page is reloaded (a blank window never stays), but not in a loop', () => {
+    const state = memoryState();
+    manager(state).show();
+    const window = lastWindow();
+    window.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 139 });
+    expect(window.webContents.reloads).toBe(1);
+    window.webContents.emit('render-process-gone', {}, { reason: 'clean-exit', exitCode: 0 });
+    expect(window.webContents.reloads).toBe(1);
+    for (let i = 0; i < 5; i++) window.webContents.emit('render-process-gone', {}, { reason: 'oom', exitCode: 0 });
+    expect(window.webContents.reloads).toBe(3);
+  });
 });
