@@ -39,4 +39,6 @@ createRoot(root).render(
 
 // start() retries by itself until Baton answers; it only rejects when the client is closed.
 void client.start().catch(() => undefined);
-window.addEventListener('beforeunload', () => client.close());
+// pagehide, not beforeunload: beforeunload also fires for a navigation the shell then refuses
+// (will-navigate), which would leave a page that stays but is disconnected for good.
+window.addEventListener('pagehide', () => client.close());
