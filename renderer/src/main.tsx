@@ -42,3 +42,7 @@ void client.start().catch(() => undefined);
 // pagehide, not beforeunload: beforeunload also fires for a navigation the shell then refuses
 // (will-navigate), which would leave a page that stays but is disconnected for good.
 window.addEventListener('pagehide', () => client.close());
+// A page restored from the back/forward cache has a closed client: start it afresh.
+window.addEventListener('pageshow', (event) => {
+  if (event.persisted) window.location.reload();
+});
