@@ -1,0 +1,63 @@
+/**
+ * The windows layer of the fake `electron` (H2): BrowserWindow and webContents backed by real
+ * Chromium pages, protocol, session, ipcMain, MessageChannelMain, shell, screen.
+ *
+ * Interface with the rest of the fake (H1's app):
+ * - `windowsRuntime.setAppReady(true)` when `app` emits ready (BrowserWindow, protocol.handle and
+ *   session need it; protocol.registerSchemesAsPrivileged refuses it).
+ * - `windowsRuntime.allWindows()` for app.quit()/exit(): each window's `tryClose(): boolean`
+ *   (false = 'close' prevented → the quit is cancelled) or `destroy()`.
+ * - `windowsRuntime.events`: 'close-cancelled' (window) when a close is cancelled later (the
+ *   page's beforeunload kept it), 'window-closed' (window), 'all-windows-closed' (for
+ *   app's window-all-closed), 'window-created' (window), 'record' (record), 'changed'.
+ * - `windowsRuntime.whenAllClosed()` resolves once no window is left.
+ * - `windowsRuntime.info()` is what a test needs to attach (CDP endpoint, windows and their CDP
+ *   target ids, records); also written to $BATON_HARNESS_WINDOWS_FILE on every change.
+ * - `windowsRuntime.shutdown()` closes Chromium; call it before the process exits.
+ */
+import { BrowserWindow } from './browser-window.ts';
+import { shutdownChromium } from './chromium-host.ts';
+import { ipcMain } from './ipc-main.ts';
+import { MessageChannelMain, MessagePortMain } from './message-ports.ts';
+import { protocol } from './protocol.ts';
+import { registry, type WindowRecord, type WindowsInfo } from './registry.ts';
+import { screen } from './screen.ts';
+import { session } from './session.ts';
+import { shell } from './shell.ts';
+import { WebContents, WebFrameMain } from './web-contents.ts';
+
+export const webContents = {
+  getAllWebContents: () => WebContents.getAllWebContents(),
+  fromId: (id: number) => WebContents.fromId(id),
+  getFocusedWebContents: () => BrowserWindow.getFocusedWindow()?.webContents ?? null,
+};
+
+export { BrowserWindow, ipcMain, MessageChannelMain, MessagePortMain, protocol, screen, session, shell, WebContents, WebFrameMain };
+export type { WindowRecord, WindowsInfo };
+
+export const windowsRuntime = {
+  allWindows(): BrowserWindow[] {
+    return BrowserWindow.getAllWindows();
+  },
+  setAppReady(ready: boolean): void {
+    registry.appReady = ready;
+  },
+  isAppReady(): boolean {
+    return registry.appReady;
+  },
+  events: registry,
+  whenAllClosed(): Promise<void> {
+    if (BrowserWindow.getAllWindows().length === 0) return Promise.resolve();
+    return new Promise((resolve) => registry.once('all-windows-closed', () => resolve()));
+  },
+  info(): WindowsInfo {
+    return registry.info();
+  },
+  record(kind: string, detail: Record<string, unknown> = {}): void {
+    registry.record(kind, detail);
+  },
+  async shutdown(): Promise<void> {
+    registry.writeNow();
+    await shutdownChromium();
+  },
+};
