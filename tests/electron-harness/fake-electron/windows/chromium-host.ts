@@ -31,6 +31,7 @@ export interface PageOwner {
 
 const owners = new WeakMap<Page, PageOwner>();
 const popupsDecided = new WeakSet<Page>();
+const keepers = new WeakSet<Page>();
 let launching: Promise<BrowserContext> | null = null;
 let context: BrowserContext | null = null;
 let userDataDir: string | null = null;
@@ -56,8 +57,9 @@ async function launch(): Promise<BrowserContext> {
   const port = fs.readFileSync(path.join(userDataDir, 'DevToolsActivePort'), 'utf8').split('\n')[0]?.trim();
   registry.cdpEndpoint = port ? `http://127.0.0.1:${port}` : null;
   registry.changed();
-  // The blank page Chromium opens with a persistent profile is no window of the app.
-  for (const page of launched.pages()) void page.close().catch(() => undefined);
+  // The blank page Chromium opens with a persistent profile is no window of the app, but it
+  // stays: closing a browser's last page ends the browser.
+  for (const page of launched.pages()) keepers.add(page);
   await launched.route(() => true, (route) => void routeRequest(route).catch((error: unknown) => {
     registry.record('harness.route-error', { url: route.request().url(), message: error instanceof Error ? error.message : String(error) });
     return route.abort('failed').catch(() => undefined);
@@ -75,7 +77,7 @@ async function routeRequest(route: Route): Promise<void> {
     page = null; // a service worker request; the app registers none
   }
   const appUrl = toAppUrl(request.url());
-  if (page && !owners.has(page)) {
+  if (page && !owners.has(page) && !keepers.has(page)) {
     // A page the app did not create: window.open. The opener's handler decides before any load.
     if (!(await decidePopup(page, appUrl))) {
       await route.abort('blockedbyclient');
@@ -122,7 +124,7 @@ async function decidePopup(page: Page, url: string): Promise<boolean> {
 async function onNewPage(page: Page): Promise<void> {
   // Our own pages are registered right after newPage(); give that a turn before judging.
   await new Promise((resolve) => setImmediate(resolve));
-  if (owners.has(page) || popupsDecided.has(page)) return;
+  if (owners.has(page) || popupsDecided.has(page) || keepers.has(page)) return;
   // A popup that never makes a request (about:blank) is still a window.open to decide.
   await page.waitForLoadState('load').catch(() => undefined);
   if (owners.has(page) || popupsDecided.has(page) || page.isClosed()) return;

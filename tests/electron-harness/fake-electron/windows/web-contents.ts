@@ -226,7 +226,10 @@ export class WebContents extends EventEmitter {
       this.emit('render-process-gone', new PreventableEvent(), { reason: 'crashed', exitCode: 139 });
       this.documentGone();
     });
+    page.on('pageerror', (error) => registry.record('webContents.page-error', { webContentsId: this.id, message: error.message }));
     page.on('console', (message) => {
+      // Errors and warnings are kept for tests (a CSP violation, a failed connect, a preload error).
+      if (message.type() === 'error' || message.type() === 'warning') registry.record('webContents.console', { webContentsId: this.id, level: message.type(), text: message.text() });
       const levels: Record<string, number> = { debug: 0, log: 1, info: 1, warning: 2, error: 3 };
       this.emit('console-message', Object.assign(new PreventableEvent(), { level: message.type(), message: message.text() }), levels[message.type()] ?? 1, message.text());
     });
