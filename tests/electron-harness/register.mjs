@@ -86,6 +86,11 @@ control.onCommand('main.throw', (args) => {
   }, 0);
 });
 
+// When the app installs its own signal handlers (replacing Electron's, as libuv's sigaction does).
+process.on('newListener', (event) => {
+  if (event === 'SIGTERM' || event === 'SIGINT' || event === 'SIGHUP') control.report('process.listener', { event });
+});
+
 // Electron's message loop keeps the process alive until quit; Node's would end when idle.
 setInterval(() => undefined, 1 << 30);
 
