@@ -49,14 +49,14 @@ export class WindowsClient {
   /** The current windows info, read again until `ready` accepts it (or the timeout). */
   async waitForInfo(ready: (info: WindowsInfo) => boolean, what = 'the harness windows'): Promise<WindowsInfo> {
     const deadline = Date.now() + this.options.timeoutMs;
-    let last: unknown = null;
+    let last: unknown;
     for (;;) {
       try {
         const info = await this.options.info();
         if (ready(info)) return info;
         last = info;
       } catch (error) {
-        last = error;
+        last = error instanceof Error ? error : new Error(String(error));
       }
       if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}; last seen: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
       await new Promise((resolve) => setTimeout(resolve, 50));

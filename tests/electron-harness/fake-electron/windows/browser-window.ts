@@ -15,6 +15,8 @@
  * - 'ready-to-show' once, after the first load, whether or not the window is shown yet.
  */
 import { EventEmitter } from 'node:events';
+// A cycle (app.ts imports this layer); `app` is only read when a window is constructed.
+import { app } from '../app.ts';
 import { registry } from './registry.ts';
 import { screen, type Rectangle } from './screen.ts';
 import { WebContents, type WebPreferences } from './web-contents.ts';
@@ -78,6 +80,9 @@ export class BrowserWindow extends EventEmitter {
       if (!this.destroyed) this.finishClose();
     });
     registry.windows.push(this);
+    // api/electron_api_web_contents.cc / electron_api_browser_window.cc: the app hears of both.
+    app.emit('web-contents-created', new PreventableEvent(), this.webContents);
+    app.emit('browser-window-created', new PreventableEvent(), this);
     registry.emit('window-created', this);
     registry.changed();
     if (options.show !== false) this.show();

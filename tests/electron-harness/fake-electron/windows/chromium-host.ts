@@ -52,6 +52,11 @@ async function launch(): Promise<BrowserContext> {
     headless: true,
     args: [...CHROMIUM_ARGS, '--remote-debugging-port=0', '--remote-debugging-address=127.0.0.1'],
     viewport: { width: 1200, height: 800 },
+    // Electron's process has no such listeners: signals belong to the app (and the fake app's
+    // model of Electron's default handlers), never to playwright closing Chromium under a drain.
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
   });
   context = launched;
   const port = fs.readFileSync(path.join(userDataDir, 'DevToolsActivePort'), 'utf8').split('\n')[0]?.trim();
