@@ -73,6 +73,7 @@ export class BrowserWindow extends EventEmitter {
     this.webContents.on('did-finish-load', () => {
       if (this.readyToShowSent) return;
       this.readyToShowSent = true;
+      registry.record('window.ready-to-show', { windowId: this.id, visible: this.visible });
       this.emit('ready-to-show', new PreventableEvent());
     });
     this.webContents.on('destroyed', () => {
@@ -80,6 +81,9 @@ export class BrowserWindow extends EventEmitter {
       if (!this.destroyed) this.finishClose();
     });
     registry.windows.push(this);
+    const { webPreferences, ...rest } = options;
+    registry.record('window.created', { windowId: this.id, options: JSON.parse(JSON.stringify(rest)) as unknown, webPreferences: JSON.parse(JSON.stringify(webPreferences ?? {})) as unknown, bounds: { ...this.bounds } });
+    this.webContents.session.windowCreated(webPreferences ?? {});
     // api/electron_api_web_contents.cc / electron_api_browser_window.cc: the app hears of both.
     app.emit('web-contents-created', new PreventableEvent(), this.webContents);
     app.emit('browser-window-created', new PreventableEvent(), this);
@@ -125,6 +129,7 @@ export class BrowserWindow extends EventEmitter {
     if (this.closing) return true;
     const event = new PreventableEvent();
     this.emit('close', event);
+    registry.record('window.close', { windowId: this.id, prevented: event.defaultPrevented });
     if (event.defaultPrevented) {
       registry.emit('close-cancelled', this);
       return false;
@@ -154,6 +159,7 @@ export class BrowserWindow extends EventEmitter {
     const index = registry.windows.indexOf(this);
     if (index >= 0) registry.windows.splice(index, 1);
     this.emit('closed');
+    registry.record('window.closed', { windowId: this.id });
     registry.emit('window-closed', this);
     registry.changed();
     if (registry.windows.length === 0) registry.emit('all-windows-closed');
@@ -172,9 +178,9 @@ export class BrowserWindow extends EventEmitter {
     if (this.minimized) this.restore();
     this.webContents.focus();
     if (!wasVisible) {
+      registry.record('window.show', { windowId: this.id, readyToShow: this.readyToShowSent });
       this.emit('show');
       this.emit('focus');
-      registry.changed();
     }
   }
 
@@ -182,17 +188,17 @@ export class BrowserWindow extends EventEmitter {
     this.assertAlive();
     if (this.visible) return;
     this.visible = true;
+    registry.record('window.show', { windowId: this.id, readyToShow: this.readyToShowSent });
     this.emit('show');
-    registry.changed();
   }
 
   hide(): void {
     this.assertAlive();
     if (!this.visible) return;
     this.visible = false;
+    registry.record('window.hide', { windowId: this.id });
     this.emit('blur');
     this.emit('hide');
-    registry.changed();
   }
 
   isVisible(): boolean {
@@ -219,6 +225,7 @@ export class BrowserWindow extends EventEmitter {
     if (this.minimized) return;
     this.minimized = true;
     // Minimizing a hidden window shows it minimized (it is then on the taskbar).
+    if (!this.visible) registry.record('window.show', { windowId: this.id, readyToShow: this.readyToShowSent, minimized: true });
     this.visible = true;
     this.emit('minimize');
     registry.changed();
@@ -228,6 +235,7 @@ export class BrowserWindow extends EventEmitter {
     this.assertAlive();
     const wasMinimized = this.minimized;
     this.minimized = false;
+    if (!this.visible) registry.record('window.show', { windowId: this.id, readyToShow: this.readyToShowSent, restored: true });
     this.visible = true;
     if (wasMinimized) this.emit('restore');
     registry.changed();
@@ -245,6 +253,7 @@ export class BrowserWindow extends EventEmitter {
       this.applyBounds(screen.getDisplayMatching(this.bounds).workArea, false);
       this.emit('maximize');
     }
+    // Maximizing a hidden window shows it (NativeWindowViews::Maximize on Linux and Windows).
     if (!this.visible) this.show();
     registry.changed();
   }
@@ -385,6 +394,18 @@ export class BrowserWindow extends EventEmitter {
 
   async loadFile(file: string): Promise<void> {
     return this.webContents.loadFile(file);
+  }
+
+  /**
+   * What a person does to the window through the window manager (harness commands): drag or
+   * resize it (will-resize, resize, resized / move, moved — the app hears it like a user action),
+   * press its close button (the same 'close' path as close()), minimize it.
+   */
+  userSetBounds(bounds: Partial<Rectangle>): void {
+    this.assertAlive();
+    if (this.maximized) this.unmaximize();
+    this.applyBounds({ ...this.bounds, ...bounds }, true);
+    this.normalBounds = { ...this.bounds };
   }
 
   /** For the windows info file (windows-client.ts). */

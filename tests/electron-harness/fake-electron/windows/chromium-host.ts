@@ -96,6 +96,8 @@ async function routeRequest(route: Route): Promise<void> {
     }
   }
   if (!isMappedUrl(request.url())) {
+    // Anything leaving for the network is worth a test's eye (R4: model output loads nothing).
+    registry.record('network.request', { url: request.url(), resourceType: request.resourceType(), navigation: request.isNavigationRequest() });
     await route.continue();
     return;
   }
@@ -130,10 +132,12 @@ async function onNewPage(page: Page): Promise<void> {
   // Our own pages are registered right after newPage(); give that a turn before judging.
   await new Promise((resolve) => setImmediate(resolve));
   if (owners.has(page) || popupsDecided.has(page) || keepers.has(page)) return;
-  // A popup that never makes a request (about:blank) is still a window.open to decide.
-  await page.waitForLoadState('load').catch(() => undefined);
+  // A popup whose URL never makes a routed request (about:blank, file:, data:) is still a
+  // window.open to decide; an http(s) one is decided by its first request (routeRequest).
+  if (page.url() === 'about:blank') await page.waitForLoadState('load').catch(() => undefined);
   if (owners.has(page) || popupsDecided.has(page) || page.isClosed()) return;
-  if (page.url() === 'about:blank') await decidePopup(page, 'about:blank');
+  const url = page.url();
+  if (!/^https?:/.test(url) || url === 'about:blank') await decidePopup(page, toAppUrl(url));
 }
 
 export async function shutdownChromium(): Promise<void> {

@@ -15,6 +15,7 @@
  *   target ids, records); also written to $BATON_HARNESS_WINDOWS_FILE on every change.
  * - `windowsRuntime.shutdown()` closes Chromium; call it before the process exits.
  */
+import { onCommand } from '../control.ts';
 import { BrowserWindow } from './browser-window.ts';
 import { shutdownChromium } from './chromium-host.ts';
 import { ipcMain } from './ipc-main.ts';
@@ -61,3 +62,24 @@ export const windowsRuntime = {
     await shutdownChromium();
   },
 };
+
+// ── what a person does to a window, as harness commands (tests/electron-harness/launcher.ts) ──
+
+function windowFor(args: Record<string, unknown>): BrowserWindow {
+  const windows = BrowserWindow.getAllWindows();
+  const window = args.id === undefined ? windows[0] : windows.find((candidate) => candidate.id === args.id);
+  if (!window) throw new Error(args.id === undefined ? 'The app has no window' : `No window ${String(args.id)}`);
+  return window;
+}
+
+/** The close button (or Alt+F4 / Cmd+W): the same 'close' path as BrowserWindow.close(). */
+onCommand('window.close', (args) => ({ closed: windowFor(args).tryClose() }));
+/** Dragging or resizing the window. */
+onCommand('window.setBounds', (args) => {
+  windowFor(args).userSetBounds(args.bounds as Partial<{ x: number; y: number; width: number; height: number }>);
+  return windowFor(args).getBounds();
+});
+onCommand('window.minimize', (args) => windowFor(args).minimize());
+onCommand('window.maximize', (args) => windowFor(args).maximize());
+/** The renderer process dies (render-process-gone). */
+onCommand('window.crashRenderer', async (args) => windowFor(args).webContents.forcefullyCrashRenderer());

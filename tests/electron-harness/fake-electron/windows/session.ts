@@ -9,6 +9,9 @@ import { EventEmitter } from 'node:events';
 import { protocol } from './protocol.ts';
 import { registry } from './registry.ts';
 
+/** Where Electron downloads hunspell dictionaries by default (shell/browser/electron_browser_context.cc). */
+export const SPELLCHECK_CDN = 'https://redirector.gvt1.com/edgedl/chrome/dict/';
+
 export type PermissionRequestHandler = (webContents: unknown, permission: string, callback: (granted: boolean) => void, details: Record<string, unknown>) => void;
 export type PermissionCheckHandler = (webContents: unknown, permission: string, requestingOrigin: string, details: Record<string, unknown>) => boolean;
 
@@ -75,6 +78,23 @@ export class Session extends EventEmitter {
   async clearStorageData(): Promise<void> {}
   setUserAgent(userAgent: string): void {
     registry.record('session.setUserAgent', { userAgent });
+  }
+
+  private dictionariesRequested = false;
+
+  /**
+   * Electron on Windows and Linux fetches hunspell dictionaries for the spellchecker languages when
+   * a window with spellcheck on (the default) appears: from Google's CDN unless the app set its own
+   * URL (docs/tutorial/spellchecker.md, session.md setSpellCheckerDictionaryDownloadURL). Recorded,
+   * never fetched.
+   */
+  windowCreated(webPreferences: { spellcheck?: unknown }): void {
+    if (this.dictionariesRequested || webPreferences.spellcheck === false || !this.spellCheckerEnabled || process.platform === 'darwin') return;
+    this.dictionariesRequested = true;
+    const base = this.dictionaryDownloadUrl ?? SPELLCHECK_CDN;
+    for (const language of this.spellCheckerLanguages) {
+      registry.record('session.spellcheck-dictionary-download', { url: `${base}${language.toLowerCase()}-10-1.bdic`, language });
+    }
   }
 
   /** Asks the app's handlers about one permission, as Chromium would on a page request. */
