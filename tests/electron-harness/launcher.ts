@@ -180,9 +180,9 @@ export class Generation extends EventEmitter {
   }
 
   /** The app has emitted `ready`; its data includes userData. */
-  async ready(timeoutMs = 30_000): Promise<{ userData: string; name: string }> {
+  async ready(timeoutMs = 30_000): Promise<{ userData: string; name: string; version: string }> {
     const event = await this.waitForEvent('ready', () => true, timeoutMs);
-    return event.data as { userData: string; name: string };
+    return event.data as { userData: string; name: string; version: string };
   }
 
   /** Waits for the exit, failing the test if it takes longer than `timeoutMs`. */
@@ -297,9 +297,13 @@ export class Harness extends EventEmitter {
     // which version it carries, and the stub writes it where the launcher script reads it.
     fs.writeFileSync(
       path.join(this.bin, 'dpkg'),
-      ['#!/bin/sh', `echo "dpkg $*" >> '${this.root}/package-tools.log'`, 'if [ "$1" = "-i" ]; then', '  v=$(sed -n "s/^version=//p" "$2")', `  [ -n "$v" ] && printf %s "$v" > '${this.install}/version'`, 'fi', 'exit 0', ''].join('\n'),
+      ['#!/bin/sh', `echo "dpkg $*" >> '${this.root}/package-tools.log'`, `[ -e '${this.root}/dpkg-fails' ] && { echo "dpkg: error processing archive" >&2; exit 1; }`, 'if [ "$1" = "-i" ]; then', '  v=$(sed -n "s/^version=//p" "$2")', `  [ -n "$v" ] && printf %s "$v" > '${this.install}/version'`, 'fi', 'exit 0', ''].join('\n'),
       { mode: 0o755 },
     );
+    // dpkg's fallback runs `apt-get install -f -y`: never the machine's real one.
+    for (const tool of ['apt-get', 'apt']) {
+      fs.writeFileSync(path.join(this.bin, tool), ['#!/bin/sh', `echo "${tool} $*" >> '${this.root}/package-tools.log'`, `[ -e '${this.root}/dpkg-fails' ] && exit 100`, 'exit 0', ''].join('\n'), { mode: 0o755 });
+    }
     fs.writeFileSync(
       path.join(this.bin, 'pkexec'),
       ['#!/bin/sh', `echo "pkexec $*" >> '${this.root}/package-tools.log'`, '[ "$1" = "--disable-internal-agent" ] && shift', 'exec "$@"', ''].join('\n'),
@@ -320,6 +324,11 @@ export class Harness extends EventEmitter {
   useFeed(url: string): void {
     this.options.feedUrl = url;
     fs.writeFileSync(path.join(this.resources, 'app-update.yml'), `provider: generic\nurl: ${url}\nupdaterCacheDirName: baton-updater\n`);
+  }
+
+  /** From now on the stub dpkg (and apt-get) fail, as on a broken package. */
+  failPackageInstalls(): void {
+    fs.writeFileSync(path.join(this.root, 'dpkg-fails'), '');
   }
 
   /** Lines the package-tool stubs logged (pkexec, dpkg). */
@@ -376,7 +385,9 @@ export class Harness extends EventEmitter {
   }
 
   private spawnProcess(executable: string, args: string[], env: Record<string, string>, cwd = this.root): ChildProcess {
-    const child = spawn(executable, args, { env, cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    // Its own process group, as an app started from a desktop is: signals meant for the test runner's
+    // group never reach it, and a signal the test sends reaches only it.
+    const child = spawn(executable, args, { env, cwd, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     const lines: string[] = [];
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => lines.push(...chunk.split('\n').filter(Boolean)));
@@ -514,8 +525,9 @@ export class Harness extends EventEmitter {
   /** The app's own log (electron-log's file transport). */
   appLog(name = 'Baton'): string {
     for (const candidate of [name, 'baton']) {
+      const logs = this.options.platform === 'darwin' ? path.join(this.home, 'Library', 'Logs', candidate) : path.join(this.dataDir(candidate), 'logs');
       try {
-        return fs.readFileSync(path.join(this.dataDir(candidate), 'logs', 'main.log'), 'utf8');
+        return fs.readFileSync(path.join(logs, 'main.log'), 'utf8');
       } catch {
         // try the next
       }

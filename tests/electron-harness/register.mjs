@@ -38,8 +38,30 @@ const appRequire = createRequire(path.join(appDir, 'package.json'));
   new Database(':memory:').close();
 }
 
+// The platform model covers the app and its libraries; the real Chromium behind the windows
+// still runs on the real OS, so playwright-core (which launches and talks to it) sees the truth.
 const modelled = process.env.BATON_HARNESS_PLATFORM ?? 'linux';
-if (modelled !== process.platform) Object.defineProperty(process, 'platform', { value: modelled, enumerable: true, configurable: true });
+const realPlatform = process.platform;
+if (modelled !== realPlatform) {
+  Object.defineProperty(process, 'platform', {
+    get: () => (/[\\/]playwright-core[\\/]/.test(new Error().stack ?? '') ? realPlatform : modelled),
+    enumerable: true,
+    configurable: true,
+  });
+}
+
+// The harness's own Chromium driver (playwright-core, behind the fake windows) must not take part
+// in the app's signal handling: Electron's main process has no such listeners. playwright-core's
+// bundled signal-exit would otherwise count listeners across copies, decide it is alone and
+// re-raise SIGTERM at the app (seen with strace: kill(self, SIGTERM) right after the test's one).
+const fromPlaywright = () => /[\\/]playwright-core[\\/]/.test(new Error().stack ?? '');
+for (const method of ['on', 'addListener', 'prependListener', 'once', 'prependOnceListener']) {
+  const original = process[method];
+  process[method] = function (event, listener) {
+    if (typeof event === 'string' && event.startsWith('SIG') && fromPlaywright()) return this;
+    return original.call(this, event, listener);
+  };
+}
 
 registerHooks({
   resolve(specifier, context, nextResolve) {

@@ -134,3 +134,20 @@ export async function sendInNewChat(page: Page, text: string): Promise<void> {
   await page.getByTestId('composer-input').fill(text);
   await page.getByTestId('send-button').click();
 }
+
+/** Tray "Check for updates", then waits until the tray offers "Restart to update" (downloaded and verified). */
+export async function downloadUpdate(generation: Generation): Promise<void> {
+  await generation.waitForEvent('tray.menu', (data) => hasItem(data, /^Check for updates$/));
+  await generation.command('tray.clickItem', { label: 'Check for updates' });
+  await generation.waitForEvent('tray.menu', (data) => hasItem(data, /^Restart to update/), 30_000);
+}
+
+export function hasItem(data: Record<string, unknown>, label: RegExp): boolean {
+  const items = (data.items ?? []) as Array<{ label: string; enabled: boolean }>;
+  return items.some((item) => label.test(item.label) && item.enabled);
+}
+
+/** The titles and bodies of the OS notifications a process showed. */
+export function notifications(generation: Generation): string[] {
+  return generation.eventsNamed('notification.shown').map((event) => `${String(event.data.title)}: ${String(event.data.body)}`);
+}

@@ -262,7 +262,7 @@ export class App extends EventEmitter {
     this.ready = true;
     windowsRuntime.setAppReady(true);
     this.resolveReady();
-    report('ready', { name: this.nameValue, userData: this.getPath('userData'), platform: harness.platform });
+    report('ready', { name: this.nameValue, version: this.versionValue, userData: this.getPath('userData'), platform: harness.platform });
     this.emit('ready', new ElectronEvent(), {});
   }
 
@@ -478,20 +478,32 @@ export function beforeProcessExit(finisher: () => Promise<void> | void): void {
 
 /**
  * shell/browser/electron_browser_main_parts_posix.cc: SIGINT, SIGTERM and SIGHUP start a graceful
- * Browser::Quit; the handler is reset afterwards, so a second signal ends the process. Once the app
- * adds its own process.on(signal) listener, Node's handler replaces Electron's (libuv sigaction),
- * so only the app's runs.
+ * Browser::Quit; the handler is reset afterwards, so a second signal ends the process. As soon as
+ * any JavaScript listener for the signal is added (the app's, or a library's such as when-exit,
+ * which conf/electron-store load), Node installs its own handler through libuv's sigaction and
+ * Electron's is gone for good; with no JS listener left, the default action (termination) applies.
  */
 export function installElectronSignalHandlers(): void {
+  const electronHandlers = new Map<string, () => void>();
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     const electronHandler = () => {
-      report('signal', { signal, appHandles: process.listenerCount(signal) > 1 });
-      if (process.listenerCount(signal) > 1) return;
       process.removeListener(signal, electronHandler);
+      electronHandlers.delete(signal);
+      report('signal', { signal, handledBy: 'electron' });
       app.quit();
     };
+    electronHandlers.set(signal, electronHandler);
     process.on(signal, electronHandler);
   }
+  process.on('newListener', (event: string | symbol, listener: unknown) => {
+    if (typeof event !== 'string') return;
+    const electronHandler = electronHandlers.get(event);
+    if (electronHandler && listener !== electronHandler) {
+      process.removeListener(event, electronHandler);
+      electronHandlers.delete(event);
+      report('signal.electron-handler-replaced', { signal: event });
+    }
+  });
 }
 
 /**
