@@ -81,7 +81,7 @@ process.execPath = exe;
 process.argv = [exe, ...process.argv.slice(2)];
 
 const control = await import(pathToFileURL(path.join(here, 'fake-electron/control.ts')).href);
-control.connectControl();
+await control.connectControl();
 const electron = await import('electron');
 const appModule = await import(pathToFileURL(path.join(here, 'fake-electron/app.ts')).href);
 const menuModule = await import(pathToFileURL(path.join(here, 'fake-electron/menu.ts')).href);

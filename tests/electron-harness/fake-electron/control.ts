@@ -50,15 +50,24 @@ function onData(chunk: string): void {
   }
 }
 
-/** Connects once; messages written before the connection completes are queued by the socket. */
-export function connectControl(): void {
-  if (socket || !controlPath) return;
+/**
+ * Connects once and resolves when connected (or when there is no test listening). register.mjs
+ * waits for it before loading the app, so the hello is on the wire before the app can block the
+ * thread (a second instance's synchronous hand-over) or exit.
+ */
+export function connectControl(): Promise<void> {
+  if (socket || !controlPath) return Promise.resolve();
   socket = net.createConnection(controlPath);
   socket.setEncoding('utf8');
   socket.on('data', onData);
   // The test may already be gone (its timeout); the app must not crash because of the harness.
   socket.on('error', () => undefined);
   write({ type: 'hello', pid: process.pid, argv: process.argv, execArgv: process.execArgv, execPath: process.execPath, env: process.env });
+  const connecting = socket;
+  return new Promise((resolve) => {
+    connecting.once('connect', () => resolve());
+    connecting.once('error', () => resolve());
+  });
 }
 
 /** Tells the test something happened (an app event, a dialog, a relaunch record, …). */

@@ -10,7 +10,7 @@
  *   Window, Help). setApplicationMenu(null) removes it.
  * Tests click items by label or role through the control channel.
  */
-import { report } from './control.ts';
+import { onCommand, report } from './control.ts';
 
 const ROLES = new Set([
   'undo', 'redo', 'cut', 'copy', 'paste', 'pasteAndMatchStyle', 'delete', 'selectAll', 'reload', 'forceReload',
@@ -204,3 +204,51 @@ export function clickItem(menu: Menu | null, query: { label?: string; pattern?: 
   item.click();
   return { label: item.label, role: item.role ?? null };
 }
+
+/** menu-item-roles.ts: the accelerators roles bring when the item sets none. */
+const ROLE_ACCELERATORS: Record<string, string> = {
+  quit: 'CmdOrCtrl+Q',
+  close: 'CmdOrCtrl+W',
+  undo: 'CmdOrCtrl+Z',
+  redo: 'Shift+CmdOrCtrl+Z',
+  cut: 'CmdOrCtrl+X',
+  copy: 'CmdOrCtrl+C',
+  paste: 'CmdOrCtrl+V',
+  selectAll: 'CmdOrCtrl+A',
+  reload: 'CmdOrCtrl+R',
+  forceReload: 'Shift+CmdOrCtrl+R',
+  toggleDevTools: 'Alt+CmdOrCtrl+I',
+  minimize: 'CmdOrCtrl+M',
+};
+
+function normalizeAccelerator(accelerator: string): string {
+  return accelerator
+    .split('+')
+    .map((part) => (/^(CommandOrControl|CmdOrCtrl)$/i.test(part) ? 'CmdOrCtrl' : part))
+    .sort()
+    .join('+')
+    .toLowerCase();
+}
+
+function byAccelerator(menu: Menu, wanted: string): MenuItem | null {
+  for (const item of menu.items) {
+    const accelerator = item.accelerator ?? (item.role ? ROLE_ACCELERATORS[item.role] : undefined);
+    // Windows gives the quit role no accelerator (Alt+F4 closes the window instead).
+    const applies = !(item.role === 'quit' && item.accelerator === undefined && process.platform === 'win32');
+    if (accelerator && applies && normalizeAccelerator(accelerator) === wanted && item.enabled && item.visible) return item;
+    const inner = item.submenu ? byAccelerator(item.submenu, wanted) : null;
+    if (inner) return inner;
+  }
+  return null;
+}
+
+onCommand('menu.application', () => (applicationMenu ? describeMenu(applicationMenu) : null));
+onCommand('menu.clickItem', (args) => clickItem(applicationMenu, args as { label?: string; pattern?: string; role?: string }));
+/** A key press in the focused window reaches the application menu's accelerators. */
+onCommand('menu.accelerator', (args) => {
+  if (!applicationMenu) throw new Error('there is no application menu, so no accelerator works');
+  const item = byAccelerator(applicationMenu, normalizeAccelerator(String(args.accelerator)));
+  if (!item) throw new Error(`no application menu item answers ${String(args.accelerator)}`);
+  item.click();
+  return { label: item.label, role: item.role ?? null };
+});
