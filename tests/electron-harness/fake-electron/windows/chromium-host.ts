@@ -5,13 +5,13 @@
  *
  * Every request of every page passes through here: a mapped custom-scheme origin is served by the
  * app's protocol handler (./protocol.ts); a main-frame navigation the page started asks the
- * window's `will-navigate` first; a page nobody created (window.open) asks the opener's window
- * open handler before it may load anything.
+ * window's `will-navigate` first; a page nobody created (window.open, a target=_blank link) asks
+ * its opener's window open handler before it may load anything, and is closed when denied.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { BrowserContext, Page, Route } from 'playwright-core';
+import type { BrowserContext, CDPSession, Page, Route } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { isMappedUrl, serve, toAppUrl } from './protocol.ts';
 import { registry } from './registry.ts';
@@ -29,15 +29,28 @@ export interface PageOwner {
   allowWindowOpen(details: { url: string; frameName: string; features: string; disposition: string }): boolean;
 }
 
+interface PopupTarget { targetId: string; openerId: string | undefined }
+
 const owners = new WeakMap<Page, PageOwner>();
-const popupsDecided = new WeakSet<Page>();
+const ownersByTarget = new Map<string, PageOwner>();
 const keepers = new WeakSet<Page>();
 let launching: Promise<BrowserContext> | null = null;
 let context: BrowserContext | null = null;
 let userDataDir: string | null = null;
+/** A browser-wide view of targets (through the keeper page): which page opened which popup. */
+let targets: CDPSession | null = null;
+const unclaimedPopupTargets: PopupTarget[] = [];
+const popupTargetWaiters: Array<(target: PopupTarget) => void> = [];
+/** One window-open decision per popup: its first request or its page decides, never both. */
+const decisions = new Map<string, boolean>();
 
 export function ownPage(page: Page, owner: PageOwner): void {
   owners.set(page, owner);
+}
+
+/** The page's CDP target id, so a popup finds its opener (even with rel=noopener). */
+export function ownTarget(targetId: string, owner: PageOwner): void {
+  ownersByTarget.set(targetId, owner);
 }
 
 export function chromiumContext(): Promise<BrowserContext> {
@@ -63,8 +76,12 @@ async function launch(): Promise<BrowserContext> {
   registry.cdpEndpoint = port ? `http://127.0.0.1:${port}` : null;
   registry.changed();
   // The blank page Chromium opens with a persistent profile is no window of the app, but it
-  // stays: closing a browser's last page ends the browser.
+  // stays: closing a browser's last page ends the browser. It also watches targets appear.
+  const keeper = launched.pages()[0] ?? (await launched.newPage());
   for (const page of launched.pages()) keepers.add(page);
+  targets = await launched.newCDPSession(keeper);
+  targets.on('Target.targetCreated', ({ targetInfo }) => onTargetCreated(targetInfo as { targetId: string; type: string; openerId?: string }));
+  await targets.send('Target.setDiscoverTargets', { discover: true });
   await launched.route(() => true, (route) => void routeRequest(route).catch((error: unknown) => {
     registry.record('harness.route-error', { url: route.request().url(), message: error instanceof Error ? error.message : String(error) });
     return route.abort('failed').catch(() => undefined);
@@ -75,22 +92,31 @@ async function launch(): Promise<BrowserContext> {
 
 async function routeRequest(route: Route): Promise<void> {
   const request = route.request();
+  const appUrl = toAppUrl(request.url());
   let page: Page | null;
   try {
     page = request.frame().page();
   } catch {
-    page = null; // a service worker request; the app registers none
+    // No frame yet: the first navigation of a page that window.open is creating (or a service
+    // worker request; the app registers none). Its target is known from Target.targetCreated.
+    page = null;
+    if (request.isNavigationRequest()) {
+      const target = await claimPopupTarget();
+      if (!target || !decidePopup(target, appUrl)) {
+        await route.abort('blockedbyclient');
+        return;
+      }
+    }
   }
-  const appUrl = toAppUrl(request.url());
   if (page && !owners.has(page) && !keepers.has(page)) {
-    // A page the app did not create: window.open. The opener's handler decides before any load.
-    if (!(await decidePopup(page, appUrl))) {
+    const target = await popupTargetOf(page);
+    if (!target || !decidePopup(target, appUrl)) {
       await route.abort('blockedbyclient');
       return;
     }
   } else if (page && request.isNavigationRequest() && request.frame() === page.mainFrame()) {
-    const owner = owners.get(page)!;
-    if (!owner.allowNavigation(appUrl)) {
+    const owner = owners.get(page);
+    if (owner && !owner.allowNavigation(appUrl)) {
       await route.abort('aborted');
       return;
     }
@@ -114,36 +140,84 @@ async function routeRequest(route: Route): Promise<void> {
   await route.fulfill({ status: response.status, headers, body: Buffer.from(await response.arrayBuffer()) });
 }
 
-async function decidePopup(page: Page, url: string): Promise<boolean> {
-  if (popupsDecided.has(page)) return true;
-  const opener = await page.opener().catch(() => null);
-  const owner = opener ? owners.get(opener) : undefined;
-  const allowed = owner ? owner.allowWindowOpen({ url, frameName: '', features: '', disposition: 'new-window' }) : false;
-  if (allowed) {
-    popupsDecided.add(page);
-    registry.record('window-open.allowed-unmodelled', { url });
-  } else {
-    void page.close().catch(() => undefined);
+function onTargetCreated(info: { targetId: string; type: string; openerId?: string }): void {
+  if (info.type !== 'page' || ownersByTarget.has(info.targetId) || !info.openerId) return;
+  const target = { targetId: info.targetId, openerId: info.openerId };
+  const waiter = popupTargetWaiters.shift();
+  if (waiter) waiter(target);
+  else unclaimedPopupTargets.push(target);
+}
+
+/** The oldest popup target not decided yet (for a navigation request that has no frame yet). */
+function claimPopupTarget(timeoutMs = 5_000): Promise<PopupTarget | null> {
+  const index = unclaimedPopupTargets.findIndex((target) => !decisions.has(target.targetId));
+  if (index >= 0) return Promise.resolve(unclaimedPopupTargets.splice(index, 1)[0]!);
+  return new Promise((resolve) => {
+    const waiter = (target: PopupTarget) => {
+      clearTimeout(timer);
+      resolve(target);
+    };
+    const timer = setTimeout(() => {
+      popupTargetWaiters.splice(popupTargetWaiters.indexOf(waiter), 1);
+      resolve(null);
+    }, timeoutMs);
+    popupTargetWaiters.push(waiter);
+  });
+}
+
+async function popupTargetOf(page: Page): Promise<PopupTarget | null> {
+  const session = await page.context().newCDPSession(page).catch(() => null);
+  if (!session) return null;
+  try {
+    const { targetInfo } = (await session.send('Target.getTargetInfo')) as unknown as { targetInfo: { targetId: string; openerId?: string } };
+    const index = unclaimedPopupTargets.findIndex((target) => target.targetId === targetInfo.targetId);
+    if (index >= 0) unclaimedPopupTargets.splice(index, 1);
+    return { targetId: targetInfo.targetId, openerId: targetInfo.openerId };
+  } catch {
+    return null;
+  } finally {
+    await session.detach().catch(() => undefined);
   }
+}
+
+/**
+ * window.open (or a target=_blank link): the opener's setWindowOpenHandler decides, once, before
+ * the new page may load anything; a denied popup is closed (Electron never creates it).
+ */
+function decidePopup(target: PopupTarget, url: string): boolean {
+  const known = decisions.get(target.targetId);
+  if (known !== undefined) return known;
+  const owner = target.openerId ? ownersByTarget.get(target.openerId) : undefined;
+  const allowed = owner ? owner.allowWindowOpen({ url, frameName: '', features: '', disposition: 'new-window' }) : false;
+  decisions.set(target.targetId, allowed);
+  if (!owner) registry.record('window-open.unattributed', { url });
+  if (allowed) registry.record('window-open.allowed-unmodelled', { url });
+  else void targets?.send('Target.closeTarget', { targetId: target.targetId }).catch(() => undefined);
   return allowed;
 }
 
 async function onNewPage(page: Page): Promise<void> {
   // Our own pages are registered right after newPage(); give that a turn before judging.
   await new Promise((resolve) => setImmediate(resolve));
-  if (owners.has(page) || popupsDecided.has(page) || keepers.has(page)) return;
+  if (owners.has(page) || keepers.has(page)) return;
+  const target = await popupTargetOf(page);
+  if (!target || decisions.has(target.targetId)) return;
   // A popup whose URL never makes a routed request (about:blank, file:, data:) is still a
   // window.open to decide; an http(s) one is decided by its first request (routeRequest).
-  if (page.url() === 'about:blank') await page.waitForLoadState('load').catch(() => undefined);
-  if (owners.has(page) || popupsDecided.has(page) || page.isClosed()) return;
-  const url = page.url();
-  if (!/^https?:/.test(url) || url === 'about:blank') await decidePopup(page, toAppUrl(url));
+  // An initial blank document may or may not fire 'load' while a navigation is pending; a
+  // pending http(s) navigation is decided by its request meanwhile.
+  if (page.url() === 'about:blank' || page.url() === '') {
+    await Promise.race([page.waitForLoadState('load').catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 500))]);
+  }
+  if (decisions.has(target.targetId) || page.isClosed()) return;
+  decidePopup(target, toAppUrl(page.url()));
 }
 
 export async function shutdownChromium(): Promise<void> {
   const current = context ?? (launching ? await launching.catch(() => null) : null);
   context = null;
   launching = null;
+  targets = null;
   if (current) await current.close().catch(() => undefined);
   if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
   userDataDir = null;

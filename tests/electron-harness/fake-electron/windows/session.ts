@@ -88,7 +88,7 @@ export class Session extends EventEmitter {
    * URL (docs/tutorial/spellchecker.md, session.md setSpellCheckerDictionaryDownloadURL). Recorded,
    * never fetched.
    */
-  windowCreated(webPreferences: { spellcheck?: unknown }): void {
+  windowCreated(webPreferences: Record<string, unknown>): void {
     if (this.dictionariesRequested || webPreferences.spellcheck === false || !this.spellCheckerEnabled || process.platform === 'darwin') return;
     this.dictionariesRequested = true;
     const base = this.dictionaryDownloadUrl ?? SPELLCHECK_CDN;

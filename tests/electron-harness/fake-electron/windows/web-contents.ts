@@ -17,7 +17,7 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { CDPSession, Page } from 'playwright-core';
-import { chromiumContext, ownPage } from './chromium-host.ts';
+import { chromiumContext, ownPage, ownTarget } from './chromium-host.ts';
 import { decodeClone, encodeClone } from './clone-codec.ts';
 import { ipcMain } from './ipc-main.ts';
 import { MessagePortMain } from './message-ports.ts';
@@ -174,6 +174,7 @@ export class WebContents extends EventEmitter {
     this.cdp = cdp;
     const { targetInfo } = (await cdp.send('Target.getTargetInfo')) as { targetInfo: { targetId: string } };
     this.targetId = targetInfo.targetId;
+    ownTarget(targetInfo.targetId, { allowNavigation: (url) => this.allowNavigation(url), allowWindowOpen: (details) => this.allowWindowOpen(details) });
     registry.changed();
     cdp.on('Runtime.executionContextCreated', ({ context: created }) => {
       const aux = created.auxData as { frameId?: string } | undefined;
