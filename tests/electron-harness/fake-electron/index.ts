@@ -46,7 +46,8 @@ export {
   webContents,
 };
 
-export default {
+/** `require('electron')` and `import electron from 'electron'` see the same object. */
+const electronModule: Record<string, unknown> = {
   app,
   autoUpdater,
   BrowserWindow,
@@ -73,3 +74,4 @@ export default {
   Tray,
   webContents,
 };
+export default electronModule;

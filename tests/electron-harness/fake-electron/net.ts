@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 
-interface RequestOptions {
+export interface RequestOptions {
   url?: string;
   method?: string;
   protocol?: string;
@@ -22,7 +22,7 @@ interface RequestOptions {
   [key: string]: unknown;
 }
 
-class ClientRequest extends EventEmitter {
+export class ClientRequest extends EventEmitter {
   private readonly inner: http.ClientRequest;
   private aborted = false;
 
