@@ -34,13 +34,13 @@ export interface WindowsInfo {
   records: WindowRecord[];
 }
 
-interface WindowLike {
+export interface WindowLike {
   readonly id: number;
   isDestroyed(): boolean;
   describe(): WindowsInfo['windows'][number];
 }
 
-class Registry extends EventEmitter {
+export class Registry extends EventEmitter {
   appReady = false;
   readonly windows: WindowLike[] = [];
   readonly records: WindowRecord[] = [];
