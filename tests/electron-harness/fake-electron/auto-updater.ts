@@ -15,16 +15,20 @@
  */
 import { EventEmitter } from 'node:events';
 import { app } from './app.ts';
-import { report } from './control.ts';
+import { onCommand, report } from './control.ts';
 import { ElectronEvent } from './electron-event.ts';
 import { harness } from './platform.ts';
 
 class NativeAutoUpdater extends EventEmitter {
   private feedURL = '';
+  private feedHeaders: Record<string, string> = {};
   private downloaded = false;
+  private downloading = false;
+  private installArmed = false;
 
   setFeedURL(options: string | { url: string; headers?: Record<string, string> }): void {
     this.feedURL = typeof options === 'string' ? options : options.url;
+    this.feedHeaders = typeof options === 'string' ? {} : (options.headers ?? {});
     report('squirrel.setFeedURL', { url: this.feedURL });
   }
 
@@ -36,12 +40,17 @@ class NativeAutoUpdater extends EventEmitter {
     if (harness.platform !== 'darwin') throw new Error('autoUpdater is not supported on this platform (Electron has no native updater on Linux)');
     if (!this.feedURL) throw new Error('Update URL is not set');
     this.emit('checking-for-update', new ElectronEvent());
-    void this.squirrelDownload();
+    if (this.downloading) return;
+    this.downloading = true;
+    report('squirrel.checkForUpdates');
+    void this.squirrelDownload().finally(() => (this.downloading = false));
   }
 
   private async squirrelDownload(): Promise<void> {
     try {
-      const feed = (await (await fetch(this.feedURL)).json()) as { url?: string };
+      const response = await fetch(this.feedURL, { headers: this.feedHeaders });
+      if (!response.ok) throw new Error(`Squirrel: the feed answered ${response.status}`);
+      const feed = (await response.json()) as { url?: string };
       if (!feed.url) throw new Error('Squirrel: the feed has no url');
       this.emit('update-available', new ElectronEvent());
       const zip = await fetch(feed.url);
@@ -66,13 +75,22 @@ class NativeAutoUpdater extends EventEmitter {
     }
     report('squirrel.quitAndInstall');
     this.emit('before-quit-for-update', new ElectronEvent());
-    // ShipIt swaps the bundle once the process has quit, then starts the new version.
-    app.once('quit', () => {
-      report('squirrel.installed');
-      app.relaunch();
-    });
+    // ShipIt swaps the bundle once the process has quit, then starts the new version (once, even
+    // when the app cancelled this quit and quits later).
+    if (!this.installArmed) {
+      this.installArmed = true;
+      app.once('quit', () => {
+        report('squirrel.installed');
+        app.relaunch();
+      });
+    }
     app.quit();
   }
 }
 
 export const autoUpdater = new NativeAutoUpdater();
+
+/** Squirrel.Mac reports an error now (a failed signature check, a full disk): MacUpdater relays it. */
+onCommand('squirrel.error', (args) => {
+  autoUpdater.emit('error', new Error(String(args.message ?? 'Squirrel: the update could not be applied')));
+});

@@ -86,7 +86,8 @@ test('L29: Install when idle waits for the running turn to finish, then installs
   await sendInNewChat(page, 'Finish this first');
   await expect(page.getByTestId('message-assistant').first()).toContainText('Halfway…');
   await first.command('tray.clickItem', { label: 'Install when idle' });
-  await first.waitForEvent('tray.menu', (data) => String((data.items as Array<{ label: string }>)[5]?.label ?? '').includes('installs when idle') || (data.items as Array<{ label: string }>).some((item) => item.label.includes('installs when idle')));
+  // Armed: the tray's "Install when idle" is greyed out and its tooltip says so.
+  await first.waitForEvent('tray.tooltip', (data) => String(data.text).includes('installs when idle'));
   expect(first.alive, 'nothing installs while the turn runs').toBe(true);
 
   gate.open();
