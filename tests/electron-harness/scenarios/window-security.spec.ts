@@ -96,9 +96,11 @@ test('R4: navigating away is refused and the link goes to the OS browser instead
   const page = await openWindowOf(app, windowOf);
 
   await page.evaluate("window.location.href = 'https://example.com/docs?from=page'");
-  await app.waitForEvent('windows.record', (record) => record.kind === 'shell.openExternal' && record.url === 'https://example.com/docs?from=page');
+  // will-navigate is recorded once the app's handlers have run (and have asked for openExternal).
+  await app.waitForEvent('windows.record', (record) => record.kind === 'webContents.will-navigate' && record.url === 'https://example.com/docs?from=page');
   const navigations = records(app, 'webContents.will-navigate').filter((record) => record.url === 'https://example.com/docs?from=page');
   expect(navigations).toEqual([expect.objectContaining({ prevented: true })]);
+  expect(records(app, 'shell.openExternal').map((record) => record.url)).toEqual(['https://example.com/docs?from=page']);
   // Still the app; nothing went to the network.
   expect((await app.command<{ windows: Array<{ url: string }> }>('windows.info')).windows.map((window) => window.url)).toEqual(['app://baton/index.html']);
   expect(page.url()).toMatch(/\/index\.html$/);
@@ -162,4 +164,19 @@ test('R4: model output loads nothing remote, and its links open in the OS browse
   expect(await page.evaluate('window.__fromModel')).toBeUndefined();
   // Not one request left for the tracker (nor anywhere else).
   expect(records(app, 'network.request')).toEqual([]);
+});
+
+test('R4: the page gets no permission — the app\'s permission handlers are asked and say no', async ({ launch, windowOf }) => {
+  const app = await (await launch()).start();
+  const page = await openWindowOf(app, windowOf);
+  const asked = records(app, 'session.permission');
+  expect(asked.map((record) => record.permission)).toEqual(expect.arrayContaining(['media', 'geolocation', 'notifications', 'clipboard-read']));
+  expect(asked.filter((record) => record.granted !== false)).toEqual([]);
+
+  const answers = (await page.evaluate(`(async () => ({
+    notifications: await Notification.requestPermission(),
+    geolocation: (await navigator.permissions.query({ name: 'geolocation' })).state,
+    clipboard: await navigator.clipboard.readText().then(() => 'read', (error) => error.name),
+  }))()`)) as Record<string, string>;
+  expect(answers).toEqual({ notifications: 'denied', geolocation: 'denied', clipboard: 'NotAllowedError' });
 });

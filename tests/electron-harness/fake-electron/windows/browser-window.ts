@@ -15,8 +15,15 @@
  * - 'ready-to-show' once, after the first load, whether or not the window is shown yet.
  */
 import { EventEmitter } from 'node:events';
-// A cycle (app.ts imports this layer); `app` is only read when a window is constructed.
-import { app } from '../app.ts';
+
+/**
+ * The fake `app` (../app.ts imports this layer, so a static import back would make the result
+ * depend on which module loads first); it is long loaded when a window can be constructed.
+ */
+let app: { emit(event: string, ...args: unknown[]): boolean } | null = null;
+void import('../app.ts').then((module) => {
+  app = module.app;
+});
 import { registry } from './registry.ts';
 import { screen, type Rectangle } from './screen.ts';
 import { WebContents, type WebPreferences } from './web-contents.ts';
@@ -85,8 +92,8 @@ export class BrowserWindow extends EventEmitter {
     registry.record('window.created', { windowId: this.id, options: JSON.parse(JSON.stringify(rest)) as unknown, webPreferences: JSON.parse(JSON.stringify(webPreferences ?? {})) as unknown, bounds: { ...this.bounds } });
     this.webContents.session.windowCreated(webPreferences ?? {});
     // api/electron_api_web_contents.cc / electron_api_browser_window.cc: the app hears of both.
-    app.emit('web-contents-created', new PreventableEvent(), this.webContents);
-    app.emit('browser-window-created', new PreventableEvent(), this);
+    app?.emit('web-contents-created', new PreventableEvent(), this.webContents);
+    app?.emit('browser-window-created', new PreventableEvent(), this);
     registry.emit('window-created', this);
     registry.changed();
     if (options.show !== false) this.show();

@@ -28,11 +28,16 @@ import { defaultSessionUnchecked, type Session } from './session.ts';
 
 const WORLD_NAME = 'electron-isolated-world';
 const BINDING = '__electronHarnessIpc';
-/** Permissions Chromium may ask a page's embedder about; each is put to the app's handlers. */
-const PERMISSIONS: Array<[electronName: string, cdpName: string]> = [
-  ['media', 'audioCapture'], ['media', 'videoCapture'], ['geolocation', 'geolocation'], ['notifications', 'notifications'],
-  ['midi', 'midi'], ['midiSysex', 'midiSysex'], ['clipboard-read', 'clipboardReadWrite'], ['clipboard-sanitized-write', 'clipboardSanitizedWrite'],
-  ['idle-detection', 'idleDetection'], ['display-capture', 'displayCapture'], ['storage-access', 'storageAccess'], ['window-management', 'windowManagement'],
+/**
+ * Permissions a page may ask for, as Electron names them (session.md) and as Chromium's
+ * PermissionDescriptor names them (CDP Browser.setPermission).
+ */
+const PERMISSIONS: Array<[electronName: string, descriptors: Array<{ name: string; sysex?: boolean }>]> = [
+  ['media', [{ name: 'camera' }, { name: 'microphone' }]], ['geolocation', [{ name: 'geolocation' }]],
+  ['notifications', [{ name: 'notifications' }]], ['midi', [{ name: 'midi' }]], ['midiSysex', [{ name: 'midi', sysex: true }]],
+  ['clipboard-read', [{ name: 'clipboard-read' }]], ['clipboard-sanitized-write', [{ name: 'clipboard-write' }]],
+  ['idle-detection', [{ name: 'idle-detection' }]], ['display-capture', [{ name: 'display-capture' }]],
+  ['storage-access', [{ name: 'storage-access' }]], ['window-management', [{ name: 'window-management' }]],
 ];
 
 export interface WebPreferences {
@@ -206,7 +211,6 @@ export class WebContents extends EventEmitter {
         await cdp.send('Page.addScriptToEvaluateOnNewDocument', { source: isolatedWorldScript(config), worldName: WORLD_NAME });
       }
     }
-    await this.applyPermissions(page);
     await page.setViewportSize(this.viewport());
 
     page.on('framenavigated', (frame) => {
@@ -240,20 +244,31 @@ export class WebContents extends EventEmitter {
     return page;
   }
 
-  private async applyPermissions(page: Page): Promise<void> {
-    // Chromium has no hook to ask the embedder mid-request over CDP, so every permission is put
-    // to the app's handlers up front and the answers set on the origins the app serves.
-    const origin = new URL(toChromiumUrl('app://baton/')).origin;
-    const granted: string[] = [];
-    for (const [electronName, cdpName] of PERMISSIONS) {
-      const allow = await this.session.decide(this, electronName, toAppUrl(origin));
-      if (allow) granted.push(cdpName);
-      registry.record('session.permission', { permission: electronName, origin: toAppUrl(origin), granted: allow });
+  /**
+   * Chromium cannot ask the embedder mid-request over CDP, so before a page of an origin loads,
+   * every permission is put to the app's handlers and the answer set for that origin with CDP
+   * Browser.setPermission: the page then gets exactly what the app's handlers decided.
+   */
+  private async applyPermissions(chromiumUrl: string): Promise<void> {
+    let origin: string;
+    try {
+      origin = new URL(chromiumUrl).origin;
+    } catch {
+      return;
     }
-    // playwright's persistent context starts with every permission denied except what is granted.
-    const grantable = granted.map((name) => ({ audioCapture: 'microphone', videoCapture: 'camera', clipboardReadWrite: 'clipboard-read', clipboardSanitizedWrite: 'clipboard-write', notifications: 'notifications', geolocation: 'geolocation', midi: 'midi', midiSysex: 'midi-sysex' } as Record<string, string>)[name]).filter((name): name is string => name !== undefined);
-    if (grantable.length > 0) await page.context().grantPermissions(grantable, { origin });
+    if (origin === 'null' || this.permissionOrigins.has(origin) || !this.cdp) return;
+    this.permissionOrigins.add(origin);
+    for (const [electronName, descriptors] of PERMISSIONS) {
+      const allow = await this.session.decide(this, electronName, toAppUrl(origin));
+      registry.record('session.permission', { permission: electronName, origin: toAppUrl(origin), granted: allow });
+      for (const permission of descriptors) {
+        await this.cdp.send('Browser.setPermission', { permission, setting: allow ? 'granted' : 'denied', origin }).catch((error: Error) =>
+          registry.record('harness.permission-error', { permission: permission.name, message: error.message }));
+      }
+    }
   }
+
+  private readonly permissionOrigins = new Set<string>();
 
   // ── navigation ──
 
@@ -261,6 +276,7 @@ export class WebContents extends EventEmitter {
     if (this.destroyed) throw new Error('Object has been destroyed');
     const page = await this.pageReady;
     const target = toChromiumUrl(url);
+    await this.applyPermissions(target);
     this.expectedNavigation = target;
     this.loading = true;
     this.emit('did-start-loading', new PreventableEvent());
