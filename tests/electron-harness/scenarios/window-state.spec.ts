@@ -62,8 +62,8 @@ test('D12: a maximised window comes back maximised after a restart, with its nor
 test('D12 (finding 24): the window is shown only after ready-to-show, never blank first', async ({ launch, windowOf }) => {
   const app = await (await launch()).start();
   await app.ready();
-  await windowOf(app);
-  await app.waitForEvent('windows.record', (record) => record.kind === 'window.ready-to-show');
+  const page = await windowOf(app);
+  await expect(page.getByTestId('connection-status')).toContainText('Connected');
   const created = records(app, 'window.created')[0]!;
   expect((created.options as { show?: boolean }).show).toBe(false);
   const shows = records(app, 'window.show');

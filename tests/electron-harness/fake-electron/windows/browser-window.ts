@@ -12,7 +12,8 @@
  * - show/hide/minimize/restore/maximize/unmaximize/setBounds keep the state Electron reports and
  *   emit its events; maximize() also shows a hidden window (as on Linux and Windows). Bounds are
  *   clamped to minWidth/minHeight; the page's viewport follows the content size.
- * - 'ready-to-show' once, after the first load, whether or not the window is shown yet.
+ * - 'ready-to-show' after the page's first contentful paint, only while the window is not shown
+ *   (electron_api_browser_window.cc: DidFirstVisuallyNonEmptyPaint returns early when visible).
  */
 import { EventEmitter } from 'node:events';
 
@@ -77,11 +78,15 @@ export class BrowserWindow extends EventEmitter {
     };
     this.normalBounds = { ...this.bounds };
     this.webContents = new WebContents(options.webPreferences ?? {}, () => ({ width: this.bounds.width, height: this.bounds.height }));
-    this.webContents.on('did-finish-load', () => {
-      if (this.readyToShowSent) return;
-      this.readyToShowSent = true;
-      registry.record('window.ready-to-show', { windowId: this.id, visible: this.visible });
-      this.emit('ready-to-show', new PreventableEvent());
+    this.webContents.on('harness-first-paint', () => {
+      // Electron emits ready-to-show (on the next tick) only for a window not shown yet.
+      if (this.destroyed || this.visible) return;
+      setImmediate(() => {
+        if (this.destroyed) return;
+        this.readyToShowSent = true;
+        registry.record('window.ready-to-show', { windowId: this.id, visible: this.visible });
+        this.emit('ready-to-show', new PreventableEvent());
+      });
     });
     this.webContents.on('destroyed', () => {
       // The page went away under the window (renderer gone for good, or closed by Chromium).

@@ -17,7 +17,7 @@
  */
 import { onCommand } from '../control.ts';
 import { BrowserWindow } from './browser-window.ts';
-import { shutdownChromium } from './chromium-host.ts';
+import { chromiumContext, shutdownChromium } from './chromium-host.ts';
 import { ipcMain } from './ipc-main.ts';
 import { MessageChannelMain, MessagePortMain } from './message-ports.ts';
 import { protocol } from './protocol.ts';
@@ -42,6 +42,9 @@ export const windowsRuntime = {
   },
   setAppReady(ready: boolean): void {
     registry.appReady = ready;
+    // Electron's Chromium is up before `ready`; starting ours now keeps its launch time out of
+    // the first window's (a shell's show fallback timer would otherwise race a browser start).
+    if (ready) void chromiumContext().catch((error: Error) => registry.record('harness.chromium-error', { message: error.message }));
   },
   isAppReady(): boolean {
     return registry.appReady;

@@ -193,6 +193,7 @@ export class WebContents extends EventEmitter {
       if (name === BINDING && executionContextId === this.isolatedContextId) this.fromPreload(payload);
     });
     await cdp.send('Page.enable');
+    await cdp.send('Page.setLifecycleEventsEnabled', { enabled: true });
     await cdp.send('Runtime.enable');
     const preloadPath = this.webPreferences.preload;
     if (preloadPath) {
@@ -222,6 +223,12 @@ export class WebContents extends EventEmitter {
       registry.changed();
     });
     page.on('domcontentloaded', () => this.emit('dom-ready', new PreventableEvent()));
+    // BrowserWindow's ready-to-show follows the page's first visually non-empty paint
+    // (api/electron_api_browser_window.cc, DidFirstVisuallyNonEmptyPaint); Chromium reports its
+    // first contentful paint per document as a lifecycle event.
+    cdp.on('Page.lifecycleEvent', ({ frameId, name }) => {
+      if (frameId === this.targetId && name === 'firstContentfulPaint') this.emit('harness-first-paint');
+    });
     page.on('load', () => {
       this.loading = false;
       this.emit('did-stop-loading', new PreventableEvent());
