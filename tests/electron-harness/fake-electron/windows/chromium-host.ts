@@ -86,7 +86,6 @@ async function launch(): Promise<BrowserContext> {
     registry.record('harness.route-error', { url: route.request().url(), message: error instanceof Error ? error.message : String(error) });
     return route.abort('failed').catch(() => undefined);
   }));
-  launched.on('page', (page) => void onNewPage(page));
   return launched;
 }
 
@@ -146,6 +145,20 @@ function onTargetCreated(info: { targetId: string; type: string; openerId?: stri
   const waiter = popupTargetWaiters.shift();
   if (waiter) waiter(target);
   else unclaimedPopupTargets.push(target);
+  // A popup whose URL makes no routed request (about:blank, and what Chromium refuses to load)
+  // is still a window.open to decide: with the URL it shows once its first request had its turn.
+  setTimeout(() => void decideUnrouted(target), UNROUTED_POPUP_MS).unref();
+}
+
+const UNROUTED_POPUP_MS = 500;
+
+async function decideUnrouted(target: PopupTarget): Promise<void> {
+  if (decisions.has(target.targetId) || !targets) return;
+  const info = (await targets.send('Target.getTargetInfo', { targetId: target.targetId }).catch(() => null)) as { targetInfo: { url: string } } | null;
+  if (!info || decisions.has(target.targetId)) return; // gone already
+  const index = unclaimedPopupTargets.indexOf(target);
+  if (index >= 0) unclaimedPopupTargets.splice(index, 1);
+  decidePopup(target, toAppUrl(info.targetInfo.url || 'about:blank'));
 }
 
 /** The oldest popup target not decided yet (for a navigation request that has no frame yet). */
@@ -194,23 +207,6 @@ function decidePopup(target: PopupTarget, url: string): boolean {
   if (allowed) registry.record('window-open.allowed-unmodelled', { url });
   else void targets?.send('Target.closeTarget', { targetId: target.targetId }).catch(() => undefined);
   return allowed;
-}
-
-async function onNewPage(page: Page): Promise<void> {
-  // Our own pages are registered right after newPage(); give that a turn before judging.
-  await new Promise((resolve) => setImmediate(resolve));
-  if (owners.has(page) || keepers.has(page)) return;
-  const target = await popupTargetOf(page);
-  if (!target || decisions.has(target.targetId)) return;
-  // A popup whose URL never makes a routed request (about:blank, file:, data:) is still a
-  // window.open to decide; an http(s) one is decided by its first request (routeRequest).
-  // An initial blank document may or may not fire 'load' while a navigation is pending; a
-  // pending http(s) navigation is decided by its request meanwhile.
-  if (page.url() === 'about:blank' || page.url() === '') {
-    await Promise.race([page.waitForLoadState('load').catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 500))]);
-  }
-  if (decisions.has(target.targetId) || page.isClosed()) return;
-  decidePopup(target, toAppUrl(page.url()));
 }
 
 export async function shutdownChromium(): Promise<void> {
