@@ -68,7 +68,9 @@ test('D12 (finding 24): the window is shown only after ready-to-show, never blan
   expect((created.options as { show?: boolean }).show).toBe(false);
   const shows = records(app, 'window.show');
   expect(shows.length).toBeGreaterThan(0);
-  expect(shows[0], 'the first show comes after the page is ready to show').toMatchObject({ readyToShow: true });
+  const timeline = app.eventsNamed('windows.record').map((event) => event.data as WindowRecord).filter((record) => record.kind.startsWith('window.'))
+    .map((record) => `${String(record.at)} ${record.kind}`).join('\n');
+  expect(shows[0], `the first show comes after the page is ready to show; window timeline:\n${timeline}`).toMatchObject({ readyToShow: true });
 });
 
 test('D12 (finding 18): spellcheck never downloads dictionaries from Google\'s CDN', async ({ launch, windowOf }) => {

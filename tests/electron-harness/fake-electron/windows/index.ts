@@ -36,15 +36,36 @@ export const webContents = {
 export { BrowserWindow, ipcMain, MessageChannelMain, MessagePortMain, protocol, screen, session, shell, WebContents, WebFrameMain };
 export type { WindowRecord, WindowsInfo };
 
+let browserStarted: Promise<void> | null = null;
+
+function startBrowser(): Promise<void> {
+  browserStarted ??= chromiumContext().then(
+    () => undefined,
+    (error: Error) => registry.record('harness.chromium-error', { message: error.message }),
+  );
+  return browserStarted;
+}
+
+// Inside a harness process (register.mjs makes it Electron's 'browser' process before loading
+// the fake), Chromium starts while the app's entry module loads, as Electron's does.
+if ((process as { type?: string }).type === 'browser') void startBrowser();
+
 export const windowsRuntime = {
   allWindows(): BrowserWindow[] {
     return BrowserWindow.getAllWindows();
   },
   setAppReady(ready: boolean): void {
     registry.appReady = ready;
-    // Electron's Chromium is up before `ready`; starting ours now keeps its launch time out of
-    // the first window's (a shell's show fallback timer would otherwise race a browser start).
-    if (ready) void chromiumContext().catch((error: Error) => registry.record('harness.chromium-error', { message: error.message }));
+    if (ready) startBrowser();
+  },
+  /**
+   * Resolves once Chromium runs. Electron's browser process has its Chromium up before it emits
+   * `ready` (BrowserMainParts::PreMainMessageLoopRun), so the fake app should await this before
+   * emitting ready: otherwise the browser's start-up time counts against the first window (and
+   * against a shell's show-fallback timer).
+   */
+  whenBrowserReady(): Promise<void> {
+    return startBrowser();
   },
   isAppReady(): boolean {
     return registry.appReady;
