@@ -82,3 +82,26 @@ test('D12 (finding 18): spellcheck never downloads dictionaries from Google\'s C
   // And nothing else left for the network either.
   expect(records(app, 'network.request')).toEqual([]);
 });
+
+test('L27: a window saved on a monitor that is gone comes back on one that is there', async ({ launch, windowOf }) => {
+  const twoDisplays = JSON.stringify([{ x: 0, y: 0, width: 1920, height: 1080 }, { x: 1920, y: 0, width: 1280, height: 1024 }]);
+  const oneDisplay = JSON.stringify([{ x: 0, y: 0, width: 1920, height: 1080 }]);
+  const harness = await launch();
+  const first = await harness.start([], { BATON_HARNESS_DISPLAYS: twoDisplays });
+  await first.ready();
+  await windowOf(first);
+  await first.command('window.setBounds', { bounds: { x: 2100, y: 100, width: 900, height: 700 } });
+  await first.waitForEvent('tray.menu');
+  await first.command('tray.clickItem', { label: 'Quit' });
+  expect((await first.waitForExit(20_000)).code).toBe(0);
+
+  // The second monitor was unplugged while Baton was closed.
+  const second = await harness.start([], { BATON_HARNESS_DISPLAYS: oneDisplay });
+  await second.ready();
+  await windowOf(second);
+  const { bounds } = (await second.command<WindowsInfo>('windows.info')).windows[0]!;
+  expect(bounds.width).toBe(900);
+  expect(bounds.height).toBe(700);
+  expect(bounds.x + bounds.width, 'on the remaining display').toBeLessThanOrEqual(1920);
+  expect(bounds.x).toBeGreaterThanOrEqual(0);
+});

@@ -59,7 +59,10 @@ export function chromiumContext(): Promise<BrowserContext> {
 }
 
 async function launch(): Promise<BrowserContext> {
-  userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-harness-chromium-'));
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-harness-chromium-'));
+  userDataDir = profile;
+  // A process that exits without shutdown() (app.exit from a crash path, a kill) leaves no profile.
+  process.once('exit', () => fs.rmSync(profile, { recursive: true, force: true }));
   const launched = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.BATON_HARNESS_CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
