@@ -126,4 +126,4 @@ try {
   control.report('load-error', { message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   dialog.showErrorBox('App threw an error during load', error instanceof Error ? (error.stack ?? error.message) : String(error));
 }
-app.markReady();
+await app.markReady();

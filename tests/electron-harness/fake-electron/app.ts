@@ -254,10 +254,13 @@ export class App extends EventEmitter {
   /**
    * Called by register.mjs once the entry module's import() has settled (Electron 45 with an ESM
    * entry: lib/browser/init.ts imports it, node_bindings.cc JoinAppCode pumps the loop until it
-   * is evaluated, then browser.cc DidFinishLaunching runs). 'will-finish-launching' comes first.
+   * is evaluated, then browser.cc DidFinishLaunching runs). 'will-finish-launching' comes first,
+   * and Chromium (the windows layer's browser) is already running, as in Electron.
    */
-  markReady(): void {
+  async markReady(): Promise<void> {
     if (this.ready) return;
+    // BrowserMainParts::PreMainMessageLoopRun: Electron's Chromium is up before 'ready'.
+    await windowsRuntime.whenBrowserReady();
     this.emit('will-finish-launching');
     this.ready = true;
     windowsRuntime.setAppReady(true);

@@ -1,10 +1,9 @@
 /**
  * D12 and the README's promises about the desktop integration: the packaged app's menu (no
- * DevTools, a Quit that drains), its name and data folder ("Baton", ~/.config/Baton), and the
- * window's size and place kept across a restart (which destroys windows without 'close').
+ * DevTools, a Quit that drains) and its name and data folder ("Baton", ~/.config/Baton). The
+ * window's state across a restart is in window-state.spec.ts.
  */
 import { expect, test } from '../scenario-kit.ts';
-import type { WindowsInfo } from '../windows-client.ts';
 
 interface Item {
   label: string;
@@ -35,21 +34,4 @@ test('D12: productName "Baton" names the app and its data folder (~/.config/Bato
   const { name, userData } = await app.ready();
   expect(name).toBe('Baton');
   expect(userData).toBe(harness.dataDir('Baton'));
-});
-
-test('D12: the window keeps the size and place the person gave it across a tray Restart', async ({ launch, windowOf }) => {
-  const harness = await launch();
-  const first = await harness.start();
-  await first.ready();
-  await windowOf(first);
-  const chosen = { x: 120, y: 90, width: 900, height: 640 };
-  await first.command('window.setBounds', { bounds: chosen });
-  await first.command('tray.clickItem', { label: 'Restart' });
-  await first.waitForExit(20_000);
-
-  const second = await harness.next(first, 20_000);
-  await second.ready();
-  await windowOf(second);
-  const info = await second.command<WindowsInfo>('windows.info');
-  expect(info.windows[0]?.bounds).toEqual(chosen);
 });
