@@ -25,6 +25,12 @@ export interface BatonCoreOptions {
   version?: string;
   now?: () => number;
   log?: (message: string) => void;
+  /**
+   * Where `/restart` typed in a conversation goes. The desktop shell routes it like its other
+   * restarts (with a downloaded update a restart is the update route, L37); without it the core
+   * drains with reason restart itself.
+   */
+  requestRestart?: () => void;
 }
 
 export interface BatonCore {
@@ -53,6 +59,10 @@ export async function openBatonCore(options: BatonCoreOptions): Promise<BatonCor
     ...(options.now ? { now: options.now } : {}),
     ...(options.log ? { log: options.log } : {}),
     requestRestart: () => {
+      if (options.requestRestart) {
+        options.requestRestart();
+        return;
+      }
       drain?.request('restart').catch((error: Error) => (options.log ?? console.warn)(`The restart failed: ${error.message}`));
     },
   });

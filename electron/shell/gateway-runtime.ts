@@ -97,7 +97,17 @@ export class GatewayRuntime implements GatewayControl {
     hub.setUpdateState(this.options.updateState());
     let core: BatonCore;
     try {
-      core = await openBatonCore({ dataDir, agents, settings: () => settings.get(), app: this.options.app, events: hub, version, log: this.log });
+      core = await openBatonCore({
+        dataDir,
+        agents,
+        settings: () => settings.get(),
+        app: this.options.app,
+        events: hub,
+        version,
+        log: this.log,
+        // /restart typed in a conversation takes the same route as the tray's Restart.
+        requestRestart: () => this.options.requestExit('restart'),
+      });
     } catch (error) {
       await withinBudget(mcp.stop(), MCP_STOP_BUDGET_MS);
       throw error;

@@ -11,29 +11,38 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { app, dialog } from 'electron';
+import { app, autoUpdater as nativeUpdater, dialog, Menu, nativeTheme, powerMonitor } from 'electron';
 import log from 'electron-log/main';
 import type { ExitReason } from '../../shared/lifecycle.ts';
 import { SettingsStore } from '../core/settings/settings-store.ts';
 import { toUpdateState } from '../core/update/update-policy.ts';
 import { registerAppScheme, serveRenderer } from './adapters/app-protocol.ts';
 import { electronUpdaterAdapter } from './adapters/electron-updater.ts';
+import { catchMainProcessErrors, throttled } from './adapters/error-reporting.ts';
 import { serveGatewayPorts } from './adapters/gateway-ipc.ts';
-import { notify } from './adapters/notifier.ts';
-import { onOsShutdown } from './adapters/power-monitor.ts';
+import { Notifier } from './adapters/notifier.ts';
+import { watchOsShutdown, type PowerMonitorLike } from './adapters/power-monitor.ts';
 import { safeStorageCipher } from './adapters/safe-storage.ts';
 import { TrayAdapter } from './adapters/tray.ts';
 import { WindowManager } from './adapters/window-manager.ts';
+import { windowStateStore } from './adapters/window-state-store.ts';
 import { GatewayRuntime } from './gateway-runtime.ts';
 import { DesktopLifecycle } from './lifecycle/desktop-lifecycle.ts';
+import { relaunch } from './lifecycle/relaunch.ts';
 import { relaunchNotice, turnFinishedNotice } from './notifications/notification-words.ts';
 import { KEYCHAIN_UNAVAILABLE_MESSAGE, KeychainSecretStore } from './secrets/keychain-secret-store.ts';
+import { trayIcon } from './tray/tray-icon.ts';
 import { trayModel, type TrayAction } from './tray/tray-model.ts';
 import { UpdateController } from './update/update-controller.ts';
+import { appMenuTemplate } from './window/app-menu.ts';
 
 const UPDATE_CHECK_INTERVAL_MS = 4 * 60 * 60 * 1000;
 const FIRST_UPDATE_CHECK_DELAY_MS = 30_000;
 const TRAY_REFRESH_MS = 250;
+const ERROR_NOTICE_INTERVAL_MS = 60_000;
+
+/** Set once notifications can be shown (after ready): tells the user about an uncaught error. */
+let errorNotice: (() => void) | null = null;
 
 function say(message: string): void {
   log.info(message);
@@ -60,7 +69,9 @@ async function main(): Promise<void> {
   registerAppScheme();
   // No log.initialize(): it would add electron-log's own preload to every session, and the
   // window's sandboxed preload is deliberately the only one.
-  log.errorHandler.startCatching();
+  // L39: log, never electron-log's default synchronous error box; tell the user without blocking.
+  const reportError = throttled(() => errorNotice?.(), ERROR_NOTICE_INTERVAL_MS);
+  catchMainProcessErrors(log.errorHandler, reportError);
 
   // Windows shows notifications only for an app with a user model id (the installer's appId).
   if (process.platform === 'win32') app.setAppUserModelId('dev.baton.desktop');
@@ -70,13 +81,16 @@ async function main(): Promise<void> {
   const version = app.getVersion();
   const { rendererDir, preloadPath } = buildPaths();
   serveRenderer(rendererDir, say);
+  // Not Electron's default menu, whose View menu ships Reload and DevTools.
+  Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate({ platform: process.platform, isPackaged: app.isPackaged, appName: app.getName(), quit: () => app.quit() })));
 
   const settings = SettingsStore.open({ dir: dataDir });
   const startupMessages: string[] = [...settings.takeNotices().map((notice) => notice.message), ...settings.warnings];
 
   // Without a usable keychain the store keeps keys in memory for this launch only (never clear text).
+  // Asked now, awaited only when the launch messages are shown: the keychain never holds up startup.
   const secrets = new KeychainSecretStore({ dir: dataDir, cipher: safeStorageCipher(process.platform), log: say });
-  if (!secrets.persistent) startupMessages.push(KEYCHAIN_UNAVAILABLE_MESSAGE);
+  const keychainPersistent = secrets.isPersistent();
 
   // Late-bound: the lifecycle, the runtime and the updater refer to one another.
   let lifecycle: DesktopLifecycle | null = null;
@@ -87,13 +101,18 @@ async function main(): Promise<void> {
 
   const windows = new WindowManager({
     preloadPath,
-    dataDir,
+    state: windowStateStore(dataDir),
+    platform: process.platform,
+    prefersDark: () => nativeTheme.shouldUseDarkColors,
     onClose: (event) => lifecycle?.onWindowClose(event) ?? 'close',
+    onQueryEndSession: (event) => void lifecycle?.onQueryEndSession(event),
     onSessionEnd: () => lifecycle?.onSessionEnd(),
     log: say,
   });
 
-  const tell = (title: string, body: string) => notify({ title, body }, () => windows.show(), say);
+  const notifier = new Notifier(say);
+  const tell = (title: string, body: string) => notifier.notify({ title, body }, () => windows.show());
+  errorNotice = () => tell('Baton hit an unexpected error', 'It was written to the log; running conversations go on.');
 
   const runtime: GatewayRuntime = new GatewayRuntime({
     dataDir,
@@ -104,11 +123,9 @@ async function main(): Promise<void> {
       performExit: (action) => lifecycle?.performExit(action),
       forceExit: (action) => (lifecycle ? lifecycle.forceExit(action) : app.exit(1)),
     },
-    // The window's "Restart to update" is `app.restart`: with an update ready it installs it.
-    requestExit: (reason: ExitReason) => {
-      if (reason === 'restart' && updates?.ready) updates.dispatch({ type: 'install' });
-      else void lifecycle?.request(reason);
-    },
+    // The window's restart, settings restarts and /restart: with an update ready the lifecycle
+    // turns a restart into the update route (L37).
+    requestExit: (reason: ExitReason) => void lifecycle?.request(reason),
     updateState: () => toUpdateState(updates?.state ?? { phase: 'idle', version: null, progress: null, error: null, installWhenIdle: false }),
     onStarted: ({ core, hub }) => {
       hub.listen(() => scheduleTrayRefresh());
@@ -117,7 +134,7 @@ async function main(): Promise<void> {
         scheduleTrayRefresh();
         if (windows.isVisible() || lifecycle?.leaving) return;
         const notice = turnFinishedNotice(core.store.getLane(end.laneKey)?.title ?? '', end.outcome);
-        if (notice) notify(notice, () => windows.show(), say);
+        if (notice) notifier.notify(notice, () => windows.show());
       });
     },
     log: say,
@@ -128,15 +145,23 @@ async function main(): Promise<void> {
     onInstallError: (message) => lifecycle?.installFailed(message) ?? false,
     onBeforeQuitForUpdate: () => lifecycle?.onBeforeQuitForUpdate(),
     logger: log,
+    nativeUpdater,
+    onAppQuit: (listener) => app.on('quit', (_event, exitCode) => listener(exitCode)),
   });
 
   lifecycle = new DesktopLifecycle({
     app: {
       quit: () => app.quit(),
-      exit: (code) => app.exit(code),
+      // app.exit destroys the windows without 'close': keep their size and place first.
+      exit: (code) => {
+        windows.saveState();
+        app.exit(code);
+      },
       // The _electron smoke spec relaunches by itself, so no stray instance outlives the test.
       relaunch: () => {
-        if (process.env.BATON_NO_RELAUNCH !== '1') app.relaunch();
+        if (process.env.BATON_NO_RELAUNCH === '1') return;
+        // From an AppImage: $APPIMAGE, not argv[0] under the vanishing .mount_* dir (L13).
+        relaunch({ env: process.env, isPackaged: app.isPackaged, argv: process.argv, pid: process.pid, appRelaunch: () => app.relaunch(), log: say });
       },
       releaseSingleInstanceLock: () => app.releaseSingleInstanceLock(),
     },
@@ -146,6 +171,9 @@ async function main(): Promise<void> {
     platform: process.platform,
     hideToTrayWhileRunning: () => settings.get().hideToTrayWhileRunning,
     updateReady: () => updates?.ready ?? false,
+    beginUpdateInstall: () => updates?.dispatch({ type: 'install' }),
+    // Exits asked for before the gateway runs wait for it (L27), as in the headless host.
+    startsRunning: false,
     onInstallFailed: (message) => updates?.dispatch({ type: 'install-failed', message }),
     log: say,
   });
@@ -169,7 +197,9 @@ async function main(): Promise<void> {
   app.on('window-all-closed', () => shell.onWindowAllClosed());
   app.on('second-instance', () => windows.show());
   app.on('activate', () => windows.show());
-  onOsShutdown(() => shell.onSessionEnd());
+  // Electron's typings give 'shutdown' listeners no argument, but its docs and its code pass a
+  // preventable event (power-monitor.md: "If the event handler invokes e.preventDefault() …").
+  watchOsShutdown(powerMonitor as unknown as PowerMonitorLike, () => shell.onSessionEnd(), say);
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => shell.onSignal(signal));
 
   try {
@@ -178,10 +208,15 @@ async function main(): Promise<void> {
     // R2: e.g. a damaged store is never overwritten; the message names the file and the newest backup.
     const message = error instanceof Error ? error.message : String(error);
     log.error(`Baton could not start: ${message}`);
-    dialog.showErrorBox('Baton could not start', message);
+    // No turn runs yet, but the asynchronous box keeps the main process responsive (signals, a
+    // second launch) while the user reads it (L39).
+    await dialog
+      .showMessageBox({ type: 'error', title: 'Baton could not start', message: 'Baton could not start', detail: message, buttons: ['Quit'] })
+      .catch(() => undefined);
     app.exit(1);
     return;
   }
+  shell.gatewayStarted();
   serveGatewayPorts({ owns: (contents) => windows.owns(contents), accept: (transport) => void runtime.accept(transport), log: say });
 
   // ── tray (L28) ──
@@ -211,7 +246,8 @@ async function main(): Promise<void> {
         return;
     }
   };
-  tray = new TrayAdapter(onTrayAction);
+  tray = new TrayAdapter(onTrayAction, trayIcon(process.platform, nativeTheme.shouldUseDarkColors));
+  nativeTheme.on('updated', () => tray?.setIcon(trayIcon(process.platform, nativeTheme.shouldUseDarkColors)));
   // Test hook for tests/electron/desktop-smoke.spec.ts: the tray cannot be clicked by Playwright.
   if (process.env.BATON_TEST_HOOKS === '1') Object.assign(globalThis, { __batonTest: { trayAction: onTrayAction } });
   function scheduleTrayRefresh(): void {
@@ -229,6 +265,7 @@ async function main(): Promise<void> {
   const core = runtime.core;
   const resumed = relaunchNotice(core.previousExit, version, core.startup.autoResumed.length);
   if (resumed) tell(resumed.title, resumed.body);
+  if (!(await keychainPersistent)) startupMessages.push(KEYCHAIN_UNAVAILABLE_MESSAGE);
   for (const message of startupMessages) {
     say(message);
     tell('Baton', message);

@@ -80,7 +80,7 @@ export class DrainCoordinator {
       reason,
       action: exitActionFor(reason),
       deadline: this.now() + budget,
-      graceMs: graceMs(settings),
+      graceMs: graceMs(settings, reason),
       wake: () => {},
       interrupted: null,
     };
@@ -105,10 +105,17 @@ export class DrainCoordinator {
         this.safely('update marks', () => this.options.store.markManyResumePending(marked, resumeReasonForExit('update')), []);
       }
     }
-    // An OS shutdown arriving mid-drain cannot wait longer than its own short budget.
-    const budget = drainBudgetMs(reason, this.options.settings());
+    // An OS shutdown arriving mid-drain cannot wait longer than its own short budget and grace.
+    const settings = this.options.settings();
+    const budget = drainBudgetMs(reason, settings);
+    const grace = graceMs(settings, reason);
+    const shorterGrace = grace < drain.graceMs;
+    if (shorterGrace) drain.graceMs = grace;
     if (this.now() + budget < drain.deadline) {
       drain.deadline = this.now() + budget;
+      this.armWatchdog(drain);
+      drain.wake();
+    } else if (shorterGrace) {
       this.armWatchdog(drain);
       drain.wake();
     }
@@ -164,8 +171,9 @@ export class DrainCoordinator {
       const resumeReason = resumeReasonForExit(drain.reason);
       this.safely('deadline marks', () => store.markManyResumePending(interrupted, resumeReason), []);
       gateway.interruptNow(interrupted, resumeReason);
-      const graceEnd = this.now() + drain.graceMs;
-      await this.waitForNoRunningTurns(drain, () => graceEnd);
+      const graceStart = this.now();
+      // Re-read: an OS shutdown joining during the grace shortens it.
+      await this.waitForNoRunningTurns(drain, () => graceStart + drain.graceMs);
     }
     stopWatching();
 

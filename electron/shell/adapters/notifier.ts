@@ -1,13 +1,42 @@
-/** OS notifications (L20, L29); clicking one opens the window. */
+/**
+ * OS notifications (L20, L29); clicking one opens the window. Electron holds a Notification's JS
+ * object only weakly while it is on screen: a notification kept in a local variable can be
+ * garbage-collected before the user clicks it, and the click is then lost (electron#12690,
+ * #16922). So every shown notification is kept here until it is clicked, closed or fails.
+ */
 import { Notification } from 'electron';
 import type { Notice } from '../notifications/notification-words.ts';
 
-export function notify(notice: Notice, onClick: () => void, log: (message: string) => void): void {
-  if (!Notification.isSupported()) {
-    log(`${notice.title}: ${notice.body}`);
-    return;
+export class Notifier {
+  private readonly shown = new Set<Notification>();
+  private readonly log: (message: string) => void;
+
+  constructor(log: (message: string) => void) {
+    this.log = log;
   }
-  const notification = new Notification({ title: notice.title, body: notice.body, silent: false });
-  notification.on('click', onClick);
-  notification.show();
+
+  /** Notifications on screen (kept alive until clicked or closed). */
+  get pending(): number {
+    return this.shown.size;
+  }
+
+  notify(notice: Notice, onClick: () => void): void {
+    if (!Notification.isSupported()) {
+      this.log(`${notice.title}: ${notice.body}`);
+      return;
+    }
+    const notification = new Notification({ title: notice.title, body: notice.body, silent: false });
+    const forget = () => void this.shown.delete(notification);
+    notification.on('click', () => {
+      forget();
+      onClick();
+    });
+    notification.on('close', forget);
+    notification.on('failed', (_event, error) => {
+      forget();
+      this.log(`${notice.title}: ${notice.body} (the notification failed: ${error})`);
+    });
+    this.shown.add(notification);
+    notification.show();
+  }
 }

@@ -1,22 +1,30 @@
 /** The tray icon and its menu (L28), rebuilt from the pure TrayModel whenever the counts change. */
-import { Menu, nativeImage, Tray, type MenuItemConstructorOptions } from 'electron';
+import { Menu, nativeImage, Tray, type MenuItemConstructorOptions, type NativeImage } from 'electron';
 import type { TrayPort } from '../../core/ports.ts';
+import type { TrayIcon } from '../tray/tray-icon.ts';
 import type { TrayAction, TrayModel } from '../tray/tray-model.ts';
 
-// A 16×16 monochrome baton mark, inline so the tray works from any build layout.
-const ICON_DATA_URL =
-  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAYAAAAf8/9hAAAAKElEQVR4nGNgoCL4Tw0DKDLk/6ghI8kQsg2i2BB0Ayg2hGxAsQEoAACEySnXQg0ttQAAAABJRU5ErkJggg==';
+function image(icon: TrayIcon): NativeImage {
+  const picture = nativeImage.createFromDataURL(icon.dataUrl);
+  if (icon.template) picture.setTemplateImage(true);
+  return picture;
+}
 
 export class TrayAdapter implements TrayPort {
   private readonly tray: Tray;
   private readonly onAction: (action: TrayAction) => void;
   private lastModel = '';
 
-  constructor(onAction: (action: TrayAction) => void) {
+  constructor(onAction: (action: TrayAction) => void, icon: TrayIcon) {
     this.onAction = onAction;
-    this.tray = new Tray(nativeImage.createFromDataURL(ICON_DATA_URL));
+    this.tray = new Tray(image(icon));
     this.tray.setToolTip('Baton');
     this.tray.on('click', () => this.onAction('open'));
+  }
+
+  /** A theme change (Windows): the mark that stays visible on the new taskbar. */
+  setIcon(icon: TrayIcon): void {
+    this.tray.setImage(image(icon));
   }
 
   /** TrayPort: the core's view of the counts; the shell renders the full model with `render`. */

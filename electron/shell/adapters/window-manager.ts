@@ -2,28 +2,35 @@
  * The one main window (WindowPort) over BrowserWindow: locked-down webPreferences, the app://
  * renderer, no navigation, no new windows (external links to the OS browser after the allow-list
  * check), permissions denied, Windows session-end hooks, and the size/position/maximised state
- * restored through electron-store.
+ * kept across launches (saved as it changes, and before every way the window goes away: close,
+ * destroy for a restart or update, and app.exit, which emit no 'close').
  */
 import { BrowserWindow, screen, shell, type Rectangle, type WebContents } from 'electron';
-import Store from 'electron-store';
 import type { WindowPort } from '../../core/ports.ts';
 import type { PreventableEvent } from '../lifecycle/desktop-lifecycle.ts';
 import { APP_ENTRY_URL, externalLinkTarget, isAppUrl } from '../window/web-policy.ts';
+import { spellcheckEnabled, windowBackground, type WindowState, type WindowStateStorage } from '../window/window-state.ts';
 
-interface WindowState {
-  bounds: { x?: number; y?: number; width: number; height: number };
-  maximized: boolean;
-}
-
-const DEFAULT_STATE: WindowState = { bounds: { width: 1200, height: 800 }, maximized: false };
+/** Resizing and moving fire many events: the state is written once they settle. */
+export const WINDOW_STATE_SAVE_DELAY_MS = 500;
+/** A page that never paints (a failed load) must not leave Baton without a window. */
+export const SHOW_FALLBACK_MS = 3_000;
 
 export interface WindowManagerOptions {
   preloadPath: string;
-  dataDir: string;
+  /** Where the size, position and maximised state are kept (./window-state-store.ts). */
+  state: WindowStateStorage;
+  platform: NodeJS.Platform;
+  /** Whether the OS prefers dark colours (nativeTheme.shouldUseDarkColors), for the first paint. */
+  prefersDark: () => boolean;
   /** The window's close button: 'hide' keeps it for the tray (DesktopLifecycle.onWindowClose). */
   onClose: (event: PreventableEvent) => 'hide' | 'close';
-  /** Windows logoff/shutdown (`query-session-end`, `session-end`). */
+  /** Windows `query-session-end`: may hold the session end while turns run (DesktopLifecycle). */
+  onQueryEndSession: (event: PreventableEvent) => void;
+  /** Windows `session-end`: the process is killed once the handlers return. */
   onSessionEnd: () => void;
+  saveDelayMs?: number;
+  showFallbackMs?: number;
   log: (message: string) => void;
 }
 
@@ -36,17 +43,13 @@ function onSomeDisplay(bounds: WindowState['bounds']): boolean {
 
 export class WindowManager implements WindowPort {
   private readonly options: WindowManagerOptions;
-  private readonly state: Store<WindowState>;
   private window: BrowserWindow | null = null;
+  /** Shown once it has painted (`ready-to-show`), so there is no white flash. */
+  private ready = false;
+  private saveTimer: NodeJS.Timeout | null = null;
 
   constructor(options: WindowManagerOptions) {
     this.options = options;
-    this.state = new Store<WindowState>({
-      name: 'window-state',
-      cwd: options.dataDir,
-      defaults: DEFAULT_STATE,
-      clearInvalidConfig: true,
-    });
   }
 
   /** The window's webContents, for the IPC sender check. */
@@ -56,6 +59,8 @@ export class WindowManager implements WindowPort {
 
   show(): void {
     const window = this.window && !this.window.isDestroyed() ? this.window : this.create();
+    // A window still loading is shown by its ready-to-show handler.
+    if (!this.ready) return;
     if (window.isMinimized()) window.restore();
     window.show();
     window.focus();
@@ -69,9 +74,18 @@ export class WindowManager implements WindowPort {
     return this.window !== null && !this.window.isDestroyed() && this.window.isVisible() && !this.window.isMinimized();
   }
 
+  /** Restart, update and forced exits destroy windows without 'close': save their state first. */
   destroyAll(): void {
+    if (this.window && !this.window.isDestroyed()) this.remember(this.window);
+    this.cancelSave();
     for (const window of BrowserWindow.getAllWindows()) if (!window.isDestroyed()) window.destroy();
     this.window = null;
+  }
+
+  /** Writes the current state now (before app.exit, which destroys windows without events). */
+  saveState(): void {
+    this.cancelSave();
+    if (this.window && !this.window.isDestroyed()) this.remember(this.window);
   }
 
   /** Sends a message to the page (used by the tray's New chat). */
@@ -80,12 +94,13 @@ export class WindowManager implements WindowPort {
   }
 
   private create(): BrowserWindow {
-    const saved = this.savedState();
+    const saved = this.options.state.load();
     const window = new BrowserWindow({
       ...(onSomeDisplay(saved.bounds) ? saved.bounds : { width: saved.bounds.width, height: saved.bounds.height }),
       minWidth: 480,
       minHeight: 360,
       show: false,
+      backgroundColor: windowBackground(this.options.prefersDark()),
       title: 'Baton',
       webPreferences: {
         preload: this.options.preloadPath,
@@ -99,29 +114,67 @@ export class WindowManager implements WindowPort {
         experimentalFeatures: false,
         webviewTag: false,
         navigateOnDragDrop: false,
-        spellcheck: true,
+        spellcheck: spellcheckEnabled(this.options.platform),
         // Middle-click would open links outside setWindowOpenHandler's reach in older Chromium.
         disableBlinkFeatures: 'Auxclick',
       },
     });
     this.window = window;
-    if (saved.maximized) window.maximize();
-    window.once('ready-to-show', () => window.show());
+    this.ready = false;
+    const reveal = () => {
+      clearTimeout(fallback);
+      if (this.ready || this.window !== window || window.isDestroyed()) return;
+      this.ready = true;
+      // maximize() also shows the window, so it waits for the first paint too.
+      if (saved.maximized) window.maximize();
+      window.show();
+      window.focus();
+    };
+    const fallback = setTimeout(reveal, this.options.showFallbackMs ?? SHOW_FALLBACK_MS);
+    fallback.unref();
+    window.once('ready-to-show', reveal);
+    window.webContents.once('did-fail-load', reveal);
     this.lockDown(window.webContents);
 
+    const saveSoon = () => this.scheduleSave(window);
+    window.on('resize', saveSoon);
+    window.on('move', saveSoon);
+    window.on('maximize', saveSoon);
+    window.on('unmaximize', saveSoon);
     window.on('close', (event) => {
+      this.cancelSave();
       this.remember(window);
       this.options.onClose(event);
     });
     window.on('closed', () => {
-      if (this.window === window) this.window = null;
+      if (this.window === window) {
+        this.window = null;
+        this.ready = false;
+      }
     });
-    // Windows logoff/shutdown arrives per window; never prevent it (that would block the logoff).
-    window.on('query-session-end', () => this.options.onSessionEnd());
-    window.on('session-end', () => this.options.onSessionEnd());
+    // Windows logoff/shutdown arrives per window (DesktopLifecycle decides whether to hold it).
+    window.on('query-session-end', (event) => this.options.onQueryEndSession(event));
+    window.on('session-end', () => {
+      this.saveState();
+      this.options.onSessionEnd();
+    });
 
     void window.loadURL(APP_ENTRY_URL).catch((error: Error) => this.options.log(`The window could not load: ${error.message}`));
     return window;
+  }
+
+  private scheduleSave(window: BrowserWindow): void {
+    this.cancelSave();
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      if (!window.isDestroyed()) this.remember(window);
+    }, this.options.saveDelayMs ?? WINDOW_STATE_SAVE_DELAY_MS);
+    this.saveTimer.unref();
+  }
+
+  private cancelSave(): void {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
   }
 
   /** R4: the page can neither navigate nor open windows; links leave for the OS browser. */
@@ -154,18 +207,10 @@ export class WindowManager implements WindowPort {
     contents.session.setPermissionCheckHandler(() => false);
   }
 
-  private savedState(): WindowState {
-    const bounds = this.state.get('bounds');
-    const maximized = this.state.get('maximized');
-    const valid = typeof bounds === 'object' && bounds !== null && Number.isFinite(bounds.width) && Number.isFinite(bounds.height);
-    return { bounds: valid ? bounds : DEFAULT_STATE.bounds, maximized: maximized === true };
-  }
-
   private remember(window: BrowserWindow): void {
     try {
-      const maximized = window.isMaximized();
       // Normal bounds, so un-maximising after a restart goes back to the size the user chose.
-      this.state.set({ bounds: window.getNormalBounds(), maximized });
+      this.options.state.save({ bounds: window.getNormalBounds(), maximized: window.isMaximized() });
     } catch (error) {
       this.options.log(`Could not save the window state: ${error instanceof Error ? error.message : String(error)}`);
     }

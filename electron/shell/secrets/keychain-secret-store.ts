@@ -7,6 +7,9 @@
  * is clear text in all but name, so it is refused. Keys are then kept in memory for this launch
  * only and the user is told to run with a keyring (gnome-keyring, KWallet) or enter the key again
  * after each launch. Nothing is ever stored in clear text.
+ *
+ * Every keychain call is asynchronous (L39): a Keychain or keyring prompt must never park the
+ * main process, which hosts the gateway and its running turns.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,11 +17,12 @@ import type { SecretStore } from '../../core/ports.ts';
 
 /** The parts of `safeStorage` used here (../adapters/safe-storage.ts). */
 export interface Cipher {
-  isEncryptionAvailable(): boolean;
+  isEncryptionAvailable(): Promise<boolean>;
   /** Linux only; other platforms report 'os'. */
   backend(): string;
-  encryptString(plain: string): Buffer;
-  decryptString(encrypted: Buffer): string;
+  encryptString(plain: string): Promise<Buffer>;
+  /** `shouldReEncrypt`: the OS rotated its key; the secret is written again with the new one. */
+  decryptString(encrypted: Buffer): Promise<{ result: string; shouldReEncrypt: boolean }>;
 }
 
 export interface KeychainSecretStoreOptions {
@@ -42,6 +46,7 @@ export class KeychainSecretStore implements SecretStore {
   private readonly cipher: Cipher;
   private readonly memory = new Map<string, string>();
   private readonly log: (message: string) => void;
+  private availability: Promise<boolean> | null = null;
 
   constructor(options: KeychainSecretStoreOptions) {
     this.cipher = options.cipher;
@@ -50,23 +55,27 @@ export class KeychainSecretStore implements SecretStore {
   }
 
   /** False when keys can only be kept in memory for this launch. */
-  get persistent(): boolean {
-    try {
-      return this.cipher.isEncryptionAvailable() && !REFUSED_BACKENDS.has(this.cipher.backend());
-    } catch {
-      return false;
-    }
+  async isPersistent(): Promise<boolean> {
+    this.availability ??= (async () => {
+      try {
+        return (await this.cipher.isEncryptionAvailable()) && !REFUSED_BACKENDS.has(this.cipher.backend());
+      } catch {
+        return false;
+      }
+    })();
+    return this.availability;
   }
 
   async get(ref: string): Promise<string | null> {
     const remembered = this.memory.get(ref);
     if (remembered !== undefined) return remembered;
-    if (!this.persistent) return null;
+    if (!(await this.isPersistent())) return null;
     const encrypted = this.read()[ref];
     if (encrypted === undefined) return null;
     try {
-      const secret = this.cipher.decryptString(Buffer.from(encrypted, 'base64'));
+      const { result: secret, shouldReEncrypt } = await this.cipher.decryptString(Buffer.from(encrypted, 'base64'));
       this.memory.set(ref, secret);
+      if (shouldReEncrypt) await this.set(ref, secret);
       return secret;
     } catch (error) {
       // A keychain reset makes old ciphertext unreadable: ask for the key again rather than fail turns.
@@ -77,9 +86,11 @@ export class KeychainSecretStore implements SecretStore {
 
   async set(ref: string, secret: string): Promise<void> {
     this.memory.set(ref, secret);
-    if (!this.persistent) return;
+    if (!(await this.isPersistent())) return;
+    const encrypted = (await this.cipher.encryptString(secret)).toString('base64');
+    // Read after the await: another set may have written meanwhile.
     const entries = this.read();
-    entries[ref] = this.cipher.encryptString(secret).toString('base64');
+    entries[ref] = encrypted;
     this.write(entries);
   }
 

@@ -62,13 +62,6 @@ describe('desktop lifecycle: quit (SPEC L27, L13)', () => {
     expectOrder(h.timeline, 'drain:restart', 'drain:quit', 'before-quit:prevented', 'gateway.stop', 'release-lock', 'relaunch', 'exit:0');
   });
 
-  it('before-quit after before-quit-for-update is not cancelled and starts no drain', async () => {
-    const h = (harness = await ShellHarness.start());
-    h.lifecycle.onBeforeQuitForUpdate();
-    expect(h.app.emitBeforeQuit()).toBe(true);
-    expect(h.timeline.entries.some((e) => e.startsWith('drain:'))).toBe(false);
-  });
-
   it('a quit on Windows/Linux when the last window closes; macOS stays in the dock', async () => {
     const h = (harness = await ShellHarness.start({ platform: 'darwin' }));
     h.lifecycle.onWindowAllClosed();
@@ -153,7 +146,7 @@ describe('desktop lifecycle: OS shutdown, signals, watchdog (L10, L12, L27)', ()
     expectOrder(h.timeline, 'drain:os-shutdown', 'gateway.stop', 'app.quit', 'quit');
   });
 
-  it('SIGTERM joins a running quit drain and shortens it to the OS budget', async () => {
+  it('L38: SIGTERM joins a running quit drain and shortens it to the OS budget', async () => {
     const h = (harness = await ShellHarness.start({ settings: { drainTimeoutSeconds: 60, osShutdownBudgetSeconds: 0.1, graceSeconds: 0.5 } }));
     await h.parkTurns(['a']);
     h.app.emitBeforeQuit();
@@ -162,7 +155,7 @@ describe('desktop lifecycle: OS shutdown, signals, watchdog (L10, L12, L27)', ()
     await h.timeline.waitFor('quit');
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(h.gateway.drainsStarted()).toBe(1);
-    expectOrder(h.timeline, 'drain:quit', 'drain:os-shutdown', 'app.quit', 'quit');
+    expectOrder(h.timeline, 'drain:quit', 'drain:signal', 'app.quit', 'quit');
   });
 
   it('the watchdog fires when the exit hangs after the drain: windows destroyed first, then exit', async () => {
@@ -198,18 +191,20 @@ describe('desktop lifecycle: updates (L29)', () => {
     controller.dispatch({ type: 'check' });
     controller.dispatch({ type: 'update-available', version: '2.0.0' });
     controller.dispatch({ type: 'update-downloaded', version: '2.0.0' });
+    h.installer.downloaded = true;
+    h.updateReady = () => controller.ready;
+    h.beginUpdateInstall = () => controller.dispatch({ type: 'install' });
     return controller;
   }
 
-  it('"Restart to update": drain with reason update, back up, stop, destroy windows, then quitAndInstall', async () => {
+  it('"Restart to update": drain with reason update, back up, stop, destroy windows, release the lock, then quitAndInstall', async () => {
     const h = (harness = await ShellHarness.start());
     const controller = await readyUpdate(h, [], []);
     controller.dispatch({ type: 'install' });
-    await h.timeline.waitFor('quitAndInstall');
-    expectOrder(h.timeline, 'drain:update', 'backup:pre-update', 'gateway.stop', 'windows.destroy', 'quitAndInstall');
-    // The updater's quit then goes through untouched.
-    h.lifecycle.onBeforeQuitForUpdate();
-    expect(h.app.emitBeforeQuit()).toBe(true);
+    // The updater's own quit (before-quit-for-update, then app.quit) goes through untouched.
+    await h.timeline.waitFor('quit-event:0');
+    expectOrder(h.timeline, 'drain:update', 'backup:pre-update', 'gateway.stop', 'windows.destroy', 'release-lock', 'quitAndInstall', 'before-quit:passed', 'quit-event:0');
+    expect(h.timeline.entries).not.toContain('install-on-quit:silent');
   });
 
   it('a failed install returns to ready, restarts the gateway, shows a window and tells the user', async () => {
@@ -267,6 +262,7 @@ describe('desktop lifecycle: updates (L29)', () => {
     let controller: UpdateController | null = null;
     const h = (harness = await ShellHarness.start({ onInstallFailed: (message) => controller?.dispatch({ type: 'install-failed', message }) }));
     controller = await readyUpdate(h, [], []);
+    h.installer.takesOver = false;
     controller.dispatch({ type: 'install' });
     await h.timeline.waitFor('quitAndInstall');
     const installTimer = h.timers.find((timer) => !timer.cancelled);
@@ -287,12 +283,11 @@ describe('desktop lifecycle: updates (L29)', () => {
     expectOrder(h.timeline, 'drain:update', 'backup:pre-update', 'quitAndInstall');
   });
 
-  it('autoInstallOnAppQuit: an ordinary quit with an update ready backs the store up before quitting', async () => {
+  it('L37: install-on-quit is armed only for a quit, after the pre-update backup', async () => {
     const h = (harness = await ShellHarness.start({ updateReady: () => true }));
     h.app.emitBeforeQuit();
     await h.timeline.waitFor('quit');
-    expectOrder(h.timeline, 'drain:quit', 'backup:pre-update', 'gateway.stop', 'app.quit');
-    expect(h.installer.installOnQuit).toBe(true);
+    expectOrder(h.timeline, 'drain:quit', 'backup:pre-update', 'installOnQuit:true', 'gateway.stop', 'app.quit', 'quit-event:0', 'install-on-quit:silent');
   });
 
   it('an OS shutdown with an update ready does not install on the way out', async () => {

@@ -93,6 +93,14 @@ describe('GatewayRuntime: the desktop gateway over a MessagePort transport', () 
     client.close();
   });
 
+  it('L37: /restart typed in a conversation goes to the shell as well, not straight to a core drain', async () => {
+    const requests: ExitReason[] = [];
+    const { runtime: r } = await startRuntime(requests);
+    await r.core.gateway.send('a', '/restart');
+    expect(requests).toEqual(['restart']);
+    expect(r.core.drain.draining).toBe(false);
+  });
+
   it('a gateway restart (after a failed install) opens a fresh core and hub; windows reconnect and resync', async () => {
     const { runtime: r, started } = await startRuntime();
     const client = connect(r);

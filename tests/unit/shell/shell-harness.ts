@@ -45,18 +45,34 @@ class FakeEvent implements PreventableEvent {
   }
 }
 
-/** Electron's app as far as the lifecycle sees it: quit() emits before-quit, which may be cancelled. */
+/**
+ * Electron's `app` as far as the lifecycle sees it, following Electron's own contract
+ * (shell/browser/browser.cc, api/electron_api_app.cc):
+ * - `quit()`: `before-quit` (preventable: a prevented one cancels the quit) → each window's
+ *   `close` (a window that cancels its close cancels the quit) → `will-quit` → `'quit'(0)`.
+ * - `exit(code)`: windows are destroyed WITHOUT `close`, `before-quit`/`will-quit` are skipped,
+ *   but `'quit'(code)` is still emitted (Browser::ExitWithCode → Shutdown → App::OnQuit).
+ * - After the process is gone nothing more happens: later quit()/exit() calls are recorded only.
+ */
 export class FakeElectronApp implements ShellApp {
   relaunchThrows = false;
   lifecycle!: DesktopLifecycle;
+  /** Set once `'quit'` was emitted: the process is gone. */
+  exitCode: number | null = null;
+  private readonly quitListeners: Array<(code: number) => void> = [];
   private readonly timeline: Timeline;
   private readonly windows: FakeWindows;
   constructor(timeline: Timeline, windows: FakeWindows) {
     this.timeline = timeline;
     this.windows = windows;
   }
+  /** `app.on('quit', (event, exitCode) => …)`. */
+  onQuit(listener: (code: number) => void): void {
+    this.quitListeners.push(listener);
+  }
   quit(): void {
     this.timeline.push('app.quit');
+    if (this.exitCode !== null) return;
     this.emitBeforeQuit();
   }
   /** Cmd+Q, the menu's Quit: what Electron does on app.quit(). */
@@ -64,15 +80,22 @@ export class FakeElectronApp implements ShellApp {
     const event = new FakeEvent();
     this.lifecycle.onBeforeQuit(event);
     this.timeline.push(event.prevented ? 'before-quit:prevented' : 'before-quit:passed');
-    if (!event.prevented) {
-      // Electron then closes every window; a window may still try to hide itself.
-      this.windows.closeAll(this.lifecycle);
-      this.timeline.push('quit');
+    if (event.prevented) return false;
+    // Electron then closes every window; a window that cancels its close cancels the quit.
+    if (!this.windows.closeAll(this.lifecycle)) {
+      this.timeline.push('quit:cancelled-by-window');
+      return false;
     }
-    return !event.prevented;
+    this.timeline.push('will-quit');
+    this.timeline.push('quit');
+    this.emitQuit(0);
+    return true;
   }
   exit(code: number): void {
     this.timeline.push(`exit:${code}`);
+    if (this.exitCode !== null) return;
+    this.windows.destroyAll('exit');
+    this.emitQuit(code);
   }
   relaunch(): void {
     this.timeline.push('relaunch');
@@ -80,6 +103,11 @@ export class FakeElectronApp implements ShellApp {
   }
   releaseSingleInstanceLock(): void {
     this.timeline.push('release-lock');
+  }
+  private emitQuit(code: number): void {
+    this.exitCode = code;
+    this.timeline.push(`quit-event:${code}`);
+    for (const listener of this.quitListeners) listener(code);
   }
 }
 
@@ -102,9 +130,11 @@ export class FakeWindows implements WindowPort {
   isVisible(): boolean {
     return this.visible && this.open > 0;
   }
-  destroyAll(): void {
+  /** `destroy()` emits no `close` (base-window.md); app.exit destroys windows the same way. */
+  destroyAll(by?: 'exit'): void {
+    if (by === 'exit' && this.open === 0) return;
     this.open = 0;
-    this.timeline.push('windows.destroy');
+    this.timeline.push(by === 'exit' ? 'windows.destroy:exit' : 'windows.destroy');
   }
   /** The user clicks the window's close button; returns what happened. */
   userCloses(lifecycle: DesktopLifecycle): 'hide' | 'close' {
@@ -116,21 +146,49 @@ export class FakeWindows implements WindowPort {
     }
     return outcome;
   }
-  closeAll(lifecycle: DesktopLifecycle): void {
+  /** Electron's quit closes every window; false when one cancelled its close. */
+  closeAll(lifecycle: DesktopLifecycle): boolean {
     if (this.open > 0) this.userCloses(lifecycle);
+    return this.open === 0;
   }
 }
 
+/**
+ * electron-updater behind the InstallPort, following its source (BaseUpdater.js 6.8):
+ * - install-on-quit: on any `'quit'` with exit code 0, when autoInstallOnAppQuit is on and an
+ *   update is downloaded, it runs `install(isSilent=true, isForceRunAfter=false)`, unless
+ *   quitAndInstall already ran. The flag starts where the adapter sets it (off, see
+ *   electron/shell/adapters/electron-updater.ts, whose own test proves that default).
+ * - `quitAndInstall()`: starts the installer, then on the next tick emits
+ *   `before-quit-for-update` and calls `app.quit()` (unless `takesOver` is false, modelling an
+ *   installer that never takes over, e.g. Squirrel.Mac still fetching).
+ */
 export class FakeInstaller implements InstallPort {
-  installOnQuit = true;
+  installOnQuit = false;
+  /** electron-updater has a verified download it could install. */
+  downloaded = false;
+  takesOver = true;
   quitAndInstallThrows: string | null = null;
+  private quitAndInstallCalled = false;
   private readonly timeline: Timeline;
-  constructor(timeline: Timeline) {
+  private readonly app: FakeElectronApp;
+  constructor(timeline: Timeline, app: FakeElectronApp) {
     this.timeline = timeline;
+    this.app = app;
+    app.onQuit((code) => {
+      if (this.quitAndInstallCalled || !this.installOnQuit || code !== 0 || !this.downloaded) return;
+      this.timeline.push('install-on-quit:silent');
+    });
   }
   quitAndInstall(): void {
     this.timeline.push('quitAndInstall');
     if (this.quitAndInstallThrows) throw new Error(this.quitAndInstallThrows);
+    this.quitAndInstallCalled = true;
+    if (!this.takesOver) return;
+    setImmediate(() => {
+      this.app.lifecycle.onBeforeQuitForUpdate();
+      this.app.quit();
+    });
   }
   setInstallOnQuit(enabled: boolean): void {
     this.installOnQuit = enabled;
@@ -156,6 +214,10 @@ export class RealGateway implements GatewayControl {
     this.app = app;
   }
 
+  get started(): boolean {
+    return this.core !== null;
+  }
+
   get live(): BatonCore {
     if (!this.core) throw new Error('the core is not open');
     return this.core;
@@ -172,6 +234,8 @@ export class RealGateway implements GatewayControl {
       events: this.sink,
       version: '1.0.0-test',
       log: (message) => this.logs.push(message),
+      // As GatewayRuntime wires it: /restart typed in a conversation takes the shell's route.
+      requestRestart: () => void this.app().request('restart'),
     });
     return this.core;
   }
@@ -218,13 +282,15 @@ export interface ShellHarnessOptions {
   platform?: NodeJS.Platform;
   updateReady?: () => boolean;
   onInstallFailed?: (message: string) => void;
+  /** Leaves the lifecycle in its `starting` phase; call `lifecycle.gatewayStarted()` yourself. */
+  startupPending?: boolean;
 }
 
 export class ShellHarness {
   readonly timeline = new Timeline();
   readonly windows = new FakeWindows(this.timeline);
   readonly app = new FakeElectronApp(this.timeline, this.windows);
-  readonly installer = new FakeInstaller(this.timeline);
+  readonly installer = new FakeInstaller(this.timeline, this.app);
   readonly gateway: RealGateway;
   readonly lifecycle: DesktopLifecycle;
   readonly failures: string[] = [];
@@ -232,6 +298,8 @@ export class ShellHarness {
   readonly timers: Array<{ ms: number; fire: () => void; cancelled: boolean }> = [];
   hideToTray: boolean;
   updateReady: () => boolean;
+  /** What `beginUpdateInstall` does (the update policy's "install"); set by tests with a policy. */
+  beginUpdateInstall: (() => void) | null = null;
 
   private constructor(dataDir: string, options: ShellHarnessOptions) {
     this.hideToTray = options.hideToTrayWhileRunning ?? true;
@@ -245,6 +313,8 @@ export class ShellHarness {
       platform: options.platform ?? 'linux',
       hideToTrayWhileRunning: () => this.hideToTray,
       updateReady: () => this.updateReady(),
+      beginUpdateInstall: () => this.beginUpdateInstall?.(),
+      startsRunning: options.startupPending !== true,
       onInstallFailed: (message) => {
         this.failures.push(message);
         this.timeline.push('install-failed');
@@ -258,6 +328,8 @@ export class ShellHarness {
       log: (message) => this.gateway.logs.push(message),
     });
     this.app.lifecycle = this.lifecycle;
+    // An update that is "ready" for the lifecycle is one electron-updater has downloaded.
+    this.installer.downloaded = options.updateReady !== undefined;
   }
 
   static async start(options: ShellHarnessOptions = {}): Promise<ShellHarness> {

@@ -1,0 +1,53 @@
+/**
+ * The application menu. Without one Electron installs its default menu (lib/browser/default-menu.ts),
+ * whose View menu offers Reload, Force Reload and Toggle Developer Tools — in the shipped app too.
+ * Baton's is minimal: Quit (through app.quit, so through the drain, L27), the Edit roles the
+ * composer needs (copy/paste/undo and their shortcuts), a Window menu on macOS, and the developer
+ * View menu only in an unpackaged build. Pure, so it is tested without Electron.
+ */
+import type { MenuItemConstructorOptions } from 'electron';
+
+export interface AppMenuOptions {
+  platform: NodeJS.Platform;
+  /** `app.isPackaged`: developer items only when false. */
+  isPackaged: boolean;
+  appName: string;
+  /** `app.quit()`: before-quit → the drain. */
+  quit: () => void;
+}
+
+export function appMenuTemplate(options: AppMenuOptions): MenuItemConstructorOptions[] {
+  const mac = options.platform === 'darwin';
+  const quit: MenuItemConstructorOptions = {
+    label: mac ? `Quit ${options.appName}` : 'Quit',
+    accelerator: 'CmdOrCtrl+Q',
+    click: () => options.quit(),
+  };
+  const edit: MenuItemConstructorOptions = {
+    label: 'Edit',
+    submenu: [
+      { role: 'undo' },
+      { role: 'redo' },
+      { type: 'separator' },
+      { role: 'cut' },
+      { role: 'copy' },
+      { role: 'paste' },
+      { role: 'pasteAndMatchStyle' },
+      { role: 'selectAll' },
+    ],
+  };
+  const menu: MenuItemConstructorOptions[] = mac
+    ? [
+        {
+          label: options.appName,
+          submenu: [{ role: 'about' }, { type: 'separator' }, { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, { type: 'separator' }, quit],
+        },
+        edit,
+        { label: 'Window', submenu: [{ role: 'minimize' }, { role: 'zoom' }, { type: 'separator' }, { role: 'front' }] },
+      ]
+    : [{ label: 'File', submenu: [quit] }, edit];
+  if (!options.isPackaged) {
+    menu.push({ label: 'View', submenu: [{ role: 'reload' }, { role: 'forceReload' }, { role: 'toggleDevTools' }] });
+  }
+  return menu;
+}
