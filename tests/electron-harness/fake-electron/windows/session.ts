@@ -112,15 +112,27 @@ export class Session extends EventEmitter {
 }
 
 const defaultSession = new Session();
+const partitions = new Map<string, Session>();
 
 export const session = {
   get defaultSession(): Session {
     if (!registry.appReady) throw new Error('session module can only be used when app is ready');
     return defaultSession;
   },
-  fromPartition(partition: string): Session {
-    if (partition !== '' && partition !== 'persist:default') throw new Error(`The harness models only the default session (asked for '${partition}')`);
-    return defaultSession;
+  /**
+   * session.md: an empty partition is the default session; any other name is its own session
+   * (in memory unless it starts with `persist:`), the same object for the same name.
+   * electron-updater asks for `fromPartition('electron-updater', { cache: false })`.
+   */
+  fromPartition(partition: string, _options?: { cache?: boolean }): Session {
+    if (!registry.appReady) throw new Error('session module can only be used when app is ready');
+    if (partition === '') return defaultSession;
+    let named = partitions.get(partition);
+    if (!named) {
+      named = new Session();
+      partitions.set(partition, named);
+    }
+    return named;
   },
 };
 
