@@ -119,7 +119,7 @@ export class WebContents extends EventEmitter {
   readonly mainFrame: WebFrameMain;
   private page: Page | null = null;
   private cdp: CDPSession | null = null;
-  private readonly pageReady: Promise<Page>;
+  private pageReady: Promise<Page>;
   private destroyed = false;
   private isolatedContextId: number | null = null;
   private openHandler: WindowOpenHandler | null = null;
@@ -214,29 +214,37 @@ export class WebContents extends EventEmitter {
     }
     await page.setViewportSize(this.viewport());
 
-    page.on('framenavigated', (frame) => {
-      if (frame !== page.mainFrame()) return;
-      const url = toAppUrl(frame.url());
+    // Navigation and load events straight from CDP (the page's own session), so they keep coming
+    // after a renderer crash, which ends playwright's view of the page.
+    let documentLoader: string | null = null;
+    cdp.on('Page.frameNavigated', ({ frame }) => {
+      if (frame.parentId !== undefined || frame.id !== this.targetId) return;
+      documentLoader = frame.loaderId;
+      const url = toAppUrl(frame.url + (frame.urlFragment ?? ''));
       this.currentUrl = url;
       this.mainFrame.setUrl(url);
       this.emit('did-navigate', new PreventableEvent(), url, 200, 'OK');
       registry.changed();
     });
-    page.on('domcontentloaded', () => this.emit('dom-ready', new PreventableEvent()));
-    // BrowserWindow's ready-to-show follows the page's first visually non-empty paint
-    // (api/electron_api_browser_window.cc, DidFirstVisuallyNonEmptyPaint); Chromium reports its
-    // first contentful paint per document as a lifecycle event.
-    cdp.on('Page.lifecycleEvent', ({ frameId, name }) => {
-      if (frameId === this.targetId && name === 'firstContentfulPaint') this.emit('harness-first-paint');
-    });
-    page.on('load', () => {
-      this.loading = false;
-      this.emit('did-stop-loading', new PreventableEvent());
-      this.emit('did-finish-load', new PreventableEvent());
+    cdp.on('Page.lifecycleEvent', ({ frameId, loaderId, name }) => {
+      // The initial empty document is no load of the app's (Electron reports none for it).
+      if (frameId !== this.targetId || loaderId !== documentLoader || this.currentUrl === '' || this.currentUrl === 'about:blank') return;
+      if (name === 'DOMContentLoaded') this.emit('dom-ready', new PreventableEvent());
+      // BrowserWindow's ready-to-show follows the page's first visually non-empty paint
+      // (api/electron_api_browser_window.cc, DidFirstVisuallyNonEmptyPaint); Chromium reports
+      // its first contentful paint per document as a lifecycle event.
+      if (name === 'firstContentfulPaint') this.emit('harness-first-paint');
+      if (name === 'load') {
+        this.loading = false;
+        this.emit('did-stop-loading', new PreventableEvent());
+        this.emit('did-finish-load', new PreventableEvent());
+      }
     });
     page.on('crash', () => {
-      this.emit('render-process-gone', new PreventableEvent(), { reason: 'crashed', exitCode: 139 });
+      this.crashed = true;
       this.documentGone();
+      registry.record('webContents.render-process-gone', { webContentsId: this.id, reason: 'crashed' });
+      this.emit('render-process-gone', new PreventableEvent(), { reason: 'crashed', exitCode: 139 });
     });
     page.on('pageerror', (error) => registry.record('webContents.page-error', { webContentsId: this.id, message: error.message }));
     page.on('console', (message) => {
@@ -246,7 +254,8 @@ export class WebContents extends EventEmitter {
       this.emit('console-message', Object.assign(new PreventableEvent(), { level: message.type(), message: message.text() }), levels[message.type()] ?? 1, message.text());
     });
     page.on('close', () => {
-      if (!this.destroyed) this.markDestroyed();
+      // A crashed page replaced by a fresh one closes without taking the webContents along.
+      if (!this.destroyed && this.page === page) this.markDestroyed();
     });
     return page;
   }
@@ -281,17 +290,14 @@ export class WebContents extends EventEmitter {
 
   async loadURL(url: string, _options?: unknown): Promise<void> {
     if (this.destroyed) throw new Error('Object has been destroyed');
-    const page = await this.pageReady;
+    const page = this.crashed ? await this.replaceCrashedPage() : await this.pageReady;
     const target = toChromiumUrl(url);
     await this.applyPermissions(target);
     this.expectedNavigation = target;
     this.loading = true;
     this.emit('did-start-loading', new PreventableEvent());
     try {
-      const response = await page.goto(target, { waitUntil: 'load' });
-      if (response && response.status() >= 400) {
-        // Electron resolves loads of error pages served by a handler, like Chromium shows them.
-      }
+      await page.goto(target, { waitUntil: 'load' });
     } catch (error) {
       this.loading = false;
       const message = error instanceof Error ? error.message : String(error);
@@ -307,10 +313,32 @@ export class WebContents extends EventEmitter {
     return this.loadURL(new URL(`file://${file}`).href);
   }
 
+  /**
+   * Reloads the page. A crashed renderer is gone for good in Chromium's eyes (and playwright's),
+   * so after a crash the webContents gets a fresh page — as Electron's reload starts a new
+   * renderer for the same webContents — with the preload and everything set up again.
+   */
   async reload(): Promise<void> {
+    if (this.crashed) {
+      await this.loadURL(this.currentUrl);
+      return;
+    }
     const page = await this.pageReady;
-    this.expectedNavigation = page.url();
+    this.expectedNavigation = toChromiumUrl(this.currentUrl);
     await page.reload();
+  }
+
+  private crashed = false;
+
+  private async replaceCrashedPage(): Promise<Page> {
+    const old = this.page;
+    this.crashed = false;
+    this.page = null;
+    this.isolatedContextId = null;
+    this.permissionOrigins.clear();
+    this.pageReady = this.createPage();
+    if (old) void old.close().catch(() => undefined);
+    return this.pageReady;
   }
 
   getURL(): string {
@@ -512,8 +540,14 @@ export class WebContents extends EventEmitter {
   }
   /** Test aid: makes the renderer process crash (CDP Page.crash). */
   async forcefullyCrashRenderer(): Promise<void> {
-    await this.pageReady;
-    await this.cdp?.send('Page.crash').catch(() => undefined);
+    const page = await this.pageReady;
+    // The command's answer may never come (its renderer is what dies): wait for the crash itself.
+    const crashed = new Promise<void>((resolve) => {
+      page.once('crash', () => resolve());
+      setTimeout(resolve, 5_000).unref();
+    });
+    void this.cdp?.send('Page.crash').catch(() => undefined);
+    await crashed;
   }
 
   /** Internal: the window resized; the page's viewport follows. */
