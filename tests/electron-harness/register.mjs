@@ -110,7 +110,11 @@ control.onCommand('main.throw', (args) => {
 
 // When the app installs its own signal handlers (replacing Electron's, as libuv's sigaction does).
 process.on('newListener', (event) => {
-  if (event === 'SIGTERM' || event === 'SIGINT' || event === 'SIGHUP') control.report('process.listener', { event });
+  if (event !== 'SIGTERM' && event !== 'SIGINT' && event !== 'SIGHUP') return;
+  // Who installed it: the app's bundle, or a library (when-exit, loaded by conf, re-raises signals).
+  const frame = (new Error().stack ?? '').split('\n').find((line) => /out[\\/]main[\\/]|node_modules[\\/]/.test(line) && !line.includes('register.mjs'));
+  const from = frame ? (/out[\\/]main[\\/]/.test(frame) ? 'app' : (/node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(frame)?.[1] ?? 'library')) : 'unknown';
+  control.report('process.listener', { event, from });
 });
 
 // Electron's message loop keeps the process alive until quit; Node's would end when idle.

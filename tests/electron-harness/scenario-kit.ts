@@ -65,7 +65,8 @@ export const test = base.extend<Fixtures>({
   windowOf: async ({}, use) => {
     const clients: WindowsClient[] = [];
     await use((generation) => openWindow(generation, clients));
-    for (const client of clients) await client.close();
+    // A test that failed may leave the app (and its Chromium) in any state: never hang on teardown.
+    for (const client of clients) await Promise.race([client.close(), new Promise((resolve) => setTimeout(resolve, 5000))]);
   },
 });
 

@@ -7,7 +7,7 @@ import { stalledReply } from '../../e2e/support/scripts.ts';
 import { expect, readCleanExit, readLanes, sendInNewChat, test } from '../scenario-kit.ts';
 
 const WAYS = {
-  'the application menu': { command: 'menu.clickItem', args: { role: 'quit' } },
+  'the application menu': { command: 'menu.clickItem', args: { pattern: '^Quit' } },
   'the keyboard (CmdOrCtrl+Q)': { command: 'menu.accelerator', args: { accelerator: 'CmdOrCtrl+Q' } },
   'the tray': { command: 'tray.clickItem', args: { label: 'Quit' } },
 } as const;

@@ -25,7 +25,7 @@ test('D9: SIGTERM while the gateway is still starting is drained once it is up, 
   const app = await harness.start();
   const { userData } = await app.ready();
   // The app's own SIGTERM handler is in place (it replaced Electron's), and the gateway is not up yet.
-  await app.waitForEvent('process.listener', (data) => data.event === 'SIGTERM');
+  await app.waitForEvent('process.listener', (data) => data.event === 'SIGTERM' && data.from === 'app');
   app.kill('SIGTERM');
   const exit = await app.waitForExit(20_000);
   expect(exit.code, 'not the forced-exit code 70').toBe(0);
