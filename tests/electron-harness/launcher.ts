@@ -26,6 +26,11 @@ import path from 'node:path';
 
 const HERE = import.meta.dirname;
 export const REPO = path.resolve(HERE, '../..');
+/**
+ * The app under test: this checkout's build, or another one (BATON_HARNESS_APP_UNDER_TEST, a
+ * directory with package.json and a built out/), e.g. to run the scenarios against main's shell.
+ */
+const APP_UNDER_TEST = path.resolve(process.env.BATON_HARNESS_APP_UNDER_TEST ?? REPO);
 const REGISTER = path.join(HERE, 'register.mjs');
 
 export type ModelPlatform = 'linux' | 'darwin' | 'win32';
@@ -348,7 +353,7 @@ export class Harness extends EventEmitter {
       LANG: 'C.UTF-8',
       BATON_HARNESS_CONTROL: this.controlPath,
       BATON_HARNESS_PLATFORM: this.options.platform,
-      BATON_HARNESS_APP: REPO,
+      BATON_HARNESS_APP: APP_UNDER_TEST,
       BATON_HARNESS_RESOURCES: this.resources,
       BATON_HARNESS_PACKAGED: this.options.packaged ? '1' : '0',
       BATON_HARNESS_NODE: process.execPath,
