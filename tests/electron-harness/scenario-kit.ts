@@ -52,6 +52,8 @@ export const test = base.extend<Fixtures>({
       made.push(harness);
       return harness;
     });
+    // L39: a synchronous box in main stalls the gateway and any drain; no scenario may see one.
+    const boxes = made.flatMap((harness) => harness.generations.flatMap((generation) => generation.eventsNamed('dialog').filter((event) => event.data.blocking === true)));
     for (const harness of made) {
       if (testInfo.status !== testInfo.expectedStatus) {
         await testInfo.attach('harness-transcript', { body: harness.transcript(), contentType: 'text/plain' });
@@ -60,6 +62,7 @@ export const test = base.extend<Fixtures>({
       }
       await harness.close();
     }
+    expect(boxes.map((event) => event.data), 'no synchronous dialog in the main process (L39)').toEqual([]);
   },
   // eslint-disable-next-line no-empty-pattern -- as above
   windowOf: async ({}, use) => {
