@@ -16,29 +16,7 @@ import { Notification } from './notification.ts';
 import { powerMonitor } from './power-monitor.ts';
 import { safeStorage } from './safe-storage.ts';
 import { Tray } from './tray.ts';
-import { BrowserWindow, ipcMain, MessageChannelMain, protocol, screen, session as windowsSession, shell, webContents } from './windows/index.ts';
-
-/**
- * session.fromPartition(name) gives a separate session per partition (docs/api/session.md); the
- * windows layer models the windows' default one. electron-updater asks for its own
- * ('electron-updater', shell/browser/api/electron_api_session.cc FromPartition) only to pass it to
- * net.request, which the harness serves over Node's http: a plain per-partition object is enough.
- */
-const partitions = new Map<string, object>();
-const session = new Proxy(windowsSession, {
-  get(target, property, receiver) {
-    if (property !== 'fromPartition') return Reflect.get(target, property, receiver) as unknown;
-    return (partition: string, options?: Record<string, unknown>) => {
-      if (partition === '' || partition === 'persist:default') return target.fromPartition(partition);
-      let found = partitions.get(partition);
-      if (!found) {
-        found = { partition, options: options ?? {}, on: () => undefined, clearCache: () => Promise.resolve(), getCacheSize: () => Promise.resolve(0) };
-        partitions.set(partition, found);
-      }
-      return found;
-    };
-  },
-});
+import { BrowserWindow, ipcMain, MessageChannelMain, protocol, screen, session, shell, webContents } from './windows/index.ts';
 
 export {
   app,
