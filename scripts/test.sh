@@ -4,7 +4,7 @@
 # Its last line is always "N passed, N failed" and it exits non-zero on any failure.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/node24.sh"
-rm -rf test-results/vitest.json test-results/playwright.json test-results/electron.json
+rm -rf test-results/vitest.json test-results/playwright.json test-results/electron.json test-results/electron-harness.json
 mkdir -p test-results
 failed_steps=0
 echo "== lint"; npx eslint . || failed_steps=$((failed_steps + 1))
@@ -26,6 +26,17 @@ if [ -f playwright.config.ts ]; then
     playwright_status=1
   fi
 fi
+# The desktop main process as built (out/main, out/preload, out/renderer), for the harness below.
+echo "== desktop build (electron-vite)"; npx electron-vite build --logLevel warn || failed_steps=$((failed_steps + 1))
+harness_status=0
+echo "== desktop scenarios (Electron contract harness: the built main process, real Chromium, real electron-updater)"
+if [ -x /usr/bin/chromium ]; then
+  npx playwright test -c tests/electron-harness/playwright.harness.config.ts   # writes test-results/electron-harness.json
+  harness_status=$?
+else
+  echo "Chromium is missing (/usr/bin/chromium): the harness windows need it."
+  harness_status=1
+fi
 echo "== desktop smoke (Electron; skips with its reason where no Electron binary can run)"
 npx playwright test -c tests/electron/playwright.electron.config.ts || failed_steps=$((failed_steps + 1))
-node scripts/summarize-tests.ts "$failed_steps" "$vitest_status" "$playwright_status"
+node scripts/summarize-tests.ts "$failed_steps" "$vitest_status" "$playwright_status" "$harness_status"
