@@ -39,6 +39,8 @@ export interface BatonCore {
   drain: DrainCoordinator;
   /** How the previous run ended: its clean marker, or null after a crash, kill or timed-out drain. */
   previousExit: CleanExitRecord | null;
+  /** L29: the version that ran before this one when it differs (an update was installed), else null. */
+  updatedFrom: string | null;
   startup: StartupReport;
   requestExit(reason: ExitReason): Promise<DrainResult>;
   /** Closes the store; call after the drain, right before the process exits. */
@@ -50,6 +52,8 @@ export async function openBatonCore(options: BatonCoreOptions): Promise<BatonCor
   // L14: consume the marker first; without it the last run was not provably clean, so check the file.
   const previousExit = marker.consume();
   const store = await SessionStore.open({ dataDir: options.dataDir, verifyIntegrity: previousExit === null, ...(options.now ? { now: options.now } : {}) });
+  const lastRun = options.version ? store.swapLastRunVersion(options.version) : null;
+  const updatedFrom = lastRun !== null && lastRun !== options.version ? lastRun : null;
   let drain: DrainCoordinator | null = null;
   const gateway = new Gateway({
     store,
@@ -91,6 +95,7 @@ export async function openBatonCore(options: BatonCoreOptions): Promise<BatonCor
     gateway,
     drain: coordinator,
     previousExit,
+    updatedFrom,
     startup,
     requestExit: (reason) => coordinator.request(reason),
     close: () => {

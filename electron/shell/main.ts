@@ -263,7 +263,7 @@ async function main(): Promise<void> {
 
   // ── what the user should hear about this launch ──
   const core = runtime.core;
-  const resumed = relaunchNotice(core.previousExit, version, core.startup.autoResumed.length);
+  const resumed = relaunchNotice(core.updatedFrom, version, core.startup.autoResumed.length);
   if (resumed) tell(resumed.title, resumed.body);
   if (!(await keychainPersistent)) startupMessages.push(KEYCHAIN_UNAVAILABLE_MESSAGE);
   for (const message of startupMessages) {

@@ -99,6 +99,8 @@ export const contract = {
       storeId: z.string(),
       draining: z.boolean(),
       previousExit: z.object({ reason: exitReason, at: z.number(), version: z.string() }).nullable(),
+      /** L29: the version that ran before this one, when an update was installed since; else null. */
+      updatedFrom: z.string().nullable(),
       startup: z.object({ autoResumed: z.array(z.string()), awaitingUser: z.array(z.string()), suspended: z.array(z.string()), replayed: z.array(z.string()) }),
       banners: z.array(bannerSchema),
       update: updateStateSchema,

@@ -71,6 +71,8 @@ export class CoreHarness {
   app = new FakeApp();
   sink = new RecordingSink();
   readonly logs: string[] = [];
+  /** The Baton version the next launch reports (an update is a launch with a new one). */
+  version = '0.1.0-test';
   private current: BatonCore | null = null;
   private readonly now: (() => number) | undefined;
   private readonly agentFactory: ((harness: CoreHarness) => AgentFactory) | undefined;
@@ -108,7 +110,7 @@ export class CoreHarness {
       settings: () => this.settings,
       app: this.app,
       events: this.sink,
-      version: '0.1.0-test',
+      version: this.version,
       log: (message) => this.logs.push(message),
       ...(this.now ? { now: this.now } : {}),
     });

@@ -98,6 +98,7 @@ export class GatewayService {
       storeId: core.store.storeId,
       draining: core.drain.draining,
       previousExit: previous ? { reason: previous.reason, at: previous.at, version: previous.version } : null,
+      updatedFrom: core.updatedFrom,
       startup: {
         autoResumed: [...core.startup.autoResumed],
         awaitingUser: [...core.startup.awaitingUser],

@@ -262,6 +262,19 @@ export class SessionStore {
     return String((this.db.prepare("SELECT value FROM meta WHERE key = 'store_id'").get() as { value: string }).value);
   }
 
+  /**
+   * L29: the Baton version that last opened this store, and records the one opening it now.
+   * "Updated to vX" comes from here: the clean-exit marker cannot carry it, since an update whose
+   * drain had to interrupt a turn writes no marker (L12).
+   */
+  swapLastRunVersion(version: string): string | null {
+    return this.db.transaction(() => {
+      const row = this.db.prepare("SELECT value FROM meta WHERE key = 'last_run_version'").get() as { value: string } | undefined;
+      this.db.prepare("INSERT INTO meta (key, value) VALUES ('last_run_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(version);
+      return row ? row.value : null;
+    })();
+  }
+
   get schemaVersion(): number {
     return Number(this.db.pragma('user_version', { simple: true }));
   }

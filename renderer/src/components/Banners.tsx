@@ -107,8 +107,7 @@ export function UpdateBanner() {
 
 function startupSummary(app: NonNullable<AppState['app']>): string | null {
   const resumed = app.startup.autoResumed.length;
-  const previous = app.previousExit;
-  if (previous?.reason === 'update' && previous.version !== app.version) {
+  if (app.updatedFrom !== null && app.updatedFrom !== app.version) {
     return `Updated to v${app.version}${resumed > 0 ? ` — ${plural(resumed, 'conversation')} resumed` : ''}.`;
   }
   if (resumed > 0) return `${plural(resumed, 'conversation')} resumed where ${resumed === 1 ? 'it' : 'they'} left off.`;

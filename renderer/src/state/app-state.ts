@@ -75,7 +75,7 @@ export interface AppError {
 
 export interface AppState {
   connection: ConnectionView;
-  app: Pick<AppStatus, 'version' | 'instanceId' | 'draining' | 'previousExit' | 'startup'> | null;
+  app: Pick<AppStatus, 'version' | 'instanceId' | 'draining' | 'previousExit' | 'updatedFrom' | 'startup'> | null;
   lanes: ReadonlyMap<string, LaneStatus>;
   /** The first user message of lanes seen in this window, for untitled lanes in the sidebar. */
   previews: ReadonlyMap<string, string>;

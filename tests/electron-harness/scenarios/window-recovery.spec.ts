@@ -10,7 +10,6 @@ import type { WindowsInfo } from '../windows-client.ts';
 import { WindowsClient } from '../windows-client.ts';
 
 test('L33, R1: after the renderer process crashes, the window comes back and reconnects by itself', async ({ launch, windowOf }) => {
-  test.fail(true, 'electron/shell/adapters/window-manager.ts handles no render-process-gone: a crashed window stays blank (fix: reload on render-process-gone)');
   const app = await (await launch()).start();
   await app.ready();
   const page = await windowOf(app);

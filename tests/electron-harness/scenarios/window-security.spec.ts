@@ -113,7 +113,6 @@ test('R4, L32: after a refused navigation the window is still connected to the g
   // reaches will-navigate. The shell refuses the navigation, the page stays, and it stays
   // disconnected ("Disconnected from Baton.") with nothing to reconnect it. Closing on 'pagehide'
   // (fired only when the document really goes) fixes it. Remove this line once fixed.
-  test.fail(true, 'renderer closes its gateway client on beforeunload; a refused navigation leaves the window disconnected');
   const app = await (await launch()).start();
   const page = await openWindowOf(app, windowOf);
   await page.evaluate("window.location.href = 'https://example.com/elsewhere'");

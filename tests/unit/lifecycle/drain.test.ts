@@ -248,6 +248,21 @@ describe('drain (SPEC §4)', () => {
     expect(marker.exists()).toBe(false);
   });
 
+  it('L29/L12: after an update whose drain interrupted a turn (no clean marker), the new version still knows it was updated, once', async () => {
+    harness = await CoreHarness.start({ settings: { drainTimeoutSeconds: 0 } });
+    await parkTurns(harness, ['a']);
+    const result = await harness.core.requestExit('update');
+    expect(result.interrupted).toEqual(['a']);
+    expect(new CleanExitMarker(harness.dataDir).exists()).toBe(false);
+
+    harness.version = '0.2.0';
+    let core = await harness.relaunch();
+    expect(core.previousExit).toBeNull();
+    expect(core.updatedFrom).toBe('0.1.0-test');
+    core = await harness.relaunch();
+    expect(core.updatedFrom).toBeNull();
+  });
+
   it('L10: a drain timeout of 0 interrupts at once', async () => {
     harness = await CoreHarness.start({ settings: { drainTimeoutSeconds: 0 } });
     await parkTurns(harness, ['a']);

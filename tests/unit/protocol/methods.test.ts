@@ -55,6 +55,7 @@ describe('contract methods over the protocol', () => {
       version: '0.1.0-test',
       instanceId: harness.hub.instanceId,
       storeId: expect.stringMatching(/^[0-9a-f]{32}$/),
+      updatedFrom: null,
       draining: false,
       previousExit: null,
       startup: { autoResumed: [], awaitingUser: [], suspended: [], replayed: [] },

@@ -233,6 +233,7 @@ describe('update and status', () => {
         storeId: 'store-1',
         draining: false,
         previousExit: { reason: 'update', at: 1, version: '1.1.0' },
+        updatedFrom: '1.1.0',
         startup: { autoResumed: ['a'], awaitingUser: ['b'], suspended: [], replayed: [] },
         banners: [{ kind: 'interrupted', laneKey: 'b', reason: 'update_timeout', stale: false, text: 'Interrupted by an update.' }],
         update: { state: 'idle', version: null, progress: null, error: null },

@@ -17,6 +17,7 @@ function status(instanceId: string): Result<'app.status'> {
     storeId: 'store-1',
     draining: false,
     previousExit: null,
+    updatedFrom: null,
     startup: { autoResumed: [], awaitingUser: [], suspended: [], replayed: [] },
     banners: [],
     update: { state: 'idle', version: null, progress: null, error: null },

@@ -42,14 +42,14 @@ describe('tray (L28)', () => {
 
 describe('notifications (L20, L29)', () => {
   it('"Updated to vX — N conversations resumed" after an update relaunch', () => {
-    expect(relaunchNotice({ reason: 'update', at: 1, version: '1.0.0' }, '2.0.0', 2)).toEqual({ title: 'Updated to v2.0.0', body: 'Updated to v2.0.0 — 2 conversations resumed.' });
-    expect(relaunchNotice({ reason: 'update', at: 1, version: '1.0.0' }, '2.0.0', 0)!.body).toBe('Baton was updated to v2.0.0.');
+    expect(relaunchNotice('1.0.0', '2.0.0', 2)).toEqual({ title: 'Updated to v2.0.0', body: 'Updated to v2.0.0 — 2 conversations resumed.' });
+    expect(relaunchNotice('1.0.0', '2.0.0', 0)!.body).toBe('Baton was updated to v2.0.0.');
   });
 
   it('"N conversations resumed" after any other relaunch that resumed work, else nothing', () => {
-    expect(relaunchNotice({ reason: 'restart', at: 1, version: '1.0.0' }, '1.0.0', 1)!.body).toBe('1 conversation resumed.');
+    expect(relaunchNotice('1.0.0', '1.0.0', 1)!.body).toBe('1 conversation resumed.');
     expect(relaunchNotice(null, '1.0.0', 3)!.body).toBe('3 conversations resumed.');
-    expect(relaunchNotice({ reason: 'quit', at: 1, version: '1.0.0' }, '1.0.0', 0)).toBeNull();
+    expect(relaunchNotice('1.0.0', '1.0.0', 0)).toBeNull();
   });
 
   it('a finished or failed turn is announced; an interrupted one is not', () => {
