@@ -26,11 +26,11 @@ export interface BatonCoreOptions {
   now?: () => number;
   log?: (message: string) => void;
   /**
-   * Where `/restart` typed in a conversation goes. The desktop shell routes it like its other
-   * restarts (with a downloaded update a restart is the update route, L37); without it the core
-   * drains with reason restart itself.
+   * Where `/restart` typed in a conversation goes: the composition root's one exit route, the same
+   * as for its signals, tray and window (issue 9: one route for every exit). The desktop shell
+   * makes it the update route when an update is downloaded (L37); the headless host exits 75.
    */
-  requestRestart?: () => void;
+  requestRestart: () => void;
 }
 
 export interface BatonCore {
@@ -54,7 +54,6 @@ export async function openBatonCore(options: BatonCoreOptions): Promise<BatonCor
   const store = await SessionStore.open({ dataDir: options.dataDir, verifyIntegrity: previousExit === null, ...(options.now ? { now: options.now } : {}) });
   const lastRun = options.version ? store.swapLastRunVersion(options.version) : null;
   const updatedFrom = lastRun !== null && lastRun !== options.version ? lastRun : null;
-  let drain: DrainCoordinator | null = null;
   const gateway = new Gateway({
     store,
     agents: options.agents,
@@ -62,15 +61,9 @@ export async function openBatonCore(options: BatonCoreOptions): Promise<BatonCor
     ...(options.events ? { events: options.events } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.log ? { log: options.log } : {}),
-    requestRestart: () => {
-      if (options.requestRestart) {
-        options.requestRestart();
-        return;
-      }
-      drain?.request('restart').catch((error: Error) => (options.log ?? console.warn)(`The restart failed: ${error.message}`));
-    },
+    requestRestart: options.requestRestart,
   });
-  drain = new DrainCoordinator({
+  const drain = new DrainCoordinator({
     gateway,
     store,
     settings: options.settings,
@@ -89,18 +82,17 @@ export async function openBatonCore(options: BatonCoreOptions): Promise<BatonCor
   backupIfDue();
   const backupTimer = setInterval(backupIfDue, BACKUP_CHECK_INTERVAL_MS);
   backupTimer.unref();
-  const coordinator = drain;
   return {
     store,
     gateway,
-    drain: coordinator,
+    drain,
     previousExit,
     updatedFrom,
     startup,
-    requestExit: (reason) => coordinator.request(reason),
+    requestExit: (reason) => drain.request(reason),
     close: () => {
       clearInterval(backupTimer);
-      coordinator.dispose();
+      drain.dispose();
       store.close();
     },
   };

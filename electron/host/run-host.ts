@@ -79,13 +79,14 @@ async function withinBudget(work: Promise<unknown>, ms: number): Promise<void> {
  *   (provider keys, the access token). Commands never get it; they start from `process.env`.
  */
 export async function runHost(options: HostOptions, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  // SPEC L27/L30: every signal goes through the drain. Handlers go in first, so a signal during
-  // startup (turns may already be resuming) waits for the drain instead of killing the process.
-  let pendingSignal: ExitReason | null = null;
-  let onSignal = (reason: ExitReason): void => {
-    pendingSignal ??= reason;
+  // SPEC L27/L30: one route for every exit — signals, `/restart`, the window's restart. Handlers go
+  // in first, so an exit asked for during startup (turns may already be resuming) waits for the
+  // drain instead of killing the process.
+  let pendingExit: ExitReason | null = null;
+  let exitRoute = (reason: ExitReason): void => {
+    pendingExit ??= reason;
   };
-  for (const [signal, reason] of Object.entries(SIGNAL_EXITS)) process.on(signal, () => onSignal(reason));
+  for (const [signal, reason] of Object.entries(SIGNAL_EXITS)) process.on(signal, () => exitRoute(reason));
 
   const version = readVersion();
   fs.mkdirSync(options.dataDir, { recursive: true });
@@ -148,7 +149,7 @@ export async function runHost(options: HostOptions, env: NodeJS.ProcessEnv = pro
   };
 
   try {
-    core = await openBatonCore({ dataDir: options.dataDir, agents, settings: () => settings.get(), app, events: hub, version, log });
+    core = await openBatonCore({ dataDir: options.dataDir, agents, settings: () => settings.get(), app, events: hub, version, log, requestRestart: () => exitRoute('restart') });
   } catch (error) {
     log(`Baton could not start: ${error instanceof Error ? error.message : String(error)}`);
     await withinBudget(mcp.stop(), MCP_STOP_BUDGET_MS);
@@ -198,8 +199,8 @@ export async function runHost(options: HostOptions, env: NodeJS.ProcessEnv = pro
     process.exit(EXIT_CODES.startFailed);
   }
 
-  // From now on a signal starts (or joins) the drain; one that arrived during startup does so now.
-  onSignal = requestExit;
+  // From now on an exit starts (or joins) the drain; one asked for during startup does so now.
+  exitRoute = requestExit;
 
   const { startup } = opened;
   if (startup.recovered.length > 0) log(`Recovered ${startup.recovered.length} interrupted conversation(s).`);
@@ -210,7 +211,7 @@ export async function runHost(options: HostOptions, env: NodeJS.ProcessEnv = pro
   process.stdout.write(
     `BATON_READY ${JSON.stringify({ url: server.url, origin: server.origin, port: server.port, token, instanceId: hub.instanceId, dataDir: options.dataDir, pid: process.pid, version })}\n`,
   );
-  if (pendingSignal) requestExit(pendingSignal);
+  if (pendingExit) requestExit(pendingExit);
 }
 
 /** The command line, then the host; `held` are the secrets main.ts took out of the environment. */

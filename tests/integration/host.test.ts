@@ -188,6 +188,15 @@ describe('headless host: turns and signals (L7, L9, L12, L20, L30)', () => {
     expect(JSON.parse(fs.readFileSync(path.join(dataDir, 'clean-exit.json'), 'utf8'))).toMatchObject({ reason: 'restart' });
   });
 
+  it('L24/L27: /restart typed in a conversation takes the host\'s one exit route: the same drain log, exit 75 for the supervisor', async () => {
+    const host = await startHost();
+    const client = await host.client();
+    const lane = await client.call('lanes.create', {});
+    expect(await client.call('message.send', { laneKey: lane.laneKey, text: '/restart' })).toMatchObject({ status: 'command' });
+    expect((await host.exited).code).toBe(75);
+    expect(host.stderr.items.filter((l) => l.includes('Restarting (restart)'))).toHaveLength(1);
+  });
+
   it('a second SIGINT during the drain joins it: one drain, the turn finishes, exit 0 with a clean marker', async () => {
     // Signals drain with the short OS budget; a long one here lets the turn finish during the drain.
     writeSettings({ drainTimeoutSeconds: 30, osShutdownBudgetSeconds: 30 });

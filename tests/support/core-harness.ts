@@ -111,6 +111,7 @@ export class CoreHarness {
       app: this.app,
       events: this.sink,
       version: this.version,
+      requestRestart: () => void this.current?.requestExit('restart'),
       log: (message) => this.logs.push(message),
       ...(this.now ? { now: this.now } : {}),
     });
