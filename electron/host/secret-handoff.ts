@@ -75,7 +75,8 @@ export function takeHandoff(env: NodeJS.ProcessEnv, warn: (message: string) => v
     } catch (error) {
       warn(`Could not read the secrets handed over in ${file}: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
-      fs.rmSync(file, { force: true });
+      // Only a handoff this code wrote (in its own baton-handoff-* folder) is removed: a variable
+      // naming any other file must never make the host delete it.
       if (path.basename(path.dirname(file)).startsWith(HANDOFF_DIR_PREFIX)) fs.rmSync(path.dirname(file), { recursive: true, force: true });
     }
   }

@@ -31,6 +31,16 @@ it('R4: a handoff file is read once and deleted with its folder; the pointer lea
   expect(warnings).toEqual([]);
 });
 
+it('R4: a handoff variable naming some other file never makes the host delete that file', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-not-a-handoff-'));
+  dirs.push(dir);
+  const precious = path.join(dir, 'notes.txt');
+  fs.writeFileSync(precious, 'OPENAI_API_KEY=sk-not-mine\0');
+  const env: NodeJS.ProcessEnv = { [HANDOFF_FILE_ENV]: precious };
+  takeHandoff(env, () => {});
+  expect(fs.readFileSync(precious, 'utf8')).toBe('OPENAI_API_KEY=sk-not-mine\0');
+});
+
 it('R4: an unusable handoff is reported and the host carries on without it', () => {
   const warnings: string[] = [];
   const env: NodeJS.ProcessEnv = { [HANDOFF_FD_ENV]: 'stdin', [HANDOFF_FILE_ENV]: path.join(os.tmpdir(), 'baton-no-such-handoff') };
