@@ -159,7 +159,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     for (const laneKey of openTurns.keys()) {
       if (startup.autoResumed.includes(laneKey)) continue;
       if (startup.replayed.includes(laneKey)) report.resumedByQueuedMessage += 1;
-      else problem(`launch ${report.launches}: ${laneKey} was interrupted by the kill but neither resumed nor replayed`);
+      // L20: an automatic resume that was itself killed is not repeated; the lane waits for the
+      // person, who resumes it below (counted as a manual resume).
+      else if (!startup.awaitingUser.includes(laneKey)) problem(`launch ${report.launches}: ${laneKey} was interrupted by the kill but neither resumed, replayed nor offered`);
     }
     report.autoResumed += startup.autoResumed.length;
     // L20: auto-resume runs once per interrupted turn; one whose resume never got to start waits for the user.
