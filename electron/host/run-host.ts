@@ -44,7 +44,6 @@ import { parseHostArgs, USAGE, UsageError, type HostOptions } from './host-optio
 import type { HeldSecrets } from './secret-handoff.ts';
 import { startHostServer, type HostServer } from './host-server.ts';
 
-export { EXIT_CODES };
 
 /** WebSocket close codes the windows see: 1012 "service restart" comes back, 1001 "going away" does not. */
 const CLOSE_RESTART = 1012;

@@ -103,8 +103,6 @@ function noTimeForInstall(reason: ExitReason | null): boolean {
 
 export const DEFAULT_INSTALL_TIMEOUT_MS = 20_000;
 export const DEFAULT_EXIT_FALLBACK_MS = 5_000;
-/** Exit code when the watchdog had to end a drain that did not finish (as the headless host). */
-export const FORCED_EXIT_CODE = EXIT_CODES.forced;
 
 function defaultTimer(task: () => void, ms: number): { cancel(): void } {
   const timer = setTimeout(task, ms);
@@ -325,11 +323,11 @@ export class DesktopLifecycle implements AppPort {
     const finished = this.phaseValue === 'exiting';
     // A forced restart still wants its relaunch: the turn journal recovers what was cut short.
     if (this.exitAction === 'relaunch' || (this.exitAction === null && this.reason === 'restart')) {
-      this.relaunchAndExit(finished ? 0 : FORCED_EXIT_CODE);
+      this.relaunchAndExit(finished ? EXIT_CODES.quit : EXIT_CODES.forced);
       return;
     }
     this.phaseValue = 'exiting';
-    this.options.app.exit(finished ? 0 : FORCED_EXIT_CODE);
+    this.options.app.exit(finished ? EXIT_CODES.quit : EXIT_CODES.forced);
   }
 
   // ── update install ──────────────────────────────────────────────────────────────────────

@@ -265,7 +265,7 @@ export class AppStore {
   private async sendOutbox(): Promise<void> {
     const outbox = this.outbox!;
     while (this.client.state === 'open' && this.storeId !== null) {
-      const next = (await outbox.list()).find((entry) => this.isForThisStore(entry));
+      const next = (await outbox.list()).find((entry) => this.belongsHere(entry));
       if (!next) return;
       let taken: boolean;
       try {
@@ -294,8 +294,13 @@ export class AppStore {
     }
   }
 
-  private isForThisStore(entry: OutboxEntry): boolean {
-    return entry.storeId === this.storeId || entry.storeId === null;
+  /**
+   * An entry this window may show and send: typed for the store it talks to (or, before it has
+   * reached one this launch, the store it last reached), or typed before it ever knew a store.
+   */
+  private belongsHere(entry: OutboxEntry): boolean {
+    const storeId = this.storeId ?? this.readStorage(STORE_ID_KEY);
+    return entry.storeId === null || storeId === null || entry.storeId === storeId;
   }
 
   private settle(id: string, taken: boolean): void {
@@ -308,8 +313,7 @@ export class AppStore {
     if (!this.outbox) return;
     try {
       const entries = await this.outbox.list();
-      const storeId = this.storeId ?? this.readStorage(STORE_ID_KEY);
-      this.dispatch({ type: 'outbox', entries: entries.filter((entry) => entry.storeId === null || storeId === null || entry.storeId === storeId) });
+      this.dispatch({ type: 'outbox', entries: entries.filter((entry) => this.belongsHere(entry)) });
     } catch (error) {
       this.fail(`Could not read the outbox: ${messageOf(error)}`);
     }

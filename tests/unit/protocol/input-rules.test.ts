@@ -8,23 +8,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { providerFromConfig } from '../../../electron/core/agent/providers/provider-config.ts';
 import { MAX_QUEUED_MESSAGES_PER_CONVERSATION } from '../../../electron/core/protocol/gateway-service.ts';
 import { MAX_TITLE_LENGTH } from '../../../shared/lane-title.ts';
-import { GatewayError } from '../../../shared/protocol/client.ts';
-import { ServiceHarness } from '../../fixtures/host-service-harness.ts';
+import { rejection, ServiceHarness } from '../../fixtures/host-service-harness.ts';
 
 let harness: ServiceHarness | null = null;
 afterEach(() => {
   harness?.cleanup();
   harness = null;
 });
-
-async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GatewayError);
-  return error as GatewayError;
-}
 
 describe('issue 14 item 6: message.send needs an existing conversation', () => {
   it('a message for an unknown conversation key is refused with NOT_FOUND and creates nothing', async () => {

@@ -5,8 +5,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GatewayEvent } from '../../../shared/gateway-events.ts';
 import { contract, type MethodName, type PushEvent } from '../../../shared/protocol/contract.ts';
-import { GatewayError, type EventMeta, type GatewayClient } from '../../../shared/protocol/client.ts';
-import { Recorder, ServiceHarness } from '../../fixtures/host-service-harness.ts';
+import type { EventMeta, GatewayClient } from '../../../shared/protocol/client.ts';
+import { Recorder, rejection, ServiceHarness } from '../../fixtures/host-service-harness.ts';
 
 let harness: ServiceHarness | null = null;
 afterEach(() => {
@@ -27,15 +27,6 @@ function gateway(match: (event: GatewayEvent) => boolean): (seen: Seen) => boole
 }
 
 const laneIdle = (laneKey: string) => gateway((e) => e.type === 'lane' && e.lane.laneKey === laneKey && e.lane.activity === 'idle');
-
-async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GatewayError);
-  return error as GatewayError;
-}
 
 describe('contract methods over the protocol', () => {
   it('covers every method of the contract in this file', () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { UpdateController } from '../../../electron/shell/update/update-controller.ts';
 import type { UpdateState } from '../../../shared/protocol/contract.ts';
-import { ShellHarness, type Timeline } from './shell-harness.ts';
+import { expectOrder, ShellHarness } from './shell-harness.ts';
 
 let harness: ShellHarness | null = null;
 
@@ -9,13 +9,6 @@ afterEach(() => {
   harness?.cleanup();
   harness = null;
 });
-
-/** `earlier` happens before `later` in the timeline (both present). */
-function expectOrder(timeline: Timeline, ...entries: string[]): void {
-  const positions = entries.map((entry) => timeline.indexOf(entry));
-  for (const [i, position] of positions.entries()) expect(position, `${entries[i]} in ${timeline.entries.join(', ')}`).toBeGreaterThanOrEqual(0);
-  expect([...positions].sort((a, b) => a - b)).toEqual(positions);
-}
 
 describe('desktop lifecycle: quit (SPEC L27, L13)', () => {
   it('quit with running turns: before-quit is cancelled, one drain runs, then the app quits once', async () => {

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CleanExitMarker } from '../../../electron/core/lifecycle/clean-exit-marker.ts';
 import { drainBudgetMs, graceMs } from '../../../electron/core/lifecycle/drain-budget.ts';
 import { UpdateController } from '../../../electron/shell/update/update-controller.ts';
-import { ShellHarness, type Timeline } from './shell-harness.ts';
+import { expectOrder, ShellHarness } from './shell-harness.ts';
 
 let harness: ShellHarness | null = null;
 
@@ -15,12 +15,6 @@ afterEach(() => {
   harness?.cleanup();
   harness = null;
 });
-
-function expectOrder(timeline: Timeline, ...entries: string[]): void {
-  const positions = entries.map((entry) => timeline.indexOf(entry));
-  for (const [i, position] of positions.entries()) expect(position, `${entries[i]} in ${timeline.entries.join(', ')}`).toBeGreaterThanOrEqual(0);
-  expect([...positions].sort((a, b) => a - b)).toEqual(positions);
-}
 
 /** An update policy at `ready`, wired to the lifecycle as main.ts wires it. */
 function readyUpdate(h: ShellHarness, told: string[] = []): UpdateController {

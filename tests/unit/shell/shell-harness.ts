@@ -2,6 +2,7 @@
  * The desktop lifecycle over the REAL core (SQLite in a temp dir, scripted agents) with fake
  * Electron ports that record one timeline, so tests can assert the order of events.
  */
+import { expect } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -351,4 +352,11 @@ export class ShellHarness {
     this.gateway.close();
     fs.rmSync(this.gateway.dataDir, { recursive: true, force: true });
   }
+}
+
+/** The entries happen in this order in the timeline (each present). */
+export function expectOrder(timeline: Timeline, ...entries: string[]): void {
+  const positions = entries.map((entry) => timeline.indexOf(entry));
+  for (const [i, position] of positions.entries()) expect(position, `${entries[i]} in ${timeline.entries.join(', ')}`).toBeGreaterThanOrEqual(0);
+  expect([...positions].sort((a, b) => a - b)).toEqual(positions);
 }
