@@ -16,9 +16,10 @@ test('L26, R1: launch → the window shows the real UI over app:// → send → 
   // The page is the app's own, connected through the preload's MessagePort.
   await expect(page.getByTestId('connection-status')).toContainText('Connected');
   expect(await page.evaluate(() => typeof (window as unknown as { baton?: unknown }).baton)).toBe('object');
-  const window = (await app.command<{ windows: Array<{ url: string; visible: boolean }> }>('windows.info')).windows[0]!;
-  expect(window.url).toBe('app://baton/index.html');
-  expect(window.visible).toBe(true);
+  const window = async () => (await app.command<{ windows: Array<{ url: string; visible: boolean }> }>('windows.info')).windows[0]!;
+  expect((await window()).url).toBe('app://baton/index.html');
+  // Shown at ready-to-show (the first paint), which may come a moment after the page connected.
+  await expect.poll(async () => (await window()).visible).toBe(true);
 
   const gate = createGate();
   model.enqueue({
