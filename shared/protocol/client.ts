@@ -7,7 +7,8 @@
  * delivered in sequence order, each at most once, and never with a silent gap.
  */
 import { contract, isMethodName, serverFrameSchema, type ErrorCode, type MethodName, type Params, type PushEvent, type Result } from './contract.ts';
-import { describeError, warn, type Transport } from './transport.ts';
+import { describeError, type Transport } from './transport.ts';
+import { defaultLog } from '../log.ts';
 
 export class GatewayError extends Error {
   readonly code: ErrorCode;
@@ -100,7 +101,7 @@ export class GatewayClient {
 
   constructor(options: GatewayClientOptions) {
     this.options = options;
-    this.log = options.log ?? warn;
+    this.log = options.log ?? defaultLog;
     this.baseDelayMs = Math.max(1, options.reconnect?.baseDelayMs ?? DEFAULT_RECONNECT.baseDelayMs);
     this.maxDelayMs = Math.max(this.baseDelayMs, options.reconnect?.maxDelayMs ?? DEFAULT_RECONNECT.maxDelayMs);
   }

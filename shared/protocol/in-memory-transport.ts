@@ -3,7 +3,8 @@
  * through JSON, so a test sees exactly what a real wire would carry (no shared object identity, no
  * `undefined` fields, no functions).
  */
-import { TransportListeners, warn, type Transport } from './transport.ts';
+import { TransportListeners, type Transport } from './transport.ts';
+import { defaultLog } from '../log.ts';
 
 export interface InMemoryTransportOptions {
   /** Round-trip every frame through JSON like a real wire (default true). */
@@ -11,7 +12,7 @@ export interface InMemoryTransportOptions {
 }
 
 class InMemoryEnd implements Transport {
-  readonly listeners = new TransportListeners(warn);
+  readonly listeners = new TransportListeners(defaultLog);
   peer: InMemoryEnd | null = null;
   private readonly serialize: boolean;
   /** Frames are handed over in order through one promise chain, after the sender's call returns. */

@@ -80,11 +80,3 @@ export function describeError(error: unknown): string {
   return typeof error === 'string' && error ? error : 'unknown error';
 }
 
-interface ConsoleLike {
-  warn(...args: unknown[]): void;
-}
-
-/** console.warn where there is a console (browser, Node); shared/ assumes neither environment. */
-export function warn(message: string): void {
-  (globalThis as { console?: ConsoleLike }).console?.warn(message);
-}

@@ -4,7 +4,8 @@
  * that is not JSON is delivered as the raw string, so the client's schema check rejects it (R1)
  * instead of this layer throwing.
  */
-import { TransportListeners, warn, type Transport } from './transport.ts';
+import { TransportListeners, type Transport } from './transport.ts';
+import { defaultLog } from '../log.ts';
 
 /** The subset of the WHATWG WebSocket this transport uses; declared here because shared/ has no DOM types. */
 export interface WebSocketLike {
@@ -26,7 +27,7 @@ export interface ConnectWebSocketOptions {
 
 export class WebSocketTransport implements Transport {
   private readonly socket: WebSocketLike;
-  private readonly listeners = new TransportListeners(warn);
+  private readonly listeners = new TransportListeners(defaultLog);
 
   constructor(socket: WebSocketLike) {
     this.socket = socket;
