@@ -7,16 +7,15 @@
  * delivered in sequence order, each at most once, and never with a silent gap.
  */
 import { contract, isMethodName, serverFrameSchema, type ErrorCode, type MethodName, type Params, type PushEvent, type Result } from './contract.ts';
-import { describeError, type Transport } from './transport.ts';
-import { defaultLog } from '../log.ts';
+import type { Transport } from './transport.ts';
+import { BatonError, describeError } from '../errors.ts';
+import { defaultLog, type Log } from '../log.ts';
 
-export class GatewayError extends Error {
-  readonly code: ErrorCode;
-
+/** A request the gateway (or this client, for a request it could not send) refused, with its wire code. */
+export class GatewayError extends BatonError<ErrorCode> {
   constructor(code: ErrorCode, message: string) {
-    super(message);
+    super(code, message);
     this.name = 'GatewayError';
-    this.code = code;
   }
 }
 
@@ -34,8 +33,8 @@ export interface GatewayClientOptions {
   /** Opens a new transport; called again for every reconnect. */
   connect: () => Promise<Transport>;
   reconnect?: { baseDelayMs?: number; maxDelayMs?: number };
-  /** Where dropped frames and listener failures are reported; console.warn by default. */
-  log?: (message: string) => void;
+  /** Where dropped frames and listener failures are reported; defaultLog by default. */
+  log?: Log;
 }
 
 export const DEFAULT_RECONNECT = { baseDelayMs: 250, maxDelayMs: 5_000 } as const;
@@ -76,7 +75,7 @@ function preview(raw: unknown): string {
 
 export class GatewayClient {
   private readonly options: GatewayClientOptions;
-  private readonly log: (message: string) => void;
+  private readonly log: Log;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
   private currentState: ConnectionState = 'connecting';

@@ -11,6 +11,8 @@ import type { Transport } from '../../../shared/protocol/transport.ts';
 import type { EventFrame, EventHub } from './event-hub.ts';
 import type { GatewayService, ServiceMethod, ServiceParams } from './gateway-service.ts';
 import { toErrorBody } from './service-errors.ts';
+import { defaultLog, type Log } from '../../../shared/log.ts';
+import { describeError } from '../../../shared/errors.ts';
 
 export interface ConnectionLimits {
   /** Unanswered requests at which the connection stops reading from its transport (default 16). */
@@ -30,7 +32,7 @@ export const DEFAULT_CONNECTION_LIMITS: Readonly<ConnectionLimits> = { pauseRead
 export interface ProtocolServerOptions {
   service: GatewayService;
   hub: EventHub;
-  log?: (message: string) => void;
+  log?: Log;
   limits?: Partial<ConnectionLimits>;
 }
 
@@ -102,7 +104,7 @@ class ProtocolConnection implements Connection {
     try {
       this.transport.send(frame);
     } catch (error) {
-      this.log(`Connection ${this.id}: could not send a frame (${error instanceof Error ? error.message : String(error)}); closing it.`);
+      this.log(`Connection ${this.id}: could not send a frame (${describeError(error)}); closing it.`);
       this.close();
     }
   }
@@ -146,7 +148,7 @@ class ProtocolConnection implements Connection {
     if (this.closed || this.waiting.length === 0) return;
     const raw = this.waiting.shift();
     void this.handle(raw)
-      .catch((error: unknown) => this.log(`Connection ${this.id}: a request could not be handled: ${error instanceof Error ? error.message : String(error)}`))
+      .catch((error: unknown) => this.log(`Connection ${this.id}: a request could not be handled: ${describeError(error)}`))
       .finally(() => {
         this.unanswered -= 1;
         this.updateFlow();
@@ -238,7 +240,7 @@ export class ProtocolServer {
 
   constructor(options: ProtocolServerOptions) {
     this.options = options;
-    this.log = options.log ?? ((message) => console.warn(message));
+    this.log = options.log ?? defaultLog;
   }
 
   get connectionCount(): number {
