@@ -8,6 +8,7 @@
  */
 import { contract, isMethodName, serverFrameSchema, type ErrorCode, type MethodName, type Params, type PushEvent, type Result } from './contract.ts';
 import type { Transport } from './transport.ts';
+import { DisposableStore } from '../disposables.ts';
 import { BatonError, describeError } from '../errors.ts';
 import { defaultLog, type Log } from '../log.ts';
 
@@ -80,7 +81,8 @@ export class GatewayClient {
   private readonly maxDelayMs: number;
   private currentState: ConnectionState = 'connecting';
   private transport: Transport | null = null;
-  private detachTransport: Array<() => void> = [];
+  /** What this client subscribed to on the current transport; undone when the transport is dropped. */
+  private transportSubscriptions = new DisposableStore();
   /** Bumped for every connection attempt and on close; callbacks of older attempts do nothing. */
   private generation = 0;
   private nextId = 1;
@@ -142,12 +144,14 @@ export class GatewayClient {
   }
 
   onEvent(listener: EventListener): () => void {
+    if (this.closedByUser) return () => undefined;
     const entry: EventListener = (event, meta) => listener(event, meta);
     this.eventListeners.add(entry);
     return () => void this.eventListeners.delete(entry);
   }
 
   onConnection(listener: ConnectionListener): () => void {
+    if (this.closedByUser) return () => undefined;
     const entry: ConnectionListener = (state, info) => listener(state, info);
     this.connectionListeners.add(entry);
     return () => void this.connectionListeners.delete(entry);
@@ -166,6 +170,9 @@ export class GatewayClient {
     this.startWaiter?.reject(new GatewayError('UNAVAILABLE', 'The client was closed before it connected.'));
     this.startWaiter = null;
     this.setState('closed', false);
+    // Nothing is delivered after 'closed': the listeners are let go so a closed client holds no UI.
+    this.eventListeners.clear();
+    this.connectionListeners.clear();
   }
 
   // ── connection ───────────────────────────────────────────────────────────────────────────
@@ -187,14 +194,17 @@ export class GatewayClient {
     }
     this.transport = transport;
     this.subscribed = false;
-    this.detachTransport = [
+    const subscriptions = (this.transportSubscriptions = new DisposableStore());
+    subscriptions.add(
       transport.onFrame((frame) => {
         if (generation === this.generation) this.handleFrame(frame);
       }),
+    );
+    subscriptions.add(
       transport.onClose(() => {
         if (generation === this.generation) this.handleClose();
       }),
-    ];
+    );
     try {
       await this.subscribe(transport);
     } catch (error) {
@@ -241,7 +251,7 @@ export class GatewayClient {
   }
 
   private dropTransport(): void {
-    for (const detach of this.detachTransport.splice(0)) detach();
+    this.transportSubscriptions.dispose();
     this.transport = null;
     this.subscribed = false;
     this.resubscribing = false;

@@ -11,6 +11,7 @@ import type { Transport } from '../../../shared/protocol/transport.ts';
 import type { EventFrame, EventHub } from './event-hub.ts';
 import type { GatewayService, ServiceMethod, ServiceParams } from './gateway-service.ts';
 import { toErrorBody } from './service-errors.ts';
+import { DisposableStore } from '../../../shared/disposables.ts';
 import { defaultLog, type Log } from '../../../shared/log.ts';
 import { describeError } from '../../../shared/errors.ts';
 
@@ -60,11 +61,12 @@ class ProtocolConnection implements Connection {
   readonly id: number;
   private readonly transport: Transport;
   private readonly options: ProtocolServerOptions;
-  private readonly log: (message: string) => void;
+  private readonly log: Log;
+  /** The live event subscription; a second `events.subscribe` replaces it. */
   private detachEvents: (() => void) | null = null;
   private closed = false;
-  private readonly unlisten: Array<() => void>;
-  private readonly onClosed: () => void;
+  /** Everything this connection subscribed to, undone once when it closes from either side. */
+  private readonly disposables = new DisposableStore();
   private readonly limits: ConnectionLimits;
   /** Frames received and not yet started, oldest first (at most `maxUnanswered`). */
   private readonly waiting: unknown[] = [];
@@ -73,15 +75,21 @@ class ProtocolConnection implements Connection {
   private stepScheduled = false;
   private readingPaused = false;
 
-  constructor(id: number, transport: Transport, options: ProtocolServerOptions, log: (message: string) => void, onClosed: () => void) {
+  constructor(id: number, transport: Transport, options: ProtocolServerOptions, log: Log, onClosed: () => void) {
     this.id = id;
     this.transport = transport;
     this.options = options;
     this.log = log;
-    this.onClosed = onClosed;
     const pauseReadingAt = Math.max(1, options.limits?.pauseReadingAt ?? DEFAULT_CONNECTION_LIMITS.pauseReadingAt);
     this.limits = { pauseReadingAt, maxUnanswered: Math.max(pauseReadingAt, options.limits?.maxUnanswered ?? DEFAULT_CONNECTION_LIMITS.maxUnanswered) };
-    this.unlisten = [transport.onFrame((frame) => this.receive(frame)), transport.onClose(() => this.dispose())];
+    this.disposables.add(onClosed);
+    this.disposables.add(() => {
+      this.detachEvents?.();
+      this.detachEvents = null;
+      this.waiting.length = 0;
+    });
+    this.disposables.add(transport.onFrame((frame) => this.receive(frame)));
+    this.disposables.add(transport.onClose(() => this.dispose()));
   }
 
   close(): void {
@@ -92,11 +100,7 @@ class ProtocolConnection implements Connection {
   private dispose(): void {
     if (this.closed) return;
     this.closed = true;
-    this.detachEvents?.();
-    this.detachEvents = null;
-    this.waiting.length = 0;
-    for (const off of this.unlisten) off();
-    this.onClosed();
+    this.disposables.dispose();
   }
 
   private send(frame: unknown): void {
@@ -234,7 +238,7 @@ class ProtocolConnection implements Connection {
 
 export class ProtocolServer {
   private readonly options: ProtocolServerOptions;
-  private readonly log: (message: string) => void;
+  private readonly log: Log;
   private readonly connections = new Set<ProtocolConnection>();
   private nextId = 1;
 

@@ -10,6 +10,7 @@ import { escapeForResend } from '../lib/slash-commands.ts';
 import { initialState, needsTranscriptReload, reduce, type Action, type AppState } from './app-state.ts';
 import type { GatewayPort } from './gateway-port.ts';
 import type { OutboxEntry, OutboxStorage } from './outbox.ts';
+import { DisposableStore } from '../../../shared/disposables.ts';
 import { describeError } from '../../../shared/errors.ts';
 
 const TEXT_FRAME_MS = 32;
@@ -105,23 +106,21 @@ export class AppStore {
 
   /** Wires the client's pushes and connection changes; returns the unsubscribe. */
   start(): () => void {
-    const offConnection = this.client.onConnection((connection, info) => {
+    const subscriptions = new DisposableStore();
+    subscriptions.add(this.client.onConnection((connection, info) => {
       this.dispatch({ type: 'connection', state: connection, resync: info.resync, at: this.now() });
       if (connection === 'open') void this.onOpen(info.resync).then(() => this.flushOutbox());
-    });
+    }));
     void this.showOutbox();
-    const offEvent = this.client.onEvent((event) => {
+    subscriptions.add(this.client.onEvent((event) => {
       if (event.channel === 'gateway') this.beforeGatewayEvent(event.event);
       this.dispatch({ type: 'push', event });
-    });
+    }));
     if (this.client.state === 'open') {
       this.dispatch({ type: 'connection', state: 'open', resync: false, at: this.now() });
       void this.onOpen(true).then(() => this.flushOutbox());
     }
-    return () => {
-      offConnection();
-      offEvent();
-    };
+    return () => subscriptions.dispose();
   }
 
   // ── loading ──────────────────────────────────────────────────────────────────────────────
