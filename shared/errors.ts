@@ -45,9 +45,12 @@ export function isBatonError(value: unknown): value is BatonError {
   return value instanceof BatonError;
 }
 
-/** The readable part of anything thrown, for logs and messages: never empty, never "[object Object]". */
-export function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name || 'unknown error';
+/**
+ * The readable part of anything thrown, for logs and messages: never empty, never "[object Object]".
+ * `stack` gives an Error's stack instead, for logs of what is a bug.
+ */
+export function describeError(error: unknown, options: { stack?: boolean } = {}): string {
+  if (error instanceof Error) return (options.stack ? error.stack : undefined) || error.message || error.name || 'unknown error';
   if (typeof error === 'string') return error || 'unknown error';
   if (typeof error === 'number' || typeof error === 'boolean' || typeof error === 'bigint') return String(error);
   if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') {

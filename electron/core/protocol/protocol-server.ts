@@ -222,7 +222,7 @@ class ProtocolConnection implements Connection {
       value = await this.options.service.handle(method, params);
     } catch (error) {
       const body = toErrorBody(error);
-      if (body.internal) this.log(`${method} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      if (body.internal) this.log(`${method} failed: ${describeError(error, { stack: true })}`);
       this.fail(id, body.code, body.message);
       return;
     }

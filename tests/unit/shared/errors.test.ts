@@ -24,6 +24,9 @@ describe('one error vocabulary (issue 9 item 6)', () => {
     expect(describeError({ reason: 'opaque' })).toBe('unknown error');
     expect(describeError(null)).toBe('unknown error');
     expect(describeError(undefined)).toBe('unknown error');
+    const bug = new Error('a bug');
+    expect(describeError(bug, { stack: true })).toBe(bug.stack);
+    expect(describeError('no stack here', { stack: true })).toBe('no stack here');
   });
 
   const full = new StoreFullError('/data/baton.db');
