@@ -73,6 +73,8 @@ interface ErrorRow {
   kind: ProviderErrorKind;
   /** True when the same request may succeed later (what the person is told they can do). */
   retryable: boolean;
+  /** True when the retry policy (stream-policy.ts) tries again, as long as nothing was streamed yet. */
+  retriedBeforeOutput?: true;
   /** True when the provider's Retry-After is kept for the retry policy. */
   keepsRetryAfter?: true;
   words(facts: Facts): string;
@@ -85,24 +87,31 @@ const refusedWords = (f: Facts) => `${f.name} refused the request (${f.status}):
  * retryable and the words a person reads (SPEC R3).
  */
 export const PROVIDER_ERROR_TABLE: Readonly<Record<ProviderFailure, ErrorRow>> = {
-  'rate-limited': { code: 'PROVIDER_RATE_LIMITED', kind: 'http', retryable: true, keepsRetryAfter: true, words: (f) => `${f.name} is rate limiting requests (${f.status}): ${f.text}` },
+  'rate-limited': { code: 'PROVIDER_RATE_LIMITED', kind: 'http', retryable: true, retriedBeforeOutput: true, keepsRetryAfter: true, words: (f) => `${f.name} is rate limiting requests (${f.status}): ${f.text}` },
   auth: { code: 'PROVIDER_AUTH', kind: 'refused', retryable: false, words: (f) => `${refusedWords(f)} Check the API key configured for ${f.name}.` },
   // The provider's own words already say which limit was hit; the code lets the window offer a way out.
   'context-too-long': { code: 'PROVIDER_CONTEXT_TOO_LONG', kind: 'refused', retryable: false, words: refusedWords },
-  'server-error': { code: 'PROVIDER_SERVER_ERROR', kind: 'http', retryable: true, keepsRetryAfter: true, words: (f) => `${f.name} had a server error (${f.status}): ${f.text}` },
+  'server-error': { code: 'PROVIDER_SERVER_ERROR', kind: 'http', retryable: true, retriedBeforeOutput: true, keepsRetryAfter: true, words: (f) => `${f.name} had a server error (${f.status}): ${f.text}` },
   refused: { code: 'PROVIDER_REFUSED', kind: 'refused', retryable: false, words: refusedWords },
   'stream-error-transient': { code: 'PROVIDER_STREAM_ERROR', kind: 'http', retryable: true, words: (f) => `${f.name} reported an error while answering: ${f.text}` },
   'stream-error': { code: 'PROVIDER_STREAM_ERROR', kind: 'http', retryable: false, words: (f) => `${f.name} reported an error while answering: ${f.text}` },
-  unreachable: { code: 'PROVIDER_UNREACHABLE', kind: 'connection', retryable: true, words: (f) => `Could not reach ${f.name}${f.endpoint ? ` at ${f.endpoint}` : ''}: ${f.text}` },
-  'connection-lost': { code: 'PROVIDER_CONNECTION_LOST', kind: 'connection', retryable: true, words: (f) => `The connection to ${f.name} was lost: ${f.text}` },
-  'stream-cut': { code: 'PROVIDER_CONNECTION_LOST', kind: 'connection', retryable: true, words: (f) => `The connection to ${f.name} closed before the answer was complete.` },
+  unreachable: { code: 'PROVIDER_UNREACHABLE', kind: 'connection', retryable: true, retriedBeforeOutput: true, words: (f) => `Could not reach ${f.name}${f.endpoint ? ` at ${f.endpoint}` : ''}: ${f.text}` },
+  'connection-lost': { code: 'PROVIDER_CONNECTION_LOST', kind: 'connection', retryable: true, retriedBeforeOutput: true, words: (f) => `The connection to ${f.name} was lost: ${f.text}` },
+  'stream-cut': { code: 'PROVIDER_CONNECTION_LOST', kind: 'connection', retryable: true, retriedBeforeOutput: true, words: (f) => `The connection to ${f.name} closed before the answer was complete.` },
   timeout: { code: 'PROVIDER_TIMEOUT', kind: 'timeout', retryable: true, words: (f) => `${f.name} did not respond within ${formatDuration(f.ms)}.` },
   'idle-timeout': { code: 'PROVIDER_TIMEOUT', kind: 'idle-timeout', retryable: true, words: (f) => `${f.name} stopped sending data for ${formatDuration(f.ms)}; the answer was cut off.` },
   malformed: { code: 'PROVIDER_MALFORMED', kind: 'malformed', retryable: false, words: (f) => `${f.name} sent a malformed response: ${f.text}` },
   cancelled: { code: 'PROVIDER_CANCELLED', kind: 'aborted', retryable: false, words: (f) => `The request to ${f.name} was cancelled.` },
-  // Kind 'connection' so the retry policy tries once more: an unknown failure may be a network one.
-  unexpected: { code: 'PROVIDER_FAILED', kind: 'connection', retryable: false, words: (f) => `The request to ${f.name} failed: ${f.text}` },
+  // Retried like a connection failure: an unknown failure may be a network one.
+  unexpected: { code: 'PROVIDER_FAILED', kind: 'connection', retryable: false, retriedBeforeOutput: true, words: (f) => `The request to ${f.name} failed: ${f.text}` },
 };
+
+const RETRIED_CODES: ReadonlySet<ProviderErrorCode> = new Set(Object.values(PROVIDER_ERROR_TABLE).flatMap((row) => (row.retriedBeforeOutput ? [row.code] : [])));
+
+/** Whether the retry policy tries this failure again (only before any output, see stream-policy.ts). */
+export function isRetriedBeforeOutput(error: ProviderError): boolean {
+  return RETRIED_CODES.has(error.code);
+}
 
 export interface FailureDetails {
   status?: number;

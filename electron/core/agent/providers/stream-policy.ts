@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ModelStreamEvent } from './provider.ts';
 import { ProviderError } from './provider.ts';
-import { providerError, type ErrorContext } from './provider-errors.ts';
+import { isRetriedBeforeOutput, providerError, type ErrorContext } from './provider-errors.ts';
 
 export interface ProviderTimeouts {
   /** From sending the request until the response headers arrive. */
@@ -132,11 +132,6 @@ class AttemptGuard implements AttemptContext {
   }
 }
 
-function shouldRetry(error: ProviderError): boolean {
-  if (error.kind === 'connection') return true;
-  return error.kind === 'http' && error.status !== undefined && (error.status === 429 || error.status >= 500);
-}
-
 function backoffMs(policy: RetryPolicy, attemptIndex: number, error: ProviderError): number {
   const exponential = policy.baseDelayMs * 2 ** attemptIndex;
   // Jitter keeps many conversations hit by one rate limit from retrying in lockstep.
@@ -171,7 +166,7 @@ export async function* streamWithPolicy(
       return;
     } catch (raw) {
       const error = guard.failure ?? (raw instanceof ProviderError ? raw : options.toProviderError(raw));
-      if (emitted || !shouldRetry(error) || attemptIndex >= options.retry.retries) throw error;
+      if (emitted || !isRetriedBeforeOutput(error) || attemptIndex >= options.retry.retries) throw error;
       lastError = error;
     } finally {
       guard.dispose(completed);

@@ -12,6 +12,7 @@ import { ANTHROPIC_ERRORS } from '../../../../electron/core/agent/providers/anth
 import { openAIErrorDialect } from '../../../../electron/core/agent/providers/openai-compatible.ts';
 import {
   fromSdkError,
+  isRetriedBeforeOutput,
   PROVIDER_ERROR_TABLE,
   providerError,
   type ErrorContext,
@@ -44,7 +45,7 @@ function streamError(type: string, message: string): Build {
   return (sdk) =>
     sdk === 'openai'
       ? new OpenAISdk.APIError(undefined, { type, message }, undefined, headers())
-      : new AnthropicSdk.APIError(undefined, { type: 'error', error: { type, message } }, undefined, headers(), type);
+      : new AnthropicSdk.APIError(undefined, { type: 'error', error: { type, message } }, undefined, headers(), type as ConstructorParameters<typeof AnthropicSdk.APIError>[4]);
 }
 
 function socketError(code: string): Error {
@@ -109,6 +110,7 @@ describe('R3: one SDK error table for both providers', () => {
           status: row.status,
         });
         expect(error.retryAfterMs).toBe(row.retryAfterMs);
+        expect(isRetriedBeforeOutput(error)).toBe(expected.retriedBeforeOutput === true);
         expect(error.message).toMatch(row.words);
         expect(error.message).not.toContain(KEY);
       });
@@ -123,6 +125,11 @@ describe('R3: one SDK error table for both providers', () => {
   it('R3: the rows the retry policy raises itself read as the table says', () => {
     expect(providerError(context, 'stream-cut')).toMatchObject({ code: 'PROVIDER_CONNECTION_LOST', kind: 'connection', retryable: true, message: 'The connection to Model closed before the answer was complete.' });
     expect(providerError(context, 'idle-timeout', { ms: 240_000 })).toMatchObject({ code: 'PROVIDER_TIMEOUT', kind: 'idle-timeout', retryable: true, message: 'Model stopped sending data for 240 s; the answer was cut off.' });
+  });
+
+  it('R3: the retry policy tries again exactly rate limits, server errors and broken or unknown connections', () => {
+    const retried = (Object.keys(PROVIDER_ERROR_TABLE) as ProviderFailure[]).filter((failure) => isRetriedBeforeOutput(providerError(context, failure)));
+    expect(retried.sort()).toEqual(['connection-lost', 'rate-limited', 'server-error', 'stream-cut', 'unexpected', 'unreachable']);
   });
 
   it('every row of the table is exercised above', () => {
