@@ -56,7 +56,7 @@ async function withinBudget(work: Promise<unknown>, ms: number): Promise<void> {
 
 export class GatewayRuntime implements GatewayControl {
   private readonly options: GatewayRuntimeOptions;
-  private readonly log: (message: string) => void;
+  private readonly log: Log;
   private running: Running | null = null;
 
   constructor(options: GatewayRuntimeOptions) {

@@ -70,7 +70,7 @@ export class EventHub implements GatewayEventSink {
   private readonly listeners = new Set<(frame: EventFrame) => void>();
   private readonly latestBanners = new Map<string, Banner>();
   private updateState: UpdateState = IDLE_UPDATE_STATE;
-  private readonly log: (message: string) => void;
+  private readonly log: Log;
 
   constructor(options: EventHubOptions = {}) {
     this.instanceId = options.instanceId ?? randomUUID();

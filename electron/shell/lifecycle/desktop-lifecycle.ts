@@ -116,7 +116,7 @@ export class DesktopLifecycle implements AppPort {
   private readonly options: DesktopLifecycleOptions;
   private readonly later: (task: () => void) => void;
   private readonly setTimer: (task: () => void, ms: number) => { cancel(): void };
-  private readonly log: (message: string) => void;
+  private readonly log: Log;
   private phaseValue: LifecyclePhase;
   /** Why the shell started the drain (a drain the core started itself, e.g. /restart, leaves it null). */
   private reason: ExitReason | null = null;

@@ -47,7 +47,7 @@ export class KeychainSecretStore implements SecretStore {
   readonly file: string;
   private readonly cipher: Cipher;
   private readonly memory = new Map<string, string>();
-  private readonly log: (message: string) => void;
+  private readonly log: Log;
   private availability: Promise<boolean> | null = null;
 
   constructor(options: KeychainSecretStoreOptions) {

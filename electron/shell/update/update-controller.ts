@@ -30,7 +30,7 @@ export interface UpdateControllerOptions {
 export class UpdateController {
   private readonly options: UpdateControllerOptions;
   private current: UpdatePolicyState = { ...INITIAL_UPDATE_STATE };
-  private readonly log: (message: string) => void;
+  private readonly log: Log;
 
   constructor(options: UpdateControllerOptions) {
     this.options = options;
