@@ -11,7 +11,7 @@ import { initialState, needsTranscriptReload, reduce, type Action, type AppState
 import type { GatewayPort } from './gateway-port.ts';
 import type { OutboxEntry, OutboxStorage } from './outbox.ts';
 import { DisposableStore } from '../../../shared/disposables.ts';
-import { describeError } from '../../../shared/errors.ts';
+import { BatonError, describeError } from '../../../shared/errors.ts';
 
 const TEXT_FRAME_MS = 32;
 const SEARCH_DEBOUNCE_MS = 200;
@@ -38,7 +38,7 @@ export interface StoreOptions {
 
 /** The gateway could not be asked (no connection, or it is shutting down): the message waits. */
 function isUnreachable(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'UNAVAILABLE';
+  return error instanceof BatonError && error.code === 'UNAVAILABLE';
 }
 
 export type ProviderKind = 'openai-compatible' | 'anthropic';
