@@ -11,6 +11,7 @@ import { parseCli, USAGE } from './cli-args.ts';
 import { runCommand, type CliIo } from './commands.ts';
 import { CliError, EXIT, exitCodeForGatewayError, type ExitCode } from './exit-codes.ts';
 import { connectToBaton, findHost } from './host-connection.ts';
+import { describeError } from '../../shared/errors.ts';
 
 function readStdin(): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -58,7 +59,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
       say(`baton: ${error.message}\n`);
       return exitCodeForGatewayError(error.code);
     }
-    say(`baton: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    say(`baton: unexpected error: ${describeError(error, { stack: true })}\n`);
     return EXIT.internal;
   }
 }

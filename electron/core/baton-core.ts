@@ -11,6 +11,7 @@ import type { DrainSettings } from './lifecycle/drain-budget.ts';
 import { recoverAtStartup, type StartupReport, type StartupSettings } from './lifecycle/startup-recovery.ts';
 import type { AppPort, GatewayEventSink } from './ports.ts';
 import { SessionStore } from './sessions/store.ts';
+import { defaultLog, type Log } from '../../shared/log.ts';
 
 const BACKUP_CHECK_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -24,7 +25,7 @@ export interface BatonCoreOptions {
   events?: GatewayEventSink;
   version?: string;
   now?: () => number;
-  log?: (message: string) => void;
+  log?: Log;
   /**
    * Where `/restart` typed in a conversation goes: the composition root's one exit route, the same
    * as for its signals, tray and window (issue 9: one route for every exit). The desktop shell
@@ -75,10 +76,10 @@ export async function openBatonCore(options: BatonCoreOptions): Promise<BatonCor
   });
   // R2: damage found at a read or write after open stops every write (the store refuses them);
   // say so once, loudly, with the file and the newest backup.
-  store.onDamaged((error) => (options.log ?? console.warn)(error.message));
+  store.onDamaged((error) => (options.log ?? defaultLog)(error.message));
   const startup = recoverAtStartup({ store, gateway, settings: options.settings(), ...(options.now ? { now: options.now } : {}) });
   // R2: at least one backup per day of use, also for an app that stays open for weeks.
-  const backupIfDue = () => void store.backupIfDue().catch((error: Error) => (options.log ?? console.warn)(`Daily backup failed: ${error.message}`));
+  const backupIfDue = () => void store.backupIfDue().catch((error: Error) => (options.log ?? defaultLog)(`Daily backup failed: ${error.message}`));
   backupIfDue();
   const backupTimer = setInterval(backupIfDue, BACKUP_CHECK_INTERVAL_MS);
   backupTimer.unref();

@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { newAccessToken } from './access.ts';
+import { describeError } from '../../shared/errors.ts';
 
 export const ADDRESS_FILE = 'host.json';
 
@@ -185,7 +186,7 @@ export function saveHostAddress(plan: AddressPlan, bound: { host: string; port: 
     writeHostAddress(plan.dataDir, { host: bound.host, port: bound.port, token: plan.token, pid: process.pid, updatedAt: Date.now() });
   } catch (error) {
     log(
-      `Could not save the address in ${addressFilePath(plan.dataDir)} (${error instanceof Error ? error.message : String(error)}): ` +
+      `Could not save the address in ${addressFilePath(plan.dataDir)} (${describeError(error)}): ` +
         'a relaunch will get a new address, and the baton command line cannot find this one.',
     );
   }

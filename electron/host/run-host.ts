@@ -43,7 +43,7 @@ import { listenOnPlannedPort, planHostAddress, saveHostAddress } from './host-ad
 import { parseHostArgs, USAGE, UsageError, type HostOptions } from './host-options.ts';
 import type { HeldSecrets } from './secret-handoff.ts';
 import { startHostServer, type HostServer } from './host-server.ts';
-
+import { describeError } from '../../shared/errors.ts';
 
 /** WebSocket close codes the windows see: 1012 "service restart" comes back, 1001 "going away" does not. */
 const CLOSE_RESTART = 1012;
@@ -150,7 +150,7 @@ export async function runHost(options: HostOptions, env: NodeJS.ProcessEnv = pro
   try {
     core = await openBatonCore({ dataDir: options.dataDir, agents, settings: () => settings.get(), app, events: hub, version, log, requestRestart: () => exitRoute('restart') });
   } catch (error) {
-    log(`Baton could not start: ${error instanceof Error ? error.message : String(error)}`);
+    log(`Baton could not start: ${describeError(error)}`);
     await withinBudget(mcp.stop(), MCP_STOP_BUDGET_MS);
     process.exit(EXIT_CODES.startFailed);
   }
@@ -169,7 +169,7 @@ export async function runHost(options: HostOptions, env: NodeJS.ProcessEnv = pro
         if (result.timedOut) log(`Interrupted ${result.interrupted.length} turn(s) at the deadline; they resume after the next start.`);
       },
       (error: unknown) => {
-        log(`The drain failed: ${error instanceof Error ? error.message : String(error)}`);
+        log(`The drain failed: ${describeError(error)}`);
         app.forceExit();
       },
     );
@@ -192,7 +192,7 @@ export async function runHost(options: HostOptions, env: NodeJS.ProcessEnv = pro
     );
     saveHostAddress(address, { host: options.host, port: server.port }, log);
   } catch (error) {
-    log(`Could not listen on ${options.host}:${address.port}: ${error instanceof Error ? error.message : String(error)}`);
+    log(`Could not listen on ${options.host}:${address.port}: ${describeError(error)}`);
     opened.close();
     await withinBudget(mcp.stop(), MCP_STOP_BUDGET_MS);
     process.exit(EXIT_CODES.startFailed);

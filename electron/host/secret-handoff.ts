@@ -19,6 +19,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { secretNamesIn } from '../core/agent/tools/command-environment.ts';
+import { describeError } from '../../shared/errors.ts';
 
 export const HANDOFF_FD_ENV = 'BATON_HANDOFF_FD';
 export const HANDOFF_FILE_ENV = 'BATON_HANDOFF_FILE';
@@ -66,14 +67,14 @@ export function takeHandoff(env: NodeJS.ProcessEnv, warn: (message: string) => v
       held = decodeHandoff(fs.readFileSync(fd));
       fs.closeSync(fd);
     } catch (error) {
-      warn(`Could not read the secrets handed over on ${HANDOFF_FD_ENV}=${fdText}: ${error instanceof Error ? error.message : String(error)}`);
+      warn(`Could not read the secrets handed over on ${HANDOFF_FD_ENV}=${fdText}: ${describeError(error)}`);
     }
   }
   if (file !== undefined) {
     try {
       held = { ...held, ...decodeHandoff(fs.readFileSync(file)) };
     } catch (error) {
-      warn(`Could not read the secrets handed over in ${file}: ${error instanceof Error ? error.message : String(error)}`);
+      warn(`Could not read the secrets handed over in ${file}: ${describeError(error)}`);
     } finally {
       // Only a handoff this code wrote (in its own baton-handoff-* folder) is removed: a variable
       // naming any other file must never make the host delete it.
@@ -116,7 +117,7 @@ export function secureProcessEnvironment(options: SecureEnvironmentOptions): Hel
     options.execve(process.execPath, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], { ...env, [HANDOFF_FILE_ENV]: file });
   } catch (error) {
     if (dir !== null) fs.rmSync(dir, { recursive: true, force: true });
-    options.warn(`Could not restart without secrets in the environment: ${error instanceof Error ? error.message : String(error)}`);
+    options.warn(`Could not restart without secrets in the environment: ${describeError(error)}`);
   }
   return held;
 }

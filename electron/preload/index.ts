@@ -9,6 +9,8 @@
  * page never sees ipcRenderer, the port object or anything of Node (R4).
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { DisposableStore } from '../../shared/disposables.ts';
+import { defaultLog } from '../../shared/log.ts';
 import { TransportListeners, type Transport } from '../../shared/protocol/transport.ts';
 import { CLOSE_SENTINEL, CONNECT_CHANNEL, HANDSHAKE_VERSION, isCloseSentinel, PORT_CHANNEL, REFUSED_CHANNEL, replyNonce } from './channels.ts';
 
@@ -21,17 +23,24 @@ function newNonce(): string {
 }
 
 function portTransport(port: MessagePort): Transport {
-  const listeners = new TransportListeners((message) => console.warn(message));
-  port.onmessage = (event: MessageEvent) => {
-    if (isCloseSentinel(event.data)) {
-      listeners.close();
-      port.close();
-      return;
-    }
-    listeners.deliver(event.data);
+  const listeners = new TransportListeners(defaultLog);
+  // The port's listeners go with the transport: a closed port must not keep this page's closures.
+  const subscriptions = new DisposableStore();
+  const listen = (type: 'message' | 'close', listener: (event: Event) => void) => {
+    port.addEventListener(type, listener);
+    subscriptions.add(() => port.removeEventListener(type, listener));
   };
+  listeners.onClose(() => {
+    subscriptions.dispose();
+    port.close();
+  });
+  listen('message', (event) => {
+    const data: unknown = (event as MessageEvent).data;
+    if (isCloseSentinel(data)) listeners.close();
+    else listeners.deliver(data);
+  });
   // Chromium tells a port when its peer is gone; the sentinel covers the main process closing it.
-  port.addEventListener('close', () => listeners.close());
+  listen('close', () => listeners.close());
   port.start();
   return {
     send(frame: unknown) {
@@ -43,7 +52,6 @@ function portTransport(port: MessagePort): Transport {
       if (listeners.closed) return;
       port.postMessage(CLOSE_SENTINEL);
       listeners.close();
-      port.close();
     },
   };
 }

@@ -19,6 +19,7 @@ import { GatewayService } from '../core/protocol/gateway-service.ts';
 import { ProtocolServer, type Connection } from '../core/protocol/protocol-server.ts';
 import type { SettingsStore } from '../core/settings/settings-store.ts';
 import type { GatewayControl } from './lifecycle/desktop-lifecycle.ts';
+import { defaultLog, type Log } from '../../shared/log.ts';
 
 const MCP_STOP_BUDGET_MS = 2_000;
 
@@ -36,7 +37,7 @@ export interface GatewayRuntimeOptions {
   /** Called after each start with the fresh core and hub (tray, notifications, update wiring). */
   onStarted?: (started: { core: BatonCore; hub: EventHub }) => void;
   env?: NodeJS.ProcessEnv;
-  log?: (message: string) => void;
+  log?: Log;
 }
 
 interface Running {
@@ -55,12 +56,12 @@ async function withinBudget(work: Promise<unknown>, ms: number): Promise<void> {
 
 export class GatewayRuntime implements GatewayControl {
   private readonly options: GatewayRuntimeOptions;
-  private readonly log: (message: string) => void;
+  private readonly log: Log;
   private running: Running | null = null;
 
   constructor(options: GatewayRuntimeOptions) {
     this.options = options;
-    this.log = options.log ?? ((message) => console.warn(message));
+    this.log = options.log ?? defaultLog;
   }
 
   get started(): boolean {

@@ -7,16 +7,16 @@
  * delivered in sequence order, each at most once, and never with a silent gap.
  */
 import { contract, isMethodName, serverFrameSchema, type ErrorCode, type MethodName, type Params, type PushEvent, type Result } from './contract.ts';
-import { describeError, type Transport } from './transport.ts';
-import { defaultLog } from '../log.ts';
+import type { Transport } from './transport.ts';
+import { DisposableStore } from '../disposables.ts';
+import { BatonError, describeError } from '../errors.ts';
+import { defaultLog, type Log } from '../log.ts';
 
-export class GatewayError extends Error {
-  readonly code: ErrorCode;
-
+/** A request the gateway (or this client, for a request it could not send) refused, with its wire code. */
+export class GatewayError extends BatonError<ErrorCode> {
   constructor(code: ErrorCode, message: string) {
-    super(message);
+    super(code, message);
     this.name = 'GatewayError';
-    this.code = code;
   }
 }
 
@@ -34,8 +34,8 @@ export interface GatewayClientOptions {
   /** Opens a new transport; called again for every reconnect. */
   connect: () => Promise<Transport>;
   reconnect?: { baseDelayMs?: number; maxDelayMs?: number };
-  /** Where dropped frames and listener failures are reported; console.warn by default. */
-  log?: (message: string) => void;
+  /** Where dropped frames and listener failures are reported; defaultLog by default. */
+  log?: Log;
 }
 
 export const DEFAULT_RECONNECT = { baseDelayMs: 250, maxDelayMs: 5_000 } as const;
@@ -76,12 +76,13 @@ function preview(raw: unknown): string {
 
 export class GatewayClient {
   private readonly options: GatewayClientOptions;
-  private readonly log: (message: string) => void;
+  private readonly log: Log;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
   private currentState: ConnectionState = 'connecting';
   private transport: Transport | null = null;
-  private detachTransport: Array<() => void> = [];
+  /** What this client subscribed to on the current transport; undone when the transport is dropped. */
+  private transportSubscriptions = new DisposableStore();
   /** Bumped for every connection attempt and on close; callbacks of older attempts do nothing. */
   private generation = 0;
   private nextId = 1;
@@ -143,12 +144,14 @@ export class GatewayClient {
   }
 
   onEvent(listener: EventListener): () => void {
+    if (this.closedByUser) return () => undefined;
     const entry: EventListener = (event, meta) => listener(event, meta);
     this.eventListeners.add(entry);
     return () => void this.eventListeners.delete(entry);
   }
 
   onConnection(listener: ConnectionListener): () => void {
+    if (this.closedByUser) return () => undefined;
     const entry: ConnectionListener = (state, info) => listener(state, info);
     this.connectionListeners.add(entry);
     return () => void this.connectionListeners.delete(entry);
@@ -167,6 +170,9 @@ export class GatewayClient {
     this.startWaiter?.reject(new GatewayError('UNAVAILABLE', 'The client was closed before it connected.'));
     this.startWaiter = null;
     this.setState('closed', false);
+    // Nothing is delivered after 'closed': the listeners are let go so a closed client holds no UI.
+    this.eventListeners.clear();
+    this.connectionListeners.clear();
   }
 
   // ── connection ───────────────────────────────────────────────────────────────────────────
@@ -188,14 +194,17 @@ export class GatewayClient {
     }
     this.transport = transport;
     this.subscribed = false;
-    this.detachTransport = [
+    const subscriptions = (this.transportSubscriptions = new DisposableStore());
+    subscriptions.add(
       transport.onFrame((frame) => {
         if (generation === this.generation) this.handleFrame(frame);
       }),
+    );
+    subscriptions.add(
       transport.onClose(() => {
         if (generation === this.generation) this.handleClose();
       }),
-    ];
+    );
     try {
       await this.subscribe(transport);
     } catch (error) {
@@ -242,7 +251,7 @@ export class GatewayClient {
   }
 
   private dropTransport(): void {
-    for (const detach of this.detachTransport.splice(0)) detach();
+    this.transportSubscriptions.dispose();
     this.transport = null;
     this.subscribed = false;
     this.resubscribing = false;

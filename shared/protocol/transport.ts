@@ -3,6 +3,9 @@
  * a MessagePort in Electron, a WebSocket in the headless host, an in-memory pair in tests. Frames
  * are `unknown` on purpose: whatever arrives is validated with the contract's schemas (R1).
  */
+import { describeError } from '../errors.ts';
+import type { Log } from '../log.ts';
+
 export interface Transport {
   /** Sends one frame; a closed transport drops it silently (the close listeners have been told). */
   send(frame: unknown): void;
@@ -25,9 +28,9 @@ export class TransportListeners {
   private readonly frameListeners = new Set<(frame: unknown) => void>();
   private readonly closeListeners = new Set<() => void>();
   private closedFlag = false;
-  private readonly report: (message: string) => void;
+  private readonly report: Log;
 
-  constructor(report: (message: string) => void) {
+  constructor(report: Log) {
     this.report = report;
   }
 
@@ -73,10 +76,5 @@ export class TransportListeners {
       }
     }
   }
-}
-
-export function describeError(error: unknown): string {
-  if (error instanceof Error && error.message) return error.message;
-  return typeof error === 'string' && error ? error : 'unknown error';
 }
 

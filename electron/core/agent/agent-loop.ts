@@ -11,6 +11,7 @@ import type { Agent, AgentTurnInput, AgentTurnResult, ToolCallRecord, TurnContex
 import { isProviderError, type ModelProvider } from './providers/provider.ts';
 import type { Tool, ToolApproval, ToolRegistry } from './tools/tool.ts';
 import type { TranscriptEntry, TranscriptToolCall } from './transcript-repair.ts';
+import { describeError } from '../../../shared/errors.ts';
 
 export interface AgentLoopOptions {
   provider: ModelProvider;
@@ -29,10 +30,6 @@ export const BATON_SYSTEM_PROMPT =
 
 class Interrupted extends Error {}
 
-function readable(error: unknown): string {
-  return error instanceof Error && error.message ? error.message : String(error);
-}
-
 export class AgentLoop implements Agent {
   private readonly options: AgentLoopOptions;
 
@@ -45,7 +42,7 @@ export class AgentLoop implements Agent {
       return await this.loop(input, context);
     } catch (error) {
       if (error instanceof Interrupted || context.signal.aborted) return { outcome: 'interrupted' };
-      return { outcome: 'failed', error: readable(error) };
+      return { outcome: 'failed', error: describeError(error) };
     }
   }
 
@@ -106,7 +103,7 @@ export class AgentLoop implements Agent {
     } catch (error) {
       if (stream.signal.aborted) return 'interrupted';
       // R3: the provider's message is already written for a person; say which provider it was.
-      throw new Error(isProviderError(error) ? error.message : `${this.options.provider.name}: ${readable(error)}`, { cause: error });
+      throw new Error(isProviderError(error) ? error.message : `${this.options.provider.name}: ${describeError(error)}`, { cause: error });
     } finally {
       context.signal.removeEventListener('abort', onAbort);
       offStop();

@@ -4,9 +4,11 @@
  * the drain needs (L7, L11). A lane's pending work lives in the store's queued input, so nothing
  * typed is ever held only in memory.
  */
+import { BatonError, describeError } from '../../../shared/errors.ts';
 import type { Banner, GatewayEvent, LaneStatus, SendResult } from '../../../shared/gateway-events.ts';
 import type { BusyInputMode } from '../../../shared/lifecycle.ts';
 import type { TurnEvent } from '../../../shared/transcript.ts';
+import { defaultLog, type Log } from '../../../shared/log.ts';
 import type { Agent, AgentFactory, AgentTurnResult } from '../agent/agent.ts';
 import { decideNote } from '../agent/notes.ts';
 import { repairForResume, repairTranscript } from '../agent/transcript-repair.ts';
@@ -30,22 +32,23 @@ export interface GatewayOptions {
   now?: () => number;
   /** `/restart` hands over to the drain coordinator. */
   requestRestart?: () => void;
-  log?: (message: string) => void;
+  log?: Log;
   /** Delay before a lane whose turn could not start tries again (default START_RETRY_MS). */
   startRetryMs?: number;
 }
 
-export class InvalidInputError extends Error {
-  readonly code = 'INVALID_INPUT';
+export class InvalidInputError extends BatonError<'INVALID_INPUT'> {
+  constructor(message: string) {
+    super('INVALID_INPUT', message);
+    this.name = 'InvalidInputError';
+  }
 }
 
 /** L2/L7: the store refused the message; it was not acknowledged, so the window keeps the text. */
-export class MessageNotSavedError extends Error {
-  readonly code: string;
+export class MessageNotSavedError extends BatonError<'STORAGE_FULL' | 'STORAGE_FAILED' | 'STORE_CORRUPT'> {
   constructor(cause: StoreFullError | StoreIoError | StoreCorruptError) {
-    super(`Baton could not save your message: ${cause.message.replace(/\.$/, '')}. Your text is still in the message box.`, { cause });
+    super(cause.code, `Baton could not save your message: ${cause.message.replace(/\.$/, '')}. Your text is still in the message box.`, { cause });
     this.name = 'MessageNotSavedError';
-    this.code = cause.code;
   }
 }
 
@@ -65,11 +68,6 @@ function titleFrom(text: string): string {
   return line.length <= TITLE_LENGTH ? line : `${line.slice(0, TITLE_LENGTH - 1).trimEnd()}…`;
 }
 
-function readable(error: unknown): string {
-  if (error instanceof Error && error.message) return error.message;
-  return typeof error === 'string' && error ? error : 'Unknown error';
-}
-
 export class Gateway {
   readonly registry = new TurnRegistry();
   private readonly store: SessionStore;
@@ -78,7 +76,7 @@ export class Gateway {
   private readonly sink: GatewayEventSink | undefined;
   private readonly now: () => number;
   private readonly requestRestart: (() => void) | undefined;
-  private readonly log: (message: string) => void;
+  private readonly log: Log;
   private intakeOpen = true;
   private readonly resumeRequests = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
@@ -93,7 +91,7 @@ export class Gateway {
     this.sink = options.events;
     this.now = options.now ?? Date.now;
     this.requestRestart = options.requestRestart;
-    this.log = options.log ?? ((message) => console.warn(message));
+    this.log = options.log ?? defaultLog;
     this.startRetryMs = options.startRetryMs ?? START_RETRY_MS;
   }
 
@@ -302,7 +300,7 @@ export class Gateway {
       try {
         agent = await this.agents.create(laneKey);
       } catch (error) {
-        createError = `Could not start the agent: ${readable(error)}`;
+        createError = `Could not start the agent: ${describeError(error)}`;
       }
       // L11: a lane still starting when the drain began is never marked or interrupted; its
       // message stays queued and is replayed after the relaunch.
@@ -351,7 +349,7 @@ export class Gateway {
         try {
           result = await agent.runTurn({ laneKey, sessionId: begun.sessionId, turnId, history, userText, note, pendingCalls }, recorder);
         } catch (error) {
-          result = live.interruptCause ? { outcome: 'interrupted' } : { outcome: 'failed', error: readable(error) };
+          result = live.interruptCause ? { outcome: 'interrupted' } : { outcome: 'failed', error: describeError(error) };
         }
       }
       // An aborted stream often surfaces as an error; it is still an interruption.
@@ -361,12 +359,12 @@ export class Gateway {
       this.finishTurn(live, turnId, result);
     } catch (error) {
       // R3: whatever broke (a full disk, a bug), the lane is never left running.
-      this.log(`Turn on ${laneKey} failed: ${readable(error)}`);
+      this.log(`Turn on ${laneKey} failed: ${describeError(error)}`);
       outcome = 'failed';
-      if (live.turnId) this.tryFinishFailed(live, live.turnId, readable(error));
+      if (live.turnId) this.tryFinishFailed(live, live.turnId, describeError(error));
       else {
         startFailed = true;
-        this.noticeStartFailure(laneKey, readable(error));
+        this.noticeStartFailure(laneKey, describeError(error));
       }
     } finally {
       this.registry.release(live, { laneKey, turnId: live.turnId, outcome });
@@ -378,7 +376,7 @@ export class Gateway {
         else this.pump(laneKey);
       } catch (error) {
         // Nobody awaits a turn; after the store is gone (the process is exiting) just say so.
-        this.log(`After the turn on ${laneKey}: ${readable(error)}`);
+        this.log(`After the turn on ${laneKey}: ${describeError(error)}`);
       }
     }
   }
@@ -390,7 +388,7 @@ export class Gateway {
     try {
       this.notice(laneKey, 'start-failed', `Baton could not start this turn (${message}). Your message is kept and will be tried again.`);
     } catch (error) {
-      this.log(`Could not tell ${laneKey} about the failed start: ${readable(error)}`);
+      this.log(`Could not tell ${laneKey} about the failed start: ${describeError(error)}`);
     }
   }
 
@@ -422,7 +420,7 @@ export class Gateway {
     try {
       this.finishTurn(live, turnId, { outcome: 'failed', error: message });
     } catch (error) {
-      this.log(`Could not record the failure of turn ${turnId}: ${readable(error)}`);
+      this.log(`Could not record the failure of turn ${turnId}: ${describeError(error)}`);
     }
   }
 
@@ -540,7 +538,7 @@ export class Gateway {
     try {
       this.sink.emit(event);
     } catch (error) {
-      this.log(`Could not deliver a ${event.type} event: ${readable(error)}`);
+      this.log(`Could not deliver a ${event.type} event: ${describeError(error)}`);
     }
   }
 }

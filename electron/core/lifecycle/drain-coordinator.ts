@@ -13,6 +13,7 @@ import type { SessionStore } from '../sessions/store.ts';
 import type { CleanExitMarker } from './clean-exit-marker.ts';
 import { globalDrainBanner, laneDrainBanner } from './drain-banners.ts';
 import { drainBudgetMs, graceMs, WATCHDOG_MARGIN_MS, type DrainSettings } from './drain-budget.ts';
+import { defaultLog, type Log } from '../../../shared/log.ts';
 
 export interface DrainResult {
   /** The reason that decided the marks and the exit (an `update` joining a `quit` wins, L13). */
@@ -35,7 +36,7 @@ export interface DrainCoordinatorOptions {
   version?: string;
   now?: () => number;
   watchdogMarginMs?: number;
-  log?: (message: string) => void;
+  log?: Log;
 }
 
 type MarkState = Pick<LaneRecord, 'resumePending' | 'resumeReason' | 'lastResumeMarkedAt'>;
@@ -241,6 +242,6 @@ export class DrainCoordinator {
   }
 
   private log(message: string): void {
-    (this.options.log ?? ((m: string) => console.warn(m)))(message);
+    (this.options.log ?? defaultLog)(message);
   }
 }

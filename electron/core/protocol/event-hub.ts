@@ -9,6 +9,8 @@ import { randomUUID } from 'node:crypto';
 import type { Banner, GatewayEvent } from '../../../shared/gateway-events.ts';
 import { pushEventSchema, type PushEvent, type UpdateState } from '../../../shared/protocol/contract.ts';
 import type { GatewayEventSink } from '../ports.ts';
+import { defaultLog, type Log } from '../../../shared/log.ts';
+import { describeError } from '../../../shared/errors.ts';
 
 export interface EventFrame {
   type: 'event';
@@ -27,7 +29,7 @@ export interface EventHubOptions {
    * memory: one event can carry a 200,000-character message, and 5,000 of them are a gigabyte.
    */
   maxBytes?: number;
-  log?: (message: string) => void;
+  log?: Log;
 }
 
 export interface Subscription {
@@ -68,13 +70,13 @@ export class EventHub implements GatewayEventSink {
   private readonly listeners = new Set<(frame: EventFrame) => void>();
   private readonly latestBanners = new Map<string, Banner>();
   private updateState: UpdateState = IDLE_UPDATE_STATE;
-  private readonly log: (message: string) => void;
+  private readonly log: Log;
 
   constructor(options: EventHubOptions = {}) {
     this.instanceId = options.instanceId ?? randomUUID();
     this.capacity = Math.max(1, Math.trunc(options.capacity ?? DEFAULT_EVENT_BUFFER));
     this.maxBytes = Math.max(1, Math.trunc(options.maxBytes ?? DEFAULT_EVENT_BUFFER_BYTES));
-    this.log = options.log ?? ((message) => console.warn(message));
+    this.log = options.log ?? defaultLog;
   }
 
   get lastSeq(): number {
@@ -120,7 +122,7 @@ export class EventHub implements GatewayEventSink {
       try {
         listener(frame);
       } catch (error) {
-        this.log(`Could not deliver event ${frame.seq}: ${error instanceof Error ? error.message : String(error)}`);
+        this.log(`Could not deliver event ${frame.seq}: ${describeError(error)}`);
       }
     }
     return frame;

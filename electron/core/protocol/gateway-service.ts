@@ -20,6 +20,8 @@ import type { SettingsStore } from '../settings/settings-store.ts';
 import { currentBanners } from './current-banners.ts';
 import type { EventHub } from './event-hub.ts';
 import { invalidInput, notFound, ServiceError } from './service-errors.ts';
+import type { Log } from '../../../shared/log.ts';
+import { describeError } from '../../../shared/errors.ts';
 
 /** Methods the service answers; `events.subscribe` is per connection. */
 export type ServiceMethod = Exclude<MethodName, 'events.subscribe'>;
@@ -38,7 +40,7 @@ export interface GatewayServiceOptions {
   /** Starts the drain; defaults to `core.requestExit`. The host wraps it to log the outcome. */
   requestExit?: (reason: ExitReason) => void;
   now?: () => number;
-  log?: (message: string) => void;
+  log?: Log;
 }
 
 /**
@@ -212,7 +214,7 @@ export class GatewayService {
     try {
       checked = validateSetting(key, incoming);
     } catch (error) {
-      throw invalidInput(error instanceof Error ? error.message : String(error));
+      throw invalidInput(describeError(error));
     }
     this.options.settings.set(key, checked);
     return { settings: (await this.settingsView()).settings };

@@ -11,6 +11,9 @@ import type { Transport } from '../../../shared/protocol/transport.ts';
 import type { EventFrame, EventHub } from './event-hub.ts';
 import type { GatewayService, ServiceMethod, ServiceParams } from './gateway-service.ts';
 import { toErrorBody } from './service-errors.ts';
+import { DisposableStore } from '../../../shared/disposables.ts';
+import { defaultLog, type Log } from '../../../shared/log.ts';
+import { describeError } from '../../../shared/errors.ts';
 
 export interface ConnectionLimits {
   /** Unanswered requests at which the connection stops reading from its transport (default 16). */
@@ -30,7 +33,7 @@ export const DEFAULT_CONNECTION_LIMITS: Readonly<ConnectionLimits> = { pauseRead
 export interface ProtocolServerOptions {
   service: GatewayService;
   hub: EventHub;
-  log?: (message: string) => void;
+  log?: Log;
   limits?: Partial<ConnectionLimits>;
 }
 
@@ -58,11 +61,12 @@ class ProtocolConnection implements Connection {
   readonly id: number;
   private readonly transport: Transport;
   private readonly options: ProtocolServerOptions;
-  private readonly log: (message: string) => void;
+  private readonly log: Log;
+  /** The live event subscription; a second `events.subscribe` replaces it. */
   private detachEvents: (() => void) | null = null;
   private closed = false;
-  private readonly unlisten: Array<() => void>;
-  private readonly onClosed: () => void;
+  /** Everything this connection subscribed to, undone once when it closes from either side. */
+  private readonly disposables = new DisposableStore();
   private readonly limits: ConnectionLimits;
   /** Frames received and not yet started, oldest first (at most `maxUnanswered`). */
   private readonly waiting: unknown[] = [];
@@ -71,15 +75,21 @@ class ProtocolConnection implements Connection {
   private stepScheduled = false;
   private readingPaused = false;
 
-  constructor(id: number, transport: Transport, options: ProtocolServerOptions, log: (message: string) => void, onClosed: () => void) {
+  constructor(id: number, transport: Transport, options: ProtocolServerOptions, log: Log, onClosed: () => void) {
     this.id = id;
     this.transport = transport;
     this.options = options;
     this.log = log;
-    this.onClosed = onClosed;
     const pauseReadingAt = Math.max(1, options.limits?.pauseReadingAt ?? DEFAULT_CONNECTION_LIMITS.pauseReadingAt);
     this.limits = { pauseReadingAt, maxUnanswered: Math.max(pauseReadingAt, options.limits?.maxUnanswered ?? DEFAULT_CONNECTION_LIMITS.maxUnanswered) };
-    this.unlisten = [transport.onFrame((frame) => this.receive(frame)), transport.onClose(() => this.dispose())];
+    this.disposables.add(onClosed);
+    this.disposables.add(() => {
+      this.detachEvents?.();
+      this.detachEvents = null;
+      this.waiting.length = 0;
+    });
+    this.disposables.add(transport.onFrame((frame) => this.receive(frame)));
+    this.disposables.add(transport.onClose(() => this.dispose()));
   }
 
   close(): void {
@@ -90,11 +100,7 @@ class ProtocolConnection implements Connection {
   private dispose(): void {
     if (this.closed) return;
     this.closed = true;
-    this.detachEvents?.();
-    this.detachEvents = null;
-    this.waiting.length = 0;
-    for (const off of this.unlisten) off();
-    this.onClosed();
+    this.disposables.dispose();
   }
 
   private send(frame: unknown): void {
@@ -102,7 +108,7 @@ class ProtocolConnection implements Connection {
     try {
       this.transport.send(frame);
     } catch (error) {
-      this.log(`Connection ${this.id}: could not send a frame (${error instanceof Error ? error.message : String(error)}); closing it.`);
+      this.log(`Connection ${this.id}: could not send a frame (${describeError(error)}); closing it.`);
       this.close();
     }
   }
@@ -146,7 +152,7 @@ class ProtocolConnection implements Connection {
     if (this.closed || this.waiting.length === 0) return;
     const raw = this.waiting.shift();
     void this.handle(raw)
-      .catch((error: unknown) => this.log(`Connection ${this.id}: a request could not be handled: ${error instanceof Error ? error.message : String(error)}`))
+      .catch((error: unknown) => this.log(`Connection ${this.id}: a request could not be handled: ${describeError(error)}`))
       .finally(() => {
         this.unanswered -= 1;
         this.updateFlow();
@@ -216,7 +222,7 @@ class ProtocolConnection implements Connection {
       value = await this.options.service.handle(method, params);
     } catch (error) {
       const body = toErrorBody(error);
-      if (body.internal) this.log(`${method} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      if (body.internal) this.log(`${method} failed: ${describeError(error, { stack: true })}`);
       this.fail(id, body.code, body.message);
       return;
     }
@@ -232,13 +238,13 @@ class ProtocolConnection implements Connection {
 
 export class ProtocolServer {
   private readonly options: ProtocolServerOptions;
-  private readonly log: (message: string) => void;
+  private readonly log: Log;
   private readonly connections = new Set<ProtocolConnection>();
   private nextId = 1;
 
   constructor(options: ProtocolServerOptions) {
     this.options = options;
-    this.log = options.log ?? ((message) => console.warn(message));
+    this.log = options.log ?? defaultLog;
   }
 
   get connectionCount(): number {

@@ -12,6 +12,7 @@ import path from 'node:path';
 import Conf from 'conf';
 import { DEFAULT_SETTINGS, SETTINGS_FILE_SCHEMA, normaliseSettings, validateSetting } from './settings-schema.ts';
 import type { SettingKey, Settings } from './settings-schema.ts';
+import { describeError } from '../../../shared/errors.ts';
 
 export type { Settings, SettingKey, Theme } from './settings-schema.ts';
 export { DEFAULT_SETTINGS } from './settings-schema.ts';
@@ -67,7 +68,7 @@ export class SettingsStore {
       // Anything conf refuses about an existing file (permissions, a directory in its place, a
       // check it adds in a later version) leaves the app unable to start; moving it aside does not.
       if (!fs.existsSync(file)) throw error;
-      notices.push(moveAside(file, configName, errorMessage(error)));
+      notices.push(moveAside(file, configName, describeError(error)));
       conf = createConf(options.dir, configName);
     }
     return new SettingsStore(conf, notices);
@@ -81,7 +82,7 @@ export class SettingsStore {
     } catch (error) {
       // The file was broken behind our back since the last write; carry on with what we had. The
       // next launch deals with the file (R2).
-      this.#warnings = [`The settings file could not be read (${errorMessage(error)}); using the settings read before.`];
+      this.#warnings = [`The settings file could not be read (${describeError(error)}); using the settings read before.`];
       return { ...this.#lastGood };
     }
     const { settings, warnings } = normaliseSettings(raw);
@@ -197,6 +198,3 @@ function moveAside(file: string, configName: string, reason: string): SettingsNo
   };
 }
 
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -6,6 +6,7 @@ import { ipcMain, MessageChannelMain, type IpcMainEvent, type WebContents } from
 import type { Transport } from '../../../shared/protocol/transport.ts';
 import { checkConnectRequest, CONNECT_CHANNEL, PORT_CHANNEL, REFUSED_CHANNEL } from '../ipc/connect-handshake.ts';
 import { messagePortTransport } from '../ipc/message-port-transport.ts';
+import { describeError } from '../../../shared/errors.ts';
 
 export interface GatewayIpcOptions {
   /** Whether this webContents belongs to a window Baton created. */
@@ -36,7 +37,7 @@ export function serveGatewayPorts(options: GatewayIpcOptions): () => void {
       options.accept(messagePortTransport(port1, options.log));
     } catch (error) {
       port1.close();
-      event.sender.send(REFUSED_CHANNEL, { code: 'UNAVAILABLE', message: error instanceof Error ? error.message : String(error), nonce: verdict.request.nonce });
+      event.sender.send(REFUSED_CHANNEL, { code: 'UNAVAILABLE', message: describeError(error), nonce: verdict.request.nonce });
       return;
     }
     event.sender.postMessage(PORT_CHANNEL, { nonce: verdict.request.nonce }, [port2]);

@@ -10,6 +10,7 @@ import type { WindowPort } from '../../core/ports.ts';
 import type { PreventableEvent } from '../lifecycle/desktop-lifecycle.ts';
 import { APP_ENTRY_URL, externalLinkTarget, isAppUrl } from '../window/web-policy.ts';
 import { spellcheckEnabled, windowBackground, type WindowState, type WindowStateStorage } from '../window/window-state.ts';
+import { describeError } from '../../../shared/errors.ts';
 
 /** Resizing and moving fire many events: the state is written once they settle. */
 export const WINDOW_STATE_SAVE_DELAY_MS = 500;
@@ -238,7 +239,7 @@ export class WindowManager implements WindowPort {
       // Normal bounds, so un-maximising after a restart goes back to the size the user chose.
       this.options.state.save({ bounds: window.getNormalBounds(), maximized: window.isMaximized() });
     } catch (error) {
-      this.options.log(`Could not save the window state: ${error instanceof Error ? error.message : String(error)}`);
+      this.options.log(`Could not save the window state: ${describeError(error)}`);
     }
   }
 }

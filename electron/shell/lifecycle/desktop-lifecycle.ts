@@ -23,6 +23,8 @@
 import { EXIT_CODES, SIGNAL_EXITS, type ExitAction, type ExitReason, type QuitSignal } from '../../../shared/lifecycle.ts';
 import type { DrainResult } from '../../core/lifecycle/drain-coordinator.ts';
 import type { AppPort, WindowPort } from '../../core/ports.ts';
+import { defaultLog, type Log } from '../../../shared/log.ts';
+import { describeError } from '../../../shared/errors.ts';
 
 /** The parts of Electron's `app` the lifecycle drives. */
 export interface ShellApp {
@@ -84,7 +86,7 @@ export interface DesktopLifecycleOptions {
   installTimeoutMs?: number;
   /** How long `app.quit()` / stopping the gateway may take after the drain before exiting anyway. */
   exitFallbackMs?: number;
-  log?: (message: string) => void;
+  log?: Log;
 }
 
 /** `starting`: the gateway is not up yet; exit requests wait for it (see `gatewayStarted`). */
@@ -110,15 +112,11 @@ function defaultTimer(task: () => void, ms: number): { cancel(): void } {
   return { cancel: () => clearTimeout(timer) };
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 export class DesktopLifecycle implements AppPort {
   private readonly options: DesktopLifecycleOptions;
   private readonly later: (task: () => void) => void;
   private readonly setTimer: (task: () => void, ms: number) => { cancel(): void };
-  private readonly log: (message: string) => void;
+  private readonly log: Log;
   private phaseValue: LifecyclePhase;
   /** Why the shell started the drain (a drain the core started itself, e.g. /restart, leaves it null). */
   private reason: ExitReason | null = null;
@@ -135,7 +133,7 @@ export class DesktopLifecycle implements AppPort {
     this.options = options;
     this.later = options.later ?? ((task) => void setImmediate(task));
     this.setTimer = options.setTimer ?? defaultTimer;
-    this.log = options.log ?? ((message) => console.warn(message));
+    this.log = options.log ?? defaultLog;
     this.phaseValue = options.startsRunning === false ? 'starting' : 'running';
   }
 
@@ -199,7 +197,7 @@ export class DesktopLifecycle implements AppPort {
       drain = Promise.reject(error);
     }
     return drain.catch((error: unknown) => {
-      this.log(`The drain failed (${describe(error)}); forcing the exit.`);
+      this.log(`The drain failed (${describeError(error)}); forcing the exit.`);
       this.forceExit();
       return null;
     });
@@ -318,7 +316,7 @@ export class DesktopLifecycle implements AppPort {
     try {
       this.options.windows.destroyAll();
     } catch (error) {
-      this.log(`Could not destroy the windows: ${describe(error)}`);
+      this.log(`Could not destroy the windows: ${describeError(error)}`);
     }
     const finished = this.phaseValue === 'exiting';
     // A forced restart still wants its relaunch: the turn journal recovers what was cut short.
@@ -348,14 +346,14 @@ export class DesktopLifecycle implements AppPort {
       this.log(`Backed up the store before the update: ${file}`);
     } catch (error) {
       await this.stopGateway();
-      this.failInstall(`the store could not be backed up first (${describe(error)})`);
+      this.failInstall(`the store could not be backed up first (${describeError(error)})`);
       return;
     }
     await this.stopGateway();
     try {
       this.options.windows.destroyAll();
     } catch (error) {
-      this.log(`Could not destroy the windows: ${describe(error)}`);
+      this.log(`Could not destroy the windows: ${describeError(error)}`);
     }
     this.phaseValue = 'exiting';
     // L13: the lock goes first, so the new version the installer starts is not turned away.
@@ -364,7 +362,7 @@ export class DesktopLifecycle implements AppPort {
     try {
       this.options.installer.quitAndInstall();
     } catch (error) {
-      this.failInstall(describe(error));
+      this.failInstall(describeError(error));
     }
   }
 
@@ -412,7 +410,7 @@ export class DesktopLifecycle implements AppPort {
         await this.options.gateway.restart();
         this.options.windows.show();
       } catch (error) {
-        this.log(`Could not restart the gateway after the failed install: ${describe(error)}`);
+        this.log(`Could not restart the gateway after the failed install: ${describeError(error)}`);
         this.forceExit();
       } finally {
         this.recovery = null;
@@ -446,7 +444,7 @@ export class DesktopLifecycle implements AppPort {
     try {
       await this.options.gateway.backupNow('pre-update');
     } catch (error) {
-      this.log(`No backup before the update (${describe(error)}); not installing it on this quit.`);
+      this.log(`No backup before the update (${describeError(error)}); not installing it on this quit.`);
       return;
     }
     // Checked again: a shutdown may have joined while the backup ran.
@@ -458,7 +456,7 @@ export class DesktopLifecycle implements AppPort {
     try {
       this.options.installer.setInstallOnQuit(false);
     } catch (error) {
-      this.log(`Could not switch install-on-quit off: ${describe(error)}`);
+      this.log(`Could not switch install-on-quit off: ${describeError(error)}`);
     }
   }
 
@@ -466,7 +464,7 @@ export class DesktopLifecycle implements AppPort {
     try {
       await this.options.gateway.stop();
     } catch (error) {
-      this.log(`Stopping the gateway failed: ${describe(error)}`);
+      this.log(`Stopping the gateway failed: ${describeError(error)}`);
     }
   }
 
@@ -474,7 +472,7 @@ export class DesktopLifecycle implements AppPort {
     try {
       this.options.app.releaseSingleInstanceLock();
     } catch (error) {
-      this.log(`Could not release the single-instance lock: ${describe(error)}`);
+      this.log(`Could not release the single-instance lock: ${describeError(error)}`);
     }
   }
 
@@ -485,7 +483,7 @@ export class DesktopLifecycle implements AppPort {
     try {
       this.options.app.relaunch();
     } catch (error) {
-      this.log(`Relaunch failed (${describe(error)}); exiting anyway.`);
+      this.log(`Relaunch failed (${describeError(error)}); exiting anyway.`);
     }
     this.options.app.exit(code);
   }

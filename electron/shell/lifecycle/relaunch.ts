@@ -11,6 +11,7 @@
  */
 import { spawn as spawnProcess, type SpawnOptions } from 'node:child_process';
 import path from 'node:path';
+import type { Log } from '../../../shared/log.ts';
 
 /** `$1` is the old pid; the rest are the arguments for the new instance. */
 const WAIT_THEN_EXEC = 'pid="$1"; shift; while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done; exec "$APPIMAGE" "$@"';
@@ -25,7 +26,7 @@ export interface RelaunchOptions {
   /** Electron's `app.relaunch()`, for everything that is not an AppImage. */
   appRelaunch: () => void;
   spawn?: (command: string, args: readonly string[], options: SpawnOptions) => { unref(): void };
-  log?: (message: string) => void;
+  log?: Log;
 }
 
 /**

@@ -14,6 +14,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SecretStore } from '../../core/ports.ts';
+import { defaultLog, type Log } from '../../../shared/log.ts';
+import { describeError } from '../../../shared/errors.ts';
 
 /** The parts of `safeStorage` used here (../adapters/safe-storage.ts). */
 export interface Cipher {
@@ -29,7 +31,7 @@ export interface KeychainSecretStoreOptions {
   cipher: Cipher;
   /** The folder `secrets.json` lives in (the app's userData). */
   dir: string;
-  log?: (message: string) => void;
+  log?: Log;
 }
 
 /** Backends whose encryption protects nothing: the key is in Chromium's source. */
@@ -45,13 +47,13 @@ export class KeychainSecretStore implements SecretStore {
   readonly file: string;
   private readonly cipher: Cipher;
   private readonly memory = new Map<string, string>();
-  private readonly log: (message: string) => void;
+  private readonly log: Log;
   private availability: Promise<boolean> | null = null;
 
   constructor(options: KeychainSecretStoreOptions) {
     this.cipher = options.cipher;
     this.file = path.join(options.dir, 'secrets.json');
-    this.log = options.log ?? ((message) => console.warn(message));
+    this.log = options.log ?? defaultLog;
   }
 
   /** False when keys can only be kept in memory for this launch. */
@@ -79,7 +81,7 @@ export class KeychainSecretStore implements SecretStore {
       return secret;
     } catch (error) {
       // A keychain reset makes old ciphertext unreadable: ask for the key again rather than fail turns.
-      this.log(`Could not decrypt the stored secret ${ref}: ${error instanceof Error ? error.message : String(error)}`);
+      this.log(`Could not decrypt the stored secret ${ref}: ${describeError(error)}`);
       return null;
     }
   }

@@ -6,6 +6,8 @@
  */
 import type { UpdateState } from '../../../shared/protocol/contract.ts';
 import { INITIAL_UPDATE_STATE, toUpdateState, transition, type UpdateEffect, type UpdateEvent, type UpdatePolicyState } from '../../core/update/update-policy.ts';
+import { defaultLog, type Log } from '../../../shared/log.ts';
+import { describeError } from '../../../shared/errors.ts';
 
 /** The parts of electron-updater the policy drives (see ../adapters/electron-updater.ts). */
 export interface UpdateDriver {
@@ -22,17 +24,17 @@ export interface UpdateControllerOptions {
   /** A failed install stopped the gateway: bring it back (idempotent). */
   restartGateway: () => void;
   tellUser: (message: string) => void;
-  log?: (message: string) => void;
+  log?: Log;
 }
 
 export class UpdateController {
   private readonly options: UpdateControllerOptions;
   private current: UpdatePolicyState = { ...INITIAL_UPDATE_STATE };
-  private readonly log: (message: string) => void;
+  private readonly log: Log;
 
   constructor(options: UpdateControllerOptions) {
     this.options = options;
-    this.log = options.log ?? ((message) => console.warn(message));
+    this.log = options.log ?? defaultLog;
   }
 
   get state(): UpdatePolicyState {
@@ -56,10 +58,10 @@ export class UpdateController {
   private run(effect: UpdateEffect): void {
     switch (effect.type) {
       case 'check-for-updates':
-        this.options.driver.checkForUpdates().catch((error: unknown) => this.dispatch({ type: 'error', message: describe(error) }));
+        this.options.driver.checkForUpdates().catch((error: unknown) => this.dispatch({ type: 'error', message: describeError(error) }));
         return;
       case 'download':
-        this.options.driver.downloadUpdate().catch((error: unknown) => this.dispatch({ type: 'error', message: describe(error) }));
+        this.options.driver.downloadUpdate().catch((error: unknown) => this.dispatch({ type: 'error', message: describeError(error) }));
         return;
       case 'install':
         this.options.install();
@@ -71,13 +73,10 @@ export class UpdateController {
         try {
           this.options.tellUser(effect.message);
         } catch (error) {
-          this.log(`Could not tell the user: ${describe(error)}`);
+          this.log(`Could not tell the user: ${describeError(error)}`);
         }
         return;
     }
   }
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

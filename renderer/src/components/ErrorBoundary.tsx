@@ -4,6 +4,7 @@
  * window reopens the last conversation, one bad message would blank every reload.
  */
 import { Component, type ReactNode } from 'react';
+import { describeError } from '../../../shared/errors.ts';
 
 interface ErrorBoundaryProps {
   /** What to show instead; `retry` renders the children again. */
@@ -42,11 +43,6 @@ export class ErrorBoundary extends Component<ErrorBoundaryProps, ErrorBoundarySt
   }
 }
 
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return typeof error === 'string' ? error : 'Unknown error';
-}
-
 /**
  * A part of the window's shell (the conversation list, the transcript, the composer, …) that
  * failed: a panel says so and offers to try again, and everything around it keeps working.
@@ -65,7 +61,7 @@ function RegionError({ label, error, retry }: { label: string; error: unknown; r
       <p>
         <strong>{label} could not be shown.</strong> The rest of Baton still works.
       </p>
-      <p className="region-error-detail">{errorMessage(error)}</p>
+      <p className="region-error-detail">{describeError(error)}</p>
       <div className="region-error-actions">
         <button type="button" className="button" onClick={retry}>
           Try again

@@ -10,6 +10,8 @@ import { escapeForResend } from '../lib/slash-commands.ts';
 import { initialState, needsTranscriptReload, reduce, type Action, type AppState } from './app-state.ts';
 import type { GatewayPort } from './gateway-port.ts';
 import type { OutboxEntry, OutboxStorage } from './outbox.ts';
+import { DisposableStore } from '../../../shared/disposables.ts';
+import { BatonError, describeError } from '../../../shared/errors.ts';
 
 const TEXT_FRAME_MS = 32;
 const SEARCH_DEBOUNCE_MS = 200;
@@ -36,7 +38,7 @@ export interface StoreOptions {
 
 /** The gateway could not be asked (no connection, or it is shutting down): the message waits. */
 function isUnreachable(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'UNAVAILABLE';
+  return error instanceof BatonError && error.code === 'UNAVAILABLE';
 }
 
 export type ProviderKind = 'openai-compatible' | 'anthropic';
@@ -104,23 +106,21 @@ export class AppStore {
 
   /** Wires the client's pushes and connection changes; returns the unsubscribe. */
   start(): () => void {
-    const offConnection = this.client.onConnection((connection, info) => {
+    const subscriptions = new DisposableStore();
+    subscriptions.add(this.client.onConnection((connection, info) => {
       this.dispatch({ type: 'connection', state: connection, resync: info.resync, at: this.now() });
       if (connection === 'open') void this.onOpen(info.resync).then(() => this.flushOutbox());
-    });
+    }));
     void this.showOutbox();
-    const offEvent = this.client.onEvent((event) => {
+    subscriptions.add(this.client.onEvent((event) => {
       if (event.channel === 'gateway') this.beforeGatewayEvent(event.event);
       this.dispatch({ type: 'push', event });
-    });
+    }));
     if (this.client.state === 'open') {
       this.dispatch({ type: 'connection', state: 'open', resync: false, at: this.now() });
       void this.onOpen(true).then(() => this.flushOutbox());
     }
-    return () => {
-      offConnection();
-      offEvent();
-    };
+    return () => subscriptions.dispose();
   }
 
   // ── loading ──────────────────────────────────────────────────────────────────────────────
@@ -182,7 +182,7 @@ export class AppStore {
         if (retry === this.transcriptLoad) this.dispatch({ type: 'transcript-loaded', laneKey, sessionId: again.sessionId, events: again.events });
       }
     } catch (error) {
-      if (load === this.transcriptLoad) this.dispatch({ type: 'transcript-failed', laneKey, message: messageOf(error) });
+      if (load === this.transcriptLoad) this.dispatch({ type: 'transcript-failed', laneKey, message: describeError(error) });
     }
   }
 
@@ -230,7 +230,7 @@ export class AppStore {
         await this.outbox.put(entry);
       } catch (error) {
         // No durable outbox (private mode, a full quota): send directly, as a window without one would.
-        this.fail(`Messages typed while Baton is away cannot be kept in this window: ${messageOf(error)}`);
+        this.fail(`Messages typed while Baton is away cannot be kept in this window: ${describeError(error)}`);
         return this.sendNow(entry);
       }
       await this.showOutbox();
@@ -254,7 +254,7 @@ export class AppStore {
     if (!this.outbox) return Promise.resolve();
     this.outboxQueue = this.outboxQueue
       .then(() => this.sendOutbox())
-      .catch((error: unknown) => this.fail(`Could not send the waiting messages: ${messageOf(error)}`))
+      .catch((error: unknown) => this.fail(`Could not send the waiting messages: ${describeError(error)}`))
       .finally(() => {
         // Whatever is still waiting is safe in the outbox and goes out with the next connection.
         for (const id of [...this.waiting.keys()]) this.settle(id, true);
@@ -279,13 +279,13 @@ export class AppStore {
           return;
         }
         const shown = next.text.length > REFUSED_TEXT_CHARS ? `${next.text.slice(0, REFUSED_TEXT_CHARS)}…` : next.text;
-        this.fail(`Your message was not sent: ${messageOf(error)} (the message: “${shown}”)`);
+        this.fail(`Your message was not sent: ${describeError(error)} (the message: “${shown}”)`);
         taken = false;
       }
       try {
         await outbox.remove(next.id);
       } catch (error) {
-        this.fail(`Could not update the outbox: ${messageOf(error)}`);
+        this.fail(`Could not update the outbox: ${describeError(error)}`);
         this.settle(next.id, taken);
         return;
       }
@@ -315,7 +315,7 @@ export class AppStore {
       const entries = await this.outbox.list();
       this.dispatch({ type: 'outbox', entries: entries.filter((entry) => this.belongsHere(entry)) });
     } catch (error) {
-      this.fail(`Could not read the outbox: ${messageOf(error)}`);
+      this.fail(`Could not read the outbox: ${describeError(error)}`);
     }
   }
 
@@ -374,7 +374,7 @@ export class AppStore {
       this.dispatch({ type: 'settings-changed', settings: result.settings });
       return { ok: true };
     } catch (error) {
-      return { ok: false, message: messageOf(error) };
+      return { ok: false, message: describeError(error) };
     }
   }
 
@@ -407,7 +407,7 @@ export class AppStore {
       await this.refreshSettings();
       return { ok: true };
     } catch (error) {
-      return { ok: false, message: messageOf(error) };
+      return { ok: false, message: describeError(error) };
     }
   }
 
@@ -428,7 +428,7 @@ export class AppStore {
     try {
       return await this.client.call(method, params);
     } catch (error) {
-      this.fail(`${what}: ${messageOf(error)}`);
+      this.fail(`${what}: ${describeError(error)}`);
       return null;
     }
   }
@@ -472,7 +472,3 @@ export class AppStore {
   }
 }
 
-export function messageOf(error: unknown): string {
-  if (error instanceof Error && error.message) return error.message;
-  return typeof error === 'string' && error ? error : 'Unknown error';
-}

@@ -13,6 +13,8 @@ import { McpServerConnection } from './mcp-server-connection.ts';
 import type { McpConnectionOptions, McpServerStatus, McpToolDefinition } from './mcp-server-connection.ts';
 import { DEFAULT_MAX_OUTPUT_CHARS } from './mcp-tool-result.ts';
 import { uniqueMcpToolName } from './mcp-tool-name.ts';
+import { defaultLog, type Log } from '../../../../shared/log.ts';
+import { describeError } from '../../../../shared/errors.ts';
 
 export type { McpServerState, McpServerStatus } from './mcp-server-connection.ts';
 
@@ -28,7 +30,7 @@ export interface McpManagerOptions {
   /** How Baton introduces itself in the MCP handshake. */
   clientInfo?: { name: string; version: string };
   /** Failures and oddities worth a line in the app log. */
-  log?: (message: string) => void;
+  log?: Log;
 }
 
 export const MCP_DEFAULTS = {
@@ -68,7 +70,7 @@ export class McpManager {
   #servers: McpServerConnection[] = [];
 
   constructor(options: McpManagerOptions = {}) {
-    const log = options.log ?? ((message: string) => console.warn(message));
+    const log = options.log ?? defaultLog;
     this.#options = {
       startupTimeoutMs: options.startupTimeoutMs ?? MCP_DEFAULTS.startupTimeoutMs,
       callTimeoutMs: options.callTimeoutMs ?? MCP_DEFAULTS.callTimeoutMs,
@@ -166,7 +168,7 @@ export class McpManager {
         listener(status);
       } catch (error) {
         // A broken listener (say, a closed window) must not stop a server's state from changing.
-        this.#options.log(`MCP status listener failed: ${error instanceof Error ? error.message : String(error)}`);
+        this.#options.log(`MCP status listener failed: ${describeError(error)}`);
       }
     }
   }

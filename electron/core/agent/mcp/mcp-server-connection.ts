@@ -15,6 +15,7 @@ import type { Tool as McpToolDefinition } from '@modelcontextprotocol/sdk/types.
 import type { ToolOutcome } from '../tools/tool.ts';
 import type { McpServerConfig } from './mcp-config.ts';
 import { formatMcpResult } from './mcp-tool-result.ts';
+import { describeError } from '../../../../shared/errors.ts';
 
 export type { McpToolDefinition };
 
@@ -54,10 +55,6 @@ function errorCode(error: unknown): string | undefined {
 
 function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** The last lines a server wrote to stderr: usually the one place it says why it gave up. */
@@ -153,7 +150,7 @@ export class McpServerConnection {
     });
     client.onclose = () => this.#onClosed();
     client.onerror = (error) => {
-      this.#lastTransportError = messageOf(error);
+      this.#lastTransportError = describeError(error);
     };
     this.#client = client;
 
@@ -209,7 +206,7 @@ export class McpServerConnection {
       if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
         return { isError: true, output: `${label} timed out after ${seconds(this.#options.callTimeoutMs)}` };
       }
-      return { isError: true, output: `${label} failed: ${messageOf(error)}` };
+      return { isError: true, output: `${label} failed: ${describeError(error)}` };
     } finally {
       signal.removeEventListener('abort', forward);
     }
@@ -246,7 +243,7 @@ export class McpServerConnection {
       // The SDK ends stdin, then SIGTERMs and SIGKILLs after 2 s each, as the MCP spec asks.
       await client.close();
     } catch (error) {
-      this.#options.log(`MCP server "${this.name}": closing failed: ${messageOf(error)}`);
+      this.#options.log(`MCP server "${this.name}": closing failed: ${describeError(error)}`);
     }
     // After its SIGKILL the SDK returns without waiting for the death; the close event confirms it.
     let timer: NodeJS.Timeout | undefined;
@@ -299,7 +296,7 @@ export class McpServerConnection {
       this.#onChange(this.status());
     } catch (error) {
       // The previous list stays usable; a dead server is reported by the close handler instead.
-      if (this.#state === 'running') this.#options.log(`MCP server "${this.name}": could not refresh its tools: ${messageOf(error)}`);
+      if (this.#state === 'running') this.#options.log(`MCP server "${this.name}": could not refresh its tools: ${describeError(error)}`);
     }
   }
 
@@ -316,7 +313,7 @@ export class McpServerConnection {
     if (error instanceof McpError && error.code === ErrorCode.ConnectionClosed) {
       return `it exited during startup${this.#stderr.suffix()}`;
     }
-    return `${messageOf(error)}${this.#stderr.suffix()}`;
+    return `${describeError(error)}${this.#stderr.suffix()}`;
   }
 
   #notRunning(): ToolOutcome {

@@ -10,24 +10,7 @@ import type {
   Tool,
 } from '@anthropic-ai/sdk/resources/messages';
 import type { ModelProvider, ModelRequest, ModelStreamEvent, ToolSpec } from './provider.ts';
-import { ProviderError } from './provider.ts';
-import {
-  abortedError,
-  apiErrorDetail,
-  connectionError,
-  connectionLostError,
-  endpointOf,
-  isNetworkFailure,
-  malformedError,
-  networkDetail,
-  retryAfterMs,
-  statusError,
-  streamCutError,
-  streamReportedError,
-  timeoutError,
-  unexpectedError,
-  type ErrorContext,
-} from './provider-errors.ts';
+import { apiErrorDetail, endpointOf, fromSdkError, providerError, type ErrorContext, type SdkErrorDialect } from './provider-errors.ts';
 import { DEFAULT_RETRY, DEFAULT_TIMEOUTS, streamWithPolicy, type AttemptContext, type PolicyOptions, type ProviderTimeouts, type RetryPolicy } from './stream-policy.ts';
 
 export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
@@ -119,8 +102,18 @@ interface OpenToolUse {
   initial: unknown;
 }
 
-// Error types Anthropic sends inside an open stream that a later attempt may not meet.
-const TRANSIENT_STREAM_ERRORS = new Set(['overloaded_error', 'api_error', 'rate_limit_error']);
+/** How the Anthropic SDK's errors read; the mapping itself is the shared table (provider-errors.ts). */
+export const ANTHROPIC_ERRORS: SdkErrorDialect = {
+  APIUserAbortError,
+  APIConnectionTimeoutError,
+  APIConnectionError,
+  APIError,
+  detail: (error) => (error as APIError).apiMessage ?? apiErrorDetail(error.error, error.message.replace(/^\d{3}\s+/, '')),
+  streamErrorType: (error) => (error as APIError).type,
+  // Error types Anthropic sends inside an open stream that a later attempt may not meet.
+  transientStreamTypes: new Set(['overloaded_error', 'api_error', 'rate_limit_error']),
+  streamUnit: 'event',
+};
 
 export class AnthropicProvider implements ModelProvider {
   readonly name: string;
@@ -139,7 +132,7 @@ export class AnthropicProvider implements ModelProvider {
       context,
       timeouts,
       retry: { ...DEFAULT_RETRY, ...options.retry },
-      toProviderError: (error) => toProviderError(error, context, timeouts),
+      toProviderError: (error) => fromSdkError(error, ANTHROPIC_ERRORS, context, timeouts.requestMs),
     };
     this.#client = new Anthropic({
       // Always a string: without one the SDK would go looking for credentials in the
@@ -215,7 +208,7 @@ export class AnthropicProvider implements ModelProvider {
           try {
             args = open.json.trim() === '' ? (open.initial ?? {}) : JSON.parse(open.json);
           } catch (error) {
-            throw malformedError(context, `the input of tool call "${open.name}" is not valid JSON`, error);
+            throw providerError(context, 'malformed', { detail: `the input of tool call "${open.name}" is not valid JSON`, cause: error });
           }
           yield { type: 'tool_call', callId: open.id, name: open.name, args };
           break;
@@ -236,23 +229,8 @@ export class AnthropicProvider implements ModelProvider {
           break;
       }
     }
-    if (!stopped) throw streamCutError(context);
+    if (!stopped) throw providerError(context, 'stream-cut');
     if (sawUsage) yield { type: 'usage', inputTokens, outputTokens };
     yield { type: 'done', finishReason: stopReason ?? 'end_turn' };
   }
-}
-
-function toProviderError(error: unknown, context: ErrorContext, timeouts: ProviderTimeouts): ProviderError {
-  if (error instanceof ProviderError) return error;
-  if (error instanceof APIUserAbortError) return abortedError(context);
-  if (error instanceof APIConnectionTimeoutError) return timeoutError(context, timeouts.requestMs);
-  if (error instanceof APIConnectionError) return connectionError(context, networkDetail(error), error);
-  if (error instanceof APIError) {
-    const detail = error.apiMessage ?? apiErrorDetail(error.error, error.message.replace(/^\d{3}\s+/, ''));
-    if (error.status === undefined) return streamReportedError(context, detail, error.type !== null && TRANSIENT_STREAM_ERRORS.has(error.type), error);
-    return statusError(context, error.status, detail, retryAfterMs(error.headers), error);
-  }
-  if (error instanceof SyntaxError) return malformedError(context, 'a stream event is not valid JSON', error);
-  if (isNetworkFailure(error)) return connectionLostError(context, networkDetail(error), error);
-  return unexpectedError(context, error);
 }

@@ -10,24 +10,7 @@ import type {
   ChatCompletionTool,
 } from 'openai/resources/chat/completions';
 import type { ModelProvider, ModelRequest, ModelStreamEvent, ToolSpec } from './provider.ts';
-import { ProviderError } from './provider.ts';
-import {
-  abortedError,
-  apiErrorDetail,
-  connectionError,
-  connectionLostError,
-  endpointOf,
-  isNetworkFailure,
-  malformedError,
-  networkDetail,
-  retryAfterMs,
-  statusError,
-  streamCutError,
-  streamReportedError,
-  timeoutError,
-  unexpectedError,
-  type ErrorContext,
-} from './provider-errors.ts';
+import { apiErrorDetail, endpointOf, fromSdkError, providerError, type ErrorContext, type SdkErrorDialect } from './provider-errors.ts';
 import { DEFAULT_RETRY, DEFAULT_TIMEOUTS, streamWithPolicy, type AttemptContext, type PolicyOptions, type ProviderTimeouts, type RetryPolicy } from './stream-policy.ts';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -120,12 +103,12 @@ class ToolCallAssembler {
     const calls = this.#calls.splice(0);
     this.#byIndex.clear();
     for (const call of calls) {
-      if (!call.name) throw malformedError(context, 'a tool call has no function name');
+      if (!call.name) throw providerError(context, 'malformed', { detail: 'a tool call has no function name' });
       let args: unknown;
       try {
         args = call.args.trim() === '' ? {} : JSON.parse(call.args);
       } catch (error) {
-        throw malformedError(context, `the arguments of tool call "${call.name}" are not valid JSON`, error);
+        throw providerError(context, 'malformed', { detail: `the arguments of tool call "${call.name}" are not valid JSON`, cause: error });
       }
       // Some local servers omit ids; the agent loop still needs one to pair the result.
       const callId = call.id || `call_${crypto.randomUUID().replaceAll('-', '').slice(0, 24)}`;
@@ -145,6 +128,7 @@ export class OpenAICompatibleProvider implements ModelProvider {
   readonly #policy: PolicyOptions;
   /** Raw error bodies by response: the SDK drops bodies that lack an `error` key (vLLM, FastAPI). */
   readonly #errorBodies = new WeakMap<Headers, string>();
+  readonly #errors = openAIErrorDialect((headers) => this.#errorBodies.get(headers));
 
   constructor(options: OpenAICompatibleOptions) {
     this.name = options.name;
@@ -155,7 +139,7 @@ export class OpenAICompatibleProvider implements ModelProvider {
       context,
       timeouts,
       retry: { ...DEFAULT_RETRY, ...options.retry },
-      toProviderError: (error) => this.#toProviderError(error, context, timeouts),
+      toProviderError: (error) => fromSdkError(error, this.#errors, context, timeouts.requestMs),
     };
     this.#client = new OpenAI({
       // The SDK insists on a key; for keyless servers the header is removed below.
@@ -221,29 +205,30 @@ export class OpenAICompatibleProvider implements ModelProvider {
       }
     }
     // Without a finish reason the answer may be cut short, even if the server closed cleanly.
-    if (finishReason === null) throw streamCutError(this.#policy.context);
+    if (finishReason === null) throw providerError(this.#policy.context, 'stream-cut');
     if (usage) yield { type: 'usage', ...usage };
     yield { type: 'done', finishReason };
   }
+}
 
-  #toProviderError(error: unknown, context: ErrorContext, timeouts: ProviderTimeouts): ProviderError {
-    if (error instanceof ProviderError) return error;
-    if (error instanceof APIUserAbortError) return abortedError(context);
-    if (error instanceof APIConnectionTimeoutError) return timeoutError(context, timeouts.requestMs);
-    if (error instanceof APIConnectionError) return connectionError(context, networkDetail(error), error);
-    if (error instanceof APIError) {
-      const raw = error.headers ? this.#errorBodies.get(error.headers) : undefined;
-      const detail = apiErrorDetail(raw === undefined ? error.error : (safeJson(raw) ?? raw), stripStatusPrefix(error.message));
-      if (error.status === undefined) {
-        const type = apiErrorType(error.error);
-        return streamReportedError(context, detail, type === 'server_error' || type === 'rate_limit_error', error);
-      }
-      return statusError(context, error.status, detail, retryAfterMs(error.headers), error);
-    }
-    if (error instanceof SyntaxError) return malformedError(context, 'a stream chunk is not valid JSON', error);
-    if (isNetworkFailure(error)) return connectionLostError(context, networkDetail(error), error);
-    return unexpectedError(context, error);
-  }
+/**
+ * How the OpenAI SDK's errors read; the mapping itself is the shared table (provider-errors.ts).
+ * `rawBodyOf` gives the body the SDK dropped (see #errorBodies).
+ */
+export function openAIErrorDialect(rawBodyOf: (headers: Headers) => string | undefined = () => undefined): SdkErrorDialect {
+  return {
+    APIUserAbortError,
+    APIConnectionTimeoutError,
+    APIConnectionError,
+    APIError,
+    detail: (error) => {
+      const raw = error.headers ? rawBodyOf(error.headers) : undefined;
+      return apiErrorDetail(raw === undefined ? error.error : (safeJson(raw) ?? raw), stripStatusPrefix(error.message));
+    },
+    streamErrorType: (error) => apiErrorType(error.error),
+    transientStreamTypes: new Set(['server_error', 'rate_limit_error']),
+    streamUnit: 'chunk',
+  };
 }
 
 function safeJson(text: string): unknown {

@@ -2,7 +2,8 @@
  * ProviderErrors a person can read in the conversation (SPEC R3). Text that came from the wire
  * is scrubbed of the API key, since some providers echo the key they rejected.
  */
-import { ProviderError } from './provider.ts';
+import { describeError, type ProviderErrorCode } from '../../../../shared/errors.ts';
+import { ProviderError, type ProviderErrorKind } from './provider.ts';
 
 export interface ErrorContext {
   /** The provider's display name. */
@@ -40,32 +41,112 @@ function clean(context: ErrorContext, detail: string | null | undefined): string
   return redacted.length > MAX_DETAIL ? `${redacted.slice(0, MAX_DETAIL)}…` : redacted;
 }
 
-/** An HTTP error status from the provider, before any output was streamed. */
-export function statusError(context: ErrorContext, status: number, detail: string | null | undefined, retryAfterMs: number | undefined, cause?: unknown): ProviderError {
-  const text = clean(context, detail);
-  if (status === 429) {
-    return new ProviderError(`${context.name} is rate limiting requests (429): ${text}`, { kind: 'http', status, retryable: true, retryAfterMs, cause });
-  }
-  if (status >= 500) {
-    return new ProviderError(`${context.name} had a server error (${status}): ${text}`, { kind: 'http', status, retryable: true, retryAfterMs, cause });
-  }
-  const hint = status === 401 || status === 403 ? ` Check the API key configured for ${context.name}.` : '';
-  return new ProviderError(`${context.name} refused the request (${status}): ${text}${hint}`, { kind: 'refused', status, retryable: false, cause });
+/** Every way a provider request can fail, in our terms: one row of PROVIDER_ERROR_TABLE each. */
+export type ProviderFailure =
+  | 'rate-limited'
+  | 'auth'
+  | 'context-too-long'
+  | 'server-error'
+  | 'refused'
+  | 'stream-error-transient'
+  | 'stream-error'
+  | 'unreachable'
+  | 'connection-lost'
+  | 'stream-cut'
+  | 'timeout'
+  | 'idle-timeout'
+  | 'malformed'
+  | 'cancelled'
+  | 'unexpected';
+
+/** What is known about one failure; `text` is the provider's detail, cleaned and without the key. */
+interface Facts {
+  name: string;
+  endpoint: string | null;
+  status: number | undefined;
+  text: string;
+  ms: number;
 }
 
-/** An error the provider reported inside an already-open stream (no HTTP status). */
-export function streamReportedError(context: ErrorContext, detail: string | null | undefined, transient: boolean, cause?: unknown): ProviderError {
-  return new ProviderError(`${context.name} reported an error while answering: ${clean(context, detail)}`, { kind: 'http', retryable: transient, cause });
+interface ErrorRow {
+  code: ProviderErrorCode;
+  kind: ProviderErrorKind;
+  /** True when the same request may succeed later (what the person is told they can do). */
+  retryable: boolean;
+  /** True when the retry policy (stream-policy.ts) tries again, as long as nothing was streamed yet. */
+  retriedBeforeOutput?: true;
+  /** True when the provider's Retry-After is kept for the retry policy. */
+  keepsRetryAfter?: true;
+  words(facts: Facts): string;
 }
 
-export function connectionError(context: ErrorContext, detail: string | null | undefined, cause?: unknown): ProviderError {
-  const where = context.endpoint ? ` at ${context.endpoint}` : '';
-  return new ProviderError(`Could not reach ${context.name}${where}: ${clean(context, detail)}`, { kind: 'connection', retryable: true, cause });
+const refusedWords = (f: Facts) => `${f.name} refused the request (${f.status}): ${f.text}`;
+
+/**
+ * The one table both providers map their SDK's errors through: failure → our code, kind,
+ * retryable and the words a person reads (SPEC R3).
+ */
+export const PROVIDER_ERROR_TABLE: Readonly<Record<ProviderFailure, ErrorRow>> = {
+  'rate-limited': { code: 'PROVIDER_RATE_LIMITED', kind: 'http', retryable: true, retriedBeforeOutput: true, keepsRetryAfter: true, words: (f) => `${f.name} is rate limiting requests (${f.status}): ${f.text}` },
+  auth: { code: 'PROVIDER_AUTH', kind: 'refused', retryable: false, words: (f) => `${refusedWords(f)} Check the API key configured for ${f.name}.` },
+  // The provider's own words already say which limit was hit; the code lets the window offer a way out.
+  'context-too-long': { code: 'PROVIDER_CONTEXT_TOO_LONG', kind: 'refused', retryable: false, words: refusedWords },
+  'server-error': { code: 'PROVIDER_SERVER_ERROR', kind: 'http', retryable: true, retriedBeforeOutput: true, keepsRetryAfter: true, words: (f) => `${f.name} had a server error (${f.status}): ${f.text}` },
+  refused: { code: 'PROVIDER_REFUSED', kind: 'refused', retryable: false, words: refusedWords },
+  'stream-error-transient': { code: 'PROVIDER_STREAM_ERROR', kind: 'http', retryable: true, words: (f) => `${f.name} reported an error while answering: ${f.text}` },
+  'stream-error': { code: 'PROVIDER_STREAM_ERROR', kind: 'http', retryable: false, words: (f) => `${f.name} reported an error while answering: ${f.text}` },
+  unreachable: { code: 'PROVIDER_UNREACHABLE', kind: 'connection', retryable: true, retriedBeforeOutput: true, words: (f) => `Could not reach ${f.name}${f.endpoint ? ` at ${f.endpoint}` : ''}: ${f.text}` },
+  'connection-lost': { code: 'PROVIDER_CONNECTION_LOST', kind: 'connection', retryable: true, retriedBeforeOutput: true, words: (f) => `The connection to ${f.name} was lost: ${f.text}` },
+  'stream-cut': { code: 'PROVIDER_CONNECTION_LOST', kind: 'connection', retryable: true, retriedBeforeOutput: true, words: (f) => `The connection to ${f.name} closed before the answer was complete.` },
+  timeout: { code: 'PROVIDER_TIMEOUT', kind: 'timeout', retryable: true, words: (f) => `${f.name} did not respond within ${formatDuration(f.ms)}.` },
+  'idle-timeout': { code: 'PROVIDER_TIMEOUT', kind: 'idle-timeout', retryable: true, words: (f) => `${f.name} stopped sending data for ${formatDuration(f.ms)}; the answer was cut off.` },
+  malformed: { code: 'PROVIDER_MALFORMED', kind: 'malformed', retryable: false, words: (f) => `${f.name} sent a malformed response: ${f.text}` },
+  cancelled: { code: 'PROVIDER_CANCELLED', kind: 'aborted', retryable: false, words: (f) => `The request to ${f.name} was cancelled.` },
+  // Retried like a connection failure: an unknown failure may be a network one.
+  unexpected: { code: 'PROVIDER_FAILED', kind: 'connection', retryable: false, retriedBeforeOutput: true, words: (f) => `The request to ${f.name} failed: ${f.text}` },
+};
+
+const RETRIED_CODES: ReadonlySet<ProviderErrorCode> = new Set(Object.values(PROVIDER_ERROR_TABLE).flatMap((row) => (row.retriedBeforeOutput ? [row.code] : [])));
+
+/** Whether the retry policy tries this failure again (only before any output, see stream-policy.ts). */
+export function isRetriedBeforeOutput(error: ProviderError): boolean {
+  return RETRIED_CODES.has(error.code);
 }
 
-/** The connection broke after the provider had started answering. */
-export function connectionLostError(context: ErrorContext, detail: string | null | undefined, cause?: unknown): ProviderError {
-  return new ProviderError(`The connection to ${context.name} was lost: ${clean(context, detail)}`, { kind: 'connection', retryable: true, cause });
+export interface FailureDetails {
+  status?: number;
+  /** The provider's own words; cleaned, shortened and stripped of the key here. */
+  detail?: string | null;
+  /** The time limit that ran out (timeouts). */
+  ms?: number;
+  retryAfterMs?: number;
+  cause?: unknown;
+}
+
+/** The ProviderError of one table row. */
+export function providerError(context: ErrorContext, failure: ProviderFailure, details: FailureDetails = {}): ProviderError {
+  const row = PROVIDER_ERROR_TABLE[failure];
+  const facts: Facts = { name: context.name, endpoint: context.endpoint, status: details.status, text: clean(context, details.detail), ms: details.ms ?? 0 };
+  return new ProviderError(row.words(facts), {
+    code: row.code,
+    kind: row.kind,
+    retryable: row.retryable,
+    ...(details.status === undefined ? {} : { status: details.status }),
+    ...(row.keepsRetryAfter && details.retryAfterMs !== undefined ? { retryAfterMs: details.retryAfterMs } : {}),
+    ...(details.cause === undefined ? {} : { cause: details.cause }),
+  });
+}
+
+// OpenAI says `context_length_exceeded`, Anthropic "prompt is too long", local servers a sentence.
+const CONTEXT_TOO_LONG = /context[ _-]?length|context window|maximum context|prompt is too long|too many (input )?tokens/i;
+
+/** Which row an HTTP error status is; `hints` are the provider's words and error code, if any. */
+export function statusFailure(status: number, hints: ReadonlyArray<string | null | undefined>): ProviderFailure {
+  if (status === 429) return 'rate-limited';
+  if (status === 401 || status === 403) return 'auth';
+  if (status === 413 || (status === 400 && hints.some((hint) => hint && CONTEXT_TOO_LONG.test(hint)))) return 'context-too-long';
+  if (status >= 500) return 'server-error';
+  return 'refused';
 }
 
 const NETWORK_CODES: Record<string, string> = {
@@ -121,32 +202,6 @@ export function endpointOf(baseUrl: string): string | null {
   }
 }
 
-export function streamCutError(context: ErrorContext): ProviderError {
-  return new ProviderError(`The connection to ${context.name} closed before the answer was complete.`, { kind: 'connection', retryable: true });
-}
-
-export function malformedError(context: ErrorContext, detail: string, cause?: unknown): ProviderError {
-  return new ProviderError(`${context.name} sent a malformed response: ${clean(context, detail)}`, { kind: 'malformed', retryable: false, cause });
-}
-
-export function timeoutError(context: ErrorContext, ms: number): ProviderError {
-  return new ProviderError(`${context.name} did not respond within ${formatDuration(ms)}.`, { kind: 'timeout', retryable: true });
-}
-
-export function idleTimeoutError(context: ErrorContext, ms: number): ProviderError {
-  return new ProviderError(`${context.name} stopped sending data for ${formatDuration(ms)}; the answer was cut off.`, { kind: 'idle-timeout', retryable: true });
-}
-
-/** Anything else: still readable, still without the key. */
-export function unexpectedError(context: ErrorContext, error: unknown): ProviderError {
-  const message = error instanceof Error ? error.message : String(error);
-  return new ProviderError(`The request to ${context.name} failed: ${clean(context, message)}`, { kind: 'connection', retryable: false, cause: error });
-}
-
-export function abortedError(context: ErrorContext): ProviderError {
-  return new ProviderError(`The request to ${context.name} was cancelled.`, { kind: 'aborted', retryable: false });
-}
-
 /** Retry-After in seconds or as an HTTP date; retry-after-ms (OpenAI) wins when present. */
 export function retryAfterMs(headers: Headers | undefined): number | undefined {
   if (!headers) return undefined;
@@ -171,4 +226,63 @@ export function apiErrorDetail(body: unknown, fallback: string): string {
     if ('detail' in record) return apiErrorDetail(record['detail'], fallback);
   }
   return fallback;
+}
+
+type ErrorClass<T extends Error = Error> = abstract new (...args: never[]) => T;
+
+/** What the APIError of both SDKs (generated by the same tool, Stainless) has in common. */
+export interface SdkApiError extends Error {
+  readonly status: number | undefined;
+  readonly headers: Headers | undefined;
+  readonly error: unknown;
+}
+
+/** One SDK's error classes and the little in which its errors differ. */
+export interface SdkErrorDialect {
+  APIUserAbortError: ErrorClass;
+  APIConnectionTimeoutError: ErrorClass;
+  APIConnectionError: ErrorClass;
+  APIError: ErrorClass<SdkApiError>;
+  /** The provider's own words for an API error. */
+  detail(error: SdkApiError): string;
+  /** The error type the provider reported inside an open stream (no status), if any. */
+  streamErrorType(error: SdkApiError): string | null;
+  /** Stream error types a later attempt may not meet. */
+  transientStreamTypes: ReadonlySet<string>;
+  /** What the SDK reads the stream as, for "a stream … is not valid JSON". */
+  streamUnit: 'event' | 'chunk';
+}
+
+/** The provider's machine-readable error code (OpenAI: `context_length_exceeded`), if it sent one. */
+function apiCode(error: SdkApiError): string | null {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : null;
+}
+
+/**
+ * Maps whatever one attempt threw (an SDK error, a broken socket, anything) to a row of the table.
+ * Both providers use this; only their dialect differs.
+ */
+export function fromSdkError(error: unknown, dialect: SdkErrorDialect, context: ErrorContext, requestMs: number): ProviderError {
+  if (error instanceof ProviderError) return error;
+  // The SDKs' abort and timeout errors are APIConnectionErrors / APIErrors too: test them first.
+  if (error instanceof dialect.APIUserAbortError) return providerError(context, 'cancelled');
+  if (error instanceof dialect.APIConnectionTimeoutError) return providerError(context, 'timeout', { ms: requestMs });
+  if (error instanceof dialect.APIConnectionError) return providerError(context, 'unreachable', { detail: networkDetail(error), cause: error });
+  if (error instanceof dialect.APIError) {
+    const detail = dialect.detail(error);
+    if (error.status === undefined) {
+      const type = dialect.streamErrorType(error);
+      return providerError(context, type !== null && dialect.transientStreamTypes.has(type) ? 'stream-error-transient' : 'stream-error', { detail, cause: error });
+    }
+    return providerError(context, statusFailure(error.status, [detail, apiCode(error)]), {
+      status: error.status,
+      detail,
+      retryAfterMs: retryAfterMs(error.headers),
+      cause: error,
+    });
+  }
+  if (error instanceof SyntaxError) return providerError(context, 'malformed', { detail: `a stream ${dialect.streamUnit} is not valid JSON`, cause: error });
+  if (isNetworkFailure(error)) return providerError(context, 'connection-lost', { detail: networkDetail(error), cause: error });
+  return providerError(context, 'unexpected', { detail: describeError(error), cause: error });
 }

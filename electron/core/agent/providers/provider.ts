@@ -3,6 +3,7 @@
  * history, at most one system note, the user's text) into a stream of neutral events, and turns
  * every failure into a ProviderError a person can read (SPEC R3).
  */
+import { BatonError, type ProviderErrorCode } from '../../../../shared/errors.ts';
 import type { ModelNote } from '../notes.ts';
 import type { TranscriptEntry } from '../transcript-repair.ts';
 
@@ -45,6 +46,8 @@ export interface ModelProvider {
 export type ProviderErrorKind = 'http' | 'timeout' | 'idle-timeout' | 'malformed' | 'refused' | 'connection' | 'aborted';
 
 export interface ProviderErrorOptions {
+  /** Which row of the SDK error table (provider-errors.ts) this failure is. */
+  code: ProviderErrorCode;
   kind: ProviderErrorKind;
   /** HTTP status when the provider answered with one. */
   status?: number;
@@ -56,14 +59,14 @@ export interface ProviderErrorOptions {
 }
 
 /** Its message is written for a person and never contains the API key. */
-export class ProviderError extends Error {
+export class ProviderError extends BatonError<ProviderErrorCode> {
   readonly kind: ProviderErrorKind;
   readonly status: number | undefined;
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
 
   constructor(message: string, options: ProviderErrorOptions) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(options.code, message, { cause: options.cause });
     this.name = 'ProviderError';
     this.kind = options.kind;
     this.status = options.status;

@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ModelStreamEvent } from './provider.ts';
 import { ProviderError } from './provider.ts';
-import { abortedError, idleTimeoutError, timeoutError, type ErrorContext } from './provider-errors.ts';
+import { isRetriedBeforeOutput, providerError, type ErrorContext } from './provider-errors.ts';
 
 export interface ProviderTimeouts {
   /** From sending the request until the response headers arrive. */
@@ -55,18 +55,18 @@ class AttemptGuard implements AttemptContext {
   #failure: ProviderError | null = null;
   #requestTimer: NodeJS.Timeout | undefined;
   #idleTimer: NodeJS.Timeout | undefined;
-  readonly #onCallerAbort = () => this.#fail(abortedError(this.#context));
+  readonly #onCallerAbort = () => this.#fail(providerError(this.#context, 'cancelled'));
 
   constructor(callerSignal: AbortSignal, context: ErrorContext, timeouts: ProviderTimeouts) {
     this.#callerSignal = callerSignal;
     this.#context = context;
     this.#timeouts = timeouts;
     if (callerSignal.aborted) {
-      this.#fail(abortedError(context));
+      this.#fail(providerError(context, 'cancelled'));
       return;
     }
     callerSignal.addEventListener('abort', this.#onCallerAbort, { once: true });
-    this.#requestTimer = setTimeout(() => this.#fail(timeoutError(context, timeouts.requestMs)), timeouts.requestMs);
+    this.#requestTimer = setTimeout(() => this.#fail(providerError(context, 'timeout', { ms: timeouts.requestMs })), timeouts.requestMs);
   }
 
   get signal(): AbortSignal {
@@ -104,7 +104,7 @@ class AttemptGuard implements AttemptContext {
     try {
       while (true) {
         if (this.#failure) return;
-        this.#idleTimer = setTimeout(() => this.#fail(idleTimeoutError(this.#context, this.#timeouts.idleMs)), this.#timeouts.idleMs);
+        this.#idleTimer = setTimeout(() => this.#fail(providerError(this.#context, 'idle-timeout', { ms: this.#timeouts.idleMs })), this.#timeouts.idleMs);
         let result: IteratorResult<T>;
         try {
           result = await iterator.next();
@@ -130,11 +130,6 @@ class AttemptGuard implements AttemptContext {
     this.#callerSignal.removeEventListener('abort', this.#onCallerAbort);
     if (!completed && !this.#controller.signal.aborted) this.#controller.abort();
   }
-}
-
-function shouldRetry(error: ProviderError): boolean {
-  if (error.kind === 'connection') return true;
-  return error.kind === 'http' && error.status !== undefined && (error.status === 429 || error.status >= 500);
 }
 
 function backoffMs(policy: RetryPolicy, attemptIndex: number, error: ProviderError): number {
@@ -171,16 +166,16 @@ export async function* streamWithPolicy(
       return;
     } catch (raw) {
       const error = guard.failure ?? (raw instanceof ProviderError ? raw : options.toProviderError(raw));
-      if (emitted || !shouldRetry(error) || attemptIndex >= options.retry.retries) throw error;
+      if (emitted || !isRetriedBeforeOutput(error) || attemptIndex >= options.retry.retries) throw error;
       lastError = error;
     } finally {
       guard.dispose(completed);
     }
-    if (signal.aborted) throw abortedError(options.context);
+    if (signal.aborted) throw providerError(options.context, 'cancelled');
     try {
       await sleep(backoffMs(options.retry, attemptIndex, lastError), undefined, { signal });
     } catch {
-      throw abortedError(options.context);
+      throw providerError(options.context, 'cancelled');
     }
   }
 }

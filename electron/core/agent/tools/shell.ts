@@ -12,7 +12,8 @@ import { z } from 'zod';
 import { commandEnvironment } from './command-environment.ts';
 import type { CommandSandbox } from './shell-sandbox.ts';
 import { isProcessGroupAlive, terminateProcessGroup, waitUntilGone } from './process-group.ts';
-import { defineTool, errorMessage, type Tool, type ToolOutcome, type ToolRunContext } from './tool.ts';
+import { defineTool, type Tool, type ToolOutcome, type ToolRunContext } from './tool.ts';
+import { describeError } from '../../../../shared/errors.ts';
 
 export interface ShellToolOptions {
   /** Wall-clock limit per command; the process group is killed when it passes. */
@@ -151,7 +152,7 @@ export async function runShellCommand(command: string, context: ToolRunContext, 
     // Kept for the child's lifetime: an unheard 'error' event would throw.
     child.on('error', resolve);
   });
-  if (startError) return { isError: true, output: `Could not start the shell: ${errorMessage(startError)}` };
+  if (startError) return { isError: true, output: `Could not start the shell: ${describeError(startError)}` };
   const pgid = child.pid!;
 
   let stopReason: StopReason | null = null;

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import type { ToolEffect } from '../../../../shared/transcript.ts';
+import { describeError } from '../../../../shared/errors.ts';
 
 export interface ToolRunContext {
   /** Aborted by a hard interrupt (drain deadline, L11): the tool must stop at once. */
@@ -54,10 +55,6 @@ export interface ToolDefinition<S extends z.ZodType> {
   run(args: z.output<S>, context: ToolRunContext): Promise<ToolOutcome>;
 }
 
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /**
  * Builds a Tool whose JSON schema and validation come from one zod schema, so what the model is
  * told and what is accepted cannot drift apart.
@@ -78,7 +75,7 @@ export function defineTool<S extends z.ZodType>(definition: ToolDefinition<S>): 
       try {
         return await definition.run(parsed.data, context);
       } catch (error) {
-        return { isError: true, output: `${definition.name} failed: ${errorMessage(error)}` };
+        return { isError: true, output: `${definition.name} failed: ${describeError(error)}` };
       }
     },
   };
