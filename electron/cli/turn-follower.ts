@@ -4,6 +4,7 @@
  * the answer alone. Attached before the request that starts the turn, so nothing is missed.
  */
 import type { GatewayEvent } from '../../shared/gateway-events.ts';
+import { laneCondition } from '../../shared/lane-condition.ts';
 import type { GatewayClient } from '../../shared/protocol/client.ts';
 
 export type TurnOutcome =
@@ -60,7 +61,7 @@ export function followTurn(options: TurnFollowerOptions): { outcome: Promise<Tur
       if (event.type === 'lane' && event.lane.laneKey === laneKey) {
         if (event.lane.activity !== 'idle') sawStarting = true;
         // Idle between an earlier turn and ours is normal while our message or resume still waits.
-        else if (sawStarting && event.lane.queuedInputs === 0 && !event.lane.resumePending) {
+        else if (sawStarting && event.lane.queuedInputs === 0 && laneCondition(event.lane) !== 'interrupted') {
           detach();
           settle({ kind: 'not-started' });
         }

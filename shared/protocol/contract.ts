@@ -29,8 +29,10 @@ export const laneStatusSchema: z.ZodType<LaneStatus> = z.object({
   sessionId: z.string(),
   title: z.string(),
   activity: z.enum(['idle', 'starting', 'running']),
+  awaitingApproval: z.boolean(),
   resumePending: z.boolean(),
   resumeReason: z.string().nullable(),
+  resumeStale: z.boolean(),
   suspended: z.boolean(),
   queuedInputs: z.number().int(),
   restartFailureCount: z.number().int(),
@@ -42,8 +44,6 @@ const exitReason = z.enum(EXIT_REASONS);
 export const bannerSchema: z.ZodType<Banner> = z.union([
   z.object({ kind: z.literal('drain'), scope: z.literal('global'), reason: exitReason, deadline: z.number(), runningCount: z.number().int(), text: z.string() }),
   z.object({ kind: z.literal('drain'), scope: z.literal('lane'), laneKey: z.string(), reason: exitReason, deadline: z.number(), text: z.string() }),
-  z.object({ kind: z.literal('interrupted'), laneKey: z.string(), reason: z.string().nullable(), stale: z.boolean(), text: z.string() }),
-  z.object({ kind: z.literal('suspended'), laneKey: z.string(), failures: z.number().int(), text: z.string() }),
   z.object({ kind: z.literal('session-reset'), laneKey: z.string(), previousSessionId: z.string(), text: z.string() }),
 ]);
 

@@ -105,16 +105,7 @@ export class GatewayService {
         suspended: [...core.startup.suspended],
         replayed: [...core.startup.replayed],
       },
-      banners: currentBanners({
-        draining: core.drain.draining,
-        lanes: core.store.listLanes().flatMap((record) => {
-          const status = core.gateway.laneStatus(record.laneKey);
-          return status ? [{ record, status }] : [];
-        }),
-        recorded: hub.recordedBanners(),
-        resumeFreshnessHours: this.options.settings.get().resumeFreshnessHours,
-        now: this.now(),
-      }),
+      banners: currentBanners({ draining: core.drain.draining, activeLanes: new Set(core.gateway.registry.activeLanes()), recorded: hub.recordedBanners() }),
       update: hub.update,
     };
   }

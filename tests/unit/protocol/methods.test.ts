@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GatewayEvent } from '../../../shared/gateway-events.ts';
+import { conditionSentence, laneCondition } from '../../../shared/lane-condition.ts';
 import { contract, type MethodName, type PushEvent } from '../../../shared/protocol/contract.ts';
 import type { EventMeta, GatewayClient } from '../../../shared/protocol/client.ts';
 import { Recorder, rejection, ServiceHarness } from '../../fixtures/host-service-harness.ts';
@@ -262,7 +263,7 @@ describe('contract methods over the protocol', () => {
     expect(harness.app.actions).toEqual(['relaunch']);
   });
 
-  it('L20: a late front end sees the interrupted banner of a lane left for the user, until it is discarded', async () => {
+  it('L20: a late front end reads "interrupted" from the lane summary (one route, no banner), until it is discarded', async () => {
     harness = await ServiceHarness.start();
     const client = await harness.client();
     const { laneKey } = await client.call('lanes.create', {});
@@ -274,16 +275,22 @@ describe('contract methods over the protocol', () => {
     const late = await harness.client();
     const status = await late.call('app.status', {});
     expect(status.startup.awaitingUser).toEqual([laneKey]);
-    expect(status.banners).toEqual([{ kind: 'interrupted', laneKey, reason: 'crash', stale: false, text: 'Interrupted by a crash. Resume where it left off, or discard.' }]);
+    expect(status.banners).toEqual([]);
+    const [lane] = await late.call('lanes.list', {});
+    expect(lane).toMatchObject({ laneKey, activity: 'idle', resumePending: true, resumeReason: 'crash', resumeStale: false });
+    expect(laneCondition(lane!)).toBe('interrupted');
+    expect(conditionSentence(lane!)).toBe('Interrupted by a crash. Resume where it left off, or discard.');
     await late.call('resume.discard', { laneKey });
-    expect((await late.call('app.status', {})).banners).toEqual([]);
+    expect(laneCondition((await late.call('lanes.list', {}))[0]!)).toBe('idle');
   });
 
-  it('L16: a suspended lane keeps its banner for late front ends', async () => {
+  it('L16: a suspended lane says so in its summary for late front ends', async () => {
     harness = await ServiceHarness.start();
     const lane = harness.core.store.ensureLane('stuck');
     harness.core.store.suspend(lane.laneKey);
     const client = await harness.client();
-    expect((await client.call('app.status', {})).banners).toEqual([expect.objectContaining({ kind: 'suspended', laneKey: 'stuck' })]);
+    const [summary] = await client.call('lanes.list', {});
+    expect(laneCondition(summary!)).toBe('suspended');
+    expect((await client.call('app.status', {})).banners).toEqual([]);
   });
 });

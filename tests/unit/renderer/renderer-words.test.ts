@@ -75,9 +75,11 @@ describe('markers between turns', () => {
 });
 
 describe('sidebar badges', () => {
-  it('shows running, resume pending, queued and suspended', () => {
+  it('L31: shows the lane condition (running, needs you, interrupted, suspended) and the queue', () => {
     expect(laneBadges(lane('a', { activity: 'running', queuedInputs: 2 })).map((b) => b.label)).toEqual(['Running', '2 messages queued']);
-    expect(laneBadges(lane('a', { resumePending: true })).map((b) => b.kind)).toEqual(['resume']);
+    expect(laneBadges(lane('a', { resumePending: true })).map((b) => b.kind)).toEqual(['interrupted']);
+    expect(laneBadges(lane('a', { activity: 'running', awaitingApproval: true }))).toEqual([{ kind: 'awaiting-approval', label: 'Needs you' }]);
+    expect(laneBadges(lane('a', { activity: 'starting' }))).toEqual([{ kind: 'running', label: 'Starting' }]);
     expect(laneBadges(lane('a', { resumePending: true, suspended: true })).map((b) => b.kind)).toEqual(['suspended']);
     expect(laneBadges(lane('a'))).toEqual([]);
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LaneStatus } from '../../../shared/gateway-events.ts';
 import type { Result } from '../../../shared/protocol/contract.ts';
 import type { StoredEvent } from '../../../shared/transcript.ts';
-import { interruptedView } from '../../../renderer/src/state/app-state.ts';
+import { laneConditionView } from '../../../renderer/src/state/app-state.ts';
 import { MemoryOutbox } from '../../../renderer/src/state/outbox.ts';
 import { AppStore } from '../../../renderer/src/state/store.ts';
 import { GatewayError } from '../../../shared/protocol/client.ts';
@@ -79,7 +79,7 @@ describe('the renderer store', () => {
     expect(gateway.count('lanes.list')).toBe(2);
     expect(gateway.count('transcript.get')).toBe(2);
     const state = store.getState();
-    expect(interruptedView(state, 'a')?.text).toBe('Interrupted by a restart. Resume where it left off, or discard.');
+    expect(laneConditionView(state, 'a')).toEqual({ condition: 'interrupted', text: 'Interrupted by a restart. Resume where it left off, or discard.' });
     expect(state.transcript.status === 'ready' && state.transcript.model.items.map((item) => item.type)).toEqual(['user', 'interruption']);
   });
 
