@@ -3,17 +3,17 @@
  * Results go to stdout (an answer, a list, an export); messages about what happened go to stderr,
  * so `baton send --wait` and `baton export` can be piped.
  */
+import { unescapeMessage } from '../../shared/commands.ts';
 import { conversationToJson, conversationToMarkdown } from '../../shared/conversation-export.ts';
 import type { GatewayEvent, LaneStatus } from '../../shared/gateway-events.ts';
 import { CONDITION_WORDS, countConditions, laneCondition } from '../../shared/lane-condition.ts';
 import { describeResumeReason } from '../../shared/lifecycle.ts';
 import type { StoredEvent } from '../../shared/transcript.ts';
-import { unescapeMessage } from '../core/gateway/commands.ts';
 import type { Command } from './cli-args.ts';
 import { displayTitle, resolveConversation } from './conversations.ts';
 import { CliError, EXIT, type ExitCode } from './exit-codes.ts';
 import type { BatonConnection } from './host-connection.ts';
-import { followTurn, type TurnOutcome } from './turn-follower.ts';
+import { followTurn, type FollowedOutcome } from './turn-follower.ts';
 
 export interface CliIo {
   out(text: string): void;
@@ -139,7 +139,7 @@ async function list(context: CommandContext, json: boolean): Promise<ExitCode> {
 
 // ── turns ──────────────────────────────────────────────────────────────────────────────────
 
-function outcomeExit(context: CommandContext, lane: LaneStatus, outcome: TurnOutcome): ExitCode {
+function outcomeExit(context: CommandContext, lane: LaneStatus, outcome: FollowedOutcome): ExitCode {
   switch (outcome.kind) {
     case 'completed':
       return EXIT.ok;

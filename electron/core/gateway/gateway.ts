@@ -5,6 +5,7 @@
  * typed is ever held only in memory.
  */
 import type { Banner, GatewayEvent, LaneStatus, SendResult } from '../../../shared/gateway-events.ts';
+import { helpText, parseCommand, unescapeMessage, type ParsedCommand } from '../../../shared/commands.ts';
 import { CONDITION_WORDS, conditionSentence, laneCondition } from '../../../shared/lane-condition.ts';
 import type { BusyInputMode } from '../../../shared/lifecycle.ts';
 import type { TurnEvent } from '../../../shared/transcript.ts';
@@ -16,7 +17,7 @@ import { isFreshMark } from '../lifecycle/lane-banners.ts';
 import { newId } from '../sessions/ids.ts';
 import { StoreCorruptError, StoreFullError, StoreIoError } from '../sessions/store-errors.ts';
 import type { QueuedInput, SessionRecord, SessionStore, TurnOutcome } from '../sessions/store.ts';
-import { helpText, parseCommand, titleFromCommand, unescapeMessage, type ParsedCommand } from './commands.ts';
+import { titleFromCommand } from './commands.ts';
 import { TurnRecorder } from './turn-recorder.ts';
 import { TurnRegistry, type LiveTurn, type TurnEnd } from './turn-registry.ts';
 

@@ -7,15 +7,14 @@
  * each provider with `hasKey` instead of its key reference.
  */
 import type { z } from 'zod';
+import { parseCommand } from '../../../shared/commands.ts';
 import { normalizeTitle } from '../../../shared/lane-title.ts';
 import type { ExitReason } from '../../../shared/lifecycle.ts';
 import type { Contract, MethodName, Result } from '../../../shared/protocol/contract.ts';
+import { isSettingKey, validateSetting, type McpServerConfig, type ProviderSetting, type ProviderView, type Settings } from '../../../shared/settings.ts';
 import type { BatonCore } from '../baton-core.ts';
-import { parseCommand } from '../gateway/commands.ts';
 import type { SecretStore } from '../ports.ts';
 import { newId } from '../sessions/ids.ts';
-import type { McpServerConfig } from '../agent/mcp/mcp-config.ts';
-import { isSettingKey, validateSetting, type ProviderSetting, type Settings } from '../settings/settings-schema.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
 import { currentBanners } from './current-banners.ts';
 import type { EventHub } from './event-hub.ts';
@@ -26,8 +25,6 @@ export type ServiceMethod = Exclude<MethodName, 'events.subscribe'>;
 export type ServiceParams<M extends MethodName> = z.output<Contract[M]['params']>;
 
 type Handlers = { [M in ServiceMethod]: (params: ServiceParams<M>) => Result<M> | Promise<Result<M>> };
-
-type ProviderView = Result<'settings.get'>['providers'][number];
 
 export interface GatewayServiceOptions {
   core: BatonCore;

@@ -50,7 +50,7 @@ export interface SendFeedback {
 }
 
 export type AppStatus = Result<'app.status'>;
-export type SettingsView = Result<'settings.get'>;
+export type SettingsReply = Result<'settings.get'>;
 export type SearchResult = Result<'lanes.search'>[number];
 
 export interface SearchState {
@@ -84,7 +84,7 @@ export interface AppState {
   queuedTexts: ReadonlyMap<string, readonly QueuedText[]>;
   /** Messages typed in this window that the gateway has not taken yet (L32), oldest first. */
   outbox: readonly OutboxEntry[];
-  settings: SettingsView | null;
+  settings: SettingsReply | null;
   search: SearchState;
   errors: readonly AppError[];
   /** Banners the user closed, by a key naming the banner. */
@@ -123,8 +123,8 @@ export type Action =
   | { type: 'transcript-failed'; laneKey: string; message: string }
   | { type: 'send-result'; laneKey: string; text: string; clientId?: string; status: SendStatus; message: string; at: number }
   | { type: 'outbox'; entries: readonly OutboxEntry[] }
-  | { type: 'settings-loaded'; settings: SettingsView }
-  | { type: 'settings-changed'; settings: Record<string, unknown> }
+  | { type: 'settings-loaded'; settings: SettingsReply }
+  | { type: 'settings-changed'; settings: SettingsReply['settings'] }
   | { type: 'search-query'; query: string }
   | { type: 'search-results'; query: string; results: readonly SearchResult[] }
   | { type: 'error'; message: string }

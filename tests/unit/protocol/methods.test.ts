@@ -181,10 +181,11 @@ describe('contract methods over the protocol', () => {
     expect(after.settings.busyInput).toBe('queue');
     expect(harness.settings.get().busyInput).toBe('queue');
 
-    const bad = await rejection(client.call('settings.set', { key: 'busyInput', value: 'sometimes' }));
+    // Bad on purpose: the types refuse them, the gateway must too.
+    const bad = await rejection(client.call('settings.set', { key: 'busyInput', value: 'sometimes' } as never));
     expect(bad.code).toBe('INVALID_INPUT');
     expect(bad.message).toContain('busyInput');
-    expect((await rejection(client.call('settings.set', { key: 'noSuchSetting', value: 1 }))).code).toBe('INVALID_INPUT');
+    expect((await rejection(client.call('settings.set', { key: 'noSuchSetting', value: 1 } as never))).code).toBe('INVALID_INPUT');
     expect(harness.settings.get().busyInput).toBe('queue');
   });
 
@@ -215,10 +216,10 @@ describe('contract methods over the protocol', () => {
     expect((await client.call('settings.get', {})).providers[0]!.hasKey).toBe(true);
 
     // R4: a stored key can never be aimed at another server from a front end.
-    await client.call('settings.set', { key: 'providers', value: [{ ...edited[0], baseUrl: 'http://127.0.0.1:45999/v1' }] });
+    await client.call('settings.set', { key: 'providers', value: [{ ...edited[0]!, baseUrl: 'http://127.0.0.1:45999/v1' }] });
     expect(harness.settings.get().providers[0]!.keyRef).toBeNull();
     expect((await client.call('settings.get', {})).providers[0]!.hasKey).toBe(false);
-    await client.call('settings.set', { key: 'providers', value: [{ name: 'Evil', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:45998/v1', model: 'm', keyRef: 'provider:Local' }] });
+    await client.call('settings.set', { key: 'providers', value: [{ name: 'Evil', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:45998/v1', model: 'm', keyRef: 'provider:Local' }] } as never); // a key reference a front end has no business sending
     expect(harness.settings.get().providers[0]!.keyRef).toBeNull();
   });
 
@@ -229,11 +230,11 @@ describe('contract methods over the protocol', () => {
     harness.settings.set('mcpServers', [{ name: 'gh', command: 'gh-mcp', env: { GITHUB_TOKEN: token, MODE: 'ro' } }]);
     const view = await client.call('settings.get', {});
     expect(JSON.stringify(view)).not.toContain(token);
-    const shown = view.settings.mcpServers as Array<{ env: Record<string, string> }>;
-    expect(Object.keys(shown[0]!.env)).toEqual(['GITHUB_TOKEN', 'MODE']);
+    const shown = view.settings.mcpServers;
+    expect(Object.keys(shown[0]!.env!)).toEqual(['GITHUB_TOKEN', 'MODE']);
 
     // Saved back with one value edited: the masked one keeps the stored token.
-    await client.call('settings.set', { key: 'mcpServers', value: [{ ...shown[0], env: { ...shown[0]!.env, MODE: 'rw' } }] });
+    await client.call('settings.set', { key: 'mcpServers', value: [{ ...shown[0]!, env: { ...shown[0]!.env, MODE: 'rw' } }] });
     expect(harness.settings.get().mcpServers[0]!.env).toEqual({ GITHUB_TOKEN: token, MODE: 'rw' });
   });
 

@@ -4,14 +4,10 @@
  * every failure into a ProviderError a person can read (SPEC R3).
  */
 import type { ModelNote } from '../notes.ts';
+import type { ToolSpec } from '../tools/tool.ts';
 import type { TranscriptEntry } from '../transcript-repair.ts';
 
-export interface ToolSpec {
-  name: string;
-  description: string;
-  /** JSON schema of the arguments object. */
-  parameters: Record<string, unknown>;
-}
+export type { ToolSpec };
 
 export interface ModelRequest {
   /** The agent's own system prompt; always sent first. */
