@@ -59,46 +59,31 @@ describe('one lane condition, the same in every front end', () => {
       table.push({ condition, derived: laneCondition(lane), status: status.split('\n').find((line) => line.startsWith('State: ')), ...shown(lane) });
     }
 
-    const words = CONDITION_WORDS;
-    expect(table).toEqual([
-      { condition: 'idle', derived: 'idle', status: 'State: idle', badge: [], banner: { condition: 'idle', text: null }, tray: '0 running', cli: 'idle' },
-      {
-        condition: 'running',
-        derived: 'running',
-        status: 'State: running',
-        badge: [{ kind: 'running', label: words.running.badge }],
-        banner: { condition: 'running', text: null },
-        tray: '1 running',
-        cli: 'running',
-      },
-      {
-        condition: 'awaiting-approval',
-        derived: 'awaiting-approval',
-        status: `State: waiting for your approval — ${conditionSentence(summaries.get(lanes['awaiting-approval'])!)}`,
-        badge: [{ kind: 'awaiting-approval', label: 'Needs you' }],
-        banner: { condition: 'awaiting-approval', text: 'A tool call is waiting for your approval.' },
-        tray: '0 running · 1 needs you',
-        cli: 'waiting for your approval',
-      },
-      {
-        condition: 'interrupted',
-        derived: 'interrupted',
-        status: 'State: interrupted — Interrupted by a restart. Resume where it left off, or discard.',
-        badge: [{ kind: 'interrupted', label: 'Interrupted' }],
-        banner: { condition: 'interrupted', text: 'Interrupted by a restart. Resume where it left off, or discard.' },
-        tray: '0 running · 1 interrupted',
-        cli: 'interrupted by a restart',
-      },
-      {
-        condition: 'suspended',
-        derived: 'suspended',
-        status: `State: suspended — ${conditionSentence(summaries.get(lanes.suspended)!)}`,
-        badge: [{ kind: 'suspended', label: 'Suspended' }],
-        banner: { condition: 'suspended', text: expect.stringContaining('Your next message starts a fresh session') },
-        tray: '0 running',
-        cli: 'suspended',
-      },
-    ]);
+    const sentence = (condition: LaneCondition) => conditionSentence(summaries.get(lanes[condition])!);
+    const suffix = (condition: LaneCondition) => (sentence(condition) ? ` — ${sentence(condition)}` : '');
+    // condition → [sidebar badge, banner sentence, tray line, CLI state]
+    const seen: Record<LaneCondition, [string | null, string | null, string, string]> = {
+      idle: [null, null, '0 running', 'idle'],
+      running: [CONDITION_WORDS.running.badge, null, '1 running', 'running'],
+      'awaiting-approval': ['Needs you', 'A tool call is waiting for your approval.', '0 running · 1 needs you', 'waiting for your approval'],
+      interrupted: ['Interrupted', 'Interrupted by a restart. Resume where it left off, or discard.', '0 running · 1 interrupted', 'interrupted by a restart'],
+      suspended: ['Suspended', sentence('suspended'), '0 running', 'suspended'],
+    };
+    expect(table).toEqual(
+      LANE_CONDITIONS.map((condition) => {
+        const [badge, text, tray, cli] = seen[condition];
+        return {
+          condition,
+          derived: condition,
+          status: `State: ${CONDITION_WORDS[condition].state}${suffix(condition)}`,
+          badge: badge === null ? [] : [{ kind: condition, label: badge }],
+          banner: { condition, text },
+          tray,
+          cli,
+        };
+      }),
+    );
+    expect(sentence('suspended')).toContain('Your next message starts a fresh session');
     // The suspended lane's mark is never offered as a resume (L16): the summary says so too.
     expect(summaries.get(lanes.suspended)).toMatchObject({ suspended: true, resumePending: false });
     harness.agents.release('held');
