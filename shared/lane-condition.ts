@@ -105,6 +105,11 @@ export function conversations(count: number): string {
   return `${count} conversation${count === 1 ? '' : 's'}`;
 }
 
+/** "N running turns": what a drain waits for (L8, L28, L29), in the banner, the tray and the menu alike. */
+export function runningTurns(count: number): string {
+  return `${count} running turn${count === 1 ? '' : 's'}`;
+}
+
 export interface RelaunchFacts {
   /** The version that ran before, when an update was installed since (L29); else null. */
   updatedFrom: string | null;

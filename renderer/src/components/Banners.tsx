@@ -4,9 +4,9 @@
  */
 import { useState } from 'react';
 import type { LaneStatus } from '../../../shared/gateway-events.ts';
-import { conditionSentence, laneCondition, relaunchSummary } from '../../../shared/lane-condition.ts';
+import { conditionSentence, laneCondition, relaunchSummary, runningTurns } from '../../../shared/lane-condition.ts';
 import { describeExitInProgress } from '../../../shared/lifecycle.ts';
-import { formatCountdown, plural } from '../lib/time-format.ts';
+import { formatCountdown } from '../lib/time-format.ts';
 import { sessionResetView } from '../state/app-state.ts';
 import { useAppState, useNow, useStore } from '../state/hooks.ts';
 
@@ -47,7 +47,7 @@ export function GlobalDrainBanner() {
       <span className="banner-text">{drain.text || `Baton is ${describeExitInProgress(drain.reason)}.`}</span>
       {drain.runningCount > 0 && (
         <span className="banner-detail">
-          {plural(drain.runningCount, 'running turn')} ·{' '}
+          {runningTurns(drain.runningCount)} ·{' '}
           <span role="timer" aria-live="off" aria-label="Time left" data-testid="drain-countdown">
             {left > 0 ? formatCountdown(left) : 'interrupting now'}
           </span>
