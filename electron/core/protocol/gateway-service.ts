@@ -34,7 +34,6 @@ export interface GatewayServiceOptions {
   version: string;
   /** Starts the drain; defaults to `core.requestExit`. The host wraps it to log the outcome. */
   requestExit?: (reason: ExitReason) => void;
-  now?: () => number;
   log?: (message: string) => void;
 }
 
@@ -53,12 +52,10 @@ export function providerKeyRef(providerName: string): string {
 
 export class GatewayService {
   private readonly options: GatewayServiceOptions;
-  private readonly now: () => number;
   private readonly handlers: Handlers;
 
   constructor(options: GatewayServiceOptions) {
     this.options = options;
-    this.now = options.now ?? Date.now;
     this.handlers = {
       'app.status': () => this.status(),
       'app.restart': () => this.restart(),
