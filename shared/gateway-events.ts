@@ -12,23 +12,27 @@ export interface LaneStatus {
   sessionId: string;
   title: string;
   activity: LaneActivity;
+  /** L31: the running turn waits for a person's answer to a tool approval. */
+  awaitingApproval: boolean;
   resumePending: boolean;
   resumeReason: string | null;
+  /** L21: the resume mark is older than the freshness limit, so it is offered, not resumed automatically. */
+  resumeStale: boolean;
   suspended: boolean;
   queuedInputs: number;
   restartFailureCount: number;
   updatedAt: number;
 }
 
+/**
+ * What a lane's own state does not say. An interrupted or suspended conversation is no banner: it
+ * is the lane's condition (shared/lane-condition.ts), carried by the lane summary.
+ */
 export type Banner =
   /** L8: one global banner with the countdown and the number of running turns. */
   | { kind: 'drain'; scope: 'global'; reason: ExitReason; deadline: number; runningCount: number; text: string }
   /** L8: one banner in each conversation whose turn is running when the drain starts. */
   | { kind: 'drain'; scope: 'lane'; laneKey: string; reason: ExitReason; deadline: number; text: string }
-  /** L20/L21: a resume-pending lane that was not resumed automatically. */
-  | { kind: 'interrupted'; laneKey: string; reason: string | null; stale: boolean; text: string }
-  /** L16: suspended after repeated interruptions; its next message starts fresh. */
-  | { kind: 'suspended'; laneKey: string; failures: number; text: string }
   /** L25: the lane was reset; the previous session can be restored with one click. */
   | { kind: 'session-reset'; laneKey: string; previousSessionId: string; text: string };
 

@@ -9,6 +9,10 @@ import { z } from 'zod';
 export const TOOL_EFFECTS = ['read-only', 'side-effecting', 'lifecycle'] as const;
 export type ToolEffect = (typeof TOOL_EFFECTS)[number];
 
+/** SPEC §1: how a turn ends. */
+export const TURN_OUTCOMES = ['completed', 'interrupted', 'failed'] as const;
+export type TurnOutcome = (typeof TURN_OUTCOMES)[number];
+
 export const INTERRUPTION_CAUSES = ['stop', 'busy-input', 'drain', 'crash'] as const;
 export type InterruptionCause = (typeof INTERRUPTION_CAUSES)[number];
 

@@ -3,15 +3,17 @@
  * Results go to stdout (an answer, a list, an export); messages about what happened go to stderr,
  * so `baton send --wait` and `baton export` can be piped.
  */
+import { unescapeMessage } from '../../shared/commands.ts';
 import { conversationToJson, conversationToMarkdown } from '../../shared/conversation-export.ts';
 import type { GatewayEvent, LaneStatus } from '../../shared/gateway-events.ts';
+import { CONDITION_WORDS, countConditions, laneCondition } from '../../shared/lane-condition.ts';
+import { describeResumeReason } from '../../shared/lifecycle.ts';
 import type { StoredEvent } from '../../shared/transcript.ts';
-import { unescapeMessage } from '../core/gateway/commands.ts';
 import type { Command } from './cli-args.ts';
 import { displayTitle, resolveConversation } from './conversations.ts';
 import { CliError, EXIT, type ExitCode } from './exit-codes.ts';
 import type { BatonConnection } from './host-connection.ts';
-import { followTurn, type TurnOutcome } from './turn-follower.ts';
+import { followTurn, type FollowedOutcome } from './turn-follower.ts';
 
 export interface CliIo {
   out(text: string): void;
@@ -63,9 +65,11 @@ function named(lane: LaneStatus): string {
   return `“${displayTitle(lane)}”`;
 }
 
-function laneState(lane: LaneStatus): string {
-  const parts: string[] = [lane.suspended ? 'suspended' : lane.activity];
-  if (lane.resumePending) parts.push(`interrupted${lane.resumeReason ? ` (${lane.resumeReason})` : ''}`);
+/** The lane's condition in the words every front end uses (shared/lane-condition.ts). */
+export function laneState(lane: LaneStatus): string {
+  const condition = laneCondition(lane);
+  const parts: string[] = [CONDITION_WORDS[condition].state];
+  if (condition === 'interrupted') parts[0] += ` by ${describeResumeReason(lane.resumeReason)}${lane.resumeStale ? ' (not resumed automatically: too old)' : ''}`;
   if (lane.queuedInputs > 0) parts.push(`${lane.queuedInputs} queued`);
   return parts.join(', ');
 }
@@ -75,13 +79,10 @@ function laneState(lane: LaneStatus): string {
 async function status(context: CommandContext, json: boolean): Promise<ExitCode> {
   const { client, endpoint } = context.connection;
   const [app, all] = await Promise.all([client.call('app.status', {}), lanes(context)]);
-  const count = (predicate: (lane: LaneStatus) => boolean) => all.filter(predicate).length;
+  const counts = countConditions(all);
   const conversations = {
     total: all.length,
-    running: count((l) => l.activity === 'running'),
-    starting: count((l) => l.activity === 'starting'),
-    resumePending: count((l) => l.resumePending),
-    suspended: count((l) => l.suspended),
+    ...counts,
     queuedMessages: all.reduce((sum, l) => sum + l.queuedInputs, 0),
   };
   // The address without its token: enough to recognise, not enough to connect.
@@ -110,7 +111,7 @@ async function status(context: CommandContext, json: boolean): Promise<ExitCode>
   const lines = [
     `Baton ${app.version} is running at ${address} (process ${endpoint.address.pid}).`,
     `Data directory: ${context.dataDir}`,
-    `Conversations: ${conversations.total} — ${conversations.running} running, ${conversations.resumePending} interrupted, ${conversations.suspended} suspended, ${conversations.queuedMessages} queued message${conversations.queuedMessages === 1 ? '' : 's'}`,
+    `Conversations: ${conversations.total} — ${(['running', 'awaiting-approval', 'interrupted', 'suspended'] as const).map((c) => CONDITION_WORDS[c].count(counts[c])).join(', ')}, ${conversations.queuedMessages} queued message${conversations.queuedMessages === 1 ? '' : 's'}`,
   ];
   if (app.draining) lines.push('Baton is shutting down or restarting: running turns are being drained.');
   if (app.previousExit) lines.push(`Last exit: ${app.previousExit.reason} at ${new Date(app.previousExit.at).toISOString()} (version ${app.previousExit.version})`);
@@ -138,7 +139,7 @@ async function list(context: CommandContext, json: boolean): Promise<ExitCode> {
 
 // ── turns ──────────────────────────────────────────────────────────────────────────────────
 
-function outcomeExit(context: CommandContext, lane: LaneStatus, outcome: TurnOutcome): ExitCode {
+function outcomeExit(context: CommandContext, lane: LaneStatus, outcome: FollowedOutcome): ExitCode {
   switch (outcome.kind) {
     case 'completed':
       return EXIT.ok;

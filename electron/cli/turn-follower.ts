@@ -4,9 +4,10 @@
  * the answer alone. Attached before the request that starts the turn, so nothing is missed.
  */
 import type { GatewayEvent } from '../../shared/gateway-events.ts';
+import { laneCondition } from '../../shared/lane-condition.ts';
 import type { GatewayClient } from '../../shared/protocol/client.ts';
 
-export type TurnOutcome =
+export type FollowedOutcome =
   | { kind: 'completed' }
   | { kind: 'failed'; message: string }
   | { kind: 'interrupted'; cause: string; reason: string | null }
@@ -32,7 +33,7 @@ function preview(value: unknown): string {
   return text.length > 200 ? `${text.slice(0, 199)}…` : text;
 }
 
-export function followTurn(options: TurnFollowerOptions): { outcome: Promise<TurnOutcome>; detach: () => void } {
+export function followTurn(options: TurnFollowerOptions): { outcome: Promise<FollowedOutcome>; detach: () => void } {
   const { laneKey, out, err } = options;
   let turnId: string | null = null;
   let sawStarting = false;
@@ -48,8 +49,8 @@ export function followTurn(options: TurnFollowerOptions): { outcome: Promise<Tur
     lastChar = text.at(-1)!;
   };
 
-  let settle!: (outcome: TurnOutcome) => void;
-  const outcome = new Promise<TurnOutcome>((resolve) => {
+  let settle!: (outcome: FollowedOutcome) => void;
+  const outcome = new Promise<FollowedOutcome>((resolve) => {
     settle = resolve;
   });
 
@@ -60,7 +61,7 @@ export function followTurn(options: TurnFollowerOptions): { outcome: Promise<Tur
       if (event.type === 'lane' && event.lane.laneKey === laneKey) {
         if (event.lane.activity !== 'idle') sawStarting = true;
         // Idle between an earlier turn and ours is normal while our message or resume still waits.
-        else if (sawStarting && event.lane.queuedInputs === 0 && !event.lane.resumePending) {
+        else if (sawStarting && event.lane.queuedInputs === 0 && laneCondition(event.lane) !== 'interrupted') {
           detach();
           settle({ kind: 'not-started' });
         }

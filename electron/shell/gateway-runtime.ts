@@ -6,6 +6,7 @@
  * Each start gets a fresh EventHub (a new instance id), so windows that reconnect after a gateway
  * restart resync their state instead of replaying events of a core that no longer exists.
  */
+import { countConditions, type ConditionCounts } from '../../shared/lane-condition.ts';
 import type { ExitReason } from '../../shared/lifecycle.ts';
 import type { UpdateState } from '../../shared/protocol/contract.ts';
 import type { Transport } from '../../shared/protocol/transport.ts';
@@ -133,8 +134,10 @@ export class GatewayRuntime implements GatewayControl {
     return this.running?.core.gateway.runningLanes().length ?? 0;
   }
 
-  resumePending(): number {
-    return this.running?.core.store.listLanes().filter((lane) => lane.resumePending && !lane.suspended).length ?? 0;
+  /** Conversations by condition (L28, L31), from the same lane summaries the window reads. */
+  laneConditions(): ConditionCounts {
+    const core = this.running?.core;
+    return countConditions(core ? core.store.listLanes().flatMap((lane) => core.gateway.laneStatus(lane.laneKey) ?? []) : []);
   }
 
   backupNow(label: string): Promise<string> {

@@ -254,7 +254,7 @@ async function main(): Promise<void> {
     if (trayTimer || !tray) return;
     trayTimer = setTimeout(() => {
       trayTimer = null;
-      tray?.render(trayModel({ running: runtime.runningTurns(), resumePending: runtime.resumePending(), leaving: shell.leaving, update: policy.state }));
+      tray?.render(trayModel({ lanes: runtime.laneConditions(), leaving: shell.leaving, update: policy.state }));
     }, TRAY_REFRESH_MS);
   }
   scheduleTrayRefresh();

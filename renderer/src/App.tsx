@@ -1,6 +1,6 @@
 /** The window: global banners, the conversation list, the open conversation, settings. */
 import { useEffect, useState } from 'react';
-import { readTheme } from './lib/settings-keys.ts';
+import { DEFAULT_SETTINGS } from '../../shared/settings.ts';
 import { useAppState, useStore } from './state/hooks.ts';
 import { ConnectionStatus, ErrorToasts, GlobalDrainBanner, SettingsNotices, StartupBanner, UpdateBanner } from './components/Banners.tsx';
 import { ConversationView } from './components/ConversationView.tsx';
@@ -10,7 +10,7 @@ import { SettingsPanel } from './components/SettingsPanel.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
 
 function useTheme(): void {
-  const theme = useAppState((state) => readTheme(state.settings?.settings));
+  const theme = useAppState((state) => state.settings?.settings.theme ?? DEFAULT_SETTINGS.theme);
   useEffect(() => {
     const root = document.documentElement;
     if (theme === 'system') delete root.dataset.theme;

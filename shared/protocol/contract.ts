@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { EXIT_REASONS } from '../lifecycle.ts';
 import { MAX_TITLE_LENGTH } from '../lane-title.ts';
+import { providerViewSchema, settingChangeSchema, settingsViewSchema } from '../settings.ts';
 import { eventPayloadSchemas, TURN_EVENT_KINDS, type StoredEvent } from '../transcript.ts';
 import type { Banner, GatewayEvent, LaneStatus, SendResult } from '../gateway-events.ts';
 
@@ -29,8 +30,10 @@ export const laneStatusSchema: z.ZodType<LaneStatus> = z.object({
   sessionId: z.string(),
   title: z.string(),
   activity: z.enum(['idle', 'starting', 'running']),
+  awaitingApproval: z.boolean(),
   resumePending: z.boolean(),
   resumeReason: z.string().nullable(),
+  resumeStale: z.boolean(),
   suspended: z.boolean(),
   queuedInputs: z.number().int(),
   restartFailureCount: z.number().int(),
@@ -42,8 +45,6 @@ const exitReason = z.enum(EXIT_REASONS);
 export const bannerSchema: z.ZodType<Banner> = z.union([
   z.object({ kind: z.literal('drain'), scope: z.literal('global'), reason: exitReason, deadline: z.number(), runningCount: z.number().int(), text: z.string() }),
   z.object({ kind: z.literal('drain'), scope: z.literal('lane'), laneKey: z.string(), reason: exitReason, deadline: z.number(), text: z.string() }),
-  z.object({ kind: z.literal('interrupted'), laneKey: z.string(), reason: z.string().nullable(), stale: z.boolean(), text: z.string() }),
-  z.object({ kind: z.literal('suspended'), laneKey: z.string(), failures: z.number().int(), text: z.string() }),
   z.object({ kind: z.literal('session-reset'), laneKey: z.string(), previousSessionId: z.string(), text: z.string() }),
 ]);
 
@@ -79,15 +80,6 @@ const sendResultSchema: z.ZodType<SendResult> = z.object({
 });
 
 const laneKey = z.string().min(1).max(200);
-
-const providerView = z.object({
-  name: z.string(),
-  kind: z.enum(['openai-compatible', 'anthropic']),
-  baseUrl: z.string().optional(),
-  model: z.string(),
-  /** Whether a key is stored; the key itself never crosses to a front end (R4). */
-  hasKey: z.boolean(),
-});
 
 export const contract = {
   'app.status': {
@@ -129,9 +121,10 @@ export const contract = {
   'approval.answer': { params: z.object({ laneKey, callId: z.string().min(1), approved: z.boolean() }), result: z.object({ answered: z.boolean() }) },
   'settings.get': {
     params: z.object({}),
-    result: z.object({ settings: z.record(z.string(), z.unknown()), providers: z.array(providerView), warnings: z.array(z.string()), notices: z.array(z.string()) }),
+    // Providers appear as views (hasKey, never the key or its reference: R4), in `settings` and beside it.
+    result: z.object({ settings: settingsViewSchema, providers: z.array(providerViewSchema), warnings: z.array(z.string()), notices: z.array(z.string()) }),
   },
-  'settings.set': { params: z.object({ key: z.string().min(1), value: z.unknown() }), result: z.object({ settings: z.record(z.string(), z.unknown()) }) },
+  'settings.set': { params: settingChangeSchema, result: z.object({ settings: settingsViewSchema }) },
   /** Sent once; stored with the OS keychain (or memory in the headless host); never returned. */
   'provider.setKey': { params: z.object({ providerName: z.string().min(1), apiKey: z.string().min(1).max(4096) }), result: z.object({ stored: z.boolean() }) },
   /** Catch up after a reconnect: same instance → missed events replayed; otherwise resync. */

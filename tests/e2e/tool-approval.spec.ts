@@ -8,7 +8,7 @@ import path from 'node:path';
 import { BatonWindow, expect, screenshot, test } from './support/fixtures.ts';
 import { textReply, toolCallReply } from '../fixtures/scripted-openai-server.ts';
 
-test('L26: a shell call waits for approval, runs once approved, and the answer follows', async ({ page, baton }) => {
+test('L26, L31: a shell call waits for approval (the conversation needs you), runs once approved, and the answer follows', async ({ page, baton }) => {
   const supervisor = await baton();
   const { model } = supervisor;
   const window = await BatonWindow.open(page, supervisor);
@@ -25,6 +25,10 @@ test('L26: a shell call waits for approval, runs once approved, and the answer f
   await expect(card).toContainText('shell');
   await expect(card).toContainText('echo hi > f.txt');
   await expect(page.getByTestId('approve-button')).toBeVisible();
+  // L31: waiting for a person is the conversation's condition, not "Running".
+  const lane = page.getByTestId('lane-item').first();
+  await expect(lane).toHaveAttribute('data-condition', 'awaiting-approval');
+  await expect(lane.getByTestId('badge-awaiting-approval')).toHaveText('Needs you');
   await screenshot(page, 'tool-approval-asked');
   // Nothing ran before the answer.
   const file = path.join(supervisor.dataDir, 'workspace', 'f.txt');
@@ -32,6 +36,7 @@ test('L26: a shell call waits for approval, runs once approved, and the answer f
 
   await page.getByTestId('approve-button').click();
   await expect(card).toHaveAttribute('data-status', 'done');
+  await expect(lane).not.toHaveAttribute('data-condition', 'awaiting-approval');
   await expect(page.getByTestId('approve-button')).toHaveCount(0);
   await card.getByText('Output').click();
   await expect(card.locator('.tool-output pre')).toHaveText(/^hi\b/);

@@ -267,7 +267,7 @@ describe('baton restart and resume across a relaunch (L20, L30, L33)', () => {
     hosts.push(again);
     expect(again.ready.url).toBe(host.ready.url);
     const listed = await baton(dataDir, 'list');
-    expect(listed.stdout).toMatch(new RegExp(`${key}\\s+idle, interrupted \\(restart_timeout\\)\\s+A long job`));
+    expect(listed.stdout).toMatch(new RegExp(`${key}\\s+interrupted by a restart\\s+A long job`));
 
     model.enqueue(textReply('Finished after the restart.'));
     const resumed = await baton(dataDir, 'resume', 'a long', '--wait');

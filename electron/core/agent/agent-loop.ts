@@ -9,7 +9,8 @@
  */
 import type { Agent, AgentTurnInput, AgentTurnResult, ToolCallRecord, TurnContext } from './agent.ts';
 import { isProviderError, type ModelProvider } from './providers/provider.ts';
-import type { Tool, ToolApproval, ToolRegistry } from './tools/tool.ts';
+import type { ToolApprovalMode } from '../../../shared/settings.ts';
+import type { Tool, ToolRegistry } from './tools/tool.ts';
 import type { TranscriptEntry, TranscriptToolCall } from './transcript-repair.ts';
 import { describeError } from '../../../shared/errors.ts';
 
@@ -20,7 +21,7 @@ export interface AgentLoopOptions {
   systemPrompt: string;
   maxSteps: number;
   /** The approval policy for a tool: the user's per-tool setting, else the tool's own default. */
-  approvalFor: (tool: Tool) => ToolApproval;
+  approvalFor: (tool: Tool) => ToolApprovalMode;
 }
 
 export const BATON_SYSTEM_PROMPT =

@@ -15,7 +15,7 @@ import { bubblewrapSandbox, bubblewrapStatus, defaultLayout, type SandboxProbe }
 import type { ShellToolOptions } from './tools/shell.ts';
 import { ToolRegistry, type Tool } from './tools/tool.ts';
 import type { SecretStore } from '../ports.ts';
-import type { Settings } from '../settings/settings-schema.ts';
+import type { Settings } from '../../../shared/settings.ts';
 
 export type AgentSettings = Pick<Settings, 'providers' | 'activeProvider' | 'maxSteps' | 'toolApproval' | 'systemPrompt' | 'workspaceDir'> &
   Partial<Pick<Settings, 'shellSandbox'>>;

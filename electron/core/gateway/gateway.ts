@@ -6,6 +6,8 @@
  */
 import { BatonError, describeError } from '../../../shared/errors.ts';
 import type { Banner, GatewayEvent, LaneStatus, SendResult } from '../../../shared/gateway-events.ts';
+import { helpText, parseCommand, unescapeMessage, type ParsedCommand } from '../../../shared/commands.ts';
+import { CONDITION_WORDS, conditionSentence, laneCondition } from '../../../shared/lane-condition.ts';
 import type { BusyInputMode } from '../../../shared/lifecycle.ts';
 import type { TurnEvent } from '../../../shared/transcript.ts';
 import { defaultLog, type Log } from '../../../shared/log.ts';
@@ -13,15 +15,18 @@ import type { Agent, AgentFactory, AgentTurnResult } from '../agent/agent.ts';
 import { decideNote } from '../agent/notes.ts';
 import { repairForResume, repairTranscript } from '../agent/transcript-repair.ts';
 import type { GatewayEventSink } from '../ports.ts';
+import { isFreshMark } from '../lifecycle/lane-banners.ts';
 import { newId } from '../sessions/ids.ts';
 import { StoreCorruptError, StoreFullError, StoreIoError } from '../sessions/store-errors.ts';
 import type { QueuedInput, SessionRecord, SessionStore, TurnOutcome } from '../sessions/store.ts';
-import { helpText, parseCommand, titleFromCommand, unescapeMessage, type ParsedCommand } from './commands.ts';
+import { titleFromCommand } from './commands.ts';
 import { TurnRecorder } from './turn-recorder.ts';
 import { TurnRegistry, type LiveTurn, type TurnEnd } from './turn-registry.ts';
 
 export interface GatewaySettings {
   busyInput: BusyInputMode;
+  /** L21: how old a resume mark may be and still count as fresh (lane summaries report it); default 24. */
+  resumeFreshnessHours?: number;
 }
 
 export interface GatewayOptions {
@@ -60,6 +65,7 @@ function notSaved(error: unknown): unknown {
 type TurnJob = { kind: 'message'; input: QueuedInput } | { kind: 'resume' };
 
 const TITLE_LENGTH = 60;
+const DEFAULT_FRESHNESS_HOURS = 24;
 /** How long a lane whose turn could not even start (store trouble) waits before trying again. */
 export const START_RETRY_MS = 5_000;
 
@@ -207,9 +213,11 @@ export class Gateway {
       sessionId: lane.sessionId,
       title: lane.title,
       activity: live ? live.state : 'idle',
+      awaitingApproval: live !== undefined && live.approvals.size > 0,
       // L16: suspension beats resume pending; a suspended lane is never offered a resume.
       resumePending: lane.resumePending && !lane.suspended,
       resumeReason: lane.resumeReason,
+      resumeStale: lane.resumePending && !isFreshMark(lane.lastResumeMarkedAt, this.settings().resumeFreshnessHours ?? DEFAULT_FRESHNESS_HOURS, this.now()),
       suspended: lane.suspended,
       queuedInputs: this.store.countQueuedInputs(laneKey),
       restartFailureCount: lane.restartFailureCount,
@@ -339,7 +347,16 @@ export class Gateway {
       }
       this.emitLane(laneKey);
 
-      const recorder = new TurnRecorder({ store: this.store, live, sessionId: begun.sessionId, turnId, emit: (event) => this.emit(event), log: this.log });
+      const recorder = new TurnRecorder({
+        store: this.store,
+        live,
+        sessionId: begun.sessionId,
+        turnId,
+        emit: (event) => this.emit(event),
+        log: this.log,
+        // L31: waiting on a person is part of the lane's condition.
+        approvalsChanged: () => this.emitLane(laneKey),
+      });
       let result: AgentTurnResult;
       if (createError !== null || agent === null) {
         result = { outcome: 'failed', error: createError ?? 'Could not start the agent.' };
@@ -494,14 +511,10 @@ export class Gateway {
   private statusText(laneKey: string): string {
     const status = this.laneStatus(laneKey)!;
     const lane = this.store.getLane(laneKey)!;
-    const state = status.suspended
-      ? 'suspended (the next message starts a fresh session)'
-      : status.resumePending
-        ? `resume pending (${status.resumeReason ?? 'unknown reason'})`
-        : 'ready';
+    const sentence = conditionSentence(status);
     return [
       `Session: ${status.sessionId}`,
-      `State: ${state}`,
+      `State: ${CONDITION_WORDS[laneCondition(status)].state}${sentence ? ` — ${sentence}` : ''}`,
       `Running: ${status.activity === 'idle' ? 'no' : status.activity}`,
       `Queued messages: ${status.queuedInputs}`,
       `Tokens: ${lane.inputTokens} in, ${lane.outputTokens} out`,

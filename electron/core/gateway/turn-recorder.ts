@@ -18,6 +18,7 @@ export class TurnRecorder implements TurnContext {
   private readonly turnId: string;
   private readonly emit: (event: GatewayEvent) => void;
   private readonly log: (message: string) => void;
+  private readonly approvalsChanged: () => void;
   private buffer = '';
   private row: StoredEvent | null = null;
   private dirty = false;
@@ -31,6 +32,8 @@ export class TurnRecorder implements TurnContext {
     turnId: string;
     emit: (event: GatewayEvent) => void;
     log: (message: string) => void;
+    /** A question began or stopped waiting for its answer (L31). */
+    approvalsChanged?: () => void;
   }) {
     this.store = options.store;
     this.live = options.live;
@@ -38,6 +41,7 @@ export class TurnRecorder implements TurnContext {
     this.turnId = options.turnId;
     this.emit = options.emit;
     this.log = options.log;
+    this.approvalsChanged = options.approvalsChanged ?? (() => {});
   }
 
   get signal(): AbortSignal {
@@ -90,7 +94,7 @@ export class TurnRecorder implements TurnContext {
     this.append({ kind: 'approval_request', payload: { callId: call.callId, name: call.name, args: call.args ?? null } });
     return new Promise((resolve) => {
       const settle = (decision: ApprovalDecision) => {
-        this.live.approvals.delete(call.callId);
+        if (!this.live.approvals.delete(call.callId)) return;
         this.live.hardAbort.signal.removeEventListener('abort', onAbort);
         offStop();
         if (decision !== 'interrupted') {
@@ -102,11 +106,13 @@ export class TurnRecorder implements TurnContext {
           }
         }
         resolve(decision);
+        this.approvalsChanged();
       };
       const onAbort = () => settle('interrupted');
       const offStop = this.live.onStopRequested(() => settle('interrupted'));
       this.live.hardAbort.signal.addEventListener('abort', onAbort, { once: true });
       this.live.approvals.set(call.callId, (approved) => settle(approved ? 'approved' : 'denied'));
+      this.approvalsChanged();
     });
   }
 

@@ -90,6 +90,11 @@ export class TurnRegistry {
     return [...this.turns.values()].filter((t) => t.state === state).map((t) => t.laneKey);
   }
 
+  /** Lanes with a live turn, starting or running. */
+  activeLanes(): string[] {
+    return [...this.turns.keys()];
+  }
+
   get size(): number {
     return this.turns.size;
   }

@@ -1,4 +1,5 @@
 /** L8: the words people read while Baton drains. Hedged on purpose: Baton *tries* to resume. */
+import { runningTurns } from '../../../shared/lane-condition.ts';
 import { describeExitInProgress, type ExitReason } from '../../../shared/lifecycle.ts';
 import type { Banner } from '../../../shared/gateway-events.ts';
 
@@ -15,7 +16,7 @@ export function laneDrainBanner(laneKey: string, reason: ExitReason, deadline: n
 }
 
 export function globalDrainBanner(reason: ExitReason, deadline: number, budgetMs: number, runningCount: number): Banner {
-  const turns = runningCount === 1 ? '1 running turn' : `${runningCount} running turns`;
+  const turns = runningTurns(runningCount);
   const text =
     runningCount === 0
       ? `Baton is ${describeExitInProgress(reason)}.`

@@ -6,7 +6,8 @@
 import { blocksAutoResume, unfinishedCalls } from '../agent/transcript-repair.ts';
 import type { Gateway } from '../gateway/gateway.ts';
 import type { RecoveredLane, SessionStore } from '../sessions/store.ts';
-import { interruptedBanner, isFreshMark, suspendedBanner } from './lane-banners.ts';
+import { suspendedSentence } from '../../../shared/lane-condition.ts';
+import { isFreshMark } from './lane-banners.ts';
 
 export interface StartupSettings {
   autoResume: boolean;
@@ -33,9 +34,8 @@ export function recoverAtStartup(options: { store: SessionStore; gateway: Gatewa
   const suspended = store.suspendStuckLanes(threshold);
   for (const laneKey of suspended) {
     const lane = store.getLane(laneKey)!;
-    const banner = suspendedBanner(laneKey, lane.restartFailureCount);
-    store.appendEvent(lane.sessionId, null, { kind: 'notice', payload: { code: 'suspended', text: banner.text, data: { failures: lane.restartFailureCount } } });
-    gateway.banner(banner);
+    const text = suspendedSentence(lane.restartFailureCount);
+    store.appendEvent(lane.sessionId, null, { kind: 'notice', payload: { code: 'suspended', text, data: { failures: lane.restartFailureCount } } });
   }
 
   const autoResumed: string[] = [];
@@ -61,8 +61,8 @@ export function recoverAtStartup(options: { store: SessionStore; gateway: Gatewa
       if (gateway.requestResume(lane.laneKey)) autoResumed.push(lane.laneKey);
       continue;
     }
+    // Its lane summary says "interrupted" (shared/lane-condition.ts): the window offers Resume / Discard.
     awaitingUser.push(lane.laneKey);
-    gateway.banner(interruptedBanner(lane.laneKey, lane.resumeReason, fresh, settings.resumeFreshnessHours));
   }
 
   const replayed = gateway.replayQueuedInput();

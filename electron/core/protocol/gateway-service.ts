@@ -7,15 +7,14 @@
  * each provider with `hasKey` instead of its key reference.
  */
 import type { z } from 'zod';
+import { parseCommand } from '../../../shared/commands.ts';
 import { normalizeTitle } from '../../../shared/lane-title.ts';
 import type { ExitReason } from '../../../shared/lifecycle.ts';
 import type { Contract, MethodName, Result } from '../../../shared/protocol/contract.ts';
+import { isSettingKey, validateSetting, type McpServerConfig, type ProviderSetting, type ProviderView, type Settings } from '../../../shared/settings.ts';
 import type { BatonCore } from '../baton-core.ts';
-import { parseCommand } from '../gateway/commands.ts';
 import type { SecretStore } from '../ports.ts';
 import { newId } from '../sessions/ids.ts';
-import type { McpServerConfig } from '../agent/mcp/mcp-config.ts';
-import { isSettingKey, validateSetting, type ProviderSetting, type Settings } from '../settings/settings-schema.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
 import { currentBanners } from './current-banners.ts';
 import type { EventHub } from './event-hub.ts';
@@ -29,8 +28,6 @@ export type ServiceParams<M extends MethodName> = z.output<Contract[M]['params']
 
 type Handlers = { [M in ServiceMethod]: (params: ServiceParams<M>) => Result<M> | Promise<Result<M>> };
 
-type ProviderView = Result<'settings.get'>['providers'][number];
-
 export interface GatewayServiceOptions {
   core: BatonCore;
   settings: SettingsStore;
@@ -39,7 +36,6 @@ export interface GatewayServiceOptions {
   version: string;
   /** Starts the drain; defaults to `core.requestExit`. The host wraps it to log the outcome. */
   requestExit?: (reason: ExitReason) => void;
-  now?: () => number;
   log?: Log;
 }
 
@@ -58,12 +54,10 @@ export function providerKeyRef(providerName: string): string {
 
 export class GatewayService {
   private readonly options: GatewayServiceOptions;
-  private readonly now: () => number;
   private readonly handlers: Handlers;
 
   constructor(options: GatewayServiceOptions) {
     this.options = options;
-    this.now = options.now ?? Date.now;
     this.handlers = {
       'app.status': () => this.status(),
       'app.restart': () => this.restart(),
@@ -107,16 +101,7 @@ export class GatewayService {
         suspended: [...core.startup.suspended],
         replayed: [...core.startup.replayed],
       },
-      banners: currentBanners({
-        draining: core.drain.draining,
-        lanes: core.store.listLanes().flatMap((record) => {
-          const status = core.gateway.laneStatus(record.laneKey);
-          return status ? [{ record, status }] : [];
-        }),
-        recorded: hub.recordedBanners(),
-        resumeFreshnessHours: this.options.settings.get().resumeFreshnessHours,
-        now: this.now(),
-      }),
+      banners: currentBanners({ draining: core.drain.draining, activeLanes: new Set(core.gateway.registry.activeLanes()), recorded: hub.recordedBanners() }),
       update: hub.update,
     };
   }

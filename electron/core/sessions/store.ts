@@ -11,7 +11,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
 import type { ResumeReason } from '../../../shared/lifecycle.ts';
-import { eventPayloadSchemas, isTurnEventKind, type InterruptionCause, type StoredEvent, type TurnEvent } from '../../../shared/transcript.ts';
+import { eventPayloadSchemas, isTurnEventKind, type InterruptionCause, type StoredEvent, type TurnEvent, type TurnOutcome } from '../../../shared/transcript.ts';
 import { BackupManager } from './backups.ts';
 import { refuseEmptyStoreWithBackups } from './empty-store-check.ts';
 import { newId } from './ids.ts';
@@ -41,7 +41,7 @@ export interface SessionAccess {
 }
 
 export type TurnTrigger = 'message' | 'resume';
-export type TurnOutcome = 'completed' | 'interrupted' | 'failed';
+export type { TurnOutcome };
 
 export interface TurnRecord {
   turnId: string;

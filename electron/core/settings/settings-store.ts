@@ -10,12 +10,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Conf from 'conf';
-import { DEFAULT_SETTINGS, SETTINGS_FILE_SCHEMA, normaliseSettings, validateSetting } from './settings-schema.ts';
-import type { SettingKey, Settings } from './settings-schema.ts';
+import { DEFAULT_SETTINGS, SETTINGS_FILE_SCHEMA, normaliseSettings, validateSetting } from '../../../shared/settings.ts';
+import type { SettingKey, Settings } from '../../../shared/settings.ts';
 import { describeError } from '../../../shared/errors.ts';
 
-export type { Settings, SettingKey, Theme } from './settings-schema.ts';
-export { DEFAULT_SETTINGS } from './settings-schema.ts';
+export type { Settings, SettingKey, Theme } from '../../../shared/settings.ts';
+export { DEFAULT_SETTINGS } from '../../../shared/settings.ts';
 
 export interface SettingsNotice {
   code: 'settings-reset';

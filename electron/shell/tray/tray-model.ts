@@ -1,8 +1,10 @@
 /**
- * What the tray shows (L28): live counts of running and resume-pending conversations, a tooltip
+ * What the tray shows (L28, L31): live counts of conversations by their condition (running, needing
+ * you, interrupted — shared/lane-condition.ts words them), a tooltip
  * with the state, and the menu. Pure, so the words and the enabled states are tested without
  * Electron; ../adapters/tray.ts turns the model into a real Menu.
  */
+import { CONDITION_WORDS, runningTurns, type ConditionCounts } from '../../../shared/lane-condition.ts';
 import type { UpdatePolicyState } from '../../core/update/update-policy.ts';
 
 export type TrayAction = 'open' | 'new-chat' | 'restart' | 'install-update' | 'install-when-idle' | 'check-for-updates' | 'quit';
@@ -20,21 +22,24 @@ export interface TrayModel {
 }
 
 export interface TrayInput {
-  running: number;
-  resumePending: number;
+  /** Conversations by condition (`countConditions` over the lane summaries). */
+  lanes: Pick<ConditionCounts, 'running' | 'awaiting-approval' | 'interrupted'>;
   /** A drain (quit, restart, update) is under way. */
   leaving: boolean;
   update: Pick<UpdatePolicyState, 'phase' | 'version' | 'progress' | 'installWhenIdle'>;
 }
 
-function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`;
+/** Turns a drain deals with: a turn waiting for a person is still a live turn. */
+function liveTurns(input: TrayInput): number {
+  return input.lanes.running + input.lanes['awaiting-approval'];
 }
 
 export function trayStatusLine(input: TrayInput): string {
-  if (input.leaving) return `Finishing ${plural(input.running, 'running turn', 'running turns')}…`;
-  const parts = [`${input.running} running`];
-  if (input.resumePending > 0) parts.push(`${input.resumePending} to resume`);
+  if (input.leaving) return `Finishing ${runningTurns(liveTurns(input))}…`;
+  const parts = [CONDITION_WORDS.running.count(input.lanes.running)];
+  for (const condition of ['awaiting-approval', 'interrupted'] as const) {
+    if (input.lanes[condition] > 0) parts.push(CONDITION_WORDS[condition].count(input.lanes[condition]));
+  }
   return parts.join(' · ');
 }
 
@@ -65,7 +70,7 @@ export function trayModel(input: TrayInput): TrayModel {
     { action: null, label: '-', enabled: false },
   ];
   if (input.update.phase === 'ready') {
-    const turns = input.running > 0 ? ` (drains ${plural(input.running, 'running turn', 'running turns')})` : '';
+    const turns = liveTurns(input) > 0 ? ` (drains ${runningTurns(liveTurns(input))})` : '';
     items.push({ action: 'install-update', label: `Restart to update${turns}`, enabled: open });
     items.push({ action: 'install-when-idle', label: 'Install when idle', enabled: open && !input.update.installWhenIdle });
   } else {

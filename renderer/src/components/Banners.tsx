@@ -4,9 +4,10 @@
  */
 import { useState } from 'react';
 import type { LaneStatus } from '../../../shared/gateway-events.ts';
+import { conditionSentence, laneCondition, relaunchSummary, runningTurns } from '../../../shared/lane-condition.ts';
 import { describeExitInProgress } from '../../../shared/lifecycle.ts';
-import { formatCountdown, plural } from '../lib/time-format.ts';
-import { interruptedView, sessionResetView, type AppState } from '../state/app-state.ts';
+import { formatCountdown } from '../lib/time-format.ts';
+import { sessionResetView } from '../state/app-state.ts';
 import { useAppState, useNow, useStore } from '../state/hooks.ts';
 
 const RECONNECTED_VISIBLE_MS = 4000;
@@ -46,7 +47,7 @@ export function GlobalDrainBanner() {
       <span className="banner-text">{drain.text || `Baton is ${describeExitInProgress(drain.reason)}.`}</span>
       {drain.runningCount > 0 && (
         <span className="banner-detail">
-          {plural(drain.runningCount, 'running turn')} ·{' '}
+          {runningTurns(drain.runningCount)} ·{' '}
           <span role="timer" aria-live="off" aria-label="Time left" data-testid="drain-countdown">
             {left > 0 ? formatCountdown(left) : 'interrupting now'}
           </span>
@@ -105,26 +106,18 @@ export function UpdateBanner() {
   return null;
 }
 
-function startupSummary(app: NonNullable<AppState['app']>): string | null {
-  const resumed = app.startup.autoResumed.length;
-  if (app.updatedFrom !== null && app.updatedFrom !== app.version) {
-    return `Updated to v${app.version}${resumed > 0 ? ` — ${plural(resumed, 'conversation')} resumed` : ''}.`;
-  }
-  if (resumed > 0) return `${plural(resumed, 'conversation')} resumed where ${resumed === 1 ? 'it' : 'they'} left off.`;
-  return null;
-}
-
 export function StartupBanner() {
   const app = useAppState((state) => state.app);
   const dismissed = useAppState((state) => state.dismissed);
   const store = useStore();
   if (!app) return null;
-  const summary = startupSummary(app);
+  // L29: the same sentence as the desktop notification.
+  const summary = relaunchSummary({ updatedFrom: app.updatedFrom, version: app.version, resumed: app.startup.autoResumed.length });
   const key = `startup:${app.instanceId}`;
   if (summary === null || dismissed.has(key)) return null;
   return (
     <div className="banner banner-startup quiet" data-testid="banner-startup" role="status">
-      <span className="banner-text">{summary}</span>
+      <span className="banner-text">{summary.text}</span>
       <DismissButton onClick={() => store.dismiss(key)} label="Dismiss" />
     </div>
   );
@@ -178,12 +171,12 @@ export function LaneBanners({ lane }: { lane: LaneStatus }) {
   const store = useStore();
   const laneKey = lane.laneKey;
   const drain = useAppState((state) => state.banners.laneDrain.get(laneKey));
-  const lanes = useAppState((state) => state.lanes);
   const banners = useAppState((state) => state.banners);
   const transcript = useAppState((state) => state.transcript);
   const dismissed = useAppState((state) => state.dismissed);
-  const suspendedBanner = banners.suspended.get(laneKey);
-  const interrupted = interruptedView({ lanes, banners }, laneKey);
+  // L20, L16: the lane's condition, from its summary (the one route; see shared/lane-condition.ts).
+  const condition = laneCondition(lane);
+  const sentence = conditionSentence(lane);
   const reset = sessionResetView({ banners, transcript, dismissed }, laneKey);
   const connected = useAppState((state) => state.connection.state === 'open');
   const [acting, setBusy] = useState(false);
@@ -200,9 +193,9 @@ export function LaneBanners({ lane }: { lane: LaneStatus }) {
           {drain.text}
         </div>
       )}
-      {interrupted && (
+      {condition === 'interrupted' && (
         <div className="banner banner-interrupted" data-testid="banner-interrupted" role="status">
-          <span className="banner-text">{interrupted.text}</span>
+          <span className="banner-text">{sentence}</span>
           <span className="banner-actions">
             <button type="button" className="button primary" data-testid="resume-button" disabled={busy} onClick={() => act(() => store.resumeAccept(laneKey))}>
               Resume
@@ -213,10 +206,9 @@ export function LaneBanners({ lane }: { lane: LaneStatus }) {
           </span>
         </div>
       )}
-      {lane.suspended && (
+      {condition === 'suspended' && (
         <div className="banner banner-suspended" data-testid="banner-suspended" role="status">
-          {suspendedBanner?.text ??
-            'This conversation was set aside after repeated interruptions. Your next message starts a fresh session; the previous one can be restored.'}
+          {sentence}
         </div>
       )}
       {reset && (

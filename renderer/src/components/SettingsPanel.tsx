@@ -4,27 +4,26 @@
  */
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import {
-  APPROVAL_TOOLS,
-  parseNumberField,
-  readBoolean,
-  readBusyInput,
-  readNumber,
-  readTheme,
-  readToolApproval,
-  withToolApproval,
-  type ApprovalMode,
-} from '../lib/settings-keys.ts';
-import type { SettingsView } from '../state/app-state.ts';
+  BUILTIN_TOOL_NAMES,
+  type SettingKey,
+  type SettingsView,
+  type SettingValue,
+  type Theme,
+  type ToolApprovalMode,
+} from '../../../shared/settings.ts';
+import type { BusyInputMode } from '../../../shared/lifecycle.ts';
+import { parseNumberField, withToolApproval } from '../lib/settings-form.ts';
+import type { SettingsReply } from '../state/app-state.ts';
 import { useAppState, useStore } from '../state/hooks.ts';
 import { ProviderSetup } from './ProviderSetup.tsx';
 
 type SaveState = { kind: 'idle' } | { kind: 'saved' } | { kind: 'error'; message: string };
 
 /** Saves one setting and remembers how that went, for the row's status line. */
-function useSave(): [SaveState, (key: string, value: unknown) => Promise<void>] {
+function useSave(): [SaveState, <K extends SettingKey>(key: K, value: SettingValue<K>) => Promise<void>] {
   const store = useStore();
   const [state, setState] = useState<SaveState>({ kind: 'idle' });
-  const save = async (key: string, value: unknown) => {
+  const save = async <K extends SettingKey>(key: K, value: SettingValue<K>) => {
     const outcome = await store.setSetting(key, value);
     setState(outcome.ok ? { kind: 'saved' } : { kind: 'error', message: outcome.message });
   };
@@ -51,7 +50,9 @@ function Row({ id, label, hint, state, children }: { id: string; label: string; 
   );
 }
 
-function NumberSetting({ settingKey, label, hint, value, min }: { settingKey: string; label: string; hint: string; value: number; min: number }) {
+type NumberKey = { [K in SettingKey]: SettingsView[K] extends number ? K : never }[SettingKey];
+
+function NumberSetting({ settingKey, label, hint, value, min }: { settingKey: NumberKey; label: string; hint: string; value: number; min: number }) {
   const id = useId();
   const [text, setText] = useState(String(value));
   const [state, save] = useSave();
@@ -87,7 +88,7 @@ function NumberSetting({ settingKey, label, hint, value, min }: { settingKey: st
   );
 }
 
-function GeneralSettings({ settings }: { settings: Readonly<Record<string, unknown>> }) {
+function GeneralSettings({ settings }: { settings: SettingsView }) {
   const autoResumeId = useId();
   const busyId = useId();
   const themeId = useId();
@@ -96,7 +97,7 @@ function GeneralSettings({ settings }: { settings: Readonly<Record<string, unkno
   const [busyState, saveBusy] = useSave();
   const [themeState, saveTheme] = useSave();
   const [workspaceState, saveWorkspace] = useSave();
-  const storedWorkspace = typeof settings.workspaceDir === 'string' ? settings.workspaceDir : '';
+  const storedWorkspace = settings.workspaceDir ?? '';
   const [workspace, setWorkspace] = useState(storedWorkspace);
   useEffect(() => setWorkspace(storedWorkspace), [storedWorkspace]);
   const commitWorkspace = () => {
@@ -111,14 +112,14 @@ function GeneralSettings({ settings }: { settings: Readonly<Record<string, unkno
         settingKey="drainTimeoutSeconds"
         label="Drain timeout (seconds)"
         hint="How long quitting, restarting or updating waits for running turns. 0 interrupts at once."
-        value={readNumber(settings, 'drainTimeoutSeconds')}
+        value={settings.drainTimeoutSeconds}
         min={0}
       />
       <Row id={autoResumeId} label="Resume interrupted conversations at launch" state={autoResumeState} hint="Only when nothing with side effects was in progress.">
         <input
           id={autoResumeId}
           type="checkbox"
-          checked={readBoolean(settings, 'autoResume')}
+          checked={settings.autoResume}
           onChange={(event) => void saveAutoResume('autoResume', event.target.checked)}
           data-testid="setting-autoResume"
         />
@@ -127,11 +128,11 @@ function GeneralSettings({ settings }: { settings: Readonly<Record<string, unkno
         settingKey="resumeFreshnessHours"
         label="Freshness limit (hours)"
         hint="Older interruptions are offered, not resumed automatically."
-        value={readNumber(settings, 'resumeFreshnessHours')}
+        value={settings.resumeFreshnessHours}
         min={0}
       />
       <Row id={busyId} label="A message sent while a turn runs" state={busyState}>
-        <select id={busyId} value={readBusyInput(settings)} onChange={(event) => void saveBusy('busyInput', event.target.value)} data-testid="setting-busyInput">
+        <select id={busyId} value={settings.busyInput} onChange={(event) => void saveBusy('busyInput', event.target.value as BusyInputMode)} data-testid="setting-busyInput">
           <option value="interrupt">Stops the running turn, then runs</option>
           <option value="queue">Waits for the running turn to finish</option>
         </select>
@@ -155,7 +156,7 @@ function GeneralSettings({ settings }: { settings: Readonly<Record<string, unkno
         />
       </Row>
       <Row id={themeId} label="Theme" state={themeState}>
-        <select id={themeId} value={readTheme(settings)} onChange={(event) => void saveTheme('theme', event.target.value)} data-testid="setting-theme">
+        <select id={themeId} value={settings.theme} onChange={(event) => void saveTheme('theme', event.target.value as Theme)} data-testid="setting-theme">
           <option value="system">Same as the system</option>
           <option value="light">Light</option>
           <option value="dark">Dark</option>
@@ -165,16 +166,16 @@ function GeneralSettings({ settings }: { settings: Readonly<Record<string, unkno
   );
 }
 
-function ToolApprovalSettings({ settings }: { settings: Readonly<Record<string, unknown>> }) {
+function ToolApprovalSettings({ settings }: { settings: SettingsView }) {
   const [state, save] = useSave();
-  const approval = readToolApproval(settings);
+  const approval = settings.toolApproval;
   return (
     <section className="settings-section" aria-labelledby="tool-approval-heading">
       <h3 id="tool-approval-heading">Tool approval</h3>
       <p className="field-hint">Ask: Baton asks before the tool runs. Auto: it runs without asking. Default: tools that change things ask.</p>
       <table className="approval-table">
         <tbody>
-          {APPROVAL_TOOLS.map((tool) => (
+          {BUILTIN_TOOL_NAMES.map((tool) => (
             <tr key={tool}>
               <th scope="row">
                 <code>{tool}</code>
@@ -183,7 +184,7 @@ function ToolApprovalSettings({ settings }: { settings: Readonly<Record<string, 
                 <select
                   aria-label={`Approval for ${tool}`}
                   value={approval[tool] ?? 'default'}
-                  onChange={(event) => void save('toolApproval', withToolApproval(approval, tool, event.target.value as ApprovalMode | 'default'))}
+                  onChange={(event) => void save('toolApproval', withToolApproval(approval, tool, event.target.value as ToolApprovalMode | 'default'))}
                   data-testid={`approval-${tool}`}
                 >
                   <option value="default">Default</option>
@@ -204,9 +205,9 @@ function ToolApprovalSettings({ settings }: { settings: Readonly<Record<string, 
   );
 }
 
-function ProviderList({ view }: { view: SettingsView }) {
+function ProviderList({ view }: { view: SettingsReply }) {
   const store = useStore();
-  const active = typeof view.settings.activeProvider === 'string' ? view.settings.activeProvider : (view.providers[0]?.name ?? null);
+  const active = view.settings.activeProvider ?? view.providers[0]?.name ?? null;
   const [message, setMessage] = useState<string | null>(null);
   if (view.providers.length === 0) return <p className="muted">No provider yet.</p>;
   return (

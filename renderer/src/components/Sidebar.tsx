@@ -1,5 +1,6 @@
 /** The conversations, newest activity first, with their state at a glance; search; New chat. */
 import { useMemo, useRef } from 'react';
+import { laneCondition } from '../../../shared/lane-condition.ts';
 import { laneBadges } from '../lib/lane-badges.ts';
 import { formatRelativeTime } from '../lib/time-format.ts';
 import { laneLabel, sortedLanes } from '../state/app-state.ts';
@@ -85,6 +86,7 @@ export function Sidebar({ onOpenSettings }: { onOpenSettings: () => void }) {
                       className="lane-item"
                       data-testid="lane-item"
                       data-lane-key={lane.laneKey}
+                      data-condition={laneCondition(lane)}
                       aria-current={lane.laneKey === openLaneKey ? 'page' : undefined}
                       aria-label={[label, ...badges.map((badge) => badge.label)].join(', ')}
                       onClick={() => store.openLane(lane.laneKey)}

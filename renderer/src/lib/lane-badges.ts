@@ -1,8 +1,9 @@
-/** The sidebar's at-a-glance state of a conversation. Pure. */
+/** The sidebar's at-a-glance state of a conversation: its condition (shared/lane-condition.ts) and its queue. Pure. */
 import type { LaneStatus } from '../../../shared/gateway-events.ts';
+import { conditionBadge, laneCondition, type LaneCondition } from '../../../shared/lane-condition.ts';
 import { plural } from './time-format.ts';
 
-export type BadgeKind = 'running' | 'resume' | 'queued' | 'suspended';
+export type BadgeKind = Exclude<LaneCondition, 'idle'> | 'queued';
 
 export interface LaneBadge {
   kind: BadgeKind;
@@ -11,10 +12,9 @@ export interface LaneBadge {
 
 export function laneBadges(lane: LaneStatus): LaneBadge[] {
   const badges: LaneBadge[] = [];
-  if (lane.activity === 'running') badges.push({ kind: 'running', label: 'Running' });
-  else if (lane.activity === 'starting') badges.push({ kind: 'running', label: 'Starting' });
-  if (lane.resumePending && !lane.suspended) badges.push({ kind: 'resume', label: 'Resume pending' });
+  const condition = laneCondition(lane);
+  const label = conditionBadge(lane);
+  if (condition !== 'idle' && label !== null) badges.push({ kind: condition, label });
   if (lane.queuedInputs > 0) badges.push({ kind: 'queued', label: `${plural(lane.queuedInputs, 'message')} queued` });
-  if (lane.suspended) badges.push({ kind: 'suspended', label: 'Suspended' });
   return badges;
 }

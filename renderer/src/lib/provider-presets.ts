@@ -1,8 +1,10 @@
 /** Common model providers, to fill the setup form. */
+import type { ProviderKind } from '../../../shared/settings.ts';
+
 export interface ProviderPreset {
   id: string;
   label: string;
-  kind: 'openai-compatible' | 'anthropic';
+  kind: ProviderKind;
   name: string;
   baseUrl: string;
   /** An example shown in the empty model field. */
@@ -20,7 +22,7 @@ export const PROVIDER_PRESETS: readonly ProviderPreset[] = [
 ];
 
 export interface ProviderDraft {
-  kind: 'openai-compatible' | 'anthropic';
+  kind: ProviderKind;
   name: string;
   baseUrl: string;
   model: string;

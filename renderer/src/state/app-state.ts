@@ -3,7 +3,7 @@
  * results. The store (store.ts) does the I/O; everything here is deterministic and tested in Node.
  */
 import type { Banner, GatewayEvent, LaneStatus, SendStatus } from '../../../shared/gateway-events.ts';
-import { describeResumeReason } from '../../../shared/lifecycle.ts';
+import { conditionSentence, laneCondition, type LaneCondition } from '../../../shared/lane-condition.ts';
 import type { PushEvent, Result, UpdateState } from '../../../shared/protocol/contract.ts';
 import type { StoredEvent } from '../../../shared/transcript.ts';
 import type { ConnectionState } from './gateway-port.ts';
@@ -12,15 +12,11 @@ import { adoptPartialAnswer, applyTextDelta, applyTranscriptEvent, buildTranscri
 
 export type GlobalDrainBanner = Extract<Banner, { kind: 'drain'; scope: 'global' }>;
 export type LaneDrainBanner = Extract<Banner, { kind: 'drain'; scope: 'lane' }>;
-export type InterruptedBanner = Extract<Banner, { kind: 'interrupted' }>;
-export type SuspendedBanner = Extract<Banner, { kind: 'suspended' }>;
 export type SessionResetBanner = Extract<Banner, { kind: 'session-reset' }>;
 
 export interface BannerState {
   globalDrain: GlobalDrainBanner | null;
   laneDrain: ReadonlyMap<string, LaneDrainBanner>;
-  interrupted: ReadonlyMap<string, InterruptedBanner>;
-  suspended: ReadonlyMap<string, SuspendedBanner>;
   sessionReset: ReadonlyMap<string, SessionResetBanner>;
 }
 
@@ -54,7 +50,7 @@ export interface SendFeedback {
 }
 
 export type AppStatus = Result<'app.status'>;
-export type SettingsView = Result<'settings.get'>;
+export type SettingsReply = Result<'settings.get'>;
 export type SearchResult = Result<'lanes.search'>[number];
 
 export interface SearchState {
@@ -88,7 +84,7 @@ export interface AppState {
   queuedTexts: ReadonlyMap<string, readonly QueuedText[]>;
   /** Messages typed in this window that the gateway has not taken yet (L32), oldest first. */
   outbox: readonly OutboxEntry[];
-  settings: SettingsView | null;
+  settings: SettingsReply | null;
   search: SearchState;
   errors: readonly AppError[];
   /** Banners the user closed, by a key naming the banner. */
@@ -103,7 +99,7 @@ export function initialState(): AppState {
     previews: new Map(),
     openLaneKey: null,
     transcript: { status: 'none' },
-    banners: { globalDrain: null, laneDrain: new Map(), interrupted: new Map(), suspended: new Map(), sessionReset: new Map() },
+    banners: { globalDrain: null, laneDrain: new Map(), sessionReset: new Map() },
     update: null,
     sendFeedback: new Map(),
     queuedTexts: new Map(),
@@ -127,8 +123,8 @@ export type Action =
   | { type: 'transcript-failed'; laneKey: string; message: string }
   | { type: 'send-result'; laneKey: string; text: string; clientId?: string; status: SendStatus; message: string; at: number }
   | { type: 'outbox'; entries: readonly OutboxEntry[] }
-  | { type: 'settings-loaded'; settings: SettingsView }
-  | { type: 'settings-changed'; settings: Record<string, unknown> }
+  | { type: 'settings-loaded'; settings: SettingsReply }
+  | { type: 'settings-changed'; settings: SettingsReply['settings'] }
   | { type: 'search-query'; query: string }
   | { type: 'search-results'; query: string; results: readonly SearchResult[] }
   | { type: 'error'; message: string }
@@ -309,14 +305,9 @@ function onTranscriptLoaded(state: AppState, laneKey: string, sessionId: string,
 function afterLaneChange(state: AppState, lane: LaneStatus): AppState {
   const key = lane.laneKey;
   const banners = state.banners;
-  let { laneDrain, interrupted, suspended } = banners;
-  if (lane.activity === 'idle') laneDrain = without(laneDrain, key);
-  if (!lane.resumePending || lane.suspended || lane.activity !== 'idle') interrupted = without(interrupted, key);
-  if (!lane.suspended) suspended = without(suspended, key);
+  const laneDrain = lane.activity === 'idle' ? without(banners.laneDrain, key) : banners.laneDrain;
   let next: AppState = state;
-  if (laneDrain !== banners.laneDrain || interrupted !== banners.interrupted || suspended !== banners.suspended) {
-    next = { ...next, banners: { ...banners, laneDrain, interrupted, suspended } };
-  }
+  if (laneDrain !== banners.laneDrain) next = { ...next, banners: { ...banners, laneDrain } };
   if (lane.queuedInputs === 0 && next.queuedTexts.has(key)) next = { ...next, queuedTexts: without(next.queuedTexts, key) };
   const slot = next.transcript;
   if (lane.activity === 'idle' && slot.status === 'ready' && slot.model.laneKey === key && slot.model.live) {
@@ -331,10 +322,6 @@ function onBanner(state: AppState, banner: Banner): AppState {
     case 'drain':
       if (banner.scope === 'global') return { ...state, banners: { ...banners, globalDrain: banner } };
       return { ...state, banners: { ...banners, laneDrain: withEntry(banners.laneDrain, banner.laneKey, banner) } };
-    case 'interrupted':
-      return { ...state, banners: { ...banners, interrupted: withEntry(banners.interrupted, banner.laneKey, banner) } };
-    case 'suspended':
-      return { ...state, banners: { ...banners, suspended: withEntry(banners.suspended, banner.laneKey, banner) } };
     case 'session-reset':
       return { ...state, banners: { ...banners, sessionReset: withEntry(banners.sessionReset, banner.laneKey, banner) } };
   }
@@ -366,27 +353,21 @@ export function laneLabel(lane: LaneStatus, previews: ReadonlyMap<string, string
   return 'New conversation';
 }
 
-export interface InterruptedView {
-  reason: string | null;
-  stale: boolean;
-  text: string;
+export interface LaneConditionView {
+  condition: LaneCondition;
+  /** The banner's sentence; null when the condition has nothing to say (idle, running). */
+  text: string | null;
 }
 
 /**
- * L20: "Interrupted by <reason> — Resume / Discard" shows for a resume-pending lane that is not
- * running, from the lane status alone (so it survives a reconnect), with the banner's words when
- * the gateway sent one.
+ * A conversation's condition and its words (L16, L20, L21, L31), from the lane summary alone: the
+ * one route by which "Interrupted — Resume / Discard" reaches the window, so it survives a
+ * reconnect and a reload and matches the sidebar, the tray and the CLI.
  */
-export function interruptedView(state: Pick<AppState, 'lanes' | 'banners'>, laneKey: string): InterruptedView | null {
+export function laneConditionView(state: Pick<AppState, 'lanes'>, laneKey: string): LaneConditionView | null {
   const lane = state.lanes.get(laneKey);
-  if (!lane || !lane.resumePending || lane.suspended || lane.activity !== 'idle') return null;
-  const banner = state.banners.interrupted.get(laneKey);
-  const reason = banner?.reason ?? lane.resumeReason;
-  return {
-    reason,
-    stale: banner?.stale ?? false,
-    text: banner?.text ?? `Interrupted by ${describeResumeReason(reason)}. Resume where it left off, or discard.`,
-  };
+  if (!lane) return null;
+  return { condition: laneCondition(lane), text: conditionSentence(lane) };
 }
 
 export interface SessionResetView {

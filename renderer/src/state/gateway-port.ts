@@ -2,14 +2,10 @@
  * The part of `GatewayClient` (shared/protocol/client.ts) the renderer uses. Typed structurally so
  * the store runs against the real client and against small fakes in tests alike.
  */
+import type { ConnectionState, EventMeta } from '../../../shared/protocol/client.ts';
 import type { MethodName, Params, PushEvent, Result } from '../../../shared/protocol/contract.ts';
 
-export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
-
-export interface EventMeta {
-  instanceId: string;
-  seq: number;
-}
+export type { ConnectionState, EventMeta };
 
 export interface GatewayPort {
   call<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>>;

@@ -4,9 +4,10 @@
  * useSyncExternalStore (hooks.ts). Listeners are told once per burst of changes: streamed text
  * can arrive hundreds of times a second, and the screen needs it at most once a frame.
  */
+import { escapeForResend } from '../../../shared/commands.ts';
 import type { GatewayEvent } from '../../../shared/gateway-events.ts';
 import type { MethodName, Params, Result } from '../../../shared/protocol/contract.ts';
-import { escapeForResend } from '../lib/slash-commands.ts';
+import type { ProviderKind, ProviderSettingInput, SettingChange, SettingKey, SettingValue } from '../../../shared/settings.ts';
 import { initialState, needsTranscriptReload, reduce, type Action, type AppState } from './app-state.ts';
 import type { GatewayPort } from './gateway-port.ts';
 import type { OutboxEntry, OutboxStorage } from './outbox.ts';
@@ -41,8 +42,6 @@ function isUnreachable(error: unknown): boolean {
   return error instanceof BatonError && error.code === 'UNAVAILABLE';
 }
 
-export type ProviderKind = 'openai-compatible' | 'anthropic';
-
 export interface ProviderInput {
   name: string;
   kind: ProviderKind;
@@ -50,13 +49,6 @@ export interface ProviderInput {
   model: string;
   /** Sent once with provider.setKey; empty keeps the stored key. */
   apiKey: string;
-}
-
-interface ProviderEntry {
-  name: string;
-  kind: ProviderKind;
-  baseUrl?: string;
-  model: string;
 }
 
 export type Outcome = { ok: true } | { ok: false; message: string };
@@ -368,9 +360,10 @@ export class AppStore {
 
   // ── settings ─────────────────────────────────────────────────────────────────────────────
 
-  async setSetting(key: string, value: unknown): Promise<Outcome> {
+  async setSetting<K extends SettingKey>(key: K, value: SettingValue<K>): Promise<Outcome> {
     try {
-      const result = await this.client.call('settings.set', { key, value });
+      // { key: K; value: SettingValue<K> } is one member of the union; TypeScript cannot see which.
+      const result = await this.client.call('settings.set', { key, value } as SettingChange);
       this.dispatch({ type: 'settings-changed', settings: result.settings });
       return { ok: true };
     } catch (error) {
@@ -385,7 +378,7 @@ export class AppStore {
    */
   async saveProvider(input: ProviderInput): Promise<Outcome> {
     const name = input.name.trim();
-    const entry: ProviderEntry = { name, kind: input.kind, model: input.model.trim() };
+    const entry: ProviderSettingInput = { name, kind: input.kind, model: input.model.trim() };
     if (input.baseUrl.trim() !== '') entry.baseUrl = input.baseUrl.trim();
     const others = this.currentProviders().filter((provider) => provider.name !== name);
     const saved = await this.setSetting('providers', [...others, entry]);
@@ -418,7 +411,7 @@ export class AppStore {
     return saved;
   }
 
-  private currentProviders(): ProviderEntry[] {
+  private currentProviders(): ProviderSettingInput[] {
     return (this.state.settings?.providers ?? []).map(({ name, kind, baseUrl, model }) => ({ name, kind, model, ...(baseUrl ? { baseUrl } : {}) }));
   }
 

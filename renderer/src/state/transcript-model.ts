@@ -10,7 +10,7 @@
  * Items are immutable; an update replaces one item and copies the array (a pointer copy, cheap
  * even for a 10,000-event session). Lookups scan backwards from the end, where live events land.
  */
-import type { InterruptionCause, StoredEvent, ToolEffect } from '../../../shared/transcript.ts';
+import type { InterruptionCause, StoredEvent, ToolEffect, TurnOutcome } from '../../../shared/transcript.ts';
 
 interface ItemBase {
   /** Stable React / virtualizer key. */
@@ -76,7 +76,8 @@ export interface NoticeItem extends ItemBase {
 
 export type TranscriptItem = UserItem | AssistantItem | ToolItem | InterruptionItem | ErrorItem | ResumedItem | NoticeItem;
 
-export type TurnEnd = 'interrupted' | 'failed';
+/** How a turn ended when it did not complete. */
+export type UnfinishedOutcome = Exclude<TurnOutcome, 'completed'>;
 
 /** The assistant message being streamed now: its turn, its text so far, and its row once stored. */
 export interface LiveText {
@@ -90,7 +91,7 @@ export interface TranscriptModel {
   sessionId: string;
   items: readonly TranscriptItem[];
   live: LiveText | null;
-  turnEnds: ReadonlyMap<string, TurnEnd>;
+  turnEnds: ReadonlyMap<string, UnfinishedOutcome>;
   /** The turn of the newest event that named one: the turn a running lane is working on. */
   latestTurnId: string | null;
   lastSeq: number;
@@ -99,7 +100,7 @@ export interface TranscriptModel {
 interface Draft {
   items: TranscriptItem[];
   live: LiveText | null;
-  turnEnds: Map<string, TurnEnd>;
+  turnEnds: Map<string, UnfinishedOutcome>;
   turnEndsCopied: boolean;
   latestTurnId: string | null;
   lastSeq: number;
@@ -182,7 +183,7 @@ function toDraft(model: TranscriptModel): Draft {
   return {
     items: model.items.slice(),
     live: model.live,
-    turnEnds: model.turnEnds as Map<string, TurnEnd>,
+    turnEnds: model.turnEnds as Map<string, UnfinishedOutcome>,
     turnEndsCopied: false,
     latestTurnId: model.latestTurnId,
     lastSeq: model.lastSeq,
@@ -336,7 +337,7 @@ function removeProvisional(draft: Draft): void {
   if (last && last.seq === null) draft.items.pop();
 }
 
-function endTurn(draft: Draft, turnId: string | null, end: TurnEnd): void {
+function endTurn(draft: Draft, turnId: string | null, end: UnfinishedOutcome): void {
   if (turnId === null) return;
   if (!draft.turnEndsCopied) {
     draft.turnEnds = new Map(draft.turnEnds);

@@ -246,7 +246,7 @@ describe('composer commands (L24, L25)', () => {
     expect(reply.message).toContain(`Session: ${session}`);
     expect(reply.message).toContain('Running: running');
     expect(reply.message).toContain('Tokens: 100 in, 7 out');
-    expect(reply.message).toContain('State: ready');
+    expect(reply.message).toContain('State: running');
     harness.agents.release('slow');
   });
 

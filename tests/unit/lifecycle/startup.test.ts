@@ -1,10 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { BatonCore } from '../../../electron/core/baton-core.ts';
 import { SessionStore } from '../../../electron/core/sessions/store.ts';
+import { conditionSentence, laneCondition } from '../../../shared/lane-condition.ts';
 import type { TurnScript } from '../../fixtures/scripted-agent.ts';
 import { CoreHarness } from '../../support/core-harness.ts';
 
 let harness: CoreHarness;
 afterEach(() => harness?.cleanup());
+
+/** L20/L21: the Resume / Discard offer a lane's summary makes (shared/lane-condition.ts), or null. */
+function offer(core: BatonCore, laneKey: string) {
+  const status = core.gateway.laneStatus(laneKey)!;
+  return laneCondition(status) === 'interrupted' ? { laneKey, reason: status.resumeReason, stale: status.resumeStale, text: conditionSentence(status)! } : null;
+}
 
 const HANG: TurnScript = { steps: [{ text: 'partial answer' }, { gate: 'never' }] };
 
@@ -81,8 +89,8 @@ describe('startup recovery (SPEC §5)', () => {
     expect(core.startup.suspended).toEqual(['loop']);
     expect(core.startup.autoResumed).toEqual([]);
     expect(core.gateway.laneStatus('loop')).toMatchObject({ suspended: true, resumePending: false }); // suspension beats resume pending
-    const suspendedBanner = harness.sink.banners().find((b) => b.kind === 'suspended');
-    expect(suspendedBanner).toMatchObject({ laneKey: 'loop', failures: 3 });
+    expect(laneCondition(core.gateway.laneStatus('loop')!)).toBe('suspended');
+    expect(conditionSentence(core.gateway.laneStatus('loop')!)).toContain('interrupted 3 times in a row');
     const oldSession = core.store.getLane('loop')!.sessionId;
 
     // L5: suspended beats resume pending: the next access gets a new session, reason "suspended".
@@ -188,7 +196,7 @@ describe('resume after relaunch (SPEC §6)', () => {
     const core = await harness.launch();
     expect(core.startup.autoResumed).toEqual([]);
     expect(core.startup.awaitingUser).toEqual(['a']);
-    const banner = harness.sink.banners().find((b) => b.kind === 'interrupted');
+    const banner = offer(core, 'a');
     expect(banner).toMatchObject({ laneKey: 'a', reason: 'crash', stale: false });
     expect(banner!.text).toContain('Interrupted by a crash');
 
@@ -273,7 +281,7 @@ describe('resume after relaunch (SPEC §6)', () => {
 
     const core = await harness.launch();
     expect(core.startup.autoResumed).toEqual([]);
-    const banner = harness.sink.banners().find((b) => b.kind === 'interrupted');
+    const banner = offer(core, 'a');
     expect(banner).toMatchObject({ laneKey: 'a', stale: true });
     expect(banner!.text).toContain('start fresh');
   });
@@ -303,7 +311,7 @@ describe('resume after relaunch (SPEC §6)', () => {
     expect(clock - lane.lastResumeMarkedAt!).toBeGreaterThanOrEqual(3 * 24 * 60 * 60 * 1000);
     expect(core.startup.autoResumed).toEqual([]);
     expect(core.startup.awaitingUser).toEqual(['a']);
-    expect(harness.sink.banners().find((b) => b.kind === 'interrupted')).toMatchObject({ laneKey: 'a', stale: true });
+    expect(offer(core, 'a')).toMatchObject({ laneKey: 'a', stale: true });
 
     // Resume by hand: the model hears the truth about when.
     expect(core.gateway.requestResume('a')).toBe(true);
@@ -343,7 +351,7 @@ describe('resume after relaunch (SPEC §6)', () => {
     const second = await harness.relaunch();
     expect(second.startup.autoResumed).toEqual([]);
     expect(second.startup.awaitingUser).toEqual(['a']);
-    expect(harness.sink.banners().filter((b) => b.kind === 'interrupted').at(-1)).toMatchObject({ laneKey: 'a' });
+    expect(offer(second, 'a')).toMatchObject({ laneKey: 'a' });
   });
 
   it('L20: after Discard, a later interruption is auto-resumed again (once per interruption, not once per lane)', async () => {

@@ -118,7 +118,7 @@ describe('issue 14 item 5: bounded work per connection (R1)', () => {
 describe('issue 14 item 5: the replay buffer is bounded by bytes as well as count', () => {
   const bigBanner = (i: number) => ({
     type: 'banner' as const,
-    banner: { kind: 'suspended' as const, laneKey: `lane-${i}`, failures: 3, text: `${i} ${'x'.repeat(200_000)}` },
+    banner: { kind: 'session-reset' as const, laneKey: `lane-${i}`, previousSessionId: 'old', text: `${i} ${'x'.repeat(200_000)}` },
   });
 
   it('events carrying 200,000 characters each are kept only up to the byte budget; a subscriber behind it is told to resync', () => {

@@ -28,7 +28,7 @@ function watch(client: GatewayClient): { events: Recorder<Seen>; connection: Rec
   return { events, connection };
 }
 
-const banner = (text: string): GatewayEvent => ({ type: 'banner', banner: { kind: 'suspended', laneKey: 'x', failures: 3, text } });
+const banner = (text: string): GatewayEvent => ({ type: 'banner', banner: { kind: 'session-reset', laneKey: 'x', previousSessionId: 'old', text } });
 const texts = (seen: readonly Seen[]) => seen.map((s) => (s.event.channel === 'gateway' && s.event.event.type === 'banner' ? s.event.event.banner.text : '?'));
 
 describe('event hub', () => {

@@ -5,6 +5,7 @@
  * from `lanes.create` or `/title`; a provider's base URL is http or https only.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ProviderSettingInput } from '../../../shared/settings.ts';
 import { providerFromConfig } from '../../../electron/core/agent/providers/provider-config.ts';
 import { MAX_QUEUED_MESSAGES_PER_CONVERSATION } from '../../../electron/core/protocol/gateway-service.ts';
 import { MAX_TITLE_LENGTH } from '../../../shared/lane-title.ts';
@@ -115,7 +116,7 @@ describe('issue 14 item 6: a provider base URL is http or https', () => {
     const value = [
       { name: 'Local', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:11434/v1', model: 'm' },
       { name: 'Hosted', kind: 'anthropic', baseUrl: 'https://api.anthropic.com', model: 'm' },
-    ];
+    ] satisfies ProviderSettingInput[];
     await client.call('settings.set', { key: 'providers', value });
     expect((await client.call('settings.get', {})).providers.map((p) => p.baseUrl)).toEqual(['http://127.0.0.1:11434/v1', 'https://api.anthropic.com']);
   });

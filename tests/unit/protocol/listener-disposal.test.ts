@@ -67,7 +67,7 @@ function countHubSubscriptions(h: ServiceHarness): { readonly live: number } {
   };
 }
 
-const banner = (text: string): GatewayEvent => ({ type: 'banner', banner: { kind: 'suspended', laneKey: 'x', failures: 3, text } });
+const banner = (text: string): GatewayEvent => ({ type: 'banner', banner: { kind: 'session-reset', laneKey: 'x', previousSessionId: 's0', text } });
 
 /** Resolves once the transport has closed (close listeners run after frames already sent). */
 function closed(transport: Transport): Promise<void> {

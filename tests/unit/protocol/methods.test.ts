@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GatewayEvent } from '../../../shared/gateway-events.ts';
+import { conditionSentence, laneCondition } from '../../../shared/lane-condition.ts';
 import { contract, type MethodName, type PushEvent } from '../../../shared/protocol/contract.ts';
 import type { EventMeta, GatewayClient } from '../../../shared/protocol/client.ts';
 import { Recorder, rejection, ServiceHarness } from '../../fixtures/host-service-harness.ts';
@@ -180,10 +181,11 @@ describe('contract methods over the protocol', () => {
     expect(after.settings.busyInput).toBe('queue');
     expect(harness.settings.get().busyInput).toBe('queue');
 
-    const bad = await rejection(client.call('settings.set', { key: 'busyInput', value: 'sometimes' }));
+    // Bad on purpose: the types refuse them, the gateway must too.
+    const bad = await rejection(client.call('settings.set', { key: 'busyInput', value: 'sometimes' } as never));
     expect(bad.code).toBe('INVALID_INPUT');
     expect(bad.message).toContain('busyInput');
-    expect((await rejection(client.call('settings.set', { key: 'noSuchSetting', value: 1 }))).code).toBe('INVALID_INPUT');
+    expect((await rejection(client.call('settings.set', { key: 'noSuchSetting', value: 1 } as never))).code).toBe('INVALID_INPUT');
     expect(harness.settings.get().busyInput).toBe('queue');
   });
 
@@ -214,10 +216,10 @@ describe('contract methods over the protocol', () => {
     expect((await client.call('settings.get', {})).providers[0]!.hasKey).toBe(true);
 
     // R4: a stored key can never be aimed at another server from a front end.
-    await client.call('settings.set', { key: 'providers', value: [{ ...edited[0], baseUrl: 'http://127.0.0.1:45999/v1' }] });
+    await client.call('settings.set', { key: 'providers', value: [{ ...edited[0]!, baseUrl: 'http://127.0.0.1:45999/v1' }] });
     expect(harness.settings.get().providers[0]!.keyRef).toBeNull();
     expect((await client.call('settings.get', {})).providers[0]!.hasKey).toBe(false);
-    await client.call('settings.set', { key: 'providers', value: [{ name: 'Evil', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:45998/v1', model: 'm', keyRef: 'provider:Local' }] });
+    await client.call('settings.set', { key: 'providers', value: [{ name: 'Evil', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:45998/v1', model: 'm', keyRef: 'provider:Local' }] } as never); // a key reference a front end has no business sending
     expect(harness.settings.get().providers[0]!.keyRef).toBeNull();
   });
 
@@ -228,11 +230,11 @@ describe('contract methods over the protocol', () => {
     harness.settings.set('mcpServers', [{ name: 'gh', command: 'gh-mcp', env: { GITHUB_TOKEN: token, MODE: 'ro' } }]);
     const view = await client.call('settings.get', {});
     expect(JSON.stringify(view)).not.toContain(token);
-    const shown = view.settings.mcpServers as Array<{ env: Record<string, string> }>;
-    expect(Object.keys(shown[0]!.env)).toEqual(['GITHUB_TOKEN', 'MODE']);
+    const shown = view.settings.mcpServers;
+    expect(Object.keys(shown[0]!.env!)).toEqual(['GITHUB_TOKEN', 'MODE']);
 
     // Saved back with one value edited: the masked one keeps the stored token.
-    await client.call('settings.set', { key: 'mcpServers', value: [{ ...shown[0], env: { ...shown[0]!.env, MODE: 'rw' } }] });
+    await client.call('settings.set', { key: 'mcpServers', value: [{ ...shown[0]!, env: { ...shown[0]!.env, MODE: 'rw' } }] });
     expect(harness.settings.get().mcpServers[0]!.env).toEqual({ GITHUB_TOKEN: token, MODE: 'rw' });
   });
 
@@ -262,7 +264,7 @@ describe('contract methods over the protocol', () => {
     expect(harness.app.actions).toEqual(['relaunch']);
   });
 
-  it('L20: a late front end sees the interrupted banner of a lane left for the user, until it is discarded', async () => {
+  it('L20: a late front end reads "interrupted" from the lane summary (one route, no banner), until it is discarded', async () => {
     harness = await ServiceHarness.start();
     const client = await harness.client();
     const { laneKey } = await client.call('lanes.create', {});
@@ -274,16 +276,22 @@ describe('contract methods over the protocol', () => {
     const late = await harness.client();
     const status = await late.call('app.status', {});
     expect(status.startup.awaitingUser).toEqual([laneKey]);
-    expect(status.banners).toEqual([{ kind: 'interrupted', laneKey, reason: 'crash', stale: false, text: 'Interrupted by a crash. Resume where it left off, or discard.' }]);
+    expect(status.banners).toEqual([]);
+    const [lane] = await late.call('lanes.list', {});
+    expect(lane).toMatchObject({ laneKey, activity: 'idle', resumePending: true, resumeReason: 'crash', resumeStale: false });
+    expect(laneCondition(lane!)).toBe('interrupted');
+    expect(conditionSentence(lane!)).toBe('Interrupted by a crash. Resume where it left off, or discard.');
     await late.call('resume.discard', { laneKey });
-    expect((await late.call('app.status', {})).banners).toEqual([]);
+    expect(laneCondition((await late.call('lanes.list', {}))[0]!)).toBe('idle');
   });
 
-  it('L16: a suspended lane keeps its banner for late front ends', async () => {
+  it('L16: a suspended lane says so in its summary for late front ends', async () => {
     harness = await ServiceHarness.start();
     const lane = harness.core.store.ensureLane('stuck');
     harness.core.store.suspend(lane.laneKey);
     const client = await harness.client();
-    expect((await client.call('app.status', {})).banners).toEqual([expect.objectContaining({ kind: 'suspended', laneKey: 'stuck' })]);
+    const [summary] = await client.call('lanes.list', {});
+    expect(laneCondition(summary!)).toBe('suspended');
+    expect((await client.call('app.status', {})).banners).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import type { GatewayEvent } from '../../../shared/gateway-events.ts';
 import type { PushEvent } from '../../../shared/protocol/contract.ts';
 import {
   initialState,
-  interruptedView,
+  laneConditionView,
   laneLabel,
   needsTranscriptReload,
   reduce,
@@ -46,29 +46,25 @@ describe('lanes in the sidebar', () => {
 describe('L20: Interrupted — Resume / Discard', () => {
   it('shows from lane status alone, so it is there after a reconnect', () => {
     const state = run({ type: 'lanes-loaded', lanes: [lane('a', { resumePending: true, resumeReason: 'update_timeout' })] });
-    expect(interruptedView(state, 'a')).toEqual({ reason: 'update_timeout', stale: false, text: 'Interrupted by an update. Resume where it left off, or discard.' });
+    expect(laneConditionView(state, 'a')).toEqual({ condition: 'interrupted', text: 'Interrupted by an update. Resume where it left off, or discard.' });
   });
 
-  it('uses the banner’s words when the gateway sent one', () => {
-    const state = run(
-      { type: 'lanes-loaded', lanes: [lane('a', { resumePending: true, resumeReason: 'crash' })] },
-      gateway({ type: 'banner', banner: { kind: 'interrupted', laneKey: 'a', reason: 'crash', stale: true, text: 'Interrupted by a crash more than 24 hours ago.' } }),
-    );
-    expect(interruptedView(state, 'a')).toMatchObject({ stale: true, text: 'Interrupted by a crash more than 24 hours ago.' });
+  it('L21: a stale mark is offered in other words, from the lane summary', () => {
+    const state = run({ type: 'lanes-loaded', lanes: [lane('a', { resumePending: true, resumeReason: 'crash', resumeStale: true })] });
+    expect(laneConditionView(state, 'a')).toEqual({ condition: 'interrupted', text: 'Interrupted by a crash too long ago to resume automatically. Resume it, or start fresh.' });
   });
 
   it('goes away while the lane runs and once the mark is cleared', () => {
     let state = run({ type: 'lanes-loaded', lanes: [lane('a', { resumePending: true, resumeReason: 'crash' })] });
     state = reduce(state, gateway({ type: 'lane', lane: lane('a', { resumePending: true, resumeReason: 'crash', activity: 'running' }) }));
-    expect(interruptedView(state, 'a')).toBeNull();
+    expect(laneConditionView(state, 'a')).toEqual({ condition: 'running', text: null });
     state = reduce(state, gateway({ type: 'lane', lane: lane('a') }));
-    expect(interruptedView(state, 'a')).toBeNull();
-    expect(state.banners.interrupted.size).toBe(0);
+    expect(laneConditionView(state, 'a')).toEqual({ condition: 'idle', text: null });
   });
 
-  it('is not offered for a suspended lane', () => {
-    const state = run({ type: 'lanes-loaded', lanes: [lane('a', { resumePending: true, suspended: true })] });
-    expect(interruptedView(state, 'a')).toBeNull();
+  it('L16: is not offered for a suspended lane', () => {
+    const state = run({ type: 'lanes-loaded', lanes: [lane('a', { resumePending: true, suspended: true, restartFailureCount: 3 })] });
+    expect(laneConditionView(state, 'a')?.condition).toBe('suspended');
   });
 });
 
@@ -235,12 +231,12 @@ describe('update and status', () => {
         previousExit: { reason: 'update', at: 1, version: '1.1.0' },
         updatedFrom: '1.1.0',
         startup: { autoResumed: ['a'], awaitingUser: ['b'], suspended: [], replayed: [] },
-        banners: [{ kind: 'interrupted', laneKey: 'b', reason: 'update_timeout', stale: false, text: 'Interrupted by an update.' }],
+        banners: [{ kind: 'session-reset', laneKey: 'b', previousSessionId: 'b-s0', text: 'Reset.' }],
         update: { state: 'idle', version: null, progress: null, error: null },
       },
     });
     expect(state.update?.state).toBe('idle');
-    expect(state.banners.interrupted.get('b')?.text).toBe('Interrupted by an update.');
+    expect(state.banners.sessionReset.get('b')?.text).toBe('Reset.');
     expect(state.app?.startup.autoResumed).toEqual(['a']);
   });
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { laneBadges } from '../../../renderer/src/lib/lane-badges.ts';
 import { providerDraftProblem } from '../../../renderer/src/lib/provider-presets.ts';
-import { readToolApproval, withToolApproval } from '../../../renderer/src/lib/settings-keys.ts';
-import { completeSlashCommand, escapeForResend, matchSlashCommands, SLASH_COMMANDS } from '../../../renderer/src/lib/slash-commands.ts';
+import { withToolApproval } from '../../../renderer/src/lib/settings-form.ts';
+import { completeSlashCommand, matchSlashCommands, SLASH_COMMANDS } from '../../../renderer/src/lib/slash-commands.ts';
+import { escapeForResend } from '../../../shared/commands.ts';
 import { formatCountdown, formatRelativeTime } from '../../../renderer/src/lib/time-format.ts';
 import { interruptionText, resumedText } from '../../../renderer/src/lib/transcript-words.ts';
 import { lane } from './lanes.ts';
@@ -75,9 +76,11 @@ describe('markers between turns', () => {
 });
 
 describe('sidebar badges', () => {
-  it('shows running, resume pending, queued and suspended', () => {
+  it('L31: shows the lane condition (running, needs you, interrupted, suspended) and the queue', () => {
     expect(laneBadges(lane('a', { activity: 'running', queuedInputs: 2 })).map((b) => b.label)).toEqual(['Running', '2 messages queued']);
-    expect(laneBadges(lane('a', { resumePending: true })).map((b) => b.kind)).toEqual(['resume']);
+    expect(laneBadges(lane('a', { resumePending: true })).map((b) => b.kind)).toEqual(['interrupted']);
+    expect(laneBadges(lane('a', { activity: 'running', awaitingApproval: true }))).toEqual([{ kind: 'awaiting-approval', label: 'Needs you' }]);
+    expect(laneBadges(lane('a', { activity: 'starting' }))).toEqual([{ kind: 'running', label: 'Starting' }]);
     expect(laneBadges(lane('a', { resumePending: true, suspended: true })).map((b) => b.kind)).toEqual(['suspended']);
     expect(laneBadges(lane('a'))).toEqual([]);
   });
@@ -93,8 +96,7 @@ describe('settings forms', () => {
   });
 
   it('edits per-tool approval, with default meaning unlisted', () => {
-    const current = readToolApproval({ toolApproval: { shell: 'auto', bogus: 'maybe' } });
-    expect(current).toEqual({ shell: 'auto' });
+    const current = { shell: 'auto' } as const;
     expect(withToolApproval(current, 'write_file', 'ask')).toEqual({ shell: 'auto', write_file: 'ask' });
     expect(withToolApproval(current, 'shell', 'default')).toEqual({});
   });

@@ -36,7 +36,7 @@ describe('AppStore: stop undoes every subscription start made', () => {
     stop();
     expect(gateway.live).toBe(0);
     gateway.connect('closed');
-    gateway.push({ type: 'banner', banner: { kind: 'suspended', laneKey: 'x', failures: 3, text: 'after stop' } });
+    gateway.push({ type: 'banner', banner: { kind: 'session-reset', laneKey: 'x', previousSessionId: 's0', text: 'after stop' } });
     await settle();
     expect(store.getState()).toBe(before);
   });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { LaneStatus } from '../../../shared/gateway-events.ts';
 import type { Result } from '../../../shared/protocol/contract.ts';
+import { DEFAULT_SETTINGS } from '../../../shared/settings.ts';
 import type { StoredEvent } from '../../../shared/transcript.ts';
-import { interruptedView } from '../../../renderer/src/state/app-state.ts';
+import { laneConditionView } from '../../../renderer/src/state/app-state.ts';
 import { MemoryOutbox } from '../../../renderer/src/state/outbox.ts';
 import { AppStore } from '../../../renderer/src/state/store.ts';
 import { GatewayError } from '../../../shared/protocol/client.ts';
@@ -31,7 +32,7 @@ function setup(lanes: LaneStatus[], events: StoredEvent[] = []) {
   const gateway = new FakeGateway({
     'app.status': () => status(instance),
     'lanes.list': () => currentLanes,
-    'settings.get': () => ({ settings: {}, providers: [], warnings: [], notices: [] }),
+    'settings.get': () => ({ settings: { ...DEFAULT_SETTINGS, providers: [] }, providers: [], warnings: [], notices: [] }),
     'transcript.get': ({ laneKey }) => ({ sessionId: currentLanes.find((l) => l.laneKey === laneKey)!.sessionId, events: currentEvents }),
     'message.send': () => ({ status: 'queued-for-restart', message: 'Baton is restarting. Your message is saved and will be sent when it is back.' }),
     'lanes.create': () => lane('new', { updatedAt: 5 }),
@@ -79,7 +80,7 @@ describe('the renderer store', () => {
     expect(gateway.count('lanes.list')).toBe(2);
     expect(gateway.count('transcript.get')).toBe(2);
     const state = store.getState();
-    expect(interruptedView(state, 'a')?.text).toBe('Interrupted by a restart. Resume where it left off, or discard.');
+    expect(laneConditionView(state, 'a')).toEqual({ condition: 'interrupted', text: 'Interrupted by a restart. Resume where it left off, or discard.' });
     expect(state.transcript.status === 'ready' && state.transcript.model.items.map((item) => item.type)).toEqual(['user', 'interruption']);
   });
 
@@ -156,9 +157,10 @@ describe('the renderer store', () => {
     const { gateway, store } = setup([]);
     let providers: Array<Record<string, unknown>> = [{ name: 'Old', kind: 'anthropic', model: 'claude' }];
     let keys = 0;
+    const views = () => providers.map((p) => ({ name: String(p.name), kind: p.kind as 'anthropic', model: String(p.model), hasKey: keys > 0 && p.name === 'Ollama' }));
     const view = () => ({
-      settings: { providers, activeProvider: null },
-      providers: providers.map((p) => ({ name: String(p.name), kind: p.kind as 'anthropic', model: String(p.model), hasKey: keys > 0 && p.name === 'Ollama' })),
+      settings: { ...DEFAULT_SETTINGS, providers: views(), activeProvider: null },
+      providers: views(),
       warnings: [],
       notices: [],
     });
@@ -194,7 +196,7 @@ describe('the outbox (L32)', () => {
     const gateway = new FakeGateway({
       'app.status': () => ({ ...status('i1'), storeId: options.storeId ?? 'store-1' }),
       'lanes.list': () => [lane('a')],
-      'settings.get': () => ({ settings: {}, providers: [], warnings: [], notices: [] }),
+      'settings.get': () => ({ settings: { ...DEFAULT_SETTINGS, providers: [] }, providers: [], warnings: [], notices: [] }),
       'message.send': (params) => {
         if (refuse) {
           const error = refuse;

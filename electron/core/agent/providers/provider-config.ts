@@ -2,13 +2,12 @@
  * Building a provider from settings, or from the usual environment variables when nothing is
  * configured. A config holds the key in memory only; nothing here logs it.
  */
+import type { ProviderKind } from '../../../../shared/settings.ts';
 import { ANTHROPIC_DEFAULT_BASE_URL, AnthropicProvider } from './anthropic.ts';
 import { baseUrlProblem } from './base-url.ts';
 import { OPENAI_DEFAULT_BASE_URL, OpenAICompatibleProvider } from './openai-compatible.ts';
 import type { ModelProvider } from './provider.ts';
 import type { ProviderTimeouts, RetryPolicy } from './stream-policy.ts';
-
-export type ProviderKind = 'openai-compatible' | 'anthropic';
 
 export interface ProviderConfig {
   kind: ProviderKind;

@@ -5,14 +5,10 @@
  */
 import { BatonError, type ProviderErrorCode } from '../../../../shared/errors.ts';
 import type { ModelNote } from '../notes.ts';
+import type { ToolSpec } from '../tools/tool.ts';
 import type { TranscriptEntry } from '../transcript-repair.ts';
 
-export interface ToolSpec {
-  name: string;
-  description: string;
-  /** JSON schema of the arguments object. */
-  parameters: Record<string, unknown>;
-}
+export type { ToolSpec };
 
 export interface ModelRequest {
   /** The agent's own system prompt; always sent first. */

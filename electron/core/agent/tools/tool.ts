@@ -7,6 +7,7 @@
  * failures come back as `{ isError: true }` outcomes the model can read and correct.
  */
 import { z } from 'zod';
+import type { ToolApprovalMode } from '../../../../shared/settings.ts';
 import type { ToolEffect } from '../../../../shared/transcript.ts';
 import { describeError } from '../../../../shared/errors.ts';
 
@@ -22,27 +23,22 @@ export interface ToolOutcome {
   isError: boolean;
 }
 
-export type ToolApproval = 'ask' | 'auto';
-
-export interface Tool {
-  name: string;
-  description: string;
-  /** JSON schema of the arguments, as sent to the model. */
-  parameters: Record<string, unknown>;
-  effect: ToolEffect;
-  defaultApproval: ToolApproval;
-  run(args: unknown, context: ToolRunContext): Promise<ToolOutcome>;
-}
-
-/** The part of a tool the model sees. */
+/** The part of a tool the model sees (providers send it in their own wire format). */
 export interface ToolSpec {
   name: string;
   description: string;
+  /** JSON schema of the arguments object, as sent to the model. */
   parameters: Record<string, unknown>;
 }
 
+export interface Tool extends ToolSpec {
+  effect: ToolEffect;
+  defaultApproval: ToolApprovalMode;
+  run(args: unknown, context: ToolRunContext): Promise<ToolOutcome>;
+}
+
 /** Anything that can change the world (or restart Baton) asks first; reading is safe to allow. */
-export function defaultApprovalFor(effect: ToolEffect): ToolApproval {
+export function defaultApprovalFor(effect: ToolEffect): ToolApprovalMode {
   return effect === 'read-only' ? 'auto' : 'ask';
 }
 
@@ -51,7 +47,7 @@ export interface ToolDefinition<S extends z.ZodType> {
   description: string;
   schema: S;
   effect: ToolEffect;
-  defaultApproval?: ToolApproval;
+  defaultApproval?: ToolApprovalMode;
   run(args: z.output<S>, context: ToolRunContext): Promise<ToolOutcome>;
 }
 

@@ -15,7 +15,7 @@ import { MemorySecretStore } from '../../../../electron/core/agent/memory-secret
 import { bubblewrapSandbox, defaultLayout, probeBubblewrap, type BubblewrapLayout, type SandboxProbe } from '../../../../electron/core/agent/tools/shell-sandbox.ts';
 import { createShellTool } from '../../../../electron/core/agent/tools/shell.ts';
 import type { ToolRunContext } from '../../../../electron/core/agent/tools/tool.ts';
-import { DEFAULT_SETTINGS } from '../../../../electron/core/settings/settings-schema.ts';
+import { DEFAULT_SETTINGS } from '../../../../shared/settings.ts';
 import { hostProcessesRunning, isProcessGroupRunning, isProcessRunning, untilRunning, waitForFile } from './process-probe.ts';
 
 const probe: SandboxProbe = await probeBubblewrap();

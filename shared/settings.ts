@@ -1,14 +1,13 @@
 /**
  * What Baton's settings are, their defaults, and how a value read from the settings file or handed
- * to `set()` becomes a usable one. The file is hand-editable, so reading is lenient: a bad value
- * falls back to its default with a warning and never costs the user the rest of the file.
+ * to `settings.set` becomes a usable one — declared once, for the settings store, the protocol
+ * contract (typed per key) and the window's settings panel. The file is hand-editable, so reading
+ * is lenient: a bad value falls back to its default with a warning and never costs the user the
+ * rest of the file. Environment-neutral (no Node built-ins, no DOM).
  */
-import path from 'node:path';
 import { z } from 'zod';
-import { BUSY_INPUT_MODES } from '../../../shared/lifecycle.ts';
-import type { BusyInputMode } from '../../../shared/lifecycle.ts';
-import { mcpServerConfigsSchema, type McpServerConfig } from '../agent/mcp/mcp-config.ts';
-import { providerBaseUrlSchema } from '../agent/providers/base-url.ts';
+import { BUSY_INPUT_MODES } from './lifecycle.ts';
+import type { BusyInputMode } from './lifecycle.ts';
 
 export const THEMES = ['system', 'light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];
@@ -56,8 +55,63 @@ export const SHELL_SANDBOX_MODES = ['auto', 'off'] as const;
 export type ShellSandboxMode = (typeof SHELL_SANDBOX_MODES)[number];
 
 export const PROVIDER_KINDS = ['openai-compatible', 'anthropic'] as const;
+export type ProviderKind = (typeof PROVIDER_KINDS)[number];
+
+/** Baton's own tools, whose approval the settings panel offers (MCP tools are named by their server). */
+export const BUILTIN_TOOL_NAMES = ['shell', 'write_file', 'read_file', 'list_dir', 'search_files'] as const;
+
+/** Whether a tool asks the person before it runs (L31) or runs at once. */
 export const TOOL_APPROVAL_MODES = ['ask', 'auto'] as const;
 export type ToolApprovalMode = (typeof TOOL_APPROVAL_MODES)[number];
+
+/**
+ * What a provider's base URL may be: an http or https address. A model API is only ever spoken
+ * over HTTP; `javascript:`, `file:` and other schemes were accepted (issue 14) and could only
+ * fail later or be misused, so they are refused where the setting is saved and again where a
+ * provider is built (the environment's OPENAI_BASE_URL does not pass through the settings).
+ */
+export const providerBaseUrlSchema = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// address' });
+
+// ── MCP servers ──────────────────────────────────────────────────────────────────────────────
+
+/** How a stdio MCP server is configured; the schema turns a hand-edited JSON entry into a config the manager can trust. */
+export interface McpServerConfig {
+  /** Shown to the user and used as the prefix of the server's tool names. Unique per settings file. */
+  name: string;
+  /** The executable, looked up on PATH; no shell is involved, so no quoting or expansion happens. */
+  command: string;
+  args?: string[];
+  /**
+   * Added to the small environment the MCP SDK passes on (HOME, LOGNAME, PATH, SHELL, TERM, USER);
+   * the rest of Baton's environment (API keys included) is deliberately not inherited.
+   */
+  env?: Record<string, string>;
+  cwd?: string;
+  /** Missing means enabled: listing a server is the usual way to ask for it. */
+  enabled?: boolean;
+}
+
+export const mcpServerConfigSchema = z.object({
+  name: z.string().refine((name) => name.trim().length > 0, 'A server needs a name'),
+  command: z.string().refine((command) => command.trim().length > 0, 'A server needs a command'),
+  args: z.array(z.string()).optional(),
+  env: z.record(z.string(), z.string()).optional(),
+  cwd: z.string().optional(),
+  enabled: z.boolean().optional(),
+}) satisfies z.ZodType<McpServerConfig>;
+
+/** A list of servers; two with one name would make their tool names ambiguous. */
+export const mcpServerConfigsSchema = z.array(mcpServerConfigSchema).superRefine((servers, context) => {
+  const seen = new Set<string>();
+  servers.forEach((server, index) => {
+    if (seen.has(server.name)) {
+      context.addIssue({ code: 'custom', path: [index, 'name'], message: `Another MCP server is already named "${server.name}"` });
+    }
+    seen.add(server.name);
+  });
+});
+
+// ── providers ────────────────────────────────────────────────────────────────────────────────
 
 export const providerSettingSchema = z.object({
   name: z.string().trim().min(1),
@@ -68,6 +122,18 @@ export const providerSettingSchema = z.object({
   keyRef: z.string().min(1).nullable().default(null),
 });
 export type ProviderSetting = z.infer<typeof providerSettingSchema>;
+/** A provider as a front end sends it: without the key reference, which only the gateway keeps (R4). */
+export type ProviderSettingInput = Omit<z.input<typeof providerSettingSchema>, 'keyRef'>;
+
+/** A provider as a front end sees it: whether a key is stored, never the key or its reference (R4). */
+export const providerViewSchema = z.object({
+  name: z.string(),
+  kind: z.enum(PROVIDER_KINDS),
+  baseUrl: z.string().optional(),
+  model: z.string(),
+  hasKey: z.boolean(),
+});
+export type ProviderView = z.infer<typeof providerViewSchema>;
 
 export type SettingKey = keyof Settings;
 
@@ -126,7 +192,7 @@ const rules: SettingRules = {
   hideToTrayWhileRunning: { schema: z.boolean(), expected: 'true or false' },
   workspaceDir: {
     // A relative folder would silently depend on whatever the working directory happens to be.
-    schema: z.string().refine((dir) => path.isAbsolute(dir)).nullable(),
+    schema: z.string().refine(isAbsolutePath).nullable(),
     expected: 'an absolute folder path, or null for the default folder',
   },
   theme: { schema: z.enum(THEMES), expected: quotedList(THEMES) },
@@ -141,6 +207,30 @@ const rules: SettingRules = {
   mcpServers: { schema: mcpServerConfigsSchema, expected: 'a list of MCP servers with unique names, each with name, command and optional args, env, cwd and enabled' },
   shellSandbox: { schema: z.enum(SHELL_SANDBOX_MODES), expected: quotedList(SHELL_SANDBOX_MODES) },
 };
+
+// ── on the wire (shared/protocol/contract.ts) ───────────────────────────────────────────────
+
+/** The settings as a front end sees them (`settings.get`): providers as views, MCP env values masked (R4). */
+export type SettingsView = Omit<Settings, 'providers'> & { providers: ProviderView[] };
+
+/** Each key checked by its own rule, so a window reads typed values; providers are views. */
+export const settingsViewSchema = z.object(
+  Object.fromEntries(SETTING_KEYS.map((key) => [key, key === 'providers' ? z.array(providerViewSchema) : rules[key].schema])),
+) as unknown as z.ZodType<SettingsView>;
+
+/** What `settings.set` takes for a key: the stored type, except that providers come without key references. */
+export type SettingValue<K extends SettingKey> = K extends 'providers' ? ProviderSettingInput[] : Settings[K];
+export type SettingChange = { [K in SettingKey]: { key: K; value: SettingValue<K> } }[SettingKey];
+
+/**
+ * `settings.set` params, typed per key. The frame is checked for its shape here; the key and the
+ * value are checked by the gateway with the key's own rule (`validateSetting`), the same one that
+ * reads the file, so a bad value gets that rule's words ("expected …") as INVALID_INPUT.
+ */
+export const settingChangeSchema = z.custom<SettingChange>(
+  (value) => typeof value === 'object' && value !== null && typeof (value as { key?: unknown }).key === 'string' && 'value' in value,
+  'expected { key, value }',
+);
 
 export type SettingCheck<K extends SettingKey> = { ok: true; value: Settings[K] } | { ok: false; expected: string };
 
@@ -226,6 +316,11 @@ export const SETTINGS_FILE_SCHEMA: { [K in SettingKey]: { description: string } 
       '"auto" (default): the shell tool runs commands in a bubblewrap sandbox where Linux offers one (workspace writable, Baton\'s data and processes invisible); "off": commands run with your full access.',
   },
 };
+
+/** POSIX `/…`, or on Windows `C:\…` / `\\server\…` (shared code cannot ask node:path). */
+export function isAbsolutePath(dir: string): boolean {
+  return dir.startsWith('/') || /^[A-Za-z]:[\\/]/.test(dir) || dir.startsWith('\\\\');
+}
 
 function isPlainRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
