@@ -12,6 +12,7 @@ import { decideNote } from '../agent/notes.ts';
 import { repairForResume, repairTranscript } from '../agent/transcript-repair.ts';
 import type { GatewayEventSink } from '../ports.ts';
 import { newId } from '../sessions/ids.ts';
+import type { LaneRecord } from '../sessions/lane-record.ts';
 import { StoreCorruptError, StoreFullError, StoreIoError } from '../sessions/store-errors.ts';
 import type { QueuedInput, SessionRecord, SessionStore, TurnOutcome } from '../sessions/store.ts';
 import { helpText, parseCommand, titleFromCommand, unescapeMessage, type ParsedCommand } from './commands.ts';
@@ -184,7 +185,7 @@ export class Gateway {
   /** L20/L21 "Discard": the user declines the resume; the transcript stays as it is. */
   discardResume(laneKey: string): boolean {
     this.resumeRequests.delete(laneKey);
-    const cleared = this.store.clearResumePending(laneKey);
+    const cleared = this.store.marks.discard(laneKey);
     if (cleared) this.emitLane(laneKey);
     return cleared;
   }
@@ -202,7 +203,16 @@ export class Gateway {
 
   laneStatus(laneKey: string): LaneStatus | null {
     const lane = this.store.getLane(laneKey);
-    if (!lane) return null;
+    return lane ? this.statusOf(lane, this.store.countQueuedInputs(laneKey)) : null;
+  }
+
+  /** Every lane with its status, most recently active first, from one store query (lanes.list, app.status). */
+  laneViews(): Array<{ record: LaneRecord; status: LaneStatus }> {
+    return this.store.listLaneSummaries().map(({ lane, queuedInputs }) => ({ record: lane, status: this.statusOf(lane, queuedInputs) }));
+  }
+
+  private statusOf(lane: LaneRecord, queuedInputs: number): LaneStatus {
+    const laneKey = lane.laneKey;
     const live = this.registry.get(laneKey);
     return {
       laneKey,
@@ -213,7 +223,7 @@ export class Gateway {
       resumePending: lane.resumePending && !lane.suspended,
       resumeReason: lane.resumeReason,
       suspended: lane.suspended,
-      queuedInputs: this.store.countQueuedInputs(laneKey),
+      queuedInputs,
       restartFailureCount: lane.restartFailureCount,
       updatedAt: lane.updatedAt,
     };

@@ -107,10 +107,7 @@ export class GatewayService {
       },
       banners: currentBanners({
         draining: core.drain.draining,
-        lanes: core.store.listLanes().flatMap((record) => {
-          const status = core.gateway.laneStatus(record.laneKey);
-          return status ? [{ record, status }] : [];
-        }),
+        lanes: core.gateway.laneViews(),
         recorded: hub.recordedBanners(),
         resumeFreshnessHours: this.options.settings.get().resumeFreshnessHours,
         now: this.now(),
@@ -129,11 +126,7 @@ export class GatewayService {
   // ── lanes and transcripts ────────────────────────────────────────────────────────────────
 
   private listLanes(): Result<'lanes.list'> {
-    const { core } = this.options;
-    return core.store.listLanes().flatMap((lane) => {
-      const status = core.gateway.laneStatus(lane.laneKey);
-      return status ? [status] : [];
-    });
+    return this.options.core.gateway.laneViews().map((view) => view.status);
   }
 
   private createLane(title: string | undefined): Result<'lanes.create'> {

@@ -63,11 +63,17 @@ export class StoreConnection {
   private damage: StoreCorruptError | null = null;
   private readonly damageListeners = new Set<(error: StoreCorruptError) => void>();
   private closed = false;
+  private statementCount = 0;
 
   constructor(db: Database, file: string, newestBackup: () => string | null) {
     this.db = db;
     this.file = file;
     this.newestBackup = newestBackup;
+  }
+
+  /** Statements run so far (each run, get or all): lets a test prove how many queries an operation costs. */
+  get statementsRun(): number {
+    return this.statementCount;
   }
 
   /** The damage found so far, or null while the file is believed sound. */
@@ -117,9 +123,18 @@ export class StoreConnection {
       return cached;
     });
     return {
-      run: (...params) => this.guard(() => statement.run(...params)),
-      get: (...params) => this.guard(() => statement.get(...params)),
-      all: (...params) => this.guard(() => statement.all(...params)),
+      run: (...params) => this.guard(() => {
+        this.statementCount++;
+        return statement.run(...params);
+      }),
+      get: (...params) => this.guard(() => {
+        this.statementCount++;
+        return statement.get(...params);
+      }),
+      all: (...params) => this.guard(() => {
+        this.statementCount++;
+        return statement.all(...params);
+      }),
     };
   }
 

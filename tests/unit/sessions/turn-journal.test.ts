@@ -130,7 +130,7 @@ describe('endTurn (L16, L22)', () => {
     const lane = store.ensureLane('chat-1');
     interruptedByExit(store, 'chat-1', 'turn_1');
     interruptedByExit(store, 'chat-1', 'turn_2');
-    store.noteAutoResumed('chat-1', 'turn_2');
+    store.marks.recordAutoResume('chat-1', 'turn_2');
     expect(store.getLane('chat-1')).toMatchObject({ resumePending: true, restartFailureCount: 2, autoResumedTurnId: 'turn_2' });
     store.beginTurn({ laneKey: 'chat-1', turnId: 'turn_3', trigger: 'resume' });
     clock.advance(2_000);
