@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fakeClock, START, useTempStores } from './temp-data-dir.ts';
 
@@ -256,5 +259,95 @@ describe('getOrCreateSession (L5) and suspend (L6)', () => {
     expect(store.listLanes().filter((l) => l.suspended).map((l) => l.laneKey).sort()).toEqual(['a', 'c']);
     // Already suspended lanes are not reported twice.
     expect(store.suspendStuckLanes(3)).toEqual([]);
+  });
+});
+
+describe('ResumeMarks: the one writer of the resume mark (issue 9 item 3)', () => {
+  const MARK_COLUMNS = ['resume_pending', 'resume_reason', 'last_resume_marked_at', 'restart_failure_count', 'auto_resumed_turn_id'];
+
+  it('L3/L9/L15/L16/L20/L22: no source file but resume-marks.ts writes a mark column', () => {
+    const root = path.resolve(fileURLToPath(new URL('../../../', import.meta.url)));
+    const sources = ['electron', 'shared'].flatMap((dir) =>
+      (fs.readdirSync(path.join(root, dir), { recursive: true }) as string[]).filter((file) => file.endsWith('.ts')).map((file) => path.join(dir, file)),
+    );
+    // "column =" in SQL (SET or a WHERE that compares) or the column named in an INSERT into lanes.
+    const write = new RegExp(`\\b(${MARK_COLUMNS.join('|')})\\s*=(?!=)|INSERT\\s+INTO\\s+lanes\\s*\\([^)]*\\b(${MARK_COLUMNS.join('|')})\\b`, 'i');
+    const writers = sources.filter((file) => write.test(fs.readFileSync(path.join(root, file), 'utf8')));
+    expect(writers).toEqual([path.join('electron', 'core', 'sessions', 'resume-marks.ts')]);
+    expect(sources.length).toBeGreaterThan(50);
+  });
+
+  it('L9/L10: markAhead marks in one go and remembers what each marked lane had, which restoreAfterNonExitEnd puts back', async () => {
+    const { clock, store } = await openWithClock();
+    for (const key of ['plain', 'old', 'held']) store.ensureLane(key);
+    store.markResumePending('old', 'crash');
+    store.suspend('held');
+    clock.advance(5_000);
+
+    const ahead = store.marks.markAhead(['plain', 'old', 'held', 'ghost'], 'restart_timeout');
+
+    expect(ahead.marked).toEqual(['plain', 'old']);
+    expect(Object.fromEntries(ahead.previous)).toEqual({
+      plain: { resumePending: false, resumeReason: null, lastResumeMarkedAt: null },
+      old: { resumePending: true, resumeReason: 'crash', lastResumeMarkedAt: START },
+    });
+    expect(store.getLane('old')).toMatchObject({ resumePending: true, resumeReason: 'restart_timeout', lastResumeMarkedAt: START + 5_000 });
+
+    for (const [key, previous] of ahead.previous) store.marks.restoreAfterNonExitEnd(key, previous);
+    expect(store.getLane('plain')).toMatchObject({ resumePending: false, resumeReason: null, lastResumeMarkedAt: null });
+    expect(store.getLane('old')).toMatchObject({ resumePending: true, resumeReason: 'crash', lastResumeMarkedAt: START });
+  });
+
+  it('L11/L13: markAtDeadline refreshes the time and the reason of lanes already marked ahead', async () => {
+    const { clock, store } = await openWithClock();
+    store.ensureLane('a');
+    store.marks.markAhead(['a'], 'shutdown_timeout');
+    clock.advance(60_000);
+
+    expect(store.marks.markAtDeadline(['a', 'ghost'], 'update_timeout')).toEqual(['a']);
+    expect(store.getLane('a')).toMatchObject({ resumePending: true, resumeReason: 'update_timeout', lastResumeMarkedAt: START + 60_000 });
+    expect(store.marks.isPending('a')).toBe(true);
+    expect(store.marks.isPending('ghost')).toBe(false);
+  });
+
+  it('L15/L16: markCrash keeps a mark written during the turn, else marks crash at the last sign of life; suspended lanes are counted, never marked', async () => {
+    const { clock, store } = await openWithClock();
+    for (const key of ['drained', 'stale', 'held']) store.ensureLane(key);
+    store.markResumePending('stale', 'restart_timeout'); // an earlier interruption, before the turn
+    clock.advance(1_000);
+    for (const key of ['drained', 'stale', 'held']) store.beginTurn({ laneKey: key, turnId: `turn_${key}`, trigger: 'message', userText: 'go' });
+    clock.advance(1_000);
+    store.markResumePending('drained', 'update_timeout'); // the drain's write-ahead during the turn
+    store.suspend('held');
+    const lastSeen = () => START + 1_500;
+
+    expect(store.marks.markCrash(store.getLane('drained')!, store.getLane('drained')!.activeTurn!, lastSeen)).toBe('update_timeout');
+    expect(store.marks.markCrash(store.getLane('stale')!, store.getLane('stale')!.activeTurn!, lastSeen)).toBe('crash');
+    expect(store.marks.markCrash(store.getLane('held')!, store.getLane('held')!.activeTurn!, lastSeen)).toBe('crash');
+
+    expect(store.getLane('drained')).toMatchObject({ resumeReason: 'update_timeout', lastResumeMarkedAt: START + 2_000, restartFailureCount: 1 });
+    expect(store.getLane('stale')).toMatchObject({ resumePending: true, resumeReason: 'crash', lastResumeMarkedAt: START + 1_500, restartFailureCount: 1 });
+    expect(store.getLane('held')).toMatchObject({ suspended: true, resumePending: false, restartFailureCount: 1 });
+  });
+
+  it('L20/L22/L25: recordAutoResume is kept through failures; discard, completion and a session switch each clear the interruption', async () => {
+    const { store } = await openWithClock();
+    for (const key of ['discarded', 'completed', 'switched']) {
+      store.ensureLane(key);
+      store.markResumePending(key, 'crash');
+      store.marks.countInterruption(key);
+      store.marks.recordAutoResume(key, `turn_${key}`);
+      expect(store.getLane(key)).toMatchObject({ resumePending: true, restartFailureCount: 1, autoResumedTurnId: `turn_${key}` });
+    }
+
+    expect(store.marks.discard('discarded')).toBe(true);
+    store.marks.clearOnCompletion('completed');
+    store.startNewSession('switched', 'user');
+
+    const cleared = { resumePending: false, resumeReason: null, lastResumeMarkedAt: null, autoResumedTurnId: null };
+    // Discard declines the resume; the failure streak only ends with a completed turn or a fresh session (L16).
+    expect(store.getLane('discarded')).toMatchObject({ ...cleared, restartFailureCount: 1 });
+    expect(store.getLane('completed')).toMatchObject({ ...cleared, restartFailureCount: 0 });
+    expect(store.getLane('switched')).toMatchObject({ ...cleared, restartFailureCount: 0 });
   });
 });
