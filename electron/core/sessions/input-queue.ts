@@ -2,7 +2,7 @@
  * Queued input (L7, L23) and the answers windows were given for their message ids (L32): nothing
  * typed is held only in memory, and a resent message is recognised instead of taken twice.
  */
-import type { StoreConnection } from './store-connection.ts';
+import { StoreAggregate } from './store-aggregate.ts';
 
 export interface QueuedInput {
   id: number;
@@ -34,15 +34,7 @@ function queuedInputFromRow(row: Record<string, unknown>): QueuedInput {
   };
 }
 
-export class InputQueue {
-  private readonly db: StoreConnection;
-  private readonly now: () => number;
-
-  constructor(db: StoreConnection, now: () => number) {
-    this.db = db;
-    this.now = now;
-  }
-
+export class InputQueue extends StoreAggregate {
   /**
    * Stores a message as the lane's queued input. With a client id, the answer the window gets is
    * recorded in the same transaction, so a resend of the same message is recognised (L32).

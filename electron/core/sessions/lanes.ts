@@ -6,6 +6,7 @@
 import { newId } from './ids.ts';
 import { laneFromRow, type LaneRecord } from './lane-record.ts';
 import type { ResumeMarks } from './resume-marks.ts';
+import { StoreAggregate } from './store-aggregate.ts';
 import type { StoreConnection } from './store-connection.ts';
 
 export interface SessionRecord {
@@ -44,14 +45,11 @@ function sessionFromRow(row: Record<string, unknown>): SessionRecord {
   };
 }
 
-export class Lanes {
-  private readonly db: StoreConnection;
-  private readonly now: () => number;
+export class Lanes extends StoreAggregate {
   private readonly marks: ResumeMarks;
 
   constructor(db: StoreConnection, now: () => number, marks: ResumeMarks) {
-    this.db = db;
-    this.now = now;
+    super(db, now);
     this.marks = marks;
   }
 

@@ -12,7 +12,7 @@
  */
 import type { ResumeReason } from '../../../shared/lifecycle.ts';
 import { laneFromRow, type ActiveTurn, type LaneRecord } from './lane-record.ts';
-import type { StoreConnection } from './store-connection.ts';
+import { StoreAggregate } from './store-aggregate.ts';
 
 /** What a drain's write-ahead overwrote, so a turn that ends for another reason gets it back (L10). */
 export type MarkState = Pick<LaneRecord, 'resumePending' | 'resumeReason' | 'lastResumeMarkedAt'>;
@@ -30,15 +30,7 @@ const MARK = `UPDATE lanes SET resume_pending = 1, resume_reason = ?, last_resum
 /** Clears the mark and the record of the automatic attempt; the interruption is over. */
 const CLEAR_MARK = 'resume_pending = 0, resume_reason = NULL, last_resume_marked_at = NULL, auto_resumed_turn_id = NULL';
 
-export class ResumeMarks {
-  private readonly db: StoreConnection;
-  private readonly now: () => number;
-
-  constructor(db: StoreConnection, now: () => number) {
-    this.db = db;
-    this.now = now;
-  }
-
+export class ResumeMarks extends StoreAggregate {
   /**
    * L9 (and L3): before the drain waits, every lane with a running turn is marked with the exit's
    * reason, all in one transaction, so a hard kill during the wait loses nothing. Re-marking

@@ -4,6 +4,7 @@
  */
 import { eventPayloadSchemas, isTurnEventKind, type StoredEvent, type TurnEvent } from '../../../shared/transcript.ts';
 import type { Lanes } from './lanes.ts';
+import { StoreAggregate } from './store-aggregate.ts';
 import type { StoreConnection } from './store-connection.ts';
 
 export interface LaneSearchHit {
@@ -41,14 +42,11 @@ function eventFromRow(row: Record<string, unknown>): StoredEvent | null {
   } as StoredEvent;
 }
 
-export class Transcript {
-  private readonly db: StoreConnection;
-  private readonly now: () => number;
+export class Transcript extends StoreAggregate {
   private readonly lanes: Lanes;
 
   constructor(db: StoreConnection, now: () => number, lanes: Lanes) {
-    this.db = db;
-    this.now = now;
+    super(db, now);
     this.lanes = lanes;
   }
 

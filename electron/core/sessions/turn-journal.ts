@@ -6,6 +6,7 @@ import type { InterruptionCause, StoredEvent } from '../../../shared/transcript.
 import type { InputQueue } from './input-queue.ts';
 import type { Lanes } from './lanes.ts';
 import type { ResumeMarks } from './resume-marks.ts';
+import { StoreAggregate } from './store-aggregate.ts';
 import type { StoreConnection } from './store-connection.ts';
 import type { Transcript } from './transcript.ts';
 
@@ -75,14 +76,11 @@ export interface TurnJournalParts {
   marks: ResumeMarks;
 }
 
-export class TurnJournal {
-  private readonly db: StoreConnection;
-  private readonly now: () => number;
+export class TurnJournal extends StoreAggregate {
   private readonly parts: TurnJournalParts;
 
   constructor(db: StoreConnection, now: () => number, parts: TurnJournalParts) {
-    this.db = db;
-    this.now = now;
+    super(db, now);
     this.parts = parts;
   }
 
