@@ -2,20 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { fakeClock, START, useTempStores } from './temp-data-dir.ts';
+import { START, useTempStores } from '../../support/temp-store.ts';
 
 const temp = useTempStores();
 
-async function openWithClock() {
-  const dir = temp.dataDir();
-  const clock = fakeClock();
-  const store = await temp.open(dir, { now: clock.now });
-  return { dir, clock, store };
-}
-
 describe('markResumePending (L3)', () => {
   it('L3: marking an existing lane sets the flag, the default reason restart_timeout and the time', async () => {
-    const { clock, store } = await openWithClock();
+    const { clock, store } = await temp.openWithClock();
     store.ensureLane('chat-1');
     clock.advance(1_000);
 
@@ -29,14 +22,14 @@ describe('markResumePending (L3)', () => {
   });
 
   it('L3: a custom reason is stored', async () => {
-    const { store } = await openWithClock();
+    const { store } = await temp.openWithClock();
     store.ensureLane('chat-1');
     expect(store.markResumePending('chat-1', 'update_timeout')).toBe(true);
     expect(store.getLane('chat-1')?.resumeReason).toBe('update_timeout');
   });
 
   it('L3: re-marking a pending lane refreshes both the reason and the time', async () => {
-    const { clock, store } = await openWithClock();
+    const { clock, store } = await temp.openWithClock();
     store.ensureLane('chat-1');
     store.markResumePending('chat-1', 'restart_timeout');
     clock.advance(30_000);
@@ -51,14 +44,14 @@ describe('markResumePending (L3)', () => {
   });
 
   it('L3: marking an unknown lane returns false and creates nothing', async () => {
-    const { store } = await openWithClock();
+    const { store } = await temp.openWithClock();
     expect(store.markResumePending('nope')).toBe(false);
     expect(store.getLane('nope')).toBeNull();
     expect(store.listLanes()).toEqual([]);
   });
 
   it('L3: marking a suspended lane returns false and leaves it suspended, not pending', async () => {
-    const { clock, store } = await openWithClock();
+    const { clock, store } = await temp.openWithClock();
     store.ensureLane('chat-1');
     store.suspend('chat-1');
     const before = store.getLane('chat-1');
@@ -71,7 +64,7 @@ describe('markResumePending (L3)', () => {
   });
 
   it('L3/L2: a mark survives closing and reopening the store', async () => {
-    const { dir, clock, store } = await openWithClock();
+    const { dir, clock, store } = await temp.openWithClock();
     store.ensureLane('chat-1');
     store.markResumePending('chat-1', 'update_timeout');
     store.close();
@@ -82,7 +75,7 @@ describe('markResumePending (L3)', () => {
   });
 
   it('L3/L9: markManyResumePending marks every eligible lane at one time and returns the marked keys, skipping suspended and unknown lanes', async () => {
-    const { dir, clock, store } = await openWithClock();
+    const { dir, clock, store } = await temp.openWithClock();
     for (const key of ['a', 'b', 'c', 'd']) store.ensureLane(key);
     store.suspend('c');
     clock.advance(2_000);
@@ -102,7 +95,7 @@ describe('markResumePending (L3)', () => {
   });
 
   it('L3: markManyResumePending with no lanes marks nothing', async () => {
-    const { store } = await openWithClock();
+    const { store } = await temp.openWithClock();
     store.ensureLane('a');
     expect(store.markManyResumePending([], 'restart_timeout')).toEqual([]);
     expect(store.getLane('a')?.resumePending).toBe(false);
@@ -111,7 +104,7 @@ describe('markResumePending (L3)', () => {
 
 describe('clearResumePending (L4)', () => {
   it('L4: clearing a pending lane clears the flag, the reason and the time, and returns true', async () => {
-    const { dir, clock, store } = await openWithClock();
+    const { dir, clock, store } = await temp.openWithClock();
     store.ensureLane('chat-1');
     store.markResumePending('chat-1', 'crash');
 
@@ -124,7 +117,7 @@ describe('clearResumePending (L4)', () => {
   });
 
   it('L4: clearing a lane that is not pending returns false and leaves it unchanged', async () => {
-    const { clock, store } = await openWithClock();
+    const { clock, store } = await temp.openWithClock();
     store.ensureLane('chat-1');
     const before = store.getLane('chat-1');
     clock.advance(1_000);
@@ -134,7 +127,7 @@ describe('clearResumePending (L4)', () => {
   });
 
   it('L4: clearing twice returns true then false', async () => {
-    const { store } = await openWithClock();
+    const { store } = await temp.openWithClock();
     store.ensureLane('chat-1');
     store.markResumePending('chat-1');
     expect(store.clearResumePending('chat-1')).toBe(true);
@@ -142,7 +135,7 @@ describe('clearResumePending (L4)', () => {
   });
 
   it('L4: clearing an unknown lane returns false', async () => {
-    const { store } = await openWithClock();
+    const { store } = await temp.openWithClock();
     expect(store.clearResumePending('nope')).toBe(false);
     expect(store.getLane('nope')).toBeNull();
   });
@@ -150,7 +143,7 @@ describe('clearResumePending (L4)', () => {
 
 describe('getOrCreateSession (L5) and suspend (L6)', () => {
   it('L5: an unknown lane gets a new lane and a new session', async () => {
-    const { store } = await openWithClock();
+    const { store } = await temp.openWithClock();
 
     const access = store.getOrCreateSession('chat-1');
 
@@ -161,7 +154,7 @@ describe('getOrCreateSession (L5) and suspend (L6)', () => {
   });
 
   it('L5: a plain lane returns its current session without creating one', async () => {
-    const { store } = await openWithClock();
+    const { store } = await temp.openWithClock();
     const first = store.getOrCreateSession('chat-1');
     const again = store.getOrCreateSession('chat-1');
     expect(again).toEqual({ session: first.session, created: false, autoResetReason: null });
@@ -169,7 +162,7 @@ describe('getOrCreateSession (L5) and suspend (L6)', () => {
   });
 
   it('L5: a resume-pending lane keeps its session id and reading does not clear the flag', async () => {
-    const { clock, store } = await openWithClock();
+    const { clock, store } = await temp.openWithClock();
     const first = store.getOrCreateSession('chat-1');
     store.markResumePending('chat-1', 'restart_timeout');
     const marked = store.getLane('chat-1');
@@ -186,7 +179,7 @@ describe('getOrCreateSession (L5) and suspend (L6)', () => {
   });
 
   it('L6: suspend marks a known lane and returns false for an unknown one', async () => {
-    const { store } = await openWithClock();
+    const { store } = await temp.openWithClock();
     store.ensureLane('chat-1');
     expect(store.suspend('chat-1')).toBe(true);
     expect(store.getLane('chat-1')?.suspended).toBe(true);
@@ -195,7 +188,7 @@ describe('getOrCreateSession (L5) and suspend (L6)', () => {
   });
 
   it('L5/L6: a suspended lane gets a new session with autoResetReason "suspended"; the old one is ended but still readable with its events', async () => {
-    const { clock, store } = await openWithClock();
+    const { clock, store } = await temp.openWithClock();
     const old = store.getOrCreateSession('chat-1').session;
     store.appendEvent(old.sessionId, null, { kind: 'user_message', payload: { text: 'hello' } });
     store.appendEvent(old.sessionId, null, { kind: 'assistant_text', payload: { text: 'hi', final: true } });
@@ -219,7 +212,7 @@ describe('getOrCreateSession (L5) and suspend (L6)', () => {
   });
 
   it('L5: suspended always wins over resume pending: new session, both flags dropped, failure streak cleared', async () => {
-    const { clock, store } = await openWithClock();
+    const { clock, store } = await temp.openWithClock();
     const old = store.getOrCreateSession('chat-1').session;
     store.markResumePending('chat-1', 'crash');
     store.beginTurn({ laneKey: 'chat-1', turnId: 'turn_1', trigger: 'message', userText: 'go' });
@@ -245,7 +238,7 @@ describe('getOrCreateSession (L5) and suspend (L6)', () => {
   });
 
   it('L16/L6: suspendStuckLanes suspends exactly the lanes at or above the threshold', async () => {
-    const { store } = await openWithClock();
+    const { store } = await temp.openWithClock();
     for (const [key, failures] of [['a', 3], ['b', 2], ['c', 5]] as const) {
       store.ensureLane(key);
       for (let i = 0; i < failures; i++) {
@@ -278,7 +271,7 @@ describe('ResumeMarks: the one writer of the resume mark (issue 9 item 3)', () =
   });
 
   it('L9/L10: markAhead marks in one go and remembers what each marked lane had, which restoreAfterNonExitEnd puts back', async () => {
-    const { clock, store } = await openWithClock();
+    const { clock, store } = await temp.openWithClock();
     for (const key of ['plain', 'old', 'held']) store.ensureLane(key);
     store.markResumePending('old', 'crash');
     store.suspend('held');
@@ -299,7 +292,7 @@ describe('ResumeMarks: the one writer of the resume mark (issue 9 item 3)', () =
   });
 
   it('L11/L13: markAtDeadline refreshes the time and the reason of lanes already marked ahead', async () => {
-    const { clock, store } = await openWithClock();
+    const { clock, store } = await temp.openWithClock();
     store.ensureLane('a');
     store.marks.markAhead(['a'], 'shutdown_timeout');
     clock.advance(60_000);
@@ -311,7 +304,7 @@ describe('ResumeMarks: the one writer of the resume mark (issue 9 item 3)', () =
   });
 
   it('L15/L16: markCrash keeps a mark written during the turn, else marks crash at the last sign of life; suspended lanes are counted, never marked', async () => {
-    const { clock, store } = await openWithClock();
+    const { clock, store } = await temp.openWithClock();
     for (const key of ['drained', 'stale', 'held']) store.ensureLane(key);
     store.markResumePending('stale', 'restart_timeout'); // an earlier interruption, before the turn
     clock.advance(1_000);
@@ -331,7 +324,7 @@ describe('ResumeMarks: the one writer of the resume mark (issue 9 item 3)', () =
   });
 
   it('L20/L22/L25: recordAutoResume is kept through failures; discard, completion and a session switch each clear the interruption', async () => {
-    const { store } = await openWithClock();
+    const { store } = await temp.openWithClock();
     for (const key of ['discarded', 'completed', 'switched']) {
       store.ensureLane(key);
       store.markResumePending(key, 'crash');
