@@ -41,7 +41,7 @@ export interface RecoveryStore {
   recoverOpenTurns(): RecoveredLane[];
   suspendStuckLanes(threshold: number): string[];
   getLane(laneKey: string): LaneRecord | null;
-  listLanes(): LaneRecord[];
+  listResumePendingLanes(): LaneRecord[];
   lastTurn(sessionId: string): TurnRecord | null;
   listTurns(sessionId: string): TurnRecord[];
   listEvents(sessionId: string): StoredEvent[];
@@ -66,8 +66,7 @@ export function recoverAtStartup(options: { store: RecoveryStore; gateway: Recov
 
   const autoResumed: string[] = [];
   const awaitingUser: string[] = [];
-  for (const lane of store.listLanes()) {
-    if (!lane.resumePending || lane.suspended) continue;
+  for (const lane of store.listResumePendingLanes()) {
     const lastTurn = store.lastTurn(lane.sessionId);
     const fresh = isFreshMark(lane.lastResumeMarkedAt, settings.resumeFreshnessHours, now);
     // Every turn since the last completed one may hold a call whose outcome is unknown (L20).

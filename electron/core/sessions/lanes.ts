@@ -64,6 +64,16 @@ export class Lanes extends StoreAggregate {
     return rows.map(laneFromRow);
   }
 
+  /** Lanes whose turn journal names a running turn (crash recovery, L15), in `list()` order. */
+  withActiveTurn(): LaneRecord[] {
+    return this.where('active_turn_id IS NOT NULL').filter((lane) => lane.activeTurn !== null);
+  }
+
+  /** Resume-pending lanes that are not suspended (startup, L20, L21), in `list()` order. */
+  resumePending(): LaneRecord[] {
+    return this.where('resume_pending != 0 AND suspended = 0').filter((lane) => lane.resumePending && !lane.suspended);
+  }
+
   /**
    * Every lane with its queued-input count in one statement (a conversation list used to cost one
    * lane read and one count per lane); same order as `list()`. The count uses the queue's index.
@@ -191,6 +201,16 @@ export class Lanes extends StoreAggregate {
   /** Crash recovery closes a journal entry without making the lane look recently active. */
   dropActiveTurn(laneKey: string): void {
     this.db.prepare('UPDATE lanes SET active_turn_id = NULL, active_turn_started_at = NULL WHERE lane_key = ?').run(laneKey);
+  }
+
+  /**
+   * Lanes a SQL condition selects, most recently active first. The condition only narrows the read
+   * (a startup reads the few lanes it needs, not all of them); callers filter the records again,
+   * so rows an older build wrote oddly are judged by the tolerant reading (L1), not by SQL.
+   */
+  private where(condition: string): LaneRecord[] {
+    const rows = this.db.prepare(`SELECT * FROM lanes WHERE ${condition} ORDER BY updated_at DESC, lane_key`).all() as Array<Record<string, unknown>>;
+    return rows.map(laneFromRow);
   }
 
   private insertSession(sessionId: string, laneKey: string, now: number, title: string, autoResetReason: string | null, previous: string | null): void {

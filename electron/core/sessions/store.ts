@@ -203,6 +203,11 @@ export class SessionStore {
     return this.lanes.list();
   }
 
+  /** Resume-pending lanes that are not suspended, most recently active first, without reading the others. */
+  listResumePendingLanes(): LaneRecord[] {
+    return this.lanes.resumePending();
+  }
+
   /** Every lane with its queued-input count, in one statement, most recently active first. */
   listLaneSummaries(): LaneSummary[] {
     return this.lanes.summaries();

@@ -179,9 +179,8 @@ export class TurnJournal extends StoreAggregate {
     const now = this.now();
     return this.db.transaction(() => {
       const recovered: RecoveredLane[] = [];
-      for (const lane of lanes.list()) {
-        const active = lane.activeTurn;
-        if (active === null) continue;
+      for (const lane of lanes.withActiveTurn()) {
+        const active = lane.activeTurn!;
         const reason = marks.markCrash(lane, active, () => transcript.lastSignOfLife(active.turnId, active.startedAt, now));
         const turn = this.get(active.turnId);
         if (turn && turn.endedAt === null) {

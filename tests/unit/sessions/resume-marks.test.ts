@@ -344,3 +344,21 @@ describe('ResumeMarks: the one writer of the resume mark (issue 9 item 3)', () =
     expect(store.getLane('switched')).toMatchObject({ ...cleared, restartFailureCount: 0 });
   });
 });
+
+describe('listResumePendingLanes (L20, L21 at startup)', () => {
+  it('L20/L16: lists exactly the pending lanes that are not suspended, most recently active first', async () => {
+    const { clock, store } = await temp.openWithClock();
+    for (const key of ['idle', 'older', 'newer', 'held']) {
+      store.ensureLane(key);
+      clock.advance(1_000);
+    }
+    store.markResumePending('older', 'crash');
+    clock.advance(1_000);
+    store.markResumePending('newer', 'restart_timeout');
+    store.markResumePending('held', 'restart_timeout');
+    store.suspend('held');
+
+    expect(store.listResumePendingLanes().map((lane) => lane.laneKey)).toEqual(['newer', 'older']);
+    expect(store.listResumePendingLanes()).toEqual(store.listLanes().filter((lane) => lane.resumePending && !lane.suspended));
+  });
+});
