@@ -25,17 +25,26 @@ export class Recorder<T> {
   /** The matching items once there are at least `count` of them. */
   waitFor(count: number, filter?: (item: T) => boolean): Promise<T[]>;
   waitFor(first: number | ((item: T) => boolean), second?: number | ((item: T) => boolean)): Promise<T | T[]> {
+    // Each item is shown to a waiter's predicate once, in order: tests may count in their predicate.
     if (typeof first === 'number') {
       const filter = typeof second === 'function' ? second : () => true;
+      const matching: T[] = [];
+      let next = 0;
       return this.until(() => {
-        const matching = this.items.filter(filter);
-        return matching.length >= first ? { value: matching } : undefined;
+        while (next < this.items.length) {
+          const item = this.items[next++]!;
+          if (filter(item)) matching.push(item);
+        }
+        return matching.length >= first ? { value: [...matching] } : undefined;
       });
     }
-    const from = typeof second === 'number' ? second : 0;
+    let next = typeof second === 'number' ? second : 0;
     return this.until(() => {
-      const index = this.items.findIndex((item, i) => i >= from && first(item));
-      return index === -1 ? undefined : { value: this.items[index]! };
+      while (next < this.items.length) {
+        const item = this.items[next++]!;
+        if (first(item)) return { value: item };
+      }
+      return undefined;
     });
   }
 
