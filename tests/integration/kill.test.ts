@@ -7,34 +7,27 @@ import readline from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SessionStore } from '../../electron/core/sessions/store.ts';
 import { CoreHarness } from '../support/core-harness.ts';
+import { Recorder } from '../support/recorder.ts';
 
 type Line = Record<string, unknown>;
 
 class CoreProcess {
   readonly child: ChildProcessWithoutNullStreams;
-  private lines: Line[] = [];
-  private waiters: Array<() => void> = [];
+  private readonly lines = new Recorder<Line>();
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   constructor(dataDir: string) {
     this.child = spawn(process.execPath, ['tests/fixtures/core-process.ts', dataDir], { stdio: 'pipe' });
-    readline.createInterface({ input: this.child.stdout }).on('line', (text) => {
-      this.lines.push(JSON.parse(text) as Line);
-      for (const wake of this.waiters.splice(0)) wake();
-    });
+    readline.createInterface({ input: this.child.stdout }).on('line', (text) => this.lines.push(JSON.parse(text) as Line));
     this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => resolve({ code, signal })));
   }
 
-  async waitFor(match: (line: Line) => boolean): Promise<Line> {
-    for (;;) {
-      const found = this.lines.find(match);
-      if (found) return found;
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
-    }
+  waitFor(match: (line: Line) => boolean): Promise<Line> {
+    return this.lines.waitFor(match);
   }
 
   count(match: (line: Line) => boolean): number {
-    return this.lines.filter(match).length;
+    return this.lines.count(match);
   }
 
   command(message: Line): void {

@@ -8,6 +8,7 @@ import type { AppPort, GatewayEventSink } from '../../electron/core/ports.ts';
 import type { Banner, GatewayEvent } from '../../shared/gateway-events.ts';
 import type { ExitAction } from '../../shared/lifecycle.ts';
 import { ScriptedAgents } from '../fixtures/scripted-agent.ts';
+import { Recorder } from './recorder.ts';
 
 export class FakeApp implements AppPort {
   readonly actions: ExitAction[] = [];
@@ -23,23 +24,21 @@ export class FakeApp implements AppPort {
 }
 
 export class RecordingSink implements GatewayEventSink {
-  readonly events: GatewayEvent[] = [];
+  private readonly recorded = new Recorder<GatewayEvent>();
   failBanners = false;
-  private waiters: Array<{ match: (event: GatewayEvent) => boolean; resolve: (event: GatewayEvent) => void }> = [];
+
+  get events(): readonly GatewayEvent[] {
+    return this.recorded.items;
+  }
+
   emit(event: GatewayEvent): void {
     if (this.failBanners && event.type === 'banner') throw new Error('banner sink is down');
-    this.events.push(event);
-    this.waiters = this.waiters.filter((waiter) => {
-      if (!waiter.match(event)) return true;
-      waiter.resolve(event);
-      return false;
-    });
+    this.recorded.push(event);
   }
+
   /** Resolves with the first recorded event that matches, waiting for it if needed. */
   waitFor(match: (event: GatewayEvent) => boolean): Promise<GatewayEvent> {
-    const found = this.events.find(match);
-    if (found) return Promise.resolve(found);
-    return new Promise((resolve) => this.waiters.push({ match, resolve }));
+    return this.recorded.waitFor(match);
   }
 
   banners(): Banner[] {

@@ -17,6 +17,7 @@ import { repairForResume, repairTranscript } from '../agent/transcript-repair.ts
 import type { GatewayEventSink } from '../ports.ts';
 import { isFreshMark } from '../lifecycle/lane-banners.ts';
 import { newId } from '../sessions/ids.ts';
+import type { LaneRecord } from '../sessions/lane-record.ts';
 import { StoreCorruptError, StoreFullError, StoreIoError } from '../sessions/store-errors.ts';
 import type { QueuedInput, SessionRecord, SessionStore, TurnOutcome } from '../sessions/store.ts';
 import { titleFromCommand } from './commands.ts';
@@ -188,7 +189,7 @@ export class Gateway {
   /** L20/L21 "Discard": the user declines the resume; the transcript stays as it is. */
   discardResume(laneKey: string): boolean {
     this.resumeRequests.delete(laneKey);
-    const cleared = this.store.clearResumePending(laneKey);
+    const cleared = this.store.marks.discard(laneKey);
     if (cleared) this.emitLane(laneKey);
     return cleared;
   }
@@ -206,7 +207,16 @@ export class Gateway {
 
   laneStatus(laneKey: string): LaneStatus | null {
     const lane = this.store.getLane(laneKey);
-    if (!lane) return null;
+    return lane ? this.statusOf(lane, this.store.countQueuedInputs(laneKey)) : null;
+  }
+
+  /** Every lane with its status, most recently active first, from one store query (lanes.list, app.status). */
+  laneViews(): Array<{ record: LaneRecord; status: LaneStatus }> {
+    return this.store.listLaneSummaries().map(({ lane, queuedInputs }) => ({ record: lane, status: this.statusOf(lane, queuedInputs) }));
+  }
+
+  private statusOf(lane: LaneRecord, queuedInputs: number): LaneStatus {
+    const laneKey = lane.laneKey;
     const live = this.registry.get(laneKey);
     return {
       laneKey,
@@ -219,7 +229,7 @@ export class Gateway {
       resumeReason: lane.resumeReason,
       resumeStale: lane.resumePending && !isFreshMark(lane.lastResumeMarkedAt, this.settings().resumeFreshnessHours ?? DEFAULT_FRESHNESS_HOURS, this.now()),
       suspended: lane.suspended,
-      queuedInputs: this.store.countQueuedInputs(laneKey),
+      queuedInputs,
       restartFailureCount: lane.restartFailureCount,
       updatedAt: lane.updatedAt,
     };

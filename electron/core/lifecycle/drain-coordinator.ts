@@ -4,12 +4,11 @@
  * what still runs, give it a grace period to record that, write the clean marker only if nothing
  * timed out, then hand the exit action to the app port. A watchdog ends the process regardless.
  */
-import { exitActionFor, resumeReasonForExit, type ExitAction, type ExitReason } from '../../../shared/lifecycle.ts';
-import type { Gateway } from '../gateway/gateway.ts';
+import type { Banner } from '../../../shared/gateway-events.ts';
+import { exitActionFor, resumeReasonForExit, type ExitAction, type ExitReason, type ResumeReason } from '../../../shared/lifecycle.ts';
 import type { TurnEnd } from '../gateway/turn-registry.ts';
 import type { AppPort } from '../ports.ts';
-import type { LaneRecord } from '../sessions/lane-record.ts';
-import type { SessionStore } from '../sessions/store.ts';
+import type { MarkState, WriteAhead } from '../sessions/resume-marks.ts';
 import type { CleanExitMarker } from './clean-exit-marker.ts';
 import { globalDrainBanner, laneDrainBanner } from './drain-banners.ts';
 import { drainBudgetMs, graceMs, WATCHDOG_MARGIN_MS, type DrainSettings } from './drain-budget.ts';
@@ -27,9 +26,36 @@ export interface DrainResult {
   cleanMarkerWritten: boolean;
 }
 
+/** What the drain needs of the gateway (L7, L8, L11); the Gateway is one. */
+export interface DrainTarget {
+  /** L7: from this instant no new turn starts. */
+  closeIntake(): void;
+  /** Lanes whose turn is running now (starting lanes excluded), read from the live registry. */
+  runningLanes(): string[];
+  /** L8: delivering a banner never throws. */
+  banner(banner: Banner): void;
+  /** L11: abort the model streams and kill the tools of these lanes now. */
+  interruptNow(laneKeys: readonly string[], reason: string): void;
+  onTurnEnded(listener: (end: TurnEnd) => void): () => void;
+}
+
+/** The resume-mark transitions the drain uses (L9, L10, L11); the store's ResumeMarks has them. */
+export interface DrainMarks {
+  markAhead(laneKeys: readonly string[], reason: ResumeReason): WriteAhead;
+  markAtDeadline(laneKeys: readonly string[], reason: ResumeReason): string[];
+  restoreAfterNonExitEnd(laneKey: string, previous: MarkState): void;
+  isPending(laneKey: string): boolean;
+}
+
+/** What the drain needs of the store: the marks, and whether the file was found damaged (R2). */
+export interface DrainStore {
+  readonly marks: DrainMarks;
+  readonly damaged: Error | null;
+}
+
 export interface DrainCoordinatorOptions {
-  gateway: Gateway;
-  store: SessionStore;
+  gateway: DrainTarget;
+  store: DrainStore;
   settings: () => DrainSettings;
   marker: CleanExitMarker;
   app: AppPort;
@@ -38,8 +64,6 @@ export interface DrainCoordinatorOptions {
   watchdogMarginMs?: number;
   log?: Log;
 }
-
-type MarkState = Pick<LaneRecord, 'resumePending' | 'resumeReason' | 'lastResumeMarkedAt'>;
 
 interface ActiveDrain {
   promise: Promise<DrainResult>;
@@ -103,7 +127,7 @@ export class DrainCoordinator {
       // Joined after the deadline: the lanes already marked now say why Baton really exits (L9).
       const marked = drain.interrupted;
       if (marked && marked.length > 0) {
-        this.safely('update marks', () => this.options.store.markManyResumePending(marked, resumeReasonForExit('update')), []);
+        this.safely('update marks', () => this.options.store.marks.markAtDeadline(marked, resumeReasonForExit('update')), []);
       }
     }
     // An OS shutdown arriving mid-drain cannot wait longer than its own short budget and grace.
@@ -145,21 +169,16 @@ export class DrainCoordinator {
     for (const laneKey of running) gateway.banner(laneDrainBanner(laneKey, drain.reason, drain.deadline, budget));
 
     // L9: write ahead, in one transaction, so a hard kill during the wait loses nothing.
-    const before = new Map<string, MarkState>();
-    for (const laneKey of running) {
-      const lane = this.safely('read marks', () => store.getLane(laneKey), null);
-      if (lane) before.set(laneKey, { resumePending: lane.resumePending, resumeReason: lane.resumeReason, lastResumeMarkedAt: lane.lastResumeMarkedAt });
-    }
-    const markedAhead = this.safely('write-ahead marks', () => store.markManyResumePending(running, resumeReasonForExit(drain.reason)), []);
+    const ahead = this.safely('write-ahead marks', () => store.marks.markAhead(running, resumeReasonForExit(drain.reason)), { marked: [], previous: new Map<string, MarkState>() });
 
     // L10: a turn that completes during the wait had its mark cleared by the store (L22); one
     // that failed or was stopped by the user was not interrupted by this exit, so its earlier
     // mark state comes back.
     let deadlinePassed = false;
     const stopWatching = gateway.onTurnEnded((end: TurnEnd) => {
-      const previous = before.get(end.laneKey);
+      const previous = ahead.previous.get(end.laneKey);
       if (!previous || deadlinePassed || end.outcome === 'completed') return;
-      this.safely('mark restore', () => store.restoreMark(end.laneKey, previous), undefined);
+      this.safely('mark restore', () => store.marks.restoreAfterNonExitEnd(end.laneKey, previous), undefined);
     });
 
     await this.waitForNoRunningTurns(drain, () => drain.deadline);
@@ -170,7 +189,7 @@ export class DrainCoordinator {
     drain.interrupted = interrupted;
     if (interrupted.length > 0) {
       const resumeReason = resumeReasonForExit(drain.reason);
-      this.safely('deadline marks', () => store.markManyResumePending(interrupted, resumeReason), []);
+      this.safely('deadline marks', () => store.marks.markAtDeadline(interrupted, resumeReason), []);
       gateway.interruptNow(interrupted, resumeReason);
       const graceStart = this.now();
       // Re-read: an OS shutdown joining during the grace shortens it.
@@ -194,8 +213,8 @@ export class DrainCoordinator {
     }
     // A turn that still completed within the grace period cleared its own mark (L22); the result
     // reports the lanes that really stay marked, so marked and interrupted stay the same set.
-    const stillMarked = interrupted.filter((laneKey) => this.safely('mark check', () => store.getLane(laneKey)?.resumePending ?? false, true));
-    const result: DrainResult = { reason: drain.reason, action: drain.action, timedOut, markedAhead, interrupted: stillMarked, cleanMarkerWritten };
+    const stillMarked = interrupted.filter((laneKey) => this.safely('mark check', () => store.marks.isPending(laneKey), true));
+    const result: DrainResult = { reason: drain.reason, action: drain.action, timedOut, markedAhead: ahead.marked, interrupted: stillMarked, cleanMarkerWritten };
     // L13: the exit action follows the drain.
     try {
       await this.options.app.performExit(drain.action);

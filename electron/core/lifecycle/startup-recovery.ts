@@ -3,9 +3,12 @@
  * a crash left open (L15), suspend lanes stuck in a restart loop (L16), then resume work (L20, L21)
  * and replay queued input (L17).
  */
+import type { Banner } from '../../../shared/gateway-events.ts';
+import type { StoredEvent, TurnEvent } from '../../../shared/transcript.ts';
 import { blocksAutoResume, unfinishedCalls } from '../agent/transcript-repair.ts';
-import type { Gateway } from '../gateway/gateway.ts';
-import type { RecoveredLane, SessionStore } from '../sessions/store.ts';
+import type { LaneRecord } from '../sessions/lane-record.ts';
+import type { ResumeMarks } from '../sessions/resume-marks.ts';
+import type { RecoveredLane, TurnRecord } from '../sessions/turn-journal.ts';
 import { suspendedSentence } from '../../../shared/lane-condition.ts';
 import { isFreshMark } from './lane-banners.ts';
 
@@ -24,7 +27,30 @@ export interface StartupReport {
   replayed: string[];
 }
 
-export function recoverAtStartup(options: { store: SessionStore; gateway: Gateway; settings: StartupSettings; now?: () => number }): StartupReport {
+/** What startup needs of the gateway (L17, L20); the Gateway is one. */
+export interface RecoveryTarget {
+  banner(banner: Banner): void;
+  /** Starts the resume of a resume-pending lane; false when it cannot. */
+  requestResume(laneKey: string): boolean;
+  /** Replays every lane's queued input; returns the lanes, in order. */
+  replayQueuedInput(): string[];
+}
+
+/** What startup reads and writes in the store (L15–L21); the SessionStore is one. */
+export interface RecoveryStore {
+  readonly marks: Pick<ResumeMarks, 'recordAutoResume'>;
+  recoverOpenTurns(): RecoveredLane[];
+  suspendStuckLanes(threshold: number): string[];
+  getLane(laneKey: string): LaneRecord | null;
+  listResumePendingLanes(): LaneRecord[];
+  lastTurn(sessionId: string): TurnRecord | null;
+  listTurns(sessionId: string): TurnRecord[];
+  listEvents(sessionId: string): StoredEvent[];
+  countQueuedInputs(laneKey: string): number;
+  appendEvent(sessionId: string, turnId: string | null, event: TurnEvent): StoredEvent;
+}
+
+export function recoverAtStartup(options: { store: RecoveryStore; gateway: RecoveryTarget; settings: StartupSettings; now?: () => number }): StartupReport {
   const { store, gateway, settings } = options;
   const now = (options.now ?? Date.now)();
 
@@ -40,8 +66,7 @@ export function recoverAtStartup(options: { store: SessionStore; gateway: Gatewa
 
   const autoResumed: string[] = [];
   const awaitingUser: string[] = [];
-  for (const lane of store.listLanes()) {
-    if (!lane.resumePending || lane.suspended) continue;
+  for (const lane of store.listResumePendingLanes()) {
     const lastTurn = store.lastTurn(lane.sessionId);
     const fresh = isFreshMark(lane.lastResumeMarkedAt, settings.resumeFreshnessHours, now);
     // Every turn since the last completed one may hold a call whose outcome is unknown (L20).
@@ -57,7 +82,7 @@ export function recoverAtStartup(options: { store: SessionStore; gateway: Gatewa
     const alreadyTried = lane.autoResumedTurnId !== null;
     if (hasQueuedInput) continue;
     if (settings.autoResume && fresh && !inDoubt && lastTurn && !alreadyTried) {
-      store.noteAutoResumed(lane.laneKey, lastTurn.turnId);
+      store.marks.recordAutoResume(lane.laneKey, lastTurn.turnId);
       if (gateway.requestResume(lane.laneKey)) autoResumed.push(lane.laneKey);
       continue;
     }

@@ -116,11 +116,7 @@ export class GatewayService {
   // ── lanes and transcripts ────────────────────────────────────────────────────────────────
 
   private listLanes(): Result<'lanes.list'> {
-    const { core } = this.options;
-    return core.store.listLanes().flatMap((lane) => {
-      const status = core.gateway.laneStatus(lane.laneKey);
-      return status ? [status] : [];
-    });
+    return this.options.core.gateway.laneViews().map((view) => view.status);
   }
 
   private createLane(title: string | undefined): Result<'lanes.create'> {

@@ -14,7 +14,7 @@
  *   connection is never closed, because closing a WAL connection checkpoints into the main file.
  *   The kernel drops the handle and its lock when the process exits.
  *
- * Statements are prepared once per SQL text and reused.
+ * Statements are prepared once per SQL text and reused, checked wrapper and all.
  */
 import type { Database, Statement } from 'better-sqlite3';
 import { StoreClosedError, StoreCorruptError, StoreFullError, StoreIoError } from './store-errors.ts';
@@ -59,15 +59,21 @@ export class StoreConnection {
   readonly file: string;
   private readonly db: Database;
   private readonly newestBackup: () => string | null;
-  private readonly statements = new Map<string, Statement>();
+  private readonly statements = new Map<string, CheckedStatement>();
   private damage: StoreCorruptError | null = null;
   private readonly damageListeners = new Set<(error: StoreCorruptError) => void>();
   private closed = false;
+  private statementCount = 0;
 
   constructor(db: Database, file: string, newestBackup: () => string | null) {
     this.db = db;
     this.file = file;
     this.newestBackup = newestBackup;
+  }
+
+  /** Statements run so far (each run, get or all): lets a test prove how many queries an operation costs. */
+  get statementsRun(): number {
+    return this.statementCount;
   }
 
   /** The damage found so far, or null while the file is believed sound. */
@@ -103,24 +109,28 @@ export class StoreConnection {
     }
   }
 
+  /** The statement for `sql`, compiled and checked at its first use, then the same object every time. */
   prepare(sql: string): CheckedStatement {
+    const cached = this.statements.get(sql);
+    if (cached) return cached;
     if (/\bRETURNING\b/i.test(sql)) {
       // See the header: a RETURNING row can be handed out for a commit that then fails.
       throw new Error('RETURNING is not allowed in the store; use insert() so the commit is checked.');
     }
-    const statement = this.guard(() => {
-      let cached = this.statements.get(sql);
-      if (!cached) {
-        cached = this.db.prepare(sql);
-        this.statements.set(sql, cached);
-      }
-      return cached;
-    });
-    return {
-      run: (...params) => this.guard(() => statement.run(...params)),
-      get: (...params) => this.guard(() => statement.get(...params)),
-      all: (...params) => this.guard(() => statement.all(...params)),
+    const statement: Statement = this.guard((db) => db.prepare(sql));
+    // Every use still goes through the guard: a store found damaged or closed later refuses it.
+    const counted = <T>(use: () => T): T =>
+      this.guard(() => {
+        this.statementCount++;
+        return use();
+      });
+    const checked: CheckedStatement = {
+      run: (...params) => counted(() => statement.run(...params)),
+      get: (...params) => counted(() => statement.get(...params)),
+      all: (...params) => counted(() => statement.all(...params)),
     };
+    this.statements.set(sql, checked);
+    return checked;
   }
 
   /** Inserts one row and returns its rowid once the write is committed (or inside the caller's transaction). */

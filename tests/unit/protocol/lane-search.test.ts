@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../../electron/core/sessions/migrations.ts';
 import { ftsQuery } from '../../../electron/core/sessions/store.ts';
-import { useTempStores, withRawDb } from '../sessions/temp-data-dir.ts';
+import { useTempStores, withRawDb } from '../../support/temp-store.ts';
 
 describe('lane search (store v3)', () => {
   const temp = useTempStores();

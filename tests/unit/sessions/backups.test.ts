@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DAY_MS } from '../../../electron/core/sessions/backups.ts';
-import { fakeClock, START, useTempStores, withDbFile } from './temp-data-dir.ts';
+import { fakeClock, START, useTempStores, withDbFile } from '../../support/temp-store.ts';
 
 const temp = useTempStores();
 

@@ -5,7 +5,7 @@ import { LATEST_SCHEMA_VERSION } from '../../../electron/core/sessions/migration
 import { DataDirInUseError, StoreCorruptError, StoreTooNewError } from '../../../electron/core/sessions/store-errors.ts';
 import { SessionStore } from '../../../electron/core/sessions/store.ts';
 import { startStoreChild, type StoreChild } from './child-process.ts';
-import { storeFile, useTempStores, withRawDb } from './temp-data-dir.ts';
+import { storeFile, useTempStores, withRawDb } from '../../support/temp-store.ts';
 
 const temp = useTempStores();
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TurnEvent } from '../../../shared/transcript.ts';
-import { fakeClock, START, useTempStores, withRawDb } from './temp-data-dir.ts';
+import { fakeClock, START, useTempStores, withRawDb } from '../../support/temp-store.ts';
 
 const temp = useTempStores();
 

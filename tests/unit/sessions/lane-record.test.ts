@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { laneFromRow, parseMarkTime } from '../../../electron/core/sessions/lane-record.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../../electron/core/sessions/migrations.ts';
-import { fakeClock, START, useTempStores, withDbFile, withRawDb } from './temp-data-dir.ts';
+import { fakeClock, START, useTempStores, withDbFile, withRawDb } from '../../support/temp-store.ts';
 
 const temp = useTempStores();
 

@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { fakeClock, START, useTempStores } from './temp-data-dir.ts';
+import { START, useTempStores } from '../../support/temp-store.ts';
 
 const temp = useTempStores();
 
-async function openWithClock() {
-  const dir = temp.dataDir();
-  const clock = fakeClock();
-  const store = await temp.open(dir, { now: clock.now });
-  return { dir, clock, store };
-}
-
 describe('sessions of a lane (§1, L24, L25)', () => {
   it('L24: startNewSession points the lane at a new session and keeps the old one ended and readable', async () => {
-    const { clock, store } = await openWithClock();
+    const { clock, store } = await temp.openWithClock();
     const old = store.ensureLane('chat-1').sessionId;
     store.appendEvent(old, null, { kind: 'user_message', payload: { text: 'old words' } });
     store.markResumePending('chat-1', 'crash');
@@ -28,12 +21,12 @@ describe('sessions of a lane (§1, L24, L25)', () => {
   });
 
   it('L24: startNewSession on an unknown lane throws', async () => {
-    const { store } = await openWithClock();
+    const { store } = await temp.openWithClock();
     expect(() => store.startNewSession('nope', 'user')).toThrow(/Unknown conversation/);
   });
 
   it('§1: session ids are unique and sort by creation time', async () => {
-    const { store } = await openWithClock();
+    const { store } = await temp.openWithClock();
     const ids = [store.ensureLane('chat-1').sessionId];
     for (let i = 0; i < 20; i++) ids.push(store.startNewSession('chat-1', 'user').sessionId);
     expect(new Set(ids).size).toBe(ids.length);
@@ -41,7 +34,7 @@ describe('sessions of a lane (§1, L24, L25)', () => {
   });
 
   it('§1: listSessions is newest first, even when sessions share a creation time', async () => {
-    const { clock, store } = await openWithClock();
+    const { clock, store } = await temp.openWithClock();
     const s1 = store.ensureLane('chat-1').sessionId;
     clock.advance(1_000);
     const s2 = store.startNewSession('chat-1', 'user').sessionId;
@@ -53,7 +46,7 @@ describe('sessions of a lane (§1, L24, L25)', () => {
   });
 
   it('L24/L25: restoreSession brings back an earlier session of the same lane and ends the current one', async () => {
-    const { clock, store } = await openWithClock();
+    const { clock, store } = await temp.openWithClock();
     const old = store.ensureLane('chat-1').sessionId;
     store.setTitle('chat-1', 'Old topic');
     store.appendEvent(old, null, { kind: 'user_message', payload: { text: 'old words' } });
@@ -71,7 +64,7 @@ describe('sessions of a lane (§1, L24, L25)', () => {
   });
 
   it('L24: restoring the current session is a no-op that returns true', async () => {
-    const { store } = await openWithClock();
+    const { store } = await temp.openWithClock();
     const lane = store.ensureLane('chat-1');
     store.markResumePending('chat-1');
     expect(store.restoreSession('chat-1', lane.sessionId)).toBe(true);
@@ -79,7 +72,7 @@ describe('sessions of a lane (§1, L24, L25)', () => {
   });
 
   it("L24: restoreSession refuses another lane's session and an unknown session, leaving the lane unchanged", async () => {
-    const { store } = await openWithClock();
+    const { store } = await temp.openWithClock();
     store.ensureLane('chat-1');
     const foreign = store.ensureLane('chat-2').sessionId;
     const before = store.getLane('chat-1');
@@ -94,7 +87,7 @@ describe('sessions of a lane (§1, L24, L25)', () => {
   });
 
   it('L24: setTitle renames the lane and its current session only', async () => {
-    const { dir, clock, store } = await openWithClock();
+    const { dir, clock, store } = await temp.openWithClock();
     const old = store.ensureLane('chat-1', { title: 'first' }).sessionId;
     const current = store.startNewSession('chat-1', 'user').sessionId;
     clock.advance(500);
@@ -112,7 +105,7 @@ describe('sessions of a lane (§1, L24, L25)', () => {
   });
 
   it('§2: listLanes is most recently active first', async () => {
-    const { clock, store } = await openWithClock();
+    const { clock, store } = await temp.openWithClock();
     store.ensureLane('a');
     clock.advance(1);
     store.ensureLane('b');
@@ -122,7 +115,7 @@ describe('sessions of a lane (§1, L24, L25)', () => {
   });
 
   it('§2: addUsage accumulates token counters and ignores negative numbers', async () => {
-    const { store } = await openWithClock();
+    const { store } = await temp.openWithClock();
     store.ensureLane('chat-1');
     store.addUsage('chat-1', { inputTokens: 100, outputTokens: 20 });
     store.addUsage('chat-1', { inputTokens: 5.9, outputTokens: -7 });

@@ -10,7 +10,7 @@ import type { StoreConnection } from '../../../electron/core/sessions/store-conn
 import { StoreCorruptError, StoreFullError } from '../../../electron/core/sessions/store-errors.ts';
 import { SessionStore } from '../../../electron/core/sessions/store.ts';
 import { mountTmpfs, type Tmpfs } from '../../support/tmpfs.ts';
-import { storeFile, useTempStores, withDbFile } from './temp-data-dir.ts';
+import { storeFile, useTempStores, withDbFile } from '../../support/temp-store.ts';
 
 const temp = useTempStores();
 

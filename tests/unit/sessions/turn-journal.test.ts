@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionStore } from '../../../electron/core/sessions/store.ts';
-import { fakeClock, START, useTempStores } from './temp-data-dir.ts';
+import { START, useTempStores } from '../../support/temp-store.ts';
 
 const temp = useTempStores();
-
-async function openWithClock() {
-  const dir = temp.dataDir();
-  const clock = fakeClock();
-  const store = await temp.open(dir, { now: clock.now });
-  return { dir, clock, store };
-}
 
 /** A lane whose last turn was interrupted by an exit: marked and one failure on its streak. */
 function interruptedByExit(store: SessionStore, laneKey: string, turnId: string): void {
@@ -20,7 +13,7 @@ function interruptedByExit(store: SessionStore, laneKey: string, turnId: string)
 
 describe('beginTurn (L15 turn journal, L7 queued input)', () => {
   it('L15: beginTurn writes the journal, stores the user message and records the turn', async () => {
-    const { clock, store } = await openWithClock();
+    const { clock, store } = await temp.openWithClock();
     const lane = store.ensureLane('chat-1');
     clock.advance(1_000);
 
@@ -46,7 +39,7 @@ describe('beginTurn (L15 turn journal, L7 queued input)', () => {
   });
 
   it('L15: a resume turn without user text writes no user message', async () => {
-    const { store } = await openWithClock();
+    const { store } = await temp.openWithClock();
     const lane = store.ensureLane('chat-1');
     const begun = store.beginTurn({ laneKey: 'chat-1', turnId: 'turn_1', trigger: 'resume' });
     expect(begun.userEvent).toBeNull();
@@ -55,7 +48,7 @@ describe('beginTurn (L15 turn journal, L7 queued input)', () => {
   });
 
   it('L7/L17: the next input of a lane and the lanes to replay come oldest first, without reading every text', async () => {
-    const { store } = await openWithClock();
+    const { store } = await temp.openWithClock();
     for (const lane of ['b', 'a', 'c']) store.ensureLane(lane);
     store.enqueueInput('b', 'b1');
     store.enqueueInput('a', 'a1');
@@ -69,7 +62,7 @@ describe('beginTurn (L15 turn journal, L7 queued input)', () => {
   });
 
   it('L7/L15: beginTurn consumes the queued input it replays, in the same transaction as the user message', async () => {
-    const { dir, clock, store } = await openWithClock();
+    const { dir, clock, store } = await temp.openWithClock();
     const lane = store.ensureLane('chat-1');
     const queued = store.enqueueInput('chat-1', 'typed during the drain', { duringDrain: true });
     const other = store.enqueueInput('chat-1', 'later');
@@ -86,7 +79,7 @@ describe('beginTurn (L15 turn journal, L7 queued input)', () => {
   });
 
   it('L7/L2: when beginTurn fails part-way the queued input stays queued and no user message is stored', async () => {
-    const { store } = await openWithClock();
+    const { store } = await temp.openWithClock();
     const lane = store.ensureLane('chat-1');
     store.beginTurn({ laneKey: 'chat-1', turnId: 'turn_1', trigger: 'message', userText: 'first' });
     store.endTurn({ laneKey: 'chat-1', turnId: 'turn_1', outcome: 'completed' });
@@ -103,7 +96,7 @@ describe('beginTurn (L15 turn journal, L7 queued input)', () => {
   });
 
   it('L23: a second turn on a lane with a running turn is refused and the queued input is kept', async () => {
-    const { store } = await openWithClock();
+    const { store } = await temp.openWithClock();
     store.ensureLane('chat-1');
     store.beginTurn({ laneKey: 'chat-1', turnId: 'turn_1', trigger: 'message', userText: 'first' });
     const queued = store.enqueueInput('chat-1', 'second');
@@ -117,7 +110,7 @@ describe('beginTurn (L15 turn journal, L7 queued input)', () => {
   });
 
   it('L15: beginTurn on an unknown lane throws and writes nothing', async () => {
-    const { store } = await openWithClock();
+    const { store } = await temp.openWithClock();
     expect(() => store.beginTurn({ laneKey: 'nope', turnId: 'turn_1', trigger: 'message', userText: 'x' })).toThrow(/Unknown conversation/);
     expect(store.getTurn('turn_1')).toBeNull();
     expect(store.countEvents()).toBe(0);
@@ -126,11 +119,11 @@ describe('beginTurn (L15 turn journal, L7 queued input)', () => {
 
 describe('endTurn (L16, L22)', () => {
   it('L22: a completed turn clears resumePending and restartFailureCount and closes the journal', async () => {
-    const { clock, store } = await openWithClock();
+    const { clock, store } = await temp.openWithClock();
     const lane = store.ensureLane('chat-1');
     interruptedByExit(store, 'chat-1', 'turn_1');
     interruptedByExit(store, 'chat-1', 'turn_2');
-    store.noteAutoResumed('chat-1', 'turn_2');
+    store.marks.recordAutoResume('chat-1', 'turn_2');
     expect(store.getLane('chat-1')).toMatchObject({ resumePending: true, restartFailureCount: 2, autoResumedTurnId: 'turn_2' });
     store.beginTurn({ laneKey: 'chat-1', turnId: 'turn_3', trigger: 'resume' });
     clock.advance(2_000);
@@ -151,7 +144,7 @@ describe('endTurn (L16, L22)', () => {
   });
 
   it('L16/L22: an exit-interrupted turn adds one to the failure streak, keeps the mark and records the interruption', async () => {
-    const { store } = await openWithClock();
+    const { store } = await temp.openWithClock();
     const lane = store.ensureLane('chat-1');
     store.beginTurn({ laneKey: 'chat-1', turnId: 'turn_1', trigger: 'message', userText: 'go' });
     store.markResumePending('chat-1', 'update_timeout');
@@ -179,7 +172,7 @@ describe('endTurn (L16, L22)', () => {
   });
 
   it('L16: a turn the user stopped does not count as a restart failure', async () => {
-    const { store } = await openWithClock();
+    const { store } = await temp.openWithClock();
     store.ensureLane('chat-1');
     store.beginTurn({ laneKey: 'chat-1', turnId: 'turn_1', trigger: 'message', userText: 'go' });
     const closing = store.endTurn({ laneKey: 'chat-1', turnId: 'turn_1', outcome: 'interrupted' });
@@ -188,7 +181,7 @@ describe('endTurn (L16, L22)', () => {
   });
 
   it('L22: a failed turn keeps both the resume mark and the failure streak and records a readable error', async () => {
-    const { store } = await openWithClock();
+    const { store } = await temp.openWithClock();
     const lane = store.ensureLane('chat-1');
     interruptedByExit(store, 'chat-1', 'turn_1');
     const before = store.getLane('chat-1')!;
@@ -209,7 +202,7 @@ describe('endTurn (L16, L22)', () => {
   });
 
   it('L22: ending an unknown or already ended turn changes nothing and returns null', async () => {
-    const { store } = await openWithClock();
+    const { store } = await temp.openWithClock();
     store.ensureLane('chat-1');
     store.beginTurn({ laneKey: 'chat-1', turnId: 'turn_1', trigger: 'message', userText: 'go' });
     store.endTurn({ laneKey: 'chat-1', turnId: 'turn_1', outcome: 'interrupted', countsAsRestartFailure: true });
@@ -226,7 +219,7 @@ describe('endTurn (L16, L22)', () => {
 
 describe('recoverOpenTurns (L15, L16)', () => {
   it('L15: a lane with an open journal that was not pending is marked crash, counted once, given an interruption event and closed', async () => {
-    const { dir, clock, store } = await openWithClock();
+    const { dir, clock, store } = await temp.openWithClock();
     const lane = store.ensureLane('chat-1');
     store.beginTurn({ laneKey: 'chat-1', turnId: 'turn_1', trigger: 'message', userText: 'go' });
     store.appendEvent(lane.sessionId, 'turn_1', { kind: 'assistant_text', payload: { text: 'partial', final: false } });
@@ -258,7 +251,7 @@ describe('recoverOpenTurns (L15, L16)', () => {
   });
 
   it('L15: a lane the drain already marked keeps its reason and mark time, and is counted once', async () => {
-    const { dir, clock, store } = await openWithClock();
+    const { dir, clock, store } = await temp.openWithClock();
     const lane = store.ensureLane('chat-1');
     store.beginTurn({ laneKey: 'chat-1', turnId: 'turn_1', trigger: 'message', userText: 'go' });
     clock.advance(1_000);
@@ -281,7 +274,7 @@ describe('recoverOpenTurns (L15, L16)', () => {
   });
 
   it('L15/L16: idle lanes are untouched by recovery, even recently active or already pending ones', async () => {
-    const { dir, clock, store } = await openWithClock();
+    const { dir, clock, store } = await temp.openWithClock();
     store.ensureLane('idle');
     store.ensureLane('finished');
     store.beginTurn({ laneKey: 'finished', turnId: 'turn_f', trigger: 'message', userText: 'hi' });
@@ -305,7 +298,7 @@ describe('recoverOpenTurns (L15, L16)', () => {
   });
 
   it('L16: repeated crashes mid-turn grow the streak by one each until a completed turn clears it', async () => {
-    const { dir, clock, store: first } = await openWithClock();
+    const { dir, clock, store: first } = await temp.openWithClock();
     first.ensureLane('chat-1');
     let store = first;
     for (let crash = 1; crash <= 3; crash++) {

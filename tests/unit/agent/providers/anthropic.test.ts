@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AnthropicProvider, toAnthropicRequest, type AnthropicOptions } from '../../../../electron/core/agent/providers/anthropic.ts';
-import { ProviderError, type ModelRequest, type ModelStreamEvent } from '../../../../electron/core/agent/providers/provider.ts';
 import { resumeNoteText, TOOL_TAIL_NOTE } from '../../../../electron/core/agent/notes.ts';
 import {
   anthropicErrorReply,
@@ -9,30 +8,9 @@ import {
   startScriptedAnthropicServer,
   type ScriptedAnthropicServer,
 } from '../../../fixtures/scripted-anthropic-server.ts';
+import { collectStream as run, modelRequest as request, streamedText as texts } from '../../../support/provider-stream.ts';
 
 const KEY = 'sk-ant-test-0123456789SECRET';
-
-function request(overrides: Partial<ModelRequest> = {}): ModelRequest {
-  return { system: 'You are Baton.', history: [], note: null, userText: 'Hello', tools: [], ...overrides };
-}
-
-async function run(iterable: AsyncIterable<ModelStreamEvent>, onEvent?: (event: ModelStreamEvent) => void): Promise<{ events: ModelStreamEvent[]; error: ProviderError | null }> {
-  const events: ModelStreamEvent[] = [];
-  try {
-    for await (const event of iterable) {
-      events.push(event);
-      onEvent?.(event);
-    }
-    return { events, error: null };
-  } catch (error) {
-    if (!(error instanceof ProviderError)) throw error;
-    return { events, error };
-  }
-}
-
-function texts(events: ModelStreamEvent[]): string {
-  return events.flatMap((event) => (event.type === 'text' ? [event.delta] : [])).join('');
-}
 
 describe('Anthropic provider (scripted Messages API server)', () => {
   let server: ScriptedAnthropicServer;

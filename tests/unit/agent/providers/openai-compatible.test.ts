@@ -2,7 +2,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OpenAICompatibleProvider, toChatMessages, type OpenAICompatibleOptions } from '../../../../electron/core/agent/providers/openai-compatible.ts';
-import { ProviderError, type ModelRequest, type ModelStreamEvent } from '../../../../electron/core/agent/providers/provider.ts';
 import { resumeNoteText, TOOL_TAIL_NOTE } from '../../../../electron/core/agent/notes.ts';
 import {
   createGate,
@@ -12,35 +11,10 @@ import {
   toolCallReply,
   type ScriptedOpenAIServer,
 } from '../../../fixtures/scripted-openai-server.ts';
+import type { ModelStreamEvent } from '../../../../electron/core/agent/providers/provider.ts';
+import { collectStream as run, modelRequest as request, streamedText as texts } from '../../../support/provider-stream.ts';
 
 const KEY = 'sk-test-0123456789abcdefSECRET';
-
-function request(overrides: Partial<ModelRequest> = {}): ModelRequest {
-  return { system: 'You are Baton.', history: [], note: null, userText: 'Hello', tools: [], ...overrides };
-}
-
-interface Outcome {
-  events: ModelStreamEvent[];
-  error: ProviderError | null;
-}
-
-async function run(iterable: AsyncIterable<ModelStreamEvent>, onEvent?: (event: ModelStreamEvent) => void): Promise<Outcome> {
-  const events: ModelStreamEvent[] = [];
-  try {
-    for await (const event of iterable) {
-      events.push(event);
-      onEvent?.(event);
-    }
-    return { events, error: null };
-  } catch (error) {
-    if (!(error instanceof ProviderError)) throw error;
-    return { events, error };
-  }
-}
-
-function texts(events: ModelStreamEvent[]): string {
-  return events.flatMap((event) => (event.type === 'text' ? [event.delta] : [])).join('');
-}
 
 describe('OpenAI-compatible provider (scripted Chat Completions server)', () => {
   let server: ScriptedOpenAIServer;

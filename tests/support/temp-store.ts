@@ -8,7 +8,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
 import { afterEach } from 'vitest';
-import { SessionStore, STORE_FILE, type OpenStoreOptions } from '../../../electron/core/sessions/store.ts';
+import { SessionStore, STORE_FILE, type OpenStoreOptions } from '../../electron/core/sessions/store.ts';
 
 /** A clock the test moves by hand, so times in the store are exact. */
 export interface FakeClock {
@@ -38,6 +38,8 @@ export interface TempStores {
   dataDir(): string;
   /** Opens the store in `dataDir`; it is closed after the test even if the test forgets. */
   open(dataDir: string, options?: Omit<OpenStoreOptions, 'dataDir'>): Promise<SessionStore>;
+  /** A store in a new data directory on a clock the test moves: the usual start of a store test. */
+  openWithClock(): Promise<{ dir: string; clock: FakeClock; store: SessionStore }>;
 }
 
 /** Registers the cleanup hooks; call once at the top of a `describe` or file. */
@@ -60,6 +62,11 @@ export function useTempStores(): TempStores {
       const store = await SessionStore.open({ dataDir, ...options });
       stores.push(store);
       return store;
+    },
+    async openWithClock() {
+      const dir = this.dataDir();
+      const clock = fakeClock();
+      return { dir, clock, store: await this.open(dir, { now: clock.now }) };
     },
   };
 }

@@ -1,0 +1,234 @@
+/**
+ * Lanes and their sessions (SPEC §1, §2, L5, L6, L24, L25): which session a lane points at, its
+ * title, suspension and token totals. The resume mark columns of the same rows belong to
+ * ResumeMarks; a session switch asks it for the clean slate in the same transaction.
+ */
+import { newId } from './ids.ts';
+import { laneFromRow, type LaneRecord } from './lane-record.ts';
+import type { ResumeMarks } from './resume-marks.ts';
+import { StoreAggregate } from './store-aggregate.ts';
+import type { StoreConnection } from './store-connection.ts';
+
+export interface SessionRecord {
+  sessionId: string;
+  laneKey: string;
+  createdAt: number;
+  endedAt: number | null;
+  title: string;
+  autoResetReason: string | null;
+  previousSessionId: string | null;
+}
+
+export interface SessionAccess {
+  session: SessionRecord;
+  /** True when this call started a new session. */
+  created: boolean;
+  /** Why the lane got a fresh session without being asked ("suspended"), else null. */
+  autoResetReason: string | null;
+}
+
+/** A lane with the number of inputs waiting in it: what a conversation list shows. */
+export interface LaneSummary {
+  lane: LaneRecord;
+  queuedInputs: number;
+}
+
+function sessionFromRow(row: Record<string, unknown>): SessionRecord {
+  return {
+    sessionId: row.session_id as string,
+    laneKey: row.lane_key as string,
+    createdAt: Number(row.created_at),
+    endedAt: row.ended_at == null ? null : Number(row.ended_at),
+    title: (row.title as string | null) ?? '',
+    autoResetReason: (row.auto_reset_reason as string | null) ?? null,
+    previousSessionId: (row.previous_session_id as string | null) ?? null,
+  };
+}
+
+export class Lanes extends StoreAggregate {
+  private readonly marks: ResumeMarks;
+
+  constructor(db: StoreConnection, now: () => number, marks: ResumeMarks) {
+    super(db, now);
+    this.marks = marks;
+  }
+
+  get(laneKey: string): LaneRecord | null {
+    const row = this.db.prepare('SELECT * FROM lanes WHERE lane_key = ?').get(laneKey) as Record<string, unknown> | undefined;
+    return row ? laneFromRow(row) : null;
+  }
+
+  /** Most recently active first. */
+  list(): LaneRecord[] {
+    const rows = this.db.prepare('SELECT * FROM lanes ORDER BY updated_at DESC, lane_key').all() as Array<Record<string, unknown>>;
+    return rows.map(laneFromRow);
+  }
+
+  /** Lanes whose turn journal names a running turn (crash recovery, L15), in `list()` order. */
+  withActiveTurn(): LaneRecord[] {
+    return this.where('active_turn_id IS NOT NULL').filter((lane) => lane.activeTurn !== null);
+  }
+
+  /** Resume-pending lanes that are not suspended (startup, L20, L21), in `list()` order. */
+  resumePending(): LaneRecord[] {
+    return this.where('resume_pending != 0 AND suspended = 0').filter((lane) => lane.resumePending && !lane.suspended);
+  }
+
+  /**
+   * Every lane with its queued-input count in one statement (a conversation list used to cost one
+   * lane read and one count per lane); same order as `list()`. The count uses the queue's index.
+   */
+  summaries(): LaneSummary[] {
+    const rows = this.db
+      .prepare(
+        `SELECT l.*, (SELECT count(*) FROM queued_inputs q WHERE q.lane_key = l.lane_key) AS queued_input_count
+           FROM lanes l ORDER BY l.updated_at DESC, l.lane_key`,
+      )
+      .all() as Array<Record<string, unknown>>;
+    return rows.map((row) => ({ lane: laneFromRow(row), queuedInputs: Number(row.queued_input_count) }));
+  }
+
+  /** Creates the lane with its first session when it does not exist yet. */
+  ensure(laneKey: string, init: { title?: string; platform?: string } = {}): LaneRecord {
+    const existing = this.get(laneKey);
+    if (existing) return existing;
+    const now = this.now();
+    const sessionId = newId('ses');
+    this.db.transaction(() => {
+      this.insertSession(sessionId, laneKey, now, init.title ?? '', null, null);
+      this.db
+        .prepare('INSERT INTO lanes (lane_key, session_id, created_at, updated_at, origin_platform, title) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(laneKey, sessionId, now, now, init.platform ?? 'desktop', init.title ?? '');
+    })();
+    return this.get(laneKey)!;
+  }
+
+  /**
+   * L5: suspended always wins (fresh session, the old one ended but kept, both flags dropped);
+   * a resume-pending lane keeps its session and its flag; otherwise normal access.
+   */
+  getOrCreateSession(laneKey: string): SessionAccess {
+    const lane = this.get(laneKey);
+    if (!lane) {
+      const created = this.ensure(laneKey);
+      return { session: this.session(created.sessionId)!, created: true, autoResetReason: null };
+    }
+    if (lane.suspended) {
+      const session = this.replaceSession(lane, 'suspended');
+      return { session, created: true, autoResetReason: 'suspended' };
+    }
+    return { session: this.session(lane.sessionId)!, created: false, autoResetReason: null };
+  }
+
+  /** Ends the lane's current session (kept, never deleted) and points the lane at a new one. */
+  startNewSession(laneKey: string, reason: 'user' | 'suspended'): SessionRecord {
+    const lane = this.get(laneKey);
+    if (!lane) throw new Error(`Unknown conversation ${laneKey}`);
+    return this.replaceSession(lane, reason);
+  }
+
+  /** Points the lane back at one of its earlier sessions (L24 /resume, L25 restore). */
+  restoreSession(laneKey: string, sessionId: string): boolean {
+    const lane = this.get(laneKey);
+    const session = this.session(sessionId);
+    if (!lane || !session || session.laneKey !== laneKey) return false;
+    if (lane.sessionId === sessionId) return true;
+    const now = this.now();
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE sessions SET ended_at = ? WHERE session_id = ? AND ended_at IS NULL').run(now, lane.sessionId);
+      this.db.prepare('UPDATE sessions SET ended_at = NULL WHERE session_id = ?').run(sessionId);
+      this.db
+        .prepare('UPDATE lanes SET session_id = ?, updated_at = ?, title = ?, suspended = 0 WHERE lane_key = ?')
+        .run(sessionId, now, session.title || lane.title, laneKey);
+      this.marks.sessionSwitch(laneKey);
+    })();
+    return true;
+  }
+
+  session(sessionId: string): SessionRecord | null {
+    const row = this.db.prepare('SELECT * FROM sessions WHERE session_id = ?').get(sessionId) as Record<string, unknown> | undefined;
+    return row ? sessionFromRow(row) : null;
+  }
+
+  /** Newest first. */
+  sessions(laneKey: string): SessionRecord[] {
+    const rows = this.db.prepare('SELECT * FROM sessions WHERE lane_key = ? ORDER BY created_at DESC, session_id DESC').all(laneKey);
+    return (rows as Array<Record<string, unknown>>).map(sessionFromRow);
+  }
+
+  setTitle(laneKey: string, title: string): boolean {
+    const lane = this.get(laneKey);
+    if (!lane) return false;
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE lanes SET title = ?, updated_at = ? WHERE lane_key = ?').run(title, this.now(), laneKey);
+      this.db.prepare('UPDATE sessions SET title = ? WHERE session_id = ?').run(title, lane.sessionId);
+    })();
+    return true;
+  }
+
+  /** L6: the lane's next access starts a fresh session. */
+  suspend(laneKey: string): boolean {
+    return this.db.prepare('UPDATE lanes SET suspended = 1, updated_at = ? WHERE lane_key = ?').run(this.now(), laneKey).changes === 1;
+  }
+
+  /** L16: suspends every lane whose failure streak reached the threshold; returns them. */
+  suspendStuck(threshold: number): string[] {
+    const stuck = this.db
+      .prepare('SELECT lane_key FROM lanes WHERE restart_failure_count >= ? AND suspended = 0 ORDER BY lane_key')
+      .all(threshold) as Array<{ lane_key: string }>;
+    const now = this.now();
+    const suspend = this.db.prepare('UPDATE lanes SET suspended = 1, updated_at = ? WHERE lane_key = ?');
+    this.db.transaction(() => stuck.forEach((row) => suspend.run(now, row.lane_key)))();
+    return stuck.map((row) => row.lane_key);
+  }
+
+  /** Adds token usage to the lane's totals. */
+  addUsage(laneKey: string, input: number, output: number): void {
+    this.db.prepare('UPDATE lanes SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ? WHERE lane_key = ?').run(input, output, laneKey);
+  }
+
+  /** Points the lane's journal at a turn (L15), or clears it when the turn it names ended. */
+  setActiveTurn(laneKey: string, turnId: string, startedAt: number): void {
+    this.db.prepare('UPDATE lanes SET active_turn_id = ?, active_turn_started_at = ?, updated_at = ? WHERE lane_key = ?').run(turnId, startedAt, startedAt, laneKey);
+  }
+
+  clearActiveTurn(laneKey: string, turnId: string, now: number): void {
+    this.db
+      .prepare('UPDATE lanes SET active_turn_id = NULL, active_turn_started_at = NULL, updated_at = ? WHERE lane_key = ? AND active_turn_id = ?')
+      .run(now, laneKey, turnId);
+  }
+
+  /** Crash recovery closes a journal entry without making the lane look recently active. */
+  dropActiveTurn(laneKey: string): void {
+    this.db.prepare('UPDATE lanes SET active_turn_id = NULL, active_turn_started_at = NULL WHERE lane_key = ?').run(laneKey);
+  }
+
+  /**
+   * Lanes a SQL condition selects, most recently active first. The condition only narrows the read
+   * (a startup reads the few lanes it needs, not all of them); callers filter the records again,
+   * so rows an older build wrote oddly are judged by the tolerant reading (L1), not by SQL.
+   */
+  private where(condition: string): LaneRecord[] {
+    const rows = this.db.prepare(`SELECT * FROM lanes WHERE ${condition} ORDER BY updated_at DESC, lane_key`).all() as Array<Record<string, unknown>>;
+    return rows.map(laneFromRow);
+  }
+
+  private insertSession(sessionId: string, laneKey: string, now: number, title: string, autoResetReason: string | null, previous: string | null): void {
+    this.db
+      .prepare('INSERT INTO sessions (session_id, lane_key, created_at, title, auto_reset_reason, previous_session_id) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(sessionId, laneKey, now, title, autoResetReason, previous);
+  }
+
+  private replaceSession(lane: LaneRecord, reason: 'user' | 'suspended'): SessionRecord {
+    const now = this.now();
+    const sessionId = newId('ses');
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE sessions SET ended_at = ? WHERE session_id = ? AND ended_at IS NULL').run(now, lane.sessionId);
+      this.insertSession(sessionId, lane.laneKey, now, '', reason, lane.sessionId);
+      // A fresh start is a clean slate: no suspension, no resume mark, no failure streak (L16, L25).
+      this.db.prepare('UPDATE lanes SET session_id = ?, updated_at = ?, suspended = 0 WHERE lane_key = ?').run(sessionId, now, lane.laneKey);
+      this.marks.sessionSwitch(lane.laneKey);
+    })();
+    return this.session(sessionId)!;
+  }
+}
