@@ -93,6 +93,7 @@ export async function openBatonCore(options: BatonCoreOptions): Promise<BatonCor
     close: () => {
       clearInterval(backupTimer);
       drain.dispose();
+      gateway.dispose();
       store.close();
     },
   };
