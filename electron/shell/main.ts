@@ -206,8 +206,11 @@ async function main(): Promise<void> {
   disposables.on(app, 'activate', () => windows.show());
   // Electron's typings give 'shutdown' listeners no argument, but its docs and its code pass a
   // preventable event (power-monitor.md: "If the event handler invokes e.preventDefault() …").
-  disposables.add(watchOsShutdown(powerMonitor as unknown as PowerMonitorLike, () => shell.onSessionEnd(), say));
-  for (const signal of QUIT_SIGNALS) disposables.on(process, signal, () => shell.onSignal(signal));
+  // These two stay until the process is gone, outside `disposables`: removing the last 'shutdown'
+  // listener releases logind's delay lock while Baton is still exiting, and removing a signal
+  // listener restores the default action, so a late SIGTERM would kill the exit under way.
+  watchOsShutdown(powerMonitor as unknown as PowerMonitorLike, () => shell.onSessionEnd(), say);
+  for (const signal of QUIT_SIGNALS) process.on(signal, () => shell.onSignal(signal));
 
   try {
     await runtime.start();

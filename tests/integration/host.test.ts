@@ -50,6 +50,16 @@ function gatewayEvents(client: GatewayClient): Recorder<GatewayEvent> {
   return events;
 }
 
+/** A turn whose model keeps streaming until the drain interrupts it; resolves once it has begun. */
+async function startEndlessTurn(client: GatewayClient, events: Recorder<GatewayEvent>) {
+  const never = createGate();
+  model.enqueue({ kind: 'stream', steps: [{ type: 'text', text: 'Working on it' }, { type: 'wait', until: never.promise }] });
+  const lane = await client.call('lanes.create', {});
+  await client.call('message.send', { laneKey: lane.laneKey, text: 'a long job' });
+  await events.waitFor((e) => e.type === 'text-delta');
+  return lane;
+}
+
 function connectionStates(client: GatewayClient): Recorder<ConnectionState> {
   const states = new Recorder<ConnectionState>();
   client.onConnection((state) => states.push(state));
@@ -121,11 +131,7 @@ describe('headless host: turns and signals (L7, L9, L12, L20, L30)', () => {
     const client = await host.client();
     const events = gatewayEvents(client);
     const states = connectionStates(client);
-    const never = createGate();
-    model.enqueue({ kind: 'stream', steps: [{ type: 'text', text: 'Working on it' }, { type: 'wait', until: never.promise }] });
-    const lane = await client.call('lanes.create', {});
-    await client.call('message.send', { laneKey: lane.laneKey, text: 'a long job' });
-    await events.waitFor((e) => e.type === 'text-delta');
+    const lane = await startEndlessTurn(client, events);
 
     host.signal('SIGUSR1');
     const laneBanner = await events.waitFor((e) => e.type === 'banner' && e.banner.kind === 'drain' && e.banner.scope === 'lane');
@@ -231,11 +237,7 @@ describe('headless host: turns and signals (L7, L9, L12, L20, L30)', () => {
     const host = await startHost();
     const client = await host.client();
     const events = gatewayEvents(client);
-    const never = createGate();
-    model.enqueue({ kind: 'stream', steps: [{ type: 'text', text: 'Working on it' }, { type: 'wait', until: never.promise }] });
-    const lane = await client.call('lanes.create', {});
-    await client.call('message.send', { laneKey: lane.laneKey, text: 'a long job' });
-    await events.waitFor((e) => e.type === 'text-delta');
+    const lane = await startEndlessTurn(client, events);
 
     host.signal('SIGUSR1');
     await host.stderr.waitFor((l) => l.includes('Restarting (restart)'));
