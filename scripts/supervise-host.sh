@@ -83,6 +83,9 @@ while true; do
   ran_for=$(( $(date +%s) - started ))
   case "$status" in
     "$EXIT_relaunch")
+      # The host quits when a quit joins its restart drain (joinExit); a quit that reached this
+      # script only as the host was already exiting for the restart still wins.
+      if [ "$quitting" = yes ]; then exit "$EXIT_quit"; fi
       say "Baton asked to be restarted; starting it again."
       continue ;;
     "$EXIT_quit" | "$EXIT_forced" | "$EXIT_usage" | "$EXIT_startFailed")

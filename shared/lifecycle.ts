@@ -37,6 +37,26 @@ export const EXIT_CODES = {
   startFailed: 78,
 } as const;
 
+/**
+ * Which exit wins when a second trigger joins a drain under way (SPEC §4: one drain, one exit
+ * action). A pure precedence, the same for the drain coordinator and both composition roots:
+ *
+ *   os-shutdown > signal > update > quit > restart
+ *
+ * - The OS going down (logoff/shutdown, then a session or service manager's signal) beats
+ *   everything: there is no time for an installer or a relaunch, and it follows up with a kill.
+ * - An update joining a quit or a restart upgrades it to install-update (L13).
+ * - The person's later quit wins over a pending relaunch: Baton does not come back after they
+ *   asked it to go. Nothing is lost: the drain's marks stay, so the interrupted turns resume at
+ *   the next launch, whoever starts it.
+ * - A restart joining anything else never turns it into a relaunch.
+ */
+const JOIN_PRECEDENCE: Record<ExitReason, number> = { restart: 0, quit: 1, update: 2, signal: 3, 'os-shutdown': 4 };
+
+export function joinExit(current: ExitReason, incoming: ExitReason): ExitReason {
+  return JOIN_PRECEDENCE[incoming] > JOIN_PRECEDENCE[current] ? incoming : current;
+}
+
 export const BUSY_INPUT_MODES = ['interrupt', 'queue'] as const;
 export type BusyInputMode = (typeof BUSY_INPUT_MODES)[number];
 

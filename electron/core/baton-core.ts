@@ -43,6 +43,10 @@ export interface BatonCore {
   /** L29: the version that ran before this one when it differs (an update was installed), else null. */
   updatedFrom: string | null;
   startup: StartupReport;
+  /**
+   * Starts the drain, or joins the one under way (joinExit). Composition roots reach it only from
+   * their own `requestExit`, through GatewayRuntime.drain, so their phase and exit code follow.
+   */
   requestExit(reason: ExitReason): Promise<DrainResult>;
   /** Closes the store; call after the drain, right before the process exits. */
   close(): void;
@@ -94,6 +98,7 @@ export async function openBatonCore(options: BatonCoreOptions): Promise<BatonCor
     close: () => {
       clearInterval(backupTimer);
       drain.dispose();
+      gateway.dispose();
       store.close();
     },
   };

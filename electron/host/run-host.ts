@@ -14,10 +14,16 @@
  * in /proc/<pid>/environ): keys and the token are taken out of it at start and kept in memory; see
  * secret-handoff.ts.
  *
- * Signals (SIGNAL_EXITS): SIGTERM, SIGINT and SIGHUP drain with the short budget and quit; SIGUSR1
- * restarts. Exit codes (EXIT_CODES, shared/lifecycle.ts): 0 after a quit, 75 after a restart drain
- * (SIGUSR1, /restart, the UI's restart) so the supervisor relaunches it (scripts/supervise-host.sh),
- * 78 when it cannot start, 64 for a bad command line, 70 when the drain watchdog had to force a quit.
+ * The gateway itself (MCP servers, agents, core, hub, service, protocol server) is the shared
+ * GatewayRuntime (electron/core/runtime), run once; this file keeps only what is the host's own:
+ * the address and token, the HTTP/WebSocket server and its close codes, and the process's exit code.
+ *
+ * Every exit goes through `requestExit` below. Signals (SIGNAL_EXITS): SIGTERM, SIGINT and SIGHUP
+ * drain with the short budget and quit; SIGUSR1 restarts. A second trigger joins the drain under
+ * way (joinExit): a quit or signal arriving during a restart drain wins, and the host quits.
+ * Exit codes (EXIT_CODES, shared/lifecycle.ts): 0 after a quit, 75 after a restart drain (SIGUSR1,
+ * /restart, the UI's restart) so the supervisor relaunches it (scripts/supervise-host.sh), 78 when
+ * it cannot start, 64 for a bad command line, 70 when the drain watchdog had to force a quit.
  *
  * API keys entered in the UI are kept in memory only (MemorySecretStore): there is no OS keychain
  * to put them in here, and they are never written to disk, so they must be entered again after a
@@ -27,28 +33,23 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EXIT_CODES, SIGNAL_EXITS, type ExitAction, type ExitReason } from '../../shared/lifecycle.ts';
-import { McpManager } from '../core/agent/mcp/mcp-manager.ts';
+import { EXIT_CODES, exitActionFor, joinExit, SIGNAL_EXITS, type ExitAction, type ExitReason } from '../../shared/lifecycle.ts';
+import { describeError } from '../../shared/errors.ts';
 import { MemorySecretStore } from '../core/agent/memory-secret-store.ts';
-import { ModelAgentFactory } from '../core/agent/model-agent-factory.ts';
 import { bubblewrapStatus } from '../core/agent/tools/shell-sandbox.ts';
-import { openBatonCore, type BatonCore } from '../core/baton-core.ts';
 import type { AppPort } from '../core/ports.ts';
-import { EventHub } from '../core/protocol/event-hub.ts';
-import { GatewayService } from '../core/protocol/gateway-service.ts';
-import { ProtocolServer } from '../core/protocol/protocol-server.ts';
+import { GatewayRuntime } from '../core/runtime/gateway-runtime.ts';
 import { SettingsStore } from '../core/settings/settings-store.ts';
 import { ACCESS_TOKEN_ENV, accessTokenFromEnv } from './access.ts';
 import { listenOnPlannedPort, planHostAddress, saveHostAddress } from './host-address.ts';
 import { parseHostArgs, USAGE, UsageError, type HostOptions } from './host-options.ts';
 import type { HeldSecrets } from './secret-handoff.ts';
 import { startHostServer, type HostServer } from './host-server.ts';
-import { describeError } from '../../shared/errors.ts';
+
 
 /** WebSocket close codes the windows see: 1012 "service restart" comes back, 1001 "going away" does not. */
 const CLOSE_RESTART = 1012;
 const CLOSE_GOING_AWAY = 1001;
-const MCP_STOP_BUDGET_MS = 2_000;
 
 const repoRoot = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -65,12 +66,19 @@ function readVersion(): string {
   }
 }
 
-function exitCodeFor(action: ExitAction): number {
-  return action === 'relaunch' ? EXIT_CODES.relaunch : EXIT_CODES.quit;
+/** The process's exit code for an exit action; the host has no updater, so an install is a quit. */
+function exitCodeFor(action: ExitAction, forced: boolean): number {
+  // A forced restart still wants its relaunch: the turn journal recovers what was cut short.
+  if (action === 'relaunch') return EXIT_CODES.relaunch;
+  return forced ? EXIT_CODES.forced : EXIT_CODES.quit;
 }
 
-async function withinBudget(work: Promise<unknown>, ms: number): Promise<void> {
-  await Promise.race([work.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, ms).unref())]);
+function leavingWord(reason: ExitReason): string {
+  return exitActionFor(reason) === 'relaunch' ? 'restarting' : 'quitting';
+}
+
+function capitalized(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
 }
 
 /**
@@ -78,14 +86,64 @@ async function withinBudget(work: Promise<unknown>, ms: number): Promise<void> {
  *   (provider keys, the access token). Commands never get it; they start from `process.env`.
  */
 export async function runHost(options: HostOptions, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  // SPEC L27/L30: one route for every exit — signals, `/restart`, the window's restart. Handlers go
-  // in first, so an exit asked for during startup (turns may already be resuming) waits for the
-  // drain instead of killing the process.
-  let pendingExit: ExitReason | null = null;
-  let exitRoute = (reason: ExitReason): void => {
-    pendingExit ??= reason;
+  /** The exit under way: every trigger's reason joined by `joinExit` (shared/lifecycle.ts). */
+  let leaving: ExitReason | null = null;
+  /** False while starting: an exit asked for then waits for the drain instead of killing the process. */
+  let ready = false;
+  let server: HostServer | null = null;
+  /** Set once the drain is over and the exit is under way: the code the watchdog must keep. */
+  let exitCode: number | null = null;
+
+  /**
+   * The host's one exit route (SPEC L27, L30): signals (SIGNAL_EXITS), `/restart` typed in a
+   * conversation and a window's `app.restart` all come here, and a second trigger joins the drain
+   * under way. Its handlers go in first, so an exit asked for during startup (turns may already be
+   * resuming) is drained once the gateway runs.
+   */
+  const requestExit = (reason: ExitReason): void => {
+    const previous = leaving;
+    leaving = previous === null ? reason : joinExit(previous, reason);
+    if (!ready) return;
+    if (previous === null) {
+      const running = runtime.runningTurns();
+      log(`${capitalized(leavingWord(reason))} (${reason}): draining ${running} running turn${running === 1 ? '' : 's'}.`);
+    } else if (leavingWord(leaving) !== leavingWord(previous)) {
+      log(`${capitalized(leavingWord(leaving))} instead of ${leavingWord(previous)} (${reason}); waiting for running turns to finish.`);
+    } else {
+      log(`Already ${leavingWord(previous)}; waiting for running turns to finish.`);
+    }
+    runtime.drain(reason).then(
+      (result) => {
+        if (result.timedOut) log(`Interrupted ${result.interrupted.length} turn(s) at the deadline; they resume after the next start.`);
+      },
+      (error: unknown) => {
+        log(`The drain failed: ${describeError(error)}`);
+        app.forceExit();
+      },
+    );
   };
-  for (const [signal, reason] of Object.entries(SIGNAL_EXITS)) process.on(signal, () => exitRoute(reason));
+  for (const [signal, reason] of Object.entries(SIGNAL_EXITS)) process.on(signal, () => requestExit(reason));
+
+  const app: AppPort = {
+    async performExit(action) {
+      if (exitCode !== null) return;
+      const code = exitCodeFor(action, false);
+      exitCode = code;
+      if (action === 'install-update') log('The headless host has no updater; quitting instead.');
+      // Answers still on their way out (the `app.restart` that started this drain) go first.
+      await new Promise((resolve) => setImmediate(resolve));
+      await server?.close(action === 'relaunch' ? CLOSE_RESTART : CLOSE_GOING_AWAY, action === 'relaunch' ? 'Baton is restarting' : 'Baton quit');
+      await runtime.stop();
+      log(action === 'relaunch' ? `Restarting: exiting with code ${code} for the supervisor to relaunch.` : 'Baton quit.');
+      process.exit(code);
+    },
+    forceExit(action) {
+      // The drain finished; only closing sockets or MCP servers was slow. Exit as planned.
+      if (exitCode !== null) process.exit(exitCode);
+      log('The drain did not finish in time; forcing the exit.');
+      process.exit(exitCodeFor(action ?? exitActionFor(leaving ?? 'quit'), true));
+    },
+  };
 
   const version = readVersion();
   fs.mkdirSync(options.dataDir, { recursive: true });
@@ -101,82 +159,15 @@ export async function runHost(options: HostOptions, env: NodeJS.ProcessEnv = pro
     );
   }
 
-  const secrets = new MemorySecretStore();
-  const mcp = new McpManager({ log, clientInfo: { name: 'baton', version } });
-  // Started before the core so that turns resumed at startup already have their MCP tools.
-  const mcpReport = await mcp.start(settings.get().mcpServers);
-  for (const error of mcpReport.errors) log(error);
-
-  const agents = new ModelAgentFactory({
-    settings: () => settings.get(),
-    secrets,
-    env,
-    dataDir: options.dataDir,
-    extraTools: () => mcp.tools(),
-  });
-  const hub = new EventHub({ log });
-
-  let core: BatonCore | null = null;
-  let server: HostServer | null = null;
-  let drainReason: ExitReason | null = null;
-  /** Set once the drain is over and the exit is under way: the code the watchdog must keep. */
-  let exitCode: number | null = null;
-
-  const app: AppPort = {
-    async performExit(action) {
-      if (exitCode !== null) return;
-      const code = exitCodeFor(action);
-      exitCode = code;
-      if (action === 'install-update') log('The headless host has no updater; quitting instead.');
-      // Answers still on their way out (the `app.restart` that started this drain) go first.
-      await new Promise((resolve) => setImmediate(resolve));
-      await server?.close(action === 'relaunch' ? CLOSE_RESTART : CLOSE_GOING_AWAY, action === 'relaunch' ? 'Baton is restarting' : 'Baton quit');
-      await withinBudget(mcp.stop(), MCP_STOP_BUDGET_MS);
-      core?.close();
-      log(action === 'relaunch' ? `Restarting: exiting with code ${code} for the supervisor to relaunch.` : 'Baton quit.');
-      process.exit(code);
-    },
-    forceExit(action) {
-      if (exitCode !== null) {
-        // The drain finished; only closing sockets or MCP servers was slow. Exit as planned.
-        process.exit(exitCode);
-      }
-      log('The drain did not finish in time; forcing the exit.');
-      // A forced restart still wants its relaunch: the turn journal recovers what was cut short.
-      process.exit(action === 'relaunch' || drainReason === 'restart' ? EXIT_CODES.relaunch : EXIT_CODES.forced);
-    },
-  };
-
+  // API keys entered in the UI stay in memory: there is no keychain here (see the top of this file).
+  const runtime = new GatewayRuntime({ dataDir: options.dataDir, settings, secrets: new MemorySecretStore(), version, app, requestExit, env, log });
   try {
-    core = await openBatonCore({ dataDir: options.dataDir, agents, settings: () => settings.get(), app, events: hub, version, log, requestRestart: () => exitRoute('restart') });
+    await runtime.start();
   } catch (error) {
     log(`Baton could not start: ${describeError(error)}`);
-    await withinBudget(mcp.stop(), MCP_STOP_BUDGET_MS);
     process.exit(EXIT_CODES.startFailed);
   }
-  const opened = core;
 
-  const requestExit = (reason: ExitReason): void => {
-    if (drainReason !== null) {
-      log(`Already ${drainReason === 'restart' ? 'restarting' : 'quitting'}; waiting for running turns to finish.`);
-    } else {
-      drainReason = reason;
-      const running = opened.gateway.runningLanes().length;
-      log(`${reason === 'restart' ? 'Restarting' : 'Quitting'} (${reason}): draining ${running} running turn${running === 1 ? '' : 's'}.`);
-    }
-    opened.requestExit(reason).then(
-      (result) => {
-        if (result.timedOut) log(`Interrupted ${result.interrupted.length} turn(s) at the deadline; they resume after the next start.`);
-      },
-      (error: unknown) => {
-        log(`The drain failed: ${describeError(error)}`);
-        app.forceExit();
-      },
-    );
-  };
-
-  const service = new GatewayService({ core: opened, settings, secrets, hub, version, requestExit, log });
-  const protocol = new ProtocolServer({ service, hub, log });
   // L33: the token and port stay the same per data dir (host.json), so open windows reconnect after any relaunch.
   const givenToken = accessTokenFromEnv(env);
   if (env[ACCESS_TOKEN_ENV] && givenToken === null) {
@@ -187,37 +178,37 @@ export async function runHost(options: HostOptions, env: NodeJS.ProcessEnv = pro
   try {
     server = await listenOnPlannedPort(
       address,
-      (port) => startHostServer({ host: options.host, port, allowRemote: options.allowRemote, token, rendererDir: options.rendererDir, protocol, log }),
+      (port) => startHostServer({ host: options.host, port, allowRemote: options.allowRemote, token, rendererDir: options.rendererDir, protocol: runtime.protocol, log }),
       log,
     );
     saveHostAddress(address, { host: options.host, port: server.port }, log);
   } catch (error) {
     log(`Could not listen on ${options.host}:${address.port}: ${describeError(error)}`);
-    opened.close();
-    await withinBudget(mcp.stop(), MCP_STOP_BUDGET_MS);
+    await runtime.stop();
     process.exit(EXIT_CODES.startFailed);
   }
 
-  // From now on an exit starts (or joins) the drain; one asked for during startup does so now.
-  exitRoute = requestExit;
-
-  const { startup } = opened;
+  const { startup } = runtime.core;
   if (startup.recovered.length > 0) log(`Recovered ${startup.recovered.length} interrupted conversation(s).`);
   if (startup.autoResumed.length > 0) log(`Resuming ${startup.autoResumed.length} conversation(s).`);
   if (!fs.existsSync(path.join(options.rendererDir, 'index.html'))) log(`No built renderer in ${options.rendererDir}; the page explains how to build it.`);
   process.stdout.write(`Baton is running at ${server.url}\n`);
   // For scripts and tests: one machine-readable line.
   process.stdout.write(
-    `BATON_READY ${JSON.stringify({ url: server.url, origin: server.origin, port: server.port, token, instanceId: hub.instanceId, dataDir: options.dataDir, pid: process.pid, version })}\n`,
+    `BATON_READY ${JSON.stringify({ url: server.url, origin: server.origin, port: server.port, token, instanceId: runtime.hub.instanceId, dataDir: options.dataDir, pid: process.pid, version })}\n`,
   );
-  if (pendingExit) requestExit(pendingExit);
+  // From now on an exit starts (or joins) the drain; one asked for during startup does so now.
+  ready = true;
+  const pending = leaving;
+  leaving = null;
+  if (pending) requestExit(pending);
 }
 
 /** The command line, then the host; `held` are the secrets main.ts took out of the environment. */
 export async function main(held: HeldSecrets): Promise<void> {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
     process.stdout.write(`${USAGE}\n`);
-    process.exit(0);
+    process.exit(EXIT_CODES.quit);
   }
   let options: HostOptions;
   try {

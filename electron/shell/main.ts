@@ -13,7 +13,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { app, autoUpdater as nativeUpdater, dialog, Menu, nativeTheme, powerMonitor } from 'electron';
 import log from 'electron-log/main';
+import { DisposableStore } from '../../shared/disposables.ts';
 import { EXIT_CODES, QUIT_SIGNALS, type ExitReason } from '../../shared/lifecycle.ts';
+import { GatewayRuntime } from '../core/runtime/gateway-runtime.ts';
 import { SettingsStore } from '../core/settings/settings-store.ts';
 import { toUpdateState } from '../core/update/update-policy.ts';
 import { registerAppScheme, serveRenderer } from './adapters/app-protocol.ts';
@@ -26,7 +28,6 @@ import { safeStorageCipher } from './adapters/safe-storage.ts';
 import { TrayAdapter } from './adapters/tray.ts';
 import { WindowManager } from './adapters/window-manager.ts';
 import { windowStateStore } from './adapters/window-state-store.ts';
-import { GatewayRuntime } from './gateway-runtime.ts';
 import { DesktopLifecycle } from './lifecycle/desktop-lifecycle.ts';
 import { relaunch } from './lifecycle/relaunch.ts';
 import { relaunchNotice, turnFinishedNotice } from './notifications/notification-words.ts';
@@ -92,6 +93,11 @@ async function main(): Promise<void> {
   const secrets = new KeychainSecretStore({ dir: dataDir, cipher: safeStorageCipher(process.platform), log: say });
   const keychainPersistent = secrets.isPersistent();
 
+  // Every listener and timer this root adds to app, process and the other Electron modules, and the
+  // IPC handler: removed in one go when the app really quits (issue 9, item 7).
+  const disposables = new DisposableStore();
+  app.once('quit', () => disposables.dispose());
+
   // Late-bound: the lifecycle, the runtime and the updater refer to one another.
   let lifecycle: DesktopLifecycle | null = null;
   let updates: UpdateController | null = null;
@@ -123,9 +129,10 @@ async function main(): Promise<void> {
       performExit: (action) => lifecycle?.performExit(action),
       forceExit: (action) => (lifecycle ? lifecycle.forceExit(action) : app.exit(EXIT_CODES.startFailed)),
     },
-    // The window's restart, settings restarts and /restart: with an update ready the lifecycle
+    // The one exit route: the window's restart, settings restarts and /restart typed in a chat all
+    // come here, as do the tray, the menu and the signals below. With an update ready the lifecycle
     // turns a restart into the update route (L37).
-    requestExit: (reason: ExitReason) => void lifecycle?.request(reason),
+    requestExit: (reason: ExitReason) => void lifecycle?.requestExit(reason),
     updateState: () => toUpdateState(updates?.state ?? { phase: 'idle', version: null, progress: null, error: null, installWhenIdle: false }),
     onStarted: ({ core, hub }) => {
       hub.listen(() => scheduleTrayRefresh());
@@ -185,7 +192,7 @@ async function main(): Promise<void> {
       if (runtime.started) runtime.hub.setUpdateState(state);
       scheduleTrayRefresh();
     },
-    install: () => void shell.request('update'),
+    install: () => void shell.requestExit('update'),
     restartGateway: () => void shell.recoverFromFailedInstall(),
     tellUser: (message) => tell('Update not installed', message),
     log: say,
@@ -193,12 +200,15 @@ async function main(): Promise<void> {
   const policy = updates;
 
   // ── every way out goes through the drain (L27) ──
-  app.on('before-quit', (event) => shell.onBeforeQuit(event));
-  app.on('window-all-closed', () => shell.onWindowAllClosed());
-  app.on('second-instance', () => windows.show());
-  app.on('activate', () => windows.show());
+  disposables.on(app, 'before-quit', (event: Electron.Event) => shell.onBeforeQuit(event));
+  disposables.on(app, 'window-all-closed', () => shell.onWindowAllClosed());
+  disposables.on(app, 'second-instance', () => windows.show());
+  disposables.on(app, 'activate', () => windows.show());
   // Electron's typings give 'shutdown' listeners no argument, but its docs and its code pass a
   // preventable event (power-monitor.md: "If the event handler invokes e.preventDefault() …").
+  // These two stay until the process is gone, outside `disposables`: removing the last 'shutdown'
+  // listener releases logind's delay lock while Baton is still exiting, and removing a signal
+  // listener restores the default action, so a late SIGTERM would kill the exit under way.
   watchOsShutdown(powerMonitor as unknown as PowerMonitorLike, () => shell.onSessionEnd(), say);
   for (const signal of QUIT_SIGNALS) process.on(signal, () => shell.onSignal(signal));
 
@@ -217,7 +227,7 @@ async function main(): Promise<void> {
     return;
   }
   shell.gatewayStarted();
-  serveGatewayPorts({ owns: (contents) => windows.owns(contents), accept: (transport) => void runtime.accept(transport), log: say });
+  disposables.add(serveGatewayPorts({ owns: (contents) => windows.owns(contents), accept: (transport) => void runtime.accept(transport), log: say }));
 
   // ── tray (L28) ──
   const onTrayAction = (action: TrayAction) => {
@@ -247,7 +257,11 @@ async function main(): Promise<void> {
     }
   };
   tray = new TrayAdapter(onTrayAction, trayIcon(process.platform, nativeTheme.shouldUseDarkColors));
-  nativeTheme.on('updated', () => tray?.setIcon(trayIcon(process.platform, nativeTheme.shouldUseDarkColors)));
+  disposables.on(nativeTheme, 'updated', () => tray?.setIcon(trayIcon(process.platform, nativeTheme.shouldUseDarkColors)));
+  disposables.add(() => {
+    if (trayTimer) clearTimeout(trayTimer);
+    trayTimer = null;
+  });
   // Test hook for tests/electron/desktop-smoke.spec.ts: the tray cannot be clicked by Playwright.
   if (process.env.BATON_TEST_HOOKS === '1') Object.assign(globalThis, { __batonTest: { trayAction: onTrayAction } });
   function scheduleTrayRefresh(): void {
@@ -273,8 +287,12 @@ async function main(): Promise<void> {
 
   // ── updates: a background check shortly after launch and every few hours (L29) ──
   if (app.isPackaged) {
-    setTimeout(() => policy.dispatch({ type: 'check' }), FIRST_UPDATE_CHECK_DELAY_MS).unref();
-    setInterval(() => policy.dispatch({ type: 'check' }), UPDATE_CHECK_INTERVAL_MS).unref();
+    const firstCheck = setTimeout(() => policy.dispatch({ type: 'check' }), FIRST_UPDATE_CHECK_DELAY_MS).unref();
+    const checks = setInterval(() => policy.dispatch({ type: 'check' }), UPDATE_CHECK_INTERVAL_MS).unref();
+    disposables.add(() => {
+      clearTimeout(firstCheck);
+      clearInterval(checks);
+    });
   } else {
     say('Not a packaged build: automatic update checks are off.');
   }

@@ -50,6 +50,16 @@ function gatewayEvents(client: GatewayClient): Recorder<GatewayEvent> {
   return events;
 }
 
+/** A turn whose model keeps streaming until the drain interrupts it; resolves once it has begun. */
+async function startEndlessTurn(client: GatewayClient, events: Recorder<GatewayEvent>) {
+  const never = createGate();
+  model.enqueue({ kind: 'stream', steps: [{ type: 'text', text: 'Working on it' }, { type: 'wait', until: never.promise }] });
+  const lane = await client.call('lanes.create', {});
+  await client.call('message.send', { laneKey: lane.laneKey, text: 'a long job' });
+  await events.waitFor((e) => e.type === 'text-delta');
+  return lane;
+}
+
 function connectionStates(client: GatewayClient): Recorder<ConnectionState> {
   const states = new Recorder<ConnectionState>();
   client.onConnection((state) => states.push(state));
@@ -121,11 +131,7 @@ describe('headless host: turns and signals (L7, L9, L12, L20, L30)', () => {
     const client = await host.client();
     const events = gatewayEvents(client);
     const states = connectionStates(client);
-    const never = createGate();
-    model.enqueue({ kind: 'stream', steps: [{ type: 'text', text: 'Working on it' }, { type: 'wait', until: never.promise }] });
-    const lane = await client.call('lanes.create', {});
-    await client.call('message.send', { laneKey: lane.laneKey, text: 'a long job' });
-    await events.waitFor((e) => e.type === 'text-delta');
+    const lane = await startEndlessTurn(client, events);
 
     host.signal('SIGUSR1');
     const laneBanner = await events.waitFor((e) => e.type === 'banner' && e.banner.kind === 'drain' && e.banner.scope === 'lane');
@@ -223,6 +229,29 @@ describe('headless host: turns and signals (L7, L9, L12, L20, L30)', () => {
     expect(store.getLane(lane.laneKey)).toMatchObject({ resumePending: false, activeTurn: null });
     expect(store.listQueuedInputs(lane.laneKey).map((q) => q.text)).toEqual(['one more thing']);
     store.close();
+  });
+
+  it('L13/L30: SIGUSR1 then SIGTERM during the restart drain: the quit wins — exit 0, not 75, and the interrupted turn stays marked for the next start', async () => {
+    // A long restart drain that the signal's short budget then cuts short.
+    writeSettings({ drainTimeoutSeconds: 30, osShutdownBudgetSeconds: 0.3, graceSeconds: 1 });
+    const host = await startHost();
+    const client = await host.client();
+    const events = gatewayEvents(client);
+    const lane = await startEndlessTurn(client, events);
+
+    host.signal('SIGUSR1');
+    await host.stderr.waitFor((l) => l.includes('Restarting (restart)'));
+    host.signal('SIGTERM');
+    expect((await host.exited).code).toBe(0);
+    expect(host.stderr.items.filter((l) => l.includes('Quitting instead of restarting (signal)'))).toHaveLength(1);
+
+    const store = await SessionStore.open({ dataDir });
+    try {
+      expect(store.getLane(lane.laneKey)).toMatchObject({ resumePending: true, resumeReason: 'shutdown_timeout', activeTurn: null });
+    } finally {
+      store.close();
+    }
+    expect(fs.existsSync(path.join(dataDir, 'clean-exit.json'))).toBe(false); // the drain timed out
   });
 
   it('a second host on the same data directory refuses to start', async () => {

@@ -88,6 +88,8 @@ export class Gateway {
   private readonly resumeRequests = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly retryTimers = new Map<string, NodeJS.Timeout>();
+  /** Set by dispose(): no retry is scheduled any more (the store is about to close). */
+  private disposed = false;
   private readonly startFailures = new Set<string>();
   private readonly startRetryMs: number;
 
@@ -274,6 +276,16 @@ export class Gateway {
     return lanes;
   }
 
+  /**
+   * Clears the start-retry timers (issue 9, item 7): BatonCore.close calls it before closing the
+   * store, so no retry wakes up later to pump a lane over a closed store.
+   */
+  dispose(): void {
+    this.disposed = true;
+    for (const timer of this.retryTimers.values()) clearTimeout(timer);
+    this.retryTimers.clear();
+  }
+
   /** Resolves when no turn is starting or running. */
   async whenIdle(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
@@ -420,7 +432,7 @@ export class Gateway {
   }
 
   private retryLater(laneKey: string): void {
-    if (this.retryTimers.has(laneKey)) return;
+    if (this.disposed || this.retryTimers.has(laneKey)) return;
     const timer = setTimeout(() => {
       this.retryTimers.delete(laneKey);
       this.pump(laneKey);

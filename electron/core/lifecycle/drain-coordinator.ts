@@ -5,7 +5,7 @@
  * timed out, then hand the exit action to the app port. A watchdog ends the process regardless.
  */
 import type { Banner } from '../../../shared/gateway-events.ts';
-import { exitActionFor, resumeReasonForExit, type ExitAction, type ExitReason, type ResumeReason } from '../../../shared/lifecycle.ts';
+import { exitActionFor, joinExit, resumeReasonForExit, type ExitAction, type ExitReason, type ResumeReason } from '../../../shared/lifecycle.ts';
 import type { TurnEnd } from '../gateway/turn-registry.ts';
 import type { AppPort } from '../ports.ts';
 import type { MarkState, WriteAhead } from '../sessions/resume-marks.ts';
@@ -121,13 +121,18 @@ export class DrainCoordinator {
   }
 
   private join(drain: ActiveDrain, reason: ExitReason): void {
-    if (reason === 'update' && drain.action !== 'install-update') {
-      drain.action = 'install-update';
-      drain.reason = 'update';
+    // One rule for which exit wins (shared/lifecycle.ts joinExit): an update upgrades a quit or a
+    // restart (L13); a later quit or the OS going down cancels a pending relaunch.
+    const joined = joinExit(drain.reason, reason);
+    if (joined !== drain.reason) {
+      const resumeReason = resumeReasonForExit(joined);
+      const remark = resumeReason !== resumeReasonForExit(drain.reason);
+      drain.reason = joined;
+      drain.action = exitActionFor(joined);
       // Joined after the deadline: the lanes already marked now say why Baton really exits (L9).
       const marked = drain.interrupted;
-      if (marked && marked.length > 0) {
-        this.safely('update marks', () => this.options.store.marks.markAtDeadline(marked, resumeReasonForExit('update')), []);
+      if (remark && marked && marked.length > 0) {
+        this.safely('joined marks', () => this.options.store.marks.markAtDeadline(marked, resumeReason), []);
       }
     }
     // An OS shutdown arriving mid-drain cannot wait longer than its own short budget and grace.

@@ -11,16 +11,20 @@
  * - Restart: drain with reason restart, release the single-instance lock, relaunch, then exit —
  *   also when relaunch throws. With a downloaded update a restart IS the update route (L37).
  * - OS logoff/shutdown: the short OS budget (reason `os-shutdown`); SIGTERM/SIGINT/SIGHUP: reason
- *   `signal`, the same short budget (L38). When reasons join, the most urgent one is kept.
+ *   `signal`, the same short budget (L38). When reasons join, `joinExit` (shared/lifecycle.ts)
+ *   decides, as it does in the drain: a later quit or the OS going down cancels a pending relaunch.
  * - Update: drain with reason update, back up the store, stop the gateway, destroy the windows,
  *   release the single-instance lock, `quitAndInstall()`. A failed or vetoed install brings the
  *   gateway and a window back — never while a drain runs.
  * - Nothing installs on a plain exit: install-on-quit is off, and armed only for a `quit` exit
  *   after the pre-update backup (one install route, so every install has its backup).
  * - An exit asked for while the gateway is still starting is queued and drained once it runs.
+ * - Every trigger above, and `/restart` typed in a chat or a window's `app.restart` (the runtime
+ *   hands them to main.ts, which calls `requestExit`), goes through `requestExit`: the one route,
+ *   so the phase and the tray always show that Baton is leaving.
  * - Watchdog (the drain coordinator's, or ours after the drain): windows destroyed, then exit.
  */
-import { EXIT_CODES, SIGNAL_EXITS, type ExitAction, type ExitReason, type QuitSignal } from '../../../shared/lifecycle.ts';
+import { EXIT_CODES, joinExit, SIGNAL_EXITS, type ExitAction, type ExitReason, type QuitSignal } from '../../../shared/lifecycle.ts';
 import type { DrainResult } from '../../core/lifecycle/drain-coordinator.ts';
 import type { AppPort, WindowPort } from '../../core/ports.ts';
 import { defaultLog, type Log } from '../../../shared/log.ts';
@@ -45,8 +49,8 @@ export interface InstallPort {
 export interface GatewayControl {
   /** False while stopped (before the first start, after a stop, during a restart's gap). */
   readonly started: boolean;
-  /** Starts a drain, or joins the one under way. */
-  requestExit(reason: ExitReason): Promise<DrainResult>;
+  /** Starts the core's drain, or joins the one under way; only `requestExit` below calls it. */
+  drain(reason: ExitReason): Promise<DrainResult>;
   runningTurns(): number;
   backupNow(label: string): Promise<string>;
   /** Closes the front-end connections, the MCP servers and the store. */
@@ -70,7 +74,7 @@ export interface DesktopLifecycleOptions {
   /** Whether a downloaded update waits to be installed. */
   updateReady: () => boolean;
   /**
-   * Moves the update policy to installing; its install effect calls `request('update')`. Used
+   * Moves the update policy to installing; its install effect calls `requestExit('update')`. Used
    * when a restart finds an update ready, and when the updater's own quit arrives unasked.
    */
   beginUpdateInstall?: () => void;
@@ -92,13 +96,6 @@ export interface DesktopLifecycleOptions {
 /** `starting`: the gateway is not up yet; exit requests wait for it (see `gatewayStarted`). */
 export type LifecyclePhase = 'starting' | 'running' | 'draining' | 'installing' | 'exiting';
 
-/**
- * How pressing each reason is: a more urgent reason joining a drain becomes the shell's reason
- * (an OS shutdown joining a quit must not run an installer on the way out). The drain
- * coordinator keeps its own rule for the action (an update upgrades a quit).
- */
-const URGENCY: Record<ExitReason, number> = { quit: 0, restart: 1, update: 2, signal: 3, 'os-shutdown': 4 };
-
 function noTimeForInstall(reason: ExitReason | null): boolean {
   return reason === 'os-shutdown' || reason === 'signal';
 }
@@ -118,7 +115,7 @@ export class DesktopLifecycle implements AppPort {
   private readonly setTimer: (task: () => void, ms: number) => { cancel(): void };
   private readonly log: Log;
   private phaseValue: LifecyclePhase;
-  /** Why the shell started the drain (a drain the core started itself, e.g. /restart, leaves it null). */
+  /** Why Baton is leaving: the first trigger's reason, joined with later ones by `joinExit`. */
   private reason: ExitReason | null = null;
   private exitAction: ExitAction | null = null;
   private updaterQuitting = false;
@@ -157,14 +154,14 @@ export class DesktopLifecycle implements AppPort {
     this.queued = null;
     if (queued) {
       this.log(`Running the ${queued.reason} exit asked for during startup.`);
-      queued.settle(this.request(queued.reason));
+      queued.settle(this.requestExit(queued.reason));
     }
   }
 
   // ── triggers ────────────────────────────────────────────────────────────────────────────
 
-  /** Starts the drain for `reason`, or joins the one under way (one drain, one exit). */
-  request(reason: ExitReason): Promise<DrainResult | null> {
+  /** The desktop's one exit route: starts the drain for `reason`, or joins the one under way (one drain, one exit). */
+  requestExit(reason: ExitReason): Promise<DrainResult | null> {
     // L37: with a downloaded update, a restart is the update route (drain, backup, install,
     // "Updated to vX"); restarting around it would leave it for install-on-quit or a later run.
     if (reason === 'restart' && this.options.updateReady() && this.phaseValue !== 'exiting' && this.phaseValue !== 'installing') {
@@ -183,16 +180,16 @@ export class DesktopLifecycle implements AppPort {
       return Promise.resolve(null);
     }
     // The gateway is coming back after a failed install: drain the new one once it is up.
-    if (this.recovery) return this.recovery.then(() => this.request(reason));
+    if (this.recovery) return this.recovery.then(() => this.requestExit(reason));
     if (this.phaseValue === 'running') {
       this.phaseValue = 'draining';
       this.reason = reason;
-    } else if (this.reason === null || URGENCY[reason] > URGENCY[this.reason]) {
-      this.reason = reason;
+    } else {
+      this.reason = this.reason === null ? reason : joinExit(this.reason, reason);
     }
     let drain: Promise<DrainResult>;
     try {
-      drain = this.options.gateway.requestExit(reason);
+      drain = this.options.gateway.drain(reason);
     } catch (error) {
       drain = Promise.reject(error);
     }
@@ -208,7 +205,7 @@ export class DesktopLifecycle implements AppPort {
     // The updater's quit during our install and our own quit after the drain go through untouched.
     if (this.updaterQuitting || this.phaseValue === 'exiting') return;
     event.preventDefault();
-    void this.request('quit');
+    void this.requestExit('quit');
   }
 
   /**
@@ -224,7 +221,7 @@ export class DesktopLifecycle implements AppPort {
     }
     this.log("The updater asked to quit outside an install: installing through the drain instead.");
     if (this.phaseValue === 'running') this.options.beginUpdateInstall?.();
-    void this.request('update');
+    void this.requestExit('update');
   }
 
   /** A window's `close`: hide to the tray while turns run (setting), unless an exit is under way. */
@@ -241,12 +238,12 @@ export class DesktopLifecycle implements AppPort {
   /** `app.on('window-all-closed')`: quit on Windows/Linux, stay in the dock on macOS. */
   onWindowAllClosed(): void {
     if (this.leaving || this.options.platform === 'darwin') return;
-    void this.request('quit');
+    void this.requestExit('quit');
   }
 
   /** Tray Restart, the renderer's restart. */
   restart(): Promise<DrainResult | null> {
-    return this.request('restart');
+    return this.requestExit('restart');
   }
 
   /**
@@ -255,7 +252,7 @@ export class DesktopLifecycle implements AppPort {
    * all Windows grants once `session-end` handlers return.
    */
   onSessionEnd(): void {
-    void this.request('os-shutdown');
+    void this.requestExit('os-shutdown');
   }
 
   /**
@@ -266,7 +263,7 @@ export class DesktopLifecycle implements AppPort {
   onQueryEndSession(event: PreventableEvent): boolean {
     const hold = this.options.gateway.runningTurns() > 0 && this.phaseValue !== 'exiting';
     if (hold) event.preventDefault();
-    void this.request('os-shutdown');
+    void this.requestExit('os-shutdown');
     return hold;
   }
 
@@ -276,7 +273,7 @@ export class DesktopLifecycle implements AppPort {
    */
   onSignal(signal: QuitSignal): void {
     this.log(`Received ${signal}; draining with the OS shutdown budget.`);
-    void this.request(SIGNAL_EXITS[signal]);
+    void this.requestExit(SIGNAL_EXITS[signal]);
   }
 
   // ── AppPort: the drain is over ──────────────────────────────────────────────────────────
@@ -303,13 +300,13 @@ export class DesktopLifecycle implements AppPort {
       return;
     }
     await this.stopGateway();
-    this.relaunchAndExit(0);
+    this.relaunchAndExit(EXIT_CODES.quit);
   }
 
   /** L12: the watchdog's last resort. Windows go first so nothing can veto the exit. */
   forceExit(action?: ExitAction): void {
     this.log('Forcing the exit.');
-    // A drain the core started itself (/restart typed in a chat) reaches the shell only here.
+    // The watchdog can fire before performExit: the action the drain was heading for.
     if (this.exitAction === null && action) this.exitAction = action;
     // A forced exit never installs: only an orderly quit after its backup may.
     if (this.exitAction !== 'quit') this.disarmInstallOnQuit();
@@ -423,7 +420,7 @@ export class DesktopLifecycle implements AppPort {
 
   private queue(reason: ExitReason): Promise<DrainResult | null> {
     if (this.queued) {
-      if (URGENCY[reason] > URGENCY[this.queued.reason]) this.queued.reason = reason;
+      this.queued.reason = joinExit(this.queued.reason, reason);
       return this.queued.done;
     }
     this.log(`Exit (${reason}) asked for while starting: it runs once the gateway is up.`);

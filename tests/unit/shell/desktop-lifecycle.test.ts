@@ -1,12 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { SessionStore } from '../../../electron/core/sessions/store.ts';
+import { trayModel } from '../../../electron/shell/tray/tray-model.ts';
 import { UpdateController } from '../../../electron/shell/update/update-controller.ts';
 import type { UpdateState } from '../../../shared/protocol/contract.ts';
 import { expectOrder, ShellHarness } from './shell-harness.ts';
 
 let harness: ShellHarness | null = null;
 
-afterEach(() => {
-  harness?.cleanup();
+afterEach(async () => {
+  await harness?.cleanup();
   harness = null;
 });
 
@@ -40,26 +42,53 @@ describe('desktop lifecycle: quit (SPEC L27, L13)', () => {
     expect(h.timeline.count('app.quit')).toBe(1);
   });
 
-  it('quit during a restart joins it: one drain, relaunch once, never a plain quit', async () => {
-    const h = (harness = await ShellHarness.start({ settings: { drainTimeoutSeconds: 5 } }));
-    await h.parkTurns(['a']);
+  it("L13/L27: tray Restart, then the person quits during the drain: one drain, their quit wins — no relaunch, the marks stay for the next launch", async () => {
+    const h = (harness = await ShellHarness.start({ settings: { drainTimeoutSeconds: 0.2, graceSeconds: 0.2 } }));
+    await h.parkTurns(['a'], 'ignore');
 
     void h.lifecycle.restart();
     expect(h.app.emitBeforeQuit()).toBe(false);
-    h.gateway.agents.release('gate-a');
-    await h.timeline.waitFor('exit:0');
+    await h.timeline.waitFor('quit-event:0');
 
     expect(h.gateway.drainsStarted()).toBe(1);
-    expect(h.timeline.count('relaunch')).toBe(1);
-    expect(h.timeline.count('app.quit')).toBe(0);
-    expectOrder(h.timeline, 'drain:restart', 'drain:quit', 'before-quit:prevented', 'gateway.stop', 'release-lock', 'relaunch', 'exit:0');
+    expect(h.timeline.entries).not.toContain('relaunch');
+    expectOrder(h.timeline, 'drain:restart', 'drain:quit', 'before-quit:prevented', 'gateway.stop', 'drained:quit', 'app.quit', 'before-quit:passed', 'quit-event:0');
+    // The turn cut short at the deadline stays marked (now for the quit), so the next launch resumes it.
+    const reopened = await SessionStore.open({ dataDir: h.gateway.dataDir });
+    try {
+      expect(reopened.getLane('a')).toMatchObject({ resumePending: true, resumeReason: 'shutdown_timeout' });
+    } finally {
+      reopened.close();
+    }
+    h.gateway.agents.release('gate-a');
+  });
+
+  it('L13: an OS shutdown joining a restart drain wins too: quit, no relaunch', async () => {
+    const h = (harness = await ShellHarness.start({ settings: { drainTimeoutSeconds: 60, osShutdownBudgetSeconds: 0.1, graceSeconds: 0.2 } }));
+    await h.parkTurns(['a']);
+    void h.lifecycle.restart();
+    h.lifecycle.onSessionEnd();
+    await h.timeline.waitFor('quit-event:0');
+    expect(h.timeline.entries).not.toContain('relaunch');
+    expectOrder(h.timeline, 'drain:restart', 'drain:os-shutdown', 'gateway.stop', 'drained:quit', 'app.quit', 'quit-event:0');
+  });
+
+  it('L13: a restart joining a quit drain never turns it into a relaunch', async () => {
+    const h = (harness = await ShellHarness.start({ settings: { drainTimeoutSeconds: 5 } }));
+    await h.parkTurns(['a']);
+    expect(h.app.emitBeforeQuit()).toBe(false);
+    void h.lifecycle.restart();
+    h.gateway.agents.release('gate-a');
+    await h.timeline.waitFor('quit-event:0');
+    expect(h.timeline.entries).not.toContain('relaunch');
+    expectOrder(h.timeline, 'drain:quit', 'drain:restart', 'drained:quit', 'app.quit', 'quit-event:0');
   });
 
   it('a quit on Windows/Linux when the last window closes; macOS stays in the dock', async () => {
     const h = (harness = await ShellHarness.start({ platform: 'darwin' }));
     h.lifecycle.onWindowAllClosed();
     expect(h.lifecycle.phase).toBe('running');
-    h.cleanup();
+    await h.cleanup();
     const linux = (harness = await ShellHarness.start({ platform: 'linux' }));
     linux.lifecycle.onWindowAllClosed();
     await linux.timeline.waitFor('quit');
@@ -118,11 +147,21 @@ describe('desktop lifecycle: restart (L13)', () => {
     expect(h.gateway.logs.some((line) => line.includes('Relaunch failed'))).toBe(true);
   });
 
-  it('/restart typed in a conversation (a drain the core starts itself) relaunches through the same port', async () => {
-    const h = (harness = await ShellHarness.start());
-    await h.gateway.live.gateway.send('a', '/restart');
-    await h.timeline.waitFor('exit:0');
-    expectOrder(h.timeline, 'gateway.stop', 'release-lock', 'relaunch', 'exit:0');
+  it('L24/L27/L28: /restart typed in a conversation takes the desktop\'s one exit route: the phase and the tray show Baton is leaving, then it relaunches', async () => {
+    const h = (harness = await ShellHarness.start({ settings: { drainTimeoutSeconds: 5 } }));
+    await h.parkTurns(['a']);
+    const answer = await h.gateway.live.gateway.send('b', '/restart');
+    expect(answer.status).toBe('command');
+    // Nothing drained behind the lifecycle's back: it started the drain, and knows it is leaving.
+    expect(h.lifecycle.phase).toBe('draining');
+    expect(h.lifecycle.leaving).toBe(true);
+    const tray = trayModel({ lanes: h.gateway.runtime.laneConditions(), leaving: h.lifecycle.leaving, update: { phase: 'idle', version: null, progress: null, installWhenIdle: false } });
+    expect(tray.tooltip).toContain('Finishing 1 running turn');
+    expect(tray.items.find((item) => item.action === 'restart')?.enabled).toBe(false);
+    h.gateway.agents.release('gate-a');
+    await h.timeline.waitFor('drained:relaunch');
+    expect(h.gateway.drainsStarted()).toBe(1);
+    expectOrder(h.timeline, 'drain:restart', 'gateway.stop', 'release-lock', 'relaunch', 'exit:0', 'drained:relaunch');
   });
 });
 
@@ -177,7 +216,7 @@ describe('desktop lifecycle: updates (L29)', () => {
     const controller = new UpdateController({
       driver: { checkForUpdates: async () => {}, downloadUpdate: async () => {} },
       publish: (state) => published.push(state),
-      install: () => void h.lifecycle.request('update'),
+      install: () => void h.lifecycle.requestExit('update'),
       restartGateway: () => void h.lifecycle.recoverFromFailedInstall(),
       tellUser: (message) => told.push(message),
     });
@@ -232,7 +271,7 @@ describe('desktop lifecycle: updates (L29)', () => {
     const controller = await readyUpdate(h, [], []);
     controller.dispatch({ type: 'install' });
     await h.timeline.waitFor('quitAndInstall');
-    expect(await h.lifecycle.request('quit')).toBeNull();
+    expect(await h.lifecycle.requestExit('quit')).toBeNull();
     expect(h.timeline.entries).not.toContain('windows.destroy:forced');
     expect(h.timeline.entries.filter((e) => e.startsWith('exit:'))).toEqual([]);
     expect(h.timeline.count('drain:quit')).toBe(0);

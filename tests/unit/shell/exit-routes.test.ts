@@ -11,8 +11,8 @@ import { expectOrder, ShellHarness } from './shell-harness.ts';
 
 let harness: ShellHarness | null = null;
 
-afterEach(() => {
-  harness?.cleanup();
+afterEach(async () => {
+  await harness?.cleanup();
   harness = null;
 });
 
@@ -21,7 +21,7 @@ function readyUpdate(h: ShellHarness, told: string[] = []): UpdateController {
   const controller = new UpdateController({
     driver: { checkForUpdates: async () => {}, downloadUpdate: async () => {} },
     publish: () => {},
-    install: () => void h.lifecycle.request('update'),
+    install: () => void h.lifecycle.requestExit('update'),
     restartGateway: () => void h.lifecycle.recoverFromFailedInstall(),
     tellUser: (message) => told.push(message),
     log: () => {},

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemorySecretStore } from '../../../electron/core/agent/memory-secret-store.ts';
 import { SettingsStore } from '../../../electron/core/settings/settings-store.ts';
-import { GatewayRuntime } from '../../../electron/shell/gateway-runtime.ts';
+import { GatewayRuntime } from '../../../electron/core/runtime/gateway-runtime.ts';
 import { messagePortTransport, type MainPort } from '../../../electron/shell/ipc/message-port-transport.ts';
 import type { ExitReason } from '../../../shared/lifecycle.ts';
 import { GatewayClient } from '../../../shared/protocol/client.ts';
@@ -122,6 +122,6 @@ describe('GatewayRuntime: the desktop gateway over a MessagePort transport', () 
     await r.stop();
     expect(r.started).toBe(false);
     expect(r.runningTurns()).toBe(0);
-    expect(() => r.requestExit('quit')).toThrow(/not running/);
+    expect(() => r.drain('quit')).toThrow(/not running/);
   });
 });

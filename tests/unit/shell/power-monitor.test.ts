@@ -44,8 +44,8 @@ class PowerMonitorModel extends EventEmitter {
 }
 
 let harness: ShellHarness | null = null;
-afterEach(() => {
-  harness?.cleanup();
+afterEach(async () => {
+  await harness?.cleanup();
   harness = null;
 });
 

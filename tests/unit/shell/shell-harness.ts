@@ -1,15 +1,17 @@
 /**
- * The desktop lifecycle over the REAL core (SQLite in a temp dir, scripted agents) with fake
+ * The desktop lifecycle over the REAL gateway runtime (SQLite in a temp dir, scripted agents) with fake
  * Electron ports that record one timeline, so tests can assert the order of events.
  */
 import { expect } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { MemorySecretStore } from '../../../electron/core/agent/memory-secret-store.ts';
 import type { CoreSettings, BatonCore } from '../../../electron/core/baton-core.ts';
-import { openBatonCore } from '../../../electron/core/baton-core.ts';
 import type { DrainResult } from '../../../electron/core/lifecycle/drain-coordinator.ts';
 import type { WindowPort } from '../../../electron/core/ports.ts';
+import { GatewayRuntime } from '../../../electron/core/runtime/gateway-runtime.ts';
+import { SettingsStore } from '../../../electron/core/settings/settings-store.ts';
 import { DesktopLifecycle, type GatewayControl, type InstallPort, type PreventableEvent, type ShellApp } from '../../../electron/shell/lifecycle/desktop-lifecycle.ts';
 import type { ExitReason } from '../../../shared/lifecycle.ts';
 import { ScriptedAgents } from '../../fixtures/scripted-agent.ts';
@@ -197,83 +199,79 @@ export class FakeInstaller implements InstallPort {
   }
 }
 
-/** The real core as the GatewayControl the lifecycle stops and restarts. */
+/**
+ * The real gateway runtime (electron/core/runtime, as main.ts builds it: MCP manager, core, hub,
+ * service, protocol server) as the GatewayControl the lifecycle stops and restarts, wired to the
+ * lifecycle as main.ts wires it. Only the model agents are scripted.
+ */
 export class RealGateway implements GatewayControl {
-  core: BatonCore | null = null;
   agents = new ScriptedAgents();
   sink = new RecordingSink();
   stopHangs = false;
   readonly logs: string[] = [];
   readonly dataDir: string;
-  readonly settings: CoreSettings;
+  readonly runtime: GatewayRuntime;
   private readonly timeline: Timeline;
-  private readonly app: () => DesktopLifecycle;
-  constructor(timeline: Timeline, dataDir: string, settings: CoreSettings, app: () => DesktopLifecycle) {
+  constructor(timeline: Timeline, dataDir: string, settings: CoreSettings, lifecycle: () => DesktopLifecycle) {
     this.timeline = timeline;
     this.dataDir = dataDir;
-    this.settings = settings;
-    this.app = app;
+    const store = SettingsStore.open({ dir: dataDir });
+    for (const [key, value] of Object.entries(settings)) store.set(key as keyof CoreSettings, value as never);
+    this.runtime = new GatewayRuntime({
+      dataDir,
+      settings: store,
+      secrets: new MemorySecretStore(),
+      version: '1.0.0-test',
+      app: { performExit: (action) => lifecycle().performExit(action), forceExit: (action) => lifecycle().forceExit(action) },
+      // main.ts: the window's restart and /restart typed in a conversation take the shell's one route.
+      requestExit: (reason) => void lifecycle().requestExit(reason),
+      // A fresh launch of the gateway gets fresh agents and a fresh recording of its events.
+      agents: () => (this.agents = new ScriptedAgents()),
+      onStarted: ({ hub }) => {
+        const sink = (this.sink = new RecordingSink());
+        hub.listen((frame) => {
+          if (frame.event.channel === 'gateway') sink.emit(frame.event.event);
+        });
+      },
+      env: {},
+      log: (message) => this.logs.push(message),
+    });
   }
 
   get started(): boolean {
-    return this.core !== null;
+    return this.runtime.started;
   }
 
   get live(): BatonCore {
-    if (!this.core) throw new Error('the core is not open');
-    return this.core;
+    return this.runtime.core;
   }
 
-  async open(): Promise<BatonCore> {
-    this.agents = new ScriptedAgents();
-    this.sink = new RecordingSink();
-    this.core = await openBatonCore({
-      dataDir: this.dataDir,
-      agents: this.agents,
-      settings: () => this.settings,
-      app: this.app(),
-      events: this.sink,
-      version: '1.0.0-test',
-      log: (message) => this.logs.push(message),
-      // As GatewayRuntime wires it: /restart typed in a conversation takes the shell's route.
-      requestRestart: () => void this.app().request('restart'),
-    });
-    return this.core;
-  }
-
-  requestExit(reason: ExitReason): Promise<DrainResult> {
+  drain(reason: ExitReason): Promise<DrainResult> {
     this.timeline.push(`drain:${reason}`);
-    return this.live.requestExit(reason).then((result) => {
+    return this.runtime.drain(reason).then((result) => {
       this.timeline.push(`drained:${result.action}`);
       return result;
     });
   }
   runningTurns(): number {
-    return this.core?.gateway.runningLanes().length ?? 0;
+    return this.runtime.runningTurns();
   }
   backupNow(label: string): Promise<string> {
     this.timeline.push(`backup:${label}`);
-    return this.live.store.backupNow(label);
+    return this.runtime.backupNow(label);
   }
   stop(): Promise<void> {
     this.timeline.push('gateway.stop');
     if (this.stopHangs) return new Promise(() => {});
-    this.core?.close();
-    this.core = null;
-    return Promise.resolve();
+    return this.runtime.stop();
   }
-  async restart(): Promise<void> {
+  restart(): Promise<void> {
     this.timeline.push('gateway.restart');
-    this.core?.close();
-    await this.open();
+    return this.runtime.restart();
   }
   /** Drains started (one global drain banner each). */
   drainsStarted(): number {
     return this.sink.banners().filter((banner) => banner.kind === 'drain' && banner.scope === 'global').length;
-  }
-  close(): void {
-    this.core?.close();
-    this.core = null;
   }
 }
 
@@ -335,7 +333,7 @@ export class ShellHarness {
 
   static async start(options: ShellHarnessOptions = {}): Promise<ShellHarness> {
     const harness = new ShellHarness(fs.mkdtempSync(path.join(os.tmpdir(), 'baton-shell-')), options);
-    await harness.gateway.open();
+    await harness.gateway.runtime.start();
     return harness;
   }
 
@@ -348,8 +346,8 @@ export class ShellHarness {
     await this.gateway.agents.reached.waitFor(lanes.length, (name) => lanes.some((lane) => name === `gate-${lane}`));
   }
 
-  cleanup(): void {
-    this.gateway.close();
+  async cleanup(): Promise<void> {
+    await this.gateway.runtime.stop();
     fs.rmSync(this.gateway.dataDir, { recursive: true, force: true });
   }
 }
