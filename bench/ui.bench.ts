@@ -10,7 +10,8 @@
  *    the tasks of 50 ms or more (trace, and a Long Tasks API observer registered before the page
  *    loads), and the longest long animation frame.
  *    Baseline, in the same process and host: the same stream consumed by a plain Node protocol
- *    client (GatewayClient over `ws`, same frames and schema checks, no rendering); UI and Node
+ *    client (GatewayClient over `ws`, same frames and schema checks, no rendering: the answer's
+ *    row, then its deltas appended at their offsets); UI and Node
  *    runs alternate. Two pacings: unpaced (the pipeline's ceiling) and 5 ms between chunks (a
  *    fast real model, ≤200 tokens/s).
  * 2. First paint of a 10,000-message conversation (bulk-filled into the store before the host
@@ -358,9 +359,13 @@ async function nodeStreamRun(client: GatewayClient, model: ScriptedOpenAIServer,
   let firstAt = 0;
   let done: (at: number) => void = () => {};
   const lastAt = new Promise<number>((resolve) => (done = resolve));
-  const off = client.onEvent((event) => {
-    if (event.channel !== 'gateway' || event.event.type !== 'text-delta' || event.event.laneKey !== lane.laneKey) return;
-    text += event.event.delta;
+  const off = client.onEvent((push) => {
+    if (push.channel !== 'gateway') return;
+    const event = push.event;
+    // The answer's first piece comes with its row, the rest as deltas at their offsets (issue 9 item 9).
+    if (event.type === 'transcript' && event.laneKey === lane.laneKey && event.event.kind === 'assistant_text') text = event.event.payload.text;
+    else if (event.type === 'text-delta' && event.laneKey === lane.laneKey && event.offset === text.length) text += event.delta;
+    else return;
     const now = epochMs();
     if (!firstAt && text.includes(first)) firstAt = now;
     if (text.endsWith(last)) done(now);

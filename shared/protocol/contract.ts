@@ -49,7 +49,8 @@ export const bannerSchema: z.ZodType<Banner> = z.union([
 
 export const gatewayEventSchema: z.ZodType<GatewayEvent> = z.union([
   z.object({ type: z.literal('transcript'), laneKey: z.string(), event: storedEventSchema }),
-  z.object({ type: z.literal('text-delta'), laneKey: z.string(), turnId: z.string(), delta: z.string() }),
+  z.object({ type: z.literal('text-delta'), laneKey: z.string(), turnId: z.string(), seq: z.number().int(), offset: z.number().int().min(0), delta: z.string() }),
+  z.object({ type: z.literal('text-checkpoint'), laneKey: z.string(), turnId: z.string(), seq: z.number().int(), length: z.number().int().min(0) }),
   z.object({ type: z.literal('lane'), lane: laneStatusSchema }),
   z.object({ type: z.literal('banner'), banner: bannerSchema }),
 ]);

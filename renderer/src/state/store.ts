@@ -12,6 +12,12 @@ import type { GatewayPort } from './gateway-port.ts';
 import type { OutboxEntry, OutboxStorage } from './outbox.ts';
 
 const TEXT_FRAME_MS = 32;
+/**
+ * Streamed text found missing is fetched again at once, then at most this often: a store that
+ * cannot save (a full disk) would otherwise have the window fetch in a loop. Checkpoints come as
+ * often (turn-recorder.ts, TEXT_FLUSH_INTERVAL_MS).
+ */
+const MISSING_TEXT_RELOAD_MS = 250;
 const SEARCH_DEBOUNCE_MS = 200;
 const OPEN_LANE_KEY = 'baton.openLane';
 /** The store this window last reached, for messages typed before it reaches one again (L32). */
@@ -69,6 +75,8 @@ export class AppStore {
   private microtaskQueued = false;
   private transcriptLoad = 0;
   private searchTimer: ReturnType<typeof setTimeout> | null = null;
+  private missingTextTimer: ReturnType<typeof setTimeout> | null = null;
+  private missingTextReloadAt = Number.NEGATIVE_INFINITY;
   private loadedOnce = false;
   private readonly outbox: OutboxStorage | null;
   private readonly newMessageId: () => string;
@@ -98,8 +106,22 @@ export class AppStore {
     const next = reduce(this.state, action);
     if (next === this.state) return;
     this.state = next;
-    const streamingOnly = action.type === 'push' && action.event.channel === 'gateway' && action.event.event.type === 'text-delta';
-    this.scheduleNotify(!streamingOnly);
+    const kind = action.type === 'push' && action.event.channel === 'gateway' ? action.event.event.type : null;
+    this.scheduleNotify(kind !== 'text-delta' && kind !== 'text-checkpoint');
+    if (next.transcript.status === 'ready' && next.transcript.model.missingText !== null) this.fetchMissingText(next.transcript.model.laneKey);
+  }
+
+  /** A delta or checkpoint showed the open answer missing text: the transcript is read again (it holds every piece sent). */
+  private fetchMissingText(laneKey: string): void {
+    if (this.missingTextTimer !== null) return;
+    const wait = Math.max(0, this.missingTextReloadAt + MISSING_TEXT_RELOAD_MS - this.now());
+    this.missingTextTimer = setTimeout(() => {
+      this.missingTextTimer = null;
+      const slot = this.state.transcript;
+      if (slot.status !== 'ready' || slot.model.laneKey !== laneKey || slot.model.missingText === null) return;
+      this.missingTextReloadAt = this.now();
+      void this.loadTranscript(laneKey);
+    }, wait);
   }
 
   /** Wires the client's pushes and connection changes; returns the unsubscribe. */
