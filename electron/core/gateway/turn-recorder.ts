@@ -7,6 +7,9 @@
  * (a `transcript` event), every later piece is a `text-delta` naming the row and its offset, each
  * flush is a `text-checkpoint` with the saved length only, and the row goes out whole once more
  * when the message ends. Bytes per answer grow with its length, not with its length squared.
+ * Pieces that arrive in one turn of the event loop (a burst of chunks in one network read) go out
+ * as one delta at its end: a fast stream costs a frame per read, not one per chunk, and no piece
+ * waits longer than that turn.
  */
 import type { GatewayEvent } from '../../../shared/gateway-events.ts';
 import type { StoredEvent, TurnEvent } from '../../../shared/transcript.ts';
@@ -29,6 +32,9 @@ export class TurnRecorder implements TurnContext {
   private row: StoredEvent | null = null;
   /** How much of `buffer` the row holds. */
   private saved = 0;
+  /** How much of `buffer` front ends were sent (the row's first piece, then deltas). */
+  private sent = 0;
+  private sending: NodeJS.Immediate | null = null;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
 
@@ -64,10 +70,9 @@ export class TurnRecorder implements TurnContext {
 
   text(delta: string): void {
     if (this.closed || delta === '') return;
-    const offset = this.buffer.length;
     this.buffer += delta;
     if (this.row !== null) {
-      this.emit({ type: 'text-delta', laneKey: this.live.laneKey, turnId: this.turnId, seq: this.row.seq, offset, delta });
+      this.sending ??= setImmediate(() => this.sendText());
       this.timer ??= setTimeout(() => this.saveSoon(), TEXT_FLUSH_INTERVAL_MS);
       return;
     }
@@ -140,29 +145,49 @@ export class TurnRecorder implements TurnContext {
     }
     if (this.closed) return;
     if (this.row === null && this.buffer === '') return;
+    // Pieces not sent yet go before the checkpoint that counts them; the whole row carries them itself.
+    if (!whole) this.sendText();
     const event: TurnEvent = { kind: 'assistant_text', payload: { text: this.buffer, final } };
     const laneKey = this.live.laneKey;
     if (this.row === null) {
       this.row = this.store.appendEvent(this.sessionId, this.turnId, event);
-      this.saved = this.buffer.length;
+      this.saved = this.sent = this.buffer.length;
       this.emit({ type: 'transcript', laneKey, event: this.row });
     } else if (this.saved < this.buffer.length || final || whole) {
       this.store.updateEventPayload(this.row.seq, event);
       this.saved = this.buffer.length;
-      if (whole) this.emit({ type: 'transcript', laneKey, event: { ...this.row, ...event } as StoredEvent });
-      else this.emit({ type: 'text-checkpoint', laneKey, turnId: this.turnId, seq: this.row.seq, length: this.saved });
+      if (whole) {
+        this.sent = this.buffer.length;
+        this.emit({ type: 'transcript', laneKey, event: { ...this.row, ...event } as StoredEvent });
+      } else {
+        this.emit({ type: 'text-checkpoint', laneKey, turnId: this.turnId, seq: this.row.seq, length: this.saved });
+      }
     }
     if (final) {
       this.row = null;
       this.buffer = '';
-      this.saved = 0;
+      this.saved = this.sent = 0;
     }
+  }
+
+  /** Sends the pieces gathered since the last delta as one delta, at their offset in the row's text. */
+  private sendText(): void {
+    if (this.sending) {
+      clearImmediate(this.sending);
+      this.sending = null;
+    }
+    if (this.closed || this.row === null || this.sent >= this.buffer.length) return;
+    const offset = this.sent;
+    this.sent = this.buffer.length;
+    this.emit({ type: 'text-delta', laneKey: this.live.laneKey, turnId: this.turnId, seq: this.row.seq, offset, delta: this.buffer.slice(offset) });
   }
 
   /** Flushes what is left, the row whole, and refuses further writes (a late agent cannot touch a closed turn). */
   close(final: boolean): void {
     this.flush(final, true);
     this.closed = true;
+    if (this.sending) clearImmediate(this.sending);
+    this.sending = null;
   }
 
   /** A flush nobody awaits (the timer, a transcript read): a failure is reported, and retried by the next piece or the message's end. */
@@ -177,6 +202,7 @@ export class TurnRecorder implements TurnContext {
 
   private append(event: TurnEvent): void {
     if (this.closed) return;
+    this.sendText(); // the text before a tool call is told before the call
     const stored = this.store.appendEvent(this.sessionId, this.turnId, event);
     this.emit({ type: 'transcript', laneKey: this.live.laneKey, event: stored });
   }

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../electron/core/gateway/gateway.ts';
-import type { GatewayEvent } from '../../../shared/gateway-events.ts';
 import { CoreHarness } from '../../support/core-harness.ts';
 
 let harness: CoreHarness;
@@ -36,9 +35,15 @@ describe('turns and busy input (L23, L26, R3)', () => {
     expect(harness.core.store.getLane('a')).toMatchObject({ inputTokens: 12, outputTokens: 5, activeTurn: null });
     // Usage is also kept per turn.
     expect(harness.core.store.getTurn(events[0]!.turnId!)).toMatchObject({ inputTokens: 12, outputTokens: 5, outcome: 'completed' });
-    // Each message's first piece came with its row, the rest as deltas (issue 9 item 9).
-    const deltas = harness.sink.events.filter((e) => e.type === 'text-delta').map((e) => (e as Extract<GatewayEvent, { type: 'text-delta' }>).delta);
-    expect(deltas.join('')).toBe('me look.');
+    // Each message's first piece came with its row; the rest, streamed in the same read, with the row whole at its end (issue 9 item 9).
+    const rows = harness.sink.events.flatMap((e) => (e.type === 'transcript' && e.event.kind === 'assistant_text' ? [e.event.payload] : []));
+    expect(rows).toEqual([
+      { text: 'Let ', final: false },
+      { text: 'Let me look.', final: true },
+      { text: 'Done.', final: false },
+      { text: 'Done.', final: true },
+    ]);
+    expect(harness.sink.events.filter((e) => e.type === 'text-delta')).toEqual([]);
   });
 
   it('L23: with busyInput "interrupt", a message sent while the lane runs stops the turn and runs next on the same session', async () => {

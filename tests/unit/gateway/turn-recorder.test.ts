@@ -17,6 +17,8 @@ afterEach(() => {
 });
 
 const TURN = 'turn_test';
+/** The end of this turn of the event loop, when gathered pieces go out. */
+const endOfTurn = () => vi.advanceTimersByTime(0);
 
 async function recording() {
   harness = await CoreHarness.start();
@@ -61,23 +63,25 @@ describe('streamed text (L26, issue 9 item 9)', () => {
     expect(created).toEqual({ row: created!.row, text: 'Hel', final: false });
     const seq = created!.row;
 
+    // Pieces of one turn of the event loop (one network read) go out together at its end.
     recorder.text('lo');
-    recorder.text(', world');
-    expect(told()).toEqual([
-      { delta: 'lo', seq, offset: 3 },
-      { delta: ', world', seq, offset: 5 },
-    ]);
+    recorder.text(', wor');
+    expect(told()).toEqual([]);
+    endOfTurn();
+    expect(told()).toEqual([{ delta: 'lo, wor', seq, offset: 3 }]);
+    recorder.text('ld');
+    endOfTurn();
+    expect(told()).toEqual([{ delta: 'ld', seq, offset: 10 }]);
     vi.advanceTimersByTime(TEXT_FLUSH_INTERVAL_MS);
     expect(told()).toEqual([{ checkpoint: 12, seq }]);
     vi.advanceTimersByTime(TEXT_FLUSH_INTERVAL_MS * 4);
     expect(told()).toEqual([]); // nothing new, nothing said
 
+    // The row, whole, carries what was not sent yet.
     recorder.text('.');
     recorder.endAssistantMessage();
-    expect(told()).toEqual([
-      { delta: '.', seq, offset: 12 },
-      { row: seq, text: 'Hello, world.', final: true },
-    ]);
+    endOfTurn();
+    expect(told()).toEqual([{ row: seq, text: 'Hello, world.', final: true }]);
 
     // The next message of the turn is a row of its own.
     recorder.text('Next');
@@ -92,9 +96,8 @@ describe('streamed text (L26, issue 9 item 9)', () => {
     recorder.text(' answ');
     const seq = (told()[0] as { row: number }).row;
     recorder.close(false);
-    expect(told()).toEqual([
-      { row: seq, text: 'Partial answ', final: false },
-    ]);
+    endOfTurn();
+    expect(told()).toEqual([{ row: seq, text: 'Partial answ', final: false }]);
     expect(stored()).toEqual([{ text: 'Partial answ', final: false }]);
     recorder.text('late');
     expect(told()).toEqual([]);
@@ -108,7 +111,11 @@ describe('streamed text (L26, issue 9 item 9)', () => {
     expect(stored()).toEqual([{ text: 'Hel', final: false }]);
     live.saveStreamedText();
     expect(stored()).toEqual([{ text: 'Hello', final: false }]);
-    expect(told()).toEqual([{ checkpoint: 5, seq }]);
+    // Every piece is sent before the checkpoint that counts it.
+    expect(told()).toEqual([
+      { delta: 'lo', seq, offset: 3 },
+      { checkpoint: 5, seq },
+    ]);
   });
 
   it('R3: a first write that fails is retried; pieces gather meanwhile and come with the row, never as deltas of a row nobody has', async () => {
@@ -127,6 +134,7 @@ describe('streamed text (L26, issue 9 item 9)', () => {
     const [row] = told() as Array<{ row: number }>;
     expect(row).toEqual({ row: row!.row, text: 'ab', final: false });
     recorder.text('c');
+    endOfTurn();
     expect(told()).toEqual([{ delta: 'c', seq: row!.row, offset: 2 }]);
     recorder.close(true);
     expect(stored()).toEqual([{ text: 'abc', final: true }]);

@@ -57,6 +57,30 @@ describe('event hub', () => {
     expect(hub.subscribe({}, () => {})).toMatchObject({ resync: false, lastSeq: 4, replay: [] });
   });
 
+  it('R1: an event that breaks the contract is dropped before it gets a number; streamed text is taken as typed', () => {
+    const logs: string[] = [];
+    const hub = new EventHub({ log: (m) => logs.push(m) });
+    hub.emit({ type: 'banner', banner: { kind: 'suspended', laneKey: 'x', failures: 'three' } } as unknown as GatewayEvent);
+    expect(hub.lastSeq).toBe(0);
+    expect(logs[0]).toContain('breaks the protocol contract');
+    hub.emit({ type: 'text-delta', laneKey: 'x', turnId: 't', seq: 7, offset: 3, delta: 'lo' });
+    hub.emit({ type: 'text-checkpoint', laneKey: 'x', turnId: 't', seq: 7, length: 5 });
+    expect(hub.since(0)!.map((f) => f.seq)).toEqual([1, 2]);
+  });
+
+  it('streamed text counts against the replay budget by its size', () => {
+    const hub = new EventHub({ capacity: 1_000, maxBytes: 4_000, log: () => {} });
+    for (let i = 0; i < 100; i++) hub.emit({ type: 'text-delta', laneKey: 'x', turnId: 't', seq: 7, offset: i * 100, delta: 'x'.repeat(100) });
+    expect(hub.since(0)).toBeNull(); // the oldest pieces left the buffer
+    expect(hub.since(hub.lastSeq - 10)).toHaveLength(10);
+    let oldest = hub.lastSeq;
+    while (oldest > 0 && hub.since(oldest - 1) !== null) oldest -= 1;
+    // What the kept pieces really weigh as JSON: about the budget, estimated without serialising them.
+    const bytes = (hub.lastSeq - oldest) * JSON.stringify({ channel: 'gateway', event: { type: 'text-delta', laneKey: 'x', turnId: 't', seq: 7, offset: 9900, delta: 'x'.repeat(100) } }).length;
+    expect(bytes).toBeLessThanOrEqual(4_000 + 300);
+    expect(bytes).toBeGreaterThan(4_000 - 600);
+  });
+
   it('a failing listener does not stop delivery to the others', () => {
     const logs: string[] = [];
     const hub = new EventHub({ log: (m) => logs.push(m) });
@@ -329,8 +353,8 @@ describe('streamed text over the protocol (issue 9 item 9)', () => {
       w.store.openLane(laneKey);
       await w.until((state) => state.transcript.status === 'ready');
       const loadsBefore = w.calls.items.filter((m) => m === 'transcript.get').length;
-      // Pieces: "one t" (the row), "wo th" (offset 5), "ree" (offset 10).
-      h.agents.script(laneKey, { steps: [{ text: 'one two three', chunks: 3 }, { gate: 'streamed' }] });
+      // Pieces, a read apart: "one t" (the row), "wo th" (offset 5), "ree" (offset 10).
+      h.agents.script(laneKey, { steps: [{ text: 'one two three', chunks: 3, chunkDelayMs: 1 }, { gate: 'streamed' }] });
       await w.client.call('message.send', { laneKey, text: 'go' });
       await h.agents.reached.waitFor(1, (gate) => gate === 'streamed');
 
