@@ -21,7 +21,7 @@
  *    Node client's `transcript.get` of each shows the share of host and protocol.
  *
  * Run: `npm run bench:ui` (builds the renderer into bench/out/renderer first). Prints tables, then
- * one `BENCH_JSON {...}` line for machines.
+ * one `BENCH_JSON {...}` line for machines. `BENCH_UI_PARTS=stream` (or `paint`) runs one part only.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -75,6 +75,7 @@ const BIG_MESSAGES = 10_000;
 const SMALL_MESSAGES = 10;
 const PAINT_RUNS = 5;
 const TIMEOUT_MS = 60_000;
+const PARTS = new Set((process.env.BENCH_UI_PARTS ?? 'stream,paint').split(',').map((part) => part.trim()));
 
 // ── the renderer ───────────────────────────────────────────────────────────────────────────
 
@@ -490,7 +491,7 @@ async function main(): Promise<void> {
     if (!longTaskApi) log('  (this Chromium has no Long Tasks API: longest-task figures are missing)');
 
     const streams: Array<{ spec: (typeof STREAMS)[number]; ui: StreamRun[]; node: StreamRun[] }> = [];
-    for (const spec of STREAMS) {
+    for (const spec of PARTS.has('stream') ? STREAMS : []) {
       const tag = spec.label.replace(/\W+/g, '');
       // Warm-up: the page's markdown pipeline and the host's stream path get JIT-compiled.
       await uiStreamRun(browser, page, client, model, spec, `${tag}w`);
@@ -514,14 +515,17 @@ async function main(): Promise<void> {
     const bigTarget = { laneKey: big!.laneKey, sentinel: `msg1x${BIG_MESSAGES}` };
     const smallTarget = { laneKey: small!.laneKey, sentinel: `msg2x${SMALL_MESSAGES}` };
     const warmTarget = { laneKey: warm!.laneKey, sentinel: `msg3x${SMALL_MESSAGES}` };
-    await paintRun(browser, ready, warmTarget, bigTarget);
-    await paintRun(browser, ready, warmTarget, smallTarget);
+    const paint = PARTS.has('paint');
+    if (paint) {
+      await paintRun(browser, ready, warmTarget, bigTarget);
+      await paintRun(browser, ready, warmTarget, smallTarget);
+    }
     const bigRuns: PaintRun[] = [];
     const smallRuns: PaintRun[] = [];
     const bigFetch: number[] = [];
     const smallFetch: number[] = [];
     let transcriptBytes = 0;
-    for (let run = 0; run < PAINT_RUNS; run++) {
+    for (let run = 0; paint && run < PAINT_RUNS; run++) {
       bigRuns.push(await paintRun(browser, ready, warmTarget, bigTarget));
       smallRuns.push(await paintRun(browser, ready, warmTarget, smallTarget));
       // The protocol's share: the same transcript.get from the Node client, no rendering.
@@ -588,7 +592,7 @@ async function main(): Promise<void> {
       fmt(s.tasksOver50.median, 0),
       fmt(fetch.median),
     ];
-    log(
+    if (paint) log(
       table(
         ['conversation', 'n', 'in DOM ms', 'painted ms', 'max ms', 'vs 10 msgs', 'DOM rows', 'longest task ms', 'CPU ms', 'tasks ≥50 ms', 'node transcript.get ms'],
         [paintRow(`${BIG_MESSAGES.toLocaleString('en-US')} messages`, bigPaint, bigFetchMs), paintRow(`${SMALL_MESSAGES} messages`, smallPaint, smallFetchMs)],
