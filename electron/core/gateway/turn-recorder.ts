@@ -190,7 +190,7 @@ export class TurnRecorder implements TurnContext {
     this.sending = null;
   }
 
-  /** A flush nobody awaits (the timer, a transcript read): a failure is reported, and retried by the next piece or the message's end. */
+  /** A flush nobody awaits (the timer, a transcript read): a failure is reported and tried again a flush interval later. */
   private saveSoon(): void {
     try {
       this.flush(false);
