@@ -11,7 +11,17 @@ import { initialState, needsTranscriptReload, reduce, type Action, type AppState
 import type { GatewayPort } from './gateway-port.ts';
 import type { OutboxEntry, OutboxStorage } from './outbox.ts';
 
+/** Without animation frames (Node, tests): how often streamed text is told. */
 const TEXT_FRAME_MS = 32;
+
+/**
+ * Streamed text is told once per animation frame: the screen shows no more than that, and a
+ * hidden window does no work for it. Elsewhere a timer stands in.
+ */
+const nextFrame: { request(callback: () => void): unknown; cancel(handle: unknown): void } =
+  typeof requestAnimationFrame === 'function'
+    ? { request: (callback) => requestAnimationFrame(callback), cancel: (handle) => cancelAnimationFrame(handle as number) }
+    : { request: (callback) => setTimeout(callback, TEXT_FRAME_MS), cancel: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>) };
 /**
  * Streamed text found missing is fetched again at once, then at most this often: a store that
  * cannot save (a full disk) would otherwise have the window fetch in a loop. Checkpoints come as
@@ -71,7 +81,7 @@ export class AppStore {
   private readonly client: GatewayPort;
   private readonly now: () => number;
   private readonly storage: KeyValueStorage | null;
-  private notifyTimer: ReturnType<typeof setTimeout> | null = null;
+  private notifyTimer: unknown = null;
   private microtaskQueued = false;
   private transcriptLoad = 0;
   private searchTimer: ReturnType<typeof setTimeout> | null = null;
@@ -467,12 +477,12 @@ export class AppStore {
       }
       return;
     }
-    if (this.notifyTimer === null && !this.microtaskQueued) this.notifyTimer = setTimeout(() => this.flush(), TEXT_FRAME_MS);
+    if (this.notifyTimer === null && !this.microtaskQueued) this.notifyTimer = nextFrame.request(() => this.flush());
   }
 
   private flush(): void {
     this.microtaskQueued = false;
-    if (this.notifyTimer !== null) clearTimeout(this.notifyTimer);
+    if (this.notifyTimer !== null) nextFrame.cancel(this.notifyTimer);
     this.notifyTimer = null;
     for (const listener of [...this.listeners]) listener();
   }
