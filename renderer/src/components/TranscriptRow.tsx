@@ -1,5 +1,5 @@
 /** One row of a conversation: a message, a tool card, or a marker between turns. */
-import { memo, useDeferredValue } from 'react';
+import { memo } from 'react';
 import { interruptionText, resumedText } from '../lib/transcript-words.ts';
 import type { AssistantItem, ErrorItem, InterruptionItem, NoticeItem, ResumedItem, TranscriptItem } from '../state/transcript-model.ts';
 import type { ToolStatus } from '../state/tool-status.ts';
@@ -87,9 +87,6 @@ function rowText(item: Exclude<TranscriptItem, { type: 'tool' }>): string {
 }
 
 function AssistantMessage({ item, cutShort }: { item: AssistantItem; cutShort: boolean }) {
-  // When the answer ends, its last words show at once in its blocks; formatting it whole (once,
-  // the cost of the whole text) follows in a render React may defer.
-  const inBlocks = useDeferredValue(item.streaming);
   return (
     <article
       className={`message message-assistant${item.streaming ? ' streaming' : ''}`}
@@ -98,7 +95,9 @@ function AssistantMessage({ item, cutShort }: { item: AssistantItem; cutShort: b
       aria-label="Assistant"
       aria-busy={item.streaming}
     >
-      {inBlocks ? <StreamingMarkdown text={item.text} /> : <Markdown text={item.text} />}
+      {/* Streaming: formatted block by block. Finished: formatted whole, once (one parse of the
+          whole text costs less than formatting its blocks one by one would, when many arrive at once). */}
+      {item.streaming ? <StreamingMarkdown text={item.text} /> : <Markdown text={item.text} />}
       {cutShort && <p className="cut-short">This answer was cut short.</p>}
     </article>
   );
