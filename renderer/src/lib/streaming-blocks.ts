@@ -46,3 +46,24 @@ export function settledBlocks(text: string): string[] {
   if (blockStart < text.length || blocks.length === 0) blocks.push(text.slice(blockStart));
   return blocks;
 }
+
+/**
+ * Joins settled blocks into groups of at least `minChars` (the last group may be shorter, and the
+ * block being written stays last, alone). Formatting has a cost per piece as well as per
+ * character, so a burst of many short blocks is formatted as a few groups; a closed group, like a
+ * settled block, never changes as the answer grows.
+ */
+export function groupBlocks(blocks: readonly string[], minChars: number): string[] {
+  const groups: string[] = [];
+  let open = '';
+  for (let i = 0; i < blocks.length - 1; i++) {
+    open += blocks[i]!;
+    if (open.length >= minChars) {
+      groups.push(open);
+      open = '';
+    }
+  }
+  if (open !== '') groups.push(open);
+  if (blocks.length > 0) groups.push(blocks.at(-1)!);
+  return groups;
+}

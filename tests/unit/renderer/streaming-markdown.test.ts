@@ -9,7 +9,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { Markdown } from '../../../renderer/src/components/Markdown.tsx';
 import { StreamingMarkdown } from '../../../renderer/src/components/StreamingMarkdown.tsx';
-import { settledBlocks } from '../../../renderer/src/lib/streaming-blocks.ts';
+import { groupBlocks, settledBlocks } from '../../../renderer/src/lib/streaming-blocks.ts';
 
 const ANSWER = [
   'First paragraph with `code` and **bold**.',
@@ -66,6 +66,22 @@ describe('settled blocks of a streaming answer', () => {
     expect(settledBlocks('Para one.\n  ')).toEqual(['Para one.\n  ']);
     expect(settledBlocks('Para one.\n\n')).toEqual(['Para one.\n\n']);
     expect(settledBlocks('Para one.\n\nTw')).toEqual(['Para one.\n\n', 'Tw']);
+  });
+});
+
+describe('groups of settled blocks', () => {
+  it('are the text exactly, the block being written stays alone and last, and a closed group never changes', () => {
+    const text = Array.from({ length: 40 }, (_, i) => `Paragraph ${i} ${'word '.repeat(i % 7)}`).join('\n\n');
+    let closed: string[] = [];
+    for (let end = 0; end <= text.length; end++) {
+      const blocks = settledBlocks(text.slice(0, end));
+      const groups = groupBlocks(blocks, 100);
+      expect(groups.join('')).toBe(text.slice(0, end));
+      expect(groups.at(-1)).toBe(blocks.at(-1));
+      expect(groups.slice(0, closed.length)).toEqual(closed);
+      closed = groups.slice(0, -1).filter((group) => group.length >= 100);
+    }
+    expect(groupBlocks(settledBlocks(text), 100).length).toBeLessThan(settledBlocks(text).length / 2);
   });
 });
 
