@@ -10,7 +10,8 @@
  *    the tasks of 50 ms or more (trace, and a Long Tasks API observer registered before the page
  *    loads), and the longest long animation frame.
  *    Baseline, in the same process and host: the same stream consumed by a plain Node protocol
- *    client (GatewayClient over `ws`, same frames and schema checks, no rendering); UI and Node
+ *    client (GatewayClient over `ws`, same frames and schema checks, no rendering: the answer's
+ *    row, then its deltas appended at their offsets); UI and Node
  *    runs alternate. Two pacings: unpaced (the pipeline's ceiling) and 5 ms between chunks (a
  *    fast real model, ≤200 tokens/s).
  * 2. First paint of a 10,000-message conversation (bulk-filled into the store before the host
@@ -20,7 +21,7 @@
  *    Node client's `transcript.get` of each shows the share of host and protocol.
  *
  * Run: `npm run bench:ui` (builds the renderer into bench/out/renderer first). Prints tables, then
- * one `BENCH_JSON {...}` line for machines.
+ * one `BENCH_JSON {...}` line for machines. `BENCH_UI_PARTS=stream` (or `paint`) runs one part only.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -74,6 +75,7 @@ const BIG_MESSAGES = 10_000;
 const SMALL_MESSAGES = 10;
 const PAINT_RUNS = 5;
 const TIMEOUT_MS = 60_000;
+const PARTS = new Set((process.env.BENCH_UI_PARTS ?? 'stream,paint').split(',').map((part) => part.trim()));
 
 // ── the renderer ───────────────────────────────────────────────────────────────────────────
 
@@ -358,9 +360,13 @@ async function nodeStreamRun(client: GatewayClient, model: ScriptedOpenAIServer,
   let firstAt = 0;
   let done: (at: number) => void = () => {};
   const lastAt = new Promise<number>((resolve) => (done = resolve));
-  const off = client.onEvent((event) => {
-    if (event.channel !== 'gateway' || event.event.type !== 'text-delta' || event.event.laneKey !== lane.laneKey) return;
-    text += event.event.delta;
+  const off = client.onEvent((push) => {
+    if (push.channel !== 'gateway') return;
+    const event = push.event;
+    // The answer's first piece comes with its row, the rest as deltas at their offsets (issue 9 item 9).
+    if (event.type === 'transcript' && event.laneKey === lane.laneKey && event.event.kind === 'assistant_text') text = event.event.payload.text;
+    else if (event.type === 'text-delta' && event.laneKey === lane.laneKey && event.offset === text.length) text += event.delta;
+    else return;
     const now = epochMs();
     if (!firstAt && text.includes(first)) firstAt = now;
     if (text.endsWith(last)) done(now);
@@ -485,7 +491,7 @@ async function main(): Promise<void> {
     if (!longTaskApi) log('  (this Chromium has no Long Tasks API: longest-task figures are missing)');
 
     const streams: Array<{ spec: (typeof STREAMS)[number]; ui: StreamRun[]; node: StreamRun[] }> = [];
-    for (const spec of STREAMS) {
+    for (const spec of PARTS.has('stream') ? STREAMS : []) {
       const tag = spec.label.replace(/\W+/g, '');
       // Warm-up: the page's markdown pipeline and the host's stream path get JIT-compiled.
       await uiStreamRun(browser, page, client, model, spec, `${tag}w`);
@@ -509,14 +515,17 @@ async function main(): Promise<void> {
     const bigTarget = { laneKey: big!.laneKey, sentinel: `msg1x${BIG_MESSAGES}` };
     const smallTarget = { laneKey: small!.laneKey, sentinel: `msg2x${SMALL_MESSAGES}` };
     const warmTarget = { laneKey: warm!.laneKey, sentinel: `msg3x${SMALL_MESSAGES}` };
-    await paintRun(browser, ready, warmTarget, bigTarget);
-    await paintRun(browser, ready, warmTarget, smallTarget);
+    const paint = PARTS.has('paint');
+    if (paint) {
+      await paintRun(browser, ready, warmTarget, bigTarget);
+      await paintRun(browser, ready, warmTarget, smallTarget);
+    }
     const bigRuns: PaintRun[] = [];
     const smallRuns: PaintRun[] = [];
     const bigFetch: number[] = [];
     const smallFetch: number[] = [];
     let transcriptBytes = 0;
-    for (let run = 0; run < PAINT_RUNS; run++) {
+    for (let run = 0; paint && run < PAINT_RUNS; run++) {
       bigRuns.push(await paintRun(browser, ready, warmTarget, bigTarget));
       smallRuns.push(await paintRun(browser, ready, warmTarget, smallTarget));
       // The protocol's share: the same transcript.get from the Node client, no rendering.
@@ -583,7 +592,7 @@ async function main(): Promise<void> {
       fmt(s.tasksOver50.median, 0),
       fmt(fetch.median),
     ];
-    log(
+    if (paint) log(
       table(
         ['conversation', 'n', 'in DOM ms', 'painted ms', 'max ms', 'vs 10 msgs', 'DOM rows', 'longest task ms', 'CPU ms', 'tasks ≥50 ms', 'node transcript.get ms'],
         [paintRow(`${BIG_MESSAGES.toLocaleString('en-US')} messages`, bigPaint, bigFetchMs), paintRow(`${SMALL_MESSAGES} messages`, smallPaint, smallFetchMs)],

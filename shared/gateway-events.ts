@@ -38,7 +38,19 @@ export type Banner =
 
 export type GatewayEvent =
   | { type: 'transcript'; laneKey: string; event: StoredEvent }
-  | { type: 'text-delta'; laneKey: string; turnId: string; delta: string }
+  /**
+   * Streamed text travels once (issue 9 item 9). The first piece of an answer creates its
+   * assistant_text row (a `transcript` event); every later piece is a delta naming that row (`seq`)
+   * and where it starts in the row's text (`offset`), so a front end applies each piece exactly once
+   * and sees a missed one as a gap instead of showing text with a hole in it.
+   */
+  | { type: 'text-delta'; laneKey: string; turnId: string; seq: number; offset: number; delta: string }
+  /**
+   * The 250 ms flush saved the row's first `length` characters (L26). It carries no text: a front
+   * end holding fewer characters of that row missed deltas and fetches the transcript again. The
+   * row itself is sent once more, whole, when its message ends (final, or cut short by the turn's end).
+   */
+  | { type: 'text-checkpoint'; laneKey: string; turnId: string; seq: number; length: number }
   | { type: 'lane'; lane: LaneStatus }
   | { type: 'banner'; banner: Banner };
 

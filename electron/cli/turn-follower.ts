@@ -37,8 +37,8 @@ export function followTurn(options: TurnFollowerOptions): { outcome: Promise<Fol
   const { laneKey, out, err } = options;
   let turnId: string | null = null;
   let sawStarting = false;
-  /** What was printed of the assistant message in progress. */
-  let segment = '';
+  /** The assistant message being printed (its row) and how much of its text is out, from its start. */
+  let printed: { seq: number; length: number } | null = null;
   let lastChar = '\n';
   let failed: string | null = null;
   let interrupted: { cause: string; reason: string | null } | null = null;
@@ -71,20 +71,30 @@ export function followTurn(options: TurnFollowerOptions): { outcome: Promise<Fol
       if (turnId === null) return;
     }
     switch (event.type) {
-      case 'text-delta':
-        if (event.laneKey === laneKey && event.turnId === turnId) {
-          write(event.delta);
-          segment += event.delta;
-        }
+      case 'text-delta': {
+        if (event.laneKey !== laneKey || event.turnId !== turnId || printed?.seq !== event.seq) return;
+        // Only the piece that continues what is out: a repeat is skipped, and after a gap the
+        // message's whole row, sent when it ends, prints the rest.
+        const from = printed.length - event.offset;
+        if (from < 0 || from >= event.delta.length) return;
+        write(event.delta.slice(from));
+        printed.length = event.offset + event.delta.length;
+        return;
+      }
+      case 'text-checkpoint':
         return;
       case 'transcript': {
         if (event.laneKey !== laneKey || event.event.turnId !== turnId) return;
         const stored = event.event;
-        if (stored.kind === 'assistant_text' && stored.payload.final) {
-          // A message that arrived whole (or whose deltas were not all seen) is printed from the record.
-          if (stored.payload.text.startsWith(segment)) write(stored.payload.text.slice(segment.length));
-          if (lastChar !== '\n') write('\n');
-          segment = '';
+        if (stored.kind === 'assistant_text') {
+          // The row comes with the message's first piece and whole at its end: print what is not out yet.
+          if (printed?.seq !== stored.seq) printed = { seq: stored.seq, length: 0 };
+          write(stored.payload.text.slice(printed.length));
+          printed.length = Math.max(printed.length, stored.payload.text.length);
+          if (stored.payload.final) {
+            if (lastChar !== '\n') write('\n');
+            printed = null;
+          }
         } else if (stored.kind === 'tool_call') {
           err(`[tool] ${stored.payload.name} ${preview(stored.payload.args)}\n`);
         } else if (stored.kind === 'approval_request') {

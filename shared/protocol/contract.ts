@@ -48,9 +48,12 @@ export const bannerSchema: z.ZodType<Banner> = z.union([
   z.object({ kind: z.literal('session-reset'), laneKey: z.string(), previousSessionId: z.string(), text: z.string() }),
 ]);
 
-export const gatewayEventSchema: z.ZodType<GatewayEvent> = z.union([
+// Discriminated unions: a frame is checked against its own shape only. A plain union tries every
+// shape before the right one and builds an error for each miss, per streamed piece (issue 13).
+export const gatewayEventSchema: z.ZodType<GatewayEvent> = z.discriminatedUnion('type', [
   z.object({ type: z.literal('transcript'), laneKey: z.string(), event: storedEventSchema }),
-  z.object({ type: z.literal('text-delta'), laneKey: z.string(), turnId: z.string(), delta: z.string() }),
+  z.object({ type: z.literal('text-delta'), laneKey: z.string(), turnId: z.string(), seq: z.number().int(), offset: z.number().int().min(0), delta: z.string() }),
+  z.object({ type: z.literal('text-checkpoint'), laneKey: z.string(), turnId: z.string(), seq: z.number().int(), length: z.number().int().min(0) }),
   z.object({ type: z.literal('lane'), lane: laneStatusSchema }),
   z.object({ type: z.literal('banner'), banner: bannerSchema }),
 ]);
@@ -65,7 +68,7 @@ export const updateStateSchema = z.object({
 export type UpdateState = z.infer<typeof updateStateSchema>;
 
 /** Everything the host pushes, with a per-instance sequence number for gap-free catch-up. */
-export const pushEventSchema = z.union([
+export const pushEventSchema = z.discriminatedUnion('channel', [
   z.object({ channel: z.literal('gateway'), event: gatewayEventSchema }),
   z.object({ channel: z.literal('update'), state: updateStateSchema }),
 ]);
@@ -152,9 +155,11 @@ export const clientFrameSchema = z.object({
 });
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 
-export const serverFrameSchema = z.union([
-  z.object({ type: z.literal('response'), id: z.number().int(), ok: z.literal(true), value: z.unknown() }),
-  z.object({ type: z.literal('response'), id: z.number().int().nullable(), ok: z.literal(false), error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }) }),
+export const serverFrameSchema = z.discriminatedUnion('type', [
+  z.discriminatedUnion('ok', [
+    z.object({ type: z.literal('response'), id: z.number().int(), ok: z.literal(true), value: z.unknown() }),
+    z.object({ type: z.literal('response'), id: z.number().int().nullable(), ok: z.literal(false), error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }) }),
+  ]),
   z.object({ type: z.literal('event'), instanceId: z.string(), seq: z.number().int(), event: pushEventSchema }),
 ]);
 export type ServerFrame = z.infer<typeof serverFrameSchema>;

@@ -161,7 +161,7 @@ describe('agent runtime through the gateway', () => {
     const h = await start({ settings: { drainTimeoutSeconds: 0.05 } });
     server.enqueue({ kind: 'stream', steps: [{ type: 'text', text: 'Thinking about' }, { type: 'hang' }] });
     await h.core.gateway.send('a', 'think hard');
-    await h.sink.waitFor((e) => e.type === 'text-delta');
+    await h.sink.waitFor((e) => e.type === 'transcript' && e.event.kind === 'assistant_text'); // the answer's first piece
 
     const result = await h.core.requestExit('quit');
     await server.waitForAbort();
@@ -237,7 +237,7 @@ describe('interrupts and limits in the agent loop', () => {
     const h = await start();
     server.enqueue({ kind: 'stream', steps: [{ type: 'text', text: 'A very long' }, { type: 'hang' }] });
     await h.core.gateway.send('a', 'write an essay');
-    await h.sink.waitFor((e) => e.type === 'text-delta');
+    await h.sink.waitFor((e) => e.type === 'transcript' && e.event.kind === 'assistant_text'); // the answer's first piece
     await h.core.gateway.send('a', '/stop');
     await h.core.gateway.whenIdle();
     await server.waitForAbort();

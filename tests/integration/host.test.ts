@@ -56,7 +56,7 @@ async function startEndlessTurn(client: GatewayClient, events: Recorder<GatewayE
   model.enqueue({ kind: 'stream', steps: [{ type: 'text', text: 'Working on it' }, { type: 'wait', until: never.promise }] });
   const lane = await client.call('lanes.create', {});
   await client.call('message.send', { laneKey: lane.laneKey, text: 'a long job' });
-  await events.waitFor((e) => e.type === 'text-delta');
+  await events.waitFor((e) => e.type === 'transcript' && e.event.kind === 'assistant_text'); // the answer's first piece
   return lane;
 }
 
@@ -116,7 +116,8 @@ describe('headless host: turns and signals (L7, L9, L12, L20, L30)', () => {
     expect(await client.call('message.send', { laneKey: lane.laneKey, text: 'hi' })).toMatchObject({ status: 'started' });
     await events.waitFor((e) => e.type === 'transcript' && e.event.kind === 'assistant_text' && e.event.payload.final);
     await events.waitFor((e) => e.type === 'lane' && e.lane.laneKey === lane.laneKey && e.lane.activity === 'idle');
-    expect(events.items.some((e) => e.type === 'text-delta')).toBe(true);
+    // Streamed: the row came with the first piece, before the final one (issue 9 item 9).
+    expect(events.items.some((e) => e.type === 'transcript' && e.event.kind === 'assistant_text' && !e.event.payload.final)).toBe(true);
     const transcript = await client.call('transcript.get', { laneKey: lane.laneKey });
     expect(transcript.events.map((e) => e.kind)).toEqual(['user_message', 'assistant_text']);
     expect(transcript.events[1]!.payload).toEqual({ text: 'Hello from the scripted model.', final: true });
@@ -213,7 +214,7 @@ describe('headless host: turns and signals (L7, L9, L12, L20, L30)', () => {
     model.enqueue({ kind: 'stream', steps: [{ type: 'text', text: 'Almost' }, { type: 'wait', until: finish.promise }, { type: 'text', text: ' done.' }, { type: 'finish', reason: 'stop' }] });
     const lane = await client.call('lanes.create', {});
     await client.call('message.send', { laneKey: lane.laneKey, text: 'finish up' });
-    await events.waitFor((e) => e.type === 'text-delta');
+    await events.waitFor((e) => e.type === 'transcript' && e.event.kind === 'assistant_text'); // the answer's first piece
 
     host.signal('SIGINT');
     await host.stderr.waitFor((l) => l.includes('Quitting (signal)'));

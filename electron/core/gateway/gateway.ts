@@ -179,6 +179,11 @@ export class Gateway {
     return true;
   }
 
+  /** Saves the running turn's streamed text now: a transcript read next then holds every piece already sent (issue 9 item 9). */
+  saveStreamedText(laneKey: string): void {
+    this.registry.get(laneKey)?.saveStreamedText();
+  }
+
   /** L20: continue an interrupted turn (the Resume button, or auto-resume at launch). */
   requestResume(laneKey: string): boolean {
     const lane = this.store.getLane(laneKey);

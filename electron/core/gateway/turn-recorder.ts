@@ -2,6 +2,14 @@
  * The TurnContext an agent writes through (L26). Tool calls and results are committed before the
  * call returns; streamed text grows one assistant_text row that is flushed at least every 250 ms,
  * so a crash loses at most that much partial text and never a completed message.
+ *
+ * Text goes to front ends once (issue 9 item 9): the first piece of a message creates its row
+ * (a `transcript` event), every later piece is a `text-delta` naming the row and its offset, each
+ * flush is a `text-checkpoint` with the saved length only, and the row goes out whole once more
+ * when the message ends. Bytes per answer grow with its length, not with its length squared.
+ * Pieces that arrive in one turn of the event loop (a burst of chunks in one network read) go out
+ * as one delta at its end: a fast stream costs a frame per read, not one per chunk, and no piece
+ * waits longer than that turn.
  */
 import type { GatewayEvent } from '../../../shared/gateway-events.ts';
 import type { StoredEvent, TurnEvent } from '../../../shared/transcript.ts';
@@ -19,9 +27,15 @@ export class TurnRecorder implements TurnContext {
   private readonly emit: (event: GatewayEvent) => void;
   private readonly log: (message: string) => void;
   private readonly approvalsChanged: () => void;
+  /** The text of the message being streamed, all of it (what was sent, saved or not). */
   private buffer = '';
+  /** Its assistant_text row once written; null before the first piece is saved. */
   private row: StoredEvent | null = null;
-  private dirty = false;
+  /** How much of `buffer` the row holds. */
+  private saved = 0;
+  /** How much of `buffer` front ends were sent (the row's first piece, then deltas). */
+  private sent = 0;
+  private sending: NodeJS.Immediate | null = null;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
 
@@ -42,6 +56,8 @@ export class TurnRecorder implements TurnContext {
     this.emit = options.emit;
     this.log = options.log;
     this.approvalsChanged = options.approvalsChanged ?? (() => {});
+    // A front end that reads the transcript now must find every piece it was sent (transcript.get).
+    this.live.saveStreamedText = () => this.saveSoon();
   }
 
   get signal(): AbortSignal {
@@ -59,17 +75,14 @@ export class TurnRecorder implements TurnContext {
   text(delta: string): void {
     if (this.closed || delta === '') return;
     this.buffer += delta;
-    this.dirty = true;
-    this.emit({ type: 'text-delta', laneKey: this.live.laneKey, turnId: this.turnId, delta });
-    this.timer ??= setTimeout(() => {
-      this.timer = null;
-      try {
-        this.flush(false);
-      } catch (error) {
-        // Nobody awaits a timer: report it, and let the next write or the turn's end surface it.
-        this.log(`Could not save streamed text: ${(error as Error).message}`);
-      }
-    }, TEXT_FLUSH_INTERVAL_MS);
+    if (this.row !== null) {
+      this.sending ??= setImmediate(() => this.sendText());
+      this.timer ??= setTimeout(() => this.saveSoon(), TEXT_FLUSH_INTERVAL_MS);
+      return;
+    }
+    // The first piece creates the row at once, so every later piece can name it. While a write
+    // that failed waits for its retry (the timer), pieces only gather: the row carries them all.
+    if (this.timer === null) this.saveSoon();
   }
 
   endAssistantMessage(): void {
@@ -128,37 +141,74 @@ export class TurnRecorder implements TurnContext {
   /**
    * Writes buffered text. `final` closes the current assistant message; a turn that ends
    * interrupted or failed leaves its last message partial (final: false) for repair to flag (L18).
+   * `whole` sends the row itself rather than a checkpoint: when it is first written and when its
+   * message ends, so every front end ends with the exact text.
    */
-  flush(final: boolean): void {
+  flush(final: boolean, whole: boolean = final): void {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
     }
     if (this.closed) return;
     if (this.row === null && this.buffer === '') return;
+    // Pieces not sent yet go before the checkpoint that counts them; the whole row carries them itself.
+    if (!whole) this.sendText();
     const event: TurnEvent = { kind: 'assistant_text', payload: { text: this.buffer, final } };
+    const laneKey = this.live.laneKey;
     if (this.row === null) {
       this.row = this.store.appendEvent(this.sessionId, this.turnId, event);
-      this.emit({ type: 'transcript', laneKey: this.live.laneKey, event: this.row });
-    } else if (this.dirty || final) {
+      this.saved = this.sent = this.buffer.length;
+      this.emit({ type: 'transcript', laneKey, event: this.row });
+    } else if (this.saved < this.buffer.length || final || whole) {
       this.store.updateEventPayload(this.row.seq, event);
-      this.emit({ type: 'transcript', laneKey: this.live.laneKey, event: { ...this.row, ...event } as StoredEvent });
+      this.saved = this.buffer.length;
+      if (whole) {
+        this.sent = this.buffer.length;
+        this.emit({ type: 'transcript', laneKey, event: { ...this.row, ...event } as StoredEvent });
+      } else {
+        this.emit({ type: 'text-checkpoint', laneKey, turnId: this.turnId, seq: this.row.seq, length: this.saved });
+      }
     }
-    this.dirty = false;
     if (final) {
       this.row = null;
       this.buffer = '';
+      this.saved = this.sent = 0;
     }
   }
 
-  /** Flushes what is left and refuses further writes (a late agent cannot touch a closed turn). */
+  /** Sends the pieces gathered since the last delta as one delta, at their offset in the row's text. */
+  private sendText(): void {
+    if (this.sending) {
+      clearImmediate(this.sending);
+      this.sending = null;
+    }
+    if (this.closed || this.row === null || this.sent >= this.buffer.length) return;
+    const offset = this.sent;
+    this.sent = this.buffer.length;
+    this.emit({ type: 'text-delta', laneKey: this.live.laneKey, turnId: this.turnId, seq: this.row.seq, offset, delta: this.buffer.slice(offset) });
+  }
+
+  /** Flushes what is left, the row whole, and refuses further writes (a late agent cannot touch a closed turn). */
   close(final: boolean): void {
-    this.flush(final);
+    this.flush(final, true);
     this.closed = true;
+    if (this.sending) clearImmediate(this.sending);
+    this.sending = null;
+  }
+
+  /** A flush nobody awaits (the timer, a transcript read): a failure is reported and tried again a flush interval later. */
+  private saveSoon(): void {
+    try {
+      this.flush(false);
+    } catch (error) {
+      this.log(`Could not save streamed text: ${(error as Error).message}`);
+      this.timer ??= setTimeout(() => this.saveSoon(), TEXT_FLUSH_INTERVAL_MS);
+    }
   }
 
   private append(event: TurnEvent): void {
     if (this.closed) return;
+    this.sendText(); // the text before a tool call is told before the call
     const stored = this.store.appendEvent(this.sessionId, this.turnId, event);
     this.emit({ type: 'transcript', laneKey: this.live.laneKey, event: stored });
   }

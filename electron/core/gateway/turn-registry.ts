@@ -22,6 +22,8 @@ export class LiveTurn {
   readonly hardAbort = new AbortController();
   /** Approval questions the user has not answered yet, by tool call id. */
   readonly approvals = new Map<string, (approved: boolean) => void>();
+  /** Saves the streamed text sent so far (set by the turn's recorder), so a transcript read next holds all of it. */
+  saveStreamedText: () => void = () => {};
   private stopListeners = new Set<() => void>();
   private stopped = false;
 

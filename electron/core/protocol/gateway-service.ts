@@ -149,7 +149,9 @@ export class GatewayService {
   }
 
   private transcript(params: ServiceParams<'transcript.get'>): Result<'transcript.get'> {
-    const { store } = this.options.core;
+    const { store, gateway } = this.options.core;
+    // The rows then hold every streamed piece sent before this answer; later ones follow as deltas.
+    gateway.saveStreamedText(params.laneKey);
     const lane = store.getLane(params.laneKey);
     if (!lane) throw notFound(`No conversation ${params.laneKey}.`);
     const sessionId = params.sessionId ?? lane.sessionId;

@@ -8,7 +8,7 @@ import type { PushEvent, Result, UpdateState } from '../../../shared/protocol/co
 import type { StoredEvent } from '../../../shared/transcript.ts';
 import type { ConnectionState } from './gateway-port.ts';
 import type { OutboxEntry } from './outbox.ts';
-import { adoptPartialAnswer, applyTextDelta, applyTranscriptEvent, buildTranscript, endLiveText, type TranscriptModel } from './transcript-model.ts';
+import { applyTextCheckpoint, applyTextDelta, applyTranscriptEvent, buildTranscript, endLiveText, type TranscriptModel } from './transcript-model.ts';
 
 export type GlobalDrainBanner = Extract<Banner, { kind: 'drain'; scope: 'global' }>;
 export type LaneDrainBanner = Extract<Banner, { kind: 'drain'; scope: 'lane' }>;
@@ -241,11 +241,13 @@ function onGatewayEvent(state: AppState, event: GatewayEvent): AppState {
   switch (event.type) {
     case 'transcript':
       return onTranscriptEvent(state, event.laneKey, event.event, event);
-    case 'text-delta': {
+    case 'text-delta':
+    case 'text-checkpoint': {
       const slot = state.transcript;
       if (slot.status === 'loading' && slot.laneKey === event.laneKey) return bufferEvent(state, slot, event);
       if (slot.status !== 'ready' || slot.model.laneKey !== event.laneKey) return state;
-      return { ...state, transcript: { status: 'ready', model: applyTextDelta(slot.model, event.turnId, event.delta) } };
+      const model = event.type === 'text-delta' ? applyTextDelta(slot.model, event) : applyTextCheckpoint(slot.model, event);
+      return model === slot.model ? state : { ...state, transcript: { status: 'ready', model } };
     }
     case 'lane': {
       const next: AppState = { ...state, lanes: withEntry(state.lanes, event.lane.laneKey, event.lane) };
@@ -284,12 +286,12 @@ function onTranscriptLoaded(state: AppState, laneKey: string, sessionId: string,
   const slot = state.transcript;
   let model = buildTranscript(laneKey, sessionId, events);
   const lane = state.lanes.get(laneKey);
-  // Opened mid-turn: the newest partial answer is the message further deltas extend.
-  if (laneIsActive(lane)) model = adoptPartialAnswer(model);
+  // Pushes that crossed the fetch: what the rows already hold is skipped by its offset.
   if (slot.status === 'loading' && slot.laneKey === laneKey) {
     for (const event of slot.buffered) {
       if (event.type === 'transcript') model = applyTranscriptEvent(model, event.event);
-      else if (event.type === 'text-delta') model = applyTextDelta(model, event.turnId, event.delta);
+      else if (event.type === 'text-delta') model = applyTextDelta(model, event);
+      else if (event.type === 'text-checkpoint') model = applyTextCheckpoint(model, event);
     }
   }
   let previews = state.previews;

@@ -14,7 +14,23 @@ import type { OutboxEntry, OutboxStorage } from './outbox.ts';
 import { DisposableStore } from '../../../shared/disposables.ts';
 import { BatonError, describeError } from '../../../shared/errors.ts';
 
+/** Without animation frames (Node, tests): how often streamed text is told. */
 const TEXT_FRAME_MS = 32;
+
+/**
+ * Streamed text is told once per animation frame: the screen shows no more than that, and a
+ * hidden window does no work for it. Elsewhere a timer stands in.
+ */
+const nextFrame: { request(callback: () => void): unknown; cancel(handle: unknown): void } =
+  typeof requestAnimationFrame === 'function'
+    ? { request: (callback) => requestAnimationFrame(callback), cancel: (handle) => cancelAnimationFrame(handle as number) }
+    : { request: (callback) => setTimeout(callback, TEXT_FRAME_MS), cancel: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>) };
+/**
+ * Streamed text found missing is fetched again at once, then at most this often: a store that
+ * cannot save (a full disk) would otherwise have the window fetch in a loop. Checkpoints come as
+ * often (turn-recorder.ts, TEXT_FLUSH_INTERVAL_MS).
+ */
+const MISSING_TEXT_RELOAD_MS = 250;
 const SEARCH_DEBOUNCE_MS = 200;
 const OPEN_LANE_KEY = 'baton.openLane';
 /** The store this window last reached, for messages typed before it reaches one again (L32). */
@@ -59,10 +75,12 @@ export class AppStore {
   private readonly client: GatewayPort;
   private readonly now: () => number;
   private readonly storage: KeyValueStorage | null;
-  private notifyTimer: ReturnType<typeof setTimeout> | null = null;
+  private notifyTimer: unknown = null;
   private microtaskQueued = false;
   private transcriptLoad = 0;
   private searchTimer: ReturnType<typeof setTimeout> | null = null;
+  private missingTextTimer: ReturnType<typeof setTimeout> | null = null;
+  private missingTextReloadAt = Number.NEGATIVE_INFINITY;
   private loadedOnce = false;
   private readonly outbox: OutboxStorage | null;
   private readonly newMessageId: () => string;
@@ -92,8 +110,22 @@ export class AppStore {
     const next = reduce(this.state, action);
     if (next === this.state) return;
     this.state = next;
-    const streamingOnly = action.type === 'push' && action.event.channel === 'gateway' && action.event.event.type === 'text-delta';
-    this.scheduleNotify(!streamingOnly);
+    const kind = action.type === 'push' && action.event.channel === 'gateway' ? action.event.event.type : null;
+    this.scheduleNotify(kind !== 'text-delta' && kind !== 'text-checkpoint');
+    if (next.transcript.status === 'ready' && next.transcript.model.missingText !== null) this.fetchMissingText(next.transcript.model.laneKey);
+  }
+
+  /** A delta or checkpoint showed the open answer missing text: the transcript is read again (it holds every piece sent). */
+  private fetchMissingText(laneKey: string): void {
+    if (this.missingTextTimer !== null) return;
+    const wait = Math.max(0, this.missingTextReloadAt + MISSING_TEXT_RELOAD_MS - this.now());
+    this.missingTextTimer = setTimeout(() => {
+      this.missingTextTimer = null;
+      const slot = this.state.transcript;
+      if (slot.status !== 'ready' || slot.model.laneKey !== laneKey || slot.model.missingText === null) return;
+      this.missingTextReloadAt = this.now();
+      void this.loadTranscript(laneKey);
+    }, wait);
   }
 
   /** Wires the client's pushes and connection changes; returns the unsubscribe. */
@@ -438,12 +470,12 @@ export class AppStore {
       }
       return;
     }
-    if (this.notifyTimer === null && !this.microtaskQueued) this.notifyTimer = setTimeout(() => this.flush(), TEXT_FRAME_MS);
+    if (this.notifyTimer === null && !this.microtaskQueued) this.notifyTimer = nextFrame.request(() => this.flush());
   }
 
   private flush(): void {
     this.microtaskQueued = false;
-    if (this.notifyTimer !== null) clearTimeout(this.notifyTimer);
+    if (this.notifyTimer !== null) nextFrame.cancel(this.notifyTimer);
     this.notifyTimer = null;
     for (const listener of [...this.listeners]) listener();
   }

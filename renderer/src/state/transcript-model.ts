@@ -2,21 +2,24 @@
  * Folds a session's stored transcript events, and the live `text-delta`s of its running turn, into
  * the rows the conversation view shows. Pure and DOM-free, so it is tested in Node.
  *
- * The gateway re-sends an `assistant_text` row under the same `seq` each time it flushes streamed
- * text (at least every 250 ms) and once more with `final: true`, so rows are upserted by `seq`.
- * Deltas arrive before the first flush creates the row: they show as a provisional row at the end
- * until the stored row takes over.
+ * Streamed text arrives once (issue 9 item 9): the first piece of an answer comes as its stored
+ * `assistant_text` row, every later piece as a delta naming that row (`seq`) and the offset it
+ * starts at, and the row comes whole once more when the message ends. A delta is applied when it
+ * starts where the row's text ends, skipped when the row already holds it (a replay, or a fetch
+ * that brought it), and anything further ahead is a gap: the row is marked as missing text and the
+ * store fetches the transcript again. Nothing is guessed from the text itself.
  *
  * Items are immutable; an update replaces one item and copies the array (a pointer copy, cheap
  * even for a 10,000-event session). Lookups scan backwards from the end, where live events land.
  */
+import type { GatewayEvent } from '../../../shared/gateway-events.ts';
 import type { InterruptionCause, StoredEvent, ToolEffect, TurnOutcome } from '../../../shared/transcript.ts';
 
 interface ItemBase {
   /** Stable React / virtualizer key. */
   key: string;
-  /** The stored event this row comes from; null for the provisional streaming row. */
-  seq: number | null;
+  /** The stored event this row comes from. */
+  seq: number;
   turnId: string | null;
   createdAt: number;
 }
@@ -79,12 +82,14 @@ export type TranscriptItem = UserItem | AssistantItem | ToolItem | InterruptionI
 /** How a turn ended when it did not complete. */
 export type UnfinishedOutcome = Exclude<TurnOutcome, 'completed'>;
 
-/** The assistant message being streamed now: its turn, its text so far, and its row once stored. */
+/** The assistant message being streamed now: its turn and its stored row. */
 export interface LiveText {
   turnId: string;
-  text: string;
-  seq: number | null;
+  seq: number;
 }
+
+export type TextDelta = Extract<GatewayEvent, { type: 'text-delta' }>;
+export type TextCheckpoint = Extract<GatewayEvent, { type: 'text-checkpoint' }>;
 
 export interface TranscriptModel {
   laneKey: string;
@@ -95,6 +100,11 @@ export interface TranscriptModel {
   /** The turn of the newest event that named one: the turn a running lane is working on. */
   latestTurnId: string | null;
   lastSeq: number;
+  /**
+   * The row a delta or checkpoint showed to be missing text: it keeps what it has, takes no more
+   * deltas, and the transcript must be fetched again (the store does). Null when nothing is missing.
+   */
+  missingText: number | null;
 }
 
 interface Draft {
@@ -107,74 +117,80 @@ interface Draft {
 }
 
 export function emptyTranscript(laneKey: string, sessionId: string): TranscriptModel {
-  return { laneKey, sessionId, items: [], live: null, turnEnds: new Map(), latestTurnId: null, lastSeq: 0 };
+  return { laneKey, sessionId, items: [], live: null, turnEnds: new Map(), latestTurnId: null, lastSeq: 0, missingText: null };
 }
 
 /** One pass over a loaded session: O(n) for the common case of events in seq order. */
 export function buildTranscript(laneKey: string, sessionId: string, events: readonly StoredEvent[]): TranscriptModel {
   const draft: Draft = { items: [], live: null, turnEnds: new Map(), turnEndsCopied: true, latestTurnId: null, lastSeq: 0 };
   for (const event of events) {
-    if (event.sessionId === sessionId) fold(draft, event);
+    if (event.sessionId === sessionId) fold(draft, event, false);
   }
-  return finish(laneKey, sessionId, draft);
+  return finish(laneKey, sessionId, draft, null);
 }
 
 /** Applies one pushed transcript event; events of another session leave the model unchanged. */
 export function applyTranscriptEvent(model: TranscriptModel, event: StoredEvent): TranscriptModel {
   if (event.sessionId !== model.sessionId) return model;
   const draft = toDraft(model);
-  fold(draft, event);
-  return finish(model.laneKey, model.sessionId, draft);
+  fold(draft, event, true);
+  return finish(model.laneKey, model.sessionId, draft, stillMissing(model, event));
 }
 
 export function applyTranscriptEvents(model: TranscriptModel, events: readonly StoredEvent[]): TranscriptModel {
   if (events.length === 0) return model;
   const draft = toDraft(model);
+  let missing = model.missingText;
   for (const event of events) {
-    if (event.sessionId === model.sessionId) fold(draft, event);
+    if (event.sessionId !== model.sessionId) continue;
+    fold(draft, event, true);
+    missing = stillMissing({ missingText: missing }, event);
   }
-  return finish(model.laneKey, model.sessionId, draft);
+  return finish(model.laneKey, model.sessionId, draft, missing);
 }
 
-/** Streamed text of the running turn, appended to its in-progress assistant message. */
-export function applyTextDelta(model: TranscriptModel, turnId: string, delta: string): TranscriptModel {
-  if (delta === '' || model.turnEnds.has(turnId)) return model; // nothing, or a late delta of an ended turn
-  const draft = toDraft(model);
-  const live: LiveText = draft.live && draft.live.turnId === turnId ? { ...draft.live, text: draft.live.text + delta } : { turnId, text: delta, seq: null };
-  draft.live = live;
-  draft.latestTurnId = turnId;
-  showLive(draft);
-  return finish(model.laneKey, model.sessionId, draft);
+/** A piece of streamed text: appended when it starts where its row's text ends, skipped when the row holds it. */
+export function applyTextDelta(model: TranscriptModel, event: TextDelta): TranscriptModel {
+  if (event.delta === '' || model.turnEnds.has(event.turnId) || model.missingText === event.seq) return model;
+  const index = findBySeq(model.items, event.seq);
+  const item = index >= 0 ? model.items[index] : undefined;
+  if (item?.type !== 'assistant') return missing(model, event.seq); // its row never reached us
+  if (item.final) return model; // a late piece of a finished message: the final row has it
+  const have = item.text.length;
+  if (event.offset + event.delta.length <= have) return model;
+  if (event.offset > have) return missing(model, event.seq);
+  const items = model.items.slice();
+  items[index] = { ...item, text: item.text + event.delta.slice(have - event.offset), streaming: true };
+  return { ...model, items, live: { turnId: event.turnId, seq: event.seq }, latestTurnId: event.turnId };
+}
+
+/** The gateway saved a row's first `length` characters: a row shown shorter missed deltas. */
+export function applyTextCheckpoint(model: TranscriptModel, event: TextCheckpoint): TranscriptModel {
+  if (model.turnEnds.has(event.turnId) || model.missingText === event.seq) return model;
+  const index = findBySeq(model.items, event.seq);
+  const item = index >= 0 ? model.items[index] : undefined;
+  if (item?.type !== 'assistant') return missing(model, event.seq);
+  return item.final || item.text.length >= event.length ? model : missing(model, event.seq);
 }
 
 /**
  * The lane stopped running (or the connection dropped): nothing more will stream into the live
- * message. A provisional row is dropped (the stored row, if any, holds what was saved); a stored
- * row stops showing as streaming.
+ * message, which stops showing as streaming.
  */
 export function endLiveText(model: TranscriptModel): TranscriptModel {
   if (!model.live) return model;
   const draft = toDraft(model);
   dropLive(draft);
-  return finish(model.laneKey, model.sessionId, draft);
+  return finish(model.laneKey, model.sessionId, draft, model.missingText);
 }
 
-/**
- * A transcript loaded while its turn runs: the newest non-final answer of that turn becomes the
- * live message, so deltas extend it instead of starting a second one. Text a buffered delta
- * repeats is corrected by the next flush, which carries the stored text.
- */
-export function adoptPartialAnswer(model: TranscriptModel): TranscriptModel {
-  if (model.live || model.latestTurnId === null || model.turnEnds.has(model.latestTurnId)) return model;
-  for (let i = model.items.length - 1; i >= 0; i--) {
-    const item = model.items[i]!;
-    if (item.type !== 'assistant') continue;
-    if (item.final || item.seq === null || item.turnId !== model.latestTurnId) return model;
-    const items = model.items.slice();
-    items[i] = { ...item, streaming: true };
-    return { ...model, items, live: { turnId: item.turnId, text: item.text, seq: item.seq } };
-  }
-  return model;
+function missing(model: TranscriptModel, seq: number): TranscriptModel {
+  return { ...model, missingText: seq };
+}
+
+/** A row that arrives whole (its message ended) holds all its text: it is no longer missing any. */
+function stillMissing(model: Pick<TranscriptModel, 'missingText'>, event: StoredEvent): number | null {
+  return model.missingText === event.seq && event.kind === 'assistant_text' ? null : model.missingText;
 }
 
 // ── folding ──────────────────────────────────────────────────────────────────────────────────
@@ -190,7 +206,7 @@ function toDraft(model: TranscriptModel): Draft {
   };
 }
 
-function finish(laneKey: string, sessionId: string, draft: Draft): TranscriptModel {
+function finish(laneKey: string, sessionId: string, draft: Draft, missingText: number | null): TranscriptModel {
   return {
     laneKey,
     sessionId,
@@ -199,10 +215,12 @@ function finish(laneKey: string, sessionId: string, draft: Draft): TranscriptMod
     turnEnds: draft.turnEnds,
     latestTurnId: draft.latestTurnId,
     lastSeq: draft.lastSeq,
+    missingText,
   };
 }
 
-function fold(draft: Draft, event: StoredEvent): void {
+/** `pushed`: the event arrives as it happens (a row pushed unfinished is being streamed), not from a load. */
+function fold(draft: Draft, event: StoredEvent, pushed: boolean): void {
   const base = { seq: event.seq, turnId: event.turnId, createdAt: event.createdAt };
   if (event.turnId !== null && event.seq >= draft.lastSeq) draft.latestTurnId = event.turnId;
   switch (event.kind) {
@@ -210,7 +228,7 @@ function fold(draft: Draft, event: StoredEvent): void {
       upsert(draft, { ...base, key: `e${event.seq}`, type: 'user', text: event.payload.text });
       break;
     case 'assistant_text':
-      foldAssistantText(draft, event.seq, event.turnId, event.createdAt, event.payload.text, event.payload.final);
+      foldAssistantText(draft, { seq: event.seq, turnId: event.turnId, createdAt: event.createdAt }, event.payload.text, event.payload.final, pushed);
       break;
     case 'tool_call': {
       const index = findTool(draft.items, event.payload.callId);
@@ -273,68 +291,25 @@ function fold(draft: Draft, event: StoredEvent): void {
   if (event.seq > draft.lastSeq) draft.lastSeq = event.seq;
 }
 
-function foldAssistantText(draft: Draft, seq: number, turnId: string | null, createdAt: number, stored: string, final: boolean): void {
-  const live = draft.live;
-  const ownsLive = live !== null && turnId === live.turnId && (live.seq === null || live.seq === seq);
-  let text = stored;
-  let streaming = false;
-  if (ownsLive) {
-    removeProvisional(draft);
-    if (final) {
-      draft.live = null;
-    } else {
-      // Deltas already carry everything the flush saved; after missed deltas the row knows more.
-      const merged = live.text.startsWith(stored) ? live.text : stored;
-      draft.live = { turnId: live.turnId, text: merged, seq };
-      text = merged;
-      streaming = true;
-    }
-  }
-  upsert(draft, { key: `e${seq}`, seq, turnId, createdAt, type: 'assistant', text, final, streaming });
-}
-
-/** Shows `draft.live` in the list: in its stored row, or in a provisional row at the end. */
-function showLive(draft: Draft): void {
-  const live = draft.live;
-  if (!live) return;
-  if (live.seq !== null) {
-    const index = findBySeq(draft.items, live.seq);
-    const item = index >= 0 ? draft.items[index] : undefined;
-    if (item?.type === 'assistant') {
-      draft.items[index] = { ...item, text: live.text, streaming: true };
-      return;
-    }
-  }
-  const last = draft.items.at(-1);
-  const provisional: AssistantItem = {
-    key: `live:${live.turnId}`,
-    seq: null,
-    turnId: live.turnId,
-    createdAt: last?.createdAt ?? 0,
-    type: 'assistant',
-    text: live.text,
-    final: false,
-    streaming: true,
-  };
-  if (last && last.type === 'assistant' && last.seq === null) draft.items[draft.items.length - 1] = provisional;
-  else draft.items.push(provisional);
+/**
+ * The row as stored: pushed when its first piece was written (deltas then extend it), and whole
+ * when its message ends, which replaces whatever the deltas built.
+ */
+function foldAssistantText(draft: Draft, base: Pick<ItemBase, 'seq' | 'turnId' | 'createdAt'>, text: string, final: boolean, pushed: boolean): void {
+  const { seq, turnId } = base;
+  const streaming = pushed && !final && turnId !== null && !draft.turnEnds.has(turnId);
+  if (streaming) draft.live = { turnId, seq };
+  else if (draft.live?.seq === seq) draft.live = null;
+  upsert(draft, { ...base, key: `e${seq}`, type: 'assistant', text, final, streaming });
 }
 
 function dropLive(draft: Draft): void {
   const live = draft.live;
   if (!live) return;
-  removeProvisional(draft);
-  if (live.seq !== null) {
-    const index = findBySeq(draft.items, live.seq);
-    const item = index >= 0 ? draft.items[index] : undefined;
-    if (item?.type === 'assistant' && item.streaming) draft.items[index] = { ...item, streaming: false };
-  }
+  const index = findBySeq(draft.items, live.seq);
+  const item = index >= 0 ? draft.items[index] : undefined;
+  if (item?.type === 'assistant' && item.streaming) draft.items[index] = { ...item, streaming: false };
   draft.live = null;
-}
-
-function removeProvisional(draft: Draft): void {
-  const last = draft.items.at(-1);
-  if (last && last.seq === null) draft.items.pop();
 }
 
 function endTurn(draft: Draft, turnId: string | null, end: UnfinishedOutcome): void {
@@ -351,7 +326,7 @@ function endTurn(draft: Draft, turnId: string | null, end: UnfinishedOutcome): v
 function userTextBefore(items: readonly TranscriptItem[], seq: number): string | null {
   for (let i = items.length - 1; i >= 0; i--) {
     const item = items[i]!;
-    if (item.type === 'user' && item.seq !== null && item.seq < seq) return item.text;
+    if (item.type === 'user' && item.seq < seq) return item.text;
   }
   return null;
 }
@@ -359,12 +334,9 @@ function userTextBefore(items: readonly TranscriptItem[], seq: number): string |
 /** Inserts a stored row in seq order, or replaces the row already holding that seq. */
 function upsert(draft: Draft, item: TranscriptItem): void {
   const items = draft.items;
-  const seq = item.seq ?? Number.MAX_SAFE_INTEGER;
-  // The provisional streaming row (seq null) always stays last.
-  let end = items.length;
-  if (end > 0 && items[end - 1]!.seq === null) end -= 1;
-  let i = end - 1;
-  while (i >= 0 && (items[i]!.seq ?? Number.MAX_SAFE_INTEGER) > seq) i--;
+  const seq = item.seq;
+  let i = items.length - 1;
+  while (i >= 0 && items[i]!.seq > seq) i--;
   if (i >= 0 && items[i]!.seq === seq && sameRow(items[i]!, item)) {
     items[i] = item;
     return;
@@ -380,7 +352,7 @@ function findBySeq(items: readonly TranscriptItem[], seq: number): number {
   for (let i = items.length - 1; i >= 0; i--) {
     const itemSeq = items[i]!.seq;
     if (itemSeq === seq) return i;
-    if (itemSeq !== null && itemSeq < seq) return -1;
+    if (itemSeq < seq) return -1;
   }
   return -1;
 }

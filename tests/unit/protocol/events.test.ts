@@ -2,7 +2,12 @@
  * Push events: numbered per launch, delivered in order, caught up exactly once after a reconnect
  * to the same launch, and replaced by a resync when the host restarted or its buffer moved on.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { TurnRecorder } from '../../../electron/core/gateway/turn-recorder.ts';
+import { LiveTurn } from '../../../electron/core/gateway/turn-registry.ts';
+import type { AppState } from '../../../renderer/src/state/app-state.ts';
+import { AppStore } from '../../../renderer/src/state/store.ts';
+import type { AssistantItem } from '../../../renderer/src/state/transcript-model.ts';
 import type { GatewayEvent } from '../../../shared/gateway-events.ts';
 import type { PushEvent } from '../../../shared/protocol/contract.ts';
 import { GatewayClient, type ConnectionState, type EventMeta } from '../../../shared/protocol/client.ts';
@@ -10,11 +15,16 @@ import { createInMemoryTransportPair } from '../../../shared/protocol/in-memory-
 import type { Transport } from '../../../shared/protocol/transport.ts';
 import { EventHub } from '../../../electron/core/protocol/event-hub.ts';
 import { Recorder, ServiceHarness } from '../../fixtures/host-service-harness.ts';
+import { CoreHarness } from '../../support/core-harness.ts';
 
 let harness: ServiceHarness | null = null;
+let core: CoreHarness | null = null;
 afterEach(() => {
+  vi.useRealTimers();
   harness?.cleanup();
   harness = null;
+  core?.cleanup();
+  core = null;
 });
 
 type Seen = { event: PushEvent; meta: EventMeta };
@@ -45,6 +55,30 @@ describe('event hub', () => {
     expect(hub.subscribe({ instanceId: 'launch-1', afterSeq: 2 }, () => {})).toMatchObject({ resync: false, lastSeq: 4, replay: [{ seq: 3 }, { seq: 4 }] });
     expect(hub.subscribe({ instanceId: 'launch-0', afterSeq: 2 }, () => {})).toMatchObject({ resync: true, lastSeq: 4, replay: [] });
     expect(hub.subscribe({}, () => {})).toMatchObject({ resync: false, lastSeq: 4, replay: [] });
+  });
+
+  it('R1: an event that breaks the contract is dropped before it gets a number; streamed text is taken as typed', () => {
+    const logs: string[] = [];
+    const hub = new EventHub({ log: (m) => logs.push(m) });
+    hub.emit({ type: 'banner', banner: { kind: 'suspended', laneKey: 'x', failures: 'three' } } as unknown as GatewayEvent);
+    expect(hub.lastSeq).toBe(0);
+    expect(logs[0]).toContain('breaks the protocol contract');
+    hub.emit({ type: 'text-delta', laneKey: 'x', turnId: 't', seq: 7, offset: 3, delta: 'lo' });
+    hub.emit({ type: 'text-checkpoint', laneKey: 'x', turnId: 't', seq: 7, length: 5 });
+    expect(hub.since(0)!.map((f) => f.seq)).toEqual([1, 2]);
+  });
+
+  it('streamed text counts against the replay budget by its size', () => {
+    const hub = new EventHub({ capacity: 1_000, maxBytes: 4_000, log: () => {} });
+    for (let i = 0; i < 100; i++) hub.emit({ type: 'text-delta', laneKey: 'x', turnId: 't', seq: 7, offset: i * 100, delta: 'x'.repeat(100) });
+    expect(hub.since(0)).toBeNull(); // the oldest pieces left the buffer
+    expect(hub.since(hub.lastSeq - 10)).toHaveLength(10);
+    let oldest = hub.lastSeq;
+    while (oldest > 0 && hub.since(oldest - 1) !== null) oldest -= 1;
+    // What the kept pieces really weigh as JSON: about the budget, estimated without serialising them.
+    const bytes = (hub.lastSeq - oldest) * JSON.stringify({ channel: 'gateway', event: { type: 'text-delta', laneKey: 'x', turnId: 't', seq: 7, offset: 9900, delta: 'x'.repeat(100) } }).length;
+    expect(bytes).toBeLessThanOrEqual(4_000 + 300);
+    expect(bytes).toBeGreaterThan(4_000 - 600);
   });
 
   it('a failing listener does not stop delivery to the others', () => {
@@ -208,5 +242,171 @@ describe('client sequencing against a hand-played host', () => {
     expect(connection.items.map((c) => c.state)).toEqual(['reconnecting', 'open']);
     client.close();
     expect(connection.items.at(-1)).toEqual({ state: 'closed', resync: false });
+  });
+});
+
+describe('streamed text over the protocol (issue 9 item 9)', () => {
+  /** The renderer's store over the real client, as a window runs it. */
+  async function windowOn(h: ServiceHarness, options: { dropDelta?: (event: Extract<GatewayEvent, { type: 'text-delta' }>) => boolean } = {}) {
+    const client = await h.client();
+    const calls = new Recorder<string>();
+    const port = {
+      call: ((method, params) => {
+        calls.push(method);
+        return client.call(method, params);
+      }) as typeof client.call,
+      onConnection: client.onConnection.bind(client),
+      get state() {
+        return client.state;
+      },
+      // A frame lost where no sequence number can tell (the test's stand-in for any way a piece goes missing).
+      onEvent: (listener: Parameters<typeof client.onEvent>[0]) =>
+        client.onEvent((event, meta) => {
+          if (event.channel === 'gateway' && event.event.type === 'text-delta' && options.dropDelta?.(event.event)) return;
+          listener(event, meta);
+        }),
+    };
+    const store = new AppStore(port);
+    store.start();
+    const until = (done: (state: AppState) => boolean): Promise<AppState> =>
+      new Promise((resolve) => {
+        if (done(store.getState())) return resolve(store.getState());
+        const off = store.subscribe(() => {
+          if (!done(store.getState())) return;
+          off();
+          resolve(store.getState());
+        });
+      });
+    const answer = (state: AppState): AssistantItem | undefined => {
+      const slot = state.transcript;
+      if (slot.status !== 'ready') return undefined;
+      return slot.model.items.findLast((item): item is AssistantItem => item.type === 'assistant');
+    };
+    await until((state) => state.connection.state === 'open' && state.app !== null);
+    return { client, store, until, answer, calls };
+  }
+
+  function storedAnswer(h: ServiceHarness, laneKey: string): string {
+    const events = h.core.store.listEvents(h.core.store.getLane(laneKey)!.sessionId);
+    return events.findLast((e) => e.kind === 'assistant_text')!.payload.text as string;
+  }
+
+  it('a window opened mid-answer gets every piece sent before it looked exactly once, and goes on streaming without a fetch', async () => {
+    harness = await ServiceHarness.start();
+    const h = harness;
+    const w = await windowOn(h);
+    const { laneKey } = await w.client.call('lanes.create', {});
+    h.agents.script(laneKey, { steps: [{ text: 'Alpha beta gamma', chunks: 3 }, { gate: 'opened' }, { text: ' delta epsilon', chunks: 2 }, { gate: 'more' }] });
+    await w.client.call('message.send', { laneKey, text: 'go' });
+    await h.agents.reached.waitFor(1, (gate) => gate === 'opened');
+
+    // Two of the three pieces went out as deltas nobody showed; the store has only the first (no flush yet).
+    w.store.openLane(laneKey);
+    await w.until((state) => w.answer(state)?.text === 'Alpha beta gamma');
+    h.agents.release('opened');
+    await h.agents.reached.waitFor(1, (gate) => gate === 'more');
+    const streaming = await w.until((state) => w.answer(state)?.text === 'Alpha beta gamma delta epsilon');
+    expect(streaming.transcript.status === 'ready' && streaming.transcript.model.missingText).toBeNull();
+    expect(w.answer(streaming)?.streaming).toBe(true);
+    expect(w.calls.items.filter((m) => m === 'transcript.get')).toHaveLength(1);
+    h.agents.release('more');
+    await w.until((state) => w.answer(state)?.final === true);
+    expect(w.answer(w.store.getState())?.text).toBe(storedAnswer(h, laneKey));
+  });
+
+  it('a window that reconnects mid-answer catches up from the replay and ends with the exact text', async () => {
+    harness = await ServiceHarness.start();
+    const h = harness;
+    const w = await windowOn(h);
+    const { laneKey } = await w.client.call('lanes.create', {});
+    w.store.openLane(laneKey);
+    await w.until((state) => state.transcript.status === 'ready');
+    h.agents.script(laneKey, { steps: [{ text: 'One two three ', chunks: 3 }, { gate: 'dropped' }, { text: 'four five six', chunks: 3 }, { gate: 'back' }] });
+    await w.client.call('message.send', { laneKey, text: 'go' });
+    await h.agents.reached.waitFor(1, (gate) => gate === 'dropped');
+    await w.until((state) => w.answer(state)?.text === 'One two three ');
+
+    const seen = new Recorder<string>();
+    w.client.onConnection((state) => seen.push(state));
+    h.dropConnections();
+    await seen.waitFor((state) => state === 'reconnecting');
+    h.agents.release('dropped'); // these pieces stream while the window is away
+    await h.agents.reached.waitFor(1, (gate) => gate === 'back');
+    const back = await w.until((state) => w.answer(state)?.text === 'One two three four five six');
+    expect(back.transcript.status === 'ready' && back.transcript.model.missingText).toBeNull();
+    expect(w.calls.items.filter((m) => m === 'transcript.get')).toHaveLength(1); // the replay, not a fetch
+    h.agents.release('back');
+    await w.until((state) => w.answer(state)?.final === true);
+    expect(w.answer(w.store.getState())?.text).toBe(storedAnswer(h, laneKey));
+  });
+
+  for (const { lost, by } of [
+    { lost: 'wo th', by: 'the next delta' },
+    { lost: 'ree', by: 'the next checkpoint' },
+  ]) {
+    it(`a missed piece ("${lost}") is detected by ${by}, and the row is fetched again instead of shown with a hole`, async () => {
+      harness = await ServiceHarness.start();
+      const h = harness;
+      let dropped = 0;
+      const w = await windowOn(h, { dropDelta: (event) => event.delta === lost && ++dropped > 0 });
+      const { laneKey } = await w.client.call('lanes.create', {});
+      w.store.openLane(laneKey);
+      await w.until((state) => state.transcript.status === 'ready');
+      const loadsBefore = w.calls.items.filter((m) => m === 'transcript.get').length;
+      // Pieces, a read apart: "one t" (the row), "wo th" (offset 5), "ree" (offset 10).
+      h.agents.script(laneKey, { steps: [{ text: 'one two three', chunks: 3, chunkDelayMs: 1 }, { gate: 'streamed' }] });
+      await w.client.call('message.send', { laneKey, text: 'go' });
+      await h.agents.reached.waitFor(1, (gate) => gate === 'streamed');
+
+      const mended = await w.until((state) => w.answer(state)?.text === 'one two three');
+      expect(dropped).toBe(1);
+      expect(mended.transcript.status === 'ready' && mended.transcript.model.missingText).toBeNull();
+      expect(w.answer(mended)?.final).toBe(false); // mended while streaming, not by the final row
+      expect(w.calls.items.filter((m) => m === 'transcript.get').length - loadsBefore).toBe(1);
+      h.agents.release('streamed');
+      await w.until((state) => w.answer(state)?.final === true);
+      expect(w.answer(w.store.getState())?.text).toBe('one two three');
+    });
+  }
+});
+
+describe('bytes per answer (issue 9 item 9, issue 13)', () => {
+  /** Streams `tokens` pieces at 200 a second (a fast real model) through the recorder into the hub; counts what goes on the wire. */
+  function streamAnswer(h: CoreHarness, laneKey: string, tokens: number) {
+    const store = h.core.store;
+    const { sessionId } = store.ensureLane(laneKey);
+    const turnId = `turn_01JBYTES${laneKey.slice(-8).padStart(18, '0')}`;
+    store.beginTurn({ laneKey, turnId, trigger: 'message', userText: 'write a long answer' });
+    const hub = new EventHub({ instanceId: '4b1f0c2e-7d1a-4c55-9a43-2f0e6b9d8c11' });
+    let bytes = 0;
+    let textChars = 0;
+    hub.listen((frame) => {
+      bytes += JSON.stringify(frame).length; // what the WebSocket transport sends
+      const event = frame.event.channel === 'gateway' ? frame.event.event : null;
+      if (event?.type === 'text-delta') textChars += event.delta.length;
+      if (event?.type === 'transcript' && event.event.kind === 'assistant_text') textChars += event.event.payload.text.length;
+    });
+    const recorder = new TurnRecorder({ store, live: new LiveTurn(laneKey), sessionId, turnId, emit: (event) => hub.emit(event), log: () => {} });
+    let length = 0;
+    for (let i = 0; i < tokens; i++) {
+      const token = ` w${i % 1000}`;
+      recorder.text(token);
+      length += token.length;
+      vi.advanceTimersByTime(5);
+    }
+    recorder.close(true);
+    return { bytes, textChars, length };
+  }
+
+  it('L26: a 20,000-token answer carries its text about twice (pieces, then the row once), and its bytes grow linearly', async () => {
+    core = await CoreHarness.start();
+    vi.useFakeTimers();
+    const half = streamAnswer(core, 'lane_01JBYTES0000000000000HALF', 10_000);
+    const full = streamAnswer(core, 'lane_01JBYTES0000000000000FULL', 20_000);
+    // Before: every 250 ms flush re-sent the whole text so far, 400 times for this answer.
+    expect(full.textChars).toBeLessThanOrEqual(2 * full.length + 10);
+    // A frame's envelope (instance id, lane, turn, row, offset: about 270 bytes here) is the same for every piece.
+    expect(full.bytes).toBeLessThanOrEqual(2 * full.length + 20_000 * 300);
+    expect(full.bytes / half.bytes).toBeLessThan(2.1);
   });
 });

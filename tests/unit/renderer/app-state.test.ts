@@ -187,8 +187,10 @@ describe('the open transcript', () => {
 
   it('streams deltas of the open lane only', () => {
     let state = run({ type: 'lanes-loaded', lanes: [lane('a', { activity: 'running' })] }, { type: 'open-lane', laneKey: 'a' }, { type: 'transcript-loaded', laneKey: 'a', sessionId: 'a-s1', events: [] });
-    state = reduce(state, gateway({ type: 'text-delta', laneKey: 'b', turnId: 't', delta: 'not mine' }));
-    state = reduce(state, gateway({ type: 'text-delta', laneKey: 'a', turnId: 't', delta: 'mine' }));
+    const row = new EventLog('a-s1').next('assistant_text', { text: 'mi', final: false }, 't');
+    state = reduce(state, gateway({ type: 'transcript', laneKey: 'a', event: row }));
+    state = reduce(state, gateway({ type: 'text-delta', laneKey: 'b', turnId: 't', seq: row.seq, offset: 2, delta: 'not mine' }));
+    state = reduce(state, gateway({ type: 'text-delta', laneKey: 'a', turnId: 't', seq: row.seq, offset: 2, delta: 'ne' }));
     expect(state.transcript.status === 'ready' && state.transcript.model.items.map((item) => item.type === 'assistant' && item.text)).toEqual(['mine']);
     state = reduce(state, gateway({ type: 'lane', lane: lane('a') }));
     expect(state.transcript.status === 'ready' && state.transcript.model.live).toBeNull();

@@ -1,5 +1,5 @@
 /**
- * The renderer's fold of live pushes from the real gateway (streamed deltas, re-sent rows, lane
+ * The renderer's fold of live pushes from the real gateway (rows, streamed deltas, checkpoints, lane
  * changes) must end in the same rows it builds from the stored transcript after a reload.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -40,7 +40,12 @@ describe('live pushes and a reload agree', () => {
     await h.core.gateway.whenIdle();
 
     const pushes = h.sink.events.slice(seen);
-    expect(pushes.filter((event) => event.type === 'text-delta').length).toBeGreaterThan(6);
+    // Text travels once: a row when its first piece is saved, deltas, checkpoints (no text), the row whole at its end.
+    expect(pushes.filter((event) => event.type === 'text-delta')).toHaveLength(5); // the pieces 80 ms apart
+    expect(pushes.some((event) => event.type === 'text-checkpoint')).toBe(true);
+    const rowPushes = new Map<number, number>();
+    for (const event of pushes) if (event.type === 'transcript' && event.event.kind === 'assistant_text') rowPushes.set(event.event.seq, (rowPushes.get(event.event.seq) ?? 0) + 1);
+    expect([...rowPushes.values()]).toEqual([2, 2, 2]);
     for (const event of pushes) state = reduce(state, { type: 'push', event: { channel: 'gateway', event } });
 
     expect(state.transcript.status).toBe('ready');

@@ -139,18 +139,42 @@ describe('the renderer store', () => {
   });
 
   it('tells subscribers once per burst of streamed text', async () => {
-    const { gateway, store } = setup([lane('a', { activity: 'running' })]);
+    const row = new EventLog('a-s1').next('assistant_text', { text: 'x', final: false }, 't1');
+    const { gateway, store } = setup([lane('a', { activity: 'running' })], [row]);
     gateway.connect('open');
     await settle();
     store.openLane('a');
     await settle();
     let notified = 0;
     store.subscribe(() => notified++);
-    for (let i = 0; i < 50; i++) gateway.push({ type: 'text-delta', laneKey: 'a', turnId: 't1', delta: 'x' });
+    for (let i = 1; i < 50; i++) gateway.push({ type: 'text-delta', laneKey: 'a', turnId: 't1', seq: row.seq, offset: i, delta: 'x' });
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(notified).toBe(1);
     const state = store.getState();
-    expect(state.transcript.status === 'ready' && state.transcript.model.live?.text).toBe('x'.repeat(50));
+    expect(state.transcript.status === 'ready' && state.transcript.model.items.at(-1)).toMatchObject({ text: 'x'.repeat(50), streaming: true });
+  });
+
+  it('issue 9 item 9: a gap in the streamed text fetches the transcript again instead of showing a hole', async () => {
+    const log = new EventLog('a-s1');
+    const row = log.next('assistant_text', { text: 'Start', final: false }, 't1');
+    const { gateway, store } = setup([lane('a', { activity: 'running' })], [row]);
+    gateway.connect('open');
+    await settle();
+    store.openLane('a');
+    await settle();
+    expect(gateway.count('transcript.get')).toBe(1);
+
+    // " mid" (offset 5) never arrives; a transcript read holds every piece sent before it.
+    gateway.handlers['transcript.get'] = () => ({ sessionId: 'a-s1', events: [log.again(row, 'assistant_text', { text: 'Start mid end', final: false })] });
+    gateway.push({ type: 'text-delta', laneKey: 'a', turnId: 't1', seq: row.seq, offset: 9, delta: ' end' });
+    let state = store.getState();
+    expect(state.transcript.status === 'ready' && state.transcript.model).toMatchObject({ missingText: row.seq, items: [{ text: 'Start' }] });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await settle();
+    expect(gateway.count('transcript.get')).toBe(2);
+    gateway.push({ type: 'text-delta', laneKey: 'a', turnId: 't1', seq: row.seq, offset: 13, delta: '!' });
+    state = store.getState();
+    expect(state.transcript.status === 'ready' && state.transcript.model).toMatchObject({ missingText: null, items: [{ text: 'Start mid end!' }] });
   });
 
   it('R4: saving a provider sends the key once and keeps it nowhere', async () => {

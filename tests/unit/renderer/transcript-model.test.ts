@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  adoptPartialAnswer,
+  applyTextCheckpoint,
   applyTextDelta,
   applyTranscriptEvent,
   applyTranscriptEvents,
   buildTranscript,
   emptyTranscript,
   endLiveText,
+  type TextCheckpoint,
+  type TextDelta,
   type ToolItem,
   type TranscriptModel,
 } from '../../../renderer/src/state/transcript-model.ts';
@@ -70,72 +72,115 @@ describe('transcript rows', () => {
   });
 });
 
-describe('streaming text', () => {
-  it('appends deltas live, hands over to the stored row, and ends with the final text', () => {
+describe('streaming text (issue 9 item 9: text travels once)', () => {
+  const delta = (seq: number, offset: number, text: string, turnId = 'turn-1'): TextDelta => ({ type: 'text-delta', laneKey: 'lane', turnId, seq, offset, delta: text });
+  const checkpoint = (seq: number, length: number): TextCheckpoint => ({ type: 'text-checkpoint', laneKey: 'lane', turnId: 'turn-1', seq, length });
+  const textOf = (model: TranscriptModel, seq: number) => model.items.find((item) => item.seq === seq && item.type === 'assistant');
+
+  it('L26: the row comes with the first piece, deltas extend it by offset, the final row ends it exactly', () => {
     const log = new EventLog();
     let model = fold([log.next('user_message', { text: 'hi' })]);
-
-    // Before the first 250 ms flush there is no row yet: a provisional one shows the deltas.
-    model = applyTextDelta(model, 'turn-1', 'Hel');
-    model = applyTextDelta(model, 'turn-1', 'lo');
-    expect(model.items.at(-1)).toMatchObject({ type: 'assistant', seq: null, text: 'Hello', streaming: true });
-
-    const row = log.next('assistant_text', { text: 'Hello', final: false });
+    const row = log.next('assistant_text', { text: 'Hel', final: false });
     model = applyTranscriptEvent(model, row);
-    expect(model.items).toHaveLength(2);
-    expect(model.items.at(-1)).toMatchObject({ seq: row.seq, text: 'Hello', streaming: true });
+    expect(model.items.at(-1)).toMatchObject({ seq: row.seq, text: 'Hel', streaming: true });
+    expect(model.live).toEqual({ turnId: 'turn-1', seq: row.seq });
 
-    model = applyTextDelta(model, 'turn-1', ', world');
+    model = applyTextDelta(model, delta(row.seq, 3, 'lo'));
+    model = applyTextDelta(model, delta(row.seq, 5, ', world'));
     expect(model.items.at(-1)).toMatchObject({ seq: row.seq, text: 'Hello, world', streaming: true });
-
-    // A flush carries only what was saved so far; the live text already has more.
-    model = applyTranscriptEvent(model, log.again(row, 'assistant_text', { text: 'Hello,', final: false }));
-    expect(model.items.at(-1)).toMatchObject({ text: 'Hello, world' });
+    // A checkpoint carries no text; one the row already covers changes nothing.
+    expect(applyTextCheckpoint(model, checkpoint(row.seq, 12))).toBe(model);
 
     model = applyTranscriptEvent(model, log.again(row, 'assistant_text', { text: 'Hello, world.', final: true }));
     expect(model.items).toHaveLength(2);
     expect(model.items.at(-1)).toMatchObject({ text: 'Hello, world.', final: true, streaming: false });
     expect(model.live).toBeNull();
+    expect(model.missingText).toBeNull();
   });
 
-  it('a message finished before its first flush replaces the provisional row', () => {
+  it('a piece the row already holds is skipped, and one that overlaps adds only its new part', () => {
     const log = new EventLog();
-    let model = applyTextDelta(fold([log.next('user_message', { text: 'hi' })]), 'turn-1', 'Quick.');
-    model = applyTranscriptEvent(model, log.next('assistant_text', { text: 'Quick.', final: true }));
-    expect(model.items.map((item) => item.type)).toEqual(['user', 'assistant']);
-    expect(model.items[1]).toMatchObject({ text: 'Quick.', final: true, streaming: false });
+    const row = log.next('assistant_text', { text: 'One', final: false });
+    let model = applyTextDelta(applyTranscriptEvent(emptyTranscript('lane', SESSION), row), delta(row.seq, 3, ' two'));
+    const before = model;
+    model = applyTextDelta(model, delta(row.seq, 3, ' two')); // replayed
+    expect(model).toBe(before);
+    model = applyTextDelta(model, delta(row.seq, 0, 'One')); // what the row came with
+    expect(model).toBe(before);
+    model = applyTextDelta(model, delta(row.seq, 5, 'wo three'));
+    expect(textOf(model, row.seq)).toMatchObject({ text: 'One two three' });
+    expect(model.missingText).toBeNull();
   });
 
-  it('keeps the provisional row last while other rows arrive', () => {
+  it('a piece past the end of the row is a gap: the row is missing text, waits, and its whole row makes it exact', () => {
     const log = new EventLog();
-    let model = applyTextDelta(fold([log.next('user_message', { text: 'hi' })]), 'turn-1', 'Thinking');
+    const row = log.next('assistant_text', { text: 'Start', final: false });
+    let model = applyTranscriptEvent(emptyTranscript('lane', SESSION), row);
+    model = applyTextDelta(model, delta(row.seq, 9, ' end')); // " mid" (offset 5) never arrived
+    expect(model.missingText).toBe(row.seq);
+    expect(textOf(model, row.seq)).toMatchObject({ text: 'Start' }); // never shown with a hole
+    // Pieces of a row missing text wait for the fetch instead of building on the hole.
+    expect(applyTextDelta(model, delta(row.seq, 13, '!'))).toBe(model);
+    model = applyTranscriptEvent(model, log.again(row, 'assistant_text', { text: 'Start mid end!', final: true }));
+    expect(model.missingText).toBeNull();
+    expect(textOf(model, row.seq)).toMatchObject({ text: 'Start mid end!', final: true });
+  });
+
+  it('a checkpoint longer than the text shown means deltas were missed', () => {
+    const log = new EventLog();
+    const row = log.next('assistant_text', { text: 'Saved', final: false });
+    const model = applyTranscriptEvent(emptyTranscript('lane', SESSION), row);
+    expect(applyTextCheckpoint(model, checkpoint(row.seq, 5))).toBe(model);
+    expect(applyTextCheckpoint(model, checkpoint(row.seq, 9)).missingText).toBe(row.seq);
+  });
+
+  it('a piece or checkpoint of a row never received is a gap too', () => {
+    const model = fold([new EventLog().next('user_message', { text: 'hi' })]);
+    expect(applyTextDelta(model, delta(42, 10, 'lost')).missingText).toBe(42);
+    expect(applyTextCheckpoint(model, checkpoint(42, 10)).missingText).toBe(42);
+  });
+
+  it('keeps a live row in seq order while other rows arrive', () => {
+    const log = new EventLog();
+    let model = fold([log.next('user_message', { text: 'hi' })]);
+    const row = log.next('assistant_text', { text: 'Thinking', final: false });
+    model = applyTranscriptEvent(model, row);
     model = applyTranscriptEvent(model, log.next('notice', { code: 'status', text: 'Session: x' }, null));
-    expect(model.items.map((item) => item.type)).toEqual(['user', 'notice', 'assistant']);
+    model = applyTextDelta(model, delta(row.seq, 8, ' more'));
+    expect(model.items.map((item) => item.type)).toEqual(['user', 'assistant', 'notice']);
+    expect(textOf(model, row.seq)).toMatchObject({ text: 'Thinking more' });
   });
 
   it('an interruption ends the live message and leaves the saved part, flagged unfinished', () => {
     const log = new EventLog();
     let model = fold([log.next('user_message', { text: 'hi' })]);
-    model = applyTextDelta(model, 'turn-1', 'Partial answ');
-    model = applyTranscriptEvent(model, log.next('assistant_text', { text: 'Partial answ', final: false }));
+    const row = log.next('assistant_text', { text: 'Partial', final: false });
+    model = applyTranscriptEvent(model, row);
+    model = applyTextDelta(model, delta(row.seq, 7, ' answ'));
+    model = applyTranscriptEvent(model, log.again(row, 'assistant_text', { text: 'Partial answ', final: false })); // the row, whole, as the turn ends
     model = applyTranscriptEvent(model, log.next('interruption', { cause: 'drain', reason: 'restart_timeout' }));
     expect(model.live).toBeNull();
     expect(model.items.map((item) => item.type)).toEqual(['user', 'assistant', 'interruption']);
     expect(model.items[1]).toMatchObject({ text: 'Partial answ', final: false, streaming: false });
     // Late deltas of an ended turn change nothing.
-    expect(applyTextDelta(model, 'turn-1', 'er')).toBe(model);
+    expect(applyTextDelta(model, delta(row.seq, 12, 'er'))).toBe(model);
   });
 
-  it('the lane going idle drops a provisional row nobody stored', () => {
-    let model = applyTextDelta(fold([new EventLog().next('user_message', { text: 'hi' })]), 'turn-1', 'lost');
-    model = endLiveText(model);
-    expect(model.items.map((item) => item.type)).toEqual(['user']);
-  });
-
-  it('a transcript opened mid-turn continues its partial answer instead of starting a second one', () => {
+  it('the lane going idle stops the live message streaming', () => {
     const log = new EventLog();
-    let model = adoptPartialAnswer(buildTranscript('lane', SESSION, [log.next('user_message', { text: 'hi' }), log.next('assistant_text', { text: 'So far', final: false })]));
-    model = applyTextDelta(model, 'turn-1', ' and more');
+    let model = applyTranscriptEvent(fold([log.next('user_message', { text: 'hi' })]), log.next('assistant_text', { text: 'cut', final: false }));
+    model = endLiveText(model);
+    expect(model.live).toBeNull();
+    expect(model.items.at(-1)).toMatchObject({ text: 'cut', streaming: false });
+  });
+
+  it('a transcript opened mid-turn continues its partial answer: deltas name its row', () => {
+    const log = new EventLog();
+    const user = log.next('user_message', { text: 'hi' });
+    const row = log.next('assistant_text', { text: 'So far', final: false });
+    let model = buildTranscript('lane', SESSION, [user, row]);
+    model = applyTextDelta(model, delta(row.seq, 2, ' far')); // sent before the fetch: the row has it
+    model = applyTextDelta(model, delta(row.seq, 6, ' and more'));
     expect(model.items).toHaveLength(2);
     expect(model.items[1]).toMatchObject({ text: 'So far and more', streaming: true });
   });

@@ -1,0 +1,69 @@
+/**
+ * Cuts an answer that is still streaming into blocks that later text cannot change: each ends
+ * with a blank line outside a code fence and outside a `$$` math block. Only the last block is
+ * still being written. Cut points depend on the text before them alone, so as the answer grows
+ * every earlier block stays the same string, and a view formats each of them once.
+ *
+ * While streaming this is close to, not exactly, what formatting the whole text gives: a list
+ * whose items are separated by blank lines shows as separate lists, and a reference link whose
+ * definition is in a later block shows as text. The finished answer is formatted whole.
+ */
+
+const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+const MATH_FENCE = /^ {0,3}\$\$/;
+
+/** Joined, the blocks are the text exactly. */
+export function settledBlocks(text: string): string[] {
+  const blocks: string[] = [];
+  let blockStart = 0;
+  let fence: { char: string; length: number } | null = null;
+  let math = false;
+  let lineStart = 0;
+  while (lineStart < text.length) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd === -1) lineEnd = text.length;
+    const line = text.slice(lineStart, lineEnd);
+    const next = lineEnd + 1;
+    if (fence) {
+      const close = FENCE.exec(line);
+      if (close && close[1]![0] === fence.char && close[1]!.length >= fence.length && line.slice(close[0].length).trim() === '') fence = null;
+    } else if (math) {
+      if (line.includes('$$')) math = false;
+    } else if (line.trim() === '') {
+      // A complete blank line (its newline arrived) ends the block before it; more blank lines join the next.
+      if (lineEnd < text.length && lineStart > blockStart) {
+        blocks.push(text.slice(blockStart, next));
+        blockStart = next;
+      }
+    } else {
+      const open = FENCE.exec(line);
+      // A backtick fence's info string may not hold a backtick: such a line is inline code.
+      if (open && !(open[1]![0] === '`' && line.slice(open[0].length).includes('`'))) fence = { char: open[1]![0]!, length: open[1]!.length };
+      else if (MATH_FENCE.test(line) && !line.trim().slice(2).includes('$$')) math = true;
+    }
+    lineStart = next;
+  }
+  if (blockStart < text.length || blocks.length === 0) blocks.push(text.slice(blockStart));
+  return blocks;
+}
+
+/**
+ * Joins settled blocks into groups of at least `minChars` (the last group may be shorter, and the
+ * block being written stays last, alone). Formatting has a cost per piece as well as per
+ * character, so a burst of many short blocks is formatted as a few groups; a closed group, like a
+ * settled block, never changes as the answer grows.
+ */
+export function groupBlocks(blocks: readonly string[], minChars: number): string[] {
+  const groups: string[] = [];
+  let open = '';
+  for (let i = 0; i < blocks.length - 1; i++) {
+    open += blocks[i]!;
+    if (open.length >= minChars) {
+      groups.push(open);
+      open = '';
+    }
+  }
+  if (open !== '') groups.push(open);
+  if (blocks.length > 0) groups.push(blocks.at(-1)!);
+  return groups;
+}
