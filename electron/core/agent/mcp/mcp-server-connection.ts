@@ -365,7 +365,8 @@ export class McpServerConnection {
   }
 
   #notRunning(): ToolOutcome {
-    const reason = this.#reason ?? (this.#state === 'starting' ? 'it is still starting' : 'it was stopped');
+    const idle = this.config.enabled === false ? 'it is disabled in Settings' : 'it was stopped';
+    const reason = this.#reason ?? (this.#state === 'starting' ? 'it is still starting' : idle);
     return { isError: true, output: `MCP server "${this.name}" is not running: ${reason}` };
   }
 
