@@ -14,7 +14,7 @@ import type { Tool as McpToolDefinition } from '@modelcontextprotocol/sdk/types.
 import type { ToolOutcome } from '../tools/tool.ts';
 import { isMcpHttpServer, resolveMcpSecrets } from './mcp-config.ts';
 import type { McpServerConfig } from './mcp-config.ts';
-import { shouldFallBackToSse, sseTransport, stdioTransport, streamableHttpTransport } from './mcp-transport.ts';
+import { describeHttpFailure, shouldFallBackToSse, sseTransport, stdioTransport, streamableHttpTransport } from './mcp-transport.ts';
 import type { Transport } from './mcp-transport.ts';
 import { formatMcpResult } from './mcp-tool-result.ts';
 import { describeError } from '../../../../shared/errors.ts';
@@ -53,8 +53,11 @@ const MAX_TOOL_LIST_PAGES = 100;
 
 class StartupTimeout extends Error {}
 
-/** Aborts the calls in flight when the server is stopped, restarted or changed under a turn. */
-class ServerStopping extends Error {}
+/**
+ * Aborts the calls in flight when the server is stopped, restarted or changed under a turn, or its
+ * HTTP connection breaks; the message completes "did not finish: …".
+ */
+class CallCutOff extends Error {}
 
 const STDERR_VIEW_LINES = 20;
 
@@ -212,6 +215,9 @@ export class McpServerConnection {
     };
     client.onerror = (error) => {
       this.#lastTransportError = describeError(error);
+      // Over HTTP there is no process whose exit would end the calls: a response stream cut by a
+      // dying server or a broken network is only reported here, and the calls would wait forever.
+      if (isMcpHttpServer(this.config) && this.#state === 'running') this.#cutOffCalls(`the connection to the server broke (${this.#lastTransportError})`);
     };
     this.#client = client;
     return client.connect(transport, requestOptions);
@@ -238,7 +244,7 @@ export class McpServerConnection {
       // The SDK reports an abort as a RequestTimeout error, so the signal is the only reliable witness.
       if (signal.aborted) return { isError: true, output: `${label} was cancelled: the turn was interrupted` };
       // Stopped, restarted or changed in the settings while the call ran: said so, never left hanging.
-      if (call.signal.reason instanceof ServerStopping) return { isError: true, output: `${label} did not finish: the server ${call.signal.reason.message}` };
+      if (call.signal.reason instanceof CallCutOff) return { isError: true, output: `${label} did not finish: ${call.signal.reason.message}` };
       // A call cut off by the server's death: the close handler has already recorded why.
       if (this.#state !== 'running') return this.#notRunning();
       if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
@@ -265,9 +271,13 @@ export class McpServerConnection {
     if (this.#state !== 'failed') this.#reason = `it ${why}`;
     this.#startup?.abort(new Error('stopped'));
     // Ended at once rather than when the process is gone: a turn waits for its call, not for SIGKILL.
-    for (const call of this.#calls) call.abort(new ServerStopping(why));
+    this.#cutOffCalls(`the server ${why}`);
     await this.#close();
     if (this.#state !== 'failed') this.#setState('stopped');
+  }
+
+  #cutOffCalls(why: string): void {
+    for (const call of this.#calls) call.abort(new CallCutOff(why));
   }
 
   #close(): Promise<void> {
@@ -348,11 +358,7 @@ export class McpServerConnection {
     }
     const code = errorCode(error);
     const config = this.config;
-    if (isMcpHttpServer(config)) {
-      // fetch hides the network reason (refused, unknown host) in its cause.
-      const cause = error instanceof Error && error.cause !== undefined ? `: ${describeError(error.cause)}` : '';
-      return `${describeError(error)}${cause}`;
-    }
+    if (isMcpHttpServer(config)) return describeHttpFailure(error);
     // Node reports a missing working folder as ENOENT of the command, which would send the user
     // looking for the wrong thing.
     if (code === 'ENOENT' && config.cwd && !existsSync(config.cwd)) return `working folder not found: "${config.cwd}"`;

@@ -8,6 +8,7 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { McpHttpServerConfig, McpStdioServerConfig } from './mcp-config.ts';
+import { describeError } from '../../../../shared/errors.ts';
 
 export type { Transport };
 
@@ -49,4 +50,11 @@ export function sseTransport(config: McpHttpServerConfig): Transport {
  */
 export function shouldFallBackToSse(error: unknown): boolean {
   return error instanceof StreamableHTTPError && error.code !== undefined && error.code >= 400 && error.code < 500 && error.code !== 401 && error.code !== 403;
+}
+
+/** Why an HTTP server could not be reached, with the status code or the network reason fetch hides in its cause. */
+export function describeHttpFailure(error: unknown): string {
+  const status = error instanceof StreamableHTTPError && error.code !== undefined && error.code > 0 ? ` (HTTP ${error.code})` : '';
+  const cause = error instanceof Error && error.cause !== undefined ? `: ${describeError(error.cause)}` : '';
+  return `${describeError(error)}${cause}${status}`;
 }
