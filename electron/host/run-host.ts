@@ -102,7 +102,7 @@ export async function runHost(options: HostOptions, env: NodeJS.ProcessEnv = pro
   }
 
   const secrets = new MemorySecretStore();
-  const mcp = new McpManager({ log, clientInfo: { name: 'baton', version } });
+  const mcp = new McpManager({ log, clientInfo: { name: 'baton', version }, resolveSecret: (ref) => secrets.get(ref) });
   // Started before the core so that turns resumed at startup already have their MCP tools.
   const mcpReport = await mcp.start(settings.get().mcpServers);
   for (const error of mcpReport.errors) log(error);
@@ -175,7 +175,7 @@ export async function runHost(options: HostOptions, env: NodeJS.ProcessEnv = pro
     );
   };
 
-  const service = new GatewayService({ core: opened, settings, secrets, hub, version, requestExit, log });
+  const service = new GatewayService({ core: opened, settings, secrets, hub, version, requestExit, log, mcp });
   const protocol = new ProtocolServer({ service, hub, log });
   // L33: the token and port stay the same per data dir (host.json), so open windows reconnect after any relaunch.
   const givenToken = accessTokenFromEnv(env);

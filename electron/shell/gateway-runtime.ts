@@ -84,7 +84,7 @@ export class GatewayRuntime implements GatewayControl {
   async start(): Promise<BatonCore> {
     if (this.running) return this.running.core;
     const { settings, secrets, version, dataDir } = this.options;
-    const mcp = new McpManager({ log: this.log, clientInfo: { name: 'baton', version } });
+    const mcp = new McpManager({ log: this.log, clientInfo: { name: 'baton', version }, resolveSecret: (ref) => secrets.get(ref) });
     // Started before the core so that turns resumed at startup already have their MCP tools.
     const report = await mcp.start(settings.get().mcpServers);
     for (const error of report.errors) this.log(error);
@@ -114,7 +114,7 @@ export class GatewayRuntime implements GatewayControl {
       await withinBudget(mcp.stop(), MCP_STOP_BUDGET_MS);
       throw error;
     }
-    const service = new GatewayService({ core, settings, secrets, hub, version, requestExit: this.options.requestExit, log: this.log });
+    const service = new GatewayService({ core, settings, secrets, hub, version, requestExit: this.options.requestExit, log: this.log, mcp });
     const protocol = new ProtocolServer({ service, hub, log: this.log });
     this.running = { core, hub, service, protocol, mcp };
     this.options.onStarted?.({ core, hub });
