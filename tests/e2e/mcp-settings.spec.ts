@@ -3,28 +3,12 @@
  * become Ready with its tools, and the model uses its tool in the next turn — without restarting
  * Baton. The server is the SDK's own, run by the test on 127.0.0.1.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { BatonWindow, expect, screenshot, test } from './support/fixtures.ts';
+import { serveMcpHttp } from '../fixtures/mcp-http-server-process.ts';
 import { textReply, toolCallReply } from '../fixtures/scripted-openai-server.ts';
 
-const MCP_HTTP_SERVER = path.resolve('tests/fixtures/mcp-http-test-server.ts');
-
-function serveMcp(): Promise<{ base: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [MCP_HTTP_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      const match = /listening (\d+)/.exec(out);
-      if (match) resolve({ base: `http://127.0.0.1:${match[1]}`, child });
-    });
-    child.once('exit', (code) => reject(new Error(`MCP server exited with ${code}`)));
-  });
-}
-
 test('issue 10: an HTTP MCP server added in Settings is ready at once and its tool is used in a turn, no restart', async ({ page, baton }) => {
-  const mcp = await serveMcp();
+  const mcp = await serveMcpHttp();
   try {
     const supervisor = await baton();
     const { model } = supervisor;

@@ -3,35 +3,20 @@
  * 127.0.0.1: Streamable HTTP, the HTTP+SSE fallback, auth headers, a server slow to start and one
  * that dies mid-call (the call ends with a tool error, never a hang).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { McpManager } from '../../electron/core/agent/mcp/mcp-manager.ts';
-import type { Tool, ToolRunContext } from '../../electron/core/agent/tools/tool.ts';
+import type { ToolRunContext } from '../../electron/core/agent/tools/tool.ts';
+import { serveMcpHttp } from '../fixtures/mcp-http-server-process.ts';
+import { runContext, toolNamed } from '../unit/agent/mcp/mcp-test-support.ts';
 import { waitForFile } from '../unit/agent/tools/process-probe.ts';
-
-const FIXTURE = path.resolve(import.meta.dirname, '../fixtures/mcp-http-test-server.ts');
 
 const children: ChildProcess[] = [];
 const managers: McpManager[] = [];
 let markerDir: string;
-
-/** Starts the fixture and resolves with its base address once it prints its port. */
-function serve(...args: string[]): Promise<{ base: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [FIXTURE, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      const match = /listening (\d+)/.exec(out);
-      if (match) resolve({ base: `http://127.0.0.1:${match[1]}`, child });
-    });
-    child.once('exit', (code) => reject(new Error(`fixture exited with ${code}`)));
-  });
-}
 
 function createManager(options: ConstructorParameters<typeof McpManager>[0] = {}): McpManager {
   const manager = new McpManager({ log: () => {}, ...options });
@@ -39,14 +24,12 @@ function createManager(options: ConstructorParameters<typeof McpManager>[0] = {}
   return manager;
 }
 
-function context(signal: AbortSignal = new AbortController().signal): ToolRunContext {
-  return { signal, workspaceDir: markerDir };
-}
+const context = (signal?: AbortSignal): ToolRunContext => runContext(markerDir, signal);
 
-function toolNamed(manager: McpManager, name: string): Tool {
-  const tool = manager.tools().find((candidate) => candidate.name === name);
-  if (!tool) throw new Error(`no tool ${name} among ${manager.tools().map((t) => t.name).join(', ')}`);
-  return tool;
+async function serve(...args: string[]): Promise<{ base: string; child: ChildProcess }> {
+  const served = await serveMcpHttp(...args);
+  children.push(served.child);
+  return served;
 }
 
 beforeEach(async () => {
