@@ -8,21 +8,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { McpManager } from '../../electron/core/agent/mcp/mcp-manager.ts';
 import type { ToolRunContext } from '../../electron/core/agent/tools/tool.ts';
 import { serveMcpHttp } from '../fixtures/mcp-http-server-process.ts';
-import { runContext, toolNamed } from '../unit/agent/mcp/mcp-test-support.ts';
+import { runContext, TestManagers, toolNamed } from '../unit/agent/mcp/mcp-test-support.ts';
 import { waitForFile } from '../unit/agent/tools/process-probe.ts';
 
 const children: ChildProcess[] = [];
-const managers: McpManager[] = [];
+const managers = new TestManagers();
+const createManager = managers.create.bind(managers);
 let markerDir: string;
-
-function createManager(options: ConstructorParameters<typeof McpManager>[0] = {}): McpManager {
-  const manager = new McpManager({ log: () => {}, ...options });
-  managers.push(manager);
-  return manager;
-}
 
 const context = (signal?: AbortSignal): ToolRunContext => runContext(markerDir, signal);
 
@@ -37,7 +31,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await Promise.all(managers.splice(0).map((manager) => manager.stop()));
+  await managers.stopAll();
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
   await rm(markerDir, { recursive: true, force: true });
 });

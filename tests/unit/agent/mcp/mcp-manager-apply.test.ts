@@ -7,11 +7,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { McpManager } from '../../../../electron/core/agent/mcp/mcp-manager.ts';
+import type { McpManager } from '../../../../electron/core/agent/mcp/mcp-manager.ts';
 import type { McpServerStatus } from '../../../../electron/core/agent/mcp/mcp-manager.ts';
 import type { McpStdioServerConfig } from '../../../../electron/core/agent/mcp/mcp-config.ts';
 import type { ToolRunContext } from '../../../../electron/core/agent/tools/tool.ts';
-import { runContext, toolNamed } from './mcp-test-support.ts';
+import { runContext, TestManagers, toolNamed } from './mcp-test-support.ts';
 import { isProcessRunning, waitForFile } from '../tools/process-probe.ts';
 
 const FIXTURE = path.resolve(import.meta.dirname, '../../../fixtures/mcp-test-server.ts');
@@ -20,21 +20,16 @@ function fixture(name: string, ...args: string[]): McpStdioServerConfig {
   return { name, command: process.execPath, args: [FIXTURE, ...args] };
 }
 
-const managers: McpManager[] = [];
+const managers = new TestManagers();
+const createManager = managers.create.bind(managers);
 let markerDir: string;
-
-function createManager(options: ConstructorParameters<typeof McpManager>[0] = {}): McpManager {
-  const manager = new McpManager({ log: () => {}, ...options });
-  managers.push(manager);
-  return manager;
-}
 
 beforeEach(async () => {
   markerDir = await mkdtemp(path.join(os.tmpdir(), 'baton-mcp-apply-'));
 });
 
 afterEach(async () => {
-  await Promise.all(managers.splice(0).map((manager) => manager.stop()));
+  await managers.stopAll();
   await rm(markerDir, { recursive: true, force: true });
 });
 
