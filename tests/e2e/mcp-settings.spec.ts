@@ -32,7 +32,13 @@ test('issue 10: an HTTP MCP server added in Settings is ready at once and its to
     await expect(entry.getByTestId('mcp-tool').first()).toContainText('read-only');
     // Import: a name already taken is not replaced, and says so.
     await section.getByText('Import from Claude Desktop or Cursor').click();
-    await section.getByTestId('mcp-import-text').fill(JSON.stringify({ mcpServers: { remote: { command: 'x' }, broken: { command: 'baton-no-such-mcp-server' } } }));
+    // Read from a file, as a person would pick claude_desktop_config.json.
+    await section.getByTestId('mcp-import-file').setInputFiles({
+      name: 'claude_desktop_config.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify({ mcpServers: { remote: { command: 'x' }, broken: { command: 'baton-no-such-mcp-server' } } })),
+    });
+    await expect(section.getByTestId('mcp-import-text')).toHaveValue(/baton-no-such-mcp-server/);
     await section.getByTestId('mcp-import').click();
     await expect(section.getByTestId('mcp-import-result')).toContainText('"remote" already exists; it was not replaced.');
     const broken = section.locator('[data-testid="mcp-server"][data-server="broken"]');

@@ -230,8 +230,22 @@ function ImportServers({ servers }: { servers: McpServerConfig[] }) {
           });
         }}
       >
-        <label htmlFor={id}>Paste the JSON with "mcpServers" (claude_desktop_config.json, .cursor/mcp.json)</label>
+        <label htmlFor={id}>Paste the JSON with &quot;mcpServers&quot; (claude_desktop_config.json, .cursor/mcp.json)</label>
         <textarea id={id} rows={6} value={text} spellCheck={false} onChange={(e) => setText(e.target.value)} data-testid="mcp-import-text" />
+        <label className="small">
+          …or read it from a file:{' '}
+          <input
+            type="file"
+            accept=".json,application/json"
+            data-testid="mcp-import-file"
+            onChange={(event) => {
+              const file = event.target.files?.[0];
+              // Only read into the box: the person still sees what will be imported and presses Import.
+              if (file) void file.text().then(setText);
+              event.target.value = '';
+            }}
+          />
+        </label>
         <button type="submit" className="button" data-testid="mcp-import">
           Import
         </button>
