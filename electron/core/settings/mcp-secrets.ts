@@ -3,7 +3,8 @@
  * through the window goes to the SecretStore (the OS keychain on the desktop) and config.json keeps
  * only a `baton-secret:<ref>` reference; the window is shown every such value masked, and a masked
  * value saved back keeps what was stored. A clear value someone typed into config.json by hand is
- * moved into the SecretStore the first time the list is saved through the app.
+ * left as it is: moving it would lose it at the next start where the SecretStore is memory only
+ * (the headless host), and it is where its owner chose to put it.
  *
  * Also here: a provider base URL with `user:password@` is shown without the password.
  */
@@ -63,16 +64,17 @@ export function restoreMaskedMcpValues(value: unknown, current: readonly McpServ
  * config and the server restarts with it.
  */
 export async function storeMcpSecrets(servers: readonly McpServerConfig[], current: readonly McpServerConfig[], secrets: SecretStore): Promise<McpServerConfig[]> {
-  const kept = new Set(current.flatMap((server) => Object.values(secretsOf(server) ?? {})).filter((value) => secretRefOf(value) !== undefined));
   return Promise.all(
     servers.map(async (server) => {
       const values = secretsOf(server);
       if (!values) return server;
       const field = secretFieldOf(server);
+      const previous = current.find((candidate) => candidate.name === server.name);
+      const before = previous !== undefined && secretFieldOf(previous) === field ? (secretsOf(previous) ?? {}) : {};
       const stored: Record<string, string> = {};
       for (const [name, value] of Object.entries(values)) {
-        // A reference the server already had (restored from a masked value) stays as it is.
-        if (secretRefOf(value) !== undefined && kept.has(value)) {
+        // What this server already had under this name (restored from a masked value) stays as it is.
+        if (before[name] === value) {
           stored[name] = value;
           continue;
         }
