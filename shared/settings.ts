@@ -42,7 +42,7 @@ export interface Settings {
   toolApproval: Record<string, ToolApprovalMode>;
   /** Extra instructions placed before Baton's own system prompt; null for none. */
   systemPrompt: string | null;
-  /** Stdio MCP servers started at launch; their tools are offered to the model. */
+  /** MCP servers (stdio or HTTP); their tools are offered to the model. Changes apply without a restart. */
   mcpServers: McpServerConfig[];
   /**
    * R4: `auto` runs the shell tool's commands in a sandbox where the OS offers one (bubblewrap on
@@ -75,7 +75,7 @@ export const providerBaseUrlSchema = z.url({ protocol: /^https?$/, error: 'must 
 // ── MCP servers ──────────────────────────────────────────────────────────────────────────────
 
 /** How a stdio MCP server is configured; the schema turns a hand-edited JSON entry into a config the manager can trust. */
-export interface McpServerConfig {
+export interface McpStdioServerConfig {
   /** Shown to the user and used as the prefix of the server's tool names. Unique per settings file. */
   name: string;
   /** The executable, looked up on PATH; no shell is involved, so no quoting or expansion happens. */
@@ -83,7 +83,8 @@ export interface McpServerConfig {
   args?: string[];
   /**
    * Added to the small environment the MCP SDK passes on (HOME, LOGNAME, PATH, SHELL, TERM, USER);
-   * the rest of Baton's environment (API keys included) is deliberately not inherited.
+   * the rest of Baton's environment (API keys included) is deliberately not inherited. Values set
+   * through the window are kept in the secret store and appear here as references (R4).
    */
   env?: Record<string, string>;
   cwd?: string;
@@ -91,14 +92,55 @@ export interface McpServerConfig {
   enabled?: boolean;
 }
 
-export const mcpServerConfigSchema = z.object({
-  name: z.string().refine((name) => name.trim().length > 0, 'A server needs a name'),
+/** A remote MCP server: Streamable HTTP, falling back to the older HTTP+SSE transport. */
+export interface McpHttpServerConfig {
+  name: string;
+  /** An http:// or https:// address. */
+  url: string;
+  /** Sent with every request (usually `Authorization`); values are secret references like env's. */
+  headers?: Record<string, string>;
+  enabled?: boolean;
+}
+
+export type McpServerConfig = McpStdioServerConfig | McpHttpServerConfig;
+
+export function isMcpHttpServer(config: McpServerConfig): config is McpHttpServerConfig {
+  return 'url' in config && typeof config.url === 'string';
+}
+
+/**
+ * How a secret value (an env or header value) is written in the settings file: this prefix and the
+ * key it is stored under in the SecretStore. The clear value never reaches config.json (R4).
+ */
+export const SECRET_REF_PREFIX = 'baton-secret:';
+
+export function secretRefOf(value: string): string | undefined {
+  return value.startsWith(SECRET_REF_PREFIX) ? value.slice(SECRET_REF_PREFIX.length) : undefined;
+}
+
+const serverName = z.string().refine((name) => name.trim().length > 0, 'A server needs a name');
+
+export const mcpStdioServerConfigSchema = z.object({
+  name: serverName,
   command: z.string().refine((command) => command.trim().length > 0, 'A server needs a command'),
   args: z.array(z.string()).optional(),
   env: z.record(z.string(), z.string()).optional(),
   cwd: z.string().optional(),
   enabled: z.boolean().optional(),
-}) satisfies z.ZodType<McpServerConfig>;
+}) satisfies z.ZodType<McpStdioServerConfig>;
+
+export const mcpHttpServerConfigSchema = z.object({
+  name: serverName,
+  url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// address' }),
+  headers: z.record(z.string(), z.string()).optional(),
+  enabled: z.boolean().optional(),
+}) satisfies z.ZodType<McpHttpServerConfig>;
+
+/** Stdio when it has a command, HTTP when it has a url; one with both is refused as ambiguous. */
+export const mcpServerConfigSchema = z
+  .custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), 'expected an object')
+  .refine((value) => !('command' in value && 'url' in value), 'A server has either a command (stdio) or a url (HTTP), not both')
+  .pipe(z.union([mcpHttpServerConfigSchema, mcpStdioServerConfigSchema])) as unknown as z.ZodType<McpServerConfig>;
 
 /** A list of servers; two with one name would make their tool names ambiguous. */
 export const mcpServerConfigsSchema = z.array(mcpServerConfigSchema).superRefine((servers, context) => {
@@ -204,7 +246,7 @@ const rules: SettingRules = {
   maxSteps: { schema: lenientNumber.pipe(z.number().int().min(1).max(500)), expected: 'a whole number from 1 to 500' },
   toolApproval: { schema: z.record(z.string(), z.enum(TOOL_APPROVAL_MODES)), expected: 'an object mapping tool names to "ask" or "auto"' },
   systemPrompt: { schema: z.string().nullable(), expected: 'text, or null' },
-  mcpServers: { schema: mcpServerConfigsSchema, expected: 'a list of MCP servers with unique names, each with name, command and optional args, env, cwd and enabled' },
+  mcpServers: { schema: mcpServerConfigsSchema, expected: 'a list of MCP servers with unique names, each with name and either command (optional args, env, cwd) or url (optional headers), and optional enabled' },
   shellSandbox: { schema: z.enum(SHELL_SANDBOX_MODES), expected: quotedList(SHELL_SANDBOX_MODES) },
 };
 
@@ -310,7 +352,7 @@ export const SETTINGS_FILE_SCHEMA: { [K in SettingKey]: { description: string } 
   maxSteps: { description: 'Model calls one turn may make. Default 25.' },
   toolApproval: { description: 'Per-tool approval, e.g. { "shell": "auto" }. Unlisted tools: side-effecting ones ask, read-only ones run.' },
   systemPrompt: { description: 'Extra instructions for the model, or null.' },
-  mcpServers: { description: 'Stdio MCP servers: [{ name, command, args?, env?, cwd?, enabled? }]. Started at launch; their tools are offered to the model.' },
+  mcpServers: { description: 'MCP servers: stdio [{ name, command, args?, env?, cwd?, enabled? }] or HTTP [{ name, url, headers?, enabled? }]. Changes apply at once; env and header values set in the app are kept in the keychain.' },
   shellSandbox: {
     description:
       '"auto" (default): the shell tool runs commands in a bubblewrap sandbox where Linux offers one (workspace writable, Baton\'s data and processes invisible); "off": commands run with your full access.',

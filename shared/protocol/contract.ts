@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { EXIT_REASONS } from '../lifecycle.ts';
 import { MAX_TITLE_LENGTH } from '../lane-title.ts';
 import { providerViewSchema, settingChangeSchema, settingsViewSchema } from '../settings.ts';
+import { mcpServerViewSchema } from '../mcp-status.ts';
 import { eventPayloadSchemas, TURN_EVENT_KINDS, type StoredEvent } from '../transcript.ts';
 import type { Banner, GatewayEvent, LaneStatus, SendResult } from '../gateway-events.ts';
 
@@ -71,6 +72,8 @@ export type UpdateState = z.infer<typeof updateStateSchema>;
 export const pushEventSchema = z.discriminatedUnion('channel', [
   z.object({ channel: z.literal('gateway'), event: gatewayEventSchema }),
   z.object({ channel: z.literal('update'), state: updateStateSchema }),
+  /** Every MCP server, sent whenever one's state, tools or settings change. */
+  z.object({ channel: z.literal('mcp'), servers: z.array(mcpServerViewSchema) }),
 ]);
 export type PushEvent = z.infer<typeof pushEventSchema>;
 
@@ -130,6 +133,10 @@ export const contract = {
   'settings.set': { params: settingChangeSchema, result: z.object({ settings: settingsViewSchema }) },
   /** Sent once; stored with the OS keychain (or memory in the headless host); never returned. */
   'provider.setKey': { params: z.object({ providerName: z.string().min(1), apiKey: z.string().min(1).max(4096) }), result: z.object({ stored: z.boolean() }) },
+  /** The MCP servers with their live state and tools (issue 10). */
+  'mcp.status': { params: z.object({}), result: z.object({ servers: z.array(mcpServerViewSchema) }) },
+  /** Stops and starts one server; answers once it is running or has failed. */
+  'mcp.restart': { params: z.object({ name: z.string().min(1).max(200) }), result: z.object({ server: mcpServerViewSchema }) },
   /** Catch up after a reconnect: same instance → missed events replayed; otherwise resync. */
   'events.subscribe': {
     params: z.object({ instanceId: z.string().optional(), afterSeq: z.number().int().min(0).optional() }),

@@ -5,6 +5,9 @@
  *
  * R4: API keys go in through `provider.setKey` and never come back out; `settings.get` shows
  * each provider with `hasKey` instead of its key reference.
+ *
+ * MCP (issue 10): a change to `mcpServers` is handed to the McpManager as it is saved, so servers
+ * start, stop and restart without restarting Baton; their state goes out as `mcp` push events.
  */
 import type { z } from 'zod';
 import { parseCommand } from '../../../shared/commands.ts';
@@ -12,6 +15,10 @@ import { normalizeTitle } from '../../../shared/lane-title.ts';
 import type { ExitReason } from '../../../shared/lifecycle.ts';
 import type { Contract, MethodName, Result } from '../../../shared/protocol/contract.ts';
 import { isSettingKey, validateSetting, type McpServerConfig, type ProviderSetting, type ProviderView, type Settings } from '../../../shared/settings.ts';
+import type { McpServerView } from '../../../shared/mcp-status.ts';
+import type { McpManager } from '../agent/mcp/mcp-manager.ts';
+import { maskMcpServer, maskUrlPassword, restoreMaskedMcpValues, storeMcpSecrets, unusedMcpSecretRefs } from '../settings/mcp-secrets.ts';
+import { DisposableStore } from '../../../shared/disposables.ts';
 import type { BatonCore } from '../baton-core.ts';
 import type { SecretStore } from '../ports.ts';
 import { newId } from '../sessions/ids.ts';
@@ -37,6 +44,8 @@ export interface GatewayServiceOptions {
   /** Starts the drain; defaults to `core.requestExit`. The host wraps it to log the outcome. */
   requestExit?: (reason: ExitReason) => void;
   log?: Log;
+  /** The running MCP servers; settings changes are applied to it live (issue 10). */
+  mcp?: McpManager;
 }
 
 /**
@@ -55,6 +64,7 @@ export function providerKeyRef(providerName: string): string {
 export class GatewayService {
   private readonly options: GatewayServiceOptions;
   private readonly handlers: Handlers;
+  private readonly subscriptions = new DisposableStore();
 
   constructor(options: GatewayServiceOptions) {
     this.options = options;
@@ -74,7 +84,21 @@ export class GatewayService {
       'settings.get': () => this.settingsView(),
       'settings.set': (params) => this.setSetting(params.key, params.value),
       'provider.setKey': (params) => this.setProviderKey(params.providerName, params.apiKey),
+      'mcp.status': () => ({ servers: this.mcpViews() }),
+      'mcp.restart': (params) => this.restartMcpServer(params.name),
     };
+    const { mcp, settings } = options;
+    if (mcp) {
+      // The one hook for live MCP changes: whoever changes the settings (this service, another
+      // window, a test), the manager hears it at once. Approval modes live in the settings too.
+      this.subscriptions.add(settings.onChange((changed) => void this.applyMcp(mcp, changed.mcpServers)));
+      this.subscriptions.add(mcp.onStatusChange(() => this.publishMcp()));
+    }
+  }
+
+  /** Stops listening to the settings and the MCP manager (the runtime that made it calls this). */
+  dispose(): void {
+    this.subscriptions.dispose();
   }
 
   /** Answers one request whose params already passed the contract's schema. */
@@ -160,6 +184,40 @@ export class GatewayService {
     return { sessionId, events: store.listEvents(sessionId, params.afterSeq === undefined ? {} : { afterSeq: params.afterSeq }) };
   }
 
+  // ── MCP servers (issue 10) ───────────────────────────────────────────────────────────────
+
+  private async applyMcp(mcp: McpManager, servers: readonly McpServerConfig[]): Promise<void> {
+    // Published at once for the servers listed or dropped, and again when they have started.
+    const applied = mcp.apply(servers);
+    this.publishMcp();
+    const report = await applied;
+    for (const error of report.errors) this.options.log?.(error);
+    this.publishMcp();
+  }
+
+  private mcpViews(): McpServerView[] {
+    const mcp = this.options.mcp;
+    if (!mcp) return [];
+    const approval = this.options.settings.get().toolApproval;
+    return mcp.snapshot().map((server) => ({
+      ...server,
+      tools: server.tools.map((tool) => ({ ...tool, approval: approval[tool.name] ?? (tool.readOnly ? 'auto' : 'ask') })),
+    }));
+  }
+
+  private publishMcp(): void {
+    if (this.options.mcp) this.options.hub.publish({ channel: 'mcp', servers: this.mcpViews() });
+  }
+
+  private async restartMcpServer(name: string): Promise<Result<'mcp.restart'>> {
+    const mcp = this.options.mcp;
+    if (!mcp || !mcp.status().some((server) => server.name === name)) throw notFound(`No MCP server named "${name}".`);
+    await mcp.restart(name);
+    const server = this.mcpViews().find((candidate) => candidate.name === name);
+    if (!server) throw notFound(`MCP server "${name}" was removed meanwhile.`);
+    return { server };
+  }
+
   // ── settings and keys (R4) ───────────────────────────────────────────────────────────────
 
   private async settingsView(): Promise<Result<'settings.get'>> {
@@ -167,7 +225,7 @@ export class GatewayService {
     const settings = store.get();
     const providers = await this.providerViews(settings.providers);
     return {
-      settings: { ...settings, providers, mcpServers: settings.mcpServers.map(maskServerEnv) },
+      settings: { ...settings, providers, mcpServers: settings.mcpServers.map(maskMcpServer) },
       providers,
       warnings: [...store.warnings],
       // Every window of this launch sees the notice; the next launch no longer has it (R2: told once).
@@ -180,7 +238,7 @@ export class GatewayService {
       providers.map(async (provider) => ({
         name: provider.name,
         kind: provider.kind,
-        ...(provider.baseUrl ? { baseUrl: provider.baseUrl } : {}),
+        ...(provider.baseUrl ? { baseUrl: maskUrlPassword(provider.baseUrl) } : {}),
         model: provider.model,
         hasKey: provider.keyRef !== null && (await this.options.secrets.get(provider.keyRef)) !== null,
       })),
@@ -192,15 +250,29 @@ export class GatewayService {
     const current = this.options.settings.get();
     // The front end only ever saw provider views; keep the key references it could not send back.
     const incoming =
-      key === 'providers' ? keepKeyRefs(value, current.providers) : key === 'mcpServers' ? restoreMaskedEnv(value, current.mcpServers) : value;
+      key === 'providers' ? keepKeyRefs(value, current.providers) : key === 'mcpServers' ? restoreMaskedMcpValues(value, current.mcpServers) : value;
     let checked: Settings[typeof key];
     try {
       checked = validateSetting(key, incoming);
     } catch (error) {
       throw invalidInput(describeError(error));
     }
-    this.options.settings.set(key, checked);
+    // R4: MCP env and header values go to the secret store; the file keeps references only.
+    const stored = key === 'mcpServers' ? await storeMcpSecrets(checked as McpServerConfig[], current.mcpServers, this.options.secrets) : undefined;
+    this.options.settings.set(key, stored ?? checked);
+    if (stored) await this.deleteSecrets(unusedMcpSecretRefs(current.mcpServers, stored));
     return { settings: (await this.settingsView()).settings };
+  }
+
+  private async deleteSecrets(refs: readonly string[]): Promise<void> {
+    for (const ref of refs) {
+      try {
+        await this.options.secrets.delete(ref);
+      } catch (error) {
+        // A leftover secret is harmless; the saved settings are what matters.
+        this.options.log?.(`Could not delete an unused MCP secret: ${describeError(error)}`);
+      }
+    }
   }
 
   private async setProviderKey(providerName: string, apiKey: string): Promise<Result<'provider.setKey'>> {
@@ -215,31 +287,6 @@ export class GatewayService {
   }
 }
 
-/** What a front end is shown instead of an MCP server's environment values (often tokens, R4). */
-export const MASKED_VALUE = '••••••••';
-
-function maskServerEnv(server: McpServerConfig): McpServerConfig {
-  if (!server.env) return server;
-  return { ...server, env: Object.fromEntries(Object.keys(server.env).map((name) => [name, MASKED_VALUE])) };
-}
-
-/** A masked value saved back by a front end keeps what the server of the same name had. */
-function restoreMaskedEnv(value: unknown, current: readonly McpServerConfig[]): unknown {
-  if (!Array.isArray(value)) return value;
-  return value.map((entry: unknown) => {
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return entry;
-    const server = entry as { name?: unknown; env?: unknown };
-    if (typeof server.env !== 'object' || server.env === null) return entry;
-    const previous = current.find((s) => s.name === server.name)?.env ?? {};
-    const env = Object.fromEntries(
-      Object.entries(server.env as Record<string, unknown>).flatMap(([name, v]) =>
-        v === MASKED_VALUE ? (previous[name] === undefined ? [] : [[name, previous[name]]]) : [[name, v]],
-      ),
-    );
-    return { ...server, env };
-  });
-}
-
 /**
  * Key references are the gateway's business (R4): whatever a front end sends is ignored, a provider
  * keeps the reference it had, and one whose endpoint or kind changed loses it, so a stored key can
@@ -251,6 +298,8 @@ function keepKeyRefs(value: unknown, current: readonly ProviderSetting[]): unkno
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return entry;
     const { hasKey: _hasKey, keyRef: _keyRef, ...rest } = entry as Record<string, unknown>;
     const previous = current.find((p) => p.name === rest.name);
+    // The window saw the base URL with its password masked; saved back unchanged, it keeps the real one.
+    if (previous?.baseUrl !== undefined && rest.baseUrl === maskUrlPassword(previous.baseUrl)) rest.baseUrl = previous.baseUrl;
     const sameEndpoint = previous !== undefined && previous.kind === rest.kind && (previous.baseUrl ?? null) === ((rest.baseUrl as string | undefined) ?? null);
     return { ...rest, keyRef: sameEndpoint ? previous.keyRef : null };
   });

@@ -116,7 +116,7 @@ export class GatewayRuntime {
     if (this.running) return this.running.core;
     const { settings, secrets, version, dataDir, requestExit } = this.options;
     const log = this.log;
-    const mcp = new McpManager({ log, clientInfo: { name: 'baton', version } });
+    const mcp = new McpManager({ log, clientInfo: { name: 'baton', version }, resolveSecret: (ref) => secrets.get(ref) });
     const report = await mcp.start(settings.get().mcpServers);
     for (const error of report.errors) log(error);
     const tools = () => mcp.tools();
@@ -141,7 +141,8 @@ export class GatewayRuntime {
       await withinBudget(mcp.stop(), MCP_STOP_BUDGET_MS);
       throw error;
     }
-    const service = new GatewayService({ core, settings, secrets, hub, version, requestExit, log });
+    // The service applies MCP settings changes to the running servers at once (issue 10).
+    const service = new GatewayService({ core, settings, secrets, hub, version, requestExit, log, mcp });
     const protocol = new ProtocolServer({ service, hub, log });
     this.running = { core, hub, service, protocol, mcp };
     this.options.onStarted?.({ core, hub });
@@ -177,6 +178,7 @@ export class GatewayRuntime {
     if (!running) return;
     this.running = null;
     running.protocol.closeAll();
+    running.service.dispose();
     await withinBudget(running.mcp.stop(), MCP_STOP_BUDGET_MS);
     running.core.close();
   }

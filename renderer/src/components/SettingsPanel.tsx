@@ -16,6 +16,7 @@ import { parseNumberField, withToolApproval } from '../lib/settings-form.ts';
 import type { SettingsReply } from '../state/app-state.ts';
 import { useAppState, useStore } from '../state/hooks.ts';
 import { ProviderSetup } from './ProviderSetup.tsx';
+import { McpSettings } from './McpSettings.tsx';
 
 type SaveState = { kind: 'idle' } | { kind: 'saved' } | { kind: 'error'; message: string };
 
@@ -329,6 +330,7 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
           </section>
           <GeneralSettings settings={view.settings} />
           <ToolApprovalSettings settings={view.settings} />
+          <McpSettings settings={view.settings} />
         </div>
       )}
     </dialog>

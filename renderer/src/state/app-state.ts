@@ -6,6 +6,7 @@ import type { Banner, GatewayEvent, LaneStatus, SendStatus } from '../../../shar
 import { conditionSentence, laneCondition, type LaneCondition } from '../../../shared/lane-condition.ts';
 import type { PushEvent, Result, UpdateState } from '../../../shared/protocol/contract.ts';
 import type { StoredEvent } from '../../../shared/transcript.ts';
+import type { McpServerView } from '../../../shared/mcp-status.ts';
 import type { ConnectionState } from './gateway-port.ts';
 import type { OutboxEntry } from './outbox.ts';
 import { applyTextCheckpoint, applyTextDelta, applyTranscriptEvent, buildTranscript, endLiveText, type TranscriptModel } from './transcript-model.ts';
@@ -85,6 +86,8 @@ export interface AppState {
   /** Messages typed in this window that the gateway has not taken yet (L32), oldest first. */
   outbox: readonly OutboxEntry[];
   settings: SettingsReply | null;
+  /** MCP servers with their live state (issue 10); null until first asked for. */
+  mcpServers: readonly McpServerView[] | null;
   search: SearchState;
   errors: readonly AppError[];
   /** Banners the user closed, by a key naming the banner. */
@@ -105,6 +108,7 @@ export function initialState(): AppState {
     queuedTexts: new Map(),
     outbox: [],
     settings: null,
+    mcpServers: null,
     search: { query: '', results: null, pending: false },
     errors: [],
     dismissed: new Set(),
@@ -124,6 +128,7 @@ export type Action =
   | { type: 'send-result'; laneKey: string; text: string; clientId?: string; status: SendStatus; message: string; at: number }
   | { type: 'outbox'; entries: readonly OutboxEntry[] }
   | { type: 'settings-loaded'; settings: SettingsReply }
+  | { type: 'mcp-loaded'; servers: readonly McpServerView[] }
   | { type: 'settings-changed'; settings: SettingsReply['settings'] }
   | { type: 'search-query'; query: string }
   | { type: 'search-results'; query: string; results: readonly SearchResult[] }
@@ -153,6 +158,7 @@ export function reduce(state: AppState, action: Action): AppState {
     case 'lane-created':
       return { ...state, lanes: withEntry(state.lanes, action.lane.laneKey, action.lane) };
     case 'push':
+      if (action.event.channel === 'mcp') return { ...state, mcpServers: action.event.servers };
       return action.event.channel === 'update' ? { ...state, update: action.event.state } : onGatewayEvent(state, action.event.event);
     case 'open-lane':
       if (action.laneKey === state.openLaneKey) return state;
@@ -182,6 +188,8 @@ export function reduce(state: AppState, action: Action): AppState {
       return { ...state, outbox: action.entries };
     case 'settings-loaded':
       return { ...state, settings: action.settings };
+    case 'mcp-loaded':
+      return { ...state, mcpServers: action.servers };
     case 'settings-changed':
       return state.settings ? { ...state, settings: { ...state.settings, settings: action.settings } } : state;
     case 'search-query':

@@ -424,6 +424,21 @@ export class AppStore {
     return active;
   }
 
+  async refreshMcp(): Promise<void> {
+    const result = await this.attempt('mcp.status', {}, 'Could not read the MCP servers');
+    if (result) this.dispatch({ type: 'mcp-loaded', servers: result.servers });
+  }
+
+  async restartMcpServer(name: string): Promise<Outcome> {
+    try {
+      await this.client.call('mcp.restart', { name });
+      await this.refreshMcp();
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, message: describeError(error) };
+    }
+  }
+
   /** The key crosses to the gateway once, into the keychain; only `hasKey` ever comes back. */
   async setProviderKey(providerName: string, apiKey: string): Promise<Outcome> {
     try {

@@ -2,6 +2,7 @@
  * Every contract method, end to end: GatewayClient → in-memory transport → ProtocolServer →
  * GatewayService → the real core (SQLite, settings file, scripted agents).
  */
+import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GatewayEvent } from '../../../shared/gateway-events.ts';
 import { conditionSentence, laneCondition } from '../../../shared/lane-condition.ts';
@@ -35,6 +36,8 @@ describe('contract methods over the protocol', () => {
     const covered: MethodName[] = [
       'app.status', 'app.restart', 'lanes.list', 'lanes.create', 'lanes.search', 'transcript.get', 'message.send', 'turn.stop',
       'resume.accept', 'resume.discard', 'session.restore', 'approval.answer', 'settings.get', 'settings.set', 'provider.setKey', 'events.subscribe',
+      // Exercised with real MCP servers in mcp-methods.test.ts.
+      'mcp.status', 'mcp.restart',
     ];
     expect(Object.keys(contract).sort()).toEqual([...covered].sort());
   });
@@ -228,15 +231,24 @@ describe('contract methods over the protocol', () => {
     harness = await ServiceHarness.start();
     const client = await harness.client();
     const token = 'ghp_very_secret_token';
+    // Typed into config.json by hand, in clear.
     harness.settings.set('mcpServers', [{ name: 'gh', command: 'gh-mcp', env: { GITHUB_TOKEN: token, MODE: 'ro' } }]);
     const view = await client.call('settings.get', {});
     expect(JSON.stringify(view)).not.toContain(token);
-    const shown = view.settings.mcpServers;
-    expect(Object.keys(shown[0]!.env!)).toEqual(['GITHUB_TOKEN', 'MODE']);
+    const shown = view.settings.mcpServers[0]!;
+    if (!('env' in shown)) throw new Error('expected a stdio server');
+    expect(Object.keys(shown.env!)).toEqual(['GITHUB_TOKEN', 'MODE']);
 
-    // Saved back with one value edited: the masked one keeps the stored token.
-    await client.call('settings.set', { key: 'mcpServers', value: [{ ...shown[0]!, env: { ...shown[0]!.env, MODE: 'rw' } }] });
-    expect(harness.settings.get().mcpServers[0]!.env).toEqual({ GITHUB_TOKEN: token, MODE: 'rw' });
+    // Saved back with one value edited: the masked one keeps the token as its owner wrote it (moved to a
+    // memory-only secret store it would be lost at the next start); the value typed in the window goes
+    // to the secret store, the file keeps a reference.
+    await client.call('settings.set', { key: 'mcpServers', value: [{ ...shown, env: { ...shown.env, MODE: 'rw' } }] });
+    const stored = harness.settings.get().mcpServers[0]!;
+    const env = 'env' in stored ? stored.env! : {};
+    expect(env.GITHUB_TOKEN).toBe(token);
+    expect(env.MODE).toMatch(/^baton-secret:mcp:gh:env:MODE:/);
+    expect(await harness.secrets.get(env.MODE!.slice('baton-secret:'.length))).toBe('rw');
+    expect(fs.readFileSync(harness.settings.path, 'utf8')).not.toContain('"rw"');
   });
 
   it('L8: app.status shows the drain banners to a front end that connects during the drain', async () => {

@@ -1,13 +1,17 @@
 /**
- * Runs the stdio MCP servers configured in settings and offers their tools to the model as Baton
- * tools. Servers start in parallel, each with its own startup budget; one that fails to start or
- * dies later is reported (status, listeners, readable errors) and its tools answer with errors,
- * while every other server and the turn itself carry on (R3).
+ * Runs the MCP servers configured in settings (stdio and HTTP) and offers their tools to the model
+ * as Baton tools. Servers start in parallel, each with its own startup budget; one that fails to
+ * start or dies later is reported (status, listeners, readable errors) and its tools answer with
+ * errors, while every other server and the turn itself carry on (R3).
+ *
+ * A changed server list is applied live (`apply`): new servers start, removed or disabled ones
+ * stop, edited ones restart, unchanged ones are left alone. A call in flight on a server that is
+ * stopped ends at once with a tool error saying why, so a turn never hangs on a settings change.
  */
 import type { ToolEffect } from '../../../../shared/transcript.ts';
 import { defaultApprovalFor } from '../tools/tool.ts';
 import type { Tool, ToolOutcome, ToolRunContext } from '../tools/tool.ts';
-import { isMcpServerEnabled } from './mcp-config.ts';
+import { isMcpHttpServer, isMcpServerEnabled, sameMcpServerConfig } from './mcp-config.ts';
 import type { McpServerConfig } from './mcp-config.ts';
 import { McpServerConnection } from './mcp-server-connection.ts';
 import type { McpConnectionOptions, McpServerStatus, McpToolDefinition } from './mcp-server-connection.ts';
@@ -15,6 +19,7 @@ import { DEFAULT_MAX_OUTPUT_CHARS } from './mcp-tool-result.ts';
 import { uniqueMcpToolName } from './mcp-tool-name.ts';
 import { defaultLog, type Log } from '../../../../shared/log.ts';
 import { describeError } from '../../../../shared/errors.ts';
+import type { McpServerView } from '../../../../shared/mcp-status.ts';
 
 export type { McpServerState, McpServerStatus } from './mcp-server-connection.ts';
 
@@ -31,7 +36,12 @@ export interface McpManagerOptions {
   clientInfo?: { name: string; version: string };
   /** Failures and oddities worth a line in the app log. */
   log?: Log;
+  /** Where env and header values stored by reference are looked up (the SecretStore, R4). */
+  resolveSecret?: (ref: string) => Promise<string | null>;
 }
+
+/** A server as the settings view shows it, before the approval modes (a settings matter) are added. */
+export type McpServerSnapshot = Omit<McpServerView, 'tools'> & { tools: Array<Omit<McpServerView['tools'][number], 'approval'>> };
 
 export const MCP_DEFAULTS = {
   startupTimeoutMs: 30_000,
@@ -68,6 +78,8 @@ export class McpManager {
   readonly #options: McpConnectionOptions;
   readonly #listeners = new Set<McpStatusListener>();
   #servers: McpServerConnection[] = [];
+  /** After `stop()` the manager is done: a late settings change must not bring servers back. */
+  #closed = false;
 
   constructor(options: McpManagerOptions = {}) {
     const log = options.log ?? defaultLog;
@@ -78,33 +90,61 @@ export class McpManager {
       maxOutputChars: options.maxOutputChars ?? MCP_DEFAULTS.maxOutputChars,
       clientInfo: options.clientInfo ?? { name: 'baton', version: '0.0.0' },
       log,
+      ...(options.resolveSecret ? { resolveSecret: options.resolveSecret } : {}),
     };
   }
 
   /**
    * Starts every enabled server in parallel and resolves when each is running or has failed. Never
-   * rejects over a server: failures are in the report. A second call replaces the first set.
+   * rejects over a server: failures are in the report. A second call applies the new list.
    */
-  async start(configs: readonly McpServerConfig[]): Promise<McpStartReport> {
+  start(configs: readonly McpServerConfig[]): Promise<McpStartReport> {
+    return this.apply(configs);
+  }
+
+  /**
+   * Makes the running servers match `configs` without touching the unchanged ones: new servers
+   * start, removed or disabled ones stop, edited ones restart. Resolves when every server started
+   * here is running or has failed; never rejects over a server.
+   */
+  async apply(configs: readonly McpServerConfig[]): Promise<McpStartReport> {
+    if (this.#closed) return { servers: this.status(), errors: [] };
     const errors: string[] = [];
-    const servers: McpServerConnection[] = [];
-    const names = new Set<string>();
+    const current = new Map(this.#servers.map((server) => [server.name, server]));
+    const next: McpServerConnection[] = [];
+    const starting: Array<{ server: McpServerConnection; after: Promise<void> }> = [];
+    const stopping: Promise<void>[] = [];
     for (const config of configs) {
-      if (names.has(config.name)) {
+      if (next.some((server) => server.name === config.name)) {
         const error = `MCP server "${config.name}" is configured more than once; only the first entry is used`;
         errors.push(error);
         this.#options.log(error);
         continue;
       }
-      names.add(config.name);
-      servers.push(new McpServerConnection(config, this.#options, (status) => this.#emit(status)));
+      const existing = current.get(config.name);
+      current.delete(config.name);
+      if (existing !== undefined && sameMcpServerConfig(existing.config, config)) {
+        next.push(existing);
+        continue;
+      }
+      const server = this.#connection(config);
+      next.push(server);
+      // The old process goes first: the new one may need its port, lock file or session.
+      const after = existing === undefined ? Promise.resolve() : existing.stop(isMcpServerEnabled(config) ? 'had its settings changed' : 'was disabled');
+      stopping.push(after);
+      if (isMcpServerEnabled(config)) starting.push({ server, after });
     }
+    for (const removed of current.values()) stopping.push(removed.stop('was removed from the settings'));
     // Swapped in before anything is awaited, so a stop() arriving meanwhile reaches the new servers.
-    const previous = this.#servers;
-    this.#servers = servers;
-    await Promise.all(previous.map((server) => server.stop()));
-    await Promise.all(servers.filter((server) => isMcpServerEnabled(server.config)).map((server) => server.start()));
-    for (const server of servers) {
+    this.#servers = next;
+    await Promise.all([
+      ...stopping,
+      ...starting.map(async ({ server, after }) => {
+        await after;
+        await server.start();
+      }),
+    ]);
+    for (const server of next) {
       const { error } = server.status();
       if (error !== undefined) errors.push(error);
     }
@@ -112,20 +152,68 @@ export class McpManager {
   }
 
   /**
+   * Stops the server and starts it again with the same settings (a disabled one stays stopped).
+   * Resolves with its status once it is running or has failed.
+   */
+  async restart(name: string): Promise<McpServerStatus> {
+    const old = this.#servers.find((server) => server.name === name);
+    if (old === undefined) throw new Error(`No MCP server is named "${name}".`);
+    const server = this.#connection(old.config);
+    this.#servers = this.#servers.map((candidate) => (candidate === old ? server : candidate));
+    await old.stop('was restarted');
+    if (!this.#closed && isMcpServerEnabled(server.config)) await server.start();
+    return server.status();
+  }
+
+  /** Every configured server with its state, stderr tail and tools, for the settings view. */
+  snapshot(): McpServerSnapshot[] {
+    const named = this.#namedTools();
+    return this.#servers.map((server) => {
+      const status = server.status();
+      const tail = server.stderrTail;
+      return {
+        name: server.name,
+        transport: isMcpHttpServer(server.config) ? 'http' : 'stdio',
+        enabled: isMcpServerEnabled(server.config),
+        state: status.state,
+        ...(status.error !== undefined ? { error: status.error } : {}),
+        ...(tail.length > 0 ? { stderrTail: tail } : {}),
+        ...(status.pid !== undefined ? { pid: status.pid } : {}),
+        tools: named
+          .filter((entry) => entry.server === server)
+          .map(({ definition, name }) => ({
+            name,
+            serverTool: definition.name,
+            ...(definition.description !== undefined ? { description: definition.description } : {}),
+            readOnly: effectOf(definition) === 'read-only',
+          })),
+      };
+    });
+  }
+
+  /**
    * The tools of the servers running now, as Baton tools named `<server>__<tool>`. Ask again per
    * turn: servers die and tool lists change.
    */
   tools(): Tool[] {
+    return this.#namedTools().map(({ server, definition, name }) => this.#wrap(server, definition, name));
+  }
+
+  #namedTools(): Array<{ server: McpServerConnection; definition: McpToolDefinition; name: string }> {
     const taken = new Set<string>();
-    const tools: Tool[] = [];
+    const named: Array<{ server: McpServerConnection; definition: McpToolDefinition; name: string }> = [];
     for (const server of this.#servers) {
       for (const definition of server.tools) {
         const name = uniqueMcpToolName(server.name, definition.name, taken);
         taken.add(name);
-        tools.push(this.#wrap(server, definition, name));
+        named.push({ server, definition, name });
       }
     }
-    return tools;
+    return named;
+  }
+
+  #connection(config: McpServerConfig): McpServerConnection {
+    return new McpServerConnection(config, this.#options, (status) => this.#emit(status));
   }
 
   status(): McpServerStatus[] {
@@ -138,13 +226,15 @@ export class McpManager {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Closes every client; resolves once their server processes are gone. */
+  /** Closes every client; resolves once their server processes are gone. Final: `apply` does nothing after it. */
   async stop(): Promise<void> {
+    this.#closed = true;
     await Promise.all(this.#servers.map((server) => server.stop()));
   }
 
   #wrap(server: McpServerConnection, definition: McpToolDefinition, name: string): Tool {
     const effect = effectOf(definition);
+    const servers = (): McpServerConnection[] => this.#servers;
     return {
       name,
       description: definition.description ?? definition.title ?? `Tool "${definition.name}" of MCP server "${server.name}".`,
@@ -157,7 +247,10 @@ export class McpManager {
         if (!isArgumentObject(callArgs)) {
           return { isError: true, output: `Invalid arguments for ${name}: expected a JSON object` };
         }
-        return server.callTool(definition.name, callArgs, context.signal);
+        // A turn keeps the tool list it started with; after a restart the call goes to the new
+        // connection of that name, after a removal to the old one, which says it was removed.
+        const current = servers().find((candidate) => candidate.name === server.name) ?? server;
+        return current.callTool(definition.name, callArgs, context.signal);
       },
     };
   }

@@ -1,6 +1,6 @@
 /**
- * One stdio MCP server: its process and client connection, from start to stop, through the SDK's
- * `Client` and `StdioClientTransport`.
+ * One MCP server: its client connection (and for stdio its process), from start to stop, through
+ * the SDK's `Client` and the transports of mcp-transport.ts.
  *
  * Nothing here throws at its callers. A server that cannot start, dies, or answers badly becomes a
  * `failed` state with a readable error and tool calls that come back as error outcomes, because a
@@ -9,11 +9,13 @@
 import { existsSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { Tool as McpToolDefinition } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolOutcome } from '../tools/tool.ts';
+import { isMcpHttpServer, resolveMcpSecrets } from './mcp-config.ts';
 import type { McpServerConfig } from './mcp-config.ts';
+import { describeHttpFailure, shouldFallBackToSse, sseTransport, stdioTransport, streamableHttpTransport } from './mcp-transport.ts';
+import type { Transport } from './mcp-transport.ts';
 import { formatMcpResult } from './mcp-tool-result.ts';
 import { describeError } from '../../../../shared/errors.ts';
 
@@ -40,6 +42,8 @@ export interface McpConnectionOptions {
   maxOutputChars: number;
   clientInfo: { name: string; version: string };
   log: (message: string) => void;
+  /** Looks up an env or header value stored by reference (R4); without it references stay unresolved. */
+  resolveSecret?: (ref: string) => Promise<string | null>;
 }
 
 const STDERR_TAIL_CHARS = 4096;
@@ -48,6 +52,14 @@ const TOOL_LIST_DEBOUNCE_MS = 100;
 const MAX_TOOL_LIST_PAGES = 100;
 
 class StartupTimeout extends Error {}
+
+/**
+ * Aborts the calls in flight when the server is stopped, restarted or changed under a turn, or its
+ * HTTP connection breaks; the message completes "did not finish: …".
+ */
+class CallCutOff extends Error {}
+
+const STDERR_VIEW_LINES = 20;
 
 function errorCode(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
@@ -75,6 +87,11 @@ class StderrTail {
     if (summary.length > STDERR_SUMMARY_CHARS) summary = `…${summary.slice(-STDERR_SUMMARY_CHARS)}`;
     return ` (stderr: "${summary}")`;
   }
+
+  /** The last lines, for the settings view. */
+  lines(): string {
+    return this.#text.split(/\r?\n/).filter((line) => line.trim().length > 0).slice(-STDERR_VIEW_LINES).join('\n');
+  }
 }
 
 export class McpServerConnection {
@@ -92,6 +109,7 @@ export class McpServerConnection {
   #pid: number | undefined;
   #lastTransportError: string | undefined;
   #startup: AbortController | undefined;
+  readonly #calls = new Set<AbortController>();
   #stopRequested = false;
   #stopping: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
@@ -120,6 +138,11 @@ export class McpServerConnection {
     return this.#state === 'running' ? this.#tools : [];
   }
 
+  /** What the server last wrote to stderr (stdio only), for the settings view. */
+  get stderrTail(): string {
+    return this.#stderr.lines();
+  }
+
   status(): McpServerStatus {
     const status: McpServerStatus = { name: this.name, state: this.#state, toolCount: this.tools.length };
     if (this.#error !== undefined) status.error = this.#error;
@@ -131,40 +154,37 @@ export class McpServerConnection {
   async start(): Promise<void> {
     // Stopped before it got going (an exit during startup): spawning now would leak the process.
     if (this.#stopRequested || this.#client !== undefined) return;
-    const { command, args, env, cwd } = this.config;
-    const transport = new StdioClientTransport({
-      command,
-      args: args ?? [],
-      ...(env ? { env } : {}),
-      ...(cwd ? { cwd } : {}),
-      // Piped, not inherited: the tail explains failures, and a desktop app has no terminal to show it in.
-      stderr: 'pipe',
-    });
-    // Always drained: an unread pipe fills up and blocks a chatty server on its next write.
-    transport.stderr?.on('data', (chunk: Buffer | string) => this.#stderr.push(chunk));
-    const client = new Client(this.#options.clientInfo, {
-      capabilities: {},
-      listChanged: {
-        tools: { autoRefresh: false, debounceMs: TOOL_LIST_DEBOUNCE_MS, onChanged: () => void this.#refreshTools() },
-      },
-    });
-    client.onclose = () => this.#onClosed();
-    client.onerror = (error) => {
-      this.#lastTransportError = describeError(error);
-    };
-    this.#client = client;
-
     const startup = new AbortController();
     this.#startup = startup;
     const timer = setTimeout(() => startup.abort(new StartupTimeout()), this.#options.startupTimeoutMs);
     // The SDK's own request timeout (60 s by default) would otherwise cut a longer startup budget.
     const requestOptions = { signal: startup.signal, timeout: this.#options.startupTimeoutMs };
     try {
-      // `connect` spawns synchronously, so the pid is known before the handshake is awaited.
-      const connecting = client.connect(transport, requestOptions);
-      this.#pid = transport.pid ?? undefined;
-      this.#setState('starting');
-      await connecting;
+      const { resolveSecret } = this.#options;
+      const config = resolveSecret ? await resolveMcpSecrets(this.config, resolveSecret) : this.config;
+      if (this.#stopRequested) return await this.#stopping;
+      if (isMcpHttpServer(config)) {
+        this.#setState('starting');
+        try {
+          await this.#connect(streamableHttpTransport(config), requestOptions);
+        } catch (error) {
+          if (this.#stopRequested || !shouldFallBackToSse(error)) throw error;
+          // An HTTP+SSE server (the transport before Streamable HTTP) refuses the POST; try its way.
+          const refused = this.#client as Client | undefined;
+          this.#client = undefined;
+          await refused?.close().catch(() => undefined);
+          await this.#connect(sseTransport(config), requestOptions);
+        }
+      } else {
+        const transport = stdioTransport(config);
+        // Always drained: an unread pipe fills up and blocks a chatty server on its next write.
+        transport.stderr?.on('data', (chunk: Buffer | string) => this.#stderr.push(chunk));
+        // `connect` spawns synchronously, so the pid is known before the handshake is awaited.
+        const connecting = this.#connect(transport, requestOptions);
+        this.#pid = transport.pid ?? undefined;
+        this.#setState('starting');
+        await connecting;
+      }
       const tools = await this.#listTools(requestOptions);
       // Stopped meanwhile: resolve only once stopping is done, so the caller sees the final state.
       if (this.#stopRequested) return await this.#stopping;
@@ -182,6 +202,27 @@ export class McpServerConnection {
     }
   }
 
+  #connect(transport: Transport, requestOptions: { signal: AbortSignal; timeout: number }): Promise<void> {
+    const client = new Client(this.#options.clientInfo, {
+      capabilities: {},
+      listChanged: {
+        tools: { autoRefresh: false, debounceMs: TOOL_LIST_DEBOUNCE_MS, onChanged: () => void this.#refreshTools() },
+      },
+    });
+    // A client given up for another transport (the SSE fallback) must not mark this server closed.
+    client.onclose = () => {
+      if (client === this.#client) this.#onClosed();
+    };
+    client.onerror = (error) => {
+      this.#lastTransportError = describeError(error);
+      // Over HTTP there is no process whose exit would end the calls: a response stream cut by a
+      // dying server or a broken network is only reported here, and the calls would wait forever.
+      if (isMcpHttpServer(this.config) && this.#state === 'running') this.#cutOffCalls(`the connection to the server broke (${this.#lastTransportError})`);
+    };
+    this.#client = client;
+    return client.connect(transport, requestOptions);
+  }
+
   async callTool(tool: string, args: Record<string, unknown>, signal: AbortSignal): Promise<ToolOutcome> {
     const label = `MCP tool "${tool}" of server "${this.name}"`;
     const client = this.#client;
@@ -192,6 +233,7 @@ export class McpServerConnection {
     const call = new AbortController();
     const forward = (): void => call.abort(signal.reason);
     signal.addEventListener('abort', forward, { once: true });
+    this.#calls.add(call);
     try {
       const result = await client.callTool({ name: tool, arguments: args }, undefined, {
         signal: call.signal,
@@ -201,6 +243,8 @@ export class McpServerConnection {
     } catch (error) {
       // The SDK reports an abort as a RequestTimeout error, so the signal is the only reliable witness.
       if (signal.aborted) return { isError: true, output: `${label} was cancelled: the turn was interrupted` };
+      // Stopped, restarted or changed in the settings while the call ran: said so, never left hanging.
+      if (call.signal.reason instanceof CallCutOff) return { isError: true, output: `${label} did not finish: ${call.signal.reason.message}` };
       // A call cut off by the server's death: the close handler has already recorded why.
       if (this.#state !== 'running') return this.#notRunning();
       if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
@@ -209,23 +253,31 @@ export class McpServerConnection {
       return { isError: true, output: `${label} failed: ${describeError(error)}` };
     } finally {
       signal.removeEventListener('abort', forward);
+      this.#calls.delete(call);
     }
   }
 
-  /** Closes the connection; resolves once the server process is gone (or could not be confirmed gone). */
-  stop(): Promise<void> {
-    this.#stopping ??= this.#stopOnce();
+  /**
+   * Closes the connection; resolves once the server process is gone (or could not be confirmed
+   * gone). `why` completes "the server …" in what a call cut short or made later is told.
+   */
+  stop(why = 'was stopped'): Promise<void> {
+    this.#stopping ??= this.#stopOnce(why);
     return this.#stopping;
   }
 
-  async #stopOnce(): Promise<void> {
+  async #stopOnce(why: string): Promise<void> {
     this.#stopRequested = true;
+    if (this.#state !== 'failed') this.#reason = `it ${why}`;
     this.#startup?.abort(new Error('stopped'));
+    // Ended at once rather than when the process is gone: a turn waits for its call, not for SIGKILL.
+    this.#cutOffCalls(`the server ${why}`);
     await this.#close();
-    if (this.#state !== 'failed') {
-      this.#reason = 'it was stopped';
-      this.#setState('stopped');
-    }
+    if (this.#state !== 'failed') this.#setState('stopped');
+  }
+
+  #cutOffCalls(why: string): void {
+    for (const call of this.#calls) call.abort(new CallCutOff(why));
   }
 
   #close(): Promise<void> {
@@ -305,11 +357,13 @@ export class McpServerConnection {
       return `it did not answer within ${seconds(this.#options.startupTimeoutMs)}${this.#stderr.suffix()}`;
     }
     const code = errorCode(error);
+    const config = this.config;
+    if (isMcpHttpServer(config)) return describeHttpFailure(error);
     // Node reports a missing working folder as ENOENT of the command, which would send the user
     // looking for the wrong thing.
-    if (code === 'ENOENT' && this.config.cwd && !existsSync(this.config.cwd)) return `working folder not found: "${this.config.cwd}"`;
-    if (code === 'ENOENT') return `command not found: "${this.config.command}"`;
-    if (code === 'EACCES') return `permission denied running "${this.config.command}"`;
+    if (code === 'ENOENT' && config.cwd && !existsSync(config.cwd)) return `working folder not found: "${config.cwd}"`;
+    if (code === 'ENOENT') return `command not found: "${config.command}"`;
+    if (code === 'EACCES') return `permission denied running "${config.command}"`;
     if (error instanceof McpError && error.code === ErrorCode.ConnectionClosed) {
       return `it exited during startup${this.#stderr.suffix()}`;
     }
@@ -317,7 +371,8 @@ export class McpServerConnection {
   }
 
   #notRunning(): ToolOutcome {
-    const reason = this.#reason ?? (this.#state === 'starting' ? 'it is still starting' : 'it was stopped');
+    const idle = this.config.enabled === false ? 'it is disabled in Settings' : 'it was stopped';
+    const reason = this.#reason ?? (this.#state === 'starting' ? 'it is still starting' : idle);
     return { isError: true, output: `MCP server "${this.name}" is not running: ${reason}` };
   }
 

@@ -9,7 +9,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { McpManager } from '../../../../electron/core/agent/mcp/mcp-manager.ts';
 import type { McpManagerOptions, McpServerStatus } from '../../../../electron/core/agent/mcp/mcp-manager.ts';
 import type { McpServerConfig } from '../../../../electron/core/agent/mcp/mcp-config.ts';
-import type { Tool, ToolRunContext } from '../../../../electron/core/agent/tools/tool.ts';
+import type { ToolRunContext } from '../../../../electron/core/agent/tools/tool.ts';
+import { runContext, toolNamed } from './mcp-test-support.ts';
 import { isProcessRunning, waitForFile } from '../tools/process-probe.ts';
 
 const FIXTURE = path.resolve(import.meta.dirname, '../../../fixtures/mcp-test-server.ts');
@@ -38,15 +39,7 @@ afterEach(async () => {
   await rm(markerDir, { recursive: true, force: true });
 });
 
-function context(signal: AbortSignal = new AbortController().signal): ToolRunContext {
-  return { signal, workspaceDir: markerDir };
-}
-
-function toolNamed(manager: McpManager, name: string): Tool {
-  const tool = manager.tools().find((candidate) => candidate.name === name);
-  if (!tool) throw new Error(`no tool ${name} among ${manager.tools().map((t) => t.name).join(', ')}`);
-  return tool;
-}
+const context = (signal?: AbortSignal): ToolRunContext => runContext(markerDir, signal);
 
 function serverStatus(manager: McpManager, name: string): McpServerStatus {
   const status = manager.status().find((candidate) => candidate.name === name);
