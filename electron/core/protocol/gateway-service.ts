@@ -11,7 +11,8 @@ import { parseCommand } from '../../../shared/commands.ts';
 import { normalizeTitle } from '../../../shared/lane-title.ts';
 import type { ExitReason } from '../../../shared/lifecycle.ts';
 import type { Contract, MethodName, Result } from '../../../shared/protocol/contract.ts';
-import { isSettingKey, validateSetting, type McpServerConfig, type ProviderSetting, type ProviderView, type Settings } from '../../../shared/settings.ts';
+import { isSettingKey, validateSetting, type McpServerConfig, type ProviderSetting, type Settings } from '../../../shared/settings.ts';
+import { ProviderSetup } from '../agent/providers/provider-setup.ts';
 import type { BatonCore } from '../baton-core.ts';
 import type { SecretStore } from '../ports.ts';
 import { newId } from '../sessions/ids.ts';
@@ -37,6 +38,10 @@ export interface GatewayServiceOptions {
   /** Starts the drain; defaults to `core.requestExit`. The host wraps it to log the outcome. */
   requestExit?: (reason: ExitReason) => void;
   log?: Log;
+  /** Where the provider from the environment (OPENAI_* / ANTHROPIC_*) is read; `process.env` by default. */
+  env?: NodeJS.ProcessEnv;
+  /** Provider setup checks; built from the settings, secrets and env by default (tests tune it). */
+  providerSetup?: ProviderSetup;
 }
 
 /**
@@ -55,9 +60,12 @@ export function providerKeyRef(providerName: string): string {
 export class GatewayService {
   private readonly options: GatewayServiceOptions;
   private readonly handlers: Handlers;
+  private readonly providerSetup: ProviderSetup;
 
   constructor(options: GatewayServiceOptions) {
     this.options = options;
+    this.providerSetup =
+      options.providerSetup ?? new ProviderSetup({ settings: () => options.settings.get(), secrets: options.secrets, env: options.env ?? process.env });
     this.handlers = {
       'app.status': () => this.status(),
       'app.restart': () => this.restart(),
@@ -74,6 +82,10 @@ export class GatewayService {
       'settings.get': () => this.settingsView(),
       'settings.set': (params) => this.setSetting(params.key, params.value),
       'provider.setKey': (params) => this.setProviderKey(params.providerName, params.apiKey),
+      // Provider setup checks (issue 11): answered with the provider error table's words, never a key.
+      'provider.models': (params) => this.providerSetup.models(params),
+      'provider.test': (params) => this.providerSetup.test(params),
+      'provider.detectLocal': async () => ({ servers: await this.providerSetup.detectLocal() }),
     };
   }
 
@@ -167,26 +179,16 @@ export class GatewayService {
   private async settingsView(): Promise<Result<'settings.get'>> {
     const { settings: store } = this.options;
     const settings = store.get();
-    const providers = await this.providerViews(settings.providers);
+    // `providers` beside the settings also holds the one from the environment ("From environment");
+    // `settings.providers` is the stored list only, what a window edits and sends back.
+    const providers = await this.providerSetup.views();
     return {
-      settings: { ...settings, providers, mcpServers: settings.mcpServers.map(maskServerEnv) },
+      settings: { ...settings, providers: providers.filter((p) => p.source === 'settings'), mcpServers: settings.mcpServers.map(maskServerEnv) },
       providers,
       warnings: [...store.warnings],
       // Every window of this launch sees the notice; the next launch no longer has it (R2: told once).
       notices: store.notices.map((notice) => notice.message),
     };
-  }
-
-  private async providerViews(providers: readonly ProviderSetting[]): Promise<ProviderView[]> {
-    return Promise.all(
-      providers.map(async (provider) => ({
-        name: provider.name,
-        kind: provider.kind,
-        ...(provider.baseUrl ? { baseUrl: provider.baseUrl } : {}),
-        model: provider.model,
-        hasKey: provider.keyRef !== null && (await this.options.secrets.get(provider.keyRef)) !== null,
-      })),
-    );
   }
 
   private async setSetting(key: string, value: unknown): Promise<Result<'settings.set'>> {
@@ -251,7 +253,7 @@ function keepKeyRefs(value: unknown, current: readonly ProviderSetting[]): unkno
   if (!Array.isArray(value)) return value;
   return value.map((entry: unknown) => {
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return entry;
-    const { hasKey: _hasKey, keyRef: _keyRef, ...rest } = entry as Record<string, unknown>;
+    const { hasKey: _hasKey, keyRef: _keyRef, source: _source, ...rest } = entry as Record<string, unknown>;
     const previous = current.find((p) => p.name === rest.name);
     const sameEndpoint = previous !== undefined && previous.kind === rest.kind && (previous.baseUrl ?? null) === ((rest.baseUrl as string | undefined) ?? null);
     return { ...rest, keyRef: sameEndpoint ? previous.keyRef : null };
