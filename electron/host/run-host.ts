@@ -175,7 +175,7 @@ export async function runHost(options: HostOptions, env: NodeJS.ProcessEnv = pro
     );
   };
 
-  const service = new GatewayService({ core: opened, settings, secrets, hub, version, requestExit, log });
+  const service = new GatewayService({ core: opened, settings, secrets, hub, version, requestExit, log, env });
   const protocol = new ProtocolServer({ service, hub, log });
   // L33: the token and port stay the same per data dir (host.json), so open windows reconnect after any relaunch.
   const givenToken = accessTokenFromEnv(env);

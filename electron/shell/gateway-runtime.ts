@@ -114,7 +114,7 @@ export class GatewayRuntime implements GatewayControl {
       await withinBudget(mcp.stop(), MCP_STOP_BUDGET_MS);
       throw error;
     }
-    const service = new GatewayService({ core, settings, secrets, hub, version, requestExit: this.options.requestExit, log: this.log });
+    const service = new GatewayService({ core, settings, secrets, hub, version, requestExit: this.options.requestExit, log: this.log, env: this.options.env ?? process.env });
     const protocol = new ProtocolServer({ service, hub, log: this.log });
     this.running = { core, hub, service, protocol, mcp };
     this.options.onStarted?.({ core, hub });

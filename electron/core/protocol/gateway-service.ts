@@ -38,7 +38,10 @@ export interface GatewayServiceOptions {
   /** Starts the drain; defaults to `core.requestExit`. The host wraps it to log the outcome. */
   requestExit?: (reason: ExitReason) => void;
   log?: Log;
-  /** Where the provider from the environment (OPENAI_* / ANTHROPIC_*) is read; `process.env` by default. */
+  /**
+   * Where the provider from the environment (OPENAI_* / ANTHROPIC_*) is read: the same environment
+   * the agents get (the headless host holds the keys outside `process.env`); `process.env` by default.
+   */
   env?: NodeJS.ProcessEnv;
   /** Provider setup checks; built from the settings, secrets and env by default (tests tune it). */
   providerSetup?: ProviderSetup;

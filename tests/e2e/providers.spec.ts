@@ -1,0 +1,99 @@
+/**
+ * Provider setup that checks itself (issue 11), as a person does it against the real headless host
+ * and the scripted OpenAI-compatible server (which serves GET /v1/models and checks the key):
+ * a wrong key is named as such by Test connection, the model is picked from the server's own
+ * list, the connection tests ok, the chat goes to the picked model; removing the provider asks
+ * first. A provider from the environment is shown "From environment", not a setup screen.
+ */
+import { textReply } from '../fixtures/scripted-openai-server.ts';
+import { BatonWindow, expect, screenshot, test } from './support/fixtures.ts';
+
+const RIGHT_KEY = 'sk-e2e-right-key-0123456789';
+
+test('issue 11, R3, R4: set up a provider by picking a fetched model; Test connection fails on a bad key in clear words, then passes', async ({ page, baton }) => {
+  const supervisor = await baton({ modelFromEnv: false });
+  supervisor.model.models.ids = ['scripted-model', 'scripted-picked', 'scripted-third'];
+  supervisor.model.models.key = RIGHT_KEY;
+  const window = await BatonWindow.open(page, supervisor);
+
+  const setup = page.getByTestId('provider-setup');
+  await expect(setup.getByRole('heading', { name: 'Set up a model provider' })).toBeVisible();
+  await setup.getByTestId('provider-preset').selectOption({ label: 'Other OpenAI-compatible' });
+  await setup.getByTestId('provider-name').fill('Scripted');
+  await setup.getByTestId('provider-base-url').fill(supervisor.model.url);
+
+  // A wrong key: the check says so, in words, and never shows the key.
+  await setup.getByTestId('provider-api-key').fill('sk-e2e-wrong-key-0123456789');
+  await setup.getByTestId('provider-test').click();
+  const check = setup.getByTestId('provider-check');
+  await expect(check).toHaveAttribute('data-state', 'failed');
+  await expect(check).toHaveText('Scripted refused the request (401): Incorrect API key provided: sk-wr***ng. Check the API key configured for Scripted.');
+  await screenshot(page, 'providers-test-connection-bad-key');
+
+  // The right key: the models come from the server, and one is picked from the list.
+  await setup.getByTestId('provider-api-key').fill(RIGHT_KEY);
+  await setup.getByTestId('provider-load-models').click();
+  await expect(check).toHaveText('3 models found; pick one or type a name.');
+  const picker = setup.getByTestId('provider-model-select');
+  await expect(picker.locator('option')).toHaveText(['Pick a model…', 'scripted-model', 'scripted-picked', 'scripted-third']);
+  await picker.selectOption('scripted-picked');
+  await expect(setup.getByTestId('provider-model')).toHaveValue('scripted-picked');
+
+  await setup.getByTestId('provider-test').click();
+  await expect(check).toHaveAttribute('data-state', 'ok');
+  await expect(check).toHaveText(/^Connected to Scripted in \d+ ms: 3 models offered\.$/);
+  await screenshot(page, 'providers-test-connection-ok');
+  expect(supervisor.model.models.seenKeys.at(-1)).toBe(RIGHT_KEY);
+
+  await setup.getByTestId('provider-save').click();
+  await expect(page.getByRole('heading', { name: 'Welcome to Baton' })).toBeVisible();
+
+  // The chat goes to the model picked from the list.
+  await window.newChat();
+  supervisor.model.enqueue(textReply('Hello from the picked model.'));
+  await window.send('Which model are you?');
+  await expect(window.assistantMessages.first()).toHaveText('Hello from the picked model.');
+  expect((await supervisor.model.waitForRequest(1)).body.model).toBe('scripted-picked');
+  expect(supervisor.model.requests[0]!.headers.authorization).toBe(`Bearer ${RIGHT_KEY}`);
+
+  // Settings: the provider is in use; its own Test connection passes; removing it asks first.
+  await page.getByTestId('settings-button').click();
+  const entry = page.locator('[data-testid="provider-entry"][data-provider="Scripted"]');
+  await expect(entry).toContainText('In use');
+  await expect(entry.getByTestId('provider-key-state')).toHaveText('Key stored');
+  await entry.getByTestId('provider-entry-test').click();
+  await expect(entry.getByTestId('provider-test-result')).toHaveText(/^Connected to Scripted in \d+ ms: 3 models offered\.$/);
+  await entry.getByTestId('provider-remove').click();
+  await expect(entry.getByTestId('provider-remove-confirm')).toContainText('Remove “Scripted”? New messages will use another provider.');
+  await screenshot(page, 'providers-remove-confirm');
+  await entry.getByTestId('provider-remove-yes').click();
+  await expect(page.getByTestId('providers-notice')).toHaveText('Removed “Scripted”. No provider is left: add one to chat.');
+  await expect(entry).toHaveCount(0);
+});
+
+test('issue 11: a provider from OPENAI_BASE_URL / OPENAI_API_KEY is shown "From environment", tests ok, and no setup screen asks for one', async ({ page, baton }) => {
+  const supervisor = await baton();
+  // The environment's key (fixtures/supervisor.ts) is the one the server wants.
+  supervisor.model.models.key = 'sk-e2e-scripted';
+  supervisor.model.models.ids = ['scripted-env-model', 'scripted-model'];
+  await BatonWindow.open(page, supervisor);
+
+  await expect(page.getByRole('heading', { name: 'Welcome to Baton' })).toBeVisible();
+  await expect(page.getByTestId('provider-setup')).toHaveCount(0);
+
+  await page.getByTestId('settings-button').click();
+  const entry = page.locator('[data-testid="provider-entry"][data-source="environment"]');
+  await expect(entry).toHaveCount(1);
+  await expect(entry.getByTestId('provider-from-env')).toHaveText('From environment');
+  await expect(entry).toContainText('In use');
+  await expect(entry).toContainText('scripted-env-model');
+  await expect(entry.getByTestId('provider-key-state')).toHaveText('Key from the environment');
+  // It is not edited or removed here: the environment sets it.
+  await expect(entry.getByTestId('provider-edit')).toHaveCount(0);
+  await expect(entry.getByTestId('provider-remove')).toHaveCount(0);
+  await entry.getByTestId('provider-entry-test').click();
+  await expect(entry.getByTestId('provider-test-result')).toHaveText(/^Connected to OpenAI-compatible server \(127\.0\.0\.1:\d+\) in \d+ ms: 2 models offered\.$/);
+  await screenshot(page, 'providers-from-environment');
+  // R4: the key itself never reaches the window.
+  expect(await page.content()).not.toContain('sk-e2e-scripted');
+});
