@@ -175,6 +175,8 @@ export const contract = {
   'provider.test': { params: providerTargetSchema, result: providerTestResultSchema },
   /** Model servers on this machine's usual loopback ports (Ollama, LM Studio, llama.cpp, vLLM), probed only on request. */
   'provider.detectLocal': { params: z.object({}), result: z.object({ servers: z.array(detectedServerSchema) }) },
+  /** Renames a saved provider with its stored key (and the choice of the provider in use). */
+  'provider.rename': { params: z.object({ from: z.string().min(1).max(200), to: z.string().trim().min(1).max(200) }), result: z.object({ renamed: z.boolean() }) },
   /** Catch up after a reconnect: same instance → missed events replayed; otherwise resync. */
   'events.subscribe': {
     params: z.object({ instanceId: z.string().optional(), afterSeq: z.number().int().min(0).optional() }),

@@ -63,12 +63,27 @@ test('issue 11, R3, R4: set up a provider by picking a fetched model; Test conne
   await expect(entry.getByTestId('provider-key-state')).toHaveText('Key stored');
   await entry.getByTestId('provider-entry-test').click();
   await expect(entry.getByTestId('provider-test-result')).toHaveText(/^Connected to Scripted in \d+ ms: 3 models offered\.$/);
-  await entry.getByTestId('provider-remove').click();
-  await expect(entry.getByTestId('provider-remove-confirm')).toContainText('Remove “Scripted”? New messages will use another provider.');
-  await screenshot(page, 'providers-remove-confirm');
-  await entry.getByTestId('provider-remove-yes').click();
-  await expect(page.getByTestId('providers-notice')).toHaveText('Removed “Scripted”. No provider is left: add one to chat.');
+
+  // Edit: a new name and another model from the list; the stored key and "In use" move with the name.
+  await entry.getByTestId('provider-edit').click();
+  const form = entry.getByRole('form', { name: 'Edit Scripted' });
+  await form.getByTestId('provider-name').fill('Scripted local');
+  await form.getByTestId('provider-load-models').click();
+  await form.getByTestId('provider-model-select').selectOption('scripted-third');
+  await screenshot(page, 'providers-edit');
+  await form.getByTestId('provider-save').click();
+  const renamed = page.locator('[data-testid="provider-entry"][data-provider="Scripted local"]');
+  await expect(renamed).toContainText('In use');
+  await expect(renamed).toContainText('scripted-third');
+  await expect(renamed.getByTestId('provider-key-state')).toHaveText('Key stored');
   await expect(entry).toHaveCount(0);
+
+  await renamed.getByTestId('provider-remove').click();
+  await expect(renamed.getByTestId('provider-remove-confirm')).toContainText('Remove “Scripted local”? New messages will use another provider.');
+  await screenshot(page, 'providers-remove-confirm');
+  await renamed.getByTestId('provider-remove-yes').click();
+  await expect(page.getByTestId('providers-notice')).toHaveText('Removed “Scripted local”. No provider is left: add one to chat.');
+  await expect(renamed).toHaveCount(0);
 });
 
 test('issue 11: a provider from OPENAI_BASE_URL / OPENAI_API_KEY is shown "From environment", tests ok, and no setup screen asks for one', async ({ page, baton }) => {

@@ -89,6 +89,7 @@ export class GatewayService {
       'provider.models': (params) => this.providerSetup.models(params),
       'provider.test': (params) => this.providerSetup.test(params),
       'provider.detectLocal': async () => ({ servers: await this.providerSetup.detectLocal() }),
+      'provider.rename': (params) => this.renameProvider(params.from, params.to),
     };
   }
 
@@ -207,7 +208,41 @@ export class GatewayService {
       throw invalidInput(describeError(error));
     }
     this.options.settings.set(key, checked);
+    if (key === 'providers') await this.forgetUnusedKeys(current.providers, checked as ProviderSetting[]);
     return { settings: (await this.settingsView()).settings };
+  }
+
+  /** R4: a key no provider refers to any more (the provider was removed, or now points elsewhere) is deleted, not left behind. */
+  private async forgetUnusedKeys(before: readonly ProviderSetting[], after: readonly ProviderSetting[]): Promise<void> {
+    const kept = new Set(after.flatMap((p) => (p.keyRef === null ? [] : [p.keyRef])));
+    for (const provider of before) {
+      if (provider.keyRef !== null && !kept.has(provider.keyRef)) await this.options.secrets.delete(provider.keyRef);
+    }
+  }
+
+  /**
+   * Renames a saved provider, its stored key and the choice of the provider in use with it, so
+   * that editing a name never costs the key (issue 11). The key stays tied to the same address.
+   */
+  private async renameProvider(from: string, to: string): Promise<Result<'provider.rename'>> {
+    const { settings, secrets } = this.options;
+    const current = settings.get();
+    const provider = current.providers.find((p) => p.name === from);
+    if (!provider) throw notFound(`No provider named "${from}".`);
+    if (from === to) return { renamed: true };
+    if (current.providers.some((p) => p.name === to)) throw invalidInput(`Another provider is already named "${to}".`);
+    let keyRef: string | null = null;
+    if (provider.keyRef !== null) {
+      const key = await secrets.get(provider.keyRef);
+      if (key !== null) {
+        keyRef = providerKeyRef(to);
+        await secrets.set(keyRef, key);
+      }
+    }
+    settings.set('providers', current.providers.map((p) => (p.name === from ? { ...p, name: to, keyRef } : p)));
+    if (current.activeProvider === from) settings.set('activeProvider', to);
+    if (provider.keyRef !== null && provider.keyRef !== keyRef) await secrets.delete(provider.keyRef);
+    return { renamed: true };
   }
 
   private async setProviderKey(providerName: string, apiKey: string): Promise<Result<'provider.setKey'>> {

@@ -395,6 +395,14 @@ export class AppStore {
     const inUse = before ? providerInUse(before) : null;
     const editing = list.some((provider) => provider.name === previousName);
     const hadKey = before?.providers.find((provider) => provider.name === previousName && provider.source === 'settings')?.hasKey ?? false;
+    if (editing && previousName !== name) {
+      // The gateway moves the stored key (and the choice of the provider in use) with the name.
+      try {
+        await this.client.call('provider.rename', { from: previousName, to: name });
+      } catch (error) {
+        return { ok: false, message: describeError(error) };
+      }
+    }
     const next = editing ? list.map((provider) => (provider.name === previousName ? entry : provider)) : [...list, entry];
     const saved = await this.setSetting('providers', next);
     if (!saved.ok) return saved;
@@ -403,8 +411,7 @@ export class AppStore {
       if (!stored.ok) return { ok: false, message: `The provider was saved, but its API key was not stored: ${stored.message}` };
     }
     let active: Outcome = { ok: true };
-    if (editing && before?.settings.activeProvider === previousName && previousName !== name) active = await this.setSetting('activeProvider', name);
-    else if (inUse === null) active = await this.setSetting('activeProvider', name);
+    if (inUse === null) active = await this.setSetting('activeProvider', name);
     // Saved providers come before the environment's, so naming it keeps it in use.
     else if (!editing && inUse.source === 'environment' && before?.settings.activeProvider === null) active = await this.setSetting('activeProvider', inUse.name);
     await this.refreshSettings();

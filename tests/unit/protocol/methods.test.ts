@@ -36,7 +36,7 @@ describe('contract methods over the protocol', () => {
       'app.status', 'app.restart', 'lanes.list', 'lanes.create', 'lanes.search', 'transcript.get', 'message.send', 'turn.stop',
       'resume.accept', 'resume.discard', 'session.restore', 'approval.answer', 'settings.get', 'settings.set', 'provider.setKey', 'events.subscribe',
       // Against real HTTP model servers in provider-setup.test.ts.
-      'provider.models', 'provider.test', 'provider.detectLocal',
+      'provider.models', 'provider.test', 'provider.detectLocal', 'provider.rename',
     ];
     expect(Object.keys(contract).sort()).toEqual([...covered].sort());
   });

@@ -273,3 +273,53 @@ describe('provider.detectLocal: local servers on their usual ports, only on requ
     ]);
   });
 });
+
+describe('editing and removing providers (issue 11, R4)', () => {
+  it('provider.rename moves the stored key and the choice of the provider in use with the name; the old key reference is gone', async () => {
+    const harness = await harnessWith();
+    const client = await harness.client();
+    await client.call('settings.set', {
+      key: 'providers',
+      value: [
+        { name: 'Old', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1', model: 'm' },
+        { name: 'Other', kind: 'anthropic', model: 'c' },
+      ],
+    });
+    await client.call('settings.set', { key: 'activeProvider', value: 'Old' });
+    await client.call('provider.setKey', { providerName: 'Old', apiKey: KEY });
+
+    expect((await rejection(client.call('provider.rename', { from: 'Old', to: 'Other' }))).code).toBe('INVALID_INPUT');
+    expect((await rejection(client.call('provider.rename', { from: 'Nobody', to: 'X' }))).code).toBe('NOT_FOUND');
+    expect(await client.call('provider.rename', { from: 'Old', to: 'New' })).toEqual({ renamed: true });
+
+    const view = await client.call('settings.get', {});
+    expect(view.providers.map((p) => [p.name, p.hasKey])).toEqual([
+      ['New', true],
+      ['Other', false],
+    ]);
+    expect(view.settings.activeProvider).toBe('New');
+    expect(await harness.secrets.get('provider:New')).toBe(KEY);
+    expect(await harness.secrets.get('provider:Old')).toBeNull();
+  });
+
+  it('R4: removing a provider, or pointing it at another address, deletes its stored key', async () => {
+    const harness = await harnessWith();
+    const client = await harness.client();
+    const a = { name: 'A', kind: 'openai-compatible' as const, baseUrl: 'http://127.0.0.1:9/v1', model: 'm' };
+    const b = { name: 'B', kind: 'openai-compatible' as const, baseUrl: 'http://127.0.0.1:8/v1', model: 'm' };
+    await client.call('settings.set', { key: 'providers', value: [a, b] });
+    await client.call('provider.setKey', { providerName: 'A', apiKey: 'sk-a-0123456789' });
+    await client.call('provider.setKey', { providerName: 'B', apiKey: 'sk-b-0123456789' });
+
+    // A's model edited: same address, the key stays.
+    await client.call('settings.set', { key: 'providers', value: [{ ...a, model: 'm2' }, b] });
+    expect(await harness.secrets.get('provider:A')).toBe('sk-a-0123456789');
+    // A pointed elsewhere: its key is not carried there, and not kept either.
+    await client.call('settings.set', { key: 'providers', value: [{ ...a, baseUrl: 'http://127.0.0.1:7/v1' }, b] });
+    expect(await harness.secrets.get('provider:A')).toBeNull();
+    // B removed: its key goes with it.
+    await client.call('settings.set', { key: 'providers', value: [{ ...a, baseUrl: 'http://127.0.0.1:7/v1' }] });
+    expect(await harness.secrets.get('provider:B')).toBeNull();
+    expect((await client.call('settings.get', {})).providers.map((p) => [p.name, p.hasKey])).toEqual([['A', false]]);
+  });
+});

@@ -171,6 +171,11 @@ describe('the renderer store', () => {
       state.keys += 1;
       return { stored: true };
     };
+    gateway.handlers['provider.rename'] = ({ from, to }) => {
+      state.providers = state.providers.map((p) => (p.name === from ? { ...p, name: to } : p));
+      if (state.activeProvider === from) state.activeProvider = to;
+      return { renamed: true };
+    };
     return { gateway, store, state };
   }
 
@@ -229,6 +234,7 @@ describe('the renderer store', () => {
       { name: 'B', kind: 'anthropic', model: 'two' },
     ]);
     expect(state.activeProvider).toBe('A2');
+    expect(gateway.calls.filter((c) => c.method === 'provider.rename').map((c) => c.params)).toEqual([{ from: 'A', to: 'A2' }]);
     expect(await store.saveProvider({ name: 'B', previousName: 'A2', kind: 'anthropic', baseUrl: '', model: 'x', apiKey: '' })).toEqual({
       ok: false,
       message: 'Another provider is already named “B”.',
