@@ -5,7 +5,7 @@
  * list, the connection tests ok, the chat goes to the picked model; removing the provider asks
  * first. A provider from the environment is shown "From environment", not a setup screen.
  */
-import { textReply } from '../fixtures/scripted-openai-server.ts';
+import { startScriptedOpenAIServer, textReply } from '../fixtures/scripted-openai-server.ts';
 import { BatonWindow, expect, screenshot, test } from './support/fixtures.ts';
 
 const RIGHT_KEY = 'sk-e2e-right-key-0123456789';
@@ -111,4 +111,42 @@ test('issue 11: a provider from OPENAI_BASE_URL / OPENAI_API_KEY is shown "From 
   await screenshot(page, 'providers-from-environment');
   // R4: the key itself never reaches the window.
   expect(await page.content()).not.toContain('sk-e2e-scripted');
+});
+
+test('issue 11: Detect local servers finds an Ollama on this machine (OLLAMA_HOST\'s port) and sets it up in one click', async ({ page, baton }) => {
+  // An OpenAI-compatible server standing in for Ollama: /v1/models and chat completions, no key.
+  const ollama = await startScriptedOpenAIServer();
+  try {
+    ollama.models.ids = ['llama3.2:latest', 'qwen3:8b'];
+    const port = new URL(ollama.origin).port;
+    const supervisor = await baton({ modelFromEnv: false, env: { OLLAMA_HOST: `127.0.0.1:${port}` } });
+    const window = await BatonWindow.open(page, supervisor);
+
+    const setup = page.getByTestId('provider-setup');
+    await setup.getByTestId('provider-detect').click();
+    // Other servers may run on this machine's usual ports; the one under test is named by its address.
+    const found = setup.getByTestId('provider-detected-server').filter({ hasText: `Use Ollama at ${ollama.url} · 2 models` });
+    await expect(found).toHaveCount(1);
+    await screenshot(page, 'providers-detected-local');
+    await found.click();
+    await expect(setup.getByTestId('provider-name')).toHaveValue('Ollama');
+    await expect(setup.getByTestId('provider-base-url')).toHaveValue(ollama.url);
+    await expect(setup.getByTestId('provider-model')).toHaveValue('llama3.2:latest');
+    await setup.getByTestId('provider-model-select').selectOption('qwen3:8b');
+    await setup.getByTestId('provider-test').click();
+    await expect(setup.getByTestId('provider-check')).toHaveText(/^Connected to Ollama in \d+ ms: 2 models offered\.$/);
+    await setup.getByTestId('provider-save').click();
+    await expect(page.getByRole('heading', { name: 'Welcome to Baton' })).toBeVisible();
+
+    await window.newChat();
+    ollama.enqueue(textReply('Hello from the local model.'));
+    await window.send('Hi');
+    await expect(window.assistantMessages.first()).toHaveText('Hello from the local model.');
+    const request = await ollama.waitForRequest(1);
+    expect(request.body.model).toBe('qwen3:8b');
+    // A keyless local server gets no Authorization header.
+    expect(request.headers.authorization).toBeUndefined();
+  } finally {
+    await ollama.close();
+  }
 });

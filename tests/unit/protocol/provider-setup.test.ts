@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LocalServerCandidate } from '../../../electron/core/agent/providers/local-servers.ts';
+import { localServerCandidates, type LocalServerCandidate } from '../../../electron/core/agent/providers/local-servers.ts';
 import { ServiceHarness, rejection, type ServiceHarnessOptions } from '../../fixtures/host-service-harness.ts';
 import { startScriptedAnthropicServer, type ScriptedAnthropicServer } from '../../fixtures/scripted-anthropic-server.ts';
 import { startScriptedOpenAIServer, type ScriptedOpenAIServer } from '../../fixtures/scripted-openai-server.ts';
@@ -263,14 +263,17 @@ describe('provider.detectLocal: local servers on their usual ports, only on requ
     expect(webServer.hits).toEqual(['GET /v1/models']);
   });
 
-  it('the default ports are the usual ones: Ollama 11434, LM Studio 1234, llama.cpp 8080, vLLM 8000', async () => {
-    const { LOCAL_SERVER_CANDIDATES } = await import('../../../electron/core/agent/providers/local-servers.ts');
-    expect(LOCAL_SERVER_CANDIDATES.map((c) => [c.label, c.port])).toEqual([
+  it('the default ports are the usual ones: Ollama 11434 (or the loopback port OLLAMA_HOST names), LM Studio 1234, llama.cpp 8080, vLLM 8000', () => {
+    const ports = (env: NodeJS.ProcessEnv) => localServerCandidates(env).map((c) => [c.label, c.port]);
+    expect(ports({})).toEqual([
       ['Ollama', 11434],
       ['LM Studio', 1234],
       ['llama.cpp', 8080],
       ['vLLM', 8000],
     ]);
+    for (const value of ['127.0.0.1:11500', 'http://localhost:11500', ':11500', '0.0.0.0:11500']) expect(ports({ OLLAMA_HOST: value })[0]).toEqual(['Ollama', 11500]);
+    // Only this machine is probed: another host, or no port, leaves the usual one.
+    for (const value of ['10.0.0.5:11500', 'http://models.example:11500', '0.0.0.0', 'not a host']) expect(ports({ OLLAMA_HOST: value })[0]).toEqual(['Ollama', 11434]);
   });
 });
 

@@ -26,6 +26,31 @@ export const LOCAL_SERVER_CANDIDATES: readonly LocalServerCandidate[] = [
 
 export const LOCAL_PROBE_TIMEOUT_MS = 1_500;
 
+const LOOPBACK_HOSTS = new Set(['', '127.0.0.1', 'localhost', '0.0.0.0', '[::1]', '::1']);
+
+/**
+ * The usual candidates, with Ollama on the port OLLAMA_HOST names (Ollama's own variable, e.g.
+ * `127.0.0.1:11435` or `http://localhost:11435`) when it is a port on this machine: only loopback
+ * is ever probed.
+ */
+export function localServerCandidates(env: NodeJS.ProcessEnv): LocalServerCandidate[] {
+  const port = ollamaPort(env['OLLAMA_HOST']);
+  return LOCAL_SERVER_CANDIDATES.map((candidate) => (candidate.id === 'ollama' && port !== null ? { ...candidate, port } : candidate));
+}
+
+function ollamaPort(value: string | undefined): number | null {
+  const text = value?.trim();
+  if (!text) return null;
+  let url: URL;
+  try {
+    url = new URL(/^[a-z]+:\/\//i.test(text) ? text : `http://${text.startsWith(':') ? `127.0.0.1${text}` : text}`);
+  } catch {
+    return null;
+  }
+  if (!LOOPBACK_HOSTS.has(url.hostname) || url.port === '') return null;
+  return Number(url.port);
+}
+
 export interface DetectedServer {
   id: string;
   label: string;

@@ -11,7 +11,7 @@ import { BatonError, describeError } from '../../../../shared/errors.ts';
 import type { ProviderSetting, ProviderView, Settings } from '../../../../shared/settings.ts';
 import type { SecretStore } from '../../ports.ts';
 import { baseUrlProblem } from './base-url.ts';
-import { detectLocalServers, type DetectedServer, type LocalServerCandidate } from './local-servers.ts';
+import { detectLocalServers, localServerCandidates, type DetectedServer, type LocalServerCandidate } from './local-servers.ts';
 import type * as ModelListModule from './model-list.ts';
 import type { ListedModel, ModelListTarget } from './model-list.ts';
 import { providerConfigFromEnv } from './provider-env.ts';
@@ -32,7 +32,7 @@ export interface ProviderSetupOptions {
   env: NodeJS.ProcessEnv;
   /** The whole check, connection and listing, must finish within this. */
   timeoutMs?: number;
-  /** The ports `detectLocal` probes; the usual ones by default (tests pass ephemeral ones). */
+  /** The ports `detectLocal` probes; the usual ones (and OLLAMA_HOST's) by default (tests pass ephemeral ones). */
   localServers?: readonly LocalServerCandidate[];
   localProbeTimeoutMs?: number;
   now?: () => number;
@@ -107,7 +107,7 @@ export class ProviderSetup {
 
   detectLocal(): Promise<DetectedServer[]> {
     const options = this.#options.localProbeTimeoutMs === undefined ? {} : { timeoutMs: this.#options.localProbeTimeoutMs };
-    return detectLocalServers(this.#options.localServers, options);
+    return detectLocalServers(this.#options.localServers ?? localServerCandidates(this.#options.env), options);
   }
 
   #now(): number {
