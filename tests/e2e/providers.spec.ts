@@ -111,6 +111,31 @@ test('issue 11: a provider from OPENAI_BASE_URL / OPENAI_API_KEY is shown "From 
   await screenshot(page, 'providers-from-environment');
   // R4: the key itself never reaches the window.
   expect(await page.content()).not.toContain('sk-e2e-scripted');
+
+  // L34: adding a provider leaves the conversations on the one in use (it used to switch them all).
+  const other = await startScriptedOpenAIServer();
+  try {
+    await page.locator('.add-provider summary').click();
+    const add = page.getByRole('form', { name: 'Add a provider' });
+    await add.getByTestId('provider-preset').selectOption({ label: 'Other OpenAI-compatible' });
+    await add.getByTestId('provider-name').fill('Added');
+    await add.getByTestId('provider-base-url').fill(other.url);
+    await add.getByTestId('provider-model').fill('added-model');
+    await add.getByTestId('provider-save').click();
+    await expect(add.getByTestId('provider-saved')).toHaveText(/^Saved “Added”\. New messages still use “OpenAI-compatible server \(127\.0\.0\.1:\d+\)”; choose Use to switch\.$/);
+    await expect(entry).toContainText('In use');
+    await page.getByTestId('settings-close').click();
+
+    const window = new BatonWindow(page);
+    await window.newChat();
+    supervisor.model.enqueue(textReply('Still the environment’s model.'));
+    await window.send('Who answers?');
+    await expect(window.assistantMessages.first()).toHaveText('Still the environment’s model.');
+    expect((await supervisor.model.waitForRequest(1)).body.model).toBe('scripted-env-model');
+    expect(other.requests).toHaveLength(0);
+  } finally {
+    await other.close();
+  }
 });
 
 test('issue 11: Detect local servers finds an Ollama on this machine (OLLAMA_HOST\'s port) and sets it up in one click', async ({ page, baton }) => {
