@@ -167,6 +167,13 @@ export type ProviderSetting = z.infer<typeof providerSettingSchema>;
 /** A provider as a front end sends it: without the key reference, which only the gateway keeps (R4). */
 export type ProviderSettingInput = Omit<z.input<typeof providerSettingSchema>, 'keyRef'>;
 
+/**
+ * Where a provider comes from: the settings (editable in the window) or the OPENAI_* /
+ * ANTHROPIC_* environment variables Baton was started with (shown as "From environment").
+ */
+export const PROVIDER_SOURCES = ['settings', 'environment'] as const;
+export type ProviderSource = (typeof PROVIDER_SOURCES)[number];
+
 /** A provider as a front end sees it: whether a key is stored, never the key or its reference (R4). */
 export const providerViewSchema = z.object({
   name: z.string(),
@@ -174,6 +181,7 @@ export const providerViewSchema = z.object({
   baseUrl: z.string().optional(),
   model: z.string(),
   hasKey: z.boolean(),
+  source: z.enum(PROVIDER_SOURCES),
 });
 export type ProviderView = z.infer<typeof providerViewSchema>;
 

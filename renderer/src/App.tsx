@@ -7,6 +7,7 @@ import { ConversationView } from './components/ConversationView.tsx';
 import { RegionBoundary } from './components/ErrorBoundary.tsx';
 import { ProviderSetup } from './components/ProviderSetup.tsx';
 import { SettingsPanel } from './components/SettingsPanel.tsx';
+import { needsProviderSetup } from './lib/provider-presets.ts';
 import { Sidebar } from './components/Sidebar.tsx';
 
 function useTheme(): void {
@@ -22,7 +23,7 @@ function Welcome() {
   const store = useStore();
   const settings = useAppState((state) => state.settings);
   const connected = useAppState((state) => state.connection.state === 'open');
-  if (settings && settings.providers.length === 0) {
+  if (needsProviderSetup(settings)) {
     return (
       <div className="welcome">
         <ProviderSetup firstRun />

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { EXIT_REASONS } from '../lifecycle.ts';
 import { MAX_TITLE_LENGTH } from '../lane-title.ts';
-import { providerViewSchema, settingChangeSchema, settingsViewSchema } from '../settings.ts';
+import { PROVIDER_KINDS, providerViewSchema, settingChangeSchema, settingsViewSchema } from '../settings.ts';
 import { mcpServerViewSchema } from '../mcp-status.ts';
 import { eventPayloadSchemas, TURN_EVENT_KINDS, type StoredEvent } from '../transcript.ts';
 import type { Banner, GatewayEvent, LaneStatus, SendResult } from '../gateway-events.ts';
@@ -87,6 +87,48 @@ const sendResultSchema: z.ZodType<SendResult> = z.object({
 
 const laneKey = z.string().min(1).max(200);
 
+// ── provider setup checks (issue 11): models list, test connection, local servers ─────────────
+
+/**
+ * Which provider to check: a saved one by name, or a draft from the setup form. A draft may borrow
+ * the stored key of a saved provider (`keyFrom`) only while its kind and base URL are that
+ * provider's, so a stored key never goes to another server (R4).
+ */
+export const providerTargetSchema = z.union([
+  z.object({ providerName: z.string().min(1).max(200) }),
+  z.object({
+    kind: z.enum(PROVIDER_KINDS),
+    name: z.string().max(200).optional(),
+    baseUrl: z.string().max(2000).optional(),
+    apiKey: z.string().min(1).max(4096).optional(),
+    keyFrom: z.string().min(1).max(200).optional(),
+    model: z.string().max(500).optional(),
+  }),
+]);
+export type ProviderTarget = z.infer<typeof providerTargetSchema>;
+
+/** A failed check: the provider error table's code and words (never the key). */
+const providerCheckFailure = z.object({ ok: z.literal(false), code: z.string(), message: z.string(), latencyMs: z.number() });
+
+export const providerModelsResultSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), models: z.array(z.object({ id: z.string(), label: z.string().optional() })), latencyMs: z.number() }),
+  providerCheckFailure,
+]);
+
+export const providerTestResultSchema = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    modelCount: z.number().int(),
+    latencyMs: z.number(),
+    /** Whether the provider's model is in the server's list; null when no model was named. */
+    modelListed: z.boolean().nullable(),
+    message: z.string(),
+  }),
+  providerCheckFailure,
+]);
+
+export const detectedServerSchema = z.object({ id: z.string(), label: z.string(), baseUrl: z.string(), models: z.array(z.string()) });
+
 export const contract = {
   'app.status': {
     params: z.object({}),
@@ -137,6 +179,14 @@ export const contract = {
   'mcp.status': { params: z.object({}), result: z.object({ servers: z.array(mcpServerViewSchema) }) },
   /** Stops and starts one server; answers once it is running or has failed. */
   'mcp.restart': { params: z.object({ name: z.string().min(1).max(200) }), result: z.object({ server: mcpServerViewSchema }) },
+  /** The models the provider's server offers (GET /v1/models; Anthropic's models endpoint). */
+  'provider.models': { params: providerTargetSchema, result: providerModelsResultSchema },
+  /** Test connection: the models list as a round trip, with its latency, or the clear error. */
+  'provider.test': { params: providerTargetSchema, result: providerTestResultSchema },
+  /** Model servers on this machine's usual loopback ports (Ollama, LM Studio, llama.cpp, vLLM), probed only on request. */
+  'provider.detectLocal': { params: z.object({}), result: z.object({ servers: z.array(detectedServerSchema) }) },
+  /** Renames a saved provider with its stored key (and the choice of the provider in use). */
+  'provider.rename': { params: z.object({ from: z.string().min(1).max(200), to: z.string().trim().min(1).max(200) }), result: z.object({ renamed: z.boolean() }) },
   /** Catch up after a reconnect: same instance → missed events replayed; otherwise resync. */
   'events.subscribe': {
     params: z.object({ instanceId: z.string().optional(), afterSeq: z.number().int().min(0).optional() }),

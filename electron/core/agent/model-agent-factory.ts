@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AgentFactory } from './agent.ts';
 import { AgentLoop, BATON_SYSTEM_PROMPT } from './agent-loop.ts';
-import { providerConfigFromEnv, providerFromConfig, type ProviderConfig } from './providers/provider-config.ts';
+import { chooseProvider } from './providers/provider-choice.ts';
+import { providerFromConfig, type ProviderConfig } from './providers/provider-config.ts';
 import type { ProviderTimeouts, RetryPolicy } from './providers/stream-policy.ts';
 import { builtinTools, type BuiltinToolOptions } from './tools/builtin-tools.ts';
 import { bubblewrapSandbox, bubblewrapStatus, defaultLayout, type SandboxProbe } from './tools/shell-sandbox.ts';
@@ -52,25 +53,20 @@ export class ModelAgentFactory implements AgentFactory {
   }
 
   async resolveProvider(settings: AgentSettings): Promise<ProviderConfig> {
-    const configured = settings.activeProvider
-      ? settings.providers.find((p) => p.name === settings.activeProvider)
-      : settings.providers[0];
-    if (settings.activeProvider && !configured) throw new Error(`The selected provider "${settings.activeProvider}" is not configured.`);
+    const choice = chooseProvider(settings, this.options.env);
+    if (!choice) throw new Error(NO_PROVIDER_MESSAGE);
     const tuning = this.options.providerTuning ?? {};
-    if (configured) {
-      const apiKey = configured.keyRef ? await this.options.secrets.get(configured.keyRef) : null;
-      return {
-        kind: configured.kind,
-        name: configured.name,
-        model: configured.model,
-        apiKey,
-        ...(configured.baseUrl ? { baseUrl: configured.baseUrl } : {}),
-        ...tuning,
-      };
-    }
-    const fromEnv = providerConfigFromEnv(this.options.env);
-    if (!fromEnv) throw new Error(NO_PROVIDER_MESSAGE);
-    return { ...fromEnv, ...tuning };
+    if (choice.source === 'environment') return { ...choice.config, ...tuning };
+    const configured = choice.setting;
+    const apiKey = configured.keyRef ? await this.options.secrets.get(configured.keyRef) : null;
+    return {
+      kind: configured.kind,
+      name: configured.name,
+      model: configured.model,
+      apiKey,
+      ...(configured.baseUrl ? { baseUrl: configured.baseUrl } : {}),
+      ...tuning,
+    };
   }
 
   /** R4: the shell tool's sandbox per the `shellSandbox` setting, read per turn like the rest. */

@@ -14,7 +14,8 @@ import { parseCommand } from '../../../shared/commands.ts';
 import { normalizeTitle } from '../../../shared/lane-title.ts';
 import type { ExitReason } from '../../../shared/lifecycle.ts';
 import type { Contract, MethodName, Result } from '../../../shared/protocol/contract.ts';
-import { isSettingKey, validateSetting, type McpServerConfig, type ProviderSetting, type ProviderView, type Settings } from '../../../shared/settings.ts';
+import { isSettingKey, validateSetting, type McpServerConfig, type ProviderSetting, type Settings } from '../../../shared/settings.ts';
+import { ProviderSetup } from '../agent/providers/provider-setup.ts';
 import type { McpServerView } from '../../../shared/mcp-status.ts';
 import type { McpManager } from '../agent/mcp/mcp-manager.ts';
 import { maskMcpServer, maskUrlPassword, restoreMaskedMcpValues, storeMcpSecrets, unusedMcpSecretRefs } from '../settings/mcp-secrets.ts';
@@ -46,6 +47,13 @@ export interface GatewayServiceOptions {
   log?: Log;
   /** The running MCP servers; settings changes are applied to it live (issue 10). */
   mcp?: McpManager;
+  /**
+   * Where the provider from the environment (OPENAI_* / ANTHROPIC_*) is read: the same environment
+   * the agents get (the headless host holds the keys outside `process.env`); `process.env` by default.
+   */
+  env?: NodeJS.ProcessEnv;
+  /** Provider setup checks; built from the settings, secrets and env by default (tests tune it). */
+  providerSetup?: ProviderSetup;
 }
 
 /**
@@ -65,9 +73,12 @@ export class GatewayService {
   private readonly options: GatewayServiceOptions;
   private readonly handlers: Handlers;
   private readonly subscriptions = new DisposableStore();
+  private readonly providerSetup: ProviderSetup;
 
   constructor(options: GatewayServiceOptions) {
     this.options = options;
+    this.providerSetup =
+      options.providerSetup ?? new ProviderSetup({ settings: () => options.settings.get(), secrets: options.secrets, env: options.env ?? process.env });
     this.handlers = {
       'app.status': () => this.status(),
       'app.restart': () => this.restart(),
@@ -86,6 +97,11 @@ export class GatewayService {
       'provider.setKey': (params) => this.setProviderKey(params.providerName, params.apiKey),
       'mcp.status': () => ({ servers: this.mcpViews() }),
       'mcp.restart': (params) => this.restartMcpServer(params.name),
+      // Provider setup checks (issue 11): answered with the provider error table's words, never a key.
+      'provider.models': (params) => this.providerSetup.models(params),
+      'provider.test': (params) => this.providerSetup.test(params),
+      'provider.detectLocal': async () => ({ servers: await this.providerSetup.detectLocal() }),
+      'provider.rename': (params) => this.renameProvider(params.from, params.to),
     };
     const { mcp, settings } = options;
     if (mcp) {
@@ -223,26 +239,16 @@ export class GatewayService {
   private async settingsView(): Promise<Result<'settings.get'>> {
     const { settings: store } = this.options;
     const settings = store.get();
-    const providers = await this.providerViews(settings.providers);
+    // `providers` beside the settings also holds the one from the environment ("From environment");
+    // `settings.providers` is the stored list only, what a window edits and sends back.
+    const providers = await this.providerSetup.views();
     return {
-      settings: { ...settings, providers, mcpServers: settings.mcpServers.map(maskMcpServer) },
+      settings: { ...settings, providers: providers.filter((p) => p.source === 'settings'), mcpServers: settings.mcpServers.map(maskMcpServer) },
       providers,
       warnings: [...store.warnings],
       // Every window of this launch sees the notice; the next launch no longer has it (R2: told once).
       notices: store.notices.map((notice) => notice.message),
     };
-  }
-
-  private async providerViews(providers: readonly ProviderSetting[]): Promise<ProviderView[]> {
-    return Promise.all(
-      providers.map(async (provider) => ({
-        name: provider.name,
-        kind: provider.kind,
-        ...(provider.baseUrl ? { baseUrl: maskUrlPassword(provider.baseUrl) } : {}),
-        model: provider.model,
-        hasKey: provider.keyRef !== null && (await this.options.secrets.get(provider.keyRef)) !== null,
-      })),
-    );
   }
 
   private async setSetting(key: string, value: unknown): Promise<Result<'settings.set'>> {
@@ -261,7 +267,41 @@ export class GatewayService {
     const stored = key === 'mcpServers' ? await storeMcpSecrets(checked as McpServerConfig[], current.mcpServers, this.options.secrets) : undefined;
     this.options.settings.set(key, stored ?? checked);
     if (stored) await this.deleteSecrets(unusedMcpSecretRefs(current.mcpServers, stored));
+    if (key === 'providers') await this.forgetUnusedKeys(current.providers, checked as ProviderSetting[]);
     return { settings: (await this.settingsView()).settings };
+  }
+
+  /** R4: a key no provider refers to any more (the provider was removed, or now points elsewhere) is deleted, not left behind. */
+  private async forgetUnusedKeys(before: readonly ProviderSetting[], after: readonly ProviderSetting[]): Promise<void> {
+    const kept = new Set(after.flatMap((p) => (p.keyRef === null ? [] : [p.keyRef])));
+    for (const provider of before) {
+      if (provider.keyRef !== null && !kept.has(provider.keyRef)) await this.options.secrets.delete(provider.keyRef);
+    }
+  }
+
+  /**
+   * Renames a saved provider, its stored key and the choice of the provider in use with it, so
+   * that editing a name never costs the key (issue 11). The key stays tied to the same address.
+   */
+  private async renameProvider(from: string, to: string): Promise<Result<'provider.rename'>> {
+    const { settings, secrets } = this.options;
+    const current = settings.get();
+    const provider = current.providers.find((p) => p.name === from);
+    if (!provider) throw notFound(`No provider named "${from}".`);
+    if (from === to) return { renamed: true };
+    if (current.providers.some((p) => p.name === to)) throw invalidInput(`Another provider is already named "${to}".`);
+    let keyRef: string | null = null;
+    if (provider.keyRef !== null) {
+      const key = await secrets.get(provider.keyRef);
+      if (key !== null) {
+        keyRef = providerKeyRef(to);
+        await secrets.set(keyRef, key);
+      }
+    }
+    settings.set('providers', current.providers.map((p) => (p.name === from ? { ...p, name: to, keyRef } : p)));
+    if (current.activeProvider === from) settings.set('activeProvider', to);
+    if (provider.keyRef !== null && provider.keyRef !== keyRef) await secrets.delete(provider.keyRef);
+    return { renamed: true };
   }
 
   private async deleteSecrets(refs: readonly string[]): Promise<void> {
@@ -296,7 +336,7 @@ function keepKeyRefs(value: unknown, current: readonly ProviderSetting[]): unkno
   if (!Array.isArray(value)) return value;
   return value.map((entry: unknown) => {
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return entry;
-    const { hasKey: _hasKey, keyRef: _keyRef, ...rest } = entry as Record<string, unknown>;
+    const { hasKey: _hasKey, keyRef: _keyRef, source: _source, ...rest } = entry as Record<string, unknown>;
     const previous = current.find((p) => p.name === rest.name);
     // The window saw the base URL with its password masked; saved back unchanged, it keeps the real one.
     if (previous?.baseUrl !== undefined && rest.baseUrl === maskUrlPassword(previous.baseUrl)) rest.baseUrl = previous.baseUrl;

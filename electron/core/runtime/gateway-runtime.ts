@@ -142,7 +142,7 @@ export class GatewayRuntime {
       throw error;
     }
     // The service applies MCP settings changes to the running servers at once (issue 10).
-    const service = new GatewayService({ core, settings, secrets, hub, version, requestExit, log, mcp });
+    const service = new GatewayService({ core, settings, secrets, hub, version, requestExit, log, mcp, env: this.options.env ?? process.env });
     const protocol = new ProtocolServer({ service, hub, log });
     this.running = { core, hub, service, protocol, mcp };
     this.options.onStarted?.({ core, hub });

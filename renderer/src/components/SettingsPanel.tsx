@@ -13,9 +13,8 @@ import {
 } from '../../../shared/settings.ts';
 import type { BusyInputMode } from '../../../shared/lifecycle.ts';
 import { parseNumberField, withToolApproval } from '../lib/settings-form.ts';
-import type { SettingsReply } from '../state/app-state.ts';
 import { useAppState, useStore } from '../state/hooks.ts';
-import { ProviderSetup } from './ProviderSetup.tsx';
+import { ProvidersSettings } from './ProvidersSettings.tsx';
 import { McpSettings } from './McpSettings.tsx';
 
 type SaveState = { kind: 'idle' } | { kind: 'saved' } | { kind: 'error'; message: string };
@@ -206,100 +205,6 @@ function ToolApprovalSettings({ settings }: { settings: SettingsView }) {
   );
 }
 
-function ProviderList({ view }: { view: SettingsReply }) {
-  const store = useStore();
-  const active = view.settings.activeProvider ?? view.providers[0]?.name ?? null;
-  const [message, setMessage] = useState<string | null>(null);
-  if (view.providers.length === 0) return <p className="muted">No provider yet.</p>;
-  return (
-    <>
-      <ul className="provider-list">
-        {view.providers.map((provider) => (
-          <li key={provider.name} className="provider" data-testid="provider-entry">
-            <div>
-              <strong>{provider.name}</strong> {provider.name === active && <span className="badge badge-active">In use</span>}
-              <div className="muted small">
-                {provider.kind === 'anthropic' ? 'Anthropic' : 'OpenAI-compatible'} · {provider.model}
-                {provider.baseUrl ? ` · ${provider.baseUrl}` : ''}
-              </div>
-              <div className="small" data-testid="provider-key-state">
-                {provider.hasKey ? 'Key stored' : 'No key stored'}
-              </div>
-            </div>
-            <div className="provider-actions">
-              {provider.name !== active && (
-                <button
-                  type="button"
-                  className="button"
-                  onClick={() => void store.setSetting('activeProvider', provider.name).then((outcome) => setMessage(outcome.ok ? null : outcome.message))}
-                >
-                  Use
-                </button>
-              )}
-              <ReplaceKey providerName={provider.name} />
-              <button
-                type="button"
-                className="button danger"
-                aria-label={`Remove ${provider.name}`}
-                onClick={() => void store.removeProvider(provider.name).then((outcome) => setMessage(outcome.ok ? null : outcome.message))}
-              >
-                Remove
-              </button>
-            </div>
-          </li>
-        ))}
-      </ul>
-      {message && (
-        <p className="form-error" role="alert">
-          {message}
-        </p>
-      )}
-    </>
-  );
-}
-
-function ReplaceKey({ providerName }: { providerName: string }) {
-  const store = useStore();
-  const id = useId();
-  const [open, setOpen] = useState(false);
-  const [key, setKey] = useState('');
-  const [result, setResult] = useState<string | null>(null);
-  if (!open) {
-    return (
-      <button type="button" className="button" aria-label={`Replace the API key of ${providerName}`} onClick={() => setOpen(true)}>
-        Replace key
-      </button>
-    );
-  }
-  return (
-    <form
-      className="replace-key"
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (key === '') return;
-        const apiKey = key;
-        setKey('');
-        void store.setProviderKey(providerName, apiKey).then((outcome) => {
-          setResult(outcome.ok ? 'Key stored.' : outcome.message);
-          if (outcome.ok) setOpen(false);
-        });
-      }}
-    >
-      <label htmlFor={id} className="visually-hidden">
-        New API key for {providerName}
-      </label>
-      <input id={id} type="password" value={key} onChange={(event) => setKey(event.target.value)} autoComplete="off" spellCheck={false} />
-      <button type="submit" className="button primary">
-        Store key
-      </button>
-      <button type="button" className="button" onClick={() => setOpen(false)}>
-        Cancel
-      </button>
-      {result && <span role="status">{result}</span>}
-    </form>
-  );
-}
-
 export function SettingsPanel({ onClose }: { onClose: () => void }) {
   const view = useAppState((state) => state.settings);
   const dialogRef = useRef<HTMLDialogElement>(null);
@@ -320,14 +225,7 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
         <p role="status">Loading settings…</p>
       ) : (
         <div className="settings-body">
-          <section className="settings-section" aria-labelledby="providers-heading">
-            <h3 id="providers-heading">Model providers</h3>
-            <ProviderList view={view} />
-            <details className="add-provider" open={view.providers.length === 0}>
-              <summary>Add a provider</summary>
-              <ProviderSetup firstRun={false} />
-            </details>
-          </section>
+          <ProvidersSettings view={view} />
           <GeneralSettings settings={view.settings} />
           <ToolApprovalSettings settings={view.settings} />
           <McpSettings settings={view.settings} />

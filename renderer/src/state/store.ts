@@ -6,8 +6,9 @@
  */
 import { escapeForResend } from '../../../shared/commands.ts';
 import type { GatewayEvent } from '../../../shared/gateway-events.ts';
-import type { MethodName, Params, Result } from '../../../shared/protocol/contract.ts';
+import type { MethodName, Params, ProviderTarget, Result } from '../../../shared/protocol/contract.ts';
 import type { ProviderKind, ProviderSettingInput, SettingChange, SettingKey, SettingValue } from '../../../shared/settings.ts';
+import { providerInUse } from '../lib/provider-presets.ts';
 import { initialState, needsTranscriptReload, reduce, type Action, type AppState } from './app-state.ts';
 import type { GatewayPort } from './gateway-port.ts';
 import type { OutboxEntry, OutboxStorage } from './outbox.ts';
@@ -65,9 +66,12 @@ export interface ProviderInput {
   model: string;
   /** Sent once with provider.setKey; empty keeps the stored key. */
   apiKey: string;
+  /** When editing: the name the provider had. */
+  previousName?: string;
 }
 
-export type Outcome = { ok: true } | { ok: false; message: string };
+/** `message`: what happened, for the person (which provider is in use now, …). */
+export type Outcome = { ok: true; message?: string } | { ok: false; message: string };
 
 export class AppStore {
   private state: AppState = initialState();
@@ -404,24 +408,52 @@ export class AppStore {
   }
 
   /**
-   * Adds or replaces a provider (matched by name) and makes it the active one; the key, if given,
-   * goes to provider.setKey once and is never kept here. The gateway keeps each provider's
-   * keychain reference itself, since a front end never sees it.
+   * Adds a provider, or edits one (`previousName`: the name it had). The key, if given, goes to
+   * provider.setKey once and is never kept here. The gateway keeps each provider's keychain
+   * reference itself, since a front end never sees it.
+   *
+   * Adding a provider never re-points the conversations at it (issue 11, L34): the provider in
+   * use stays in use, the one from the environment included; only the first provider becomes the
+   * one in use. Switching is the explicit "Use".
    */
   async saveProvider(input: ProviderInput): Promise<Outcome> {
     const name = input.name.trim();
     const entry: ProviderSettingInput = { name, kind: input.kind, model: input.model.trim() };
     if (input.baseUrl.trim() !== '') entry.baseUrl = input.baseUrl.trim();
-    const others = this.currentProviders().filter((provider) => provider.name !== name);
-    const saved = await this.setSetting('providers', [...others, entry]);
+    const list = this.currentProviders();
+    const previousName = input.previousName ?? name;
+    if (previousName !== name && list.some((provider) => provider.name === name)) return { ok: false, message: `Another provider is already named “${name}”.` };
+    const before = this.state.settings;
+    const inUse = before ? providerInUse(before) : null;
+    const editing = list.some((provider) => provider.name === previousName);
+    const hadKey = before?.providers.find((provider) => provider.name === previousName && provider.source === 'settings')?.hasKey ?? false;
+    if (editing && previousName !== name) {
+      // The gateway moves the stored key (and the choice of the provider in use) with the name.
+      try {
+        await this.client.call('provider.rename', { from: previousName, to: name });
+      } catch (error) {
+        return { ok: false, message: describeError(error) };
+      }
+    }
+    const next = editing ? list.map((provider) => (provider.name === previousName ? entry : provider)) : [...list, entry];
+    const saved = await this.setSetting('providers', next);
     if (!saved.ok) return saved;
     if (input.apiKey !== '') {
       const stored = await this.setProviderKey(name, input.apiKey);
       if (!stored.ok) return { ok: false, message: `The provider was saved, but its API key was not stored: ${stored.message}` };
     }
-    const active = await this.setSetting('activeProvider', name);
+    let active: Outcome = { ok: true };
+    if (inUse === null) active = await this.setSetting('activeProvider', name);
+    // Saved providers come before the environment's, so naming it keeps it in use.
+    else if (!editing && inUse.source === 'environment' && before?.settings.activeProvider === null) active = await this.setSetting('activeProvider', inUse.name);
     await this.refreshSettings();
-    return active;
+    if (!active.ok) return active;
+    const now = this.state.settings ? providerInUse(this.state.settings) : null;
+    const view = this.state.settings?.providers.find((provider) => provider.name === name && provider.source === 'settings');
+    const words = [`Saved “${name}”${input.apiKey !== '' ? ' — key stored' : ''}.`];
+    if (hadKey && view && !view.hasKey) words.push('Its stored key was for the old name or address: enter the key again.');
+    if (now && now.name !== name) words.push(`New messages still use “${now.name}”; choose Use to switch.`);
+    return { ok: true, message: words.join(' ') };
   }
 
   async refreshMcp(): Promise<void> {
@@ -451,15 +483,52 @@ export class AppStore {
     }
   }
 
+  /** Removes a saved provider (the window asks first); says which one new messages use now, or that none is left. */
   async removeProvider(name: string): Promise<Outcome> {
+    const before = this.state.settings;
+    const wasInUse = before ? providerInUse(before)?.name === name : false;
     const saved = await this.setSetting('providers', this.currentProviders().filter((provider) => provider.name !== name));
-    if (saved.ok && this.state.settings?.settings.activeProvider === name) await this.setSetting('activeProvider', null);
+    if (saved.ok && before?.settings.activeProvider === name) await this.setSetting('activeProvider', null);
     await this.refreshSettings();
-    return saved;
+    if (!saved.ok) return saved;
+    const now = this.state.settings ? providerInUse(this.state.settings) : null;
+    if (!wasInUse) return { ok: true, message: `Removed “${name}”.` };
+    return { ok: true, message: now ? `Removed “${name}”. New messages use “${now.name}”.` : `Removed “${name}”. No provider is left: add one to chat.` };
   }
 
+  // ── provider setup checks (issue 11) ──────────────────────────────────────────────────────
+
+  /** The models the provider's server offers; a lost connection to the gateway reads like a failed check. */
+  listProviderModels(target: ProviderTarget): Promise<Result<'provider.models'>> {
+    return this.check('provider.models', target);
+  }
+
+  testProvider(target: ProviderTarget): Promise<Result<'provider.test'>> {
+    return this.check('provider.test', target);
+  }
+
+  async detectLocalServers(): Promise<{ ok: true; servers: Result<'provider.detectLocal'>['servers'] } | { ok: false; message: string }> {
+    try {
+      return { ok: true, servers: (await this.client.call('provider.detectLocal', {})).servers };
+    } catch (error) {
+      return { ok: false, message: describeError(error) };
+    }
+  }
+
+  private async check<M extends 'provider.models' | 'provider.test'>(method: M, target: ProviderTarget): Promise<Result<M>> {
+    try {
+      return await this.client.call(method, target as Params<M>);
+    } catch (error) {
+      const code = error instanceof BatonError ? error.code : 'INTERNAL';
+      return { ok: false, code, message: describeError(error), latencyMs: 0 } as Result<M>;
+    }
+  }
+
+  /** The saved providers as settings.set takes them (the environment's is not one of them). */
   private currentProviders(): ProviderSettingInput[] {
-    return (this.state.settings?.providers ?? []).map(({ name, kind, baseUrl, model }) => ({ name, kind, model, ...(baseUrl ? { baseUrl } : {}) }));
+    return (this.state.settings?.providers ?? [])
+      .filter((provider) => provider.source === 'settings')
+      .map(({ name, kind, baseUrl, model }) => ({ name, kind, model, ...(baseUrl ? { baseUrl } : {}) }));
   }
 
   // ── plumbing ─────────────────────────────────────────────────────────────────────────────

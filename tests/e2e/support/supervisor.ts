@@ -30,6 +30,8 @@ export interface SupervisorOptions {
   modelFromEnv?: boolean;
   /** Port to keep across launches; a free one is picked when omitted. */
   port?: number;
+  /** More environment for the host (e.g. OLLAMA_HOST). */
+  env?: Record<string, string>;
 }
 
 /** A loopback port nobody listens on right now, from the OS. */
@@ -62,7 +64,7 @@ export class Supervisor {
   private relaunchFailure: Error | null = null;
   private readonly failureWaiters: Array<(error: Error) => void> = [];
 
-  private constructor(dataDir: string, port: number, model: ScriptedOpenAIServer, modelFromEnv: boolean) {
+  private constructor(dataDir: string, port: number, model: ScriptedOpenAIServer, modelFromEnv: boolean, extraEnv: Record<string, string> = {}) {
     this.dataDir = dataDir;
     this.port = port;
     this.model = model;
@@ -71,6 +73,7 @@ export class Supervisor {
     this.env = {
       BATON_ACCESS_TOKEN: this.token,
       ...(modelFromEnv ? { OPENAI_BASE_URL: model.url, OPENAI_API_KEY: 'sk-e2e-scripted', OPENAI_MODEL: 'scripted-env-model' } : {}),
+      ...extraEnv,
     };
   }
 
@@ -79,7 +82,7 @@ export class Supervisor {
     if (options.settings) fs.writeFileSync(path.join(dataDir, 'config.json'), JSON.stringify(options.settings, null, 2));
     const model = await startScriptedOpenAIServer();
     const port = options.port ?? (await freePort());
-    return new Supervisor(dataDir, port, model, options.modelFromEnv ?? true);
+    return new Supervisor(dataDir, port, model, options.modelFromEnv ?? true, options.env);
   }
 
   /** The address a person opens: the same for every launch of this session. */

@@ -38,6 +38,8 @@ describe('contract methods over the protocol', () => {
       'resume.accept', 'resume.discard', 'session.restore', 'approval.answer', 'settings.get', 'settings.set', 'provider.setKey', 'events.subscribe',
       // Exercised with real MCP servers in mcp-methods.test.ts.
       'mcp.status', 'mcp.restart',
+      // Against real HTTP model servers in provider-setup.test.ts.
+      'provider.models', 'provider.test', 'provider.detectLocal', 'provider.rename',
     ];
     expect(Object.keys(contract).sort()).toEqual([...covered].sort());
   });
@@ -201,14 +203,14 @@ describe('contract methods over the protocol', () => {
 
     await client.call('settings.set', { key: 'providers', value: [{ name: 'Local', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1', model: 'm' }] });
     expect((await client.call('settings.get', {})).providers).toEqual([
-      { name: 'Local', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1', model: 'm', hasKey: false },
+      { name: 'Local', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1', model: 'm', hasKey: false, source: 'settings' },
     ]);
     expect(await client.call('provider.setKey', { providerName: 'Local', apiKey: key })).toEqual({ stored: true });
     expect(await harness.secrets.get('provider:Local')).toBe(key);
     expect(harness.settings.get().providers[0]!.keyRef).toBe('provider:Local');
 
     const view = await client.call('settings.get', {});
-    expect(view.providers).toEqual([{ name: 'Local', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1', model: 'm', hasKey: true }]);
+    expect(view.providers).toEqual([{ name: 'Local', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1', model: 'm', hasKey: true, source: 'settings' }]);
     expect(view.settings.providers).toEqual(view.providers);
     expect(JSON.stringify(view)).not.toContain(key);
     expect(JSON.stringify(view)).not.toContain('keyRef');

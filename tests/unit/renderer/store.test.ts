@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LaneStatus } from '../../../shared/gateway-events.ts';
 import type { Result } from '../../../shared/protocol/contract.ts';
-import { DEFAULT_SETTINGS } from '../../../shared/settings.ts';
+import { DEFAULT_SETTINGS, type ProviderView } from '../../../shared/settings.ts';
 import type { StoredEvent } from '../../../shared/transcript.ts';
 import { laneConditionView } from '../../../renderer/src/state/app-state.ts';
 import { MemoryOutbox } from '../../../renderer/src/state/outbox.ts';
@@ -177,39 +177,97 @@ describe('the renderer store', () => {
     expect(state.transcript.status === 'ready' && state.transcript.model).toMatchObject({ missingText: null, items: [{ text: 'Start mid end!' }] });
   });
 
-  it('R4: saving a provider sends the key once and keeps it nowhere', async () => {
+  /** A settings.get / settings.set pair over an in-memory provider list, as the gateway answers them. */
+  function providerGateway(initial: Array<Record<string, unknown>>, options: { activeProvider?: string | null; fromEnv?: boolean } = {}) {
     const { gateway, store } = setup([]);
-    let providers: Array<Record<string, unknown>> = [{ name: 'Old', kind: 'anthropic', model: 'claude' }];
-    let keys = 0;
-    const views = () => providers.map((p) => ({ name: String(p.name), kind: p.kind as 'anthropic', model: String(p.model), hasKey: keys > 0 && p.name === 'Ollama' }));
-    const view = () => ({
-      settings: { ...DEFAULT_SETTINGS, providers: views(), activeProvider: null },
-      providers: views(),
-      warnings: [],
-      notices: [],
-    });
+    const state = { providers: initial, activeProvider: options.activeProvider ?? null, keys: 0 };
+    const saved = (): ProviderView[] =>
+      state.providers.map((p) => ({ name: String(p.name), kind: p.kind as 'anthropic', model: String(p.model), hasKey: state.keys > 0 && p.name === 'Ollama', source: 'settings' }));
+    const env: ProviderView[] = options.fromEnv ? [{ name: 'OpenAI', kind: 'openai-compatible', baseUrl: 'https://api.openai.com/v1', model: 'gpt', hasKey: true, source: 'environment' }] : [];
+    const view = () => ({ settings: { ...DEFAULT_SETTINGS, providers: saved(), activeProvider: state.activeProvider }, providers: [...saved(), ...env], warnings: [], notices: [] });
     gateway.handlers['settings.get'] = view;
     gateway.handlers['settings.set'] = ({ key, value }) => {
-      if (key === 'providers') providers = value as typeof providers;
+      if (key === 'providers') state.providers = value as typeof state.providers;
+      if (key === 'activeProvider') state.activeProvider = value as string | null;
       return { settings: view().settings };
     };
     gateway.handlers['provider.setKey'] = () => {
-      keys += 1;
+      state.keys += 1;
       return { stored: true };
     };
+    gateway.handlers['provider.rename'] = ({ from, to }) => {
+      state.providers = state.providers.map((p) => (p.name === from ? { ...p, name: to } : p));
+      if (state.activeProvider === from) state.activeProvider = to;
+      return { renamed: true };
+    };
+    return { gateway, store, state };
+  }
+
+  it('R4: saving a provider sends the key once and keeps it nowhere', async () => {
+    const { gateway, store, state } = providerGateway([]);
     gateway.connect('open');
     await settle();
 
     const outcome = await store.saveProvider({ name: 'Ollama', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.2', apiKey: 'sk-secret' });
-    expect(outcome).toEqual({ ok: true });
-    expect(providers).toEqual([
-      { name: 'Old', kind: 'anthropic', model: 'claude' },
-      { name: 'Ollama', kind: 'openai-compatible', model: 'llama3.2', baseUrl: 'http://127.0.0.1:11434/v1' },
-    ]);
+    expect(outcome.ok).toBe(true);
+    expect(state.providers).toEqual([{ name: 'Ollama', kind: 'openai-compatible', model: 'llama3.2', baseUrl: 'http://127.0.0.1:11434/v1' }]);
     expect(gateway.calls.filter((c) => c.method === 'provider.setKey')).toEqual([{ method: 'provider.setKey', params: { providerName: 'Ollama', apiKey: 'sk-secret' } }]);
-    expect(gateway.calls.find((c) => c.method === 'settings.set' && (c.params as { key: string }).key === 'activeProvider')?.params).toEqual({ key: 'activeProvider', value: 'Ollama' });
+    // The first provider is the one in use.
+    expect(state.activeProvider).toBe('Ollama');
     expect(JSON.stringify(store.getState().settings)).not.toContain('sk-secret');
     expect(store.getState().settings?.providers.find((p) => p.name === 'Ollama')?.hasKey).toBe(true);
+  });
+
+  it('L34, issue 11: adding a provider never re-points the conversations at it', async () => {
+    const { gateway, store, state } = providerGateway([{ name: 'Old', kind: 'anthropic', model: 'claude' }]);
+    gateway.connect('open');
+    await settle();
+
+    const outcome = await store.saveProvider({ name: 'Ollama', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.2', apiKey: '' });
+    expect(outcome).toEqual({ ok: true, message: 'Saved “Ollama”. New messages still use “Old”; choose Use to switch.' });
+    expect(state.providers.map((p) => p.name)).toEqual(['Old', 'Ollama']);
+    expect(gateway.calls.some((c) => c.method === 'settings.set' && (c.params as { key: string }).key === 'activeProvider')).toBe(false);
+  });
+
+  it('L34, issue 11: adding a provider while the one from the environment is in use keeps that one in use, by name', async () => {
+    const { gateway, store, state } = providerGateway([], { fromEnv: true });
+    gateway.connect('open');
+    await settle();
+
+    const outcome = await store.saveProvider({ name: 'Ollama', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.2', apiKey: '' });
+    expect(outcome).toEqual({ ok: true, message: 'Saved “Ollama”. New messages still use “OpenAI”; choose Use to switch.' });
+    // Saved providers come before the environment's, so it has to be named to stay in use.
+    expect(state.activeProvider).toBe('OpenAI');
+  });
+
+  it('issue 11: editing renames in place; removing the provider in use says which one is used now, or that none is left', async () => {
+    const { gateway, store, state } = providerGateway(
+      [
+        { name: 'A', kind: 'anthropic', model: 'one' },
+        { name: 'B', kind: 'anthropic', model: 'two' },
+      ],
+      { activeProvider: 'A' },
+    );
+    gateway.connect('open');
+    await settle();
+
+    const edited = await store.saveProvider({ name: 'A2', previousName: 'A', kind: 'anthropic', baseUrl: '', model: 'one-b', apiKey: '' });
+    expect(edited.ok).toBe(true);
+    expect(state.providers).toEqual([
+      { name: 'A2', kind: 'anthropic', model: 'one-b' },
+      { name: 'B', kind: 'anthropic', model: 'two' },
+    ]);
+    expect(state.activeProvider).toBe('A2');
+    expect(gateway.calls.filter((c) => c.method === 'provider.rename').map((c) => c.params)).toEqual([{ from: 'A', to: 'A2' }]);
+    expect(await store.saveProvider({ name: 'B', previousName: 'A2', kind: 'anthropic', baseUrl: '', model: 'x', apiKey: '' })).toEqual({
+      ok: false,
+      message: 'Another provider is already named “B”.',
+    });
+
+    expect(await store.removeProvider('A2')).toEqual({ ok: true, message: 'Removed “A2”. New messages use “B”.' });
+    expect(state.activeProvider).toBeNull();
+    expect(await store.removeProvider('B')).toEqual({ ok: true, message: 'Removed “B”. No provider is left: add one to chat.' });
+    expect(state.providers).toEqual([]);
   });
 });
 

@@ -7,7 +7,7 @@ import { builtinTools } from '../../../electron/core/agent/tools/builtin-tools.t
 import { contract } from '../../../shared/protocol/contract.ts';
 import { BUILTIN_TOOL_NAMES, DEFAULT_SETTINGS, isAbsolutePath, validateSetting, type SettingsView } from '../../../shared/settings.ts';
 
-const view: SettingsView = { ...DEFAULT_SETTINGS, providers: [{ name: 'Local', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1', model: 'm', hasKey: false }] };
+const view: SettingsView = { ...DEFAULT_SETTINGS, providers: [{ name: 'Local', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1', model: 'm', hasKey: false, source: 'settings' }] };
 const getResult = contract['settings.get'].result;
 
 describe('settings on the wire, typed per key', () => {

@@ -13,7 +13,7 @@ import type { ModelProvider, ModelRequest, ModelStreamEvent, ToolSpec } from './
 import { apiErrorDetail, endpointOf, fromSdkError, providerError, type ErrorContext, type SdkErrorDialect } from './provider-errors.ts';
 import { DEFAULT_RETRY, DEFAULT_TIMEOUTS, streamWithPolicy, type AttemptContext, type PolicyOptions, type ProviderTimeouts, type RetryPolicy } from './stream-policy.ts';
 
-export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
+export { ANTHROPIC_DEFAULT_BASE_URL } from './provider-env.ts';
 export const ANTHROPIC_DEFAULT_MAX_TOKENS = 8192;
 
 export interface AnthropicOptions {

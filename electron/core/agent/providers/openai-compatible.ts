@@ -13,7 +13,7 @@ import type { ModelProvider, ModelRequest, ModelStreamEvent, ToolSpec } from './
 import { apiErrorDetail, endpointOf, fromSdkError, providerError, type ErrorContext, type SdkErrorDialect } from './provider-errors.ts';
 import { DEFAULT_RETRY, DEFAULT_TIMEOUTS, streamWithPolicy, type AttemptContext, type PolicyOptions, type ProviderTimeouts, type RetryPolicy } from './stream-policy.ts';
 
-export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+export { OPENAI_DEFAULT_BASE_URL } from './provider-env.ts';
 
 export interface OpenAICompatibleOptions {
   name: string;

@@ -3,9 +3,10 @@
  * configured. A config holds the key in memory only; nothing here logs it.
  */
 import type { ProviderKind } from '../../../../shared/settings.ts';
-import { ANTHROPIC_DEFAULT_BASE_URL, AnthropicProvider } from './anthropic.ts';
+import { AnthropicProvider } from './anthropic.ts';
 import { baseUrlProblem } from './base-url.ts';
-import { OPENAI_DEFAULT_BASE_URL, OpenAICompatibleProvider } from './openai-compatible.ts';
+import { OpenAICompatibleProvider } from './openai-compatible.ts';
+import { ANTHROPIC_DEFAULT_BASE_URL, OPENAI_DEFAULT_BASE_URL } from './provider-env.ts';
 import type { ModelProvider } from './provider.ts';
 import type { ProviderTimeouts, RetryPolicy } from './stream-policy.ts';
 
@@ -23,8 +24,8 @@ export interface ProviderConfig {
   maxOutputTokens?: number;
 }
 
-export const DEFAULT_OPENAI_MODEL = 'gpt-5.5';
-export const DEFAULT_ANTHROPIC_MODEL = 'claude-sonnet-5-5';
+// The environment's provider is read without the SDKs (provider-env.ts); re-exported for callers of this module.
+export { DEFAULT_ANTHROPIC_MODEL, DEFAULT_OPENAI_MODEL, providerConfigFromEnv } from './provider-env.ts';
 
 export function providerFromConfig(config: ProviderConfig): ModelProvider {
   const problem = config.baseUrl === undefined ? null : baseUrlProblem(config.baseUrl);
@@ -50,52 +51,4 @@ export function providerFromConfig(config: ProviderConfig): ModelProvider {
         retry: config.retry,
       });
   }
-}
-
-function read(env: NodeJS.ProcessEnv, name: string): string | null {
-  const value = env[name]?.trim();
-  return value ? value : null;
-}
-
-function nameForBaseUrl(baseUrl: string): string {
-  let host: string;
-  try {
-    host = new URL(baseUrl).host;
-  } catch {
-    return 'OpenAI-compatible server';
-  }
-  if (host === 'api.openai.com') return 'OpenAI';
-  if (host === 'openrouter.ai') return 'OpenRouter';
-  return `OpenAI-compatible server (${host})`;
-}
-
-/**
- * For when no provider is configured. An explicit OPENAI_BASE_URL (a local or hosted
- * OpenAI-compatible server) wins, then OPENAI_API_KEY, then ANTHROPIC_API_KEY; null when none is
- * set. OPENAI_MODEL / ANTHROPIC_MODEL and ANTHROPIC_BASE_URL are honoured when present.
- */
-export function providerConfigFromEnv(env: NodeJS.ProcessEnv): ProviderConfig | null {
-  const openaiBaseUrl = read(env, 'OPENAI_BASE_URL');
-  const openaiKey = read(env, 'OPENAI_API_KEY');
-  if (openaiBaseUrl !== null || openaiKey !== null) {
-    const baseUrl = openaiBaseUrl ?? OPENAI_DEFAULT_BASE_URL;
-    return {
-      kind: 'openai-compatible',
-      name: nameForBaseUrl(baseUrl),
-      baseUrl,
-      model: read(env, 'OPENAI_MODEL') ?? DEFAULT_OPENAI_MODEL,
-      apiKey: openaiKey,
-    };
-  }
-  const anthropicKey = read(env, 'ANTHROPIC_API_KEY');
-  if (anthropicKey !== null) {
-    return {
-      kind: 'anthropic',
-      name: 'Anthropic',
-      baseUrl: read(env, 'ANTHROPIC_BASE_URL') ?? ANTHROPIC_DEFAULT_BASE_URL,
-      model: read(env, 'ANTHROPIC_MODEL') ?? DEFAULT_ANTHROPIC_MODEL,
-      apiKey: anthropicKey,
-    };
-  }
-  return null;
 }

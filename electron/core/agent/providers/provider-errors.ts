@@ -56,6 +56,7 @@ export type ProviderFailure =
   | 'timeout'
   | 'idle-timeout'
   | 'malformed'
+  | 'not-compatible'
   | 'cancelled'
   | 'unexpected';
 
@@ -101,6 +102,13 @@ export const PROVIDER_ERROR_TABLE: Readonly<Record<ProviderFailure, ErrorRow>> =
   timeout: { code: 'PROVIDER_TIMEOUT', kind: 'timeout', retryable: true, words: (f) => `${f.name} did not respond within ${formatDuration(f.ms)}.` },
   'idle-timeout': { code: 'PROVIDER_TIMEOUT', kind: 'idle-timeout', retryable: true, words: (f) => `${f.name} stopped sending data for ${formatDuration(f.ms)}; the answer was cut off.` },
   malformed: { code: 'PROVIDER_MALFORMED', kind: 'malformed', retryable: false, words: (f) => `${f.name} sent a malformed response: ${f.text}` },
+  // Setup checks (model-list.ts): the address answers, but not as the API the provider's kind speaks.
+  'not-compatible': {
+    code: 'PROVIDER_NOT_COMPATIBLE',
+    kind: 'refused',
+    retryable: false,
+    words: (f) => `${f.endpoint ?? f.name} does not answer like ${f.text}. Check the base URL (an OpenAI-compatible one usually ends in /v1).`,
+  },
   cancelled: { code: 'PROVIDER_CANCELLED', kind: 'aborted', retryable: false, words: (f) => `The request to ${f.name} was cancelled.` },
   // Retried like a connection failure: an unknown failure may be a network one.
   unexpected: { code: 'PROVIDER_FAILED', kind: 'connection', retryable: false, retriedBeforeOutput: true, words: (f) => `The request to ${f.name} failed: ${f.text}` },

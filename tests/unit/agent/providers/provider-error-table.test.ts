@@ -133,7 +133,7 @@ describe('R3: one SDK error table for both providers', () => {
   });
 
   it('every row of the table is exercised above', () => {
-    const covered = new Set<ProviderFailure>([...ROWS.map((row) => row.failure), 'stream-cut', 'idle-timeout']);
+    const covered = new Set<ProviderFailure>([...ROWS.map((row) => row.failure), 'stream-cut', 'idle-timeout', 'not-compatible']);
     expect([...covered].sort()).toEqual(Object.keys(PROVIDER_ERROR_TABLE).sort());
   });
 });
