@@ -10,8 +10,8 @@ import type {
   Tool,
 } from '@anthropic-ai/sdk/resources/messages';
 import type { ModelProvider, ModelRequest, ModelStreamEvent, ToolSpec } from './provider.ts';
-import { apiErrorDetail, endpointOf, fromSdkError, providerError, type ErrorContext, type SdkErrorDialect } from './provider-errors.ts';
-import { DEFAULT_RETRY, DEFAULT_TIMEOUTS, streamWithPolicy, type AttemptContext, type PolicyOptions, type ProviderTimeouts, type RetryPolicy } from './stream-policy.ts';
+import { apiErrorDetail, providerError, type SdkErrorDialect } from './provider-errors.ts';
+import { providerPolicy, streamWithPolicy, type AttemptContext, type PolicyOptions, type ProviderTimeouts, type RetryPolicy } from './stream-policy.ts';
 
 export { ANTHROPIC_DEFAULT_BASE_URL } from './provider-env.ts';
 export const ANTHROPIC_DEFAULT_MAX_TOKENS = 8192;
@@ -126,14 +126,7 @@ export class AnthropicProvider implements ModelProvider {
     this.name = options.name;
     this.#model = options.model;
     this.#maxTokens = options.maxOutputTokens ?? ANTHROPIC_DEFAULT_MAX_TOKENS;
-    const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
-    const context: ErrorContext = { name: options.name, secret: options.apiKey, endpoint: endpointOf(options.baseUrl) };
-    this.#policy = {
-      context,
-      timeouts,
-      retry: { ...DEFAULT_RETRY, ...options.retry },
-      toProviderError: (error) => fromSdkError(error, ANTHROPIC_ERRORS, context, timeouts.requestMs),
-    };
+    this.#policy = providerPolicy(options, () => ANTHROPIC_ERRORS);
     this.#client = new Anthropic({
       // Always a string: without one the SDK would go looking for credentials in the
       // environment and profile files. A keyless proxy gets no Authorization header.
@@ -142,7 +135,7 @@ export class AnthropicProvider implements ModelProvider {
       baseURL: options.baseUrl,
       webhookKey: null,
       maxRetries: 0,
-      timeout: Math.ceil(timeouts.requestMs) + 5_000,
+      timeout: Math.ceil(this.#policy.timeouts.requestMs) + 5_000,
       logLevel: 'off',
       openTelemetry: false,
     });

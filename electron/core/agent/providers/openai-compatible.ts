@@ -10,8 +10,8 @@ import type {
   ChatCompletionTool,
 } from 'openai/resources/chat/completions';
 import type { ModelProvider, ModelRequest, ModelStreamEvent, ToolSpec } from './provider.ts';
-import { apiErrorDetail, endpointOf, fromSdkError, providerError, type ErrorContext, type SdkErrorDialect } from './provider-errors.ts';
-import { DEFAULT_RETRY, DEFAULT_TIMEOUTS, streamWithPolicy, type AttemptContext, type PolicyOptions, type ProviderTimeouts, type RetryPolicy } from './stream-policy.ts';
+import { apiErrorDetail, providerError, type ErrorContext, type SdkErrorDialect } from './provider-errors.ts';
+import { providerPolicy, streamWithPolicy, type AttemptContext, type PolicyOptions, type ProviderTimeouts, type RetryPolicy } from './stream-policy.ts';
 
 export { OPENAI_DEFAULT_BASE_URL } from './provider-env.ts';
 
@@ -133,14 +133,7 @@ export class OpenAICompatibleProvider implements ModelProvider {
   constructor(options: OpenAICompatibleOptions) {
     this.name = options.name;
     this.#model = options.model;
-    const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
-    const context: ErrorContext = { name: options.name, secret: options.apiKey, endpoint: endpointOf(options.baseUrl) };
-    this.#policy = {
-      context,
-      timeouts,
-      retry: { ...DEFAULT_RETRY, ...options.retry },
-      toProviderError: (error) => fromSdkError(error, this.#errors, context, timeouts.requestMs),
-    };
+    this.#policy = providerPolicy(options, () => this.#errors);
     this.#client = new OpenAI({
       // The SDK insists on a key; for keyless servers the header is removed below.
       apiKey: options.apiKey ?? 'no-key',
@@ -153,7 +146,7 @@ export class OpenAICompatibleProvider implements ModelProvider {
       defaultHeaders: options.apiKey === null ? { Authorization: null } : undefined,
       // The retry and time-limit policy is ours (stream-policy.ts); the SDK's limit only backs it up.
       maxRetries: 0,
-      timeout: Math.ceil(timeouts.requestMs) + 5_000,
+      timeout: Math.ceil(this.#policy.timeouts.requestMs) + 5_000,
       // The SDK's logs may include request details; nothing of a request is logged.
       logLevel: 'off',
       fetch: async (input, init) => {

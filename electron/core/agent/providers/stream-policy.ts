@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ModelStreamEvent } from './provider.ts';
 import { ProviderError } from './provider.ts';
-import { isRetriedBeforeOutput, providerError, type ErrorContext } from './provider-errors.ts';
+import { endpointOf, fromSdkError, isRetriedBeforeOutput, providerError, type ErrorContext, type SdkErrorDialect } from './provider-errors.ts';
 
 export interface ProviderTimeouts {
   /** From sending the request until the response headers arrive. */
@@ -44,6 +44,30 @@ export interface PolicyOptions {
   retry: RetryPolicy;
   /** Maps an SDK or network error of one attempt to a ProviderError. */
   toProviderError(error: unknown): ProviderError;
+}
+
+/** What every provider's options say about its policy. */
+export interface PolicySettings {
+  name: string;
+  baseUrl: string;
+  apiKey: string | null;
+  timeouts?: Partial<ProviderTimeouts>;
+  retry?: Partial<RetryPolicy>;
+}
+
+/**
+ * One provider's policy: our defaults with its overrides, its errors mapped through the one SDK
+ * error table in its SDK's dialect (read when an error happens, so a provider may build it late).
+ */
+export function providerPolicy(settings: PolicySettings, dialect: () => SdkErrorDialect): PolicyOptions {
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...settings.timeouts };
+  const context: ErrorContext = { name: settings.name, secret: settings.apiKey, endpoint: endpointOf(settings.baseUrl) };
+  return {
+    context,
+    timeouts,
+    retry: { ...DEFAULT_RETRY, ...settings.retry },
+    toProviderError: (error) => fromSdkError(error, dialect(), context, timeouts.requestMs),
+  };
 }
 
 /** One attempt's cancellation: the caller's signal plus our own time limits. */
