@@ -6,10 +6,10 @@
  * whole list; the gateway applies it at once and keeps env and header values in the keychain.
  */
 import { useEffect, useId, useState } from 'react';
-import type { McpServerConfig, SettingsView, ToolApprovalMode } from '../../../shared/settings.ts';
+import type { McpServerConfig, SettingsView } from '../../../shared/settings.ts';
 import type { McpServerView } from '../../../shared/mcp-status.ts';
 import { configFromForm, EMPTY_MCP_FORM, formFromConfig, parseMcpImport, type McpServerForm } from '../lib/mcp-form.ts';
-import { withToolApproval } from '../lib/settings-form.ts';
+import { ApprovalSelect } from './ApprovalSelect.tsx';
 import { useAppState, useStore } from '../state/hooks.ts';
 
 const STATE_LABEL: Record<McpServerView['state'], string> = { starting: 'Starting…', running: 'Ready', failed: 'Failed', stopped: 'Stopped' };
@@ -113,15 +113,12 @@ function ToolList({ server, settings }: { server: McpServerView; settings: Setti
                 {tool.description && <div className="muted small">{tool.description}</div>}
               </th>
               <td>
-                <select
-                  aria-label={`Approval for ${tool.name}`}
-                  value={settings.toolApproval[tool.name] ?? 'default'}
-                  onChange={(event) => void store.setSetting('toolApproval', withToolApproval(settings.toolApproval, tool.name, event.target.value as ToolApprovalMode | 'default'))}
-                >
-                  <option value="default">Default ({tool.readOnly ? 'auto' : 'ask'})</option>
-                  <option value="ask">Ask</option>
-                  <option value="auto">Auto</option>
-                </select>
+                <ApprovalSelect
+                  tool={tool.name}
+                  approval={settings.toolApproval}
+                  defaultMode={tool.readOnly ? 'auto' : 'ask'}
+                  onChange={(next) => void store.setSetting('toolApproval', next)}
+                />
               </td>
             </tr>
           ))}

@@ -9,10 +9,10 @@ import {
   type SettingsView,
   type SettingValue,
   type Theme,
-  type ToolApprovalMode,
 } from '../../../shared/settings.ts';
 import type { BusyInputMode } from '../../../shared/lifecycle.ts';
-import { parseNumberField, withToolApproval } from '../lib/settings-form.ts';
+import { parseNumberField } from '../lib/settings-form.ts';
+import { ApprovalSelect } from './ApprovalSelect.tsx';
 import { useAppState, useStore } from '../state/hooks.ts';
 import { ProvidersSettings } from './ProvidersSettings.tsx';
 import { McpSettings } from './McpSettings.tsx';
@@ -181,16 +181,7 @@ function ToolApprovalSettings({ settings }: { settings: SettingsView }) {
                 <code>{tool}</code>
               </th>
               <td>
-                <select
-                  aria-label={`Approval for ${tool}`}
-                  value={approval[tool] ?? 'default'}
-                  onChange={(event) => void save('toolApproval', withToolApproval(approval, tool, event.target.value as ToolApprovalMode | 'default'))}
-                  data-testid={`approval-${tool}`}
-                >
-                  <option value="default">Default</option>
-                  <option value="ask">Ask</option>
-                  <option value="auto">Auto</option>
-                </select>
+                <ApprovalSelect tool={tool} approval={approval} onChange={(next) => void save('toolApproval', next)} testId={`approval-${tool}`} />
               </td>
             </tr>
           ))}
