@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { HostReady } from '../fixtures/host-process.ts';
-import { Recorder } from '../fixtures/host-service-harness.ts';
+import { Recorder } from '../support/recorder.ts';
 import { startScriptedOpenAIServer } from '../fixtures/scripted-openai-server.ts';
 import { BatonWindow, expect, screenshot, test } from './support/fixtures.ts';
 import { slowReply, stalledReply } from './support/scripts.ts';

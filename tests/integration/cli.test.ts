@@ -13,7 +13,7 @@ import type { GatewayClient } from '../../shared/protocol/client.ts';
 import type { PushEvent } from '../../shared/protocol/contract.ts';
 import { CliProcess, type CliResult } from '../fixtures/cli-process.ts';
 import { HostProcess } from '../fixtures/host-process.ts';
-import { Recorder } from '../fixtures/host-service-harness.ts';
+import { Recorder } from '../support/recorder.ts';
 import { createGate, startScriptedOpenAIServer, textReply, toolCallReply, type ScriptedOpenAIServer } from '../fixtures/scripted-openai-server.ts';
 
 /** Every output of every run, checked against every token seen (the token is never printed). */

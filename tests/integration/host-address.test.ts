@@ -14,7 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConnectionState } from '../../shared/protocol/client.ts';
 import { addressFilePath, readHostAddress } from '../../electron/host/host-address.ts';
 import { HostProcess } from '../fixtures/host-process.ts';
-import { Recorder } from '../fixtures/host-service-harness.ts';
+import { Recorder } from '../support/recorder.ts';
 
 let dataDir: string;
 const hosts: HostProcess[] = [];

@@ -13,7 +13,7 @@ import type { GatewayEvent } from '../../shared/gateway-events.ts';
 import type { PushEvent } from '../../shared/protocol/contract.ts';
 import type { ConnectionState, GatewayClient } from '../../shared/protocol/client.ts';
 import { HostProcess } from '../fixtures/host-process.ts';
-import { Recorder } from '../fixtures/host-service-harness.ts';
+import { Recorder } from '../support/recorder.ts';
 import { createGate, startScriptedOpenAIServer, textReply, type ScriptedOpenAIServer } from '../fixtures/scripted-openai-server.ts';
 
 let dataDir: string;

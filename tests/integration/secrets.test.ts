@@ -15,7 +15,7 @@ import type { GatewayEvent } from '../../shared/gateway-events.ts';
 import type { PushEvent } from '../../shared/protocol/contract.ts';
 import type { GatewayClient } from '../../shared/protocol/client.ts';
 import { connectHostClient, HostProcess, type HostReady } from '../fixtures/host-process.ts';
-import { Recorder } from '../fixtures/host-service-harness.ts';
+import { Recorder } from '../support/recorder.ts';
 import { hostProcessesRunning, isProcessGroupRunning, isProcessRunning, untilRunning, waitForFile } from '../unit/agent/tools/process-probe.ts';
 import { startScriptedOpenAIServer, textReply, toolCallReply, type ScriptedOpenAIServer } from '../fixtures/scripted-openai-server.ts';
 

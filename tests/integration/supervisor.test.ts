@@ -11,7 +11,7 @@ import readline from 'node:readline';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../shared/lifecycle.ts';
 import { connectHostClient, type HostReady } from '../fixtures/host-process.ts';
-import { Recorder } from '../fixtures/host-service-harness.ts';
+import { Recorder } from '../support/recorder.ts';
 
 let dataDir: string;
 const cleanups: (() => void)[] = [];

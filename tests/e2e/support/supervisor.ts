@@ -16,7 +16,7 @@ import { EXIT_CODES } from '../../../shared/lifecycle.ts';
 import type { GatewayClient } from '../../../shared/protocol/client.ts';
 import type { MethodName, Params, Result } from '../../../shared/protocol/contract.ts';
 import { HostProcess, type HostExit } from '../../fixtures/host-process.ts';
-import { Recorder } from '../../fixtures/host-service-harness.ts';
+import { Recorder } from '../../support/recorder.ts';
 import { startScriptedOpenAIServer, type ChatRequestBody, type ChatRequestMessage, type RecordedRequest, type ScriptedOpenAIServer } from '../../fixtures/scripted-openai-server.ts';
 
 

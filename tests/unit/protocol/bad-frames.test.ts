@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { GatewayClient, GatewayError } from '../../../shared/protocol/client.ts';
 import { createInMemoryTransportPair } from '../../../shared/protocol/in-memory-transport.ts';
 import type { Transport } from '../../../shared/protocol/transport.ts';
-import { Recorder, ServiceHarness } from '../../fixtures/host-service-harness.ts';
+import { Recorder } from '../../support/recorder.ts';
+import { ServiceHarness } from '../../fixtures/host-service-harness.ts';
 
 let harness: ServiceHarness | null = null;
 afterEach(() => {

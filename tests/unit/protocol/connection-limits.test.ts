@@ -9,7 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_EVENT_BUFFER_BYTES, EventHub } from '../../../electron/core/protocol/event-hub.ts';
 import { DEFAULT_CONNECTION_LIMITS, ProtocolServer } from '../../../electron/core/protocol/protocol-server.ts';
 import { TransportListeners, type Transport } from '../../../shared/protocol/transport.ts';
-import { Recorder, ServiceHarness } from '../../fixtures/host-service-harness.ts';
+import { Recorder } from '../../support/recorder.ts';
+import { ServiceHarness } from '../../fixtures/host-service-harness.ts';
 
 let harness: ServiceHarness | null = null;
 afterEach(() => {

@@ -14,7 +14,8 @@ import { GatewayClient, type ConnectionState, type EventMeta } from '../../../sh
 import { createInMemoryTransportPair } from '../../../shared/protocol/in-memory-transport.ts';
 import type { Transport } from '../../../shared/protocol/transport.ts';
 import { EventHub } from '../../../electron/core/protocol/event-hub.ts';
-import { Recorder, ServiceHarness } from '../../fixtures/host-service-harness.ts';
+import { Recorder } from '../../support/recorder.ts';
+import { ServiceHarness } from '../../fixtures/host-service-harness.ts';
 import { CoreHarness } from '../../support/core-harness.ts';
 
 let harness: ServiceHarness | null = null;

@@ -12,7 +12,8 @@ import { initialState, laneConditionView, reduce } from '../../../renderer/src/s
 import type { LaneStatus } from '../../../shared/gateway-events.ts';
 import { CONDITION_WORDS, conditionSentence, countConditions, laneCondition, LANE_CONDITIONS, type LaneCondition } from '../../../shared/lane-condition.ts';
 import type { PushEvent } from '../../../shared/protocol/contract.ts';
-import { Recorder, ServiceHarness } from '../../fixtures/host-service-harness.ts';
+import { Recorder } from '../../support/recorder.ts';
+import { ServiceHarness } from '../../fixtures/host-service-harness.ts';
 
 let harness: ServiceHarness | undefined;
 afterEach(() => {

@@ -9,7 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { PushEvent } from '../../../shared/protocol/contract.ts';
 import type { McpServerView } from '../../../shared/mcp-status.ts';
 import type { McpStdioServerConfig } from '../../../shared/settings.ts';
-import { Recorder, rejection, ServiceHarness } from '../../fixtures/host-service-harness.ts';
+import { Recorder } from '../../support/recorder.ts';
+import { rejection, ServiceHarness } from '../../fixtures/host-service-harness.ts';
 
 const FIXTURE = path.resolve(import.meta.dirname, '../../fixtures/mcp-test-server.ts');
 

@@ -8,7 +8,8 @@ import type { GatewayEvent } from '../../../shared/gateway-events.ts';
 import { conditionSentence, laneCondition } from '../../../shared/lane-condition.ts';
 import { contract, type MethodName, type PushEvent } from '../../../shared/protocol/contract.ts';
 import type { EventMeta, GatewayClient } from '../../../shared/protocol/client.ts';
-import { Recorder, rejection, ServiceHarness } from '../../fixtures/host-service-harness.ts';
+import { Recorder } from '../../support/recorder.ts';
+import { rejection, ServiceHarness } from '../../fixtures/host-service-harness.ts';
 
 let harness: ServiceHarness | null = null;
 afterEach(() => {

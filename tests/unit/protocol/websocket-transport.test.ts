@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { connectWebSocket, decodeFrame, hostWebSocketUrl, redactToken } from '../../../shared/protocol/websocket-transport.ts';
-import { Recorder } from '../../fixtures/host-service-harness.ts';
+import { Recorder } from '../../support/recorder.ts';
 
 let server: WebSocketServer | null = null;
 afterEach(async () => {
