@@ -10,7 +10,7 @@ const root = path.resolve(import.meta.dirname, '../../..');
 
 function listed(): Array<{ id: string; status: string }> {
   const text = fs.readFileSync(path.join(root, 'docs/requirements.md'), 'utf8');
-  return [...text.matchAll(/^\| ([LR]\d+) \| .+ \| (tested|planned: issue \d+) \|$/gm)].map((m) => ({ id: m[1]!, status: m[2]! }));
+  return [...text.matchAll(/^\| ([LR]\d+) \| .+ \| (tested|partly tested: [^|]+|planned: issue \d+) \|$/gm)].map((m) => ({ id: m[1]!, status: m[2]! }));
 }
 
 function testSources(dir: string): string[] {
@@ -27,10 +27,10 @@ it('every requirement id is listed once, L1–L39 and R1–R4', () => {
   expect(ids).toEqual(expected);
 });
 
-it('every id marked tested is cited by at least one test', () => {
+it('every id marked tested (or partly tested) is cited by at least one test', () => {
   const sources = testSources(path.join(root, 'tests')).join('\n');
   const uncited = listed()
-    .filter((row) => row.status === 'tested')
+    .filter((row) => row.status === 'tested' || row.status.startsWith('partly tested'))
     .filter((row) => !new RegExp(`\\b${row.id}\\b`).test(sources))
     .map((row) => row.id);
   expect(uncited).toEqual([]);
