@@ -3,13 +3,17 @@
  * tools. Servers start in parallel, each with its own startup budget; one that fails to start or
  * dies later is reported (status, listeners, readable errors) and its tools answer with errors,
  * while every other server and the turn itself carry on (R3).
+ *
+ * The MCP SDK (behind mcp-server-connection.ts) takes about 150 ms to load, so it is imported only
+ * when a server is configured, not at every start (issue 13).
  */
 import type { ToolEffect } from '../../../../shared/transcript.ts';
 import { defaultApprovalFor } from '../tools/tool.ts';
 import type { Tool, ToolOutcome, ToolRunContext } from '../tools/tool.ts';
 import { isMcpServerEnabled } from './mcp-config.ts';
 import type { McpServerConfig } from './mcp-config.ts';
-import { McpServerConnection } from './mcp-server-connection.ts';
+import type { McpServerConnection } from './mcp-server-connection.ts';
+import type * as ConnectionModule from './mcp-server-connection.ts';
 import type { McpConnectionOptions, McpServerStatus, McpToolDefinition } from './mcp-server-connection.ts';
 import { DEFAULT_MAX_OUTPUT_CHARS } from './mcp-tool-result.ts';
 import { uniqueMcpToolName } from './mcp-tool-name.ts';
@@ -44,6 +48,12 @@ export interface McpStartReport {
   errors: string[];
 }
 
+let connectionModule: Promise<typeof ConnectionModule> | null = null;
+function loadConnections(): Promise<typeof ConnectionModule> {
+  connectionModule ??= import('./mcp-server-connection.ts');
+  return connectionModule;
+}
+
 export type McpStatusListener = (status: McpServerStatus) => void;
 
 function toParameters(inputSchema: McpToolDefinition['inputSchema']): Record<string, unknown> {
@@ -66,6 +76,8 @@ export class McpManager {
   readonly #options: McpConnectionOptions;
   readonly #listeners = new Set<McpStatusListener>();
   #servers: McpServerConnection[] = [];
+  /** Counts stop() calls, so a start() can tell that one arrived while the SDK was loading. */
+  #stops = 0;
 
   constructor(options: McpManagerOptions = {}) {
     const log = options.log ?? ((message: string) => console.warn(message));
@@ -87,6 +99,9 @@ export class McpManager {
     const errors: string[] = [];
     const servers: McpServerConnection[] = [];
     const names = new Set<string>();
+    const stopsBefore = this.#stops;
+    // No server configured (the usual case): the SDK is not loaded at all.
+    const connections = configs.length > 0 ? await loadConnections() : null;
     for (const config of configs) {
       if (names.has(config.name)) {
         const error = `MCP server "${config.name}" is configured more than once; only the first entry is used`;
@@ -95,12 +110,15 @@ export class McpManager {
         continue;
       }
       names.add(config.name);
-      servers.push(new McpServerConnection(config, this.#options, (status) => this.#emit(status)));
+      // Loaded above: there is at least one config.
+      servers.push(new connections!.McpServerConnection(config, this.#options, (status) => this.#emit(status)));
     }
     // Swapped in before anything is awaited, so a stop() arriving meanwhile reaches the new servers.
     const previous = this.#servers;
     this.#servers = servers;
     await Promise.all(previous.map((server) => server.stop()));
+    // A stop() that arrived while the SDK was loading found only the previous servers: it wins.
+    if (this.#stops !== stopsBefore) return { servers: this.status(), errors };
     await Promise.all(servers.filter((server) => isMcpServerEnabled(server.config)).map((server) => server.start()));
     for (const server of servers) {
       const { error } = server.status();
@@ -138,6 +156,7 @@ export class McpManager {
 
   /** Closes every client; resolves once their server processes are gone. */
   async stop(): Promise<void> {
+    this.#stops++;
     await Promise.all(this.#servers.map((server) => server.stop()));
   }
 
