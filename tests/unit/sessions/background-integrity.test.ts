@@ -23,15 +23,6 @@ afterEach(() => {
   for (const harness of harnesses.splice(0)) harness.cleanup();
 });
 
-function caught(work: () => unknown): unknown {
-  try {
-    work();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
-
 function digest(file: string): string {
   return fs.existsSync(file) ? crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex') : 'absent';
 }
@@ -84,8 +75,8 @@ describe('the integrity check after an unclean exit runs in the background (L14,
     expect(harness.logs).toContain(found.message);
     const after = { db: digest(file), wal: digest(`${file}-wal`) };
     // Every later write is refused with the same error, without running SQL.
-    expect(caught(() => core.store.ensureLane('new-chat'))).toBe(found);
-    expect(caught(() => core.store.enqueueInput('chat-0', 'hello'))).toBe(found);
+    expect(() => core.store.ensureLane('new-chat')).toThrow(found);
+    expect(() => core.store.enqueueInput('chat-0', 'hello')).toThrow(found);
     await expect(core.store.backupNow('daily')).rejects.toBe(found);
     // A quit: no clean-exit marker, so the next start checks the file again.
     const drained = await core.requestExit('quit');

@@ -1,0 +1,23 @@
+/**
+ * Issue 13: the MCP manager loads the MCP SDK only when a server is configured, so a stop() can
+ * arrive while it loads. Its own file: the SDK module is loaded once per process, and this test
+ * needs the first start() of the process.
+ */
+import path from 'node:path';
+import { expect, it } from 'vitest';
+import { McpManager } from '../../../../electron/core/agent/mcp/mcp-manager.ts';
+
+const FIXTURE = path.resolve(import.meta.dirname, '../../../fixtures/mcp-test-server.ts');
+
+it('issue 13/R3: with no server configured nothing loads or starts; a stop() while the SDK loads wins: the server is never spawned', async () => {
+  const manager = new McpManager({ log: () => {} });
+  expect(await manager.start([])).toEqual({ servers: [], errors: [] });
+
+  const started = manager.start([{ name: 'late', command: process.execPath, args: [FIXTURE] }]);
+  await manager.stop();
+  const report = await started;
+
+  // As after a stop() during a server's own startup: listed, stopped, never spawned (no pid).
+  expect(report).toEqual({ servers: [{ name: 'late', state: 'stopped', toolCount: 0 }], errors: [] });
+  expect(manager.tools()).toEqual([]);
+});
