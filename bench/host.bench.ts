@@ -101,6 +101,8 @@ function* bigLanes(): Generator<FillLane> {
 
 interface Cycle {
   startMs: number;
+  /** CPU time (user + system, every thread) the host had used when its ready line was read. */
+  cpuAtReadyMs: number;
   quitMs: number;
   /** Resident set size right before SIGTERM, after IDLE_MS idle. */
   rssMiB: number;
@@ -118,6 +120,7 @@ const CHECK_PASSED = 'passed its integrity check';
 async function cycle(dataDir: string, entry: string, options: { unclean?: boolean } = {}): Promise<Cycle> {
   const host = spawnHost({ dataDir, entry });
   const { at: readyAt } = await host.ready;
+  const cpuAtReadyMs = cpuMsOf(host.child.pid!);
   const startMs = readyAt - host.spawnedAt;
   let checkedMs: number | null = null;
   if (options.unclean) {
@@ -135,7 +138,7 @@ async function cycle(dataDir: string, entry: string, options: { unclean?: boolea
   const quitMs = exit.at - signalledAt;
   if (exit.code !== 0) throw new Error(`host quit with ${JSON.stringify(exit)}: ${host.stderr.join('\n')}`);
   if (!fs.existsSync(path.join(dataDir, CLEAN_EXIT_FILE))) throw new Error(`the quit left no clean-exit marker: ${host.stderr.join('\n')}`);
-  return { startMs, quitMs, rssMiB: rss, checkedMs };
+  return { startMs, cpuAtReadyMs, quitMs, rssMiB: rss, checkedMs };
 }
 
 /**
@@ -169,6 +172,30 @@ function spawnToExit(args: string[]): Promise<number> {
 
 /** `node -e ''`: the floor of any Node process. */
 const bareNode = () => spawnToExit(['-e', '']);
+
+/**
+ * CPU time a process has used, from /proc/<pid>/stat (utime + stime, all threads, in clock ticks
+ * of 10 ms). On a loaded machine wall time waits for a core; CPU time does not, so a CPU ratio
+ * stays meaningful where the wall-time one is not.
+ */
+const TICK_MS = 1000 / 100; // getconf CLK_TCK is 100 on Linux x86-64
+function cpuMsOf(pid: number | 'self'): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
+/** The same CPU figure for a bare Node start: a `node -e` that reads its own at its end. */
+function bareNodeCpuMs(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const code = `const s=require('fs').readFileSync('/proc/self/stat','utf8');const f=s.slice(s.lastIndexOf(')')+2).split(' ');process.stdout.write(String((+f[11]+ +f[12])*${TICK_MS}))`;
+    const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'ignore'], env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', () => resolve(Number(out)));
+  });
+}
 
 /** The bundle's chunk holding the host (run-host.ts and everything it loads at start). */
 function bundledHostChunk(): string {
@@ -230,11 +257,13 @@ async function main(): Promise<void> {
     const sourceCycles: Cycle[] = [];
     const uncleanCycles: Cycle[] = [];
     const node: number[] = [];
+    const nodeCpu: number[] = [];
     const sourceModules: number[] = [];
     const bundleModules: number[] = [];
     for (let run = 0; run < RUNS; run++) {
       emptyCycles.push(await cycle(emptyDir, HOST_BUNDLE));
       for (let i = 0; i < NODE_RUNS_PER_ROUND; i++) node.push(await bareNode());
+      for (let i = 0; i < NODE_RUNS_PER_ROUND; i++) nodeCpu.push(await bareNodeCpuMs());
       sourceModules.push(await importSources());
       bundleModules.push(await importBundle());
       sourceCycles.push(await cycle(bigDir, HOST_SOURCES));
@@ -258,6 +287,10 @@ async function main(): Promise<void> {
     const rssBig = summarize(bigCycles.map((c) => c.rssMiB));
     const rssEmpty = summarize(emptyCycles.map((c) => c.rssMiB));
     const nodeFloor = summarize(node);
+    const nodeCpuFloor = summarize(nodeCpu);
+    const cpuBig = summarize(bigCycles.map((c) => c.cpuAtReadyMs));
+    const cpuSources = summarize(sourceCycles.map((c) => c.cpuAtReadyMs));
+    const cpuUnclean = summarize(uncleanCycles.map((c) => c.cpuAtReadyMs));
     const sourceLoad = summarize(sourceModules);
     const bundleLoad = summarize(bundleModules);
 
@@ -282,6 +315,19 @@ async function main(): Promise<void> {
       ),
     );
     log('');
+    log(
+      table(
+        ['CPU time (user + system, all threads)', 'n', 'median ms', 'max ms', 'min ms', 'median ratio', 'against'],
+        [
+          row("node -e ''", nodeCpuFloor, nodeCpuFloor, 'itself'),
+          row(`host until ready, ${big} (bundle)`, cpuBig, nodeCpuFloor, "node -e ''"),
+          row('  same, from the sources', cpuSources, nodeCpuFloor, "node -e ''"),
+          row('  same (bundle), after an unclean exit', cpuUnclean, cpuBig, 'clean start'),
+        ],
+      ),
+    );
+    log('CPU time is read from /proc in 10 ms ticks; unlike wall time it does not grow while the process waits for a core.');
+    log('');
     log(`Host RSS idle ${IDLE_MS} ms after ready: ${fmt(rssBig.median)} MiB with ${big} (max ${fmt(rssBig.max)}), ${fmt(rssEmpty.median)} MiB with an empty dir.`);
     log(`With ${RUNS} runs, "max" is the p95. Load at the end: ${loadAverage()}.`);
 
@@ -294,8 +340,10 @@ async function main(): Promise<void> {
       startToReadyMs: { empty: startEmpty, big: startBig, bigFromSources: startSources, bigAfterUncleanExit: startUnclean, bigUncleanCheckPassed: checked },
       quitToExitMs: { empty: quitEmpty, big: quitBig },
       rssIdleMiB: { empty: rssEmpty, big: rssBig },
+      cpuMs: { node: nodeCpuFloor, bigAtReady: cpuBig, bigFromSourcesAtReady: cpuSources, bigAfterUncleanExitAtReady: cpuUnclean },
       ratios: {
         startBigVsNode: startBig.median / nodeFloor.median,
+        cpuBigVsNode: cpuBig.median / nodeCpuFloor.median,
         startEmptyVsNode: startEmpty.median / nodeFloor.median,
         startSourcesVsBundle: startSources.median / startBig.median,
         startUncleanVsClean: startUnclean.median / startBig.median,
