@@ -16,7 +16,8 @@
  * can share it): the store's WAL is checkpointed into the main file and automatic checkpoints are
  * paused, so the main file does not change while the check runs (new writes stay in the WAL). A
  * worker thread opens that file read-only with `immutable=1` (no locks, no WAL) through Node's own
- * `node:sqlite` and runs `quick_check` there; the event loop never waits for it. Where that cannot
+ * `node:sqlite` and runs `quick_check` there, at the lowest CPU priority (Linux); the event loop
+ * never waits for it. Where that cannot
  * run (no `node:sqlite`, or the worker fails), the check runs on the store's connection instead,
  * as before, only after ready.
  */
@@ -48,6 +49,12 @@ const CORRUPTION_CODES = new Set([11, 26]);
 /** What the worker runs (CommonJS, evaluated): one quick_check, one message back. */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+// Linux: the lowest priority for this thread only (setpriority on a thread id), so on a busy
+// machine the check yields the cores to Baton's own start and turns. Elsewhere it runs as is.
+try {
+  const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
+  require('node:os').setPriority(tid, 19);
+} catch {}
 let sqlite = null;
 try {
   sqlite = require('node:sqlite');
