@@ -11,7 +11,9 @@ import { PLAIN_MESSAGE_NOTE, splitPlainText } from '../../../renderer/src/compon
 import { checkMarkdownLimits, MARKDOWN_LIMITS, NO_MARKDOWN_LIMITS, type MarkdownLimitName } from '../../../renderer/src/lib/markdown-limits.ts';
 
 // The formatter is its own chunk (issue 13); loaded, every render below is formatted at once.
-beforeAll(() => loadMarkdownFormatter());
+beforeAll(async () => {
+  await loadMarkdownFormatter();
+});
 
 function render(text: string): string {
   return renderToStaticMarkup(createElement(Markdown, { text }));

@@ -5,7 +5,9 @@ import { loadMarkdownFormatter, Markdown } from '../../../renderer/src/component
 import { markdownUrlTransform, safeLinkUrl } from '../../../renderer/src/lib/safe-url.ts';
 
 // The formatter is its own chunk (issue 13); loaded, every render below is formatted at once.
-beforeAll(() => loadMarkdownFormatter());
+beforeAll(async () => {
+  await loadMarkdownFormatter();
+});
 
 function render(text: string): string {
   return renderToStaticMarkup(createElement(Markdown, { text }));
