@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Conf from 'conf';
-import { DEFAULT_SETTINGS, SETTINGS_FILE_SCHEMA, normaliseSettings, validateSetting } from './settings-schema.ts';
+import { DEFAULT_SETTINGS, normaliseSettings, validateSetting } from './settings-schema.ts';
 import type { SettingKey, Settings } from './settings-schema.ts';
 
 export type { Settings, SettingKey, Theme } from './settings-schema.ts';
@@ -144,7 +144,8 @@ function createConf(dir: string, configName: string): Conf<RawStore> {
   return new Conf<RawStore>({
     cwd: dir,
     configName,
-    schema: SETTINGS_FILE_SCHEMA,
+    // No `schema`: conf compiles one with ajv at every open (about 40 ms of CPU in a host start,
+    // issue 13), and ours constrains no value (see SETTINGS_FILE_SCHEMA); the rules check values.
     // Keys are plain names; a dotted key someone types into the file must not become a path.
     accessPropertiesByDotNotation: false,
     // get() is called often (every drain, every busy message); serve it from memory, not the disk.
