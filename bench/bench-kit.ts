@@ -2,7 +2,7 @@
  * Shared by the host and UI benchmarks: the headless host as a timed child process, a protocol
  * client with the host's Origin, raw bulk fills of the session store, statistics and the machine.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,7 +19,22 @@ import type { TurnEvent } from '../shared/transcript.ts';
 import type { HostReady } from '../tests/fixtures/host-process.ts';
 
 export const REPO_ROOT = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
-const HOST_MAIN = path.join(REPO_ROOT, 'electron', 'host', 'main.ts');
+/** The host from its sources, and as the bundle `npm run build:host` makes (what the start command runs). */
+export const HOST_SOURCES = path.join(REPO_ROOT, 'electron', 'host', 'main.ts');
+export const HOST_BUNDLE = path.join(REPO_ROOT, 'out', 'host', 'main.js');
+
+/** Builds the host bundle (out/host) with the production config, as `npm run build:host` does. */
+export function buildHostBundle(): void {
+  const vite = path.join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+  const built = spawnSync(process.execPath, [vite, 'build', '--config', 'electron/host/vite.config.ts', '--logLevel', 'warn'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`the host build failed: ${built.stderr}`);
+}
+
+/** Resident set size of a live process, from /proc (Linux), in MiB. */
+export function rssMiB(pid: number): number {
+  const line = /^VmRSS:\s+(\d+) kB$/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return line ? Number(line[1]) / 1024 : Number.NaN;
+}
 
 /** Wall-clock milliseconds with sub-millisecond resolution; the browser's `timeOrigin + now()` is on the same scale. */
 export function epochMs(): number {
@@ -128,11 +143,11 @@ export interface SpawnedHost {
 }
 
 /**
- * `node electron/host/main.ts --data-dir D --port 0`, timed from just before `spawn` to the
- * `BATON_READY {json}` line on its stdout.
+ * `node <entry> --data-dir D --port 0` (the sources' electron/host/main.ts unless told), timed from
+ * just before `spawn` to the `BATON_READY {json}` line on its stdout.
  */
-export function spawnHost(options: { dataDir: string; env?: NodeJS.ProcessEnv; rendererDir?: string }): SpawnedHost {
-  const args = [HOST_MAIN, '--data-dir', options.dataDir, '--port', '0'];
+export function spawnHost(options: { dataDir: string; env?: NodeJS.ProcessEnv; rendererDir?: string; entry?: string }): SpawnedHost {
+  const args = [options.entry ?? HOST_SOURCES, '--data-dir', options.dataDir, '--port', '0'];
   if (options.rendererDir) args.push('--renderer-dir', options.rendererDir);
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env };
   const spawnedAt = performance.now();

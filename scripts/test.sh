@@ -25,6 +25,8 @@ echo "== renderer build"; npx vite build --config renderer/vite.config.ts --logL
 # The desktop main process as built (out/main, out/preload, out/renderer): the packaged-archive
 # check in the unit tests and the harness scenarios below run it.
 echo "== desktop build (electron-vite)"; npx electron-vite build --logLevel warn || failed_steps=$((failed_steps + 1))
+# The headless host as one bundle (out/host/main.js, issue 13): what the start command runs.
+echo "== host build"; npx vite build --config electron/host/vite.config.ts --logLevel warn || failed_steps=$((failed_steps + 1))
 echo "== unit and integration tests"
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
 vitest_status=$?

@@ -337,36 +337,6 @@ export function validateSetting<K extends SettingKey>(key: K, value: unknown): S
   return checked.value;
 }
 
-/**
- * The file's JSON schema, for conf (and electron-store in the shell, which reads the same file).
- * It names and documents the keys but deliberately constrains no value: conf refuses a whole file
- * that fails its schema, and one bad hand edit must not cost the user every other setting. Values
- * are checked by the rules above. Unknown keys are allowed so an older Baton keeps a newer one's
- * settings. No `default`s either: conf would write them into the file, freezing today's defaults.
- */
-export const SETTINGS_FILE_SCHEMA: { [K in SettingKey]: { description: string } } = {
-  drainTimeoutSeconds: { description: 'Seconds a quit, restart or update waits for running turns (0 = interrupt at once). Default 60.' },
-  osShutdownBudgetSeconds: { description: 'Seconds the drain may take when the computer shuts down. Default 3.' },
-  graceSeconds: { description: 'Seconds interrupted turns get to record the interruption. Default 5.' },
-  busyInput: { description: 'A message sent while a conversation runs: "interrupt" (default) or "queue".' },
-  autoResume: { description: 'Resume interrupted conversations on launch. Default true.' },
-  resumeFreshnessHours: { description: 'Interruptions older than this many hours are not resumed automatically. Default 24.' },
-  stuckLoopThreshold: { description: 'Consecutive interrupted turns after which a conversation is suspended. Default 3.' },
-  hideToTrayWhileRunning: { description: 'Closing the last window hides Baton to the tray while turns run. Default true.' },
-  workspaceDir: { description: 'Absolute path of the agents\' workspace; null for a folder under the data directory.' },
-  theme: { description: '"system" (default), "light" or "dark".' },
-  providers: { description: 'Model providers: [{ name, kind: "openai-compatible" | "anthropic", baseUrl?, model, keyRef }]. Keys are kept in the OS keychain.' },
-  activeProvider: { description: 'Name of the provider to use; null for the first one (or OPENAI_*/ANTHROPIC_* environment variables).' },
-  maxSteps: { description: 'Model calls one turn may make. Default 25.' },
-  toolApproval: { description: 'Per-tool approval, e.g. { "shell": "auto" }. Unlisted tools: side-effecting ones ask, read-only ones run.' },
-  systemPrompt: { description: 'Extra instructions for the model, or null.' },
-  mcpServers: { description: 'MCP servers: stdio [{ name, command, args?, env?, cwd?, enabled? }] or HTTP [{ name, url, headers?, enabled? }]. Changes apply at once; env and header values set in the app are kept in the keychain.' },
-  shellSandbox: {
-    description:
-      '"auto" (default): the shell tool runs commands in a bubblewrap sandbox where Linux offers one (workspace writable, Baton\'s data and processes invisible); "off": commands run with your full access.',
-  },
-};
-
 /** POSIX `/…`, or on Windows `C:\…` / `\\server\…` (shared code cannot ask node:path). */
 export function isAbsolutePath(dir: string): boolean {
   return dir.startsWith('/') || /^[A-Za-z]:[\\/]/.test(dir) || dir.startsWith('\\\\');

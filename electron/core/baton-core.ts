@@ -2,6 +2,8 @@
  * Assembles the core in the order SPEC §5 asks for; both composition roots (desktop shell and
  * headless host) and the integration tests start Baton through this one function.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { ExitReason } from '../../shared/lifecycle.ts';
 import type { AgentFactory } from './agent/agent.ts';
 import { Gateway, type GatewaySettings } from './gateway/gateway.ts';
@@ -10,7 +12,8 @@ import { DrainCoordinator, type DrainResult } from './lifecycle/drain-coordinato
 import type { DrainSettings } from './lifecycle/drain-budget.ts';
 import { recoverAtStartup, type StartupReport, type StartupSettings } from './lifecycle/startup-recovery.ts';
 import type { AppPort, GatewayEventSink } from './ports.ts';
-import { SessionStore } from './sessions/store.ts';
+import { startBackgroundIntegrityCheck, type BackgroundIntegrityCheck } from './sessions/background-integrity.ts';
+import { SessionStore, STORE_FILE } from './sessions/store.ts';
 import { defaultLog, type Log } from '../../shared/log.ts';
 
 const BACKUP_CHECK_INTERVAL_MS = 60 * 60 * 1000;
@@ -43,6 +46,8 @@ export interface BatonCore {
   /** L29: the version that ran before this one when it differs (an update was installed), else null. */
   updatedFrom: string | null;
   startup: StartupReport;
+  /** L14: the background check of the file after an unclean exit (issue 13), or null when none runs. */
+  integrityCheck: BackgroundIntegrityCheck | null;
   /**
    * Starts the drain, or joins the one under way (joinExit). Composition roots reach it only from
    * their own `requestExit`, through GatewayRuntime.drain, so their phase and exit code follow.
@@ -54,9 +59,12 @@ export interface BatonCore {
 
 export async function openBatonCore(options: BatonCoreOptions): Promise<BatonCore> {
   const marker = new CleanExitMarker(options.dataDir);
-  // L14: consume the marker first; without it the last run was not provably clean, so check the file.
+  // L14: consume the marker first; without it the last run was not provably clean, so check the file:
+  // in the background (issue 13), before any backup or clean marker; before a migration at once.
   const previousExit = marker.consume();
-  const store = await SessionStore.open({ dataDir: options.dataDir, verifyIntegrity: previousExit === null, ...(options.now ? { now: options.now } : {}) });
+  const created = !fs.existsSync(path.join(options.dataDir, STORE_FILE));
+  const store = await SessionStore.open({ dataDir: options.dataDir, verifyIntegrity: previousExit === null && 'before-migration', ...(options.now ? { now: options.now } : {}) });
+  const integrity = previousExit === null && !created ? startBackgroundIntegrityCheck(store, options.log) : null;
   const lastRun = options.version ? store.swapLastRunVersion(options.version) : null;
   const updatedFrom = lastRun !== null && lastRun !== options.version ? lastRun : null;
   const gateway = new Gateway({
@@ -72,7 +80,7 @@ export async function openBatonCore(options: BatonCoreOptions): Promise<BatonCor
     gateway,
     store,
     settings: options.settings,
-    marker,
+    marker: integrity?.guardMarker(marker) ?? marker,
     app: options.app,
     ...(options.version ? { version: options.version } : {}),
     ...(options.now ? { now: options.now } : {}),
@@ -84,7 +92,8 @@ export async function openBatonCore(options: BatonCoreOptions): Promise<BatonCor
   const startup = recoverAtStartup({ store, gateway, settings: options.settings(), ...(options.now ? { now: options.now } : {}) });
   // R2: at least one backup per day of use, also for an app that stays open for weeks.
   const backupIfDue = () => void store.backupIfDue().catch((error: Error) => (options.log ?? defaultLog)(`Daily backup failed: ${error.message}`));
-  backupIfDue();
+  if (integrity) void integrity.result.then((result) => result === 'sound' && backupIfDue());
+  else backupIfDue();
   const backupTimer = setInterval(backupIfDue, BACKUP_CHECK_INTERVAL_MS);
   backupTimer.unref();
   return {
@@ -94,11 +103,13 @@ export async function openBatonCore(options: BatonCoreOptions): Promise<BatonCor
     previousExit,
     updatedFrom,
     startup,
+    integrityCheck: integrity,
     requestExit: (reason) => drain.request(reason),
     close: () => {
       clearInterval(backupTimer);
       drain.dispose();
       gateway.dispose();
+      integrity?.stop();
       store.close();
     },
   };

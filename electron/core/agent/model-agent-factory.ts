@@ -3,13 +3,18 @@
  * usual environment variables), its key from the SecretStore, the workspace, the built-in tools
  * plus any MCP tools, and the approval policy. Read per turn, so a settings change applies to the
  * next turn without a restart.
+ *
+ * The provider SDKs (openai, @anthropic-ai/sdk) take a few hundred milliseconds to load, so
+ * provider-config.ts and the SDKs behind it are imported at the first turn, not at start (issue
+ * 13: start → ready is mostly loading code). Type imports cost nothing at run time.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AgentFactory } from './agent.ts';
 import { AgentLoop, BATON_SYSTEM_PROMPT } from './agent-loop.ts';
 import { chooseProvider } from './providers/provider-choice.ts';
-import { providerFromConfig, type ProviderConfig } from './providers/provider-config.ts';
+import type * as ProviderModule from './providers/provider-config.ts';
+import type { ProviderConfig } from './providers/provider-config.ts';
 import type { ProviderTimeouts, RetryPolicy } from './providers/stream-policy.ts';
 import { builtinTools, type BuiltinToolOptions } from './tools/builtin-tools.ts';
 import { bubblewrapSandbox, bubblewrapStatus, defaultLayout, type SandboxProbe } from './tools/shell-sandbox.ts';
@@ -36,6 +41,13 @@ export interface ModelAgentFactoryOptions {
   sandboxProbe?: () => Promise<SandboxProbe>;
   /** Transport tuning (tests shorten timeouts and retries). */
   providerTuning?: { timeouts?: Partial<ProviderTimeouts>; retry?: Partial<RetryPolicy> };
+}
+
+/** The providers' module, loaded once, at the first turn that needs it. */
+let providerModule: Promise<typeof ProviderModule> | null = null;
+function loadProviders(): Promise<typeof ProviderModule> {
+  providerModule ??= import('./providers/provider-config.ts');
+  return providerModule;
 }
 
 export const NO_PROVIDER_MESSAGE =
@@ -79,7 +91,9 @@ export class ModelAgentFactory implements AgentFactory {
 
   async create(): Promise<AgentLoop> {
     const settings = this.options.settings();
-    const provider = providerFromConfig(await this.resolveProvider(settings));
+    const config = await this.resolveProvider(settings);
+    const { providerFromConfig } = await loadProviders();
+    const provider = providerFromConfig(config);
     const workspaceDir = this.workspaceDir(settings);
     fs.mkdirSync(workspaceDir, { recursive: true });
     const shell = { ...this.options.builtins?.shell, ...(await this.shellSandbox(settings)) };

@@ -87,6 +87,24 @@ export class StoreConnection {
     return () => void this.damageListeners.delete(listener);
   }
 
+  /**
+   * Puts the connection in the damaged state (once; later calls return the first damage). For
+   * damage found outside a statement too, e.g. by the background integrity check.
+   */
+  reportDamage(detail: string): StoreCorruptError {
+    if (!this.damage) {
+      this.damage = new StoreCorruptError(this.file, detail, this.newestBackup(), { foundWhileRunning: true });
+      for (const listener of this.damageListeners) {
+        try {
+          listener(this.damage);
+        } catch {
+          // A listener's failure must not hide the damage from the caller.
+        }
+      }
+    }
+    return this.damage;
+  }
+
   /** Runs `work` against the raw connection with the store's fault rules. */
   guard<T>(work: (db: Database) => T): T {
     if (this.damage) throw this.damage;
@@ -162,19 +180,7 @@ export class StoreConnection {
 
   private translate(error: unknown): unknown {
     if (isTranslated(error)) return error;
-    if (isCorruption(error)) {
-      if (!this.damage) {
-        this.damage = new StoreCorruptError(this.file, (error as Error).message, this.newestBackup(), { foundWhileRunning: true });
-        for (const listener of this.damageListeners) {
-          try {
-            listener(this.damage);
-          } catch {
-            // A listener's failure must not hide the damage from the caller.
-          }
-        }
-      }
-      return this.damage;
-    }
+    if (isCorruption(error)) return this.reportDamage((error as Error).message);
     if (isFull(error)) return new StoreFullError(this.file);
     if (isIo(error)) return new StoreIoError(this.file, (error as Error).message);
     return error;

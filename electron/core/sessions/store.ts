@@ -41,8 +41,11 @@ export const STORE_FILE = 'baton.db';
 export interface OpenStoreOptions {
   dataDir: string;
   now?: () => number;
-  /** Run a full quick_check before use (after an unclean exit). */
-  verifyIntegrity?: boolean;
+  /**
+   * Run a full quick_check before use (after an unclean exit); 'before-migration' only when a
+   * migration is due (the rest is left to background-integrity.ts, issue 13).
+   */
+  verifyIntegrity?: boolean | 'before-migration';
   backupsToKeep?: number;
   /** Migrations to apply; tests pass a prefix to build an older schema. */
   migrations?: readonly Migration[];
@@ -91,7 +94,7 @@ export class SessionStore {
         throw error;
       }
       if (version > latest) throw new StoreTooNewError(file, version, latest);
-      if (options.verifyIntegrity && version > 0) {
+      if ((options.verifyIntegrity === true || (options.verifyIntegrity === 'before-migration' && version < latest)) && version > 0) {
         const problems = SessionStore.quickCheck(db);
         if (problems) throw new StoreCorruptError(file, problems, backups.newest());
       }
@@ -163,6 +166,16 @@ export class SessionStore {
   /** Returns null when the database is sound, else a description of the damage. */
   integrityProblems(): string | null {
     return this.db.guard((db) => SessionStore.quickCheck(db));
+  }
+
+  /** The background integrity check's hook (background-integrity.ts): the raw connection under the store's fault rules. */
+  withConnection<T>(work: (db: Db) => T): T {
+    return this.db.guard(work);
+  }
+
+  /** R2: damage found outside a statement (the background integrity check) stops every write, as a statement's would. */
+  reportDamage(detail: string): StoreCorruptError {
+    return this.db.reportDamage(detail);
   }
 
   /** R2: the damage found at a read or write since open, or null; a damaged store is never written again. */

@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Conf from 'conf';
-import { DEFAULT_SETTINGS, SETTINGS_FILE_SCHEMA, normaliseSettings, validateSetting } from '../../../shared/settings.ts';
+import { DEFAULT_SETTINGS, normaliseSettings, validateSetting } from '../../../shared/settings.ts';
 import type { SettingKey, Settings } from '../../../shared/settings.ts';
 import { describeError } from '../../../shared/errors.ts';
 
@@ -145,7 +145,9 @@ function createConf(dir: string, configName: string): Conf<RawStore> {
   return new Conf<RawStore>({
     cwd: dir,
     configName,
-    schema: SETTINGS_FILE_SCHEMA,
+    // No `schema`: conf compiles one with ajv at every open (about 40 ms of CPU in a host start,
+    // issue 13), and a schema that fails refuses the whole file — one bad hand edit must not cost
+    // every other setting. The per-key rules (shared/settings.ts) check values instead.
     // Keys are plain names; a dotted key someone types into the file must not become a path.
     accessPropertiesByDotNotation: false,
     // get() is called often (every drain, every busy message); serve it from memory, not the disk.

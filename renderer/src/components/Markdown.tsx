@@ -1,62 +1,46 @@
 /**
- * Assistant text as markdown (GFM, math, highlighted code), rendered safely (R4): raw HTML is
- * skipped (no rehype-raw), only http(s)/mailto links survive and they open outside the app (the
- * shell or browser decides), and images are never fetched: they show as their alt text with a
- * link to where they live.
+ * Assistant text as markdown, rendered safely (R4; the formatter and its rules are in
+ * MarkdownFormatter.tsx).
  *
  * Model output may also be built to break the formatter (issue 14 item 3): an answer over the
  * limits in lib/markdown-limits.ts is never parsed, and one that fails anyway is caught here; both
  * show as plain text with a note. The same holds for every partial text while an answer streams.
+ *
+ * The formatter (react-markdown, KaTeX, highlight.js: most of the window's code) is its own chunk,
+ * loaded when the first answer is shown, not with the window (issue 13). Until it is there, the
+ * text shows at once, unformatted, as the same plain text React escapes, never a blank.
  */
-import { memo, useMemo, type ComponentProps, type ReactNode } from 'react';
-import ReactMarkdown, { type Components, type Options } from 'react-markdown';
-import rehypeHighlight from 'rehype-highlight';
-import rehypeKatex from 'rehype-katex';
-import remarkGfm from 'remark-gfm';
-import remarkMath from 'remark-math';
+import { memo, useEffect, useMemo, useState, type ComponentType } from 'react';
 import { checkMarkdownLimits, MARKDOWN_LIMITS, type MarkdownLimits } from '../lib/markdown-limits.ts';
-import { markdownUrlTransform, safeLinkUrl } from '../lib/safe-url.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { PlainMessage } from './PlainMessage.tsx';
 
-const remarkPlugins: Options['remarkPlugins'] = [remarkGfm, remarkMath];
-const rehypePlugins: Options['rehypePlugins'] = [
-  // trust: false keeps \href, \url and \includegraphics inert; errors render inline, never throw.
-  // maxSize caps user sizes (\rule{1e5em}{1e5em} would be a 1.6-million-pixel box) at 20 em.
-  [rehypeKatex, { throwOnError: false, trust: false, strict: 'ignore', maxSize: 20 }],
-  [rehypeHighlight, { detect: false }],
-];
+type Formatter = ComponentType<{ text: string }>;
 
-function SafeLink({ href, title, children }: ComponentProps<'a'>): ReactNode {
-  const safe = typeof href === 'string' ? safeLinkUrl(href) : null;
-  if (safe === null) return <span className="md-link-blocked">{children}</span>;
-  return (
-    <a href={safe} title={title ?? safe} target="_blank" rel="noreferrer noopener">
-      {children}
-    </a>
-  );
+let formatter: Formatter | null = null;
+let loading: Promise<Formatter> | null = null;
+
+/** Loads the formatter chunk (once); resolves when every Markdown renders formatted, synchronously. */
+export function loadMarkdownFormatter(): Promise<Formatter> {
+  loading ??= import('./MarkdownFormatter.tsx').then((module) => (formatter = module.MarkdownFormatter));
+  return loading;
 }
 
-function ImagePlaceholder({ src, alt }: ComponentProps<'img'>): ReactNode {
-  const safe = typeof src === 'string' ? safeLinkUrl(src) : null;
-  const label = alt && alt.trim() !== '' ? alt : 'untitled';
-  return (
-    <span className="md-image" title="Images in answers are not loaded">
-      <span className="md-image-label">Image not loaded: </span>
-      {label}
-      {safe !== null && (
-        <>
-          {' '}
-          <a href={safe} target="_blank" rel="noreferrer noopener">
-            (link)
-          </a>
-        </>
-      )}
-    </span>
-  );
+/** The formatter when loaded; otherwise null, and a re-render once it is. */
+function useFormatter(): Formatter | null {
+  // Functions in state go through updaters: React would call a bare one as an initializer.
+  const [loaded, setLoaded] = useState<Formatter | null>(() => formatter);
+  useEffect(() => {
+    if (loaded !== null) return;
+    let live = true;
+    // A failed load keeps the plain text: formatting is a nicety, the words are what matter.
+    loadMarkdownFormatter().then((ready) => live && setLoaded(() => ready), () => undefined);
+    return () => {
+      live = false;
+    };
+  }, [loaded]);
+  return loaded;
 }
-
-const components: Components = { a: SafeLink, img: ImagePlaceholder };
 
 interface MarkdownProps {
   text: string;
@@ -66,22 +50,20 @@ interface MarkdownProps {
 
 export const Markdown = memo(function Markdown({ text, limits = MARKDOWN_LIMITS }: MarkdownProps) {
   const verdict = useMemo(() => checkMarkdownLimits(text, limits), [text, limits]);
+  const Formatter = useFormatter();
   if (!verdict.ok) return <PlainMessage text={text} reason={verdict.limit} />;
+  if (Formatter === null) {
+    return (
+      <div className="markdown plain-message" data-testid="markdown-pending">
+        {text}
+      </div>
+    );
+  }
   // Once formatting failed, the message stays plain (with its newest text) until it is shown
   // afresh: retrying on every streamed piece would fail, and cost, again and again.
   return (
     <ErrorBoundary fallback={() => <PlainMessage text={text} reason="error" />}>
-      <div className="markdown">
-        <ReactMarkdown
-          remarkPlugins={remarkPlugins}
-          rehypePlugins={rehypePlugins}
-          components={components}
-          urlTransform={markdownUrlTransform}
-          skipHtml
-        >
-          {text}
-        </ReactMarkdown>
-      </div>
+      <Formatter text={text} />
     </ErrorBoundary>
   );
 });

@@ -225,6 +225,8 @@ describe('drain (SPEC §4)', () => {
     expect(core.previousExit).toBeNull();
 
     await core.gateway.whenIdle();
+    // Issue 13: the marker waits for the background integrity check after the unclean exit.
+    expect(await core.integrityCheck?.result).toBe('sound');
     await core.requestExit('quit');
     expect(marker.exists()).toBe(true);
     core = await harness.relaunch();

@@ -5,10 +5,15 @@
  */
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
-import { describe, expect, it } from 'vitest';
-import { Markdown } from '../../../renderer/src/components/Markdown.tsx';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadMarkdownFormatter, Markdown } from '../../../renderer/src/components/Markdown.tsx';
 import { PLAIN_MESSAGE_NOTE, splitPlainText } from '../../../renderer/src/components/PlainMessage.tsx';
 import { checkMarkdownLimits, MARKDOWN_LIMITS, NO_MARKDOWN_LIMITS, type MarkdownLimitName } from '../../../renderer/src/lib/markdown-limits.ts';
+
+// The formatter is its own chunk (issue 13); loaded, every render below is formatted at once.
+beforeAll(async () => {
+  await loadMarkdownFormatter();
+});
 
 function render(text: string): string {
   return renderToStaticMarkup(createElement(Markdown, { text }));

@@ -1,8 +1,13 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
-import { describe, expect, it } from 'vitest';
-import { Markdown } from '../../../renderer/src/components/Markdown.tsx';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadMarkdownFormatter, Markdown } from '../../../renderer/src/components/Markdown.tsx';
 import { markdownUrlTransform, safeLinkUrl } from '../../../renderer/src/lib/safe-url.ts';
+
+// The formatter is its own chunk (issue 13); loaded, every render below is formatted at once.
+beforeAll(async () => {
+  await loadMarkdownFormatter();
+});
 
 function render(text: string): string {
   return renderToStaticMarkup(createElement(Markdown, { text }));

@@ -6,10 +6,15 @@
  */
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
-import { describe, expect, it } from 'vitest';
-import { Markdown } from '../../../renderer/src/components/Markdown.tsx';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadMarkdownFormatter, Markdown } from '../../../renderer/src/components/Markdown.tsx';
 import { StreamingMarkdown } from '../../../renderer/src/components/StreamingMarkdown.tsx';
 import { groupBlocks, settledBlocks } from '../../../renderer/src/lib/streaming-blocks.ts';
+
+// The formatter is its own chunk (issue 13); server rendering shows what is loaded.
+beforeAll(async () => {
+  await loadMarkdownFormatter();
+});
 
 const ANSWER = [
   'First paragraph with `code` and **bold**.',

@@ -7,13 +7,17 @@
  * A changed server list is applied live (`apply`): new servers start, removed or disabled ones
  * stop, edited ones restart, unchanged ones are left alone. A call in flight on a server that is
  * stopped ends at once with a tool error saying why, so a turn never hangs on a settings change.
+ *
+ * The MCP SDK (behind mcp-server-connection.ts) takes about 150 ms to load, so it is imported only
+ * when a server is configured, not at every start (issue 13).
  */
 import type { ToolEffect } from '../../../../shared/transcript.ts';
 import { defaultApprovalFor } from '../tools/tool.ts';
 import type { Tool, ToolOutcome, ToolRunContext } from '../tools/tool.ts';
 import { isMcpHttpServer, isMcpServerEnabled, sameMcpServerConfig } from './mcp-config.ts';
 import type { McpServerConfig } from './mcp-config.ts';
-import { McpServerConnection } from './mcp-server-connection.ts';
+import type { McpServerConnection } from './mcp-server-connection.ts';
+import type * as ConnectionModule from './mcp-server-connection.ts';
 import type { McpConnectionOptions, McpServerStatus, McpToolDefinition } from './mcp-server-connection.ts';
 import { DEFAULT_MAX_OUTPUT_CHARS } from './mcp-tool-result.ts';
 import { uniqueMcpToolName } from './mcp-tool-name.ts';
@@ -58,6 +62,12 @@ export interface McpStartReport {
 
 export type McpStatusListener = (status: McpServerStatus) => void;
 
+let connectionModule: Promise<typeof ConnectionModule> | null = null;
+function loadConnections(): Promise<typeof ConnectionModule> {
+  connectionModule ??= import('./mcp-server-connection.ts');
+  return connectionModule;
+}
+
 function toParameters(inputSchema: McpToolDefinition['inputSchema']): Record<string, unknown> {
   // `$schema` names a dialect the providers do not ask for (and some reject); defineTool drops it too.
   const { $schema: _dialect, ...schema } = inputSchema as Record<string, unknown>;
@@ -80,6 +90,8 @@ export class McpManager {
   #servers: McpServerConnection[] = [];
   /** After `stop()` the manager is done: a late settings change must not bring servers back. */
   #closed = false;
+  /** The SDK-backed connection module, once a server was configured (loaded on first use). */
+  #module: typeof ConnectionModule | null = null;
 
   constructor(options: McpManagerOptions = {}) {
     const log = options.log ?? defaultLog;
@@ -108,6 +120,10 @@ export class McpManager {
    * here is running or has failed; never rejects over a server.
    */
   async apply(configs: readonly McpServerConfig[]): Promise<McpStartReport> {
+    if (this.#closed) return { servers: this.status(), errors: [] };
+    // No server configured (the usual case): the SDK is not loaded at all.
+    if (configs.length > 0) this.#module ??= await loadConnections();
+    // A stop() that arrived while the SDK was loading wins: nothing is spawned.
     if (this.#closed) return { servers: this.status(), errors: [] };
     const errors: string[] = [];
     const current = new Map(this.#servers.map((server) => [server.name, server]));
@@ -213,7 +229,9 @@ export class McpManager {
   }
 
   #connection(config: McpServerConfig): McpServerConnection {
-    return new McpServerConnection(config, this.#options, (status) => this.#emit(status));
+    // Only reached with servers configured, so apply() has loaded the module.
+    if (!this.#module) throw new Error('The MCP client is not loaded.');
+    return new this.#module.McpServerConnection(config, this.#options, (status) => this.#emit(status));
   }
 
   status(): McpServerStatus[] {

@@ -1,0 +1,67 @@
+/**
+ * The markdown formatter proper (GFM, math, highlighted code), rendered safely (R4): raw HTML is
+ * skipped (no rehype-raw), only http(s)/mailto links survive and they open outside the app (the
+ * shell or browser decides), and images are never fetched: they show as their alt text with a
+ * link to where they live.
+ *
+ * Its own chunk (issue 13: react-markdown, KaTeX and highlight.js are most of the window's code),
+ * loaded by Markdown.tsx when the first answer is shown; Markdown.tsx also applies the limits and
+ * catches a formatter that fails, so this module never sees an answer over the limits.
+ */
+import type { ComponentProps, ReactNode } from 'react';
+import ReactMarkdown, { type Components, type Options } from 'react-markdown';
+import rehypeHighlight from 'rehype-highlight';
+import rehypeKatex from 'rehype-katex';
+import remarkGfm from 'remark-gfm';
+import remarkMath from 'remark-math';
+import { markdownUrlTransform, safeLinkUrl } from '../lib/safe-url.ts';
+
+const remarkPlugins: Options['remarkPlugins'] = [remarkGfm, remarkMath];
+const rehypePlugins: Options['rehypePlugins'] = [
+  // trust: false keeps \href, \url and \includegraphics inert; errors render inline, never throw.
+  // maxSize caps user sizes (\rule{1e5em}{1e5em} would be a 1.6-million-pixel box) at 20 em.
+  [rehypeKatex, { throwOnError: false, trust: false, strict: 'ignore', maxSize: 20 }],
+  [rehypeHighlight, { detect: false }],
+];
+
+function SafeLink({ href, title, children }: ComponentProps<'a'>): ReactNode {
+  const safe = typeof href === 'string' ? safeLinkUrl(href) : null;
+  if (safe === null) return <span className="md-link-blocked">{children}</span>;
+  return (
+    <a href={safe} title={title ?? safe} target="_blank" rel="noreferrer noopener">
+      {children}
+    </a>
+  );
+}
+
+function ImagePlaceholder({ src, alt }: ComponentProps<'img'>): ReactNode {
+  const safe = typeof src === 'string' ? safeLinkUrl(src) : null;
+  const label = alt && alt.trim() !== '' ? alt : 'untitled';
+  return (
+    <span className="md-image" title="Images in answers are not loaded">
+      <span className="md-image-label">Image not loaded: </span>
+      {label}
+      {safe !== null && (
+        <>
+          {' '}
+          <a href={safe} target="_blank" rel="noreferrer noopener">
+            (link)
+          </a>
+        </>
+      )}
+    </span>
+  );
+}
+
+const components: Components = { a: SafeLink, img: ImagePlaceholder };
+
+/** Formats `text`; may throw on text built to break it (Markdown.tsx catches that). */
+export function MarkdownFormatter({ text }: { text: string }): ReactNode {
+  return (
+    <div className="markdown">
+      <ReactMarkdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins} components={components} urlTransform={markdownUrlTransform} skipHtml>
+        {text}
+      </ReactMarkdown>
+    </div>
+  );
+}
