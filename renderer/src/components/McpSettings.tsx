@@ -213,7 +213,7 @@ function ImportServers({ servers }: { servers: McpServerConfig[] }) {
   const [text, setText] = useState('');
   const [result, setResult] = useState<{ kind: 'ok' | 'error'; lines: string[] } | null>(null);
   return (
-    <details className="add-provider">
+    <details className="settings-disclosure mcp-import">
       <summary>Import from Claude Desktop or Cursor</summary>
       <form
         onSubmit={(event) => {

@@ -171,7 +171,7 @@ export function ProvidersSettings({ view }: { view: SettingsReply }) {
           {notice.message}
         </p>
       )}
-      <details className="add-provider" open={view.providers.length === 0}>
+      <details className="settings-disclosure add-provider" open={view.providers.length === 0}>
         <summary>Add a provider</summary>
         <ProviderSetup firstRun={false} />
       </details>
