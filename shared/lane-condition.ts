@@ -84,6 +84,15 @@ export function suspendedSentence(failures: number): string {
 export const AWAITING_APPROVAL_SENTENCE = 'A tool call is waiting for your approval.';
 
 /**
+ * L31: the notification when a conversation starts waiting for an approval while the window is not
+ * in front (the headless window's Web Notification and the desktop's OS notification alike).
+ */
+export function approvalNoticeWords(conversationTitle: string, toolName: string | null = null): { title: string; body: string } {
+  const title = conversationTitle.trim() || 'A conversation';
+  return { title: `${title} needs you`, body: toolName ? `${toolName}: ${AWAITING_APPROVAL_SENTENCE}` : AWAITING_APPROVAL_SENTENCE };
+}
+
+/**
  * The sentence a conversation's banner shows for its condition, or null when there is nothing
  * to say (idle, running: the transcript itself shows the turn).
  */

@@ -2,6 +2,7 @@
 import { useMemo, useRef, useState } from 'react';
 import { filterCounts, LANE_FILTER_EMPTY, LANE_FILTER_LABELS, LANE_FILTERS, laneCondition, matchesFilter, type LaneFilter } from '../../../shared/lane-condition.ts';
 import { laneBadges } from '../lib/lane-badges.ts';
+import { NotificationsOffer } from './NeedsYou.tsx';
 import { formatRelativeTime } from '../lib/time-format.ts';
 import { laneLabel, sortedLanes } from '../state/app-state.ts';
 import { useAppState, useNow, useStore } from '../state/hooks.ts';
@@ -115,6 +116,7 @@ export function Sidebar({ onOpenSettings }: { onOpenSettings: () => void }) {
         </div>
       )}
       <div className="sidebar-bottom">
+        <NotificationsOffer />
         <button type="button" className="button" data-testid="settings-button" onClick={onOpenSettings}>
           ⚙ Settings
         </button>
