@@ -92,6 +92,9 @@ export function approvalNoticeWords(conversationTitle: string, toolName: string 
   return { title: `${title} needs you`, body: toolName ? `${toolName}: ${AWAITING_APPROVAL_SENTENCE}` : AWAITING_APPROVAL_SENTENCE };
 }
 
+/** The buttons of an approval, in the window's card and on a desktop notification alike. */
+export const APPROVAL_ACTION_WORDS = { approve: 'Approve', deny: 'Deny' } as const;
+
 /**
  * The sentence a conversation's banner shows for its condition, or null when there is nothing
  * to say (idle, running: the transcript itself shows the turn).
@@ -193,6 +196,28 @@ export const LANE_FILTER_LABELS: { readonly [F in LaneFilter]: string } = {
   'needs-you': 'Needs you',
   interrupted: 'Interrupted',
 };
+
+export interface AwaitingChange {
+  /** Every conversation waiting for an approval now (the next call's `before`). */
+  awaiting: ReadonlySet<string>;
+  /** Those that were not waiting before, in the order given. */
+  started: string[];
+}
+
+/**
+ * Which conversations just started waiting for the person's approval, so the window and the
+ * desktop notify once per wait (not on every lane push while it lasts).
+ */
+export function awaitingChange(before: ReadonlySet<string>, lanes: Iterable<LaneConditionFacts & Pick<LaneStatus, 'laneKey'>>): AwaitingChange {
+  const awaiting = new Set<string>();
+  const started: string[] = [];
+  for (const lane of lanes) {
+    if (laneCondition(lane) !== 'awaiting-approval') continue;
+    awaiting.add(lane.laneKey);
+    if (!before.has(lane.laneKey)) started.push(lane.laneKey);
+  }
+  return { awaiting, started };
+}
 
 /** What the sidebar says when a filter matches no conversation. */
 export const LANE_FILTER_EMPTY: { readonly [F in LaneFilter]: string } = {

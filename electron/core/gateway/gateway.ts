@@ -263,6 +263,11 @@ export class Gateway {
     return laneKeys.filter((laneKey) => (this.registry.get(laneKey)?.approvals.size ?? 0) > 0);
   }
 
+  /** L31: the tool calls of this lane's running turn that wait for the person's answer now. */
+  pendingApprovals(laneKey: string): string[] {
+    return [...(this.registry.get(laneKey)?.approvals.keys() ?? [])];
+  }
+
   startingLanes(): string[] {
     return this.registry.lanesIn('starting');
   }

@@ -6,8 +6,7 @@
  * notifies there (its web-notification permission is denied there anyway).
  */
 import { useEffect, useRef, useState } from 'react';
-import { approvalNoticeWords, windowTitle } from '../../../shared/lane-condition.ts';
-import { awaitingChange } from '../lib/needs-you.ts';
+import { approvalNoticeWords, awaitingChange, windowTitle } from '../../../shared/lane-condition.ts';
 import { laneLabel } from '../state/app-state.ts';
 import { useAppState, useStore } from '../state/hooks.ts';
 

@@ -9,6 +9,7 @@ import type { Result } from '../../../shared/protocol/contract.ts';
 import { DEFAULT_SETTINGS } from '../../../shared/settings.ts';
 import {
   approvalNoticeWords,
+  awaitingChange,
   drainTurns,
   filterCounts,
   LANE_FILTERS,
@@ -17,7 +18,6 @@ import {
   windowTitle,
 } from '../../../shared/lane-condition.ts';
 import { globalDrainBanner, laneDrainBanner } from '../../../electron/core/lifecycle/drain-banners.ts';
-import { awaitingChange } from '../../../renderer/src/lib/needs-you.ts';
 import { relaunchBannerKey, sortedLanes } from '../../../renderer/src/state/app-state.ts';
 import { AppStore, type KeyValueStorage } from '../../../renderer/src/state/store.ts';
 import { FakeGateway, settle } from './fake-gateway.ts';
