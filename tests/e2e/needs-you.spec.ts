@@ -20,28 +20,33 @@ interface Recorded {
   shown: boolean;
 }
 
-declare global {
-  interface Window {
-    __notices?: { entries: Recorded[]; objects: Notification[] };
-  }
-}
+/** Page script (no DOM types in the tests' build): each Notification the page makes, recorded, still shown. */
+const RECORD_NOTIFICATIONS = `(() => {
+  const Real = window.Notification;
+  const notices = { entries: [], objects: [] };
+  window.__notices = notices;
+  window.Notification = class extends Real {
+    constructor(title, options) {
+      super(title, options);
+      const entry = { title, body: (options && options.body) || '', shown: false };
+      notices.entries.push(entry);
+      notices.objects.push(this);
+      this.addEventListener('show', () => { entry.shown = true; });
+    }
+  };
+})();`;
 
 async function recordNotifications(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    const Real = window.Notification;
-    const notices = { entries: [] as Recorded[], objects: [] as Notification[] };
-    window.__notices = notices;
-    class RecordedNotification extends Real {
-      constructor(title: string, options?: NotificationOptions) {
-        super(title, options);
-        const entry = { title, body: options?.body ?? '', shown: false };
-        notices.entries.push(entry);
-        notices.objects.push(this);
-        this.addEventListener('show', () => (entry.shown = true));
-      }
-    }
-    window.Notification = RecordedNotification;
-  });
+  await page.addInitScript({ content: RECORD_NOTIFICATIONS });
+}
+
+function shownNotifications(page: Page): Promise<Recorded[]> {
+  return page.evaluate('window.__notices.entries') as Promise<Recorded[]>;
+}
+
+/** What a person's click on the notification does: its own click event. */
+async function clickNotification(page: Page, index: number): Promise<void> {
+  await page.evaluate(`window.__notices.objects[${index}].dispatchEvent(new Event('click'))`);
 }
 
 /** Puts another tab in front, so this window really is not focused (no focus emulation). */
@@ -50,7 +55,7 @@ async function sendToBackground(page: Page): Promise<Page> {
   await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: false });
   const other = await page.context().newPage();
   await other.bringToFront();
-  await expect.poll(() => page.evaluate(() => document.hasFocus())).toBe(false);
+  await expect.poll(() => page.evaluate('document.hasFocus()')).toBe(false);
   return other;
 }
 
@@ -94,7 +99,7 @@ test('L31: an approval waiting in a background conversation: badge, first in the
   await expect(page.locator('[data-testid="lane-filter"][data-filter="needs-you"]')).toHaveAttribute('data-count', '1');
 
   // One notification, really shown, naming the conversation.
-  await expect.poll(() => page.evaluate(() => window.__notices!.entries)).toEqual([{ title: 'How full is the disk? needs you', body: 'A tool call is waiting for your approval.', shown: true }]);
+  await expect.poll(() => shownNotifications(page)).toEqual([{ title: 'How full is the disk? needs you', body: 'A tool call is waiting for your approval.', shown: true }]);
 
   await page.bringToFront();
   await elsewhere.close();
@@ -112,7 +117,7 @@ test('L31: an approval waiting in a background conversation: badge, first in the
   await expect(window.laneItem(other)).toHaveAttribute('aria-current', 'page');
 
   // Clicking the notification opens that conversation, where the card asks.
-  await page.evaluate(() => window.__notices!.objects[0]!.dispatchEvent(new Event('click')));
+  await clickNotification(page, 0);
   await expect(window.laneItem(asking)).toHaveAttribute('aria-current', 'page');
   await expect(page.getByTestId('tool-card')).toHaveAttribute('data-status', 'approval');
   await page.getByTestId('approve-button').click();
