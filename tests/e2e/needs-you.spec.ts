@@ -154,7 +154,7 @@ test('L8, L20, L29, L31: a restart while an approval waits: the drain says so, t
 
   // After the relaunch: one resumed, one needs a decision, each named and one click away.
   const banner = page.getByTestId('banner-startup');
-  await expect(banner.locator('.banner-text')).toHaveText('1 conversation resumed · 1 needs your decision.');
+  await expect(banner.getByTestId('relaunch-summary')).toHaveText('1 conversation resumed · 1 needs your decision.');
   await expect(banner.getByTestId('relaunch-item')).toHaveText(['Clean the build folder', 'Build the project']);
   await expect(banner.locator('[data-kind="decision"]')).toHaveAttribute('data-lane-key', asking);
   await expect(banner.locator('[data-kind="resumed"]')).toHaveAttribute('data-lane-key', working);

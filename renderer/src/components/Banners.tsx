@@ -127,22 +127,24 @@ export function StartupBanner() {
   ];
   return (
     <div className="banner banner-startup quiet" data-testid="banner-startup" role="status">
-      <span className="banner-text">{summary.text}</span>
-      {items.length > 0 && (
-        <ul className="relaunch-items">
-          {items.map(({ laneKey, kind }) => {
-            const lane = lanes.get(laneKey);
-            return (
-              <li key={`${kind}:${laneKey}`}>
-                {RELAUNCH_ITEM_WORDS[kind]}:{' '}
-                <button type="button" className="link-button" data-testid="relaunch-item" data-kind={kind} data-lane-key={laneKey} onClick={() => store.openLane(laneKey)}>
-                  {lane ? laneLabel(lane, previews) : 'a conversation'}
-                </button>
-              </li>
-            );
-          })}
-        </ul>
-      )}
+      <div className="banner-text">
+        <span data-testid="relaunch-summary">{summary.text}</span>
+        {items.length > 0 && (
+          <ul className="relaunch-items">
+            {items.map(({ laneKey, kind }) => {
+              const lane = lanes.get(laneKey);
+              return (
+                <li key={`${kind}:${laneKey}`}>
+                  {RELAUNCH_ITEM_WORDS[kind]}:{' '}
+                  <button type="button" className="link-button" data-testid="relaunch-item" data-kind={kind} data-lane-key={laneKey} onClick={() => store.openLane(laneKey)}>
+                    {lane ? laneLabel(lane, previews) : 'a conversation'}
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </div>
       <DismissButton onClick={() => store.dismissRelaunch()} label="Dismiss" />
     </div>
   );

@@ -66,7 +66,7 @@ export function NotificationsOffer() {
       title="Get a notification when a conversation waits for your approval while this window is in the background"
       onClick={() => void Notification.requestPermission().then(setPermission, () => setPermission('denied'))}
     >
-      🔔 Notify me when I’m needed
+      Notify me when I’m needed
     </button>
   );
 }
