@@ -86,7 +86,10 @@ function wire(h: CoreHarness, platform: NodeJS.Platform, inFront: boolean) {
   return { notices, windowShown: () => shownWindow };
 }
 
-async function waitingLane(h: CoreHarness): Promise<LaneStatus> {
+/** A real turn whose model asks to run `command` in the shell; resolves with the lane push that says it waits. */
+async function askToRun(h: CoreHarness, command: string, request: string): Promise<LaneStatus> {
+  server.enqueue(toolCallReply([{ id: 'c1', name: 'shell', args: { command } }]), textReply('Done.'));
+  await h.core.gateway.send('a', request);
   const event = await h.sink.waitFor((e) => e.type === 'lane' && e.lane.awaitingApproval);
   if (event.type !== 'lane') throw new Error('not a lane event');
   return event.lane;
@@ -96,9 +99,7 @@ describe('desktop approval notifications (L31)', () => {
   it('L31: macOS: a background wait shows "needs you" with Approve / Deny, and Approve answers through the approval route once', async () => {
     const h = await startCore();
     const { notices } = wire(h, 'darwin', false);
-    server.enqueue(toolCallReply([{ id: 'c1', name: 'shell', args: { command: 'echo yes > approved.txt' } }]), textReply('Done.'));
-    await h.core.gateway.send('a', 'write the file');
-    const lane = await waitingLane(h);
+    const lane = await askToRun(h, 'echo yes > approved.txt', 'write the file');
     notices.onLane(lane);
     notices.onLane(lane); // another push during the same wait: no second notification
 
@@ -119,9 +120,7 @@ describe('desktop approval notifications (L31)', () => {
   it('L31: Deny answers no: the command does not run and the model is told', async () => {
     const h = await startCore();
     const { notices } = wire(h, 'darwin', false);
-    server.enqueue(toolCallReply([{ id: 'c1', name: 'shell', args: { command: 'echo no > denied.txt' } }]), textReply('Understood.'));
-    await h.core.gateway.send('a', 'write the file');
-    notices.onLane(await waitingLane(h));
+    notices.onLane(await askToRun(h, 'echo no > denied.txt', 'write the file'));
     (model.shown[0] as Shown).emit('action', {}, 1);
     await h.core.gateway.whenIdle();
     expect(fs.existsSync(path.join(h.dataDir, 'workspace', 'denied.txt'))).toBe(false);
@@ -131,9 +130,7 @@ describe('desktop approval notifications (L31)', () => {
   it('L31: where Electron shows no buttons (Linux, Windows) the notification has none and a click brings the window', async () => {
     const h = await startCore();
     const { notices, windowShown } = wire(h, 'linux', false);
-    server.enqueue(toolCallReply([{ id: 'c1', name: 'shell', args: { command: 'true' } }]), textReply('Done.'));
-    await h.core.gateway.send('a', 'run it');
-    notices.onLane(await waitingLane(h));
+    notices.onLane(await askToRun(h, 'true', 'run it'));
     const shown = model.shown[0] as Shown;
     expect(shown.options.actions).toBeUndefined();
     shown.emit('click', {});
@@ -145,9 +142,7 @@ describe('desktop approval notifications (L31)', () => {
   it('L31: with the window in front nothing is shown: the badge and the card are in view', async () => {
     const h = await startCore();
     const { notices } = wire(h, 'darwin', true);
-    server.enqueue(toolCallReply([{ id: 'c1', name: 'shell', args: { command: 'true' } }]), textReply('Done.'));
-    await h.core.gateway.send('a', 'run it');
-    notices.onLane(await waitingLane(h));
+    notices.onLane(await askToRun(h, 'true', 'run it'));
     expect(model.shown).toHaveLength(0);
     h.core.gateway.answerApproval('a', 'c1', false);
     await h.core.gateway.whenIdle();

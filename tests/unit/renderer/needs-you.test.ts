@@ -5,7 +5,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { LaneStatus } from '../../../shared/gateway-events.ts';
-import type { Result } from '../../../shared/protocol/contract.ts';
 import { DEFAULT_SETTINGS } from '../../../shared/settings.ts';
 import {
   approvalNoticeWords,
@@ -20,6 +19,7 @@ import {
 import { globalDrainBanner, laneDrainBanner } from '../../../electron/core/lifecycle/drain-banners.ts';
 import { relaunchBannerKey, sortedLanes } from '../../../renderer/src/state/app-state.ts';
 import { AppStore, type KeyValueStorage } from '../../../renderer/src/state/store.ts';
+import { appStatus } from './app-status.ts';
 import { FakeGateway, settle } from './fake-gateway.ts';
 import { lane } from './lanes.ts';
 
@@ -108,23 +108,9 @@ describe('L29: after a relaunch', () => {
     expect(relaunchSummary({ updatedFrom: null, version: '1.0.0', resumed: 0, needsDecision: 0 })).toBeNull();
   });
 
-  function status(instanceId: string): Result<'app.status'> {
-    return {
-      version: '0.1.0',
-      instanceId,
-      storeId: 'store-1',
-      draining: false,
-      previousExit: { reason: 'restart', at: 1, version: '0.1.0' },
-      updatedFrom: null,
-      startup: { autoResumed: ['a'], awaitingUser: ['b'], suspended: [], replayed: [] },
-      banners: [],
-      update: { state: 'idle', version: null, progress: null, error: null },
-    };
-  }
-
   function openWindow(storage: KeyValueStorage, instanceId: string): AppStore {
     const gateway = new FakeGateway({
-      'app.status': () => status(instanceId),
+      'app.status': () => appStatus(instanceId, { previousExit: { reason: 'restart', at: 1, version: '0.1.0' }, startup: { autoResumed: ['a'], awaitingUser: ['b'], suspended: [], replayed: [] } }),
       'lanes.list': () => [lane('a'), interrupted('b', 1)],
       'settings.get': () => ({ settings: { ...DEFAULT_SETTINGS, providers: [] }, providers: [], warnings: [], notices: [] }),
     });
