@@ -66,6 +66,8 @@ test('L31: an approval waiting in a background conversation: badge, first in the
   await recordNotifications(page);
   const window = await BatonWindow.open(page, supervisor);
   await expect(page).toHaveTitle('Baton');
+  // Already permitted: nothing to offer.
+  await expect(page.getByTestId('notifications-offer')).toHaveCount(0);
 
   const asking = await window.newChat();
   const gate = createGate();
@@ -83,7 +85,7 @@ test('L31: an approval waiting in a background conversation: badge, first in the
   await expect(window.assistantMessages.first()).toContainText('Let me check the disk first.');
 
   // The person moves on to another conversation, then to another tab.
-  const other = await window.newChat();
+  await window.newChat();
   model.enqueue(textReply('Hello there.'));
   await window.send('Say hello');
   await expect(window.assistantMessages.last()).toHaveText('Hello there.');
@@ -112,12 +114,13 @@ test('L31: an approval waiting in a background conversation: badge, first in the
   await screenshot(page, 'needs-you-filter');
   await page.locator('[data-testid="lane-filter"][data-filter="running"]').click();
   await expect(page.getByTestId('lane-filter-empty')).toHaveText('No conversation is running.');
-  await page.locator('[data-testid="lane-filter"][data-filter="all"]').click();
-  await expect(page.getByTestId('lane-item')).toHaveCount(2);
-  await expect(window.laneItem(other)).toHaveAttribute('aria-current', 'page');
+  await page.locator('[data-testid="lane-filter"][data-filter="interrupted"]').click();
+  await expect(page.getByTestId('lane-item')).toHaveCount(0);
 
-  // Clicking the notification opens that conversation, where the card asks.
+  // Clicking the notification opens that conversation, where the card asks (the filter steps aside).
   await clickNotification(page, 0);
+  await expect(page.locator('[data-testid="lane-filter"][data-filter="all"]')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('lane-item')).toHaveCount(2);
   await expect(window.laneItem(asking)).toHaveAttribute('aria-current', 'page');
   await expect(page.getByTestId('tool-card')).toHaveAttribute('data-status', 'approval');
   await page.getByTestId('approve-button').click();
@@ -130,6 +133,9 @@ test('L8, L20, L29, L31: a restart while an approval waits: the drain says so, t
   const supervisor = await baton({ settings: { drainTimeoutSeconds: 2, graceSeconds: 1 } });
   const { model } = supervisor;
   const window = await BatonWindow.open(page, supervisor);
+  // Notifications are offered on a click, never asked for at load.
+  await expect(page.getByTestId('notifications-offer')).toBeVisible();
+  expect(await page.evaluate('Notification.permission')).toBe('default');
 
   const working = await window.newChat();
   model.enqueue(stalledReply('Compiling the project…'));

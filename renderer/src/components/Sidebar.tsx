@@ -1,5 +1,5 @@
 /** The conversations, newest activity first, with their state at a glance; search; New chat. */
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { filterCounts, LANE_FILTER_EMPTY, LANE_FILTER_LABELS, LANE_FILTERS, laneCondition, matchesFilter, type LaneFilter } from '../../../shared/lane-condition.ts';
 import { laneBadges } from '../lib/lane-badges.ts';
 import { NotificationsOffer } from './NeedsYou.tsx';
@@ -19,6 +19,15 @@ export function Sidebar({ onOpenSettings }: { onOpenSettings: () => void }) {
   const [filter, setFilter] = useState<LaneFilter>('all');
   const counts = useMemo(() => filterCounts(lanes.values()), [lanes]);
   const ordered = useMemo(() => sortedLanes(lanes).filter((lane) => matchesFilter(lane, filter)), [lanes, filter]);
+  // A conversation opened elsewhere (New chat, a notification, the relaunch banner) is never hidden
+  // by the filter; choosing a filter that hides the open one is the person's choice and stays.
+  const shownOpen = useRef(openLaneKey);
+  useEffect(() => {
+    if (shownOpen.current === openLaneKey) return;
+    shownOpen.current = openLaneKey;
+    const open = openLaneKey === null ? undefined : lanes.get(openLaneKey);
+    if (open && !matchesFilter(open, filter)) setFilter('all');
+  }, [openLaneKey, lanes, filter]);
   const searching = search.query.trim() !== '';
 
   return (
