@@ -30,7 +30,7 @@ export interface LaneStatus {
  */
 export type Banner =
   /** L8: one global banner with the countdown and the number of running turns. */
-  | { kind: 'drain'; scope: 'global'; reason: ExitReason; deadline: number; runningCount: number; text: string }
+  | { kind: 'drain'; scope: 'global'; reason: ExitReason; deadline: number; runningCount: number; awaitingCount?: number; text: string }
   /** L8: one banner in each conversation whose turn is running when the drain starts. */
   | { kind: 'drain'; scope: 'lane'; laneKey: string; reason: ExitReason; deadline: number; text: string }
   /** L25: the lane was reset; the previous session can be restored with one click. */

@@ -11,7 +11,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { app, autoUpdater as nativeUpdater, dialog, Menu, nativeTheme, powerMonitor } from 'electron';
+import { app, autoUpdater as nativeUpdater, BrowserWindow, dialog, Menu, nativeTheme, powerMonitor } from 'electron';
 import log from 'electron-log/main';
 import { DisposableStore } from '../../shared/disposables.ts';
 import { EXIT_CODES, QUIT_SIGNALS, type ExitReason } from '../../shared/lifecycle.ts';
@@ -30,6 +30,7 @@ import { WindowManager } from './adapters/window-manager.ts';
 import { windowStateStore } from './adapters/window-state-store.ts';
 import { DesktopLifecycle } from './lifecycle/desktop-lifecycle.ts';
 import { relaunch } from './lifecycle/relaunch.ts';
+import { ApprovalNotices } from './notifications/approval-notices.ts';
 import { relaunchNotice, turnFinishedNotice } from './notifications/notification-words.ts';
 import { KEYCHAIN_UNAVAILABLE_MESSAGE, KeychainSecretStore } from './secrets/keychain-secret-store.ts';
 import { trayIcon } from './tray/tray-icon.ts';
@@ -135,7 +136,19 @@ async function main(): Promise<void> {
     requestExit: (reason: ExitReason) => void lifecycle?.requestExit(reason),
     updateState: () => toUpdateState(updates?.state ?? { phase: 'idle', version: null, progress: null, error: null, installWhenIdle: false }),
     onStarted: ({ core, hub }) => {
-      hub.listen(() => scheduleTrayRefresh());
+      // L31: an OS notification (Approve / Deny where shown) when a turn starts waiting in the background.
+      const approvals = new ApprovalNotices({
+        notify: (notice, onClick, actions) => notifier.notify(notice, onClick, actions),
+        windowInFront: () => windows.isVisible() && BrowserWindow.getFocusedWindow() !== null,
+        pendingApprovals: (laneKey) => core.gateway.pendingApprovals(laneKey),
+        answer: (laneKey, callId, approved) => core.gateway.answerApproval(laneKey, callId, approved),
+        showWindow: () => windows.show(),
+        log: say,
+      });
+      hub.listen((frame) => {
+        scheduleTrayRefresh();
+        if (frame.event.channel === 'gateway' && frame.event.event.type === 'lane') approvals.onLane(frame.event.event.lane);
+      });
       core.gateway.onTurnEnded((end) => {
         updates?.dispatch({ type: 'turns-changed', running: core.gateway.runningLanes().length });
         scheduleTrayRefresh();
@@ -277,7 +290,7 @@ async function main(): Promise<void> {
 
   // ── what the user should hear about this launch ──
   const core = runtime.core;
-  const resumed = relaunchNotice(core.updatedFrom, version, core.startup.autoResumed.length);
+  const resumed = relaunchNotice(core.updatedFrom, version, core.startup.autoResumed.length, core.startup.awaitingUser.length);
   if (resumed) tell(resumed.title, resumed.body);
   if (!(await keychainPersistent)) startupMessages.push(KEYCHAIN_UNAVAILABLE_MESSAGE);
   for (const message of startupMessages) {

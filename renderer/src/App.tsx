@@ -4,6 +4,7 @@ import { DEFAULT_SETTINGS } from '../../shared/settings.ts';
 import { useAppState, useStore } from './state/hooks.ts';
 import { ConnectionStatus, ErrorToasts, GlobalDrainBanner, SettingsNotices, StartupBanner, UpdateBanner } from './components/Banners.tsx';
 import { ConversationView } from './components/ConversationView.tsx';
+import { useApprovalNotifications, useWindowTitle } from './components/NeedsYou.tsx';
 import { RegionBoundary } from './components/ErrorBoundary.tsx';
 import { ProviderSetup } from './components/ProviderSetup.tsx';
 import { SettingsPanel } from './components/SettingsPanel.tsx';
@@ -46,6 +47,9 @@ export function App() {
   const openLaneKey = useAppState((state) => state.openLaneKey);
   const lane = useAppState((state) => (state.openLaneKey === null ? undefined : state.lanes.get(state.openLaneKey)));
   useTheme();
+  // L31: "Baton — 2 need you" in the title; a notification when one starts waiting in the background.
+  useWindowTitle();
+  useApprovalNotifications();
 
   // Each part of the shell has its own boundary (issue 14 item 3): one that throws shows a panel
   // with "Try again", and the sidebar, the open conversation and the composer keep working.

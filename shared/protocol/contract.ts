@@ -44,7 +44,7 @@ export const laneStatusSchema: z.ZodType<LaneStatus> = z.object({
 const exitReason = z.enum(EXIT_REASONS);
 
 export const bannerSchema: z.ZodType<Banner> = z.union([
-  z.object({ kind: z.literal('drain'), scope: z.literal('global'), reason: exitReason, deadline: z.number(), runningCount: z.number().int(), text: z.string() }),
+  z.object({ kind: z.literal('drain'), scope: z.literal('global'), reason: exitReason, deadline: z.number(), runningCount: z.number().int(), awaitingCount: z.number().int().optional(), text: z.string() }),
   z.object({ kind: z.literal('drain'), scope: z.literal('lane'), laneKey: z.string(), reason: exitReason, deadline: z.number(), text: z.string() }),
   z.object({ kind: z.literal('session-reset'), laneKey: z.string(), previousSessionId: z.string(), text: z.string() }),
 ]);

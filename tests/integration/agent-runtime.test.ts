@@ -157,6 +157,27 @@ describe('agent runtime through the gateway', () => {
     expect(notesIn(server.requests.at(-1)!.body)).toHaveLength(0); // never replayed
   });
 
+  it('L8, L31: a drain while an approval waits says so, keeps waiting, and an answer given during the drain lets the turn finish', async () => {
+    const h = await start({ settings: { drainTimeoutSeconds: 20 } });
+    server.enqueue(toolCallReply([{ id: 'c1', name: 'shell', args: { command: 'echo drained >> log.txt' } }]), textReply('Done before the restart.'));
+    await h.core.gateway.send('a', 'append to the log');
+    await approvalRequested(h);
+
+    const drained = h.core.requestExit('restart');
+    const global = await h.sink.waitFor((e) => e.type === 'banner' && e.banner.kind === 'drain' && e.banner.scope === 'global');
+    const lane = await h.sink.waitFor((e) => e.type === 'banner' && e.banner.kind === 'drain' && e.banner.scope === 'lane');
+    expect(global.type === 'banner' && global.banner).toMatchObject({ runningCount: 1, awaitingCount: 1, text: expect.stringContaining('for 1 waiting for your approval') });
+    expect(lane.type === 'banner' && lane.banner.text).toContain('the approval will be asked again when Baton resumes it');
+
+    // The drain did not interrupt the blocked turn at once: the person still can answer.
+    expect(h.core.gateway.answerApproval('a', 'c1', true)).toBe(true);
+    const result = await drained;
+    expect(result.interrupted).toEqual([]);
+    expect(result.timedOut).toBe(false);
+    expect(fs.readFileSync(path.join(workspace(h), 'log.txt'), 'utf8')).toBe('drained\n');
+    expect(h.core.store.getLane('a')).toMatchObject({ resumePending: false });
+  });
+
   it('L11: the drain aborts a model stream mid-answer; the server sees the connection close', async () => {
     const h = await start({ settings: { drainTimeoutSeconds: 0.05 } });
     server.enqueue({ kind: 'stream', steps: [{ type: 'text', text: 'Thinking about' }, { type: 'hang' }] });

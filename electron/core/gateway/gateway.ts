@@ -258,6 +258,16 @@ export class Gateway {
     return this.registry.lanesIn('running');
   }
 
+  /** L31: of these lanes, those whose turn waits for a person's answer to an approval now. */
+  awaitingApproval(laneKeys: readonly string[]): string[] {
+    return laneKeys.filter((laneKey) => (this.registry.get(laneKey)?.approvals.size ?? 0) > 0);
+  }
+
+  /** L31: the tool calls of this lane's running turn that wait for the person's answer now. */
+  pendingApprovals(laneKey: string): string[] {
+    return [...(this.registry.get(laneKey)?.approvals.keys() ?? [])];
+  }
+
   startingLanes(): string[] {
     return this.registry.lanesIn('starting');
   }

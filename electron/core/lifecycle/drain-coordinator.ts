@@ -32,6 +32,8 @@ export interface DrainTarget {
   closeIntake(): void;
   /** Lanes whose turn is running now (starting lanes excluded), read from the live registry. */
   runningLanes(): string[];
+  /** L31: of these lanes, those blocked on a person's approval (waiting alone cannot finish them). */
+  awaitingApproval(laneKeys: readonly string[]): string[];
   /** L8: delivering a banner never throws. */
   banner(banner: Banner): void;
   /** L11: abort the model streams and kill the tools of these lanes now. */
@@ -170,8 +172,11 @@ export class DrainCoordinator {
 
     const running = gateway.runningLanes();
     // L8: banners first, but a failure to deliver one never blocks the exit (the gateway swallows it).
-    gateway.banner(globalDrainBanner(drain.reason, drain.deadline, budget, running.length));
-    for (const laneKey of running) gateway.banner(laneDrainBanner(laneKey, drain.reason, drain.deadline, budget));
+    // L31: a turn blocked on an approval still gets the whole wait (the person may answer), but the
+    // banners say so rather than promise it may finish by itself (docs/lane-condition.md).
+    const awaiting = new Set(gateway.awaitingApproval(running));
+    gateway.banner(globalDrainBanner(drain.reason, drain.deadline, budget, running.length, awaiting.size));
+    for (const laneKey of running) gateway.banner(laneDrainBanner(laneKey, drain.reason, drain.deadline, budget, awaiting.has(laneKey)));
 
     // L9: write ahead, in one transaction, so a hard kill during the wait loses nothing.
     const ahead = this.safely('write-ahead marks', () => store.marks.markAhead(running, resumeReasonForExit(drain.reason)), { marked: [], previous: new Map<string, MarkState>() });

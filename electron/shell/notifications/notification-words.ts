@@ -1,4 +1,4 @@
-/** Words of the OS notifications the shell shows (L20, L29); pure so they are tested. */
+/** Words of the OS notifications the shell shows (L20, L29, L31); pure so they are tested. */
 import { relaunchSummary } from '../../../shared/lane-condition.ts';
 
 export interface Notice {
@@ -12,8 +12,8 @@ export interface Notice {
  * it), so an update whose drain had to interrupt a turn — and so left no clean-exit marker — still
  * says it was updated.
  */
-export function relaunchNotice(updatedFrom: string | null, version: string, resumed: number): Notice | null {
-  const summary = relaunchSummary({ updatedFrom, version, resumed });
+export function relaunchNotice(updatedFrom: string | null, version: string, resumed: number, needsDecision = 0): Notice | null {
+  const summary = relaunchSummary({ updatedFrom, version, resumed, needsDecision });
   return summary && { title: summary.title, body: summary.text };
 }
 

@@ -4,10 +4,10 @@
  */
 import { useState } from 'react';
 import type { LaneStatus } from '../../../shared/gateway-events.ts';
-import { conditionSentence, laneCondition, relaunchSummary, runningTurns } from '../../../shared/lane-condition.ts';
+import { conditionSentence, drainTurns, laneCondition, RELAUNCH_ITEM_WORDS, relaunchSummary } from '../../../shared/lane-condition.ts';
 import { describeExitInProgress } from '../../../shared/lifecycle.ts';
 import { formatCountdown } from '../lib/time-format.ts';
-import { sessionResetView } from '../state/app-state.ts';
+import { laneLabel, relaunchBannerKey, sessionResetView } from '../state/app-state.ts';
 import { useAppState, useNow, useStore } from '../state/hooks.ts';
 
 const RECONNECTED_VISIBLE_MS = 4000;
@@ -47,7 +47,7 @@ export function GlobalDrainBanner() {
       <span className="banner-text">{drain.text || `Baton is ${describeExitInProgress(drain.reason)}.`}</span>
       {drain.runningCount > 0 && (
         <span className="banner-detail">
-          {runningTurns(drain.runningCount)} ·{' '}
+          {drainTurns(drain.runningCount, drain.awaitingCount)} ·{' '}
           <span role="timer" aria-live="off" aria-label="Time left" data-testid="drain-countdown">
             {left > 0 ? formatCountdown(left) : 'interrupting now'}
           </span>
@@ -106,19 +106,46 @@ export function UpdateBanner() {
   return null;
 }
 
+/**
+ * L29, issue 10: what the relaunch did — "2 conversations resumed · 1 needs your decision." — each
+ * conversation named and one click away. A dismissal sticks for this relaunch, across reloads.
+ */
 export function StartupBanner() {
   const app = useAppState((state) => state.app);
   const dismissed = useAppState((state) => state.dismissed);
+  const lanes = useAppState((state) => state.lanes);
+  const previews = useAppState((state) => state.previews);
   const store = useStore();
   if (!app) return null;
+  const { autoResumed, awaitingUser } = app.startup;
   // L29: the same sentence as the desktop notification.
-  const summary = relaunchSummary({ updatedFrom: app.updatedFrom, version: app.version, resumed: app.startup.autoResumed.length });
-  const key = `startup:${app.instanceId}`;
-  if (summary === null || dismissed.has(key)) return null;
+  const summary = relaunchSummary({ updatedFrom: app.updatedFrom, version: app.version, resumed: autoResumed.length, needsDecision: awaitingUser.length });
+  if (summary === null || dismissed.has(relaunchBannerKey(app.instanceId))) return null;
+  const items = [
+    ...awaitingUser.map((laneKey) => ({ laneKey, kind: 'decision' as const })),
+    ...autoResumed.map((laneKey) => ({ laneKey, kind: 'resumed' as const })),
+  ];
   return (
     <div className="banner banner-startup quiet" data-testid="banner-startup" role="status">
-      <span className="banner-text">{summary.text}</span>
-      <DismissButton onClick={() => store.dismiss(key)} label="Dismiss" />
+      <div className="banner-text">
+        <span data-testid="relaunch-summary">{summary.text}</span>
+        {items.length > 0 && (
+          <ul className="relaunch-items">
+            {items.map(({ laneKey, kind }) => {
+              const lane = lanes.get(laneKey);
+              return (
+                <li key={`${kind}:${laneKey}`}>
+                  {RELAUNCH_ITEM_WORDS[kind]}:{' '}
+                  <button type="button" className="link-button" data-testid="relaunch-item" data-kind={kind} data-lane-key={laneKey} onClick={() => store.openLane(laneKey)}>
+                    {lane ? laneLabel(lane, previews) : 'a conversation'}
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </div>
+      <DismissButton onClick={() => store.dismissRelaunch()} label="Dismiss" />
     </div>
   );
 }

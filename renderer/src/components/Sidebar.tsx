@@ -1,7 +1,8 @@
 /** The conversations, newest activity first, with their state at a glance; search; New chat. */
-import { useMemo, useRef } from 'react';
-import { laneCondition } from '../../../shared/lane-condition.ts';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { filterCounts, LANE_FILTER_EMPTY, LANE_FILTER_LABELS, LANE_FILTERS, laneCondition, matchesFilter, type LaneFilter } from '../../../shared/lane-condition.ts';
 import { laneBadges } from '../lib/lane-badges.ts';
+import { NotificationsOffer } from './NeedsYou.tsx';
 import { formatRelativeTime } from '../lib/time-format.ts';
 import { laneLabel, sortedLanes } from '../state/app-state.ts';
 import { useAppState, useNow, useStore } from '../state/hooks.ts';
@@ -14,7 +15,19 @@ export function Sidebar({ onOpenSettings }: { onOpenSettings: () => void }) {
   const search = useAppState((state) => state.search);
   const now = useNow(30_000);
   const searchRef = useRef<HTMLInputElement>(null);
-  const ordered = useMemo(() => sortedLanes(lanes), [lanes]);
+  // L31: who needs the person first, and a filter by condition with its counts.
+  const [filter, setFilter] = useState<LaneFilter>('all');
+  const counts = useMemo(() => filterCounts(lanes.values()), [lanes]);
+  const ordered = useMemo(() => sortedLanes(lanes).filter((lane) => matchesFilter(lane, filter)), [lanes, filter]);
+  // A conversation opened elsewhere (New chat, a notification, the relaunch banner) is never hidden
+  // by the filter; choosing a filter that hides the open one is the person's choice and stays.
+  const shownOpen = useRef(openLaneKey);
+  useEffect(() => {
+    if (shownOpen.current === openLaneKey) return;
+    shownOpen.current = openLaneKey;
+    const open = openLaneKey === null ? undefined : lanes.get(openLaneKey);
+    if (open && !matchesFilter(open, filter)) setFilter('all');
+  }, [openLaneKey, lanes, filter]);
   const searching = search.query.trim() !== '';
 
   return (
@@ -39,6 +52,7 @@ export function Sidebar({ onOpenSettings }: { onOpenSettings: () => void }) {
           }}
         />
       </div>
+      {!searching && <ConditionFilter filter={filter} counts={counts} onChange={setFilter} />}
       {searching ? (
         <div className="lane-list" aria-label="Search results" aria-busy={search.pending}>
           {search.results === null ? (
@@ -73,7 +87,9 @@ export function Sidebar({ onOpenSettings }: { onOpenSettings: () => void }) {
       ) : (
         <div className="lane-list">
           {ordered.length === 0 ? (
-            <p className="muted">No conversations yet.</p>
+            <p className="muted" data-testid="lane-filter-empty">
+              {LANE_FILTER_EMPTY[filter]}
+            </p>
           ) : (
             <ul>
               {ordered.map((lane) => {
@@ -109,10 +125,32 @@ export function Sidebar({ onOpenSettings }: { onOpenSettings: () => void }) {
         </div>
       )}
       <div className="sidebar-bottom">
+        <NotificationsOffer />
         <button type="button" className="button" data-testid="settings-button" onClick={onOpenSettings}>
           ⚙ Settings
         </button>
       </div>
     </nav>
+  );
+}
+
+/** L31: All / Running / Needs you / Interrupted, each with how many conversations it shows. */
+function ConditionFilter({ filter, counts, onChange }: { filter: LaneFilter; counts: Record<LaneFilter, number>; onChange: (filter: LaneFilter) => void }) {
+  return (
+    <div className="lane-filter" role="group" aria-label="Show conversations">
+      {LANE_FILTERS.map((option) => (
+        <button
+          key={option}
+          type="button"
+          data-testid="lane-filter"
+          data-filter={option}
+          data-count={counts[option]}
+          aria-pressed={option === filter}
+          onClick={() => onChange(option)}
+        >
+          {LANE_FILTER_LABELS[option]} <span className="lane-filter-count">{counts[option]}</span>
+        </button>
+      ))}
+    </div>
   );
 }

@@ -3,7 +3,7 @@
  * results. The store (store.ts) does the I/O; everything here is deterministic and tested in Node.
  */
 import type { Banner, GatewayEvent, LaneStatus, SendStatus } from '../../../shared/gateway-events.ts';
-import { conditionSentence, laneCondition, type LaneCondition } from '../../../shared/lane-condition.ts';
+import { byAttention, conditionSentence, laneCondition, type LaneCondition } from '../../../shared/lane-condition.ts';
 import type { PushEvent, Result, UpdateState } from '../../../shared/protocol/contract.ts';
 import type { StoredEvent } from '../../../shared/transcript.ts';
 import type { McpServerView } from '../../../shared/mcp-status.ts';
@@ -72,7 +72,7 @@ export interface AppError {
 
 export interface AppState {
   connection: ConnectionView;
-  app: Pick<AppStatus, 'version' | 'instanceId' | 'draining' | 'previousExit' | 'updatedFrom' | 'startup'> | null;
+  app: Pick<AppStatus, 'version' | 'instanceId' | 'storeId' | 'draining' | 'previousExit' | 'updatedFrom' | 'startup'> | null;
   lanes: ReadonlyMap<string, LaneStatus>;
   /** The first user message of lanes seen in this window, for untitled lanes in the sidebar. */
   previews: ReadonlyMap<string, string>;
@@ -351,9 +351,9 @@ export function needsTranscriptReload(state: AppState, event: GatewayEvent): boo
 
 // ── selectors ──────────────────────────────────────────────────────────────────────────────
 
-/** Newest activity first. */
+/** L31: conversations that need the person first (shared/lane-condition.ts `byAttention`), then newest activity first. */
 export function sortedLanes(lanes: ReadonlyMap<string, LaneStatus>): LaneStatus[] {
-  return [...lanes.values()].sort((a, b) => b.updatedAt - a.updatedAt || a.laneKey.localeCompare(b.laneKey));
+  return [...lanes.values()].sort((a, b) => byAttention(a, b) || b.updatedAt - a.updatedAt || a.laneKey.localeCompare(b.laneKey));
 }
 
 export function laneLabel(lane: LaneStatus, previews: ReadonlyMap<string, string>): string {
@@ -378,6 +378,16 @@ export function laneConditionView(state: Pick<AppState, 'lanes'>, laneKey: strin
   const lane = state.lanes.get(laneKey);
   if (!lane) return null;
   return { condition: laneCondition(lane), text: conditionSentence(lane) };
+}
+
+/** The relaunch banner's dismissal key: one per launch (the gateway's instance id). */
+export function relaunchBannerKey(instanceId: string): string {
+  return `startup:${instanceId}`;
+}
+
+/** Where the window remembers, per data directory, the launch whose relaunch banner was closed. */
+export function relaunchDismissedKey(storeId: string): string {
+  return `baton.relaunchDismissed:${storeId}`;
 }
 
 export interface SessionResetView {

@@ -9,7 +9,7 @@ import type { GatewayEvent } from '../../../shared/gateway-events.ts';
 import type { MethodName, Params, ProviderTarget, Result } from '../../../shared/protocol/contract.ts';
 import type { ProviderKind, ProviderSettingInput, SettingChange, SettingKey, SettingValue } from '../../../shared/settings.ts';
 import { providerInUse } from '../lib/provider-presets.ts';
-import { initialState, needsTranscriptReload, reduce, type Action, type AppState } from './app-state.ts';
+import { initialState, needsTranscriptReload, reduce, relaunchBannerKey, relaunchDismissedKey, type Action, type AppState } from './app-state.ts';
 import type { GatewayPort } from './gateway-port.ts';
 import type { OutboxEntry, OutboxStorage } from './outbox.ts';
 import { DisposableStore } from '../../../shared/disposables.ts';
@@ -175,6 +175,8 @@ export class AppStore {
     this.storeId = status.storeId;
     this.writeStorage(STORE_ID_KEY, status.storeId);
     this.dispatch({ type: 'app-status', status });
+    // Issue 10: a relaunch banner dismissed before a reload stays dismissed for that relaunch.
+    if (this.readStorage(relaunchDismissedKey(status.storeId)) === status.instanceId) this.dispatch({ type: 'dismiss', key: relaunchBannerKey(status.instanceId) });
     await this.showOutbox();
   }
 
@@ -388,6 +390,18 @@ export class AppStore {
 
   dismiss(key: string): void {
     this.dispatch({ type: 'dismiss', key });
+  }
+
+  /**
+   * Issue 10: closes the relaunch banner for this relaunch, remembered per data directory (one
+   * entry per store id, holding the launch's instance id) so a reload keeps it closed and the
+   * next relaunch's banner shows again.
+   */
+  dismissRelaunch(): void {
+    const app = this.state.app;
+    if (!app) return;
+    this.writeStorage(relaunchDismissedKey(app.storeId), app.instanceId);
+    this.dispatch({ type: 'dismiss', key: relaunchBannerKey(app.instanceId) });
   }
 
   dismissError(id: number): void {

@@ -14,6 +14,13 @@ interface Shown {
   ref: WeakRef<Notification>;
   title: string;
   body: string;
+  actions: NotificationAction[];
+}
+
+/** docs/api/structures/notification-action.md: a button (macOS shows them; other platforms ignore them). */
+export interface NotificationAction {
+  type: 'button';
+  text: string;
 }
 
 const shown = new Map<number, Shown>();
@@ -23,6 +30,7 @@ export interface NotificationOptions {
   title?: string;
   body?: string;
   silent?: boolean;
+  actions?: NotificationAction[];
   [key: string]: unknown;
 }
 
@@ -30,6 +38,7 @@ export class Notification extends EventEmitter {
   title: string;
   body: string;
   silent: boolean;
+  actions: NotificationAction[];
 
   constructor(options: NotificationOptions = {}) {
     super();
@@ -37,6 +46,7 @@ export class Notification extends EventEmitter {
     this.title = options.title ?? '';
     this.body = options.body ?? '';
     this.silent = options.silent ?? false;
+    this.actions = options.actions ?? [];
   }
 
   static isSupported(): boolean {
@@ -45,8 +55,8 @@ export class Notification extends EventEmitter {
 
   show(): void {
     const id = nextId++;
-    shown.set(id, { ref: new WeakRef(this), title: this.title, body: this.body });
-    report('notification.shown', { id, title: this.title, body: this.body });
+    shown.set(id, { ref: new WeakRef(this), title: this.title, body: this.body, actions: this.actions });
+    report('notification.shown', { id, title: this.title, body: this.body, actions: this.actions.map((action) => action.text) });
     queueMicrotask(() => this.emit('show', new ElectronEvent()));
   }
 
@@ -65,7 +75,19 @@ async function collect(): Promise<void> {
   }
 }
 
-onCommand('notification.list', () => [...shown.entries()].map(([id, entry]) => ({ id, title: entry.title, body: entry.body })));
+onCommand('notification.list', () => [...shown.entries()].map(([id, entry]) => ({ id, title: entry.title, body: entry.body, actions: entry.actions.map((action) => action.text) })));
+/** A press of one of the notification's buttons: 'action' with its index (docs/api/notification.md, macOS). */
+onCommand('notification.action', (args) => {
+  const id = Number(args.id);
+  const index = Number(args.index);
+  const entry = shown.get(id);
+  if (!entry) throw new Error(`no notification ${id} was shown`);
+  if (!(index >= 0 && index < entry.actions.length)) throw new Error(`notification ${id} has no action ${index}`);
+  const notification = entry.ref.deref();
+  if (!notification) return { delivered: false };
+  notification.emit('action', new ElectronEvent(), index);
+  return { delivered: true };
+});
 onCommand('notification.click', async (args) => {
   const id = Number(args.id);
   const entry = shown.get(id);

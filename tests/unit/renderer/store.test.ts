@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { LaneStatus } from '../../../shared/gateway-events.ts';
-import type { Result } from '../../../shared/protocol/contract.ts';
 import { DEFAULT_SETTINGS, type ProviderView } from '../../../shared/settings.ts';
 import type { StoredEvent } from '../../../shared/transcript.ts';
 import { laneConditionView } from '../../../renderer/src/state/app-state.ts';
@@ -8,22 +7,11 @@ import { MemoryOutbox } from '../../../renderer/src/state/outbox.ts';
 import { AppStore } from '../../../renderer/src/state/store.ts';
 import { GatewayError } from '../../../shared/protocol/client.ts';
 import { EventLog } from './events.ts';
+import { appStatus } from './app-status.ts';
 import { FakeGateway, settle } from './fake-gateway.ts';
 import { lane } from './lanes.ts';
 
-function status(instanceId: string): Result<'app.status'> {
-  return {
-    version: '0.1.0',
-    instanceId,
-    storeId: 'store-1',
-    draining: false,
-    previousExit: null,
-    updatedFrom: null,
-    startup: { autoResumed: [], awaitingUser: [], suspended: [], replayed: [] },
-    banners: [],
-    update: { state: 'idle', version: null, progress: null, error: null },
-  };
-}
+const status = (instanceId: string) => appStatus(instanceId);
 
 function setup(lanes: LaneStatus[], events: StoredEvent[] = []) {
   let instance = 'i1';
