@@ -163,6 +163,8 @@ export const contract = {
     result: sendResultSchema,
   },
   'turn.stop': { params: z.object({ laneKey }), result: z.object({ stopped: z.boolean() }) },
+  /** Runs the lane's last turn again when it failed, on the same user message, which is not appended twice (issue 11). */
+  'turn.retry': { params: z.object({ laneKey }), result: sendResultSchema },
   'resume.accept': { params: z.object({ laneKey }), result: z.object({ accepted: z.boolean() }) },
   'resume.discard': { params: z.object({ laneKey }), result: z.object({ discarded: z.boolean() }) },
   'session.restore': { params: z.object({ laneKey, sessionId: z.string().min(1) }), result: z.object({ restored: z.boolean() }) },

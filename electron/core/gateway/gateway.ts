@@ -63,7 +63,19 @@ function notSaved(error: unknown): unknown {
   return error;
 }
 
-type TurnJob = { kind: 'message'; input: QueuedInput } | { kind: 'resume' };
+/**
+ * `retry` re-runs a failed turn on the user message it answered (issue 11): the message is already
+ * in the transcript, so the turn appends none; the model sees the history before it, then it once.
+ */
+type TurnJob = { kind: 'message'; input: QueuedInput } | { kind: 'resume' } | { kind: 'retry'; userText: string; beforeSeq: number };
+
+/** turn.retry refused: nothing to retry, or the lane is busy or Baton is restarting. */
+export class RetryRefusedError extends BatonError<'INVALID_INPUT' | 'NOT_FOUND' | 'BUSY' | 'UNAVAILABLE'> {
+  constructor(code: 'INVALID_INPUT' | 'NOT_FOUND' | 'BUSY' | 'UNAVAILABLE', message: string) {
+    super(code, message);
+    this.name = 'RetryRefusedError';
+  }
+}
 
 const TITLE_LENGTH = 60;
 const DEFAULT_FRESHNESS_HOURS = 24;
@@ -86,6 +98,9 @@ export class Gateway {
   private readonly log: Log;
   private intakeOpen = true;
   private readonly resumeRequests = new Set<string>();
+  private readonly retryRequests = new Map<string, Extract<TurnJob, { kind: 'retry' }>>();
+  /** Lanes whose live turn is a retry: a second click while it runs gets the first answer. */
+  private readonly retrying = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly retryTimers = new Map<string, NodeJS.Timeout>();
   /** Set by dispose(): no retry is scheduled any more (the store is about to close). */
@@ -191,6 +206,30 @@ export class Gateway {
     this.resumeRequests.add(laneKey);
     this.pump(laneKey);
     return true;
+  }
+
+  /**
+   * Retry of the lane's last turn, which must have failed (issue 11): it runs again on the same
+   * user message without appending it a second time. A second request while that retry runs (a
+   * double click) gets the same answer and starts nothing.
+   */
+  retry(laneKey: string): SendResult {
+    const lane = this.store.getLane(laneKey);
+    if (!lane) throw new RetryRefusedError('NOT_FOUND', `No conversation ${laneKey}.`);
+    const live = this.registry.get(laneKey);
+    if (live && this.retrying.has(laneKey)) return { status: 'started', message: 'Already retrying.' };
+    if (live || this.retryRequests.has(laneKey)) throw new RetryRefusedError('BUSY', 'A turn is running in this conversation; retry once it is over.');
+    if (!this.intakeOpen) throw new RetryRefusedError('UNAVAILABLE', 'Baton is restarting; retry once it is back.');
+    const last = this.store.lastTurn(lane.sessionId);
+    if (!last || last.outcome !== 'failed') throw new RetryRefusedError('INVALID_INPUT', 'Only a failed turn can be retried, and the last turn here did not fail.');
+    if (last.trigger === 'resume') throw new RetryRefusedError('INVALID_INPUT', 'The failed turn continued an interrupted one; use Resume to try it again.');
+    const userEvent = this.store
+      .listEvents(lane.sessionId)
+      .findLast((event) => event.kind === 'user_message');
+    if (!userEvent || userEvent.kind !== 'user_message') throw new RetryRefusedError('INVALID_INPUT', 'The failed turn has no message to send again.');
+    this.retryRequests.set(laneKey, { kind: 'retry', userText: userEvent.payload.text, beforeSeq: userEvent.seq });
+    this.pump(laneKey);
+    return { status: 'started', message: 'Retrying.' };
   }
 
   /** L20/L21 "Discard": the user declines the resume; the transcript stays as it is. */
@@ -309,13 +348,16 @@ export class Gateway {
       clearTimeout(retry);
       this.retryTimers.delete(laneKey);
     }
-    const wantsResume = this.resumeRequests.has(laneKey);
-    const next = wantsResume ? undefined : (this.store.nextQueuedInput(laneKey) ?? undefined);
-    if (!wantsResume && !next) return;
+    const retryJob = this.retryRequests.get(laneKey);
+    const wantsResume = retryJob === undefined && this.resumeRequests.has(laneKey);
+    const next = retryJob || wantsResume ? undefined : (this.store.nextQueuedInput(laneKey) ?? undefined);
+    if (!retryJob && !wantsResume && !next) return;
     const live = this.registry.claim(laneKey);
     if (!live) return;
     this.resumeRequests.delete(laneKey);
-    const job: TurnJob = next ? { kind: 'message', input: next } : { kind: 'resume' };
+    this.retryRequests.delete(laneKey);
+    const job: TurnJob = retryJob ?? (next ? { kind: 'message', input: next } : { kind: 'resume' });
+    if (job.kind === 'retry') this.retrying.add(laneKey);
     const run = this.runTurn(live, job);
     this.inFlight.add(run);
     void run.finally(() => this.inFlight.delete(run));
@@ -349,17 +391,20 @@ export class Gateway {
       if (lane.activeTurn) {
         this.store.endTurn({ laneKey, turnId: lane.activeTurn.turnId, outcome: 'failed', error: 'Baton could not record how this turn ended.' });
       }
-      const events = this.store.listEvents(lane.sessionId);
+      const allEvents = this.store.listEvents(lane.sessionId);
+      // A retry answers its message again from the history before it; the failed attempts after it are left out.
+      const events = job.kind === 'retry' ? allEvents.filter((event) => event.seq < job.beforeSeq) : allEvents;
       // L18: only a resumed turn may pick up calls the interrupted one never started.
-      const { history, pendingCalls } = lane.resumePending ? repairForResume(events) : { history: repairTranscript(events), pendingCalls: [] };
+      const { history, pendingCalls } = lane.resumePending && job.kind !== 'retry' ? repairForResume(events) : { history: repairTranscript(events), pendingCalls: [] };
       const note = decideNote(lane, history, this.now());
       const turnId = newId('turn');
-      const userText = job.kind === 'message' ? job.input.text : null;
+      const userText = job.kind === 'message' ? job.input.text : job.kind === 'retry' ? job.userText : null;
       const begun = this.store.beginTurn({
         laneKey,
         turnId,
         trigger: job.kind,
-        ...(userText !== null ? { userText } : {}),
+        // The retried message is in the transcript already (issue 11): it is not appended again.
+        ...(job.kind === 'message' ? { userText: job.input.text } : {}),
         ...(job.kind === 'message' ? { queuedInputId: job.input.id, clientId: job.input.clientId } : {}),
       });
       live.state = 'running';
@@ -367,7 +412,7 @@ export class Gateway {
       this.startFailures.delete(laneKey);
       if (begun.userEvent) this.emit({ type: 'transcript', laneKey, event: begun.userEvent });
       // An untitled conversation is named after its first message, as chat apps do.
-      if (userText !== null && lane.title === '') this.store.setTitle(laneKey, titleFrom(userText));
+      if (job.kind === 'message' && lane.title === '') this.store.setTitle(laneKey, titleFrom(job.input.text));
       if (note) {
         // For people only ("Resumed after a restart" divider); the note itself goes to the model request.
         this.append(laneKey, begun.sessionId, turnId, { kind: 'note_marker', payload: { note: note.kind, reason: note.kind === 'resume' ? note.reason : null } });
@@ -411,6 +456,7 @@ export class Gateway {
         this.noticeStartFailure(laneKey, describeError(error));
       }
     } finally {
+      this.retrying.delete(laneKey);
       this.registry.release(live, { laneKey, turnId: live.turnId, outcome });
       try {
         this.emitLane(laneKey);

@@ -88,6 +88,7 @@ export class GatewayService {
       'transcript.get': (params) => this.transcript(params),
       'message.send': (params) => this.sendMessage(params.laneKey, params.text, params.clientMessageId),
       'turn.stop': (params) => ({ stopped: this.options.core.gateway.stop(params.laneKey) }),
+      'turn.retry': (params) => this.options.core.gateway.retry(params.laneKey),
       'resume.accept': (params) => ({ accepted: this.options.core.gateway.requestResume(params.laneKey) }),
       'resume.discard': (params) => ({ discarded: this.options.core.gateway.discardResume(params.laneKey) }),
       'session.restore': (params) => ({ restored: this.options.core.gateway.restoreSession(params.laneKey, params.sessionId) }),

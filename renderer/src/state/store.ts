@@ -4,7 +4,6 @@
  * useSyncExternalStore (hooks.ts). Listeners are told once per burst of changes: streamed text
  * can arrive hundreds of times a second, and the screen needs it at most once a frame.
  */
-import { escapeForResend } from '../../../shared/commands.ts';
 import type { GatewayEvent } from '../../../shared/gateway-events.ts';
 import type { MethodName, Params, ProviderTarget, Result } from '../../../shared/protocol/contract.ts';
 import type { ProviderKind, ProviderSettingInput, SettingChange, SettingKey, SettingValue } from '../../../shared/settings.ts';
@@ -94,6 +93,8 @@ export class AppStore {
   private outboxQueue: Promise<void> = Promise.resolve();
   /** Callers of send() waiting for their message's fate, by client message id. */
   private readonly waiting = new Map<string, (taken: boolean) => void>();
+  /** Lanes whose turn.retry request is out (a double click sends one). */
+  private readonly retrying = new Set<string>();
 
   constructor(client: GatewayPort, options: StoreOptions = {}) {
     this.client = client;
@@ -347,9 +348,18 @@ export class AppStore {
     }
   }
 
-  /** Retry of a failed turn: the user message again, never mistaken for a command. */
-  retry(laneKey: string, text: string): Promise<boolean> {
-    return this.send(laneKey, escapeForResend(text));
+  /**
+   * Retry of a failed turn (issue 11): the gateway runs it again on the message it already holds,
+   * so nothing is sent twice; a second click while the request is out is dropped here.
+   */
+  async retry(laneKey: string): Promise<boolean> {
+    if (this.retrying.has(laneKey)) return false;
+    this.retrying.add(laneKey);
+    try {
+      return (await this.attempt('turn.retry', { laneKey }, 'Could not retry')) !== null;
+    } finally {
+      this.retrying.delete(laneKey);
+    }
   }
 
   async stop(laneKey: string): Promise<void> {
