@@ -22,6 +22,10 @@ export interface LaneStatus {
   queuedInputs: number;
   restartFailureCount: number;
   updatedAt: number;
+  /** Issue 11: listed first in the sidebar. */
+  pinned: boolean;
+  /** Issue 11, L35: when the conversation went to the trash (restorable for 30 days), else null. */
+  deletedAt: number | null;
 }
 
 /**

@@ -12,6 +12,7 @@ import { recoverAtStartup, type StartupReport, type StartupSettings } from './li
 import type { AppPort, GatewayEventSink } from './ports.ts';
 import { SessionStore } from './sessions/store.ts';
 import { defaultLog, type Log } from '../../shared/log.ts';
+import { describeError } from '../../shared/errors.ts';
 
 const BACKUP_CHECK_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -83,7 +84,15 @@ export async function openBatonCore(options: BatonCoreOptions): Promise<BatonCor
   store.onDamaged((error) => (options.log ?? defaultLog)(error.message));
   const startup = recoverAtStartup({ store, gateway, settings: options.settings(), ...(options.now ? { now: options.now } : {}) });
   // R2: at least one backup per day of use, also for an app that stays open for weeks.
-  const backupIfDue = () => void store.backupIfDue().catch((error: Error) => (options.log ?? defaultLog)(`Daily backup failed: ${error.message}`));
+  const backupIfDue = () => {
+    void store.backupIfDue().catch((error: Error) => (options.log ?? defaultLog)(`Daily backup failed: ${error.message}`));
+    // Issue 11 (L35): conversations 30 days in the trash are purged, at startup and then hourly checks.
+    try {
+      gateway.purgeTrash();
+    } catch (error) {
+      (options.log ?? defaultLog)(`Emptying the trash failed: ${describeError(error)}`);
+    }
+  };
   backupIfDue();
   const backupTimer = setInterval(backupIfDue, BACKUP_CHECK_INTERVAL_MS);
   backupTimer.unref();

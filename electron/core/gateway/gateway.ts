@@ -19,6 +19,7 @@ import { isFreshMark } from '../lifecycle/lane-banners.ts';
 import { newId } from '../sessions/ids.ts';
 import type { LaneRecord } from '../sessions/lane-record.ts';
 import { StoreCorruptError, StoreFullError, StoreIoError } from '../sessions/store-errors.ts';
+import type { LaneListView } from '../sessions/lanes.ts';
 import type { QueuedInput, SessionRecord, SessionStore, TurnOutcome } from '../sessions/store.ts';
 import { titleFromCommand } from './commands.ts';
 import { TurnRecorder } from './turn-recorder.ts';
@@ -41,6 +42,8 @@ export interface GatewayOptions {
   log?: Log;
   /** Delay before a lane whose turn could not start tries again (default START_RETRY_MS). */
   startRetryMs?: number;
+  /** How long a deleted conversation's turn may take to reach a safe point before it is aborted (default DELETE_ABORT_MS). */
+  deleteAbortMs?: number;
 }
 
 export class InvalidInputError extends BatonError<'INVALID_INPUT'> {
@@ -81,6 +84,9 @@ const TITLE_LENGTH = 60;
 const DEFAULT_FRESHNESS_HOURS = 24;
 /** How long a lane whose turn could not even start (store trouble) waits before trying again. */
 export const START_RETRY_MS = 5_000;
+/** Issue 11: a turn in a conversation being deleted is asked to stop, then aborted after this long. */
+export const DELETE_ABORT_MS = 5_000;
+const DELETED_REASON = 'The conversation was deleted.';
 
 function titleFrom(text: string): string {
   const line = text.trim().split('\n')[0]!.trim().replace(/\s+/g, ' ');
@@ -107,6 +113,9 @@ export class Gateway {
   private disposed = false;
   private readonly startFailures = new Set<string>();
   private readonly startRetryMs: number;
+  private readonly deleteAbortMs: number;
+  /** Lanes being moved to the trash: their running turn is stopping and nothing new may start. */
+  private readonly deleting = new Set<string>();
 
   constructor(options: GatewayOptions) {
     this.store = options.store;
@@ -117,6 +126,7 @@ export class Gateway {
     this.requestRestart = options.requestRestart;
     this.log = options.log ?? defaultLog;
     this.startRetryMs = options.startRetryMs ?? START_RETRY_MS;
+    this.deleteAbortMs = options.deleteAbortMs ?? DELETE_ABORT_MS;
   }
 
   // ── intake ───────────────────────────────────────────────────────────────────────────────
@@ -145,7 +155,8 @@ export class Gateway {
       }
     }
     const command = parseCommand(rawText);
-    this.store.ensureLane(laneKey);
+    const lane = this.store.ensureLane(laneKey);
+    if (lane.deletedAt !== null || this.deleting.has(laneKey)) throw new InvalidInputError('This conversation is in the trash; restore it to continue it.');
     if (command) {
       const answer = this.runCommand(laneKey, command);
       if (clientId !== undefined) this.store.recordClientMessage(clientId, laneKey, answer);
@@ -216,6 +227,7 @@ export class Gateway {
   retry(laneKey: string): SendResult {
     const lane = this.store.getLane(laneKey);
     if (!lane) throw new RetryRefusedError('NOT_FOUND', `No conversation ${laneKey}.`);
+    if (lane.deletedAt !== null || this.deleting.has(laneKey)) throw new RetryRefusedError('INVALID_INPUT', 'This conversation is in the trash; restore it first.');
     const live = this.registry.get(laneKey);
     if (live && this.retrying.has(laneKey)) return { status: 'started', message: 'Already retrying.' };
     if (live || this.retryRequests.has(laneKey)) throw new RetryRefusedError('BUSY', 'A turn is running in this conversation; retry once it is over.');
@@ -256,9 +268,9 @@ export class Gateway {
     return lane ? this.statusOf(lane, this.store.countQueuedInputs(laneKey)) : null;
   }
 
-  /** Every lane with its status, most recently active first, from one store query (lanes.list, app.status). */
-  laneViews(): Array<{ record: LaneRecord; status: LaneStatus }> {
-    return this.store.listLaneSummaries().map(({ lane, queuedInputs }) => ({ record: lane, status: this.statusOf(lane, queuedInputs) }));
+  /** Every lane with its status, pinned then most recently active first (or the trash), from one store query (lanes.list, app.status). */
+  laneViews(view?: LaneListView): Array<{ record: LaneRecord; status: LaneStatus }> {
+    return this.store.listLaneSummaries(view).map(({ lane, queuedInputs }) => ({ record: lane, status: this.statusOf(lane, queuedInputs) }));
   }
 
   private statusOf(lane: LaneRecord, queuedInputs: number): LaneStatus {
@@ -278,7 +290,78 @@ export class Gateway {
       queuedInputs,
       restartFailureCount: lane.restartFailureCount,
       updatedAt: lane.updatedAt,
+      pinned: lane.pinned,
+      deletedAt: lane.deletedAt,
     };
+  }
+
+  // ── conversations you can manage (issue 11, L35) ─────────────────────────────────────────
+
+  /** Renames the conversation; false when there is none. The caller checked the title. */
+  renameLane(laneKey: string, title: string): boolean {
+    if (!this.store.setTitle(laneKey, title)) return false;
+    this.emitLane(laneKey);
+    return true;
+  }
+
+  pinLane(laneKey: string, pinned: boolean): boolean {
+    if (!this.store.lanes.setPinned(laneKey, pinned)) return false;
+    this.emitLane(laneKey);
+    return true;
+  }
+
+  /**
+   * Moves the conversation to the trash. A running turn is stopped first through the normal
+   * interruption path (its interruption is recorded like a Stop); one that does not reach a safe
+   * point within deleteAbortMs is aborted. Queued input stays with the conversation. False when
+   * there is no such conversation; deleting one already in the trash changes nothing.
+   */
+  async deleteLane(laneKey: string): Promise<boolean> {
+    const lane = this.store.getLane(laneKey);
+    if (!lane) return false;
+    if (lane.deletedAt !== null || this.deleting.has(laneKey)) return true;
+    this.deleting.add(laneKey);
+    try {
+      this.resumeRequests.delete(laneKey);
+      this.retryRequests.delete(laneKey);
+      const live = this.registry.get(laneKey);
+      if (live) {
+        const ended = new Promise<void>((resolve) => {
+          const off = this.registry.onTurnEnded((end) => {
+            if (end.laneKey !== laneKey) return;
+            off();
+            resolve();
+          });
+        });
+        live.requestStop('stop', DELETED_REASON);
+        const abort = setTimeout(() => live.abortNow('stop', DELETED_REASON), this.deleteAbortMs);
+        try {
+          await ended;
+        } finally {
+          clearTimeout(abort);
+        }
+      }
+      this.store.trash.moveToTrash(laneKey);
+    } finally {
+      this.deleting.delete(laneKey);
+    }
+    this.emitLane(laneKey);
+    return true;
+  }
+
+  /** Takes the conversation out of the trash; its queued input, if any, runs again. */
+  restoreLane(laneKey: string): boolean {
+    if (!this.store.getLane(laneKey)) return false;
+    if (this.store.trash.restore(laneKey)) {
+      this.emitLane(laneKey);
+      this.pump(laneKey);
+    }
+    return true;
+  }
+
+  /** Issue 11: removes conversations deleted more than 30 days ago (at startup and daily); returns their keys. */
+  purgeTrash(): string[] {
+    return this.store.trash.purgeExpired();
   }
 
   // ── the drain's surface (L7, L11) ────────────────────────────────────────────────────────
@@ -343,6 +426,8 @@ export class Gateway {
 
   private pump(laneKey: string): void {
     if (!this.intakeOpen || this.registry.isBusy(laneKey)) return;
+    // A conversation in the trash (or on its way there) keeps its queued input but runs nothing.
+    if (this.deleting.has(laneKey) || (this.store.getLane(laneKey)?.deletedAt ?? null) !== null) return;
     const retry = this.retryTimers.get(laneKey);
     if (retry) {
       clearTimeout(retry);
