@@ -5,6 +5,9 @@
 import type { ExitReason } from './lifecycle.ts';
 import type { StoredEvent } from './transcript.ts';
 
+/** Issue 11, L35: how long a deleted conversation stays restorable in the trash. */
+export const TRASH_DAYS = 30;
+
 export type LaneActivity = 'idle' | 'starting' | 'running';
 
 export interface LaneStatus {

@@ -3,9 +3,10 @@
  * queued input stay, and a restore clears the mark. Only the purge, TRASH_DAYS after the delete,
  * removes a conversation's rows, all in one transaction, so nothing is lost by one keystroke.
  */
+import { TRASH_DAYS } from '../../../shared/gateway-events.ts';
 import { StoreAggregate } from './store-aggregate.ts';
 
-export const TRASH_DAYS = 30;
+export { TRASH_DAYS };
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export class Trash extends StoreAggregate {
