@@ -23,6 +23,13 @@ export function LaneItem({ lane, label, current, ariaLabel, condition, meta }: L
   const [renaming, setRenaming] = useState(false);
   const [menuOpen, setMenuOpen] = useState(false);
   const buttonRef = useRef<HTMLButtonElement>(null);
+  /** Set when the rename ended from the keyboard: the row gets the focus back once it is drawn again. */
+  const refocus = useRef(false);
+  useEffect(() => {
+    if (renaming || !refocus.current) return;
+    refocus.current = false;
+    buttonRef.current?.focus();
+  }, [renaming]);
 
   const closeMenu = (refocus: boolean) => {
     setMenuOpen(false);
@@ -47,10 +54,10 @@ export function LaneItem({ lane, label, current, ariaLabel, condition, meta }: L
       {renaming ? (
         <RenameField
           initial={lane.title || label}
-          onDone={(title) => {
+          onDone={(title, byKey) => {
+            refocus.current = byKey;
             setRenaming(false);
             if (title !== null && title !== lane.title) void store.renameLane(lane.laneKey, title);
-            queueMicrotask(() => buttonRef.current?.focus());
           }}
         />
       ) : (
@@ -97,13 +104,14 @@ export function LaneItem({ lane, label, current, ariaLabel, condition, meta }: L
   );
 }
 
-function RenameField({ initial, onDone }: { initial: string; onDone: (title: string | null) => void }) {
+/** Enter saves, Escape cancels, leaving the field saves; an empty title changes nothing. */
+function RenameField({ initial, onDone }: { initial: string; onDone: (title: string | null, byKey: boolean) => void }) {
   const [value, setValue] = useState(initial);
   const done = useRef(false);
-  const finish = (title: string | null) => {
+  const finish = (title: string | null, byKey: boolean) => {
     if (done.current) return;
     done.current = true;
-    onDone(title);
+    onDone(title !== null && title.trim() === '' ? null : title, byKey);
   };
   return (
     <input
@@ -117,10 +125,12 @@ function RenameField({ initial, onDone }: { initial: string; onDone: (title: str
       onFocus={(event) => event.currentTarget.select()}
       onChange={(event) => setValue(event.target.value)}
       onKeyDown={(event) => {
-        if (event.key === 'Enter') finish(value.trim() === '' ? null : value);
-        else if (event.key === 'Escape') finish(null);
+        // preventDefault: the Enter must not go on to click the row that takes the field's place.
+        if (event.key === 'Enter' || event.key === 'Escape') event.preventDefault();
+        if (event.key === 'Enter') finish(value, true);
+        else if (event.key === 'Escape') finish(null, true);
       }}
-      onBlur={() => finish(value.trim() === '' ? null : value)}
+      onBlur={() => finish(value, false)}
     />
   );
 }
