@@ -82,9 +82,10 @@ export function LaneItem({ lane, label, current, ariaLabel, condition, meta }: L
         >
           <span className="lane-title">
             {lane.pinned && (
-              <span className="lane-pin" aria-hidden="true" data-testid="lane-pinned">
-                📌{' '}
-              </span>
+              <svg className="lane-pin" aria-hidden="true" data-testid="lane-pinned" viewBox="0 0 16 16" width="12" height="12">
+                {/* A pushpin drawn inline: emoji fonts are not on every machine. */}
+                <path d="M10.5 1.5 14.5 5.5 12.8 6.1 10.4 8.5 10.9 11.9 9.8 13 7 10.2 3 14.2 1.8 14.2 1.8 13 5.8 9 3 6.2 4.1 5.1 7.5 5.6 9.9 3.2Z" fill="currentColor" />
+              </svg>
             )}
             {label}
           </span>

@@ -122,7 +122,7 @@ export function Sidebar({ onOpenSettings }: { onOpenSettings: () => void }) {
           ⚙ Settings
         </button>
         <button type="button" className="button" data-testid="trash-button" aria-pressed={trashOpen} onClick={() => void store.showTrash(!trashOpen)}>
-          🗑 Trash
+          Trash
         </button>
       </div>
     </nav>
