@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../../electron/core/sessions/migrations.ts';
 import { TRASH_DAYS } from '../../../electron/core/sessions/trash.ts';
+import { CoreHarness } from '../../support/core-harness.ts';
 import { fakeClock, useTempStores } from '../../support/temp-store.ts';
 
 const temp = useTempStores();
@@ -94,5 +95,27 @@ describe('conversations you can manage in the store (issue 11, L35)', () => {
 
     clock.advance(2 * DAY);
     expect(store.trash.purgeExpired()).toEqual(['recent']);
+  });
+});
+
+describe('the trash is emptied at startup (issue 11, L35)', () => {
+  it('L35: a launch purges conversations deleted 30 days ago and keeps younger ones', async () => {
+    const clock = fakeClock();
+    const h = await CoreHarness.start({ now: clock.now });
+    try {
+      h.core.store.ensureLane('old');
+      h.core.store.ensureLane('young');
+      h.core.store.ensureLane('kept');
+      expect(await h.core.gateway.deleteLane('old')).toBe(true);
+      clock.advance(DAY);
+      await h.core.gateway.deleteLane('young');
+      clock.advance(TRASH_DAYS * DAY - DAY);
+      await h.relaunch();
+      expect(h.core.store.getLane('old')).toBeNull();
+      expect(h.core.store.getLane('young')?.deletedAt).not.toBeNull();
+      expect(h.core.store.getLane('kept')?.deletedAt).toBeNull();
+    } finally {
+      h.cleanup();
+    }
   });
 });
