@@ -9,22 +9,17 @@ import { AppStore } from '../../../renderer/src/state/store.ts';
 import { ServiceHarness } from '../../fixtures/host-service-harness.ts';
 import { lane } from './lanes.ts';
 
-let harness: ServiceHarness | null = null;
-let stop: (() => void) | null = null;
-afterEach(() => {
-  stop?.();
-  harness?.cleanup();
-  harness = null;
-  stop = null;
-});
+/** What each test opened, closed after it newest first. */
+const toClose: Array<() => void> = [];
+afterEach(() => toClose.splice(0).reverse().forEach((close) => close()));
 
 async function windowStore(): Promise<{ h: ServiceHarness; store: AppStore }> {
-  harness = await ServiceHarness.start();
-  const client = await harness.client();
-  const store = new AppStore(client);
-  stop = store.start();
+  const h = await ServiceHarness.start();
+  toClose.push(() => h.cleanup());
+  const store = new AppStore(await h.client());
+  toClose.push(store.start());
   await until(store, () => store.getState().app !== null);
-  return { h: harness, store };
+  return { h, store };
 }
 
 /** Resolves once the store's state satisfies `check` (checked on every change). */
