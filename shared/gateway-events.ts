@@ -5,6 +5,9 @@
 import type { ExitReason } from './lifecycle.ts';
 import type { StoredEvent } from './transcript.ts';
 
+/** Issue 11, L35: how long a deleted conversation stays restorable in the trash. */
+export const TRASH_DAYS = 30;
+
 export type LaneActivity = 'idle' | 'starting' | 'running';
 
 export interface LaneStatus {
@@ -22,6 +25,10 @@ export interface LaneStatus {
   queuedInputs: number;
   restartFailureCount: number;
   updatedAt: number;
+  /** Issue 11: listed first in the sidebar. */
+  pinned: boolean;
+  /** Issue 11, L35: when the conversation went to the trash (restorable for 30 days), else null. */
+  deletedAt: number | null;
 }
 
 /**

@@ -15,6 +15,7 @@ import type { AppPort, GatewayEventSink } from './ports.ts';
 import { startBackgroundIntegrityCheck, type BackgroundIntegrityCheck } from './sessions/background-integrity.ts';
 import { SessionStore, STORE_FILE } from './sessions/store.ts';
 import { defaultLog, type Log } from '../../shared/log.ts';
+import { describeError } from '../../shared/errors.ts';
 
 const BACKUP_CHECK_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -91,10 +92,27 @@ export async function openBatonCore(options: BatonCoreOptions): Promise<BatonCor
   store.onDamaged((error) => (options.log ?? defaultLog)(error.message));
   const startup = recoverAtStartup({ store, gateway, settings: options.settings(), ...(options.now ? { now: options.now } : {}) });
   // R2: at least one backup per day of use, also for an app that stays open for weeks.
-  const backupIfDue = () => void store.backupIfDue().catch((error: Error) => (options.log ?? defaultLog)(`Daily backup failed: ${error.message}`));
+  // No backup before the check has found the file sound: a backup must never copy damage over good ones.
+  const backupIfDue = () => {
+    if (integrity && !integrity.verified) return;
+    void store.backupIfDue().catch((error: Error) => (options.log ?? defaultLog)(`Daily backup failed: ${error.message}`));
+  };
+  // Issue 11 (L35): conversations 30 days in the trash are purged, at startup and then hourly. Like
+  // any other write it does not wait for the background check (a damaged store refuses writes).
+  const purgeTrash = () => {
+    try {
+      gateway.purgeTrash();
+    } catch (error) {
+      (options.log ?? defaultLog)(`Emptying the trash failed: ${describeError(error)}`);
+    }
+  };
+  purgeTrash();
   if (integrity) void integrity.result.then((result) => result === 'sound' && backupIfDue());
   else backupIfDue();
-  const backupTimer = setInterval(backupIfDue, BACKUP_CHECK_INTERVAL_MS);
+  const backupTimer = setInterval(() => {
+    backupIfDue();
+    purgeTrash();
+  }, BACKUP_CHECK_INTERVAL_MS);
   backupTimer.unref();
   return {
     store,

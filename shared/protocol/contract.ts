@@ -39,6 +39,8 @@ export const laneStatusSchema: z.ZodType<LaneStatus> = z.object({
   queuedInputs: z.number().int(),
   restartFailureCount: z.number().int(),
   updatedAt: z.number(),
+  pinned: z.boolean(),
+  deletedAt: z.number().nullable(),
 });
 
 const exitReason = z.enum(EXIT_REASONS);
@@ -147,7 +149,14 @@ export const contract = {
     }),
   },
   'app.restart': { params: z.object({}), result: z.object({ accepted: z.boolean() }) },
-  'lanes.list': { params: z.object({}), result: z.array(laneStatusSchema) },
+  /** `view: 'trash'` (issue 11) lists deleted conversations, newest deletion first; otherwise pinned first, then most recent. */
+  'lanes.list': { params: z.object({ view: z.enum(['active', 'trash']).optional() }), result: z.array(laneStatusSchema) },
+  // Conversations you can manage (issue 11, L35). Deleting moves to the trash (a running turn is
+  // stopped first); a trashed conversation is restorable for 30 days, then purged.
+  'lanes.rename': { params: z.object({ laneKey, title: z.string().max(MAX_TITLE_LENGTH) }), result: laneStatusSchema },
+  'lanes.pin': { params: z.object({ laneKey, pinned: z.boolean() }), result: laneStatusSchema },
+  'lanes.delete': { params: z.object({ laneKey }), result: laneStatusSchema },
+  'lanes.restore': { params: z.object({ laneKey }), result: laneStatusSchema },
   'lanes.create': { params: z.object({ title: z.string().max(MAX_TITLE_LENGTH).optional() }), result: laneStatusSchema },
   'lanes.search': {
     params: z.object({ query: z.string().min(1).max(500) }),
@@ -163,6 +172,8 @@ export const contract = {
     result: sendResultSchema,
   },
   'turn.stop': { params: z.object({ laneKey }), result: z.object({ stopped: z.boolean() }) },
+  /** Runs the lane's last turn again when it failed, on the same user message, which is not appended twice (issue 11). */
+  'turn.retry': { params: z.object({ laneKey }), result: sendResultSchema },
   'resume.accept': { params: z.object({ laneKey }), result: z.object({ accepted: z.boolean() }) },
   'resume.discard': { params: z.object({ laneKey }), result: z.object({ discarded: z.boolean() }) },
   'session.restore': { params: z.object({ laneKey, sessionId: z.string().min(1) }), result: z.object({ restored: z.boolean() }) },

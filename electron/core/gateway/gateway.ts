@@ -19,6 +19,7 @@ import { isFreshMark } from '../lifecycle/lane-banners.ts';
 import { newId } from '../sessions/ids.ts';
 import type { LaneRecord } from '../sessions/lane-record.ts';
 import { StoreCorruptError, StoreFullError, StoreIoError } from '../sessions/store-errors.ts';
+import type { LaneListView } from '../sessions/lanes.ts';
 import type { QueuedInput, SessionRecord, SessionStore, TurnOutcome } from '../sessions/store.ts';
 import { titleFromCommand } from './commands.ts';
 import { TurnRecorder } from './turn-recorder.ts';
@@ -41,6 +42,8 @@ export interface GatewayOptions {
   log?: Log;
   /** Delay before a lane whose turn could not start tries again (default START_RETRY_MS). */
   startRetryMs?: number;
+  /** How long a deleted conversation's turn may take to reach a safe point before it is aborted (default DELETE_ABORT_MS). */
+  deleteAbortMs?: number;
 }
 
 export class InvalidInputError extends BatonError<'INVALID_INPUT'> {
@@ -63,12 +66,27 @@ function notSaved(error: unknown): unknown {
   return error;
 }
 
-type TurnJob = { kind: 'message'; input: QueuedInput } | { kind: 'resume' };
+/**
+ * `retry` re-runs a failed turn on the user message it answered (issue 11): the message is already
+ * in the transcript, so the turn appends none; the model sees the history before it, then it once.
+ */
+type TurnJob = { kind: 'message'; input: QueuedInput } | { kind: 'resume' } | { kind: 'retry'; userText: string; beforeSeq: number };
+
+/** turn.retry refused: nothing to retry, or the lane is busy or Baton is restarting. */
+export class RetryRefusedError extends BatonError<'INVALID_INPUT' | 'NOT_FOUND' | 'BUSY' | 'UNAVAILABLE'> {
+  constructor(code: 'INVALID_INPUT' | 'NOT_FOUND' | 'BUSY' | 'UNAVAILABLE', message: string) {
+    super(code, message);
+    this.name = 'RetryRefusedError';
+  }
+}
 
 const TITLE_LENGTH = 60;
 const DEFAULT_FRESHNESS_HOURS = 24;
 /** How long a lane whose turn could not even start (store trouble) waits before trying again. */
 export const START_RETRY_MS = 5_000;
+/** Issue 11: a turn in a conversation being deleted is asked to stop, then aborted after this long. */
+export const DELETE_ABORT_MS = 5_000;
+const DELETED_REASON = 'The conversation was deleted.';
 
 function titleFrom(text: string): string {
   const line = text.trim().split('\n')[0]!.trim().replace(/\s+/g, ' ');
@@ -86,12 +104,18 @@ export class Gateway {
   private readonly log: Log;
   private intakeOpen = true;
   private readonly resumeRequests = new Set<string>();
+  private readonly retryRequests = new Map<string, Extract<TurnJob, { kind: 'retry' }>>();
+  /** Lanes whose live turn is a retry: a second click while it runs gets the first answer. */
+  private readonly retrying = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly retryTimers = new Map<string, NodeJS.Timeout>();
   /** Set by dispose(): no retry is scheduled any more (the store is about to close). */
   private disposed = false;
   private readonly startFailures = new Set<string>();
   private readonly startRetryMs: number;
+  private readonly deleteAbortMs: number;
+  /** Lanes being moved to the trash: their running turn is stopping and nothing new may start. */
+  private readonly deleting = new Set<string>();
 
   constructor(options: GatewayOptions) {
     this.store = options.store;
@@ -102,6 +126,7 @@ export class Gateway {
     this.requestRestart = options.requestRestart;
     this.log = options.log ?? defaultLog;
     this.startRetryMs = options.startRetryMs ?? START_RETRY_MS;
+    this.deleteAbortMs = options.deleteAbortMs ?? DELETE_ABORT_MS;
   }
 
   // ── intake ───────────────────────────────────────────────────────────────────────────────
@@ -130,7 +155,8 @@ export class Gateway {
       }
     }
     const command = parseCommand(rawText);
-    this.store.ensureLane(laneKey);
+    const lane = this.store.ensureLane(laneKey);
+    if (lane.deletedAt !== null || this.deleting.has(laneKey)) throw new InvalidInputError('This conversation is in the trash; restore it to continue it.');
     if (command) {
       const answer = this.runCommand(laneKey, command);
       if (clientId !== undefined) this.store.recordClientMessage(clientId, laneKey, answer);
@@ -193,6 +219,31 @@ export class Gateway {
     return true;
   }
 
+  /**
+   * Retry of the lane's last turn, which must have failed (issue 11): it runs again on the same
+   * user message without appending it a second time. A second request while that retry runs (a
+   * double click) gets the same answer and starts nothing.
+   */
+  retry(laneKey: string): SendResult {
+    const lane = this.store.getLane(laneKey);
+    if (!lane) throw new RetryRefusedError('NOT_FOUND', `No conversation ${laneKey}.`);
+    if (lane.deletedAt !== null || this.deleting.has(laneKey)) throw new RetryRefusedError('INVALID_INPUT', 'This conversation is in the trash; restore it first.');
+    const live = this.registry.get(laneKey);
+    if (live && this.retrying.has(laneKey)) return { status: 'started', message: 'Already retrying.' };
+    if (live || this.retryRequests.has(laneKey)) throw new RetryRefusedError('BUSY', 'A turn is running in this conversation; retry once it is over.');
+    if (!this.intakeOpen) throw new RetryRefusedError('UNAVAILABLE', 'Baton is restarting; retry once it is back.');
+    const last = this.store.lastTurn(lane.sessionId);
+    if (!last || last.outcome !== 'failed') throw new RetryRefusedError('INVALID_INPUT', 'Only a failed turn can be retried, and the last turn here did not fail.');
+    if (last.trigger === 'resume') throw new RetryRefusedError('INVALID_INPUT', 'The failed turn continued an interrupted one; use Resume to try it again.');
+    const userEvent = this.store
+      .listEvents(lane.sessionId)
+      .findLast((event) => event.kind === 'user_message');
+    if (!userEvent || userEvent.kind !== 'user_message') throw new RetryRefusedError('INVALID_INPUT', 'The failed turn has no message to send again.');
+    this.retryRequests.set(laneKey, { kind: 'retry', userText: userEvent.payload.text, beforeSeq: userEvent.seq });
+    this.pump(laneKey);
+    return { status: 'started', message: 'Retrying.' };
+  }
+
   /** L20/L21 "Discard": the user declines the resume; the transcript stays as it is. */
   discardResume(laneKey: string): boolean {
     this.resumeRequests.delete(laneKey);
@@ -217,9 +268,9 @@ export class Gateway {
     return lane ? this.statusOf(lane, this.store.countQueuedInputs(laneKey)) : null;
   }
 
-  /** Every lane with its status, most recently active first, from one store query (lanes.list, app.status). */
-  laneViews(): Array<{ record: LaneRecord; status: LaneStatus }> {
-    return this.store.listLaneSummaries().map(({ lane, queuedInputs }) => ({ record: lane, status: this.statusOf(lane, queuedInputs) }));
+  /** Every lane with its status, pinned then most recently active first (or the trash), from one store query (lanes.list, app.status). */
+  laneViews(view?: LaneListView): Array<{ record: LaneRecord; status: LaneStatus }> {
+    return this.store.listLaneSummaries(view).map(({ lane, queuedInputs }) => ({ record: lane, status: this.statusOf(lane, queuedInputs) }));
   }
 
   private statusOf(lane: LaneRecord, queuedInputs: number): LaneStatus {
@@ -239,7 +290,78 @@ export class Gateway {
       queuedInputs,
       restartFailureCount: lane.restartFailureCount,
       updatedAt: lane.updatedAt,
+      pinned: lane.pinned,
+      deletedAt: lane.deletedAt,
     };
+  }
+
+  // ── conversations you can manage (issue 11, L35) ─────────────────────────────────────────
+
+  /** Renames the conversation; false when there is none. The caller checked the title. */
+  renameLane(laneKey: string, title: string): boolean {
+    if (!this.store.setTitle(laneKey, title)) return false;
+    this.emitLane(laneKey);
+    return true;
+  }
+
+  pinLane(laneKey: string, pinned: boolean): boolean {
+    if (!this.store.lanes.setPinned(laneKey, pinned)) return false;
+    this.emitLane(laneKey);
+    return true;
+  }
+
+  /**
+   * Moves the conversation to the trash. A running turn is stopped first through the normal
+   * interruption path (its interruption is recorded like a Stop); one that does not reach a safe
+   * point within deleteAbortMs is aborted. Queued input stays with the conversation. False when
+   * there is no such conversation; deleting one already in the trash changes nothing.
+   */
+  async deleteLane(laneKey: string): Promise<boolean> {
+    const lane = this.store.getLane(laneKey);
+    if (!lane) return false;
+    if (lane.deletedAt !== null || this.deleting.has(laneKey)) return true;
+    this.deleting.add(laneKey);
+    try {
+      this.resumeRequests.delete(laneKey);
+      this.retryRequests.delete(laneKey);
+      const live = this.registry.get(laneKey);
+      if (live) {
+        const ended = new Promise<void>((resolve) => {
+          const off = this.registry.onTurnEnded((end) => {
+            if (end.laneKey !== laneKey) return;
+            off();
+            resolve();
+          });
+        });
+        live.requestStop('stop', DELETED_REASON);
+        const abort = setTimeout(() => live.abortNow('stop', DELETED_REASON), this.deleteAbortMs);
+        try {
+          await ended;
+        } finally {
+          clearTimeout(abort);
+        }
+      }
+      this.store.trash.moveToTrash(laneKey);
+    } finally {
+      this.deleting.delete(laneKey);
+    }
+    this.emitLane(laneKey);
+    return true;
+  }
+
+  /** Takes the conversation out of the trash; its queued input, if any, runs again. */
+  restoreLane(laneKey: string): boolean {
+    if (!this.store.getLane(laneKey)) return false;
+    if (this.store.trash.restore(laneKey)) {
+      this.emitLane(laneKey);
+      this.pump(laneKey);
+    }
+    return true;
+  }
+
+  /** Issue 11: removes conversations deleted more than 30 days ago (at startup and daily); returns their keys. */
+  purgeTrash(): string[] {
+    return this.store.trash.purgeExpired();
   }
 
   // ── the drain's surface (L7, L11) ────────────────────────────────────────────────────────
@@ -314,18 +436,23 @@ export class Gateway {
 
   private pump(laneKey: string): void {
     if (!this.intakeOpen || this.registry.isBusy(laneKey)) return;
+    // A conversation in the trash (or on its way there) keeps its queued input but runs nothing.
+    if (this.deleting.has(laneKey) || (this.store.getLane(laneKey)?.deletedAt ?? null) !== null) return;
     const retry = this.retryTimers.get(laneKey);
     if (retry) {
       clearTimeout(retry);
       this.retryTimers.delete(laneKey);
     }
-    const wantsResume = this.resumeRequests.has(laneKey);
-    const next = wantsResume ? undefined : (this.store.nextQueuedInput(laneKey) ?? undefined);
-    if (!wantsResume && !next) return;
+    const retryJob = this.retryRequests.get(laneKey);
+    const wantsResume = retryJob === undefined && this.resumeRequests.has(laneKey);
+    const next = retryJob || wantsResume ? undefined : (this.store.nextQueuedInput(laneKey) ?? undefined);
+    if (!retryJob && !wantsResume && !next) return;
     const live = this.registry.claim(laneKey);
     if (!live) return;
     this.resumeRequests.delete(laneKey);
-    const job: TurnJob = next ? { kind: 'message', input: next } : { kind: 'resume' };
+    this.retryRequests.delete(laneKey);
+    const job: TurnJob = retryJob ?? (next ? { kind: 'message', input: next } : { kind: 'resume' });
+    if (job.kind === 'retry') this.retrying.add(laneKey);
     const run = this.runTurn(live, job);
     this.inFlight.add(run);
     void run.finally(() => this.inFlight.delete(run));
@@ -359,17 +486,20 @@ export class Gateway {
       if (lane.activeTurn) {
         this.store.endTurn({ laneKey, turnId: lane.activeTurn.turnId, outcome: 'failed', error: 'Baton could not record how this turn ended.' });
       }
-      const events = this.store.listEvents(lane.sessionId);
+      const allEvents = this.store.listEvents(lane.sessionId);
+      // A retry answers its message again from the history before it; the failed attempts after it are left out.
+      const events = job.kind === 'retry' ? allEvents.filter((event) => event.seq < job.beforeSeq) : allEvents;
       // L18: only a resumed turn may pick up calls the interrupted one never started.
-      const { history, pendingCalls } = lane.resumePending ? repairForResume(events) : { history: repairTranscript(events), pendingCalls: [] };
+      const { history, pendingCalls } = lane.resumePending && job.kind !== 'retry' ? repairForResume(events) : { history: repairTranscript(events), pendingCalls: [] };
       const note = decideNote(lane, history, this.now());
       const turnId = newId('turn');
-      const userText = job.kind === 'message' ? job.input.text : null;
+      const userText = job.kind === 'message' ? job.input.text : job.kind === 'retry' ? job.userText : null;
       const begun = this.store.beginTurn({
         laneKey,
         turnId,
         trigger: job.kind,
-        ...(userText !== null ? { userText } : {}),
+        // The retried message is in the transcript already (issue 11): it is not appended again.
+        ...(job.kind === 'message' ? { userText: job.input.text } : {}),
         ...(job.kind === 'message' ? { queuedInputId: job.input.id, clientId: job.input.clientId } : {}),
       });
       live.state = 'running';
@@ -377,7 +507,7 @@ export class Gateway {
       this.startFailures.delete(laneKey);
       if (begun.userEvent) this.emit({ type: 'transcript', laneKey, event: begun.userEvent });
       // An untitled conversation is named after its first message, as chat apps do.
-      if (userText !== null && lane.title === '') this.store.setTitle(laneKey, titleFrom(userText));
+      if (job.kind === 'message' && lane.title === '') this.store.setTitle(laneKey, titleFrom(job.input.text));
       if (note) {
         // For people only ("Resumed after a restart" divider); the note itself goes to the model request.
         this.append(laneKey, begun.sessionId, turnId, { kind: 'note_marker', payload: { note: note.kind, reason: note.kind === 'resume' ? note.reason : null } });
@@ -421,6 +551,7 @@ export class Gateway {
         this.noticeStartFailure(laneKey, describeError(error));
       }
     } finally {
+      this.retrying.delete(laneKey);
       this.registry.release(live, { laneKey, turnId: live.turnId, outcome });
       try {
         this.emitLane(laneKey);

@@ -82,12 +82,18 @@ export class GatewayService {
     this.handlers = {
       'app.status': () => this.status(),
       'app.restart': () => this.restart(),
-      'lanes.list': () => this.listLanes(),
+      'lanes.list': (params) => this.listLanes(params.view),
+      'lanes.rename': (params) => this.renameLane(params.laneKey, params.title),
+      'lanes.pin': (params) => this.laneAfter(params.laneKey, this.options.core.gateway.pinLane(params.laneKey, params.pinned)),
+      'lanes.delete': async (params) => this.laneAfter(params.laneKey, await this.options.core.gateway.deleteLane(params.laneKey)),
+      'lanes.restore': (params) => this.laneAfter(params.laneKey, this.options.core.gateway.restoreLane(params.laneKey)),
       'lanes.create': (params) => this.createLane(params.title),
-      'lanes.search': (params) => this.options.core.store.searchLanes(params.query),
+      // A conversation in the trash is found only by restoring it (issue 11).
+      'lanes.search': (params) => this.options.core.store.searchLanes(params.query).filter((hit) => this.options.core.store.getLane(hit.laneKey)?.deletedAt === null),
       'transcript.get': (params) => this.transcript(params),
       'message.send': (params) => this.sendMessage(params.laneKey, params.text, params.clientMessageId),
       'turn.stop': (params) => ({ stopped: this.options.core.gateway.stop(params.laneKey) }),
+      'turn.retry': (params) => this.options.core.gateway.retry(params.laneKey),
       'resume.accept': (params) => ({ accepted: this.options.core.gateway.requestResume(params.laneKey) }),
       'resume.discard': (params) => ({ discarded: this.options.core.gateway.discardResume(params.laneKey) }),
       'session.restore': (params) => ({ restored: this.options.core.gateway.restoreSession(params.laneKey, params.sessionId) }),
@@ -155,8 +161,23 @@ export class GatewayService {
 
   // ── lanes and transcripts ────────────────────────────────────────────────────────────────
 
-  private listLanes(): Result<'lanes.list'> {
-    return this.options.core.gateway.laneViews().map((view) => view.status);
+  private listLanes(view: 'active' | 'trash' | undefined): Result<'lanes.list'> {
+    return this.options.core.gateway.laneViews(view).map((lane) => lane.status);
+  }
+
+  // ── conversations you can manage (issue 11) ──────────────────────────────────────────────
+
+  private renameLane(laneKey: string, title: string): Result<'lanes.rename'> {
+    const normalized = normalizeTitle(title);
+    if (normalized === '') throw invalidInput('A title cannot be empty.');
+    return this.laneAfter(laneKey, this.options.core.gateway.renameLane(laneKey, normalized));
+  }
+
+  /** The lane's status after a change that `found` says reached it; NOT_FOUND when there was no lane. */
+  private laneAfter(laneKey: string, found: boolean): Result<'lanes.rename'> {
+    const status = found ? this.options.core.gateway.laneStatus(laneKey) : null;
+    if (!status) throw notFound(`No conversation ${laneKey}.`);
+    return status;
   }
 
   private createLane(title: string | undefined): Result<'lanes.create'> {

@@ -25,6 +25,10 @@ export interface LaneRecord {
   autoResumedTurnId: string | null;
   inputTokens: number;
   outputTokens: number;
+  /** Issue 11: pinned conversations are listed first. */
+  pinned: boolean;
+  /** Issue 11, L35: when it went to the trash (restorable for TRASH_DAYS), else null. */
+  deletedAt: number | null;
 }
 
 export type LaneRow = Record<string, unknown>;
@@ -84,5 +88,7 @@ export function laneFromRow(row: LaneRow): LaneRecord {
     autoResumedTurnId: typeof row.auto_resumed_turn_id === 'string' ? row.auto_resumed_turn_id : null,
     inputTokens: toInt(row.input_tokens, 0),
     outputTokens: toInt(row.output_tokens, 0),
+    pinned: toInt(row.pinned, 0) !== 0,
+    deletedAt: row.deleted_at == null ? null : parseMarkTime(row.deleted_at),
   };
 }

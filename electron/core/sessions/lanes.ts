@@ -27,6 +27,9 @@ export interface SessionAccess {
   autoResetReason: string | null;
 }
 
+/** The conversation list, or the trash (issue 11). */
+export type LaneListView = 'active' | 'trash';
+
 /** A lane with the number of inputs waiting in it: what a conversation list shows. */
 export interface LaneSummary {
   lane: LaneRecord;
@@ -58,7 +61,7 @@ export class Lanes extends StoreAggregate {
     return row ? laneFromRow(row) : null;
   }
 
-  /** Most recently active first. */
+  /** Most recently active first; in the trash too (the store's own bookkeeping sees every lane). */
   list(): LaneRecord[] {
     const rows = this.db.prepare('SELECT * FROM lanes ORDER BY updated_at DESC, lane_key').all() as Array<Record<string, unknown>>;
     return rows.map(laneFromRow);
@@ -78,14 +81,22 @@ export class Lanes extends StoreAggregate {
    * Every lane with its queued-input count in one statement (a conversation list used to cost one
    * lane read and one count per lane); same order as `list()`. The count uses the queue's index.
    */
-  summaries(): LaneSummary[] {
+  summaries(view: LaneListView = 'active'): LaneSummary[] {
+    // Issue 11: pinned conversations first; the trash lists the most recently deleted first.
+    const [where, order] =
+      view === 'trash' ? ['l.deleted_at IS NOT NULL', 'l.deleted_at DESC'] : ['l.deleted_at IS NULL', 'l.pinned DESC, l.updated_at DESC'];
     const rows = this.db
       .prepare(
         `SELECT l.*, (SELECT count(*) FROM queued_inputs q WHERE q.lane_key = l.lane_key) AS queued_input_count
-           FROM lanes l ORDER BY l.updated_at DESC, l.lane_key`,
+           FROM lanes l WHERE ${where} ORDER BY ${order}, l.lane_key`,
       )
       .all() as Array<Record<string, unknown>>;
     return rows.map((row) => ({ lane: laneFromRow(row), queuedInputs: Number(row.queued_input_count) }));
+  }
+
+  /** Issue 11: pins or unpins; the conversation's place in time (updated_at) is left alone. */
+  setPinned(laneKey: string, pinned: boolean): boolean {
+    return this.db.prepare('UPDATE lanes SET pinned = ? WHERE lane_key = ?').run(pinned ? 1 : 0, laneKey).changes === 1;
   }
 
   /** Creates the lane with its first session when it does not exist yet. */

@@ -161,6 +161,16 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT INTO meta (key, value) VALUES ('store_id', lower(hex(randomblob(16))));
     `,
   },
+  {
+    version: 7,
+    description: 'conversations you can manage (issue 11, L35): pinned, and deleted_at for the 30-day trash',
+    // Deleting marks the lane; its sessions, events and queued input stay until the trash is purged.
+    sql: `
+      ALTER TABLE lanes ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE lanes ADD COLUMN deleted_at INTEGER;
+      CREATE INDEX lanes_deleted_at ON lanes(deleted_at) WHERE deleted_at IS NOT NULL;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

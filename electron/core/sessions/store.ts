@@ -22,13 +22,14 @@ import { BackupManager } from './backups.ts';
 import { refuseEmptyStoreWithBackups } from './empty-store-check.ts';
 import { InputQueue, type ClientMessageRecord, type QueuedInput } from './input-queue.ts';
 import type { LaneRecord } from './lane-record.ts';
-import { Lanes, type LaneSummary, type SessionAccess, type SessionRecord } from './lanes.ts';
+import { Lanes, type LaneListView, type LaneSummary, type SessionAccess, type SessionRecord } from './lanes.ts';
 import { MIGRATIONS, type Migration } from './migrations.ts';
 import { ResumeMarks } from './resume-marks.ts';
 import { isBusy, isCorruption, StoreConnection } from './store-connection.ts';
 import { DataDirInUseError, StoreCorruptError, StoreTooNewError } from './store-errors.ts';
 import { Transcript, type LaneSearchHit } from './transcript.ts';
 import { TurnJournal, type BeginTurn, type EndTurn, type RecoveredLane, type TurnRecord } from './turn-journal.ts';
+import { Trash } from './trash.ts';
 
 export type { ClientMessageRecord, QueuedInput } from './input-queue.ts';
 export type { LaneSummary, SessionAccess, SessionRecord } from './lanes.ts';
@@ -59,6 +60,8 @@ export class SessionStore {
   readonly transcript: Transcript;
   readonly inputs: InputQueue;
   readonly journal: TurnJournal;
+  /** Issue 11: deleted conversations, restorable for 30 days. */
+  readonly trash: Trash;
   private readonly db: StoreConnection;
   private readonly now: () => number;
 
@@ -72,6 +75,7 @@ export class SessionStore {
     this.transcript = new Transcript(db, now, this.lanes);
     this.inputs = new InputQueue(db, now);
     this.journal = new TurnJournal(db, now, { lanes: this.lanes, transcript: this.transcript, inputs: this.inputs, marks: this.marks });
+    this.trash = new Trash(db, now);
   }
 
   static async open(options: OpenStoreOptions): Promise<SessionStore> {
@@ -221,9 +225,9 @@ export class SessionStore {
     return this.lanes.resumePending();
   }
 
-  /** Every lane with its queued-input count, in one statement, most recently active first. */
-  listLaneSummaries(): LaneSummary[] {
-    return this.lanes.summaries();
+  /** Every lane with its queued-input count, in one statement: pinned, then most recently active first (or the trash). */
+  listLaneSummaries(view?: LaneListView): LaneSummary[] {
+    return this.lanes.summaries(view);
   }
 
   /** Creates the lane with its first session when it does not exist yet. */

@@ -10,7 +10,8 @@ import { StoreAggregate } from './store-aggregate.ts';
 import type { StoreConnection } from './store-connection.ts';
 import type { Transcript } from './transcript.ts';
 
-export type TurnTrigger = 'message' | 'resume';
+/** `retry` (issue 11): a failed turn run again on its message, which it does not append again. */
+export type TurnTrigger = 'message' | 'resume' | 'retry';
 export type { TurnOutcome };
 
 export interface TurnRecord {

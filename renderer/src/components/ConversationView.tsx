@@ -29,7 +29,7 @@ export function ConversationView({ lane }: { lane: LaneStatus }) {
   const actions = useMemo<RowActions>(
     () => ({
       answerApproval: (callId, approved) => store.answerApproval(laneKey, callId, approved),
-      retry: (text) => void store.retry(laneKey, text),
+      retry: () => void store.retry(laneKey),
     }),
     [store, laneKey],
   );

@@ -1,4 +1,7 @@
-/** The conversations, newest activity first, with their state at a glance; search; New chat. */
+/**
+ * The conversations — who needs you first, then pinned, then newest activity — with their state at
+ * a glance; a filter by condition; search; New chat; the Trash (issues 10, 11).
+ */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { filterCounts, LANE_FILTER_EMPTY, LANE_FILTER_LABELS, LANE_FILTERS, laneCondition, matchesFilter, type LaneFilter } from '../../../shared/lane-condition.ts';
 import { laneBadges } from '../lib/lane-badges.ts';
@@ -6,6 +9,8 @@ import { NotificationsOffer } from './NeedsYou.tsx';
 import { formatRelativeTime } from '../lib/time-format.ts';
 import { laneLabel, sortedLanes } from '../state/app-state.ts';
 import { useAppState, useNow, useStore } from '../state/hooks.ts';
+import { LaneItem } from './LaneItem.tsx';
+import { TrashView, UndoDeleteToast } from './TrashView.tsx';
 
 export function Sidebar({ onOpenSettings }: { onOpenSettings: () => void }) {
   const store = useStore();
@@ -29,6 +34,12 @@ export function Sidebar({ onOpenSettings }: { onOpenSettings: () => void }) {
     if (open && !matchesFilter(open, filter)) setFilter('all');
   }, [openLaneKey, lanes, filter]);
   const searching = search.query.trim() !== '';
+  const trashOpen = useAppState((state) => state.trash !== null);
+  const listRef = useRef<HTMLDivElement>(null);
+  // Issue 11: the open conversation stays in view, however it was opened.
+  useEffect(() => {
+    listRef.current?.querySelector('[aria-current="page"]')?.scrollIntoView({ block: 'nearest' });
+  }, [openLaneKey, ordered]);
 
   return (
     <nav className="sidebar" aria-label="Conversations">
@@ -52,8 +63,10 @@ export function Sidebar({ onOpenSettings }: { onOpenSettings: () => void }) {
           }}
         />
       </div>
-      {!searching && <ConditionFilter filter={filter} counts={counts} onChange={setFilter} />}
-      {searching ? (
+      {!searching && !trashOpen && <ConditionFilter filter={filter} counts={counts} onChange={setFilter} />}
+      {trashOpen ? (
+        <TrashView />
+      ) : searching ? (
         <div className="lane-list" aria-label="Search results" aria-busy={search.pending}>
           {search.results === null ? (
             <p className="muted">Searching…</p>
@@ -76,7 +89,9 @@ export function Sidebar({ onOpenSettings }: { onOpenSettings: () => void }) {
                       store.search('');
                     }}
                   >
-                    <span className="lane-title">{result.title || 'Untitled conversation'}</span>
+                    <span className="lane-title" title={result.title || undefined}>
+                      {result.title || 'Untitled conversation'}
+                    </span>
                     <span className="lane-snippet">{result.snippet}</span>
                   </button>
                 </li>
@@ -85,7 +100,7 @@ export function Sidebar({ onOpenSettings }: { onOpenSettings: () => void }) {
           )}
         </div>
       ) : (
-        <div className="lane-list">
+        <div className="lane-list" ref={listRef}>
           {ordered.length === 0 ? (
             <p className="muted" data-testid="lane-filter-empty">
               {LANE_FILTER_EMPTY[filter]}
@@ -96,18 +111,14 @@ export function Sidebar({ onOpenSettings }: { onOpenSettings: () => void }) {
                 const label = laneLabel(lane, previews);
                 const badges = laneBadges(lane);
                 return (
-                  <li key={lane.laneKey}>
-                    <button
-                      type="button"
-                      className="lane-item"
-                      data-testid="lane-item"
-                      data-lane-key={lane.laneKey}
-                      data-condition={laneCondition(lane)}
-                      aria-current={lane.laneKey === openLaneKey ? 'page' : undefined}
-                      aria-label={[label, ...badges.map((badge) => badge.label)].join(', ')}
-                      onClick={() => store.openLane(lane.laneKey)}
-                    >
-                      <span className="lane-title">{label}</span>
+                  <LaneItem
+                    key={lane.laneKey}
+                    lane={lane}
+                    label={label}
+                    current={lane.laneKey === openLaneKey}
+                    condition={laneCondition(lane)}
+                    ariaLabel={[label, ...badges.map((badge) => badge.label)].join(', ')}
+                    meta={
                       <span className="lane-meta">
                         <time dateTime={new Date(lane.updatedAt).toISOString()}>{formatRelativeTime(lane.updatedAt, now)}</time>
                         {badges.map((badge) => (
@@ -116,18 +127,22 @@ export function Sidebar({ onOpenSettings }: { onOpenSettings: () => void }) {
                           </span>
                         ))}
                       </span>
-                    </button>
-                  </li>
+                    }
+                  />
                 );
               })}
             </ul>
           )}
         </div>
       )}
+      <UndoDeleteToast />
       <div className="sidebar-bottom">
         <NotificationsOffer />
         <button type="button" className="button" data-testid="settings-button" onClick={onOpenSettings}>
           ⚙ Settings
+        </button>
+        <button type="button" className="button" data-testid="trash-button" aria-pressed={trashOpen} onClick={() => void store.showTrash(!trashOpen)}>
+          Trash
         </button>
       </div>
     </nav>

@@ -18,12 +18,12 @@ interface TranscriptListProps {
   actions: RowActions;
 }
 
-/** Index of the newest error no later message superseded, or -1. */
+/** Index of the newest error no later message or answer (a retry's) superseded, or -1. */
 function latestErrorIndex(model: TranscriptModel): number {
   for (let i = model.items.length - 1; i >= 0; i--) {
     const type = model.items[i]!.type;
     if (type === 'error') return i;
-    if (type === 'user') return -1;
+    if (type === 'user' || type === 'assistant' || type === 'tool') return -1;
   }
   return -1;
 }
@@ -105,7 +105,7 @@ export function TranscriptList({ model, laneActive, actions }: TranscriptListPro
                   item={item}
                   toolStatus={item.type === 'tool' ? deriveToolStatus(item, { turnLive }) : null}
                   cutShort={item.type === 'assistant' && !item.final && !item.streaming && !turnLive}
-                  latestError={row.index === errorIndex}
+                  latestError={row.index === errorIndex && !laneActive}
                   actions={actions}
                 />
               </div>

@@ -11,7 +11,8 @@ import { ToolCard, ToolCardFallback } from './ToolCard.tsx';
 
 export interface RowActions {
   answerApproval: (callId: string, approved: boolean) => Promise<void>;
-  retry: (text: string) => void;
+  /** Runs the failed turn again on its message (turn.retry), which is not sent a second time. */
+  retry: () => void;
 }
 
 interface RowProps {
@@ -120,15 +121,14 @@ function ResumedDivider({ item }: { item: ResumedItem }) {
   );
 }
 
-function ErrorMessage({ item, latest, onRetry }: { item: ErrorItem; latest: boolean; onRetry: (text: string) => void }) {
-  const retryText = item.retryText;
+function ErrorMessage({ item, latest, onRetry }: { item: ErrorItem; latest: boolean; onRetry: () => void }) {
   return (
     <div className="message message-error" data-testid="error-message" role={latest ? 'alert' : undefined}>
       <p>
         <strong>This turn failed.</strong> {item.message}
       </p>
-      {latest && retryText !== null && (
-        <button type="button" className="button" data-testid="retry-button" onClick={() => onRetry(retryText)}>
+      {latest && item.retryText !== null && (
+        <button type="button" className="button" data-testid="retry-button" onClick={onRetry}>
           Retry
         </button>
       )}

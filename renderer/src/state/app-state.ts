@@ -92,6 +92,10 @@ export interface AppState {
   errors: readonly AppError[];
   /** Banners the user closed, by a key naming the banner. */
   dismissed: ReadonlySet<string>;
+  /** Issue 11: the Trash view's conversations, newest deletion first; null while it is closed. */
+  trash: readonly LaneStatus[] | null;
+  /** Issue 11: the conversation just deleted, offered back by the Undo toast. */
+  undoDelete: { laneKey: string; label: string } | null;
 }
 
 export function initialState(): AppState {
@@ -112,6 +116,8 @@ export function initialState(): AppState {
     search: { query: '', results: null, pending: false },
     errors: [],
     dismissed: new Set(),
+    trash: null,
+    undoDelete: null,
   };
 }
 
@@ -135,7 +141,14 @@ export type Action =
   | { type: 'error'; message: string }
   | { type: 'dismiss-error'; id: number }
   | { type: 'dismiss'; key: string }
-  | { type: 'session-restored'; laneKey: string };
+  | { type: 'session-restored'; laneKey: string }
+  | ManageAction;
+
+/** Conversations you can manage (issue 11): a lane changed by this window, the Trash view, Undo. */
+export type ManageAction =
+  | { type: 'lane-changed'; lane: LaneStatus }
+  | { type: 'trash-loaded'; lanes: readonly LaneStatus[] | null }
+  | { type: 'undo-delete'; offer: { laneKey: string; label: string } | null };
 
 export function reduce(state: AppState, action: Action): AppState {
   switch (action.type) {
@@ -150,7 +163,7 @@ export function reduce(state: AppState, action: Action): AppState {
       return next;
     }
     case 'lanes-loaded': {
-      const lanes = new Map(action.lanes.map((lane) => [lane.laneKey, lane] as const));
+      const lanes = new Map(action.lanes.filter((lane) => lane.deletedAt === null).map((lane) => [lane.laneKey, lane] as const));
       let next: AppState = { ...state, lanes };
       for (const lane of action.lanes) next = afterLaneChange(next, lane);
       return next;
@@ -208,7 +221,30 @@ export function reduce(state: AppState, action: Action): AppState {
       return { ...state, dismissed: new Set([...state.dismissed, action.key]) };
     case 'session-restored':
       return { ...state, banners: { ...state.banners, sessionReset: without(state.banners.sessionReset, action.laneKey) } };
+    case 'lane-changed':
+      return onGatewayEvent(state, { type: 'lane', lane: action.lane });
+    case 'trash-loaded':
+      return { ...state, trash: action.lanes };
+    case 'undo-delete':
+      return { ...state, undoDelete: action.offer };
   }
+}
+
+/**
+ * Issue 11: a lane in the trash leaves the conversation list (and closes if it was open) and
+ * joins the Trash view if that is shown; a restored one goes the other way.
+ */
+function onLaneTrash(state: AppState, lane: LaneStatus): AppState {
+  const key = lane.laneKey;
+  const trash = state.trash === null ? null : state.trash.filter((entry) => entry.laneKey !== key);
+  if (lane.deletedAt === null) return { ...state, trash, lanes: withEntry(state.lanes, key, lane) };
+  const open = state.openLaneKey === key;
+  return {
+    ...state,
+    lanes: without(state.lanes, key),
+    trash: trash === null ? null : [lane, ...trash],
+    ...(open ? { openLaneKey: null, transcript: { status: 'none' } as const } : {}),
+  };
 }
 
 // ── connection ─────────────────────────────────────────────────────────────────────────────
@@ -258,6 +294,7 @@ function onGatewayEvent(state: AppState, event: GatewayEvent): AppState {
       return model === slot.model ? state : { ...state, transcript: { status: 'ready', model } };
     }
     case 'lane': {
+      if (event.lane.deletedAt !== null || state.trash?.some((entry) => entry.laneKey === event.lane.laneKey)) return onLaneTrash(state, event.lane);
       const next: AppState = { ...state, lanes: withEntry(state.lanes, event.lane.laneKey, event.lane) };
       return afterLaneChange(next, event.lane);
     }
@@ -351,9 +388,14 @@ export function needsTranscriptReload(state: AppState, event: GatewayEvent): boo
 
 // ── selectors ──────────────────────────────────────────────────────────────────────────────
 
-/** L31: conversations that need the person first (shared/lane-condition.ts `byAttention`), then newest activity first. */
+/**
+ * L31: conversations that need the person first (shared/lane-condition.ts `byAttention`), then
+ * pinned ones (issue 11), then newest activity first.
+ */
 export function sortedLanes(lanes: ReadonlyMap<string, LaneStatus>): LaneStatus[] {
-  return [...lanes.values()].sort((a, b) => byAttention(a, b) || b.updatedAt - a.updatedAt || a.laneKey.localeCompare(b.laneKey));
+  return [...lanes.values()].sort(
+    (a, b) => byAttention(a, b) || Number(b.pinned) - Number(a.pinned) || b.updatedAt - a.updatedAt || a.laneKey.localeCompare(b.laneKey),
+  );
 }
 
 export function laneLabel(lane: LaneStatus, previews: ReadonlyMap<string, string>): string {

@@ -4,12 +4,11 @@
  * useSyncExternalStore (hooks.ts). Listeners are told once per burst of changes: streamed text
  * can arrive hundreds of times a second, and the screen needs it at most once a frame.
  */
-import { escapeForResend } from '../../../shared/commands.ts';
-import type { GatewayEvent } from '../../../shared/gateway-events.ts';
+import type { GatewayEvent, LaneStatus } from '../../../shared/gateway-events.ts';
 import type { MethodName, Params, ProviderTarget, Result } from '../../../shared/protocol/contract.ts';
 import type { ProviderKind, ProviderSettingInput, SettingChange, SettingKey, SettingValue } from '../../../shared/settings.ts';
 import { providerInUse } from '../lib/provider-presets.ts';
-import { initialState, needsTranscriptReload, reduce, relaunchBannerKey, relaunchDismissedKey, type Action, type AppState } from './app-state.ts';
+import { initialState, laneLabel, needsTranscriptReload, reduce, relaunchBannerKey, relaunchDismissedKey, type Action, type AppState } from './app-state.ts';
 import type { GatewayPort } from './gateway-port.ts';
 import type { OutboxEntry, OutboxStorage } from './outbox.ts';
 import { DisposableStore } from '../../../shared/disposables.ts';
@@ -94,6 +93,8 @@ export class AppStore {
   private outboxQueue: Promise<void> = Promise.resolve();
   /** Callers of send() waiting for their message's fate, by client message id. */
   private readonly waiting = new Map<string, (taken: boolean) => void>();
+  /** Lanes whose turn.retry request is out (a double click sends one). */
+  private readonly retrying = new Set<string>();
 
   constructor(client: GatewayPort, options: StoreOptions = {}) {
     this.client = client;
@@ -234,6 +235,53 @@ export class AppStore {
     return lane.laneKey;
   }
 
+  // ── conversations you can manage (issue 11) ──────────────────────────────────────────────
+
+  async renameLane(laneKey: string, title: string): Promise<boolean> {
+    return this.changeLane(await this.attempt('lanes.rename', { laneKey, title }, 'Could not rename the conversation'));
+  }
+
+  async pinLane(laneKey: string, pinned: boolean): Promise<boolean> {
+    return this.changeLane(await this.attempt('lanes.pin', { laneKey, pinned }, pinned ? 'Could not pin the conversation' : 'Could not unpin the conversation'));
+  }
+
+  /** Moves the conversation to the trash and offers it back (Undo); nothing is lost by one keystroke. */
+  async deleteLane(laneKey: string): Promise<boolean> {
+    const before = this.state.lanes.get(laneKey);
+    const label = before ? laneLabel(before, this.state.previews) : 'the conversation';
+    const changed = this.changeLane(await this.attempt('lanes.delete', { laneKey }, 'Could not delete the conversation'));
+    if (changed) this.dispatch({ type: 'undo-delete', offer: { laneKey, label } });
+    return changed;
+  }
+
+  /** Takes the conversation out of the trash and opens it. */
+  async restoreLane(laneKey: string): Promise<boolean> {
+    const changed = this.changeLane(await this.attempt('lanes.restore', { laneKey }, 'Could not restore the conversation'));
+    if (!changed) return false;
+    if (this.state.undoDelete?.laneKey === laneKey) this.dispatch({ type: 'undo-delete', offer: null });
+    this.openLane(laneKey);
+    return true;
+  }
+
+  dismissUndo(): void {
+    this.dispatch({ type: 'undo-delete', offer: null });
+  }
+
+  /** Opens (or refreshes) the Trash view; `false` closes it. */
+  async showTrash(show = true): Promise<void> {
+    if (!show) {
+      this.dispatch({ type: 'trash-loaded', lanes: null });
+      return;
+    }
+    const lanes = await this.attempt('lanes.list', { view: 'trash' }, 'Could not read the trash');
+    if (lanes) this.dispatch({ type: 'trash-loaded', lanes });
+  }
+
+  private changeLane(lane: LaneStatus | null): boolean {
+    if (lane) this.dispatch({ type: 'lane-changed', lane });
+    return lane !== null;
+  }
+
   search(query: string): void {
     this.dispatch({ type: 'search-query', query });
     if (this.searchTimer) clearTimeout(this.searchTimer);
@@ -349,9 +397,18 @@ export class AppStore {
     }
   }
 
-  /** Retry of a failed turn: the user message again, never mistaken for a command. */
-  retry(laneKey: string, text: string): Promise<boolean> {
-    return this.send(laneKey, escapeForResend(text));
+  /**
+   * Retry of a failed turn (issue 11): the gateway runs it again on the message it already holds,
+   * so nothing is sent twice; a second click while the request is out is dropped here.
+   */
+  async retry(laneKey: string): Promise<boolean> {
+    if (this.retrying.has(laneKey)) return false;
+    this.retrying.add(laneKey);
+    try {
+      return (await this.attempt('turn.retry', { laneKey }, 'Could not retry')) !== null;
+    } finally {
+      this.retrying.delete(laneKey);
+    }
   }
 
   async stop(laneKey: string): Promise<void> {

@@ -8,7 +8,7 @@ import type { LaneStatus } from '../../../shared/gateway-events.ts';
 import type { StoredEvent } from '../../../shared/transcript.ts';
 
 function lane(laneKey: string, title: string): LaneStatus {
-  return { laneKey, sessionId: `s_${laneKey}`, title, activity: 'idle', awaitingApproval: false, resumePending: false, resumeReason: null, resumeStale: false, suspended: false, queuedInputs: 0, restartFailureCount: 0, updatedAt: 0 };
+  return { laneKey, sessionId: `s_${laneKey}`, title, activity: 'idle', awaitingApproval: false, resumePending: false, resumeReason: null, resumeStale: false, suspended: false, queuedInputs: 0, restartFailureCount: 0, updatedAt: 0, pinned: false, deletedAt: null };
 }
 
 function exitOf(run: () => unknown): number | null {

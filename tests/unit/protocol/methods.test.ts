@@ -41,6 +41,8 @@ describe('contract methods over the protocol', () => {
       'mcp.status', 'mcp.restart',
       // Against real HTTP model servers in provider-setup.test.ts.
       'provider.models', 'provider.test', 'provider.detectLocal', 'provider.rename',
+      // Conversations you can manage and retry (issue 11) in lane-methods.test.ts.
+      'turn.retry', 'lanes.rename', 'lanes.pin', 'lanes.delete', 'lanes.restore',
     ];
     expect(Object.keys(contract).sort()).toEqual([...covered].sort());
   });

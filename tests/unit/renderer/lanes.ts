@@ -14,6 +14,8 @@ export function lane(laneKey: string, overrides: Partial<LaneStatus> = {}): Lane
     queuedInputs: 0,
     restartFailureCount: 0,
     updatedAt: 1_000,
+    pinned: false,
+    deletedAt: null,
     ...overrides,
   };
 }

@@ -30,6 +30,8 @@ describe('lane record (L1)', () => {
       autoResumedTurnId: null,
       inputTokens: 0,
       outputTokens: 0,
+      pinned: false,
+      deletedAt: null,
     });
     expect(store.getSession(lane.sessionId)).toMatchObject({ laneKey: 'chat-1', endedAt: null, title: 'First chat' });
   });
@@ -86,6 +88,8 @@ describe('lane record (L1)', () => {
       autoResumedTurnId: null,
       inputTokens: 0,
       outputTokens: 0,
+      pinned: false,
+      deletedAt: null,
     });
     const backups = fs.readdirSync(path.join(dir, 'backups'));
     expect(backups).toHaveLength(1);
@@ -151,6 +155,8 @@ describe('laneFromRow (L1)', () => {
       autoResumedTurnId: null,
       inputTokens: 0,
       outputTokens: 0,
+      pinned: false,
+      deletedAt: null,
     });
   });
 
@@ -177,6 +183,8 @@ describe('laneFromRow (L1)', () => {
       auto_resumed_turn_id: 'turn_0',
       input_tokens: 100n,
       output_tokens: 7,
+      pinned: 1,
+      deleted_at: 40,
     });
     expect(lane).toEqual({
       laneKey: 'a',
@@ -194,6 +202,8 @@ describe('laneFromRow (L1)', () => {
       autoResumedTurnId: 'turn_0',
       inputTokens: 100,
       outputTokens: 7,
+      pinned: true,
+      deletedAt: 40,
     });
   });
 

@@ -1,0 +1,76 @@
+/**
+ * The Trash (issue 11, L35): deleted conversations with when they were deleted and a Restore
+ * button; each is purged 30 days after its deletion. And the Undo toast a delete leaves behind.
+ */
+import { useEffect } from 'react';
+import { TRASH_DAYS } from '../../../shared/gateway-events.ts';
+import { formatRelativeTime } from '../lib/time-format.ts';
+import { laneLabel } from '../state/app-state.ts';
+import { useAppState, useNow, useStore } from '../state/hooks.ts';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** How long the Undo toast stays; the Trash keeps the conversation far longer. */
+export const UNDO_TOAST_MS = 10_000;
+
+export function TrashView() {
+  const store = useStore();
+  const trash = useAppState((state) => state.trash);
+  const previews = useAppState((state) => state.previews);
+  const now = useNow(60_000);
+  if (trash === null) return null;
+  return (
+    <div className="lane-list trash-view" aria-label="Trash" data-testid="trash-view">
+      <div className="trash-head">
+        <h2>Trash</h2>
+        <button type="button" className="button" data-testid="trash-close" onClick={() => void store.showTrash(false)}>
+          Back
+        </button>
+      </div>
+      <p className="muted">Deleted conversations are kept for {TRASH_DAYS} days, then removed.</p>
+      {trash.length === 0 ? (
+        <p className="muted" role="status">
+          The trash is empty.
+        </p>
+      ) : (
+        <ul>
+          {trash.map((lane) => {
+            const label = laneLabel(lane, previews);
+            const daysLeft = Math.max(0, Math.ceil(((lane.deletedAt ?? now) + TRASH_DAYS * DAY_MS - now) / DAY_MS));
+            return (
+              <li key={lane.laneKey} className="trash-item" data-testid="trash-item" data-lane-key={lane.laneKey}>
+                <span className="lane-title" title={label}>
+                  {label}
+                </span>
+                <span className="lane-meta">
+                  Deleted {formatRelativeTime(lane.deletedAt ?? now, now)} · {daysLeft} {daysLeft === 1 ? 'day' : 'days'} left
+                </span>
+                <button type="button" className="button" data-testid="trash-restore" onClick={() => void store.restoreLane(lane.laneKey)}>
+                  Restore
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+export function UndoDeleteToast() {
+  const store = useStore();
+  const offer = useAppState((state) => state.undoDelete);
+  useEffect(() => {
+    if (!offer) return;
+    const timer = setTimeout(() => store.dismissUndo(), UNDO_TOAST_MS);
+    return () => clearTimeout(timer);
+  }, [offer, store]);
+  if (!offer) return null;
+  return (
+    <div className="toast" role="status" data-testid="undo-toast">
+      <span>Deleted “{offer.label}”. It is in the Trash for {TRASH_DAYS} days.</span>
+      <button type="button" className="button" data-testid="undo-delete" onClick={() => void store.restoreLane(offer.laneKey)}>
+        Undo
+      </button>
+    </div>
+  );
+}

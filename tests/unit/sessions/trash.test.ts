@@ -1,0 +1,121 @@
+/** Issue 11 / L35: pinned conversations and the 30-day trash in the store (schema v7). */
+import { describe, expect, it } from 'vitest';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../../electron/core/sessions/migrations.ts';
+import { TRASH_DAYS } from '../../../electron/core/sessions/trash.ts';
+import { CoreHarness } from '../../support/core-harness.ts';
+import { fakeClock, useTempStores } from '../../support/temp-store.ts';
+
+const temp = useTempStores();
+const DAY = 24 * 60 * 60 * 1000;
+
+describe('conversations you can manage in the store (issue 11, L35)', () => {
+  it('L35: a v6 store migrates to v7 keeping every lane, event and queued input; lanes start unpinned and not deleted', async () => {
+    const dir = temp.dataDir();
+    const clock = fakeClock();
+    const old = await temp.open(dir, { now: clock.now, migrations: MIGRATIONS.filter((m) => m.version <= 6) });
+    expect(old.schemaVersion).toBe(6);
+    old.ensureLane('a', { title: 'Kept' });
+    old.appendEvent(old.getLane('a')!.sessionId, null, { kind: 'user_message', payload: { text: 'hello from v6' } });
+    old.enqueueInput('a', 'waiting', { duringDrain: true });
+    old.close();
+
+    const store = await temp.open(dir, { now: clock.now });
+    expect(store.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
+    expect(store.getLane('a')).toMatchObject({ title: 'Kept', pinned: false, deletedAt: null });
+    expect(store.listEvents(store.getLane('a')!.sessionId).map((e) => e.payload)).toEqual([{ text: 'hello from v6' }]);
+    expect(store.listQueuedInputs('a').map((q) => q.text)).toEqual(['waiting']);
+  });
+
+  it('issue 11: pinned lanes are listed first, then by recent activity; pinning does not touch the time', async () => {
+    const { clock, store } = await temp.openWithClock();
+    for (const key of ['old', 'mid', 'new']) {
+      store.ensureLane(key);
+      clock.advance(1_000);
+    }
+    const before = store.getLane('old')!.updatedAt;
+    expect(store.lanes.setPinned('old', true)).toBe(true);
+    expect(store.getLane('old')).toMatchObject({ pinned: true, updatedAt: before });
+    expect(store.listLaneSummaries().map((s) => s.lane.laneKey)).toEqual(['old', 'new', 'mid']);
+    expect(store.lanes.setPinned('nobody', true)).toBe(false);
+  });
+
+  it('L35: a deleted lane leaves the list for the trash with all it holds, and a restore brings it back unchanged', async () => {
+    const { clock, store } = await temp.openWithClock();
+    store.ensureLane('a', { title: 'Plans' });
+    store.ensureLane('b');
+    store.appendEvent(store.getLane('a')!.sessionId, null, { kind: 'user_message', payload: { text: 'keep me' } });
+    store.enqueueInput('a', 'later', { duringDrain: true });
+    const lane = store.getLane('a')!;
+
+    clock.advance(5_000);
+    expect(store.trash.moveToTrash('a')).toBe(true);
+    expect(store.trash.moveToTrash('a')).toBe(false);
+    expect(store.getLane('a')!.deletedAt).toBe(clock.now());
+    expect(store.listLaneSummaries().map((s) => s.lane.laneKey)).toEqual(['b']);
+    expect(store.listLaneSummaries('trash')).toEqual([{ lane: { ...lane, deletedAt: clock.now() }, queuedInputs: 1 }]);
+
+    expect(store.trash.restore('a')).toBe(true);
+    expect(store.trash.restore('a')).toBe(false);
+    expect(store.getLane('a')).toEqual(lane);
+    expect(store.listEvents(lane.sessionId).map((e) => e.payload)).toEqual([{ text: 'keep me' }]);
+    expect(store.listLaneSummaries('trash')).toEqual([]);
+  });
+
+  it(`L35: the purge removes only conversations ${TRASH_DAYS} days in the trash, with their sessions, events, turns and queued input`, async () => {
+    const { clock, store } = await temp.openWithClock();
+    for (const key of ['expired', 'recent', 'kept']) {
+      store.ensureLane(key, { title: key });
+      const sessionId = store.getLane(key)!.sessionId;
+      store.beginTurn({ laneKey: key, turnId: `turn_${key}`, trigger: 'message', userText: `about ${key}` });
+      store.endTurn({ laneKey: key, turnId: `turn_${key}`, outcome: 'completed' });
+      store.appendEvent(sessionId, `turn_${key}`, { kind: 'assistant_text', payload: { text: `answer ${key}`, final: true } });
+      store.enqueueInput(key, `queued ${key}`, { duringDrain: true });
+    }
+    const expiredSession = store.getLane('expired')!.sessionId;
+    store.trash.moveToTrash('expired');
+    clock.advance(2 * DAY);
+    store.trash.moveToTrash('recent');
+
+    clock.advance((TRASH_DAYS - 2) * DAY - 1);
+    expect(store.trash.purgeExpired()).toEqual([]);
+    clock.advance(1);
+    expect(store.trash.purgeExpired()).toEqual(['expired']);
+
+    expect(store.getLane('expired')).toBeNull();
+    expect(store.getSession(expiredSession)).toBeNull();
+    expect(store.listEvents(expiredSession)).toEqual([]);
+    expect(store.getTurn('turn_expired')).toBeNull();
+    expect(store.listQueuedInputs('expired')).toEqual([]);
+    expect(store.searchLanes('expired')).toEqual([]);
+    // The others keep everything: one still in the trash, one never deleted.
+    expect(store.listLaneSummaries('trash').map((s) => s.lane.laneKey)).toEqual(['recent']);
+    expect(store.listEvents(store.getLane('recent')!.sessionId)).toHaveLength(2);
+    expect(store.listEvents(store.getLane('kept')!.sessionId)).toHaveLength(2);
+    expect(store.listQueuedInputs('kept')).toHaveLength(1);
+
+    clock.advance(2 * DAY);
+    expect(store.trash.purgeExpired()).toEqual(['recent']);
+  });
+});
+
+describe('the trash is emptied at startup (issue 11, L35)', () => {
+  it('L35: a launch purges conversations deleted 30 days ago and keeps younger ones', async () => {
+    const clock = fakeClock();
+    const h = await CoreHarness.start({ now: clock.now });
+    try {
+      h.core.store.ensureLane('old');
+      h.core.store.ensureLane('young');
+      h.core.store.ensureLane('kept');
+      expect(await h.core.gateway.deleteLane('old')).toBe(true);
+      clock.advance(DAY);
+      await h.core.gateway.deleteLane('young');
+      clock.advance(TRASH_DAYS * DAY - DAY);
+      await h.relaunch();
+      expect(h.core.store.getLane('old')).toBeNull();
+      expect(h.core.store.getLane('young')?.deletedAt).not.toBeNull();
+      expect(h.core.store.getLane('kept')?.deletedAt).toBeNull();
+    } finally {
+      h.cleanup();
+    }
+  });
+});
