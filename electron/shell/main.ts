@@ -203,8 +203,9 @@ async function main(): Promise<void> {
     driver: updater.driver,
     publish: (state) => {
       if (runtime.started) runtime.hub.setUpdateState(state);
-      scheduleTrayRefresh();
     },
+    // The tray shows every change, Install when idle armed included (the windows do not see that).
+    changed: () => scheduleTrayRefresh(),
     install: () => void shell.requestExit('update'),
     restartGateway: () => void shell.recoverFromFailedInstall(),
     tellUser: (message) => tell('Update not installed', message),

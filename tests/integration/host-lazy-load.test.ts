@@ -122,9 +122,10 @@ describe('issue 13: heavy modules load when first used', () => {
     expect(loadedChunks(atReady, 'mcp-server-connection')).toEqual([]);
     // Inlined: no package is resolved from node_modules but the native SQLite binding.
     expect(atReady.filter((load) => load.url.includes('/node_modules/') && !load.url.includes('/node_modules/better-sqlite3/'))).toEqual([]);
-    // R4: while the key was in the environment, only the entry and its small secret-table chunk loaded.
+    // R4: while the key was in the environment, only the entry and its two small shared chunks
+    // loaded (the secret table, and describeError for the handoff's own error words).
     const beforeReExec = atReady.filter((load) => load.secretsInEnvironment && load.url.startsWith('file://'));
-    expect(beforeReExec.map((load) => path.basename(new URL(load.url).pathname).replace(/-[\w-]{8}\.js$/, '.js')).sort()).toEqual(['command-environment.js', 'main.js']);
+    expect(beforeReExec.map((load) => path.basename(new URL(load.url).pathname).replace(/-[\w-]{8}\.js$/, '.js')).sort()).toEqual(['command-environment.js', 'errors.js', 'main.js']);
     expect(fs.readFileSync(`/proc/${host.ready.pid}/environ`, 'utf8')).not.toContain(KEY);
 
     await oneTurn(host.ready);

@@ -17,8 +17,13 @@ export interface UpdateDriver {
 
 export interface UpdateControllerOptions {
   driver: UpdateDriver;
-  /** The EventHub's update channel. */
+  /** The EventHub's update channel: called when what the windows see of the update changes. */
   publish: (state: UpdateState) => void;
+  /**
+   * Any change of the policy's state, including what the windows do not see (Install when idle
+   * armed): the tray shows it, so it must hear it even when no other event follows (L28, L29).
+   */
+  changed?: (state: UpdatePolicyState) => void;
   /** Drain with reason update, then install (DesktopLifecycle). */
   install: () => void;
   /** A failed install stopped the gateway: bring it back (idempotent). */
@@ -52,6 +57,7 @@ export class UpdateController {
     if (state !== before && JSON.stringify(toUpdateState(state)) !== JSON.stringify(toUpdateState(before))) {
       this.options.publish(toUpdateState(state));
     }
+    if (JSON.stringify(state) !== JSON.stringify(before)) this.options.changed?.({ ...state });
     for (const effect of effects) this.run(effect);
   }
 

