@@ -35,15 +35,6 @@ export interface WindowPort {
   destroyAll(): void;
 }
 
-export interface TrayPort {
-  update(state: { running: number; resumePending: number; tooltip: string }): void;
-}
-
-export interface PowerPort {
-  /** OS logoff or shutdown is coming (L27); the handler starts a drain with the short budget. */
-  onShutdown(handler: () => void): () => void;
-}
-
 export interface UpdaterPort {
   checkForUpdates(): Promise<void>;
   downloadUpdate(): Promise<void>;

@@ -1,6 +1,5 @@
 /** The tray icon and its menu (L28), rebuilt from the pure TrayModel whenever the counts change. */
 import { Menu, nativeImage, Tray, type MenuItemConstructorOptions, type NativeImage } from 'electron';
-import type { TrayPort } from '../../core/ports.ts';
 import type { TrayIcon } from '../tray/tray-icon.ts';
 import type { TrayAction, TrayModel } from '../tray/tray-model.ts';
 
@@ -10,7 +9,7 @@ function image(icon: TrayIcon): NativeImage {
   return picture;
 }
 
-export class TrayAdapter implements TrayPort {
+export class TrayAdapter {
   private readonly tray: Tray;
   private readonly onAction: (action: TrayAction) => void;
   private lastModel = '';
@@ -25,11 +24,6 @@ export class TrayAdapter implements TrayPort {
   /** A theme change (Windows): the mark that stays visible on the new taskbar. */
   setIcon(icon: TrayIcon): void {
     this.tray.setImage(image(icon));
-  }
-
-  /** TrayPort: the core's view of the counts; the shell renders the full model with `render`. */
-  update(state: { running: number; resumePending: number; tooltip: string }): void {
-    this.tray.setToolTip(state.tooltip);
   }
 
   render(model: TrayModel): void {
