@@ -6,6 +6,7 @@
 import type { ChatScript } from '../fixtures/scripted-openai-server.ts';
 import { textReply } from '../fixtures/scripted-openai-server.ts';
 import { BatonWindow, expect, screenshot, test } from './support/fixtures.ts';
+import { stalledReply } from './support/scripts.ts';
 import { lastUserText } from './support/supervisor.ts';
 
 /** Fails after the first piece of text, so no automatic retry hides it. */
@@ -98,4 +99,29 @@ test('issue 11: rename inline, pin, delete with Undo, then delete → Trash → 
     [first, longTitle, true],
     [second, 'Groceries', false],
   ]);
+});
+
+test('issue 11, L23, L24: keyboard — Esc stops the running turn; Enter runs a command typed in full, and completes one that needs more', async ({ page, baton }) => {
+  const supervisor = await baton();
+  const { model } = supervisor;
+  const window = await BatonWindow.open(page, supervisor);
+  await window.newChat();
+
+  model.enqueue(stalledReply('Working on it…'));
+  await window.send('A long job');
+  await expect(window.assistantMessages.last()).toContainText('Working on it…');
+  await window.composer.press('Escape');
+  await expect(page.getByTestId('interruption-marker')).toBeVisible();
+  await expect(page.getByTestId('lane-activity')).toHaveAttribute('data-activity', 'idle');
+
+  // "/resume" takes an optional argument: Enter runs it as typed instead of adding a space.
+  await window.composer.fill('/resume');
+  await window.composer.press('Enter');
+  await expect(page.locator('[data-testid="notice"][data-code="resume-list"]')).toContainText('no earlier sessions');
+  await expect(window.composer).toHaveValue('');
+
+  // "/title" needs its text: Enter completes it and sends nothing.
+  await window.composer.fill('/title');
+  await window.composer.press('Enter');
+  await expect(window.composer).toHaveValue('/title ');
 });

@@ -1,11 +1,12 @@
 /**
- * Where messages are typed. Enter sends, Shift+Enter breaks the line, "/" opens the command menu.
+ * Where messages are typed. Enter sends, Shift+Enter breaks the line, "/" opens the command menu
+ * (Enter runs a command typed in full), Esc stops the running turn.
  * While the lane runs, Stop interrupts it, and a message sent meanwhile follows busyInput (L23):
  * what happened is said right under the box.
  */
 import { memo, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import type { LaneStatus } from '../../../shared/gateway-events.ts';
-import { completeSlashCommand, matchSlashCommands, type SlashCommand } from '../lib/slash-commands.ts';
+import { completeSlashCommand, matchSlashCommands, runsAsTyped, type SlashCommand } from '../lib/slash-commands.ts';
 import { plural } from '../lib/time-format.ts';
 import type { QueuedText, SendFeedback } from '../state/app-state.ts';
 import type { OutboxEntry } from '../state/outbox.ts';
@@ -86,7 +87,8 @@ export const Composer = memo(function Composer({ lane, feedback, queuedTexts, ou
         return;
       }
       const chosen = commands[active]!;
-      if (event.key === 'Tab' || (event.key === 'Enter' && !event.shiftKey && completeSlashCommand(chosen) !== text)) {
+      const completes = completeSlashCommand(chosen) !== text && !runsAsTyped(text);
+      if (event.key === 'Tab' || (event.key === 'Enter' && !event.shiftKey && completes)) {
         event.preventDefault();
         pick(chosen);
         return;
@@ -95,6 +97,12 @@ export const Composer = memo(function Composer({ lane, feedback, queuedTexts, ou
     if (event.key === 'Enter' && !event.shiftKey) {
       event.preventDefault();
       void send();
+      return;
+    }
+    // Esc stops the running turn (issue 11), as the Stop button does; with nothing running it does nothing.
+    if (event.key === 'Escape' && running && connected) {
+      event.preventDefault();
+      onStop();
     }
   };
 
@@ -168,7 +176,7 @@ export const Composer = memo(function Composer({ lane, feedback, queuedTexts, ou
         </div>
       </div>
       <p id={hintId} className="composer-hint">
-        Enter to send, Shift+Enter for a new line. Start with // to send text beginning with a slash.
+        Enter to send, Shift+Enter for a new line, Esc to stop a running turn. Start with // to send text beginning with a slash.
       </p>
       <p className="send-feedback" role="status" data-testid="send-feedback">
         {showFeedback ? feedback.message : ''}

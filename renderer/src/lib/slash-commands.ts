@@ -18,3 +18,14 @@ export function matchSlashCommands(text: string): SlashCommand[] {
 export function completeSlashCommand(command: SlashCommand): string {
   return command.usage === '' ? `/${command.name}` : `/${command.name} `;
 }
+
+/**
+ * Whether Enter runs what is typed as it is: a whole command name that needs nothing more (no
+ * argument, or an optional one like /resume's). A command that needs an argument (/title) is
+ * completed instead, so Enter never sends it empty.
+ */
+export function runsAsTyped(text: string): boolean {
+  const name = /^\/([a-z]+)$/i.exec(text)?.[1]?.toLowerCase();
+  const command = SLASH_COMMANDS.find((candidate) => candidate.name === name);
+  return command !== undefined && !command.usage.startsWith('<');
+}

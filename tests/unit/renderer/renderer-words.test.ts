@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { laneBadges } from '../../../renderer/src/lib/lane-badges.ts';
 import { providerDraftProblem } from '../../../renderer/src/lib/provider-presets.ts';
 import { withToolApproval } from '../../../renderer/src/lib/settings-form.ts';
-import { completeSlashCommand, matchSlashCommands, SLASH_COMMANDS } from '../../../renderer/src/lib/slash-commands.ts';
+import { completeSlashCommand, matchSlashCommands, runsAsTyped, SLASH_COMMANDS } from '../../../renderer/src/lib/slash-commands.ts';
 import { escapeForResend } from '../../../shared/commands.ts';
 import { formatCountdown, formatRelativeTime } from '../../../renderer/src/lib/time-format.ts';
 import { interruptionText, resumedText } from '../../../renderer/src/lib/transcript-words.ts';
@@ -48,6 +48,16 @@ describe('L24: the slash-command menu', () => {
     const help = SLASH_COMMANDS.find((c) => c.name === 'help')!;
     expect(completeSlashCommand(title)).toBe('/title ');
     expect(completeSlashCommand(help)).toBe('/help');
+  });
+
+  it('Enter runs a command typed in full unless it needs an argument (issue 11)', () => {
+    expect(runsAsTyped('/resume')).toBe(true);
+    expect(runsAsTyped('/RESUME')).toBe(true);
+    expect(runsAsTyped('/stop')).toBe(true);
+    expect(runsAsTyped('/title')).toBe(false);
+    expect(runsAsTyped('/res')).toBe(false);
+    expect(runsAsTyped('/resume x')).toBe(false);
+    expect(runsAsTyped('//resume')).toBe(false);
   });
 
   it('Retry never turns a message into a command', () => {
