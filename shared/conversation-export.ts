@@ -145,6 +145,8 @@ function eventToMarkdown(event: StoredEvent, toolNames: Map<string, string>): st
       return `**Tool result** \`${name}\`${event.payload.isError ? ' (error)' : ''}\n\n${fenced(event.payload.output)}`;
     }
     case 'approval_request':
+      // The decision may name the tool before its call event is read.
+      toolNames.set(event.payload.callId, event.payload.name);
       return `**Approval asked** for \`${event.payload.name}\` (id \`${event.payload.callId}\`)`;
     case 'approval_decision':
       return `**${event.payload.approved ? 'Approved' : 'Denied'}**: \`${toolNames.get(event.payload.callId) ?? event.payload.callId}\``;
