@@ -190,6 +190,11 @@ function eventsToMarkdown(events: readonly StoredEvent[]): string[] {
   return events.map((event) => eventToMarkdown(event, toolNames)).filter((part): part is string => part !== null);
 }
 
+/** The export as the text of its file: Markdown, or the JSON pretty-printed. */
+export function conversationExportText(input: ConversationExportInput, format: 'md' | 'json'): string {
+  return format === 'md' ? conversationToMarkdown(input) : `${JSON.stringify(conversationToJson(input), null, 2)}\n`;
+}
+
 // Characters no OS allows in a file name (Windows is the strictest), and control characters.
 // eslint-disable-next-line no-control-regex
 const UNSAFE_FILE_CHARS = /[<>:"/\\|?*\u0000-\u001f\u007f]+/g;

@@ -4,7 +4,7 @@
  * so `baton send --wait` and `baton export` can be piped.
  */
 import { unescapeMessage } from '../../shared/commands.ts';
-import { conversationToJson, conversationToMarkdown, readAllSessions } from '../../shared/conversation-export.ts';
+import { conversationExportText, readAllSessions } from '../../shared/conversation-export.ts';
 import type { GatewayEvent, LaneStatus } from '../../shared/gateway-events.ts';
 import { CONDITION_WORDS, countConditions, laneCondition } from '../../shared/lane-condition.ts';
 import { describeResumeReason } from '../../shared/lifecycle.ts';
@@ -312,6 +312,6 @@ async function exportConversation(context: CommandContext, wanted: string, forma
     version: app.version,
     ...(sessions ? { sessions } : {}),
   };
-  context.io.out(format === 'md' ? conversationToMarkdown(input) : `${JSON.stringify(conversationToJson(input), null, 2)}\n`);
+  context.io.out(conversationExportText(input, format));
   return EXIT.ok;
 }
