@@ -81,8 +81,11 @@ export function ExportMenu({ laneKey }: { laneKey: string }) {
         data-testid="export-button"
         aria-haspopup="menu"
         aria-expanded={open}
-        disabled={busy}
-        onClick={() => setOpen((was) => !was)}
+        // Not `disabled`: that would drop the focus the menu just gave back to this button.
+        aria-disabled={busy}
+        onClick={() => {
+          if (!busy) setOpen((was) => !was);
+        }}
       >
         {busy ? 'Exporting…' : 'Export'}
       </button>
