@@ -4,6 +4,7 @@
  * window, the headless host's page and the desktop app all work the same way.
  */
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { menuKeyDown } from '../lib/menu-keys.ts';
 import { useStore } from '../state/hooks.ts';
 
 const CHOICES = [
@@ -60,17 +61,7 @@ export function ExportMenu({ laneKey }: { laneKey: string }) {
       if (file) saveFile(file.fileName, file.text, format);
     });
   };
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    const items = [...(menuRef.current?.querySelectorAll<HTMLButtonElement>('[role="menuitem"]') ?? [])];
-    const at = items.indexOf(document.activeElement as HTMLButtonElement);
-    if (event.key === 'Escape') {
-      event.preventDefault();
-      close(true);
-    } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-      event.preventDefault();
-      items[(at + (event.key === 'ArrowDown' ? 1 : -1) + items.length) % items.length]?.focus();
-    }
-  };
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => menuKeyDown(menuRef.current, event, () => close(true));
 
   return (
     <div className="export-menu-anchor">
