@@ -175,7 +175,8 @@ export function conversationToMarkdown(input: ConversationExportInput): string {
   if (!input.sessions) return `${[header, ...eventsToMarkdown(input.events)].join('\n\n')}\n`;
   const sections = input.sessions.flatMap((session, index) => [
     [
-      `## Session ${index + 1}: ${session.title.trim() === '' ? 'Untitled' : session.title}${session.sessionId === input.sessionId ? ' (current)' : ''}`,
+      // A session started by /new has no title of its own; the conversation's is in the heading above.
+      `## Session ${index + 1}${session.title.trim() === '' ? '' : `: ${session.title}`}${session.sessionId === input.sessionId ? ' (current)' : ''}`,
       '',
       `- Session: \`${session.sessionId}\``,
       `- Started: ${iso(session.createdAt)}${session.endedAt === null ? '' : `, ended: ${iso(session.endedAt)}`}`,

@@ -51,7 +51,7 @@ describe('conversation export formats (issue 11, L36)', () => {
     const md = conversationToMarkdown(input);
     expect(md).toMatch(/^# Both\n/);
     expect(md).toContain('## Session 1: First\n\n- Session: `s1`\n- Started: 2026-01-01T00:00:00.000Z, ended: 2026-01-02T00:00:00.000Z');
-    expect(md).toContain('## Session 2: Untitled (current)');
+    expect(md).toContain('## Session 2 (current)');
     expect(md.indexOf('## Session 1')).toBeLessThan(md.indexOf('## Session 2'));
     expect(md).toContain('**Approval asked** for `shell`');
     expect(md).toContain('**Approved**: `shell`');
