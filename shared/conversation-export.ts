@@ -4,6 +4,7 @@
  * so the command line, the window and the desktop app can all use it.
  */
 import type { LaneStatus } from './gateway-events.ts';
+import type { GatewayClient } from './protocol/client.ts';
 import type { StoredEvent } from './transcript.ts';
 
 export const CONVERSATION_EXPORT_FORMAT = 'baton.conversation';
@@ -17,6 +18,26 @@ export interface ConversationExportInput {
   exportedAt: number;
   /** The Baton version that exported it. */
   version: string;
+  /** Every session of the conversation, oldest first, for an export of all of them; absent for the current one only. */
+  sessions?: readonly ExportedSession[];
+}
+
+/** One session of a conversation, as sessions.list and transcript.get give it. */
+export interface ExportedSession {
+  sessionId: string;
+  title: string;
+  /** ms since the epoch. */
+  createdAt: number;
+  endedAt: number | null;
+  events: readonly StoredEvent[];
+}
+
+export interface ConversationExportSessionJson {
+  sessionId: string;
+  title: string;
+  createdAt: string;
+  endedAt: string | null;
+  events: StoredEvent[];
 }
 
 export interface ConversationExportJson {
@@ -33,7 +54,21 @@ export interface ConversationExportJson {
     suspended: boolean;
     updatedAt: string;
   };
+  /** The current session's events. */
   events: StoredEvent[];
+  /** Every session, oldest first, when all were exported. */
+  sessions?: ConversationExportSessionJson[];
+}
+
+/** Every session of a conversation with its events, oldest first, read through the gateway (sessions.list, transcript.get). */
+export async function readAllSessions(client: Pick<GatewayClient, 'call'>, laneKey: string): Promise<ExportedSession[]> {
+  const sessions = await client.call('sessions.list', { laneKey });
+  return Promise.all(
+    sessions.map(async ({ sessionId, title, createdAt, endedAt }) => {
+      const { events } = await client.call('transcript.get', { laneKey, sessionId });
+      return { sessionId, title, createdAt, endedAt, events };
+    }),
+  );
 }
 
 function iso(ms: number): string {
@@ -57,6 +92,17 @@ export function conversationToJson(input: ConversationExportInput): Conversation
       updatedAt: iso(lane.updatedAt),
     },
     events: [...input.events],
+    ...(input.sessions
+      ? {
+          sessions: input.sessions.map((session) => ({
+            sessionId: session.sessionId,
+            title: session.title,
+            createdAt: iso(session.createdAt),
+            endedAt: session.endedAt === null ? null : iso(session.endedAt),
+            events: [...session.events],
+          })),
+        }
+      : {}),
   };
 }
 
@@ -99,6 +145,8 @@ function eventToMarkdown(event: StoredEvent, toolNames: Map<string, string>): st
       return `**Tool result** \`${name}\`${event.payload.isError ? ' (error)' : ''}\n\n${fenced(event.payload.output)}`;
     }
     case 'approval_request':
+      // The decision may name the tool before its call event is read.
+      toolNames.set(event.payload.callId, event.payload.name);
       return `**Approval asked** for \`${event.payload.name}\` (id \`${event.payload.callId}\`)`;
     case 'approval_decision':
       return `**${event.payload.approved ? 'Approved' : 'Denied'}**: \`${toolNames.get(event.payload.callId) ?? event.payload.callId}\``;
@@ -124,7 +172,43 @@ export function conversationToMarkdown(input: ConversationExportInput): string {
     `- Exported: ${iso(input.exportedAt)} by Baton ${input.version}`,
     ...(lane.resumePending ? [`- Interrupted turn waiting to resume (${lane.resumeReason ?? 'unknown reason'})`] : []),
   ].join('\n');
+  if (!input.sessions) return `${[header, ...eventsToMarkdown(input.events)].join('\n\n')}\n`;
+  const sections = input.sessions.flatMap((session, index) => [
+    [
+      // A session started by /new has no title of its own; the conversation's is in the heading above.
+      `## Session ${index + 1}${session.title.trim() === '' ? '' : `: ${session.title}`}${session.sessionId === input.sessionId ? ' (current)' : ''}`,
+      '',
+      `- Session: \`${session.sessionId}\``,
+      `- Started: ${iso(session.createdAt)}${session.endedAt === null ? '' : `, ended: ${iso(session.endedAt)}`}`,
+    ].join('\n'),
+    ...eventsToMarkdown(session.events),
+  ]);
+  return `${[header, ...sections].join('\n\n')}\n`;
+}
+
+function eventsToMarkdown(events: readonly StoredEvent[]): string[] {
   const toolNames = new Map<string, string>();
-  const body = input.events.map((event) => eventToMarkdown(event, toolNames)).filter((part): part is string => part !== null);
-  return `${[header, ...body].join('\n\n')}\n`;
+  return events.map((event) => eventToMarkdown(event, toolNames)).filter((part): part is string => part !== null);
+}
+
+/** The export as the text of its file: Markdown, or the JSON pretty-printed. */
+export function conversationExportText(input: ConversationExportInput, format: 'md' | 'json'): string {
+  return format === 'md' ? conversationToMarkdown(input) : `${JSON.stringify(conversationToJson(input), null, 2)}\n`;
+}
+
+// Characters no OS allows in a file name (Windows is the strictest), and control characters.
+// eslint-disable-next-line no-control-regex
+const UNSAFE_FILE_CHARS = /[<>:"/\\|?*\u0000-\u001f\u007f]+/g;
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
+const MAX_TITLE_IN_FILE_NAME = 80;
+
+/**
+ * The file an export is saved as: the conversation's title made safe for every OS (no reserved
+ * characters or names, no leading or trailing dots or spaces, not too long), then the date.
+ */
+export function exportFileName(title: string, exportedAt: number, format: 'md' | 'json'): string {
+  let safe = title.replace(UNSAFE_FILE_CHARS, ' ').replace(/\s+/g, ' ').trim();
+  safe = [...safe].slice(0, MAX_TITLE_IN_FILE_NAME).join('').replace(/^[\s.]+|[\s.]+$/g, '');
+  if (safe === '' || WINDOWS_RESERVED.test(safe)) safe = safe === '' ? 'Conversation' : `Conversation ${safe}`;
+  return `${safe} ${iso(exportedAt).slice(0, 10)}.${format}`;
 }

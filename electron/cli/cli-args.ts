@@ -19,7 +19,7 @@ export type Command =
   | { name: 'stop'; conversation: string }
   | { name: 'resume'; conversation: string; wait: boolean }
   | { name: 'restart' }
-  | { name: 'export'; conversation: string; format: 'md' | 'json' };
+  | { name: 'export'; conversation: string; format: 'md' | 'json'; allSessions: boolean };
 
 export interface CliInvocation {
   dataDir: string;
@@ -40,7 +40,8 @@ Commands:
   stop <conversation>             interrupt the running turn (the conversation is not suspended)
   resume <conversation>           continue an interrupted turn; --wait streams it
   restart                         restart Baton through the drain (running turns resume afterwards)
-  export <conversation> --md|--json   the conversation as Markdown or as lossless JSON, to stdout
+  export <conversation> --md|--json   the conversation as Markdown or as lossless JSON, to stdout;
+                                  --all-sessions exports every session, not only the current one
 
 A conversation is its key (as \`baton list\` shows) or the start of its title, if only one matches.
 Text "-" reads the message from stdin.
@@ -63,7 +64,7 @@ const FLAGS_BY_COMMAND: Record<CommandName, readonly string[]> = {
   stop: [],
   resume: ['wait'],
   restart: [],
-  export: ['md', 'json'],
+  export: ['md', 'json', 'all-sessions'],
 };
 
 function usage(message: string): CliError {
@@ -85,6 +86,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliIn
         md: { type: 'boolean' },
         new: { type: 'boolean' },
         wait: { type: 'boolean' },
+        'all-sessions': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
@@ -102,7 +104,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliIn
   if (word === undefined) throw usage('Which command? One of: ' + COMMAND_NAMES.join(', ') + '.');
   if (!isCommandName(word)) throw usage(`Unknown command "${word}". The commands are: ${COMMAND_NAMES.join(', ')}.`);
   const allowed = FLAGS_BY_COMMAND[word];
-  for (const flag of ['json', 'md', 'new', 'wait'] as const) {
+  for (const flag of ['json', 'md', 'new', 'wait', 'all-sessions'] as const) {
     if (values[flag] && !allowed.includes(flag)) throw usage(`"baton ${word}" does not take --${flag}.`);
   }
   const expect = (count: number, names: string): void => {
@@ -138,7 +140,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliIn
     case 'export': {
       expect(1, 'a conversation');
       if (Boolean(values.md) === Boolean(values.json)) throw usage('"baton export" needs exactly one of --md or --json.');
-      return { dataDir, command: { name: 'export', conversation: args[0]!, format: values.md ? 'md' : 'json' } };
+      return { dataDir, command: { name: 'export', conversation: args[0]!, format: values.md ? 'md' : 'json', allSessions: values['all-sessions'] ?? false } };
     }
   }
 }

@@ -4,7 +4,7 @@
  * so `baton send --wait` and `baton export` can be piped.
  */
 import { unescapeMessage } from '../../shared/commands.ts';
-import { conversationToJson, conversationToMarkdown } from '../../shared/conversation-export.ts';
+import { conversationExportText, readAllSessions } from '../../shared/conversation-export.ts';
 import type { GatewayEvent, LaneStatus } from '../../shared/gateway-events.ts';
 import { CONDITION_WORDS, countConditions, laneCondition } from '../../shared/lane-condition.ts';
 import { describeResumeReason } from '../../shared/lifecycle.ts';
@@ -49,7 +49,7 @@ export async function runCommand(command: RemoteCommand, context: CommandContext
     case 'restart':
       return restart(context);
     case 'export':
-      return exportConversation(context, command.conversation, command.format);
+      return exportConversation(context, command.conversation, command.format, command.allSessions);
   }
 }
 
@@ -299,11 +299,19 @@ async function restart(context: CommandContext): Promise<ExitCode> {
   return EXIT.ok;
 }
 
-async function exportConversation(context: CommandContext, wanted: string, format: 'md' | 'json'): Promise<ExitCode> {
+async function exportConversation(context: CommandContext, wanted: string, format: 'md' | 'json', allSessions: boolean): Promise<ExitCode> {
   const { client } = context.connection;
   const lane = await conversation(context, wanted);
   const [transcript, app] = await Promise.all([client.call('transcript.get', { laneKey: lane.laneKey }), client.call('app.status', {})]);
-  const input = { lane, sessionId: transcript.sessionId, events: transcript.events, exportedAt: (context.now ?? Date.now)(), version: app.version };
-  context.io.out(format === 'md' ? conversationToMarkdown(input) : `${JSON.stringify(conversationToJson(input), null, 2)}\n`);
+  const sessions = allSessions ? await readAllSessions(client, lane.laneKey) : undefined;
+  const input = {
+    lane,
+    sessionId: transcript.sessionId,
+    events: transcript.events,
+    exportedAt: (context.now ?? Date.now)(),
+    version: app.version,
+    ...(sessions ? { sessions } : {}),
+  };
+  context.io.out(conversationExportText(input, format));
   return EXIT.ok;
 }

@@ -166,6 +166,11 @@ export const contract = {
     params: z.object({ laneKey, sessionId: z.string().optional(), afterSeq: z.number().int().min(0).optional() }),
     result: z.object({ sessionId: z.string(), events: z.array(storedEventSchema) }),
   },
+  /** A conversation's sessions, oldest first (issue 11 export of all sessions); times in ms since the epoch. */
+  'sessions.list': {
+    params: z.object({ laneKey }),
+    result: z.array(z.object({ sessionId: z.string(), title: z.string(), createdAt: z.number(), endedAt: z.number().nullable(), current: z.boolean() })),
+  },
   'message.send': {
     // clientMessageId (L32): a window resending a message after a lost connection gets the first answer again.
     params: z.object({ laneKey, text: z.string().min(1).max(200_000), clientMessageId: clientMessageIdSchema.optional() }),

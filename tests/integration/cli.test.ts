@@ -163,6 +163,28 @@ describe('baton command line against a running host (L30, L33)', () => {
     expect(md.stdout).toContain('### Assistant\n\nRoses and tulips.');
   });
 
+  it('L36, issue 11: export --all-sessions holds every session, oldest first, each exactly as transcript.get gives it', async () => {
+    const { laneKey } = await client.call('lanes.create', { title: 'Two sessions' });
+    expect(await client.call('message.send', { laneKey, text: '/new' })).toMatchObject({ status: 'command' });
+    const listed = await client.call('sessions.list', { laneKey });
+    expect(listed).toHaveLength(2);
+
+    const json = await baton(dataDir, 'export', 'Two sessions', '--json', '--all-sessions');
+    expect(json.code).toBe(0);
+    const exported = JSON.parse(json.stdout) as { sessions: { sessionId: string; events: unknown[] }[]; events: unknown[] };
+    expect(exported.sessions.map((s) => s.sessionId)).toEqual(listed.map((s) => s.sessionId));
+    for (const session of exported.sessions) {
+      expect(session.events).toEqual((await client.call('transcript.get', { laneKey, sessionId: session.sessionId })).events);
+    }
+    expect(exported.events).toEqual((await client.call('transcript.get', { laneKey })).events);
+
+    const md = await baton(dataDir, 'export', laneKey, '--md', '--all-sessions');
+    expect(md.code).toBe(0);
+    expect(md.stdout).toContain('## Session 1: Two sessions');
+    expect(md.stdout).toContain('## Session 2 (current)');
+    expect((await baton(dataDir, 'list', '--all-sessions')).code).toBe(2);
+  });
+
   it('L31: approve and deny answer the tool call a turn waits on; nothing waiting exits 4', async () => {
     model.enqueue(toolCallReply([{ id: 'call_yes', name: 'shell', args: { command: 'echo approved-run' } }]), textReply('It ran.'));
     const approved = spawnBaton(dataDir, ['send', garden, 'Run it', '--wait']);

@@ -91,6 +91,7 @@ export class GatewayService {
       // A conversation in the trash is found only by restoring it (issue 11).
       'lanes.search': (params) => this.options.core.store.searchLanes(params.query).filter((hit) => this.options.core.store.getLane(hit.laneKey)?.deletedAt === null),
       'transcript.get': (params) => this.transcript(params),
+      'sessions.list': (params) => this.sessions(params.laneKey),
       'message.send': (params) => this.sendMessage(params.laneKey, params.text, params.clientMessageId),
       'turn.stop': (params) => ({ stopped: this.options.core.gateway.stop(params.laneKey) }),
       'turn.retry': (params) => this.options.core.gateway.retry(params.laneKey),
@@ -219,6 +220,16 @@ export class GatewayService {
     const session = store.getSession(sessionId);
     if (!session || session.laneKey !== params.laneKey) throw notFound(`Conversation ${params.laneKey} has no session ${sessionId}.`);
     return { sessionId, events: store.listEvents(sessionId, params.afterSeq === undefined ? {} : { afterSeq: params.afterSeq }) };
+  }
+
+  private sessions(laneKey: string): Result<'sessions.list'> {
+    const { store } = this.options.core;
+    const lane = store.getLane(laneKey);
+    if (!lane) throw notFound(`No conversation ${laneKey}.`);
+    // The store lists newest first; an export reads oldest first.
+    return [...store.listSessions(laneKey)]
+      .reverse()
+      .map(({ sessionId, title, createdAt, endedAt }) => ({ sessionId, title, createdAt, endedAt, current: sessionId === lane.sessionId }));
   }
 
   // ── MCP servers (issue 10) ───────────────────────────────────────────────────────────────

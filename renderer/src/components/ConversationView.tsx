@@ -8,6 +8,7 @@ import type { TranscriptModel } from '../state/transcript-model.ts';
 import { LaneBanners } from './Banners.tsx';
 import { Composer } from './Composer.tsx';
 import { RegionBoundary } from './ErrorBoundary.tsx';
+import { ExportMenu } from './ExportMenu.tsx';
 import { TranscriptList } from './TranscriptList.tsx';
 import type { RowActions } from './TranscriptRow.tsx';
 
@@ -49,6 +50,7 @@ export function ConversationView({ lane }: { lane: LaneStatus }) {
         <span className="conversation-state" data-testid="lane-activity" data-activity={lane.activity}>
           {lane.activity === 'running' ? 'Working…' : lane.activity === 'starting' ? 'Starting…' : ''}
         </span>
+        <ExportMenu laneKey={laneKey} />
       </header>
       <RegionBoundary label="This conversation's banners">
         <LaneBanners lane={lane} />

@@ -6,6 +6,7 @@
  */
 import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { LaneStatus } from '../../../shared/gateway-events.ts';
+import { menuKeyDown } from '../lib/menu-keys.ts';
 import { useStore } from '../state/hooks.ts';
 
 interface LaneItemProps {
@@ -160,18 +161,7 @@ function LaneMenu({ pinned, onClose, onRename, onPin, onDelete }: LaneMenuProps)
     onClose(refocus);
     action();
   };
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    const items = [...(menuRef.current?.querySelectorAll<HTMLButtonElement>('[role="menuitem"]') ?? [])];
-    const at = items.indexOf(document.activeElement as HTMLButtonElement);
-    if (event.key === 'Escape') {
-      event.preventDefault();
-      onClose(true);
-    } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-      event.preventDefault();
-      const step = event.key === 'ArrowDown' ? 1 : -1;
-      items[(at + step + items.length) % items.length]?.focus();
-    }
-  };
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => menuKeyDown(menuRef.current, event, () => onClose(true));
   return (
     <div ref={menuRef} className="lane-menu" role="menu" aria-label="Conversation actions" data-testid="lane-menu" onKeyDown={onKeyDown}>
       <button type="button" role="menuitem" data-testid="lane-menu-rename" onClick={choose(onRename, false)}>

@@ -11,6 +11,7 @@ import { providerInUse } from '../lib/provider-presets.ts';
 import { initialState, laneLabel, needsTranscriptReload, reduce, relaunchBannerKey, relaunchDismissedKey, type Action, type AppState } from './app-state.ts';
 import type { GatewayPort } from './gateway-port.ts';
 import type { OutboxEntry, OutboxStorage } from './outbox.ts';
+import { conversationExportText, exportFileName, readAllSessions } from '../../../shared/conversation-export.ts';
 import { DisposableStore } from '../../../shared/disposables.ts';
 import { BatonError, describeError } from '../../../shared/errors.ts';
 
@@ -438,6 +439,24 @@ export class AppStore {
   async answerApproval(laneKey: string, callId: string, approved: boolean): Promise<void> {
     const result = await this.attempt('approval.answer', { laneKey, callId, approved }, 'Could not answer the approval request');
     if (result && !result.answered) this.fail('That tool call is no longer waiting for an answer.');
+  }
+
+  /** Issue 11: a conversation as a file to save (Markdown or lossless JSON; its current session or all); null after reporting a failure. */
+  async exportConversation(laneKey: string, format: 'md' | 'json', allSessions: boolean): Promise<{ fileName: string; text: string } | null> {
+    const lane = this.state.lanes.get(laneKey);
+    if (!lane) return null;
+    try {
+      const [current, sessions] = await Promise.all([
+        this.client.call('transcript.get', { laneKey }),
+        allSessions ? readAllSessions(this.client, laneKey) : undefined,
+      ]);
+      const exportedAt = this.now();
+      const input = { lane, sessionId: current.sessionId, events: current.events, exportedAt, version: this.state.app?.version ?? 'unknown', ...(sessions ? { sessions } : {}) };
+      return { fileName: exportFileName(laneLabel(lane, this.state.previews), exportedAt, format), text: conversationExportText(input, format) };
+    } catch (error) {
+      this.fail(`Could not export the conversation: ${describeError(error)}`);
+      return null;
+    }
   }
 
   async restartApp(): Promise<void> {

@@ -28,7 +28,8 @@ describe('baton arguments', () => {
     expect(parseCli(['send', 'notes', '--', '-5 degrees'], {}).command).toEqual({ name: 'send', conversation: 'notes', text: '-5 degrees', wait: false });
     expect(parseCli(['approve', 'notes'], {}).command).toEqual({ name: 'approve', conversation: 'notes', callId: null });
     expect(parseCli(['deny', 'notes', 'call_1'], {}).command).toEqual({ name: 'deny', conversation: 'notes', callId: 'call_1' });
-    expect(parseCli(['export', 'notes', '--md'], {}).command).toEqual({ name: 'export', conversation: 'notes', format: 'md' });
+    expect(parseCli(['export', 'notes', '--md'], {}).command).toEqual({ name: 'export', conversation: 'notes', format: 'md', allSessions: false });
+    expect(parseCli(['export', 'notes', '--json', '--all-sessions'], {}).command).toEqual({ name: 'export', conversation: 'notes', format: 'json', allSessions: true });
     expect(parseCli(['-h'], {}).command).toEqual({ name: 'help' });
   });
 

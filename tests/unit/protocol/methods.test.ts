@@ -43,6 +43,8 @@ describe('contract methods over the protocol', () => {
       'provider.models', 'provider.test', 'provider.detectLocal', 'provider.rename',
       // Conversations you can manage and retry (issue 11) in lane-methods.test.ts.
       'turn.retry', 'lanes.rename', 'lanes.pin', 'lanes.delete', 'lanes.restore',
+      // The export of every session (issue 11) in tests/unit/shared/conversation-export.test.ts.
+      'sessions.list',
     ];
     expect(Object.keys(contract).sort()).toEqual([...covered].sort());
   });
