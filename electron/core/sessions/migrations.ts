@@ -171,6 +171,57 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX lanes_deleted_at ON lanes(deleted_at) WHERE deleted_at IS NOT NULL;
     `,
   },
+  {
+    version: 8,
+    description: 'search indexes a streamed answer once, when it is final or its turn ends, not on every flush (issue 13)',
+    // A streamed assistant_text row is rewritten every flush; re-indexing it each time (v3) made
+    // FTS5 the largest cost of a streaming append. Now a row enters message_fts when it is final;
+    // a row cut short stays out until its turn ends or crash recovery closes it
+    // (Transcript.indexPartials, which finds them in fts_pending without scanning the events).
+    // Once a row is in the index, later rewrites keep it current.
+    // CASE guards json_extract so an unreadable payload is skipped, never an error.
+    sql: `
+      DROP TRIGGER events_fts_insert;
+      DROP TRIGGER events_fts_update;
+      CREATE TABLE fts_pending (seq INTEGER PRIMARY KEY, turn_id TEXT);
+      CREATE INDEX fts_pending_by_turn ON fts_pending(turn_id);
+      CREATE TRIGGER events_fts_pending AFTER INSERT ON events
+        WHEN new.kind = 'assistant_text' AND CASE WHEN json_valid(new.payload) THEN json_extract(new.payload, '$.final') IS NOT 1 ELSE 0 END
+      BEGIN
+        INSERT INTO fts_pending (seq, turn_id) VALUES (new.seq, new.turn_id);
+      END;
+      CREATE TRIGGER events_fts_pending_delete AFTER DELETE ON events BEGIN
+        DELETE FROM fts_pending WHERE seq = old.seq;
+      END;
+      CREATE TRIGGER events_fts_insert AFTER INSERT ON events
+        WHEN (new.kind = 'user_message' OR (new.kind = 'assistant_text' AND CASE WHEN json_valid(new.payload) THEN json_extract(new.payload, '$.final') IS 1 ELSE 0 END))
+          AND json_valid(new.payload) AND json_type(new.payload, '$.text') = 'text'
+      BEGIN
+        INSERT INTO message_fts (rowid, lane_key, session_id, text)
+          SELECT new.seq, s.lane_key, new.session_id, json_extract(new.payload, '$.text') FROM sessions s WHERE s.session_id = new.session_id;
+      END;
+      CREATE TRIGGER events_fts_update AFTER UPDATE OF payload ON events
+        WHEN new.kind IN ('user_message', 'assistant_text')
+          AND (new.kind = 'user_message'
+               OR CASE WHEN json_valid(new.payload) THEN json_extract(new.payload, '$.final') IS 1 ELSE 0 END
+               OR EXISTS (SELECT 1 FROM message_fts WHERE rowid = old.seq))
+      BEGIN
+        DELETE FROM fts_pending WHERE seq = old.seq;
+        DELETE FROM message_fts WHERE rowid = old.seq;
+        INSERT INTO message_fts (rowid, lane_key, session_id, text)
+          SELECT new.seq, s.lane_key, new.session_id, json_extract(new.payload, '$.text') FROM sessions s
+           WHERE s.session_id = new.session_id AND json_valid(new.payload) AND json_type(new.payload, '$.text') = 'text';
+      END;
+      -- v3 indexed every row, so the index is already complete; this only covers rows v3 skipped
+      -- and keeps the rule "every message that exists is searchable" true at upgrade.
+      INSERT INTO message_fts (rowid, lane_key, session_id, text)
+        SELECT e.seq, s.lane_key, e.session_id, json_extract(e.payload, '$.text')
+          FROM events e JOIN sessions s ON s.session_id = e.session_id
+         WHERE e.kind IN ('user_message', 'assistant_text')
+           AND json_valid(e.payload) AND json_type(e.payload, '$.text') = 'text'
+           AND NOT EXISTS (SELECT 1 FROM message_fts f WHERE f.rowid = e.seq);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,6 +1,7 @@
 /**
  * The transcript (L26): every turn event of a session in order, streamed text grown in place, and
- * the full-text search over titles and messages (the FTS5 index is kept by triggers, migration 3).
+ * the full-text search over titles and messages (the FTS5 index is kept by triggers, migrations 3 and 8;
+ * streamed text is indexed once, when final or when its turn ends).
  */
 import { eventPayloadSchemas, isTurnEventKind, type StoredEvent, type TurnEvent } from '../../../shared/transcript.ts';
 import type { Lanes } from './lanes.ts';
@@ -66,6 +67,23 @@ export class Transcript extends StoreAggregate {
   /** Streaming text grows one row in place; the log stays one event per assistant message. */
   updatePayload(seq: number, event: TurnEvent): void {
     this.db.prepare('UPDATE events SET payload = ?, updated_at = ? WHERE seq = ? AND kind = ?').run(JSON.stringify(event.payload), this.now(), seq, event.kind);
+  }
+
+  /**
+   * Indexes for search the assistant text a turn left unfinished (interrupted, failed or crashed):
+   * streamed rows enter the index only when final (migration 8), so the turn's end adds the rest.
+   */
+  indexPartials(turnId: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO message_fts (rowid, lane_key, session_id, text)
+           SELECT e.seq, s.lane_key, e.session_id, json_extract(e.payload, '$.text')
+             FROM fts_pending p JOIN events e ON e.seq = p.seq JOIN sessions s ON s.session_id = e.session_id
+            WHERE p.turn_id = ? AND json_valid(e.payload) AND json_type(e.payload, '$.text') = 'text'
+              AND NOT EXISTS (SELECT 1 FROM message_fts f WHERE f.rowid = e.seq)`,
+      )
+      .run(turnId);
+    this.db.prepare('DELETE FROM fts_pending WHERE turn_id = ?').run(turnId);
   }
 
   /** The session's transcript in order. Rows this build cannot read are skipped, never fatal. */
