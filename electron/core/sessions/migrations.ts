@@ -173,40 +173,30 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 8,
-    description: 'search indexes a streamed answer once, when it is final or its turn ends, not on every flush (issue 13)',
-    // A streamed assistant_text row is rewritten every flush; re-indexing it each time (v3) made
-    // FTS5 the largest cost of a streaming append. Now a row enters message_fts when it is final;
-    // a row cut short stays out until its turn ends or crash recovery closes it
-    // (Transcript.indexPartials, which finds them in fts_pending without scanning the events).
-    // Once a row is in the index, later rewrites keep it current.
-    // CASE guards json_extract so an unreadable payload is skipped, never an error.
+    description: 'search indexing off the append path: messages are indexed in batches, a streamed answer once (issue 13)',
+    // v3 wrote FTS5 inside every message append and re-indexed a streamed assistant_text row on
+    // every 250 ms flush; FTS5 became the largest cost of an append (p99 5× the fsync floor at 1M
+    // events). Now an append only notes the row in fts_pending (one small B-tree insert) and the
+    // index is written in batches: a turn's rows when the turn ends (TurnJournal.end, crash
+    // recovery) and every finished row before a search (Transcript.indexPending), so search still
+    // sees every message. A streamed row is not indexed while it streams; once indexed, a later
+    // rewrite keeps it current. CASE guards json_extract so an unreadable payload is skipped.
     sql: `
       DROP TRIGGER events_fts_insert;
       DROP TRIGGER events_fts_update;
       CREATE TABLE fts_pending (seq INTEGER PRIMARY KEY, turn_id TEXT);
       CREATE INDEX fts_pending_by_turn ON fts_pending(turn_id);
       CREATE TRIGGER events_fts_pending AFTER INSERT ON events
-        WHEN new.kind = 'assistant_text' AND CASE WHEN json_valid(new.payload) THEN json_extract(new.payload, '$.final') IS NOT 1 ELSE 0 END
+        WHEN new.kind IN ('user_message', 'assistant_text') AND CASE WHEN json_valid(new.payload) THEN json_type(new.payload, '$.text') = 'text' ELSE 0 END
       BEGIN
         INSERT INTO fts_pending (seq, turn_id) VALUES (new.seq, new.turn_id);
       END;
       CREATE TRIGGER events_fts_pending_delete AFTER DELETE ON events BEGIN
         DELETE FROM fts_pending WHERE seq = old.seq;
       END;
-      CREATE TRIGGER events_fts_insert AFTER INSERT ON events
-        WHEN (new.kind = 'user_message' OR (new.kind = 'assistant_text' AND CASE WHEN json_valid(new.payload) THEN json_extract(new.payload, '$.final') IS 1 ELSE 0 END))
-          AND json_valid(new.payload) AND json_type(new.payload, '$.text') = 'text'
-      BEGIN
-        INSERT INTO message_fts (rowid, lane_key, session_id, text)
-          SELECT new.seq, s.lane_key, new.session_id, json_extract(new.payload, '$.text') FROM sessions s WHERE s.session_id = new.session_id;
-      END;
       CREATE TRIGGER events_fts_update AFTER UPDATE OF payload ON events
-        WHEN new.kind IN ('user_message', 'assistant_text')
-          AND (new.kind = 'user_message'
-               OR CASE WHEN json_valid(new.payload) THEN json_extract(new.payload, '$.final') IS 1 ELSE 0 END
-               OR EXISTS (SELECT 1 FROM message_fts WHERE rowid = old.seq))
+        WHEN new.kind IN ('user_message', 'assistant_text') AND EXISTS (SELECT 1 FROM message_fts WHERE rowid = old.seq)
       BEGIN
-        DELETE FROM fts_pending WHERE seq = old.seq;
         DELETE FROM message_fts WHERE rowid = old.seq;
         INSERT INTO message_fts (rowid, lane_key, session_id, text)
           SELECT new.seq, s.lane_key, new.session_id, json_extract(new.payload, '$.text') FROM sessions s

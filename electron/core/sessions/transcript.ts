@@ -70,20 +70,40 @@ export class Transcript extends StoreAggregate {
   }
 
   /**
-   * Indexes for search the assistant text a turn left unfinished (interrupted, failed or crashed):
-   * streamed rows enter the index only when final (migration 8), so the turn's end adds the rest.
+   * Writes a turn's pending messages into the search index in one batch (migration 8): at the
+   * turn's end, including the text of an answer cut short by a stop, a failure or a crash.
    */
-  indexPartials(turnId: string): void {
-    this.db
-      .prepare(
-        `INSERT INTO message_fts (rowid, lane_key, session_id, text)
-           SELECT e.seq, s.lane_key, e.session_id, json_extract(e.payload, '$.text')
-             FROM fts_pending p JOIN events e ON e.seq = p.seq JOIN sessions s ON s.session_id = e.session_id
-            WHERE p.turn_id = ? AND json_valid(e.payload) AND json_type(e.payload, '$.text') = 'text'
-              AND NOT EXISTS (SELECT 1 FROM message_fts f WHERE f.rowid = e.seq)`,
-      )
-      .run(turnId);
-    this.db.prepare('DELETE FROM fts_pending WHERE turn_id = ?').run(turnId);
+  indexTurn(turnId: string): void {
+    this.indexWhere('p.turn_id = ?', turnId);
+  }
+
+  /**
+   * Writes every pending message into the search index except an answer still streaming (its turn
+   * indexes it when it ends), so a search sees every message. Skipped on a damaged store, which is
+   * never written again (R2); the search then misses only what was still pending.
+   */
+  indexPending(): void {
+    if (this.db.damaged) return;
+    this.indexWhere(
+      "NOT (e.kind = 'assistant_text' AND json_extract(e.payload, '$.final') IS NOT 1 AND EXISTS (SELECT 1 FROM turns t WHERE t.turn_id = p.turn_id AND t.ended_at IS NULL))",
+    );
+  }
+
+  private indexWhere(condition: string, ...params: unknown[]): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO message_fts (rowid, lane_key, session_id, text)
+             SELECT e.seq, s.lane_key, e.session_id, json_extract(e.payload, '$.text')
+               FROM fts_pending p JOIN events e ON e.seq = p.seq JOIN sessions s ON s.session_id = e.session_id
+              WHERE ${condition} AND json_valid(e.payload) AND json_type(e.payload, '$.text') = 'text'
+                AND NOT EXISTS (SELECT 1 FROM message_fts f WHERE f.rowid = e.seq)`,
+        )
+        .run(...params);
+      this.db
+        .prepare(`DELETE FROM fts_pending WHERE seq IN (SELECT p.seq FROM fts_pending p JOIN events e ON e.seq = p.seq WHERE ${condition})`)
+        .run(...params);
+    })();
   }
 
   /** The session's transcript in order. Rows this build cannot read are skipped, never fatal. */
@@ -111,6 +131,7 @@ export class Transcript extends StoreAggregate {
   searchLanes(query: string, limit = 50): LaneSearchHit[] {
     const match = ftsQuery(query);
     if (match === null) return [];
+    this.indexPending();
     const titleHits = this.db
       .prepare('SELECT lane_key, title FROM lane_title_fts WHERE lane_title_fts MATCH ? ORDER BY rank LIMIT ?')
       .all(match, limit) as Array<{ lane_key: string; title: string }>;

@@ -28,20 +28,21 @@ describe('search index off the streaming path (issue 13, L26, store v8)', () => 
     store.beginTurn({ laneKey: 'a', turnId: 't1', trigger: 'message', userText: 'why is the disk full?' });
     let text = 'The disk';
     const row = store.appendEvent(lane.sessionId, 't1', { kind: 'assistant_text', payload: { text, final: false } });
-    // Each flush is the row's own UPDATE and nothing else: one change, no FTS delete + insert.
+    // Each flush is the row's own UPDATE and nothing else: one change, no FTS delete + insert,
+    // and a search meanwhile does not index the answer still streaming.
     for (let flush = 0; flush < 20; flush++) {
       text += ` word${flush}`;
       const before = totalChanges(store);
       store.updateEventPayload(row.seq, { kind: 'assistant_text', payload: { text, final: false } });
       expect(totalChanges(store) - before).toBe(1);
     }
-    expect(indexed(store, row.seq)).toEqual([]);
     expect(laneKeys(store, 'word19')).toEqual([]);
+    expect(indexed(store, row.seq)).toEqual([]);
 
     text += ' ran out of inodes.';
     store.updateEventPayload(row.seq, { kind: 'assistant_text', payload: { text, final: true } });
-    expect(indexed(store, row.seq)).toEqual([text]);
     expect(laneKeys(store, 'inodes')).toEqual(['a']);
+    expect(indexed(store, row.seq)).toEqual([text]);
     store.endTurn({ laneKey: 'a', turnId: 't1', outcome: 'completed' });
     expect(indexed(store, row.seq)).toEqual([text]);
     expect(laneKeys(store, 'word7 inodes')).toEqual(['a']);
@@ -49,10 +50,23 @@ describe('search index off the streaming path (issue 13, L26, store v8)', () => 
     expect(laneKeys(store, 'full')).toEqual(['a']);
   });
 
-  it('L26: an answer appended final at once is indexed at once', async () => {
+  it('L26: an append writes no index; the turn’s end indexes its messages in one batch, and a search sees them before', async () => {
     const store = await temp.open(temp.dataDir());
     const lane = store.ensureLane('a');
-    store.appendEvent(lane.sessionId, 't1', { kind: 'assistant_text', payload: { text: 'whole answer about zeppelins', final: true } });
+    store.beginTurn({ laneKey: 'a', turnId: 't1', trigger: 'message', userText: 'ask about airships' });
+    const before = totalChanges(store);
+    const row = store.appendEvent(lane.sessionId, 't1', { kind: 'assistant_text', payload: { text: 'whole answer about zeppelins', final: true } });
+    // The event row and its note in fts_pending: no FTS5 write on the append path.
+    expect(totalChanges(store) - before).toBe(2);
+    expect(indexed(store, row.seq)).toEqual([]);
+    store.endTurn({ laneKey: 'a', turnId: 't1', outcome: 'completed' });
+    expect(indexed(store, row.seq)).toEqual(['whole answer about zeppelins']);
+    expect(store.withConnection((db) => db.prepare('SELECT count(*) AS n FROM fts_pending').get())).toEqual({ n: 0 });
+
+    // A message outside a finished turn is indexed by the next search.
+    store.appendEvent(lane.sessionId, null, { kind: 'user_message', payload: { text: 'blimps too' } });
+    expect(laneKeys(store, 'blimps')).toEqual(['a']);
+    expect(laneKeys(store, 'zeppelins airships')).toEqual([]);
     expect(laneKeys(store, 'zeppelins')).toEqual(['a']);
   });
 
