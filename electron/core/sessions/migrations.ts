@@ -9,6 +9,14 @@ export interface Migration {
   sql: string;
 }
 
+/** Trigger body that re-indexes a message row whose payload changed (v3, kept by v8). */
+const REINDEX_UPDATED_MESSAGE = `BEGIN
+        DELETE FROM message_fts WHERE rowid = old.seq;
+        INSERT INTO message_fts (rowid, lane_key, session_id, text)
+          SELECT new.seq, s.lane_key, new.session_id, json_extract(new.payload, '$.text') FROM sessions s
+           WHERE s.session_id = new.session_id AND json_valid(new.payload) AND json_type(new.payload, '$.text') = 'text';
+      END;`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -117,12 +125,7 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
       CREATE TRIGGER events_fts_update AFTER UPDATE OF payload ON events
         WHEN new.kind IN ('user_message', 'assistant_text')
-      BEGIN
-        DELETE FROM message_fts WHERE rowid = old.seq;
-        INSERT INTO message_fts (rowid, lane_key, session_id, text)
-          SELECT new.seq, s.lane_key, new.session_id, json_extract(new.payload, '$.text') FROM sessions s
-           WHERE s.session_id = new.session_id AND json_valid(new.payload) AND json_type(new.payload, '$.text') = 'text';
-      END;
+      ${REINDEX_UPDATED_MESSAGE}
       CREATE TRIGGER events_fts_delete AFTER DELETE ON events BEGIN
         DELETE FROM message_fts WHERE rowid = old.seq;
       END;
@@ -196,12 +199,7 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
       CREATE TRIGGER events_fts_update AFTER UPDATE OF payload ON events
         WHEN new.kind IN ('user_message', 'assistant_text') AND EXISTS (SELECT 1 FROM message_fts WHERE rowid = old.seq)
-      BEGIN
-        DELETE FROM message_fts WHERE rowid = old.seq;
-        INSERT INTO message_fts (rowid, lane_key, session_id, text)
-          SELECT new.seq, s.lane_key, new.session_id, json_extract(new.payload, '$.text') FROM sessions s
-           WHERE s.session_id = new.session_id AND json_valid(new.payload) AND json_type(new.payload, '$.text') = 'text';
-      END;
+      ${REINDEX_UPDATED_MESSAGE}
       -- v3 indexed every row, so the index is already complete; this only covers rows v3 skipped
       -- and keeps the rule "every message that exists is searchable" true at upgrade.
       INSERT INTO message_fts (rowid, lane_key, session_id, text)
