@@ -9,6 +9,14 @@ export interface Migration {
   sql: string;
 }
 
+/** Trigger body that re-indexes a message row whose payload changed (v3, kept by v8). */
+const REINDEX_UPDATED_MESSAGE = `BEGIN
+        DELETE FROM message_fts WHERE rowid = old.seq;
+        INSERT INTO message_fts (rowid, lane_key, session_id, text)
+          SELECT new.seq, s.lane_key, new.session_id, json_extract(new.payload, '$.text') FROM sessions s
+           WHERE s.session_id = new.session_id AND json_valid(new.payload) AND json_type(new.payload, '$.text') = 'text';
+      END;`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -117,12 +125,7 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
       CREATE TRIGGER events_fts_update AFTER UPDATE OF payload ON events
         WHEN new.kind IN ('user_message', 'assistant_text')
-      BEGIN
-        DELETE FROM message_fts WHERE rowid = old.seq;
-        INSERT INTO message_fts (rowid, lane_key, session_id, text)
-          SELECT new.seq, s.lane_key, new.session_id, json_extract(new.payload, '$.text') FROM sessions s
-           WHERE s.session_id = new.session_id AND json_valid(new.payload) AND json_type(new.payload, '$.text') = 'text';
-      END;
+      ${REINDEX_UPDATED_MESSAGE}
       CREATE TRIGGER events_fts_delete AFTER DELETE ON events BEGIN
         DELETE FROM message_fts WHERE rowid = old.seq;
       END;
@@ -169,6 +172,42 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE lanes ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
       ALTER TABLE lanes ADD COLUMN deleted_at INTEGER;
       CREATE INDEX lanes_deleted_at ON lanes(deleted_at) WHERE deleted_at IS NOT NULL;
+    `,
+  },
+  {
+    version: 8,
+    description: 'search indexing off the append path: messages are indexed in batches, a streamed answer once (issue 13)',
+    // v3 wrote FTS5 inside every message append and re-indexed a streamed assistant_text row on
+    // every 250 ms flush; FTS5 became the largest cost of an append (p99 5× the fsync floor at 1M
+    // events). Now an append only notes the row in fts_pending (one small B-tree insert) and the
+    // index is written in batches: a turn's rows when the turn ends (TurnJournal.end, crash
+    // recovery) and every finished row before a search (Transcript.indexPending), so search still
+    // sees every message. A streamed row is not indexed while it streams; once indexed, a later
+    // rewrite keeps it current. CASE guards json_extract so an unreadable payload is skipped.
+    sql: `
+      DROP TRIGGER events_fts_insert;
+      DROP TRIGGER events_fts_update;
+      CREATE TABLE fts_pending (seq INTEGER PRIMARY KEY, turn_id TEXT);
+      CREATE INDEX fts_pending_by_turn ON fts_pending(turn_id);
+      CREATE TRIGGER events_fts_pending AFTER INSERT ON events
+        WHEN new.kind IN ('user_message', 'assistant_text') AND CASE WHEN json_valid(new.payload) THEN json_type(new.payload, '$.text') = 'text' ELSE 0 END
+      BEGIN
+        INSERT INTO fts_pending (seq, turn_id) VALUES (new.seq, new.turn_id);
+      END;
+      CREATE TRIGGER events_fts_pending_delete AFTER DELETE ON events BEGIN
+        DELETE FROM fts_pending WHERE seq = old.seq;
+      END;
+      CREATE TRIGGER events_fts_update AFTER UPDATE OF payload ON events
+        WHEN new.kind IN ('user_message', 'assistant_text') AND EXISTS (SELECT 1 FROM message_fts WHERE rowid = old.seq)
+      ${REINDEX_UPDATED_MESSAGE}
+      -- v3 indexed every row, so the index is already complete; this only covers rows v3 skipped
+      -- and keeps the rule "every message that exists is searchable" true at upgrade.
+      INSERT INTO message_fts (rowid, lane_key, session_id, text)
+        SELECT e.seq, s.lane_key, e.session_id, json_extract(e.payload, '$.text')
+          FROM events e JOIN sessions s ON s.session_id = e.session_id
+         WHERE e.kind IN ('user_message', 'assistant_text')
+           AND json_valid(e.payload) AND json_type(e.payload, '$.text') = 'text'
+           AND NOT EXISTS (SELECT 1 FROM message_fts f WHERE f.rowid = e.seq);
     `,
   },
 ];

@@ -1,6 +1,7 @@
 /**
  * The transcript (L26): every turn event of a session in order, streamed text grown in place, and
- * the full-text search over titles and messages (the FTS5 index is kept by triggers, migration 3).
+ * the full-text search over titles and messages (the FTS5 index is kept by triggers, migrations 3 and 8;
+ * streamed text is indexed once, when final or when its turn ends).
  */
 import { eventPayloadSchemas, isTurnEventKind, type StoredEvent, type TurnEvent } from '../../../shared/transcript.ts';
 import type { Lanes } from './lanes.ts';
@@ -68,6 +69,43 @@ export class Transcript extends StoreAggregate {
     this.db.prepare('UPDATE events SET payload = ?, updated_at = ? WHERE seq = ? AND kind = ?').run(JSON.stringify(event.payload), this.now(), seq, event.kind);
   }
 
+  /**
+   * Writes a turn's pending messages into the search index in one batch (migration 8): at the
+   * turn's end, including the text of an answer cut short by a stop, a failure or a crash.
+   */
+  indexTurn(turnId: string): void {
+    this.indexWhere('p.turn_id = ?', turnId);
+  }
+
+  /**
+   * Writes every pending message into the search index except an answer still streaming (its turn
+   * indexes it when it ends), so a search sees every message. Skipped on a damaged store, which is
+   * never written again (R2); the search then misses only what was still pending.
+   */
+  indexPending(): void {
+    if (this.db.damaged) return;
+    this.indexWhere(
+      "NOT (e.kind = 'assistant_text' AND json_extract(e.payload, '$.final') IS NOT 1 AND EXISTS (SELECT 1 FROM turns t WHERE t.turn_id = p.turn_id AND t.ended_at IS NULL))",
+    );
+  }
+
+  private indexWhere(condition: string, ...params: unknown[]): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO message_fts (rowid, lane_key, session_id, text)
+             SELECT e.seq, s.lane_key, e.session_id, json_extract(e.payload, '$.text')
+               FROM fts_pending p JOIN events e ON e.seq = p.seq JOIN sessions s ON s.session_id = e.session_id
+              WHERE ${condition} AND json_valid(e.payload) AND json_type(e.payload, '$.text') = 'text'
+                AND NOT EXISTS (SELECT 1 FROM message_fts f WHERE f.rowid = e.seq)`,
+        )
+        .run(...params);
+      this.db
+        .prepare(`DELETE FROM fts_pending WHERE seq IN (SELECT p.seq FROM fts_pending p JOIN events e ON e.seq = p.seq WHERE ${condition})`)
+        .run(...params);
+    })();
+  }
+
   /** The session's transcript in order. Rows this build cannot read are skipped, never fatal. */
   list(sessionId: string, options: { afterSeq?: number } = {}): StoredEvent[] {
     const rows = this.db
@@ -93,6 +131,7 @@ export class Transcript extends StoreAggregate {
   searchLanes(query: string, limit = 50): LaneSearchHit[] {
     const match = ftsQuery(query);
     if (match === null) return [];
+    this.indexPending();
     const titleHits = this.db
       .prepare('SELECT lane_key, title FROM lane_title_fts WHERE lane_title_fts MATCH ? ORDER BY rank LIMIT ?')
       .all(match, limit) as Array<{ lane_key: string; title: string }>;

@@ -133,6 +133,8 @@ export class TurnJournal extends StoreAggregate {
       } else if (end.outcome === 'failed') {
         closing = transcript.append(turn.sessionId, end.turnId, { kind: 'error', payload: { message: end.error ?? 'The turn failed.' } });
       }
+      // The turn's messages enter the search index in one batch, a cut-short answer too (issue 13).
+      transcript.indexTurn(end.turnId);
       this.db.prepare('UPDATE turns SET ended_at = ?, outcome = ?, error = ? WHERE turn_id = ?').run(now, end.outcome, end.error ?? null, end.turnId);
       lanes.clearActiveTurn(laneKey, end.turnId, now);
       if (end.outcome === 'completed') marks.clearOnCompletion(laneKey);
@@ -187,6 +189,7 @@ export class TurnJournal extends StoreAggregate {
         if (turn && turn.endedAt === null) {
           transcript.append(turn.sessionId, active.turnId, { kind: 'interruption', payload: { cause: 'crash', reason } });
           this.db.prepare("UPDATE turns SET ended_at = ?, outcome = 'interrupted' WHERE turn_id = ?").run(now, active.turnId);
+          transcript.indexTurn(active.turnId);
         }
         lanes.dropActiveTurn(lane.laneKey);
         recovered.push({ laneKey: lane.laneKey, turnId: active.turnId, reason, restartFailureCount: lane.restartFailureCount + 1 });
