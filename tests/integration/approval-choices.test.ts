@@ -5,13 +5,12 @@
  * through the protocol service and the real settings file.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MemorySecretStore } from '../../electron/core/agent/memory-secret-store.ts';
-import { ModelAgentFactory } from '../../electron/core/agent/model-agent-factory.ts';
 import type { PushEvent } from '../../shared/protocol/contract.ts';
 import type { StoredEvent } from '../../shared/transcript.ts';
 import { startScriptedOpenAIServer, textReply, toolCallReply, type ScriptedOpenAIServer } from '../fixtures/scripted-openai-server.ts';
 import { ServiceHarness } from '../fixtures/host-service-harness.ts';
-import { CoreHarness } from '../support/core-harness.ts';
+import type { CoreHarness } from '../support/core-harness.ts';
+import { startScriptedModelCore } from '../support/scripted-model-core.ts';
 import { Recorder } from '../support/recorder.ts';
 
 let server: ScriptedOpenAIServer;
@@ -31,19 +30,7 @@ afterEach(async () => {
 });
 
 async function startCore(): Promise<CoreHarness> {
-  const secrets = new MemorySecretStore();
-  await secrets.set('scripted', 'sk-test');
-  const settings = {
-    providers: [{ name: 'Scripted', kind: 'openai-compatible' as const, baseUrl: server.url, model: 'test-model', keyRef: 'scripted' }],
-    activeProvider: null,
-    maxSteps: 10,
-    toolApproval: {},
-    systemPrompt: null,
-    workspaceDir: null,
-  };
-  harness = await CoreHarness.start({
-    agentFactory: (h) => new ModelAgentFactory({ settings: () => settings, secrets, env: {}, dataDir: h.dataDir }),
-  });
+  harness = await startScriptedModelCore(server);
   return harness;
 }
 
