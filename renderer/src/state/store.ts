@@ -442,6 +442,8 @@ export class AppStore {
     const params = { laneKey, callId, decision: answer.decision, ...(reason ? { reason } : {}) };
     const result = await this.attempt('approval.answer', params, 'Could not answer the approval request');
     if (result && !result.answered) this.fail('That tool call is no longer waiting for an answer.');
+    // "Always allow" changed a setting: this window's Settings panel shows it at once.
+    else if (result && answer.decision === 'always') await this.refreshSettings();
   }
 
   async restartApp(): Promise<void> {

@@ -5,6 +5,7 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS } from '../../../shared/settings.ts';
 import type { ApprovalAnswer } from '../../../shared/transcript.ts';
 import { ToolCardFallback } from '../../../renderer/src/components/ToolCard.tsx';
 import { AppStore } from '../../../renderer/src/state/store.ts';
@@ -55,5 +56,17 @@ describe('approval card (issue 10)', () => {
       { laneKey: 'lane', callId: 'call-1', decision: 'deny', reason: 'not on prod' },
       { laneKey: 'lane', callId: 'call-1', decision: 'deny' },
     ]);
+  });
+
+  it('issue 10: after "Always allow" the window reloads its settings, so Settings shows the tool as auto', async () => {
+    const settings = { ...DEFAULT_SETTINGS, providers: [], toolApproval: { shell: 'auto' as const } };
+    const gateway = new FakeGateway({
+      'approval.answer': () => ({ answered: true }),
+      'settings.get': () => ({ settings, providers: [], warnings: [], notices: [] }),
+    });
+    const store = new AppStore(gateway);
+    await store.answerApproval('lane', 'call-1', { decision: 'always' });
+    expect(gateway.calls.map((call) => call.method)).toEqual(['approval.answer', 'settings.get']);
+    expect(store.getState().settings?.settings.toolApproval).toEqual({ shell: 'auto' });
   });
 });
