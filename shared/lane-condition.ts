@@ -7,6 +7,7 @@
  */
 import type { LaneStatus } from './gateway-events.ts';
 import { describeResumeReason } from './lifecycle.ts';
+import type { ApprovalChoice } from './transcript.ts';
 
 export const LANE_CONDITIONS = ['idle', 'running', 'awaiting-approval', 'interrupted', 'suspended'] as const;
 export type LaneCondition = (typeof LANE_CONDITIONS)[number];
@@ -94,6 +95,25 @@ export function approvalNoticeWords(conversationTitle: string, toolName: string 
 
 /** The buttons of an approval, in the window's card and on a desktop notification alike. */
 export const APPROVAL_ACTION_WORDS = { approve: 'Approve', deny: 'Deny' } as const;
+
+/** Issue 10: the approval card's choices, and how a stored decision reads after a reload. */
+export const APPROVAL_CHOICE_WORDS = {
+  question: 'Run this tool?',
+  once: 'Approve once',
+  conversation: 'Allow in this conversation',
+  always: (tool: string) => `Always allow ${tool}`,
+  deny: 'Deny…',
+  reasonLabel: 'Reason for denying (optional; the model sees it)',
+  sendDeny: 'Deny',
+  cancelDeny: 'Cancel',
+} as const;
+
+export function approvalDecisionSentence(decision: ApprovalChoice | undefined, approved: boolean, reason: string | null | undefined): string {
+  if (!approved) return reason ? `Denied: ${reason}` : 'Denied';
+  if (decision === 'conversation') return 'Approved for this conversation';
+  if (decision === 'always') return 'Always allowed (Settings)';
+  return 'Approved once';
+}
 
 /**
  * The sentence a conversation's banner shows for its condition, or null when there is nothing

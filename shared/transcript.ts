@@ -16,6 +16,19 @@ export type TurnOutcome = (typeof TURN_OUTCOMES)[number];
 export const INTERRUPTION_CAUSES = ['stop', 'busy-input', 'drain', 'crash'] as const;
 export type InterruptionCause = (typeof INTERRUPTION_CAUSES)[number];
 
+/**
+ * Issue 10: how a person answers a tool approval. `conversation` lets later calls of the same tool
+ * in this conversation run without asking; `always` sets the tool to `auto` in Settings.
+ */
+export const APPROVAL_CHOICES = ['once', 'conversation', 'always', 'deny'] as const;
+export type ApprovalChoice = (typeof APPROVAL_CHOICES)[number];
+/** A deny reason reaches the model verbatim, so it is capped like any other user text sent along. */
+export const APPROVAL_REASON_MAX = 2000;
+export interface ApprovalAnswer {
+  decision: ApprovalChoice;
+  reason?: string | undefined;
+}
+
 export const eventPayloadSchemas = {
   /** `clientId`: the id the sending window gave the message (L32), so it knows its own message. */
   user_message: z.object({ text: z.string(), clientId: z.string().optional() }),
@@ -32,7 +45,18 @@ export const eventPayloadSchemas = {
   tool_result: z.object({ callId: z.string(), output: z.string(), isError: z.boolean() }),
   /** The user is asked before a tool with `ask` approval runs; the answer is recorded too. */
   approval_request: z.object({ callId: z.string(), name: z.string(), args: z.unknown() }),
-  approval_decision: z.object({ callId: z.string(), approved: z.boolean() }),
+  /**
+   * `decision`/`reason`/`name` were added in issue 10 (older events hold `approved` only). A
+   * `conversation` decision is also the durable allowance: the gateway reads these back (with `name`)
+   * when a turn starts, so no store migration was needed.
+   */
+  approval_decision: z.object({
+    callId: z.string(),
+    approved: z.boolean(),
+    decision: z.enum(APPROVAL_CHOICES).optional(),
+    reason: z.string().nullable().optional(),
+    name: z.string().optional(),
+  }),
   interruption: z.object({ cause: z.enum(INTERRUPTION_CAUSES), reason: z.string().nullable() }),
   error: z.object({ message: z.string() }),
   note_marker: z.object({ note: z.enum(['resume', 'tool-tail']), reason: z.string().nullable() }),

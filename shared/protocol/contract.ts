@@ -8,7 +8,7 @@ import { EXIT_REASONS } from '../lifecycle.ts';
 import { MAX_TITLE_LENGTH } from '../lane-title.ts';
 import { PROVIDER_KINDS, providerViewSchema, settingChangeSchema, settingsViewSchema } from '../settings.ts';
 import { mcpServerViewSchema } from '../mcp-status.ts';
-import { eventPayloadSchemas, TURN_EVENT_KINDS, type StoredEvent } from '../transcript.ts';
+import { APPROVAL_CHOICES, APPROVAL_REASON_MAX, eventPayloadSchemas, TURN_EVENT_KINDS, type StoredEvent } from '../transcript.ts';
 import type { Banner, GatewayEvent, LaneStatus, SendResult } from '../gateway-events.ts';
 
 const storedEventSchema = z
@@ -182,7 +182,17 @@ export const contract = {
   'resume.accept': { params: z.object({ laneKey }), result: z.object({ accepted: z.boolean() }) },
   'resume.discard': { params: z.object({ laneKey }), result: z.object({ discarded: z.boolean() }) },
   'session.restore': { params: z.object({ laneKey, sessionId: z.string().min(1) }), result: z.object({ restored: z.boolean() }) },
-  'approval.answer': { params: z.object({ laneKey, callId: z.string().min(1), approved: z.boolean() }), result: z.object({ answered: z.boolean() }) },
+  /**
+   * Issue 10: `decision` once / conversation / always / deny, with an optional deny reason that
+   * reaches the model. The old `approved: boolean` form (once / deny) is still accepted for one release.
+   */
+  'approval.answer': {
+    params: z.union([
+      z.object({ laneKey, callId: z.string().min(1), decision: z.enum(APPROVAL_CHOICES), reason: z.string().max(APPROVAL_REASON_MAX).optional() }),
+      z.object({ laneKey, callId: z.string().min(1), approved: z.boolean() }),
+    ]),
+    result: z.object({ answered: z.boolean() }),
+  },
   'settings.get': {
     params: z.object({}),
     // Providers appear as views (hasKey, never the key or its reference: R4), in `settings` and beside it.

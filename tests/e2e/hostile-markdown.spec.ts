@@ -79,7 +79,7 @@ async function buildHarness(): Promise<string> {
 
 /** What tests/e2e/harness/boundary-harness.tsx puts on its window. */
 interface HarnessGlobals {
-  harnessAnswers: Array<{ callId: string; approved: boolean }>;
+  harnessAnswers: Array<{ callId: string; decision: string; reason?: string }>;
   harnessBroken: boolean;
 }
 
@@ -115,7 +115,8 @@ test('R4: when rendering throws anyway, only that message, tool card or region f
     await expect(card.getByRole('note')).toContainText('This tool call could not be formatted');
     await expect(card.getByTestId('plain-message')).toContainText('/tmp/x');
     await card.getByTestId('deny-button').click();
-    await expect.poll(() => page.evaluate(() => (globalThis as unknown as HarnessGlobals).harnessAnswers)).toEqual([{ callId: 'call-1', approved: false }]);
+    await card.getByTestId('deny-send-button').click();
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as HarnessGlobals).harnessAnswers)).toEqual([{ callId: 'call-1', decision: 'deny' }]);
 
     // A broken shell region shows a panel; the composer beside it works; "Try again" recovers it.
     const panel = page.getByTestId('region-error');

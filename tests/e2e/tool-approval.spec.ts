@@ -51,3 +51,54 @@ test('L26, L31: a shell call waits for approval (the conversation needs you), ru
   expect(String(toolResult?.content)).toContain('hi');
   expect(model.requests).toHaveLength(2);
 });
+
+test('issue 10: "Allow in this conversation" runs the next shell call without asking; Deny with a typed reason (keyboard only) reaches the model; a reload shows both decisions', async ({ page, baton }) => {
+  const supervisor = await baton();
+  const { model } = supervisor;
+  const window = await BatonWindow.open(page, supervisor);
+  const first = await window.newChat();
+
+  model.enqueue(
+    toolCallReply([{ id: 'call_one', name: 'shell', args: { command: 'echo one >> log.txt' } }]),
+    toolCallReply([{ id: 'call_two', name: 'shell', args: { command: 'echo two >> log.txt' } }]),
+    textReply('Both ran.'),
+  );
+  await window.send('Append two lines to log.txt');
+  const cards = page.getByTestId('tool-card');
+  await expect(cards.first()).toHaveAttribute('data-status', 'approval');
+  await expect(cards.first().getByTestId('approve-always-button')).toHaveText('Always allow shell');
+  await cards.first().getByTestId('approve-conversation-button').click();
+  await expect(window.assistantMessages.last()).toHaveText('Both ran.');
+  // The second call ran without a question.
+  await expect(cards).toHaveCount(2);
+  await expect(cards.nth(1)).toHaveAttribute('data-status', 'done');
+  expect(fs.readFileSync(path.join(supervisor.dataDir, 'workspace', 'log.txt'), 'utf8')).toBe('one\ntwo\n');
+  await expect(cards.first().getByTestId('tool-decision')).toHaveText('Approved for this conversation');
+
+  // Another conversation still asks; Deny opens the reason field, typed and sent from the keyboard.
+  const second = await window.newChat();
+  model.enqueue(toolCallReply([{ id: 'call_rm', name: 'shell', args: { command: 'echo gone > gone.txt' } }]), textReply('I will not touch it.'));
+  await window.send('Clean up');
+  const card = page.getByTestId('tool-card');
+  await expect(card).toHaveAttribute('data-status', 'approval');
+  await card.getByTestId('deny-button').focus();
+  await page.keyboard.press('Enter');
+  await expect(card.getByTestId('deny-reason')).toBeFocused();
+  await page.keyboard.type('Keep gone.txt, we need it');
+  await page.keyboard.press('Enter');
+  await expect(card).toHaveAttribute('data-status', 'denied');
+  await expect(window.assistantMessages.last()).toHaveText('I will not touch it.');
+  const followUp = await model.waitForRequest(5);
+  const toolResult = followUp.body.messages.find((m) => m.role === 'tool' && m.tool_call_id === 'call_rm');
+  expect(String(toolResult?.content)).toContain('"Keep gone.txt, we need it"');
+  expect(fs.existsSync(path.join(supervisor.dataDir, 'workspace', 'gone.txt'))).toBe(false);
+  await screenshot(page, 'tool-approval-denied-with-reason');
+
+  // Stored as events: a reload says what was chosen.
+  await page.reload();
+  await expect(window.connection).toHaveAttribute('data-state', 'open');
+  await window.openLane(first);
+  await expect(page.getByTestId('tool-card').first().getByTestId('tool-decision')).toHaveText('Approved for this conversation');
+  await window.openLane(second);
+  await expect(page.getByTestId('tool-card').getByTestId('tool-decision')).toHaveText('Denied: Keep gone.txt, we need it');
+});

@@ -110,7 +110,7 @@ describe('agent runtime through the gateway', () => {
     expect(h.core.gateway.answerApproval('a', 'c1', true)).toBe(true);
     await h.core.gateway.whenIdle();
     expect(fs.readFileSync(path.join(workspace(h), 'made.txt'), 'utf8').trim()).toBe('yes');
-    expect(events(h, 'a').find((e) => e.kind === 'approval_decision')!.payload).toEqual({ callId: 'c1', approved: true });
+    expect(events(h, 'a').find((e) => e.kind === 'approval_decision')!.payload).toEqual({ callId: 'c1', approved: true, decision: 'once', reason: null, name: 'shell' });
 
     server.enqueue(toolCallReply([{ id: 'c2', name: 'shell', args: { command: 'rm made.txt' } }]), textReply('Understood, I left it.'));
     await h.core.gateway.send('a', 'now delete it');

@@ -9,11 +9,10 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MemorySecretStore } from '../../electron/core/agent/memory-secret-store.ts';
-import { ModelAgentFactory } from '../../electron/core/agent/model-agent-factory.ts';
 import type { LaneStatus } from '../../shared/gateway-events.ts';
 import { startScriptedOpenAIServer, textReply, toolCallReply, type ScriptedOpenAIServer } from '../fixtures/scripted-openai-server.ts';
-import { CoreHarness } from '../support/core-harness.ts';
+import type { CoreHarness } from '../support/core-harness.ts';
+import { startScriptedModelCore } from '../support/scripted-model-core.ts';
 
 interface Shown extends EventEmitter {
   options: { title: string; body: string; actions?: Array<{ type: string; text: string }> };
@@ -55,19 +54,7 @@ afterEach(async () => {
 });
 
 async function startCore(): Promise<CoreHarness> {
-  const secrets = new MemorySecretStore();
-  await secrets.set('scripted', 'sk-test');
-  const settings = {
-    providers: [{ name: 'Scripted', kind: 'openai-compatible' as const, baseUrl: server.url, model: 'test-model', keyRef: 'scripted' }],
-    activeProvider: null,
-    maxSteps: 10,
-    toolApproval: {},
-    systemPrompt: null,
-    workspaceDir: null,
-  };
-  harness = await CoreHarness.start({
-    agentFactory: (h) => new ModelAgentFactory({ settings: () => settings, secrets, env: {}, dataDir: h.dataDir }),
-  });
+  harness = await startScriptedModelCore(server);
   return harness;
 }
 

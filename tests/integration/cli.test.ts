@@ -202,8 +202,9 @@ describe('baton command line against a running host (L30, L33)', () => {
     expect(await denied.done).toMatchObject({ code: 0, stdout: 'Not run, then.\n' });
     const transcript = await client.call('transcript.get', { laneKey: garden });
     expect(transcript.events.filter((e) => e.kind === 'approval_decision').map((e) => e.payload)).toEqual([
-      { callId: 'call_yes', approved: true },
-      { callId: 'call_no', approved: false },
+      // The CLI still sends the old `approved` form: it is recorded as once / deny (issue 10).
+      { callId: 'call_yes', approved: true, decision: 'once', reason: null, name: 'shell' },
+      { callId: 'call_no', approved: false, decision: 'deny', reason: null, name: 'shell' },
     ]);
 
     const nothing = await baton(dataDir, 'approve', garden);

@@ -13,6 +13,7 @@ import type { ToolApprovalMode } from '../../../shared/settings.ts';
 import type { Tool, ToolRegistry } from './tools/tool.ts';
 import type { TranscriptEntry, TranscriptToolCall } from './transcript-repair.ts';
 import { describeError } from '../../../shared/errors.ts';
+import { APPROVAL_REASON_MAX } from '../../../shared/transcript.ts';
 
 export interface AgentLoopOptions {
   provider: ModelProvider;
@@ -30,6 +31,13 @@ export const BATON_SYSTEM_PROMPT =
   'outcome is unknown, check the current state before repeating it.';
 
 class Interrupted extends Error {}
+
+const DENIED_RESULT = 'The user declined this tool call. Do not retry it unless the user asks.';
+/** Issue 10: the person's reason reaches the model verbatim, quoted and capped. */
+export function deniedWithReason(reason: string): string {
+  const capped = reason.length > APPROVAL_REASON_MAX ? `${reason.slice(0, APPROVAL_REASON_MAX)}…` : reason;
+  return `${DENIED_RESULT} The user's reason: ${JSON.stringify(capped)}`;
+}
 
 export class AgentLoop implements Agent {
   private readonly options: AgentLoopOptions;
@@ -131,7 +139,8 @@ export class AgentLoop implements Agent {
     if (this.options.approvalFor(tool) === 'ask') {
       const decision = await context.requestApproval(this.record(call));
       if (decision === 'interrupted') throw new Interrupted();
-      if (decision === 'denied') return result('The user declined this tool call. Do not retry it unless the user asks.', true);
+      if (decision === 'denied') return result(DENIED_RESULT, true);
+      if (typeof decision === 'object') return result(deniedWithReason(decision.deniedWithReason), true);
     }
     if (context.signal.aborted) throw new Interrupted();
     context.toolDispatched(call.callId);

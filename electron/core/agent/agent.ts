@@ -24,7 +24,8 @@ export interface AgentTurnInput {
   pendingCalls: TranscriptToolCall[];
 }
 
-export type ApprovalDecision = 'approved' | 'denied' | 'interrupted';
+/** `{ deniedWithReason }`: denied, with the person's words for the model (issue 10). */
+export type ApprovalDecision = 'approved' | 'denied' | 'interrupted' | { readonly deniedWithReason: string };
 
 export interface ToolCallRecord {
   callId: string;

@@ -9,7 +9,7 @@ import type { Banner, GatewayEvent, LaneStatus, SendResult } from '../../../shar
 import { helpText, parseCommand, unescapeMessage, type ParsedCommand } from '../../../shared/commands.ts';
 import { CONDITION_WORDS, conditionSentence, laneCondition } from '../../../shared/lane-condition.ts';
 import type { BusyInputMode } from '../../../shared/lifecycle.ts';
-import type { TurnEvent } from '../../../shared/transcript.ts';
+import type { ApprovalAnswer, TurnEvent } from '../../../shared/transcript.ts';
 import { defaultLog, type Log } from '../../../shared/log.ts';
 import type { Agent, AgentFactory, AgentTurnResult } from '../agent/agent.ts';
 import { decideNote } from '../agent/notes.ts';
@@ -22,7 +22,7 @@ import { StoreCorruptError, StoreFullError, StoreIoError } from '../sessions/sto
 import type { LaneListView } from '../sessions/lanes.ts';
 import type { QueuedInput, SessionRecord, SessionStore, TurnOutcome } from '../sessions/store.ts';
 import { titleFromCommand } from './commands.ts';
-import { TurnRecorder } from './turn-recorder.ts';
+import { conversationAllowances, TurnRecorder } from './turn-recorder.ts';
 import { TurnRegistry, type LiveTurn, type TurnEnd } from './turn-registry.ts';
 
 export interface GatewaySettings {
@@ -197,12 +197,17 @@ export class Gateway {
     return true;
   }
 
-  /** The user's answer to a tool approval request of the running turn. */
-  answerApproval(laneKey: string, callId: string, approved: boolean): boolean {
-    const answer = this.registry.get(laneKey)?.approvals.get(callId);
-    if (!answer) return false;
-    answer(approved);
+  /** The user's answer to a tool approval request of the running turn; `true`/`false` is the old once/deny form. */
+  answerApproval(laneKey: string, callId: string, answer: ApprovalAnswer | boolean): boolean {
+    const pending = this.registry.get(laneKey)?.approvals.get(callId);
+    if (!pending) return false;
+    pending.answer(typeof answer === 'boolean' ? { decision: answer ? 'once' : 'deny' } : answer);
     return true;
+  }
+
+  /** The tool a waiting approval question is about (the service needs it for "Always allow"). */
+  pendingApprovalTool(laneKey: string, callId: string): string | null {
+    return this.registry.get(laneKey)?.approvals.get(callId)?.toolName ?? null;
   }
 
   /** Saves the running turn's streamed text now: a transcript read next then holds every piece already sent (issue 9 item 9). */
@@ -523,6 +528,7 @@ export class Gateway {
         log: this.log,
         // L31: waiting on a person is part of the lane's condition.
         approvalsChanged: () => this.emitLane(laneKey),
+        allowedTools: conversationAllowances(allEvents),
       });
       let result: AgentTurnResult;
       if (createError !== null || agent === null) {

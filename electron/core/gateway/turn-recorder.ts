@@ -12,7 +12,7 @@
  * waits longer than that turn.
  */
 import type { GatewayEvent } from '../../../shared/gateway-events.ts';
-import type { StoredEvent, TurnEvent } from '../../../shared/transcript.ts';
+import type { ApprovalAnswer, StoredEvent, TurnEvent } from '../../../shared/transcript.ts';
 import type { ApprovalDecision, ToolCallRecord, ToolResultRecord, TurnContext, Usage } from '../agent/agent.ts';
 import type { SessionStore } from '../sessions/store.ts';
 import type { LiveTurn } from './turn-registry.ts';
@@ -27,6 +27,8 @@ export class TurnRecorder implements TurnContext {
   private readonly emit: (event: GatewayEvent) => void;
   private readonly log: (message: string) => void;
   private readonly approvalsChanged: () => void;
+  /** Tools the person allowed for this conversation (issue 10): their calls run without asking. */
+  private readonly allowedTools: Set<string>;
   /** The text of the message being streamed, all of it (what was sent, saved or not). */
   private buffer = '';
   /** Its assistant_text row once written; null before the first piece is saved. */
@@ -48,7 +50,10 @@ export class TurnRecorder implements TurnContext {
     log: (message: string) => void;
     /** A question began or stopped waiting for its answer (L31). */
     approvalsChanged?: () => void;
+    /** Tools already allowed in this conversation (read back from its approval decisions). */
+    allowedTools?: Iterable<string>;
   }) {
+    this.allowedTools = new Set(options.allowedTools ?? []);
     this.store = options.store;
     this.live = options.live;
     this.sessionId = options.sessionId;
@@ -103,28 +108,33 @@ export class TurnRecorder implements TurnContext {
    * it unanswered (the resumed turn asks again). A stop or an abort ends the wait.
    */
   requestApproval(call: ToolCallRecord): Promise<ApprovalDecision> {
+    // Issue 10: allowed for this conversation (or always, earlier in this turn): no question.
+    if (this.allowedTools.has(call.name)) return Promise.resolve('approved');
     this.flush(true);
     this.append({ kind: 'approval_request', payload: { callId: call.callId, name: call.name, args: call.args ?? null } });
     return new Promise((resolve) => {
-      const settle = (decision: ApprovalDecision) => {
+      const settle = (answer: ApprovalAnswer | 'interrupted') => {
         if (!this.live.approvals.delete(call.callId)) return;
         this.live.hardAbort.signal.removeEventListener('abort', onAbort);
         offStop();
-        if (decision !== 'interrupted') {
+        if (answer !== 'interrupted') {
+          const approved = answer.decision !== 'deny';
+          const reason = approved ? null : (answer.reason?.trim() ?? '') || null;
+          if (answer.decision === 'conversation' || answer.decision === 'always') this.allowedTools.add(call.name);
           try {
-            this.append({ kind: 'approval_decision', payload: { callId: call.callId, approved: decision === 'approved' } });
+            this.append({ kind: 'approval_decision', payload: { callId: call.callId, approved, decision: answer.decision, reason, name: call.name } });
           } catch (error) {
             // Unrecorded, the call simply stays undispatched: a restart asks again.
             this.log(`Could not record the approval of ${call.callId}: ${(error as Error).message}`);
           }
-        }
-        resolve(decision);
+          resolve(approved ? 'approved' : reason === null ? 'denied' : { deniedWithReason: reason });
+        } else resolve('interrupted');
         this.approvalsChanged();
       };
       const onAbort = () => settle('interrupted');
       const offStop = this.live.onStopRequested(() => settle('interrupted'));
       this.live.hardAbort.signal.addEventListener('abort', onAbort, { once: true });
-      this.live.approvals.set(call.callId, (approved) => settle(approved ? 'approved' : 'denied'));
+      this.live.approvals.set(call.callId, { toolName: call.name, answer: settle });
       this.approvalsChanged();
     });
   }
@@ -212,4 +222,16 @@ export class TurnRecorder implements TurnContext {
     const stored = this.store.appendEvent(this.sessionId, this.turnId, event);
     this.emit({ type: 'transcript', laneKey: this.live.laneKey, event: stored });
   }
+}
+
+/**
+ * Issue 10: the tools a person allowed "for this conversation", read back from the session's
+ * approval decisions. Durable without a migration: the decision events are the record.
+ */
+export function conversationAllowances(events: readonly StoredEvent[]): Set<string> {
+  const allowed = new Set<string>();
+  for (const event of events) {
+    if (event.kind === 'approval_decision' && event.payload.decision === 'conversation' && event.payload.name) allowed.add(event.payload.name);
+  }
+  return allowed;
 }

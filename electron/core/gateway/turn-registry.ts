@@ -3,13 +3,19 @@
  * is accepted until its agent exists, then *running* until the turn ends. Either state blocks a
  * second turn on the lane. The drain reads this registry, never a snapshot, at its deadline.
  */
-import type { InterruptionCause } from '../../../shared/transcript.ts';
+import type { ApprovalAnswer, InterruptionCause } from '../../../shared/transcript.ts';
 import type { TurnOutcome } from '../sessions/store.ts';
 
 export interface TurnEnd {
   laneKey: string;
   turnId: string | null;
   outcome: TurnOutcome | 'not-started';
+}
+
+/** A question waiting for a person: the tool it is about, and how to answer it. */
+export interface PendingApproval {
+  readonly toolName: string;
+  readonly answer: (answer: ApprovalAnswer) => void;
 }
 
 export class LiveTurn {
@@ -21,7 +27,7 @@ export class LiveTurn {
   interruptReason: string | null = null;
   readonly hardAbort = new AbortController();
   /** Approval questions the user has not answered yet, by tool call id. */
-  readonly approvals = new Map<string, (approved: boolean) => void>();
+  readonly approvals = new Map<string, PendingApproval>();
   /** Saves the streamed text sent so far (set by the turn's recorder), so a transcript read next holds all of it. */
   saveStreamedText: () => void = () => {};
   private stopListeners = new Set<() => void>();

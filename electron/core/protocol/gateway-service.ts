@@ -98,7 +98,7 @@ export class GatewayService {
       'resume.accept': (params) => ({ accepted: this.options.core.gateway.requestResume(params.laneKey) }),
       'resume.discard': (params) => ({ discarded: this.options.core.gateway.discardResume(params.laneKey) }),
       'session.restore': (params) => ({ restored: this.options.core.gateway.restoreSession(params.laneKey, params.sessionId) }),
-      'approval.answer': (params) => ({ answered: this.options.core.gateway.answerApproval(params.laneKey, params.callId, params.approved) }),
+      'approval.answer': (params) => this.answerApproval(params),
       'settings.get': () => this.settingsView(),
       'settings.set': (params) => this.setSetting(params.key, params.value),
       'provider.setKey': (params) => this.setProviderKey(params.providerName, params.apiKey),
@@ -264,6 +264,18 @@ export class GatewayService {
     const server = this.mcpViews().find((candidate) => candidate.name === name);
     if (!server) throw notFound(`MCP server "${name}" was removed meanwhile.`);
     return { server };
+  }
+
+  // ── approvals (issue 10) ─────────────────────────────────────────────────────────────────
+
+  private async answerApproval(params: ServiceParams<'approval.answer'>): Promise<Result<'approval.answer'>> {
+    const gateway = this.options.core.gateway;
+    if ('approved' in params) return { answered: gateway.answerApproval(params.laneKey, params.callId, params.approved) };
+    const toolName = gateway.pendingApprovalTool(params.laneKey, params.callId);
+    if (toolName === null) return { answered: false };
+    // "Always allow": the Settings entry changes first, so the setting and the answer never disagree.
+    if (params.decision === 'always') await this.setSetting('toolApproval', { ...this.options.settings.get().toolApproval, [toolName]: 'auto' });
+    return { answered: gateway.answerApproval(params.laneKey, params.callId, { decision: params.decision, reason: params.reason }) };
   }
 
   // ── settings and keys (R4) ───────────────────────────────────────────────────────────────

@@ -29,7 +29,7 @@ export function ConversationView({ lane }: { lane: LaneStatus }) {
 
   const actions = useMemo<RowActions>(
     () => ({
-      answerApproval: (callId, approved) => store.answerApproval(laneKey, callId, approved),
+      answerApproval: (callId, answer) => store.answerApproval(laneKey, callId, answer),
       retry: () => void store.retry(laneKey),
     }),
     [store, laneKey],

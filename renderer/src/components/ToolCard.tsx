@@ -1,5 +1,7 @@
 /** One tool call: its name and arguments, its live status, its output, and the approval question. */
-import { memo, useState } from 'react';
+import { memo, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { APPROVAL_CHOICE_WORDS as WORDS } from '../../../shared/lane-condition.ts';
+import { APPROVAL_REASON_MAX, type ApprovalAnswer, type ApprovalChoice } from '../../../shared/transcript.ts';
 import { useAppState } from '../state/hooks.ts';
 import type { ToolItem } from '../state/transcript-model.ts';
 import { TOOL_STATUS_LABELS, type ToolStatus } from '../state/tool-status.ts';
@@ -24,7 +26,59 @@ function preview(text: string): string {
 interface ToolCardProps {
   tool: ToolItem;
   status: ToolStatus;
-  onAnswer: (callId: string, approved: boolean) => Promise<void>;
+  onAnswer: (callId: string, answer: ApprovalAnswer) => Promise<void>;
+}
+
+/**
+ * Issue 10: Approve once / Allow in this conversation / Always allow <tool>, and Deny, which opens
+ * an optional reason field (Enter denies, Escape goes back) whose words reach the model.
+ */
+function ApprovalChoices({ toolName, disabled, onAnswer }: { toolName: string; disabled: boolean; onAnswer: (answer: ApprovalAnswer) => void }) {
+  const [denying, setDenying] = useState(false);
+  const [reason, setReason] = useState('');
+  const choose = (decision: Exclude<ApprovalChoice, 'deny'>) => () => onAnswer({ decision });
+  const deny = (event: FormEvent) => {
+    event.preventDefault();
+    onAnswer({ decision: 'deny', ...(reason.trim() ? { reason: reason.trim() } : {}) });
+  };
+  const cancelOnEscape = (event: KeyboardEvent) => {
+    if (event.key !== 'Escape') return;
+    event.stopPropagation();
+    setDenying(false);
+  };
+  if (denying) {
+    return (
+      <form className="tool-approval-row tool-deny-form" aria-label={`Deny running ${toolName}`} onSubmit={deny} onKeyDown={cancelOnEscape}>
+        <label>
+          <span>{WORDS.reasonLabel}</span>
+          <input type="text" data-testid="deny-reason" autoFocus maxLength={APPROVAL_REASON_MAX} value={reason} onChange={(event) => setReason(event.target.value)} />
+        </label>
+        <button type="submit" className="button" data-testid="deny-send-button" disabled={disabled}>
+          {WORDS.sendDeny}
+        </button>
+        <button type="button" className="button" onClick={() => setDenying(false)}>
+          {WORDS.cancelDeny}
+        </button>
+      </form>
+    );
+  }
+  return (
+    <div className="tool-approval-row" role="group" aria-label={`Approve running ${toolName}?`}>
+      <span>{WORDS.question}</span>
+      <button type="button" className="button primary" data-testid="approve-button" disabled={disabled} onClick={choose('once')}>
+        {WORDS.once}
+      </button>
+      <button type="button" className="button" data-testid="approve-conversation-button" disabled={disabled} onClick={choose('conversation')}>
+        {WORDS.conversation}
+      </button>
+      <button type="button" className="button" data-testid="approve-always-button" disabled={disabled} onClick={choose('always')}>
+        {WORDS.always(toolName)}
+      </button>
+      <button type="button" className="button" data-testid="deny-button" disabled={disabled} onClick={() => setDenying(true)}>
+        {WORDS.deny}
+      </button>
+    </div>
+  );
 }
 
 export const ToolCard = memo(function ToolCard({ tool, status, onAnswer }: ToolCardProps) {
@@ -33,9 +87,9 @@ export const ToolCard = memo(function ToolCard({ tool, status, onAnswer }: ToolC
   const connected = useAppState((state) => state.connection.state === 'open');
   const answering = sending || !connected;
   const args = formatArgs(tool.args);
-  const answer = (approved: boolean) => {
+  const answer = (choice: ApprovalAnswer) => {
     setAnswering(true);
-    void onAnswer(tool.callId, approved).finally(() => setAnswering(false));
+    void onAnswer(tool.callId, choice).finally(() => setAnswering(false));
   };
   return (
     <article className={`tool-card tool-card--${status}`} data-testid="tool-card" data-status={status} data-call-id={tool.callId} aria-label={`Tool call ${tool.name}: ${TOOL_STATUS_LABELS[status]}`}>
@@ -57,16 +111,11 @@ export const ToolCard = memo(function ToolCard({ tool, status, onAnswer }: ToolC
           <pre>{args}</pre>
         </details>
       )}
-      {status === 'approval' && (
-        <div className="tool-approval-row" role="group" aria-label={`Approve running ${tool.name}?`}>
-          <span>Run this tool?</span>
-          <button type="button" className="button primary" data-testid="approve-button" disabled={answering} onClick={() => answer(true)}>
-            Approve
-          </button>
-          <button type="button" className="button" data-testid="deny-button" disabled={answering} onClick={() => answer(false)}>
-            Deny
-          </button>
-        </div>
+      {status === 'approval' && <ApprovalChoices toolName={tool.name} disabled={answering} onAnswer={answer} />}
+      {tool.decisionText && status !== 'approval' && (
+        <p className="tool-note" data-testid="tool-decision">
+          {tool.decisionText}
+        </p>
       )}
       {status === 'unknown' && <p className="tool-note">Baton stopped while this was running; it may or may not have taken effect.</p>}
       {tool.result && (
@@ -105,17 +154,7 @@ export function ToolCardFallback({ tool, status, onAnswer }: ToolCardProps) {
       <div className="plain-message" data-testid="plain-message">
         {[`Tool: ${name}`, args !== '' ? `Arguments:\n${args}` : '', output !== '' ? `Output:\n${output}` : ''].filter(Boolean).join('\n\n')}
       </div>
-      {status === 'approval' && (
-        <div className="tool-approval-row" role="group" aria-label={`Approve running ${name}?`}>
-          <span>Run this tool?</span>
-          <button type="button" className="button primary" data-testid="approve-button" onClick={() => void onAnswer(tool.callId, true)}>
-            Approve
-          </button>
-          <button type="button" className="button" data-testid="deny-button" onClick={() => void onAnswer(tool.callId, false)}>
-            Deny
-          </button>
-        </div>
-      )}
+      {status === 'approval' && <ApprovalChoices toolName={name} disabled={false} onAnswer={(answer) => void onAnswer(tool.callId, answer)} />}
     </article>
   );
 }

@@ -8,9 +8,10 @@ import { Markdown } from './Markdown.tsx';
 import { PlainMessage } from './PlainMessage.tsx';
 import { StreamingMarkdown } from './StreamingMarkdown.tsx';
 import { ToolCard, ToolCardFallback } from './ToolCard.tsx';
+import type { ApprovalAnswer } from '../../../shared/transcript.ts';
 
 export interface RowActions {
-  answerApproval: (callId: string, approved: boolean) => Promise<void>;
+  answerApproval: (callId: string, answer: ApprovalAnswer) => Promise<void>;
   /** Runs the failed turn again on its message (turn.retry), which is not sent a second time. */
   retry: () => void;
 }

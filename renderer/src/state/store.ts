@@ -14,6 +14,7 @@ import type { OutboxEntry, OutboxStorage } from './outbox.ts';
 import { conversationExportText, exportFileName, readAllSessions } from '../../../shared/conversation-export.ts';
 import { DisposableStore } from '../../../shared/disposables.ts';
 import { BatonError, describeError } from '../../../shared/errors.ts';
+import type { ApprovalAnswer } from '../../../shared/transcript.ts';
 
 /** Without animation frames (Node, tests): how often streamed text is told. */
 const TEXT_FRAME_MS = 32;
@@ -436,9 +437,14 @@ export class AppStore {
     if (this.state.openLaneKey === laneKey) void this.loadTranscript(laneKey);
   }
 
-  async answerApproval(laneKey: string, callId: string, approved: boolean): Promise<void> {
-    const result = await this.attempt('approval.answer', { laneKey, callId, approved }, 'Could not answer the approval request');
+  /** Issue 10: once / conversation / always / deny, a deny with the person's optional reason. */
+  async answerApproval(laneKey: string, callId: string, answer: ApprovalAnswer): Promise<void> {
+    const reason = answer.decision === 'deny' ? answer.reason?.trim() : undefined;
+    const params = { laneKey, callId, decision: answer.decision, ...(reason ? { reason } : {}) };
+    const result = await this.attempt('approval.answer', params, 'Could not answer the approval request');
     if (result && !result.answered) this.fail('That tool call is no longer waiting for an answer.');
+    // "Always allow" changed a setting: this window's Settings panel shows it at once.
+    else if (result && answer.decision === 'always') await this.refreshSettings();
   }
 
   /** Issue 11: a conversation as a file to save (Markdown or lossless JSON; its current session or all); null after reporting a failure. */

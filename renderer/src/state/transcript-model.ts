@@ -14,6 +14,7 @@
  */
 import type { GatewayEvent } from '../../../shared/gateway-events.ts';
 import type { InterruptionCause, StoredEvent, ToolEffect, TurnOutcome } from '../../../shared/transcript.ts';
+import { approvalDecisionSentence } from '../../../shared/lane-condition.ts';
 
 interface ItemBase {
   /** Stable React / virtualizer key. */
@@ -48,6 +49,8 @@ export interface ToolItem extends ItemBase {
   effect: ToolEffect | null;
   dispatched: boolean;
   approval: ApprovalState;
+  /** Issue 10: what the person chose, in words ("Approved for this conversation", "Denied: …"); set once answered. */
+  decisionText?: string;
   result: { output: string; isError: boolean } | null;
 }
 
@@ -271,7 +274,11 @@ function fold(draft: Draft, event: StoredEvent, pushed: boolean): void {
       break;
     }
     case 'approval_decision':
-      updateTool(draft, event.payload.callId, (tool) => ({ ...tool, approval: event.payload.approved ? 'approved' : 'denied' }));
+      updateTool(draft, event.payload.callId, (tool) => ({
+        ...tool,
+        approval: event.payload.approved ? 'approved' : 'denied',
+        decisionText: approvalDecisionSentence(event.payload.decision, event.payload.approved, event.payload.reason),
+      }));
       break;
     case 'interruption':
       endTurn(draft, event.turnId, 'interrupted');

@@ -15,7 +15,7 @@ import type { ToolItem } from '../../../renderer/src/state/transcript-model.ts';
 
 declare global {
   interface Window {
-    harnessAnswers: Array<{ callId: string; approved: boolean }>;
+    harnessAnswers: Array<{ callId: string; decision: string; reason?: string | undefined }>;
     harnessBroken: boolean;
   }
 }
@@ -24,8 +24,8 @@ window.harnessAnswers = [];
 window.harnessBroken = true;
 
 const actions: RowActions = {
-  answerApproval: async (callId, approved) => {
-    window.harnessAnswers.push({ callId, approved });
+  answerApproval: async (callId, answer) => {
+    window.harnessAnswers.push({ callId, ...answer });
   },
   retry: () => undefined,
 };

@@ -1,0 +1,24 @@
+/**
+ * The real core with the real agent loop (ModelAgentFactory) talking to a scripted
+ * OpenAI-compatible HTTP server: what the approval tests run turns against.
+ */
+import { MemorySecretStore } from '../../electron/core/agent/memory-secret-store.ts';
+import { ModelAgentFactory } from '../../electron/core/agent/model-agent-factory.ts';
+import type { ScriptedOpenAIServer } from '../fixtures/scripted-openai-server.ts';
+import { CoreHarness } from './core-harness.ts';
+
+export async function startScriptedModelCore(server: ScriptedOpenAIServer): Promise<CoreHarness> {
+  const secrets = new MemorySecretStore();
+  await secrets.set('scripted', 'sk-test');
+  const settings = {
+    providers: [{ name: 'Scripted', kind: 'openai-compatible' as const, baseUrl: server.url, model: 'test-model', keyRef: 'scripted' }],
+    activeProvider: null,
+    maxSteps: 10,
+    toolApproval: {},
+    systemPrompt: null,
+    workspaceDir: null,
+  };
+  return CoreHarness.start({
+    agentFactory: (h) => new ModelAgentFactory({ settings: () => settings, secrets, env: {}, dataDir: h.dataDir }),
+  });
+}
