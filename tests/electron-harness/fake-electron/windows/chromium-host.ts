@@ -58,11 +58,25 @@ export function chromiumContext(): Promise<BrowserContext> {
   return launching;
 }
 
+/**
+ * Chromium may still be writing into its profile while the process ends (ENOTEMPTY): removing it
+ * is best effort, and a failure here must never break the app's own exit path (it did: the fake's
+ * shutdown threw and the process never exited).
+ */
+function removeProfile(dir: string | null): void {
+  if (!dir) return;
+  try {
+    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  } catch {
+    // A leftover temporary profile is harmless.
+  }
+}
+
 async function launch(): Promise<BrowserContext> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-harness-chromium-'));
   userDataDir = profile;
   // A process that exits without shutdown() (app.exit from a crash path, a kill) leaves no profile.
-  process.once('exit', () => fs.rmSync(profile, { recursive: true, force: true }));
+  process.once('exit', () => removeProfile(profile));
   const launched = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.BATON_HARNESS_CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
@@ -218,6 +232,6 @@ export async function shutdownChromium(): Promise<void> {
   launching = null;
   targets = null;
   if (current) await current.close().catch(() => undefined);
-  if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
+  removeProfile(userDataDir);
   userDataDir = null;
 }
