@@ -49,6 +49,30 @@ export interface Settings {
    * Linux) and says so where it cannot; `off` runs them with the user's full access.
    */
   shellSandbox: ShellSandboxMode;
+  /**
+   * L34: named agent profiles a conversation can use besides "Default" (the settings above:
+   * systemPrompt, the provider in use, toolApproval, workspaceDir, maxSteps).
+   */
+  profiles: AgentProfile[];
+}
+
+/** The profile every conversation starts with: today's settings, under this name. */
+export const DEFAULT_PROFILE_NAME = 'Default';
+
+/** Null fields take the Default profile's value. */
+export interface AgentProfile {
+  name: string;
+  /** Replaces the Default's instructions (systemPrompt). */
+  instructions: string | null;
+  /** The provider and model a conversation takes when it switches to this profile; null keeps its own. */
+  provider: string | null;
+  model: string | null;
+  /** The tools the agent is offered (built-in and MCP tool names); null offers every tool. */
+  tools: string[] | null;
+  /** Approval per tool, over the Default's; a tool not listed uses the Default's policy. */
+  toolApproval: Record<string, ToolApprovalMode>;
+  workspaceDir: string | null;
+  maxSteps: number | null;
 }
 
 export const SHELL_SANDBOX_MODES = ['auto', 'off'] as const;
@@ -153,6 +177,37 @@ export const mcpServerConfigsSchema = z.array(mcpServerConfigSchema).superRefine
   });
 });
 
+// ── agent profiles (L34) ─────────────────────────────────────────────────────────────────────
+
+const profileText = z.string().trim().min(1).nullable().default(null);
+
+export const agentProfileSchema = z.object({
+  name: z
+    .string()
+    .trim()
+    .min(1, 'A profile needs a name')
+    .max(100)
+    .refine((name) => name.toLowerCase() !== DEFAULT_PROFILE_NAME.toLowerCase(), `"${DEFAULT_PROFILE_NAME}" is the built-in profile's name`),
+  instructions: z.string().nullable().default(null),
+  provider: profileText,
+  model: profileText,
+  tools: z.array(z.string().min(1)).nullable().default(null),
+  toolApproval: z.record(z.string(), z.enum(TOOL_APPROVAL_MODES)).default({}),
+  // A relative folder would silently depend on whatever the working directory happens to be.
+  workspaceDir: z.string().refine(isAbsolutePath, 'must be an absolute folder path').nullable().default(null),
+  maxSteps: z.number().int().min(1).max(500).nullable().default(null),
+});
+
+/** Unique names, case-insensitively (they are picked from a list by name). */
+export const agentProfilesSchema = z.array(agentProfileSchema).superRefine((profiles, context) => {
+  const seen = new Set<string>();
+  profiles.forEach((profile, index) => {
+    const key = profile.name.toLowerCase();
+    if (seen.has(key)) context.addIssue({ code: 'custom', path: [index, 'name'], message: `Another profile is already named "${profile.name}"` });
+    seen.add(key);
+  });
+});
+
 // ── providers ────────────────────────────────────────────────────────────────────────────────
 
 export const providerSettingSchema = z.object({
@@ -205,6 +260,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   systemPrompt: null,
   mcpServers: [],
   shellSandbox: 'auto',
+  profiles: [],
 });
 
 export const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS) as SettingKey[];
@@ -256,6 +312,10 @@ const rules: SettingRules = {
   systemPrompt: { schema: z.string().nullable(), expected: 'text, or null' },
   mcpServers: { schema: mcpServerConfigsSchema, expected: 'a list of MCP servers with unique names, each with name and either command (optional args, env, cwd) or url (optional headers), and optional enabled' },
   shellSandbox: { schema: z.enum(SHELL_SANDBOX_MODES), expected: quotedList(SHELL_SANDBOX_MODES) },
+  profiles: {
+    schema: agentProfilesSchema as unknown as z.ZodType<AgentProfile[]>,
+    expected: `a list of profiles with unique names (not "${DEFAULT_PROFILE_NAME}"), each with name and optional instructions, provider, model, tools, toolApproval, workspaceDir (absolute) and maxSteps (1 to 500)`,
+  },
 };
 
 // ── on the wire (shared/protocol/contract.ts) ───────────────────────────────────────────────

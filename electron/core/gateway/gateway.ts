@@ -11,7 +11,7 @@ import { CONDITION_WORDS, conditionSentence, laneCondition } from '../../../shar
 import type { BusyInputMode } from '../../../shared/lifecycle.ts';
 import type { ApprovalAnswer, TurnEvent } from '../../../shared/transcript.ts';
 import { defaultLog, type Log } from '../../../shared/log.ts';
-import type { Agent, AgentFactory, AgentTurnResult } from '../agent/agent.ts';
+import type { Agent, AgentFactory, AgentTurnResult, LaneAgentSpec, ModelChoice } from '../agent/agent.ts';
 import { decideNote } from '../agent/notes.ts';
 import { repairForResume, repairTranscript } from '../agent/transcript-repair.ts';
 import type { GatewayEventSink } from '../ports.ts';
@@ -19,7 +19,7 @@ import { isFreshMark } from '../lifecycle/lane-banners.ts';
 import { newId } from '../sessions/ids.ts';
 import type { LaneRecord } from '../sessions/lane-record.ts';
 import { StoreCorruptError, StoreFullError, StoreIoError } from '../sessions/store-errors.ts';
-import type { LaneListView } from '../sessions/lanes.ts';
+import type { LaneListView, LaneOverrides } from '../sessions/lanes.ts';
 import type { QueuedInput, SessionRecord, SessionStore, TurnOutcome } from '../sessions/store.ts';
 import { titleFromCommand } from './commands.ts';
 import { conversationAllowances, TurnRecorder } from './turn-recorder.ts';
@@ -155,7 +155,7 @@ export class Gateway {
       }
     }
     const command = parseCommand(rawText);
-    const lane = this.store.ensureLane(laneKey);
+    const lane = this.store.ensureLane(laneKey, { model: this.defaultModel() });
     if (lane.deletedAt !== null || this.deleting.has(laneKey)) throw new InvalidInputError('This conversation is in the trash; restore it to continue it.');
     if (command) {
       const answer = this.runCommand(laneKey, command);
@@ -297,7 +297,66 @@ export class Gateway {
       updatedAt: lane.updatedAt,
       pinned: lane.pinned,
       deletedAt: lane.deletedAt,
+      provider: lane.provider,
+      model: lane.model,
+      profile: lane.profile,
+      instructions: lane.instructions,
+      workspaceDir: lane.workspaceDir,
     };
+  }
+
+  // ── a conversation keeps its agent (L34) ─────────────────────────────────────────────────
+
+  /** The provider and model a new conversation takes now; null when no provider is configured. */
+  private defaultModel(): ModelChoice | null {
+    return this.agents.defaultModel?.() ?? null;
+  }
+
+  /** A new conversation, on the default provider and model of this moment (L34). */
+  createLane(laneKey: string, init: { title?: string; platform?: string } = {}): void {
+    this.store.ensureLane(laneKey, { ...init, model: this.defaultModel() });
+    this.emitLane(laneKey);
+  }
+
+  /**
+   * L34: conversations with no model yet (written before models were per conversation, or made
+   * while no provider existed) take the current default once; the rest are never touched.
+   */
+  assignDefaultModels(): string[] {
+    const choice = this.defaultModel();
+    return choice ? this.store.lanes.assignDefaultModel(choice) : [];
+  }
+
+  /** L34: the conversation's next turn uses this provider and model; a running turn keeps its own. The caller checked the provider exists. */
+  setLaneModel(laneKey: string, choice: ModelChoice): boolean {
+    if (!this.store.lanes.setModel(laneKey, choice)) return false;
+    this.emitLane(laneKey);
+    return true;
+  }
+
+  /** L34: the conversation's profile (null: Default); the profile's provider and model, when it has them, come along. */
+  setLaneProfile(laneKey: string, profile: string | null, model: ModelChoice | null): boolean {
+    if (!this.store.lanes.setProfile(laneKey, profile)) return false;
+    if (model) this.store.lanes.setModel(laneKey, model);
+    this.emitLane(laneKey);
+    return true;
+  }
+
+  setLaneOverrides(laneKey: string, overrides: LaneOverrides): boolean {
+    if (!this.store.lanes.setOverrides(laneKey, overrides)) return false;
+    this.emitLane(laneKey);
+    return true;
+  }
+
+  /** What the agent factory builds this lane's agent from; a lane with no model yet takes the default now. */
+  private agentSpec(laneKey: string): LaneAgentSpec | undefined {
+    let lane = this.store.getLane(laneKey);
+    if (!lane) return undefined;
+    if (lane.provider === null) {
+      const choice = this.defaultModel();
+      if (choice && this.store.lanes.setModel(laneKey, choice)) lane = this.store.getLane(laneKey)!;
+    }
+    return { provider: lane.provider, model: lane.model, profile: lane.profile, instructions: lane.instructions, workspaceDir: lane.workspaceDir };
   }
 
   // ── conversations you can manage (issue 11, L35) ─────────────────────────────────────────
@@ -475,7 +534,8 @@ export class Gateway {
       let agent: Agent | null = null;
       let createError: string | null = null;
       try {
-        agent = await this.agents.create(laneKey);
+        // L34: built from the lane (its provider, model, profile), so a resume uses the same ones.
+        agent = await this.agents.create(laneKey, this.agentSpec(laneKey));
       } catch (error) {
         createError = `Could not start the agent: ${describeError(error)}`;
       }
@@ -529,6 +589,7 @@ export class Gateway {
         // L31: waiting on a person is part of the lane's condition.
         approvalsChanged: () => this.emitLane(laneKey),
         allowedTools: conversationAllowances(allEvents),
+        model: agent?.modelInUse,
       });
       let result: AgentTurnResult;
       if (createError !== null || agent === null) {

@@ -40,6 +40,8 @@ export class TurnRecorder implements TurnContext {
   private sending: NodeJS.Immediate | null = null;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** L34: stored on each answer so it shows which model produced it. */
+  private readonly answerModel: { provider?: string; model?: string };
 
   constructor(options: {
     store: SessionStore;
@@ -52,7 +54,10 @@ export class TurnRecorder implements TurnContext {
     approvalsChanged?: () => void;
     /** Tools already allowed in this conversation (read back from its approval decisions). */
     allowedTools?: Iterable<string>;
+    /** L34: the provider and model answering this turn. */
+    model?: { provider: string; model: string } | undefined;
   }) {
+    this.answerModel = options.model ? { provider: options.model.provider, model: options.model.model } : {};
     this.allowedTools = new Set(options.allowedTools ?? []);
     this.store = options.store;
     this.live = options.live;
@@ -163,7 +168,7 @@ export class TurnRecorder implements TurnContext {
     if (this.row === null && this.buffer === '') return;
     // Pieces not sent yet go before the checkpoint that counts them; the whole row carries them itself.
     if (!whole) this.sendText();
-    const event: TurnEvent = { kind: 'assistant_text', payload: { text: this.buffer, final } };
+    const event: TurnEvent = { kind: 'assistant_text', payload: { text: this.buffer, final, ...this.answerModel } };
     const laneKey = this.live.laneKey;
     if (this.row === null) {
       this.row = this.store.appendEvent(this.sessionId, this.turnId, event);

@@ -210,6 +210,20 @@ export const MIGRATIONS: readonly Migration[] = [
            AND NOT EXISTS (SELECT 1 FROM message_fts f WHERE f.rowid = e.seq);
     `,
   },
+  {
+    version: 9,
+    description: 'a conversation keeps its agent (L34): provider, model, profile and its instructions / workspace overrides per lane',
+    // NULL provider: not chosen yet. The gateway gives such a lane the default provider and model
+    // of that moment at startup (lanes from before v9), at creation, or at its first turn when no
+    // provider existed before; from then on only an explicit choice changes it.
+    sql: `
+      ALTER TABLE lanes ADD COLUMN provider TEXT;
+      ALTER TABLE lanes ADD COLUMN model TEXT;
+      ALTER TABLE lanes ADD COLUMN profile TEXT;
+      ALTER TABLE lanes ADD COLUMN instructions TEXT;
+      ALTER TABLE lanes ADD COLUMN workspace_dir TEXT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -36,6 +36,7 @@ describe('defaults', () => {
       systemPrompt: null,
       mcpServers: [],
       shellSandbox: 'auto',
+      profiles: [],
     } satisfies Settings);
     expect(store.warnings).toEqual([]);
     expect(store.notices).toEqual([]);
@@ -322,6 +323,9 @@ describe('set()', () => {
       systemPrompt: 'Be brief.',
       mcpServers: [{ name: 'notes', command: 'node', args: ['server.js'] }],
       shellSandbox: 'off',
+      profiles: [
+        { name: 'Reviewer', instructions: 'Review only.', provider: 'Local', model: 'llama3', tools: ['read_file'], toolApproval: { read_file: 'auto' }, workspaceDir: path.resolve('/tmp/review'), maxSteps: 5 },
+      ],
     };
     for (const key of Object.keys(changed) as (keyof Settings)[]) {
       store.set(key, changed[key]);
