@@ -120,8 +120,11 @@ export class Lanes extends StoreAggregate {
     this.db.transaction(() => {
       this.insertSession(sessionId, laneKey, now, init.title ?? '', null, null);
       this.db
-        .prepare('INSERT INTO lanes (lane_key, session_id, created_at, updated_at, origin_platform, title, provider, model, profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(laneKey, sessionId, now, now, init.platform ?? 'desktop', init.title ?? '', init.model?.provider ?? null, init.model?.model ?? null, init.profile ?? null);
+        .prepare('INSERT INTO lanes (lane_key, session_id, created_at, updated_at, origin_platform, title) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(laneKey, sessionId, now, now, init.platform ?? 'desktop', init.title ?? '');
+      // L34: written only when given, so the store still opens (and migration tests still run) on older schemas.
+      if (init.model) this.setModel(laneKey, init.model);
+      if (init.profile) this.setProfile(laneKey, init.profile);
     })();
     return this.get(laneKey)!;
   }

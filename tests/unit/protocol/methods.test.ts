@@ -45,6 +45,8 @@ describe('contract methods over the protocol', () => {
       'turn.retry', 'lanes.rename', 'lanes.pin', 'lanes.delete', 'lanes.restore',
       // The export of every session (issue 11) in tests/unit/shared/conversation-export.test.ts.
       'sessions.list',
+      // A conversation keeps its agent (L34) in model-methods.test.ts.
+      'lanes.setModel', 'lanes.setProfile', 'lanes.setOverrides',
     ];
     expect(Object.keys(contract).sort()).toEqual([...covered].sort());
   });

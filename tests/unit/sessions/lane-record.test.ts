@@ -32,6 +32,11 @@ describe('lane record (L1)', () => {
       outputTokens: 0,
       pinned: false,
       deletedAt: null,
+      provider: null,
+      model: null,
+      profile: null,
+      instructions: null,
+      workspaceDir: null,
     });
     expect(store.getSession(lane.sessionId)).toMatchObject({ laneKey: 'chat-1', endedAt: null, title: 'First chat' });
   });
@@ -90,6 +95,11 @@ describe('lane record (L1)', () => {
       outputTokens: 0,
       pinned: false,
       deletedAt: null,
+      provider: null,
+      model: null,
+      profile: null,
+      instructions: null,
+      workspaceDir: null,
     });
     const backups = fs.readdirSync(path.join(dir, 'backups'));
     expect(backups).toHaveLength(1);
@@ -157,6 +167,11 @@ describe('laneFromRow (L1)', () => {
       outputTokens: 0,
       pinned: false,
       deletedAt: null,
+      provider: null,
+      model: null,
+      profile: null,
+      instructions: null,
+      workspaceDir: null,
     });
   });
 
@@ -185,6 +200,11 @@ describe('laneFromRow (L1)', () => {
       output_tokens: 7,
       pinned: 1,
       deleted_at: 40,
+      provider: 'Local',
+      model: 'llama3',
+      profile: 'Reviewer',
+      instructions: '',
+      workspace_dir: '/tmp/w',
     });
     expect(lane).toEqual({
       laneKey: 'a',
@@ -204,6 +224,12 @@ describe('laneFromRow (L1)', () => {
       outputTokens: 7,
       pinned: true,
       deletedAt: 40,
+      provider: 'Local',
+      model: 'llama3',
+      profile: 'Reviewer',
+      // An empty override is kept (instructions replaced by none); an empty name is no choice.
+      instructions: '',
+      workspaceDir: '/tmp/w',
     });
   });
 
