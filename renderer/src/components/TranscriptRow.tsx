@@ -101,6 +101,7 @@ function AssistantMessage({ item, cutShort }: { item: AssistantItem; cutShort: b
           whole text costs less than formatting its blocks one by one would, when many arrive at once). */}
       {item.streaming ? <StreamingMarkdown text={item.text} /> : <Markdown text={item.text} />}
       {cutShort && <p className="cut-short">This answer was cut short.</p>}
+      {item.modelLabel && <p className="answer-model muted small" data-testid="answer-model">{item.modelLabel}</p>}
     </article>
   );
 }

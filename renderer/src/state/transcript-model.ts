@@ -37,6 +37,8 @@ export interface AssistantItem extends ItemBase {
   final: boolean;
   /** Deltas are still arriving for this row. */
   streaming: boolean;
+  /** L34: the model that produced it ("provider · model"); absent on answers stored before it was recorded. */
+  modelLabel?: string;
 }
 
 export type ApprovalState = 'none' | 'requested' | 'approved' | 'denied';
@@ -231,7 +233,7 @@ function fold(draft: Draft, event: StoredEvent, pushed: boolean): void {
       upsert(draft, { ...base, key: `e${event.seq}`, type: 'user', text: event.payload.text });
       break;
     case 'assistant_text':
-      foldAssistantText(draft, { seq: event.seq, turnId: event.turnId, createdAt: event.createdAt }, event.payload.text, event.payload.final, pushed);
+      foldAssistantText(draft, { seq: event.seq, turnId: event.turnId, createdAt: event.createdAt }, event.payload.text, event.payload.final, pushed, modelLabel(event.payload));
       break;
     case 'tool_call': {
       const index = findTool(draft.items, event.payload.callId);
@@ -302,12 +304,18 @@ function fold(draft: Draft, event: StoredEvent, pushed: boolean): void {
  * The row as stored: pushed when its first piece was written (deltas then extend it), and whole
  * when its message ends, which replaces whatever the deltas built.
  */
-function foldAssistantText(draft: Draft, base: Pick<ItemBase, 'seq' | 'turnId' | 'createdAt'>, text: string, final: boolean, pushed: boolean): void {
+/** L34: how an answer names its model. */
+export function modelLabel(payload: { provider?: string | undefined; model?: string | undefined }): string | undefined {
+  if (payload.model === undefined) return undefined;
+  return payload.provider ? `${payload.provider} · ${payload.model}` : payload.model;
+}
+
+function foldAssistantText(draft: Draft, base: Pick<ItemBase, 'seq' | 'turnId' | 'createdAt'>, text: string, final: boolean, pushed: boolean, label?: string): void {
   const { seq, turnId } = base;
   const streaming = pushed && !final && turnId !== null && !draft.turnEnds.has(turnId);
   if (streaming) draft.live = { turnId, seq };
   else if (draft.live?.seq === seq) draft.live = null;
-  upsert(draft, { ...base, key: `e${seq}`, type: 'assistant', text, final, streaming });
+  upsert(draft, { ...base, key: `e${seq}`, type: 'assistant', text, final, streaming, ...(label !== undefined ? { modelLabel: label } : {}) });
 }
 
 function dropLive(draft: Draft): void {
