@@ -120,7 +120,7 @@ describe('headless host: turns and signals (L7, L9, L12, L20, L30)', () => {
     expect(events.items.some((e) => e.type === 'transcript' && e.event.kind === 'assistant_text' && !e.event.payload.final)).toBe(true);
     const transcript = await client.call('transcript.get', { laneKey: lane.laneKey });
     expect(transcript.events.map((e) => e.kind)).toEqual(['user_message', 'assistant_text']);
-    expect(transcript.events[1]!.payload).toEqual({ text: 'Hello from the scripted model.', final: true });
+    expect(transcript.events[1]!.payload).toEqual({ text: 'Hello from the scripted model.', final: true, provider: expect.stringMatching(/^OpenAI-compatible server/), model: 'scripted' });
   });
 
   it('SIGUSR1 mid-turn drains with reason restart, marks the lane restart_timeout and exits 75; the relaunch resumes it and the window reconnects', async () => {
