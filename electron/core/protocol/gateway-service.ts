@@ -381,7 +381,7 @@ export class GatewayService {
     if (current.activeProvider === from) settings.set('activeProvider', to);
     // L34: its conversations follow the new name (they chose the provider, not the word).
     this.options.core.store.lanes.renameProvider(from, to);
-    settings.set('profiles', current.profiles.map((p) => (p.provider === from ? { ...p, provider: to } : p)));
+    if (current.profiles.some((p) => p.provider === from)) settings.set('profiles', current.profiles.map((p) => (p.provider === from ? { ...p, provider: to } : p)));
     if (provider.keyRef !== null && provider.keyRef !== keyRef) await secrets.delete(provider.keyRef);
     return { renamed: true };
   }
