@@ -33,7 +33,7 @@ test('L34, L20: switch the model mid-conversation in the header, restart mid-tur
   second.enqueue(textReply('Hello from the second server.'));
   await window.send('Who answers?');
   await expect(window.assistantMessages.first()).toContainText('Hello from the second server.');
-  await expect(window.assistantMessages.first().getByTestId('answer-model')).toHaveText('Second · second-model');
+  await expect(page.getByTestId('answer-model').first()).toHaveText('Second · second-model');
 
   // Switch with the keyboard: open the picker, choose the other provider, pick a model from its own list.
   await toggle.focus();
@@ -56,8 +56,8 @@ test('L34, L20: switch the model mid-conversation in the header, restart mid-tur
   supervisor.model.enqueue(textReply('Now the env server answers.'));
   await window.send('And now?');
   await expect(window.assistantMessages.nth(1)).toContainText('Now the env server answers.');
-  await expect(window.assistantMessages.nth(1).getByTestId('answer-model')).toHaveText(`${envName} · scripted-picked`);
-  await expect(window.assistantMessages.first().getByTestId('answer-model')).toHaveText('Second · second-model');
+  await expect(page.getByTestId('answer-model').nth(1)).toHaveText(`${envName} · scripted-picked`);
+  await expect(page.getByTestId('answer-model').first()).toHaveText('Second · second-model');
   expect((await supervisor.model.waitForRequest(1)).body.model).toBe('scripted-picked');
 
   // A restart in the middle of a turn: the relaunch resumes it on the same server and model.
@@ -68,7 +68,7 @@ test('L34, L20: switch the model mid-conversation in the header, restart mid-tur
   await supervisor.waitForLaunch(2);
   await window.expectReconnected();
   await expect(window.assistantMessages.last()).toContainText('Finished after the restart.');
-  await expect(window.assistantMessages.last().getByTestId('answer-model')).toHaveText(`${envName} · scripted-picked`);
+  await expect(page.getByTestId('answer-model').last()).toHaveText(`${envName} · scripted-picked`);
   await expect(page.getByTestId('lane-model')).toHaveText(`${envName} · scripted-picked`);
   await screenshot(page, 'model-per-conversation-after-restart');
 

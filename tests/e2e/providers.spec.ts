@@ -79,7 +79,7 @@ test('issue 11, R3, R4: set up a provider by picking a fetched model; Test conne
   await expect(entry).toHaveCount(0);
 
   await renamed.getByTestId('provider-remove').click();
-  await expect(renamed.getByTestId('provider-remove-confirm')).toContainText('Remove “Scripted local”? New messages will use another provider.');
+  await expect(renamed.getByTestId('provider-remove-confirm')).toContainText('Remove “Scripted local”? New conversations will use another provider.');
   await screenshot(page, 'providers-remove-confirm');
   await renamed.getByTestId('provider-remove-yes').click();
   await expect(page.getByTestId('providers-notice')).toHaveText('Removed “Scripted local”. No provider is left: add one to chat.');

@@ -3,6 +3,7 @@ import { memo } from 'react';
 import { interruptionText, resumedText } from '../lib/transcript-words.ts';
 import type { AssistantItem, ErrorItem, InterruptionItem, NoticeItem, ResumedItem, TranscriptItem } from '../state/transcript-model.ts';
 import type { ToolStatus } from '../state/tool-status.ts';
+import { AnswerModel } from './AnswerModel.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { Markdown } from './Markdown.tsx';
 import { PlainMessage } from './PlainMessage.tsx';
@@ -48,7 +49,7 @@ function RowContent({ item, toolStatus, cutShort, latestError, actions }: RowPro
         </article>
       );
     case 'assistant':
-      return <AssistantMessage item={item} cutShort={cutShort} />;
+      return <AnswerModel item={item}><AssistantMessage item={item} cutShort={cutShort} /></AnswerModel>;
     case 'tool':
       return <ToolCard tool={item} status={toolStatus ?? 'pending'} onAnswer={actions.answerApproval} />;
     case 'interruption':
@@ -101,7 +102,6 @@ function AssistantMessage({ item, cutShort }: { item: AssistantItem; cutShort: b
           whole text costs less than formatting its blocks one by one would, when many arrive at once). */}
       {item.streaming ? <StreamingMarkdown text={item.text} /> : <Markdown text={item.text} />}
       {cutShort && <p className="cut-short">This answer was cut short.</p>}
-      {item.modelLabel && <p className="answer-model muted small" data-testid="answer-model">{item.modelLabel}</p>}
     </article>
   );
 }
