@@ -8,11 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { GatewayEvent } from '../../shared/gateway-events.ts';
-import type { PushEvent } from '../../shared/protocol/contract.ts';
-import type { GatewayClient } from '../../shared/protocol/client.ts';
-import { HostProcess } from '../fixtures/host-process.ts';
-import { Recorder } from '../support/recorder.ts';
+import { gatewayEvents, HostProcess } from '../fixtures/host-process.ts';
 import { createGate, startScriptedOpenAIServer, textReply, type ScriptedOpenAIServer } from '../fixtures/scripted-openai-server.ts';
 
 let dataDir: string;
@@ -47,14 +43,6 @@ async function startHost(port?: number): Promise<HostProcess> {
   const host = await HostProcess.start(dataDir, { BATON_ACCESS_TOKEN: 'model-per-conversation-token-0123456789' }, port === undefined ? {} : { port });
   hosts.push(host);
   return host;
-}
-
-function gatewayEvents(client: GatewayClient): Recorder<GatewayEvent> {
-  const events = new Recorder<GatewayEvent>();
-  client.onEvent((event: PushEvent) => {
-    if (event.channel === 'gateway') events.push(event.event);
-  });
-  return events;
 }
 
 describe('a conversation keeps its agent across a real restart (L34)', () => {

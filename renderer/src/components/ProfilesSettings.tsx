@@ -10,6 +10,7 @@ import { emptyProfileForm, formFromProfile, profileFromForm, type ProfileForm } 
 import type { SettingsReply } from '../state/app-state.ts';
 import { useAppState, useStore } from '../state/hooks.ts';
 import { ApprovalSelect } from './ApprovalSelect.tsx';
+import { FormFooter } from './FormFooter.tsx';
 
 type Notice = { ok: boolean; message: string } | null;
 
@@ -204,19 +205,7 @@ function ProfileEditor(props: { initial: ProfileForm; others: string[]; view: Se
         <label htmlFor={`${id}-steps`}>Step limit (empty: Default’s)</label>
         <input id={`${id}-steps`} type="number" min={1} max={500} value={form.maxSteps} onChange={(event) => set('maxSteps', event.target.value)} data-testid="profile-steps" />
       </div>
-      {problem && (
-        <p className="form-error" role="alert">
-          {problem}
-        </p>
-      )}
-      <div className="provider-actions">
-        <button type="submit" className="button primary" data-testid="profile-save">
-          Save profile
-        </button>
-        <button type="button" className="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormFooter problem={problem} saveLabel="Save profile" saveTestId="profile-save" onCancel={onCancel} />
     </form>
   );
 }
