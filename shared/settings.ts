@@ -34,7 +34,7 @@ export interface Settings {
   theme: Theme;
   /** Model providers the user configured; keys live in the OS keychain under `keyRef` (R4). */
   providers: ProviderSetting[];
-  /** Name of the provider turns use; null: the first one, else OPENAI_* / ANTHROPIC_* from the environment. */
+  /** The default provider, which new conversations take (L34: each keeps its own); null: the first one, else OPENAI_* / ANTHROPIC_* from the environment. */
   activeProvider: string | null;
   /** Model calls one turn may make before it stops as failed. */
   maxSteps: number;

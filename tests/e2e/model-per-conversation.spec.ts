@@ -141,3 +141,40 @@ test('L34: a profile made in Settings is picked in the header and its instructio
   expect(reviewed.body.tools?.map((t) => t.function.name).sort()).toEqual(['list_dir', 'read_file']);
   await screenshot(page, 'model-per-conversation-profile');
 });
+
+test('L34, R3: a conversation whose provider was removed says so on send, naming it, and runs on nothing else until another model is picked', async ({ page, baton }) => {
+  second = await startScriptedOpenAIServer();
+  const supervisor = await baton({ settings: { providers: [{ name: 'Second', kind: 'openai-compatible', baseUrl: second.url, model: 'second-model' }] } });
+  const envName = `OpenAI-compatible server (127.0.0.1:${new URL(supervisor.model.url).port})`;
+  const window = await BatonWindow.open(page, supervisor);
+  await window.newChat();
+  await expect(page.getByTestId('lane-model')).toHaveText('Second · second-model');
+
+  // Removing the provider asks first; the conversation keeps naming it and the header says it is gone.
+  await page.getByTestId('settings-button').click();
+  const entry = page.locator('[data-testid="provider-entry"][data-provider="Second"]');
+  await entry.getByTestId('provider-remove').click();
+  await entry.getByTestId('provider-remove-yes').click();
+  await expect(page.getByTestId('providers-notice')).toHaveText(`Removed “Second”. New conversations use “${envName}”.`);
+  await page.getByTestId('settings-close').click();
+  await expect(page.getByTestId('model-picker-toggle')).toContainText('provider removed');
+
+  await window.send('Still there?');
+  await expect(page.getByTestId('error-message')).toContainText('The provider “Second” this conversation uses is no longer configured. Pick another model for this conversation in its header');
+  await screenshot(page, 'model-per-conversation-provider-removed');
+  expect(second.requests).toHaveLength(0);
+  expect(supervisor.model.requests).toHaveLength(0);
+
+  // Another model picked in the header, then Retry: the same message, once, on the chosen provider.
+  await page.getByTestId('model-picker-toggle').click();
+  await page.getByTestId('model-picker-provider').selectOption(envName);
+  await page.getByTestId('model-picker-apply').click();
+  await expect(page.getByTestId('lane-model')).toHaveText(`${envName} · scripted-env-model`);
+  await page.getByTestId('model-picker-close').click();
+  supervisor.model.enqueue(textReply('Here, on the other provider.'));
+  await page.getByTestId('retry-button').click();
+  await expect(window.assistantMessages.last()).toContainText('Here, on the other provider.');
+  await expect(window.userMessages).toHaveText(['Still there?']);
+  expect((await supervisor.model.waitForRequest(1)).body.model).toBe('scripted-env-model');
+  expect(second.requests).toHaveLength(0);
+});
