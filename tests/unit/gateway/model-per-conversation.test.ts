@@ -11,7 +11,7 @@ import { ModelAgentFactory, type AgentSettings } from '../../../electron/core/ag
 import { MIGRATIONS } from '../../../electron/core/sessions/migrations.ts';
 import { SessionStore } from '../../../electron/core/sessions/store.ts';
 import type { StoredEvent } from '../../../shared/transcript.ts';
-import { createGate, startScriptedOpenAIServer, textReply, type ScriptedOpenAIServer } from '../../fixtures/scripted-openai-server.ts';
+import { createGate, startScriptedOpenAIServer, textReply, toolCallReply, type ScriptedOpenAIServer } from '../../fixtures/scripted-openai-server.ts';
 import { CoreHarness } from '../../support/core-harness.ts';
 
 let alpha: ScriptedOpenAIServer;
@@ -223,5 +223,22 @@ describe('a conversation keeps its agent (L34)', () => {
     await h.core.gateway.whenIdle();
     expect(errors(h, 'a').at(-1)).toMatch(/profile “Reviewer” this conversation uses no longer exists/);
     expect(beta.requests).toHaveLength(2);
+  });
+
+  it('L34: a profile’s approval policy and step limit govern the conversation’s turns', async () => {
+    const h = await start();
+    settings.profiles = [{ name: 'Careful', instructions: null, provider: null, model: null, tools: null, toolApproval: { list_dir: 'ask' }, workspaceDir: null, maxSteps: 1 }];
+    h.core.gateway.createLane('a');
+    h.core.gateway.setLaneProfile('a', 'Careful', null);
+    alpha.enqueue(toolCallReply([{ id: 'c1', name: 'list_dir', args: { path: '.' } }]));
+
+    await h.core.gateway.send('a', 'what is here?');
+    // list_dir is read-only and runs without asking by default; this profile asks first.
+    await h.sink.waitFor((e) => e.type === 'transcript' && e.event.kind === 'approval_request');
+    h.core.gateway.answerApproval('a', 'c1', true);
+    await h.core.gateway.whenIdle();
+
+    expect(alpha.requests).toHaveLength(1);
+    expect(errors(h, 'a')).toEqual([expect.stringMatching(/Stopped after 1 model calls without a final answer \(the step limit\)/)]);
   });
 });
