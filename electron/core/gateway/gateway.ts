@@ -218,7 +218,7 @@ export class Gateway {
   /** L20: continue an interrupted turn (the Resume button, or auto-resume at launch). */
   requestResume(laneKey: string): boolean {
     const lane = this.store.getLane(laneKey);
-    if (!lane || !lane.resumePending || lane.suspended) return false;
+    if (!lane || !lane.resumePending || lane.suspended || lane.deletedAt !== null || this.deleting.has(laneKey)) return false;
     this.resumeRequests.add(laneKey);
     this.pump(laneKey);
     return true;

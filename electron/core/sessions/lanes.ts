@@ -73,8 +73,9 @@ export class Lanes extends StoreAggregate {
   }
 
   /** Resume-pending lanes that are not suspended (startup, L20, L21), in `list()` order. */
+  /** A conversation in the trash keeps its mark for when it is restored, but nothing resumes it there. */
   resumePending(): LaneRecord[] {
-    return this.where('resume_pending != 0 AND suspended = 0').filter((lane) => lane.resumePending && !lane.suspended);
+    return this.where('resume_pending != 0 AND suspended = 0 AND deleted_at IS NULL').filter((lane) => lane.resumePending && !lane.suspended && lane.deletedAt === null);
   }
 
   /**

@@ -220,7 +220,7 @@ export class SessionStore {
     return this.lanes.list();
   }
 
-  /** Resume-pending lanes that are not suspended, most recently active first, without reading the others. */
+  /** Resume-pending lanes that are neither suspended nor in the trash, most recently active first, without reading the others. */
   listResumePendingLanes(): LaneRecord[] {
     return this.lanes.resumePending();
   }
