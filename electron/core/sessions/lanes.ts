@@ -186,7 +186,8 @@ export class Lanes extends StoreAggregate {
   /** L16: suspends every lane whose failure streak reached the threshold; returns them. */
   suspendStuck(threshold: number): string[] {
     const stuck = this.db
-      .prepare('SELECT lane_key FROM lanes WHERE restart_failure_count >= ? AND suspended = 0 ORDER BY lane_key')
+      // `> 0` (implied by threshold ≥ 1) lets SQLite use the partial index lanes_restart_failures.
+      .prepare('SELECT lane_key FROM lanes WHERE restart_failure_count > 0 AND restart_failure_count >= ? AND suspended = 0 ORDER BY lane_key')
       .all(threshold) as Array<{ lane_key: string }>;
     const now = this.now();
     const suspend = this.db.prepare('UPDATE lanes SET suspended = 1, updated_at = ? WHERE lane_key = ?');

@@ -209,6 +209,11 @@ export class SessionStore {
     return this.db.statementsRun;
   }
 
+  /** The SQL compiled on the connection so far: a probe for tests that check query plans. */
+  get statementsCompiled(): string[] {
+    return this.db.statementsCompiled;
+  }
+
   // ── lanes and sessions ────────────────────────────────────────────────────────────────────
 
   getLane(laneKey: string): LaneRecord | null {
