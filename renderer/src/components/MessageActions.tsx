@@ -5,7 +5,7 @@
  * the gateway does (it answers BUSY otherwise). Every switch and edit goes through the protocol,
  * so it is stored and every window follows it.
  */
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { Fork } from '../../../shared/message-path.ts';
 import { ACTION_WORDS, versionText } from '../lib/transcript-words.ts';
 import type { UserItem } from '../state/transcript-model.ts';
@@ -93,8 +93,10 @@ function MessageEditor({ initial, onSend, onCancel }: { initial: string; onSend:
 export function UserMessage({ item, actions, versions, enabled }: { item: UserItem } & ActionContext) {
   const [editing, setEditing] = useState(false);
   const edit = actions.edit;
+  // The actions sit beside the message, not in it: the message's text stays only what was written.
   return (
-    <article className="message message-user with-actions" data-testid="message-user" aria-label="You">
+    <div className="message-row message-row-user" data-testid="message-row" data-role="user">
+    <article className="message message-user" data-testid="message-user" aria-label="You">
       {editing && edit ? (
         <MessageEditor
           initial={item.text}
@@ -106,6 +108,7 @@ export function UserMessage({ item, actions, versions, enabled }: { item: UserIt
       ) : (
         <div className="bubble">{item.text}</div>
       )}
+    </article>
       {!editing && (
         <div className="message-actions" role="toolbar" aria-label="Message actions">
           {versions && <VersionSwitcher versions={versions} enabled={enabled} onSelect={actions.selectVersion} />}
@@ -117,7 +120,17 @@ export function UserMessage({ item, actions, versions, enabled }: { item: UserIt
           )}
         </div>
       )}
-    </article>
+    </div>
+  );
+}
+
+/** An answer with its actions beside it (outside the message, whose text stays the answer's). */
+export function AnswerRow({ children, actions }: { children: ReactNode; actions: ReactNode }) {
+  return (
+    <div className="message-row message-row-assistant" data-testid="message-row" data-role="assistant">
+      {children}
+      {actions}
+    </div>
   );
 }
 

@@ -10,7 +10,7 @@ import { StreamingMarkdown } from './StreamingMarkdown.tsx';
 import { ToolCard, ToolCardFallback } from './ToolCard.tsx';
 import type { ApprovalAnswer } from '../../../shared/transcript.ts';
 import type { Fork } from '../../../shared/message-path.ts';
-import { AnswerActions, ContinueButton, UserMessage, type MessageActionHandlers } from './MessageActions.tsx';
+import { AnswerActions, AnswerRow, ContinueButton, UserMessage, type MessageActionHandlers } from './MessageActions.tsx';
 
 export interface RowActions extends MessageActionHandlers {
   answerApproval: (callId: string, answer: ApprovalAnswer) => Promise<void>;
@@ -53,9 +53,9 @@ function RowContent({ item, toolStatus, cutShort, latestError, actions, versions
       return <UserMessage item={item} actions={actions} versions={versions} enabled={actionsEnabled} />;
     case 'assistant':
       return (
-        <AssistantMessage item={item} cutShort={cutShort}>
-          {!item.streaming && <AnswerActions seq={item.seq} text={item.text} actions={actions} versions={versions} enabled={actionsEnabled} />}
-        </AssistantMessage>
+        <AnswerRow actions={!item.streaming && <AnswerActions seq={item.seq} text={item.text} actions={actions} versions={versions} enabled={actionsEnabled} />}>
+          <AssistantMessage item={item} cutShort={cutShort} />
+        </AnswerRow>
       );
     case 'tool':
       return <ToolCard tool={item} status={toolStatus ?? 'pending'} onAnswer={actions.answerApproval} />;
@@ -100,7 +100,7 @@ function rowText(item: Exclude<TranscriptItem, { type: 'tool' }>): string {
   }
 }
 
-function AssistantMessage({ item, cutShort, children }: { item: AssistantItem; cutShort: boolean; children?: ReactNode }) {
+function AssistantMessage({ item, cutShort }: { item: AssistantItem; cutShort: boolean }) {
   return (
     <article
       className={`message message-assistant${item.streaming ? ' streaming' : ''}`}
@@ -113,7 +113,6 @@ function AssistantMessage({ item, cutShort, children }: { item: AssistantItem; c
           whole text costs less than formatting its blocks one by one would, when many arrive at once). */}
       {item.streaming ? <StreamingMarkdown text={item.text} /> : <Markdown text={item.text} />}
       {cutShort && <p className="cut-short">This answer was cut short.</p>}
-      {children}
     </article>
   );
 }
