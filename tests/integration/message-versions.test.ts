@@ -3,52 +3,21 @@
  * continue run the real agent loop against the real HTTP scripted model server. The model request
  * holds ONLY the current path; every earlier version stays in the append-only log.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MemorySecretStore } from '../../electron/core/agent/memory-secret-store.ts';
-import { ModelAgentFactory } from '../../electron/core/agent/model-agent-factory.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { CONTINUE_NOTE } from '../../electron/core/agent/notes.ts';
 import { BatonError } from '../../shared/errors.ts';
 import { currentPath } from '../../shared/message-path.ts';
 import type { StoredEvent } from '../../shared/transcript.ts';
-import { createGate, startScriptedOpenAIServer, textReply, type ChatRequestBody, type ScriptedOpenAIServer } from '../fixtures/scripted-openai-server.ts';
-import { CoreHarness } from '../support/core-harness.ts';
+import { createGate, textReply, type ChatRequestBody, type ScriptedOpenAIServer } from '../fixtures/scripted-openai-server.ts';
+import type { CoreHarness } from '../support/core-harness.ts';
+import { useScriptedModelCore } from '../support/scripted-model-core.ts';
 
+const scripted = useScriptedModelCore();
+const start = scripted.start;
 let server: ScriptedOpenAIServer;
-let harness: CoreHarness | null = null;
-
-beforeEach(async () => {
-  server = await startScriptedOpenAIServer();
+beforeEach(() => {
+  server = scripted.server();
 });
-
-afterEach(async () => {
-  harness?.cleanup();
-  harness = null;
-  await server.close();
-});
-
-async function start(): Promise<CoreHarness> {
-  const secrets = new MemorySecretStore();
-  await secrets.set('scripted', 'sk-test');
-  const settings = {
-    providers: [{ name: 'Scripted', kind: 'openai-compatible' as const, baseUrl: server.url, model: 'test-model', keyRef: 'scripted' }],
-    activeProvider: null,
-    maxSteps: 5,
-    toolApproval: {},
-    systemPrompt: null,
-    workspaceDir: null,
-  };
-  harness = await CoreHarness.start({
-    agentFactory: (h) =>
-      new ModelAgentFactory({
-        settings: () => settings,
-        secrets,
-        env: {},
-        dataDir: h.dataDir,
-        providerTuning: { timeouts: { requestMs: 3000, idleMs: 3000 }, retry: { retries: 0, baseDelayMs: 5, maxDelayMs: 10 } },
-      }),
-  });
-  return harness;
-}
 
 const events = (h: CoreHarness, lane: string): StoredEvent[] => h.core.store.listEvents(h.core.store.getLane(lane)!.sessionId);
 /** The conversation the model was sent: every message but the system prompt and notes, as role: text. */
@@ -65,14 +34,18 @@ async function exchange(h: CoreHarness, lane: string, text: string, reply: strin
   await h.core.gateway.whenIdle();
 }
 
-async function refusal(run: () => unknown): Promise<BatonError> {
-  try {
-    await run();
-  } catch (error) {
-    if (error instanceof BatonError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
+/** The typed refusal of a message action (the gateway's methods answer at once). */
+function refusal(run: () => unknown): BatonError {
+  const error = (() => {
+    try {
+      run();
+    } catch (thrown) {
+      return thrown;
+    }
+    return null;
+  })();
+  expect(error).toBeInstanceOf(BatonError);
+  return error as BatonError;
 }
 
 describe('message versions against the real model client (issue 11, L35)', () => {
@@ -122,7 +95,7 @@ describe('message versions against the real model client (issue 11, L35)', () =>
     expect(events(h, 'a').at(-1)).toMatchObject({ kind: 'version_select', turnId: null });
     await exchange(h, 'a', 'and another?', 'Yellow.');
     expect(conversation(server.requests[3]!.body)).toEqual(['user: name a colour', 'assistant: Red.', 'user: and another?']);
-    expect((await refusal(() => h.core.gateway.selectVersion('a', userSeq(h, 'a', 'and another?')))).code).toBe('INVALID_INPUT');
+    expect(refusal(() => h.core.gateway.selectVersion('a', userSeq(h, 'a', 'and another?'))).code).toBe('INVALID_INPUT');
   });
 
   it('issue 11: continue after a stop sends the partial answer and one continue note, and no copy of the message', async () => {
@@ -147,7 +120,7 @@ describe('message versions against the real model client (issue 11, L35)', () =>
     expect(events(h, 'a').find((e) => e.kind === 'note_marker')!.payload).toEqual({ note: 'continue', reason: null });
     expect(events(h, 'a').at(-1)!.payload).toEqual({ text: 'and the second half.', final: true });
     // A finished answer cannot be continued.
-    expect((await refusal(() => h.core.gateway.continueAnswer('a'))).code).toBe('INVALID_INPUT');
+    expect(refusal(() => h.core.gateway.continueAnswer('a')).code).toBe('INVALID_INPUT');
   });
 
   it('L18, L19: a crash during a regeneration resumes on the current path — the earlier version is not sent', async () => {
@@ -180,7 +153,7 @@ describe('message versions against the real model client (issue 11, L35)', () =>
     await h.sink.waitFor((e) => e.type === 'transcript' && e.event.kind === 'assistant_text' && e.event.payload.text.startsWith('Working'));
     const hello = userSeq(h, 'a', 'hello');
     for (const run of [() => h.core.gateway.editMessage('a', hello, 'x'), () => h.core.gateway.regenerate('a'), () => h.core.gateway.continueAnswer('a')]) {
-      const refused = await refusal(run);
+      const refused = refusal(run);
       expect(refused.code).toBe('BUSY');
       expect(refused.message).toMatch(/stop it first/);
     }
@@ -191,8 +164,8 @@ describe('message versions against the real model client (issue 11, L35)', () =>
     h.core.gateway.editMessage('a', hello, 'hey');
     await h.core.gateway.whenIdle();
     // The old "hello" is an earlier version now: it cannot be edited or regenerated until it is shown again.
-    expect((await refusal(() => h.core.gateway.editMessage('a', hello, 'again'))).code).toBe('INVALID_INPUT');
-    expect((await refusal(() => h.core.gateway.regenerate('a', hello))).code).toBe('INVALID_INPUT');
-    expect((await refusal(() => h.core.gateway.editMessage('nobody', 1, 'x'))).code).toBe('NOT_FOUND');
+    expect(refusal(() => h.core.gateway.editMessage('a', hello, 'again')).code).toBe('INVALID_INPUT');
+    expect(refusal(() => h.core.gateway.regenerate('a', hello)).code).toBe('INVALID_INPUT');
+    expect(refusal(() => h.core.gateway.editMessage('nobody', 1, 'x')).code).toBe('NOT_FOUND');
   });
 });

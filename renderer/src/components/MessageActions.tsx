@@ -96,19 +96,19 @@ export function UserMessage({ item, actions, versions, enabled }: { item: UserIt
   // The actions sit beside the message, not in it: the message's text stays only what was written.
   return (
     <div className="message-row message-row-user" data-testid="message-row" data-role="user">
-    <article className="message message-user" data-testid="message-user" aria-label="You">
-      {editing && edit ? (
-        <MessageEditor
-          initial={item.text}
-          onCancel={() => setEditing(false)}
-          onSend={async (text) => {
-            if (await edit(item.seq, text)) setEditing(false);
-          }}
-        />
-      ) : (
-        <div className="bubble">{item.text}</div>
-      )}
-    </article>
+      <article className="message message-user" data-testid="message-user" aria-label="You">
+        {editing && edit ? (
+          <MessageEditor
+            initial={item.text}
+            onCancel={() => setEditing(false)}
+            onSend={async (text) => {
+              if (await edit(item.seq, text)) setEditing(false);
+            }}
+          />
+        ) : (
+          <div className="bubble">{item.text}</div>
+        )}
+      </article>
       {!editing && (
         <div className="message-actions" role="toolbar" aria-label="Message actions">
           {versions && <VersionSwitcher versions={versions} enabled={enabled} onSelect={actions.selectVersion} />}
