@@ -31,7 +31,12 @@ export interface ApprovalAnswer {
 
 export const eventPayloadSchemas = {
   /** `clientId`: the id the sending window gave the message (L32), so it knows its own message. */
-  user_message: z.object({ text: z.string(), clientId: z.string().optional() }),
+  user_message: z.object({
+    text: z.string(),
+    clientId: z.string().optional(),
+    /** Issue 11 (L35): an edit names the message it is a new version of; the old one stays in the log. */
+    replaces: z.number().int().optional(),
+  }),
   /** `final: false` while streaming; a kill leaves it false and repair flags it interrupted (L18). */
   assistant_text: z.object({ text: z.string(), final: z.boolean() }),
   tool_call: z.object({
@@ -59,8 +64,15 @@ export const eventPayloadSchemas = {
   }),
   interruption: z.object({ cause: z.enum(INTERRUPTION_CAUSES), reason: z.string().nullable() }),
   error: z.object({ message: z.string() }),
-  note_marker: z.object({ note: z.enum(['resume', 'tool-tail']), reason: z.string().nullable() }),
+  note_marker: z.object({ note: z.enum(['resume', 'tool-tail', 'continue']), reason: z.string().nullable() }),
   notice: z.object({ code: z.string(), text: z.string(), data: z.record(z.string(), z.unknown()).optional() }),
+  /**
+   * Issue 11 (L35): a regenerated answer starts here, as a new version of the answer to the user
+   * message `fromSeq`. The earlier answer stays in the log (shared/message-path.ts).
+   */
+  branch: z.object({ fromSeq: z.number().int() }),
+  /** Issue 11 (L35): the person switched to another version (‹ 1/2 ›) of the message or answer `seq`. */
+  version_select: z.object({ seq: z.number().int() }),
 } as const;
 
 export type TurnEventKind = keyof typeof eventPayloadSchemas;

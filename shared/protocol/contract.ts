@@ -179,6 +179,16 @@ export const contract = {
   'turn.stop': { params: z.object({ laneKey }), result: z.object({ stopped: z.boolean() }) },
   /** Runs the lane's last turn again when it failed, on the same user message, which is not appended twice (issue 11). */
   'turn.retry': { params: z.object({ laneKey }), result: sendResultSchema },
+  // Message actions (issue 11, L35): each starts a new version on an idle lane, or continues a stopped
+  // answer; earlier versions stay in the log (docs/message-versions.md). Refused with BUSY while a turn runs.
+  /** Edit and resend: `text` becomes a new version of the user message `seq` on the current path. */
+  'message.edit': { params: z.object({ laneKey, seq: z.number().int().min(1), text: z.string().min(1).max(200_000) }), result: sendResultSchema },
+  /** A new version of the answer to the user message at or before `seq` (the last one when absent). */
+  'turn.regenerate': { params: z.object({ laneKey, seq: z.number().int().min(1).optional() }), result: sendResultSchema },
+  /** Continues the answer that was stopped or interrupted, from its partial text. */
+  'turn.continue': { params: z.object({ laneKey }), result: sendResultSchema },
+  /** Switches the current path to the version starting at `seq` (‹ 1/2 ›); false when it was already shown. */
+  'message.selectVersion': { params: z.object({ laneKey, seq: z.number().int().min(1) }), result: z.object({ selected: z.boolean() }) },
   'resume.accept': { params: z.object({ laneKey }), result: z.object({ accepted: z.boolean() }) },
   'resume.discard': { params: z.object({ laneKey }), result: z.object({ discarded: z.boolean() }) },
   'session.restore': { params: z.object({ laneKey, sessionId: z.string().min(1) }), result: z.object({ restored: z.boolean() }) },

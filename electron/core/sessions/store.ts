@@ -317,7 +317,7 @@ export class SessionStore {
 
   // ── turns and the turn journal (L15, L16, L22) ───────────────────────────────────────────
 
-  beginTurn(input: BeginTurn): { sessionId: string; userEvent: StoredEvent | null } {
+  beginTurn(input: BeginTurn): { sessionId: string; userEvent: StoredEvent | null; branchEvent?: StoredEvent } {
     return this.journal.begin(input);
   }
 

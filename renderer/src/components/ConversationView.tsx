@@ -31,6 +31,10 @@ export function ConversationView({ lane }: { lane: LaneStatus }) {
     () => ({
       answerApproval: (callId, answer) => store.answerApproval(laneKey, callId, answer),
       retry: () => void store.retry(laneKey),
+      edit: (seq, text) => store.editMessage(laneKey, seq, text),
+      regenerate: (seq) => void store.regenerate(laneKey, seq),
+      continueAnswer: () => void store.continueAnswer(laneKey),
+      selectVersion: (seq) => void store.selectVersion(laneKey, seq),
     }),
     [store, laneKey],
   );

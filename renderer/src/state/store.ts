@@ -413,6 +413,25 @@ export class AppStore {
     }
   }
 
+  // ── message actions (issue 11, L35): each is stored by the gateway, which pushes the new rows ──
+
+  /** Edit and resend: true once the gateway took the new version (the editor then closes). */
+  async editMessage(laneKey: string, seq: number, text: string): Promise<boolean> {
+    return (await this.attempt('message.edit', { laneKey, seq, text }, 'Could not send the edited message')) !== null;
+  }
+
+  async regenerate(laneKey: string, seq: number): Promise<void> {
+    await this.attempt('turn.regenerate', { laneKey, seq }, 'Could not regenerate the answer');
+  }
+
+  async continueAnswer(laneKey: string): Promise<void> {
+    await this.attempt('turn.continue', { laneKey }, 'Could not continue the answer');
+  }
+
+  async selectVersion(laneKey: string, seq: number): Promise<void> {
+    await this.attempt('message.selectVersion', { laneKey, seq }, 'Could not switch to that version');
+  }
+
   async stop(laneKey: string): Promise<void> {
     await this.attempt('turn.stop', { laneKey }, 'Could not stop the turn');
   }

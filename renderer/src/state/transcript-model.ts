@@ -15,6 +15,7 @@
 import type { GatewayEvent } from '../../../shared/gateway-events.ts';
 import type { InterruptionCause, StoredEvent, ToolEffect, TurnOutcome } from '../../../shared/transcript.ts';
 import { approvalDecisionSentence } from '../../../shared/lane-condition.ts';
+import { currentPath, type CurrentPath, type PathEvent } from '../../../shared/message-path.ts';
 
 interface ItemBase {
   /** Stable React / virtualizer key. */
@@ -69,7 +70,7 @@ export interface ErrorItem extends ItemBase {
 
 export interface ResumedItem extends ItemBase {
   type: 'resumed';
-  note: 'resume' | 'tool-tail';
+  note: 'resume' | 'tool-tail' | 'continue';
   reason: string | null;
 }
 
@@ -108,6 +109,13 @@ export interface TranscriptModel {
    * deltas, and the transcript must be fetched again (the store does). Null when nothing is missing.
    */
   missingText: number | null;
+  /**
+   * Issue 11 (L35): which rows are on the current path, and where it forks into versions. Every
+   * row of every version stays in `items`; the view shows the path (state/message-versions.ts).
+   */
+  path: CurrentPath;
+  /** What the path is computed from: one entry per stored event, in seq order. */
+  pathEvents: readonly PathEvent[];
 }
 
 interface Draft {
@@ -117,15 +125,21 @@ interface Draft {
   turnEndsCopied: boolean;
   latestTurnId: string | null;
   lastSeq: number;
+  pathEvents: PathEvent[];
+  /** Set once a new event joined `pathEvents` (copied first): the path is computed again. */
+  pathChanged: boolean;
+  path: CurrentPath;
 }
 
+const NO_PATH = currentPath([]);
+
 export function emptyTranscript(laneKey: string, sessionId: string): TranscriptModel {
-  return { laneKey, sessionId, items: [], live: null, turnEnds: new Map(), latestTurnId: null, lastSeq: 0, missingText: null };
+  return { laneKey, sessionId, items: [], live: null, turnEnds: new Map(), latestTurnId: null, lastSeq: 0, missingText: null, path: NO_PATH, pathEvents: [] };
 }
 
 /** One pass over a loaded session: O(n) for the common case of events in seq order. */
 export function buildTranscript(laneKey: string, sessionId: string, events: readonly StoredEvent[]): TranscriptModel {
-  const draft: Draft = { items: [], live: null, turnEnds: new Map(), turnEndsCopied: true, latestTurnId: null, lastSeq: 0 };
+  const draft: Draft = { items: [], live: null, turnEnds: new Map(), turnEndsCopied: true, latestTurnId: null, lastSeq: 0, pathEvents: [], pathChanged: true, path: NO_PATH };
   for (const event of events) {
     if (event.sessionId === sessionId) fold(draft, event, false);
   }
@@ -206,6 +220,9 @@ function toDraft(model: TranscriptModel): Draft {
     turnEndsCopied: false,
     latestTurnId: model.latestTurnId,
     lastSeq: model.lastSeq,
+    pathEvents: model.pathEvents as PathEvent[],
+    pathChanged: false,
+    path: model.path,
   };
 }
 
@@ -219,13 +236,27 @@ function finish(laneKey: string, sessionId: string, draft: Draft, missingText: n
     latestTurnId: draft.latestTurnId,
     lastSeq: draft.lastSeq,
     missingText,
+    path: draft.pathChanged ? currentPath(draft.pathEvents) : draft.path,
+    pathEvents: draft.pathEvents,
   };
+}
+
+/** Each stored event once, in seq order; a row sent again (a streamed answer grown) changes nothing. */
+function notePathEvent(draft: Draft, event: StoredEvent): void {
+  const events = draft.pathEvents;
+  let i = events.length;
+  while (i > 0 && events[i - 1]!.seq > event.seq) i--;
+  if (i > 0 && events[i - 1]!.seq === event.seq) return;
+  if (!draft.pathChanged) draft.pathEvents = events.slice();
+  draft.pathEvents.splice(i, 0, { seq: event.seq, kind: event.kind, payload: event.payload });
+  draft.pathChanged = true;
 }
 
 /** `pushed`: the event arrives as it happens (a row pushed unfinished is being streamed), not from a load. */
 function fold(draft: Draft, event: StoredEvent, pushed: boolean): void {
   const base = { seq: event.seq, turnId: event.turnId, createdAt: event.createdAt };
   if (event.turnId !== null && event.seq >= draft.lastSeq) draft.latestTurnId = event.turnId;
+  notePathEvent(draft, event);
   switch (event.kind) {
     case 'user_message':
       upsert(draft, { ...base, key: `e${event.seq}`, type: 'user', text: event.payload.text });

@@ -43,6 +43,8 @@ describe('contract methods over the protocol', () => {
       'provider.models', 'provider.test', 'provider.detectLocal', 'provider.rename',
       // Conversations you can manage and retry (issue 11) in lane-methods.test.ts.
       'turn.retry', 'lanes.rename', 'lanes.pin', 'lanes.delete', 'lanes.restore',
+      // Message actions and versions (issue 11) in message-actions.test.ts.
+      'message.edit', 'turn.regenerate', 'turn.continue', 'message.selectVersion',
       // The export of every session (issue 11) in tests/unit/shared/conversation-export.test.ts.
       'sessions.list',
     ];

@@ -76,6 +76,27 @@ describe('conversation export formats (issue 11, L36)', () => {
     expect(conversationToJson(current)).not.toHaveProperty('sessions');
   });
 
+  it('L35, L36: Markdown exports the current path and marks the other versions; the JSON keeps every version', () => {
+    const versions = [
+      { ...event(20, 's3', { kind: 'user_message', payload: { text: 'Name a colour' } }), turnId: 't1' },
+      { ...event(21, 's3', { kind: 'assistant_text', payload: { text: 'Red.', final: true } }), turnId: 't1' },
+      { ...event(22, 's3', { kind: 'branch', payload: { fromSeq: 20 } }), turnId: 't2' },
+      { ...event(23, 's3', { kind: 'assistant_text', payload: { text: 'Blue.', final: true } }), turnId: 't2' },
+      { ...event(24, 's3', { kind: 'user_message', payload: { text: 'Another?' } }), turnId: 't3' },
+      { ...event(25, 's3', { kind: 'user_message', payload: { text: 'One more?', replaces: 24 } }), turnId: 't4' },
+      { ...event(26, 's3', { kind: 'assistant_text', payload: { text: 'Green.', final: true } }), turnId: 't4' },
+      { ...event(27, 's3', { kind: 'note_marker', payload: { note: 'continue', reason: null } }), turnId: 't5' },
+    ];
+    const exported = { lane: lane('Colours'), sessionId: 's3', events: versions, exportedAt: 0, version: '1.2.3' };
+    const md = conversationToMarkdown(exported);
+    expect(md).toContain('> *Version 1 of 2, not shown:* Red.\n\n*Version 2 of 2:*\n\n### Assistant\n\nBlue.');
+    expect(md).toContain('> *Version 1 of 2, not shown:* Another?\n\n*Version 2 of 2:*\n\n### You\n\nOne more?');
+    expect(md).not.toContain('### Assistant\n\nRed.');
+    expect(md).not.toContain('### You\n\nAnother?');
+    expect(md).toContain('*— Continued after a stop —*');
+    expect(conversationToJson(exported).events).toEqual(versions);
+  });
+
   it('issue 11: the file name is the title made safe for every OS, plus the date', () => {
     const at = Date.UTC(2026, 10, 30, 23, 0);
     expect(exportFileName('Plan for Q4', at, 'md')).toBe('Plan for Q4 2026-11-30.md');
