@@ -20,7 +20,7 @@ async function filledStore(): Promise<SessionStore> {
   const clock = fakeClock();
   const store = await temp.open(temp.dataDir(), { now: clock.now });
   const a = store.ensureLane('lane_a', { title: 'Garden plans' });
-  store.beginTurn({ laneKey: 'lane_a', turnId: 'turn_a1', trigger: 'user', userText: 'What should I plant?' });
+  store.beginTurn({ laneKey: 'lane_a', turnId: 'turn_a1', trigger: 'message', userText: 'What should I plant?' });
   clock.advance(1000);
   const text = store.appendEvent(a.sessionId, 'turn_a1', { kind: 'assistant_text', payload: { text: 'Tomatoes', final: false } });
   store.updateEventPayload(text.seq, { kind: 'assistant_text', payload: { text: 'Tomatoes and beans.', final: true } });
@@ -30,14 +30,14 @@ async function filledStore(): Promise<SessionStore> {
   clock.advance(1000);
   store.startNewSession('lane_a', 'user');
   const a2 = store.getLane('lane_a')!.sessionId;
-  store.beginTurn({ laneKey: 'lane_a', turnId: 'turn_a2', trigger: 'user', userText: 'And in winter?' });
+  store.beginTurn({ laneKey: 'lane_a', turnId: 'turn_a2', trigger: 'message', userText: 'And in winter?' });
   store.endTurn({ laneKey: 'lane_a', turnId: 'turn_a2', outcome: 'failed', error: 'provider down' });
   store.appendEvent(a2, null, { kind: 'notice', payload: { code: 'x', text: 'a notice', data: { n: 1 } } });
   store.lanes.setPinned('lane_a', true);
 
   clock.advance(1000);
   const b = store.ensureLane('lane_b', { title: 'Taxes' });
-  store.beginTurn({ laneKey: 'lane_b', turnId: 'turn_b1', trigger: 'user', userText: 'Deadline?' });
+  store.beginTurn({ laneKey: 'lane_b', turnId: 'turn_b1', trigger: 'message', userText: 'Deadline?' });
   store.endTurn({ laneKey: 'lane_b', turnId: 'turn_b1', outcome: 'interrupted', cause: 'stop', reason: null });
   store.appendEvent(b.sessionId, null, { kind: 'user_message', payload: { text: 'second' } });
   store.trash.moveToTrash('lane_b');
@@ -180,7 +180,7 @@ describe('store archive (issue 11, L36)', () => {
     const clock = fakeClock();
     const source = await temp.open(temp.dataDir(), { now: clock.now });
     source.ensureLane('lane_live', { title: 'Mid-turn' });
-    source.beginTurn({ laneKey: 'lane_live', turnId: 'turn_open', trigger: 'user', userText: 'running when exported' });
+    source.beginTurn({ laneKey: 'lane_live', turnId: 'turn_open', trigger: 'message', userText: 'running when exported' });
     source.markResumePending('lane_live', 'restart_timeout');
 
     const target = await temp.open(temp.dataDir());
