@@ -24,7 +24,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describeError } from '../../../shared/errors.ts';
 import type { Log } from '../../../shared/log.ts';
-import { BackupManager } from './backups.ts';
+import type { BackupManager } from './backups.ts';
 import { LATEST_SCHEMA_VERSION } from './migrations.ts';
 import { isBusy } from './store-connection.ts';
 import { DataDirInUseError } from './store-errors.ts';
