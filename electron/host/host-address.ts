@@ -14,6 +14,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { newAccessToken } from './access.ts';
 import { describeError } from '../../shared/errors.ts';
+import { syncDirectory } from '../core/sessions/durable-files.ts';
 
 export const ADDRESS_FILE = 'host.json';
 
@@ -94,19 +95,6 @@ export function writeHostAddress(dataDir: string, address: Omit<HostAddress, 'ki
     throw error;
   }
   syncDirectory(dataDir);
-}
-
-function syncDirectory(dir: string): void {
-  try {
-    const fd = fs.openSync(dir, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    // Not every file system lets a directory be synced; the rename itself is still atomic.
-  }
 }
 
 export interface AddressRequest {

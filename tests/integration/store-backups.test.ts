@@ -82,33 +82,33 @@ async function everything(client: GatewayClient) {
   return out;
 }
 
-describe('whole-store export and import through the command line (L36)', () => {
-  it('L36: export --store (JSON Lines and SQLite) then import into a fresh data dir: every event the same; a second import never overwrites', async () => {
-    const sourceDir = tempDir();
-    const source = await startHost(sourceDir);
-    const client = await source.client();
-    const events = gatewayEvents(client);
-    await converse(client, events, 'Garden', 'Plan the garden', 'Beds of **beans** and tomatoes.');
-    await converse(client, events, 'Taxes', 'When is the deadline?', 'The 31st — ünïcödé ✓');
-    const expected = await everything(client);
+/** A running host with these conversations answered; returns its data dir and a client. */
+async function sourceWith(...chats: Array<[title: string, text: string, answer: string]>) {
+  const sourceDir = tempDir();
+  const source = await startHost(sourceDir);
+  const client = await source.client();
+  const events = gatewayEvents(client);
+  for (const [title, text, answer] of chats) await converse(client, events, title, text, answer);
+  return { sourceDir, client };
+}
 
+describe('whole-store export and import through the command line (L36)', () => {
+  it('L36: export --store (JSON Lines) then import into a fresh data dir: every event the same; a second import never overwrites', async () => {
+    const { sourceDir, client } = await sourceWith(['Garden', 'Plan the garden', 'Beds of **beans** and tomatoes.'], ['Taxes', 'When is the deadline?', 'The 31st — ünïcödé ✓']);
+    const expected = await everything(client);
     const archive = path.join(tempDir(), 'store.jsonl');
-    const copy = path.join(tempDir(), 'store.db');
-    const jsonExport = await baton(sourceDir, 'export', '--store', archive);
-    expect(jsonExport).toMatchObject({ code: 0, stderr: expect.stringContaining('Exported 2 conversations') });
-    expect((await baton(sourceDir, 'export', '--store', '--format', 'sqlite', copy)).code).toBe(0);
-    expect(fs.readFileSync(copy).subarray(0, 15).toString('latin1')).toBe('SQLite format 3');
+    const exported = await baton(sourceDir, 'export', '--store', archive);
+    expect(exported).toMatchObject({ code: 0, stderr: expect.stringContaining('Exported 2 conversations') });
 
     const targetDir = tempDir();
-    const target = await startHost(targetDir);
-    const targetClient = await target.client();
+    const targetClient = await (await startHost(targetDir)).client();
     const imported = await baton(targetDir, 'import', archive);
     expect(imported.code).toBe(0);
     expect(imported.stderr).toContain('Imported 2 conversations');
     expect(await everything(targetClient)).toEqual(expected);
 
-    // The SQLite copy of the same store: both conversations are here already, so they come in anew.
-    const again = await baton(targetDir, 'import', copy);
+    // Both conversations are here already: they come in anew, the originals untouched.
+    const again = await baton(targetDir, 'import', archive);
     expect(again.code).toBe(0);
     expect(again.stderr).toMatch(/was already here: imported as lane_\w+, titled "\(imported\)"/);
     const titles = (await targetClient.call('lanes.list', {})).map((lane) => lane.title).sort();
@@ -117,18 +117,27 @@ describe('whole-store export and import through the command line (L36)', () => {
     for (const [key, value] of Object.entries(expected)) expect(after[key]).toEqual(value);
   });
 
+  it('L36: export --store --format sqlite (the online backup) then import into a fresh data dir: every event the same', async () => {
+    const { sourceDir, client } = await sourceWith(['Garden', 'Plan the garden', 'Beds of beans.']);
+    const expected = await everything(client);
+    const copy = path.join(tempDir(), 'store.db');
+    expect((await baton(sourceDir, 'export', '--store', '--format', 'sqlite', copy)).code).toBe(0);
+    expect(fs.readFileSync(copy).subarray(0, 15).toString('latin1')).toBe('SQLite format 3');
+
+    const targetDir = tempDir();
+    const targetClient = await (await startHost(targetDir)).client();
+    expect((await baton(targetDir, 'import', copy)).code).toBe(0);
+    expect(await everything(targetClient)).toEqual(expected);
+  });
+
   it('L36/R1: a damaged archive or one from a newer schema is refused whole with the line it failed at (exit 5); nothing is imported', async () => {
-    const sourceDir = tempDir();
-    const source = await startHost(sourceDir);
-    const client = await source.client();
-    const events = gatewayEvents(client);
-    await converse(client, events, 'Garden', 'Plan the garden', 'Beans.');
+    const { sourceDir } = await sourceWith(['Garden', 'Plan the garden', 'Beans.']);
     const archive = path.join(tempDir(), 'store.jsonl');
     expect((await baton(sourceDir, 'export', '--store', archive)).code).toBe(0);
     const lines = fs.readFileSync(archive, 'utf8').trimEnd().split('\n');
 
     const targetDir = tempDir();
-    await startHost(targetDir);
+    const targetClient = await (await startHost(targetDir)).client();
     const damaged = path.join(tempDir(), 'damaged.jsonl');
     fs.writeFileSync(damaged, [...lines.slice(0, -1), lines.at(-1)!.slice(0, 30)].join('\n'));
     const refused = await baton(targetDir, 'import', damaged);
@@ -141,7 +150,7 @@ describe('whole-store export and import through the command line (L36)', () => {
     const tooNew = await baton(targetDir, 'import', newer);
     expect(tooNew.code).toBe(5);
     expect(tooNew.stderr).toContain('written by a newer Baton');
-    expect(JSON.parse((await baton(targetDir, 'list', '--json')).stdout)).toEqual([]);
+    expect(await targetClient.call('lanes.list', {})).toEqual([]);
   });
 });
 

@@ -25,6 +25,7 @@ import Database from 'better-sqlite3';
 import { describeError } from '../../../shared/errors.ts';
 import type { Log } from '../../../shared/log.ts';
 import type { BackupManager } from './backups.ts';
+import { syncDirectory } from './durable-files.ts';
 import { LATEST_SCHEMA_VERSION } from './migrations.ts';
 import { isBusy } from './store-connection.ts';
 import { DataDirInUseError } from './store-errors.ts';
@@ -47,19 +48,6 @@ function pendingPath(dataDir: string): string {
   return path.join(dataDir, RESTORE_PENDING_FILE);
 }
 
-function fsyncDir(dir: string): void {
-  try {
-    const fd = fs.openSync(dir, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    // Not every platform can fsync a directory (Windows); the rename is still atomic there.
-  }
-}
-
 /** Durably records that `backupName` replaces the store at the next start (L2: on disk before the drain starts). */
 export function requestRestore(dataDir: string, backupName: string, now: number = Date.now()): void {
   const file = pendingPath(dataDir);
@@ -72,7 +60,7 @@ export function requestRestore(dataDir: string, backupName: string, now: number 
     fs.closeSync(fd);
   }
   fs.renameSync(partial, file);
-  fsyncDir(dataDir);
+  syncDirectory(dataDir);
 }
 
 /** The backup a restore is pending for, or null. An unreadable pending file counts as none (and is reported by the start). */
@@ -180,11 +168,11 @@ export async function applyPendingRestore(options: { dataDir: string; backups: B
   removeStoreFiles(file);
   fs.renameSync(staging, file);
   removeStoreFiles(staging);
-  fsyncDir(dataDir);
+  syncDirectory(dataDir);
 
   // 4. Done.
   fs.rmSync(pendingPath(dataDir), { force: true });
-  fsyncDir(dataDir);
+  syncDirectory(dataDir);
   backups.prune();
   const message = `Restored the conversations from the backup ${name}.${preRestore ? ` The conversations as they were before are in the backup ${path.basename(preRestore)}.` : ''}`;
   log(message);

@@ -8,6 +8,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { BackupEntryView, BackupsListResult, StoreExportFormat, StoreImportResult } from '../../../shared/store-transfer.ts';
+import { saveBlob } from '../lib/save-file.ts';
 import { useStore } from '../state/hooks.ts';
 
 const KIND_WORDS: Record<BackupEntryView['kind'], string> = {
@@ -19,25 +20,10 @@ const KIND_WORDS: Record<BackupEntryView['kind'], string> = {
   other: 'Backup',
 };
 
-// The object URL must outlive the click that starts the download; a minute is plenty.
-const REVOKE_AFTER_MS = 60_000;
-
 export function formatSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
-
-function saveBlob(fileName: string, blob: Blob): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.hidden = true;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), REVOKE_AFTER_MS);
 }
 
 function base64ToBytes(data: string): Uint8Array<ArrayBuffer> {
