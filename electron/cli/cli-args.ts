@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { defaultDataDir } from '../host/host-options.ts';
 import { CliError, EXIT } from './exit-codes.ts';
 
-export const COMMAND_NAMES = ['status', 'list', 'send', 'approve', 'deny', 'stop', 'resume', 'restart', 'export'] as const;
+export const COMMAND_NAMES = ['status', 'list', 'send', 'approve', 'deny', 'stop', 'resume', 'restart', 'export', 'import'] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 export type Command =
@@ -19,7 +19,10 @@ export type Command =
   | { name: 'stop'; conversation: string }
   | { name: 'resume'; conversation: string; wait: boolean }
   | { name: 'restart' }
-  | { name: 'export'; conversation: string; format: 'md' | 'json'; allSessions: boolean };
+  | { name: 'export'; conversation: string; format: 'md' | 'json'; allSessions: boolean }
+  // Issue 11 (L36): the whole store out (`export --store`) and in.
+  | { name: 'export-store'; format: 'json' | 'sqlite'; file: string }
+  | { name: 'import'; file: string };
 
 export interface CliInvocation {
   dataDir: string;
@@ -42,6 +45,10 @@ Commands:
   restart                         restart Baton through the drain (running turns resume afterwards)
   export <conversation> --md|--json   the conversation as Markdown or as lossless JSON, to stdout;
                                   --all-sessions exports every session, not only the current one
+  export --store [--format json|sqlite] FILE
+                                  the whole store to FILE: a JSON Lines archive (default) or a SQLite copy
+  import FILE                     add the conversations of a store archive or SQLite copy; never
+                                  overwrites (a conversation already here comes in as "… (imported)")
 
 A conversation is its key (as \`baton list\` shows) or the start of its title, if only one matches.
 Text "-" reads the message from stdin.
@@ -64,7 +71,8 @@ const FLAGS_BY_COMMAND: Record<CommandName, readonly string[]> = {
   stop: [],
   resume: ['wait'],
   restart: [],
-  export: ['md', 'json', 'all-sessions'],
+  export: ['md', 'json', 'all-sessions', 'store', 'format'],
+  import: [],
 };
 
 function usage(message: string): CliError {
@@ -87,6 +95,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliIn
         new: { type: 'boolean' },
         wait: { type: 'boolean' },
         'all-sessions': { type: 'boolean' },
+        store: { type: 'boolean' },
+        format: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
@@ -104,7 +114,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliIn
   if (word === undefined) throw usage('Which command? One of: ' + COMMAND_NAMES.join(', ') + '.');
   if (!isCommandName(word)) throw usage(`Unknown command "${word}". The commands are: ${COMMAND_NAMES.join(', ')}.`);
   const allowed = FLAGS_BY_COMMAND[word];
-  for (const flag of ['json', 'md', 'new', 'wait', 'all-sessions'] as const) {
+  for (const flag of ['json', 'md', 'new', 'wait', 'all-sessions', 'store', 'format'] as const) {
     if (values[flag] && !allowed.includes(flag)) throw usage(`"baton ${word}" does not take --${flag}.`);
   }
   const expect = (count: number, names: string): void => {
@@ -138,9 +148,20 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliIn
       expect(0, 'no arguments');
       return { dataDir, command: { name: 'restart' } };
     case 'export': {
+      if (values.store) {
+        expect(1, 'the file to write after --store');
+        if (values.md || values.json || values['all-sessions']) throw usage('"baton export --store" takes --format json|sqlite only.');
+        const format = values.format ?? 'json';
+        if (format !== 'json' && format !== 'sqlite') throw usage('--format is json or sqlite.');
+        return { dataDir, command: { name: 'export-store', format, file: path.resolve(args[0]!) } };
+      }
+      if (values.format !== undefined) throw usage('--format goes with "baton export --store".');
       expect(1, 'a conversation');
       if (Boolean(values.md) === Boolean(values.json)) throw usage('"baton export" needs exactly one of --md or --json.');
       return { dataDir, command: { name: 'export', conversation: args[0]!, format: values.md ? 'md' : 'json', allSessions: values['all-sessions'] ?? false } };
     }
+    case 'import':
+      expect(1, 'the archive or SQLite copy to import');
+      return { dataDir, command: { name: 'import', file: path.resolve(args[0]!) } };
   }
 }

@@ -14,6 +14,7 @@ import { displayTitle, resolveConversation } from './conversations.ts';
 import { CliError, EXIT, type ExitCode } from './exit-codes.ts';
 import type { BatonConnection } from './host-connection.ts';
 import { followTurn, type FollowedOutcome } from './turn-follower.ts';
+import { exportStore, importStore } from './store-transfer.ts';
 
 export interface CliIo {
   out(text: string): void;
@@ -50,6 +51,10 @@ export async function runCommand(command: RemoteCommand, context: CommandContext
       return restart(context);
     case 'export':
       return exportConversation(context, command.conversation, command.format, command.allSessions);
+    case 'export-store':
+      return exportStore(context, command.format, command.file);
+    case 'import':
+      return importStore(context, command.file);
   }
 }
 

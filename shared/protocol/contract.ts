@@ -8,6 +8,7 @@ import { EXIT_REASONS } from '../lifecycle.ts';
 import { MAX_TITLE_LENGTH } from '../lane-title.ts';
 import { PROVIDER_KINDS, providerViewSchema, settingChangeSchema, settingsViewSchema } from '../settings.ts';
 import { mcpServerViewSchema } from '../mcp-status.ts';
+import { backupEntrySchema, backupsListResultSchema, STORE_EXPORT_FORMATS, storeExportResultSchema, storeImportParamsSchema, storeImportResultSchema } from '../store-transfer.ts';
 import { APPROVAL_CHOICES, APPROVAL_REASON_MAX, eventPayloadSchemas, TURN_EVENT_KINDS, type StoredEvent } from '../transcript.ts';
 import type { Banner, GatewayEvent, LaneStatus, SendResult } from '../gateway-events.ts';
 
@@ -223,6 +224,14 @@ export const contract = {
   'provider.detectLocal': { params: z.object({}), result: z.object({ servers: z.array(detectedServerSchema) }) },
   /** Renames a saved provider with its stored key (and the choice of the provider in use). */
   'provider.rename': { params: z.object({ from: z.string().min(1).max(200), to: z.string().trim().min(1).max(200) }), result: z.object({ renamed: z.boolean() }) },
+  // Issue 11 (L36): the whole store out and in (import never overwrites, refuses a newer schema), and its backups.
+  'store.export': { params: z.object({ format: z.enum(STORE_EXPORT_FORMATS) }), result: storeExportResultSchema },
+  'store.import': { params: storeImportParamsSchema, result: storeImportResultSchema },
+  'backups.list': { params: z.object({}), result: backupsListResultSchema },
+  /** "Back up now": a backup of the running store, labelled manual. */
+  'backups.create': { params: z.object({}), result: z.object({ backup: backupEntrySchema }) },
+  /** Restores a backup after the relaunch: the current store is backed up first; Baton restarts through the drain (exit reason restore). */
+  'backups.restore': { params: z.object({ name: z.string().min(1).max(200) }), result: z.object({ accepted: z.boolean() }) },
   /** Catch up after a reconnect: same instance → missed events replayed; otherwise resync. */
   'events.subscribe': {
     params: z.object({ instanceId: z.string().optional(), afterSeq: z.number().int().min(0).optional() }),

@@ -25,6 +25,7 @@ import type { SecretStore } from '../ports.ts';
 import { newId } from '../sessions/ids.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
 import { currentBanners } from './current-banners.ts';
+import { storeMethods } from './store-methods.ts';
 import type { EventHub } from './event-hub.ts';
 import { invalidInput, notFound, ServiceError } from './service-errors.ts';
 import type { Log } from '../../../shared/log.ts';
@@ -113,6 +114,8 @@ export class GatewayService {
       'provider.test': (params) => this.providerSetup.test(params),
       'provider.detectLocal': async () => ({ servers: await this.providerSetup.detectLocal() }),
       'provider.rename': (params) => this.renameProvider(params.from, params.to),
+      // Issue 11 (L36): whole-store export/import and the backups in Settings.
+      ...storeMethods({ core: options.core, requestExit: options.requestExit ?? ((reason: ExitReason) => void options.core.requestExit(reason)) }),
     };
     const { mcp, settings } = options;
     if (mcp) {

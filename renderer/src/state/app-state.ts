@@ -7,6 +7,7 @@ import { byAttention, conditionSentence, laneCondition, type LaneCondition } fro
 import type { PushEvent, Result, UpdateState } from '../../../shared/protocol/contract.ts';
 import type { StoredEvent } from '../../../shared/transcript.ts';
 import type { McpServerView } from '../../../shared/mcp-status.ts';
+import { exitActionFor } from '../../../shared/lifecycle.ts';
 import type { ConnectionState } from './gateway-port.ts';
 import type { OutboxEntry } from './outbox.ts';
 import { applyTextCheckpoint, applyTextDelta, applyTranscriptEvent, buildTranscript, endLiveText, type TranscriptModel } from './transcript-model.ts';
@@ -252,7 +253,8 @@ function onLaneTrash(state: AppState, lane: LaneStatus): AppState {
 function lostBecause(state: AppState): LostBecause {
   const drain = state.banners.globalDrain;
   if (!drain) return 'crash';
-  return drain.reason === 'restart' || drain.reason === 'update' ? 'restart' : 'quit';
+  // Every exit that comes back (restart, update, a backup restore) is a restart to the window.
+  return exitActionFor(drain.reason) === 'quit' ? 'quit' : 'restart';
 }
 
 function onConnection(state: AppState, connection: ConnectionState, resync: boolean, at: number): AppState {

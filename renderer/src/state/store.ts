@@ -646,6 +646,20 @@ export class AppStore {
       .map(({ name, kind, baseUrl, model }) => ({ name, kind, model, ...(baseUrl ? { baseUrl } : {}) }));
   }
 
+  // ── whole-store export/import and backups (issue 11, L36) ──────────────────────────────────
+
+  /** One gateway request for Settings → Backups; its failure comes back as the gateway's words. */
+  async backupsRequest<M extends 'store.export' | 'store.import' | 'backups.list' | 'backups.create' | 'backups.restore'>(
+    method: M,
+    params: Params<M>,
+  ): Promise<{ ok: true; value: Result<M> } | { ok: false; message: string }> {
+    try {
+      return { ok: true, value: await this.client.call(method, params) };
+    } catch (error) {
+      return { ok: false, message: describeError(error) };
+    }
+  }
+
   // ── plumbing ─────────────────────────────────────────────────────────────────────────────
 
   private async attempt<M extends MethodName>(method: M, params: Params<M>, what: string): Promise<Result<M> | null> {

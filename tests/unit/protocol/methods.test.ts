@@ -47,6 +47,8 @@ describe('contract methods over the protocol', () => {
       'message.edit', 'turn.regenerate', 'turn.continue', 'message.selectVersion',
       // The export of every session (issue 11) in tests/unit/shared/conversation-export.test.ts.
       'sessions.list',
+      // The whole store and its backups (issue 11) in store-methods.test.ts and tests/integration/store-backups.test.ts.
+      'store.export', 'store.import', 'backups.list', 'backups.create', 'backups.restore',
     ];
     expect(Object.keys(contract).sort()).toEqual([...covered].sort());
   });
