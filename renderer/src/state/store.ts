@@ -118,7 +118,7 @@ export class AppStore {
     if (next === this.state) return;
     this.state = next;
     const kind = action.type === 'push' && action.event.channel === 'gateway' ? action.event.event.type : null;
-    this.scheduleNotify(kind !== 'text-delta' && kind !== 'text-checkpoint');
+    this.scheduleNotify(kind !== 'text-delta' && kind !== 'text-checkpoint' && kind !== 'tool-output-delta');
     if (next.transcript.status === 'ready' && next.transcript.model.missingText !== null) this.fetchMissingText(next.transcript.model.laneKey);
   }
 
