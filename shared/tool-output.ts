@@ -50,24 +50,19 @@ export function appendOutput(kept: KeptOutput, piece: string): KeptOutput {
   return { head, tail, length: kept.length + piece.length };
 }
 
-export type OutputPieceFit = 'append' | 'held' | 'gap';
-
 /**
- * Where a live piece at `offset` stands against what a front end holds: the next piece (append
- * what is new in it), one it holds already (a replay, or a fetch brought it), or one beyond a
- * missed piece (a gap: read the row again).
+ * Applies a live piece at `offset` to what a front end holds: the part beyond what it holds is
+ * appended; a piece it holds already (a replay, or a fetch brought it) changes nothing. A piece
+ * further ahead is a gap (a piece was missed: read the row again), except past a dropped middle:
+ * the gateway then sends the whole tail (tool-output-stream.ts), which replaces the one held.
  */
-export function fitOutputPiece(kept: KeptOutput, offset: number, piece: string): OutputPieceFit {
-  if (offset + piece.length <= kept.length) return 'held';
-  return offset > kept.length ? 'gap' : 'append';
-}
-
-/** Applies a live piece when it fits: the part beyond what is held is appended. */
 export function applyOutputPiece(kept: KeptOutput, offset: number, piece: string): KeptOutput | 'gap' {
-  const fit = fitOutputPiece(kept, offset, piece);
-  if (fit === 'gap') return 'gap';
-  if (fit === 'held') return kept;
-  return appendOutput(kept, piece.slice(kept.length - offset));
+  if (offset + piece.length <= kept.length) return kept;
+  if (offset <= kept.length) return appendOutput(kept, piece.slice(kept.length - offset));
+  if (kept.head.length === TOOL_OUTPUT_HEAD_CHARS && piece.length >= TOOL_OUTPUT_TAIL_CHARS) {
+    return { head: kept.head, tail: piece.slice(piece.length - TOOL_OUTPUT_TAIL_CHARS), length: offset + piece.length };
+  }
+  return 'gap';
 }
 
 /** The kept text as shown, with a marked gap where the middle was dropped. */

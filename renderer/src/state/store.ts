@@ -447,6 +447,11 @@ export class AppStore {
     else if (result && answer.decision === 'always') await this.refreshSettings();
   }
 
+  /** Issue 10: a tool call's whole output ("Download full output"); null after reporting a failure. */
+  fullToolOutput(laneKey: string, seq: number): Promise<Result<'tool.output'> | null> {
+    return this.attempt('tool.output', { laneKey, seq }, 'Could not read the full output');
+  }
+
   /** Issue 11: a conversation as a file to save (Markdown or lossless JSON; its current session or all); null after reporting a failure. */
   async exportConversation(laneKey: string, format: 'md' | 'json', allSessions: boolean): Promise<{ fileName: string; text: string } | null> {
     const lane = this.state.lanes.get(laneKey);
