@@ -35,14 +35,19 @@ export function fullOutputPath(dataDir: string, ref: { seq: number; sessionId: s
   return path.join(dataDir, TOOL_OUTPUT_DIR, `${ref.seq}-${hash}.log`);
 }
 
+/** Files being closed: a read waits for its file, so a download right after the call gets all of it. */
+const ending = new Map<string, Promise<void>>();
+
 /** Appends a call's output to its file, up to the cap; a write that fails only loses the download. */
 export class FullOutputFile {
+  private readonly file: string;
   private readonly stream: WriteStream;
   private bytes = 0;
   private capped = false;
   private failedWith: Error | null = null;
 
   constructor(file: string, onError: (error: Error) => void) {
+    this.file = file;
     mkdirSync(path.dirname(file), { recursive: true });
     // 'w': a file left by an older row with the same seq is replaced, never appended to.
     this.stream = createWriteStream(file, { flags: 'w' });
@@ -72,16 +77,22 @@ export class FullOutputFile {
 
   /** Resolves once what was written is handed to the OS (or the stream failed). */
   end(): Promise<void> {
-    return new Promise((resolve) => {
+    const done = new Promise<void>((resolve) => {
       if (this.stream.closed || this.stream.destroyed) return resolve();
       this.stream.once('close', () => resolve());
       this.stream.end();
     });
+    ending.set(this.file, done);
+    void done.then(() => {
+      if (ending.get(this.file) === done) ending.delete(this.file);
+    });
+    return done;
   }
 }
 
 /** The saved output, at most the cap plus its note; null when there is no file. */
 export async function readFullOutput(file: string): Promise<{ text: string; capped: boolean } | null> {
+  await ending.get(file);
   let handle;
   try {
     handle = await open(file, 'r');

@@ -50,6 +50,8 @@ export class TurnRecorder implements TurnContext {
    */
   private readonly toolOutputs = new Map<string, ToolOutputStream>();
   private readonly outputSink: ToolOutputSink;
+  /** Calls dispatched and not answered yet: only they may stream output (a late piece is dropped). */
+  private readonly runningTools = new Set<string>();
 
   constructor(options: {
     store: SessionStore;
@@ -120,6 +122,7 @@ export class TurnRecorder implements TurnContext {
 
   toolDispatched(callId: string): void {
     this.append({ kind: 'tool_dispatch', payload: { callId } });
+    this.runningTools.add(callId);
   }
 
   /**
@@ -163,7 +166,7 @@ export class TurnRecorder implements TurnContext {
    * deltas at the end of the event-loop turn and into the row at the next 250 ms flush (L26).
    */
   toolOutput(callId: string, _stream: OutputStreamName, chunk: string): void {
-    if (this.closed || chunk === '') return;
+    if (this.closed || chunk === '' || !this.runningTools.has(callId)) return;
     let part = this.toolOutputs.get(callId);
     if (!part) this.toolOutputs.set(callId, (part = new ToolOutputStream(callId, this.outputSink)));
     part.push(chunk);
@@ -182,6 +185,7 @@ export class TurnRecorder implements TurnContext {
 
   /** The call's output row is written whole and final: nothing more will stream into it. */
   private endToolOutput(callId: string): void {
+    this.runningTools.delete(callId);
     const part = this.toolOutputs.get(callId);
     if (!part) return;
     this.toolOutputs.delete(callId);
@@ -247,7 +251,6 @@ export class TurnRecorder implements TurnContext {
 
   /** Flushes what is left, the row whole, and refuses further writes (a late agent cannot touch a closed turn). */
   close(final: boolean): void {
-    this.flush(final, true);
     // A call its turn's end cut short (a hard interrupt records no result) keeps what it printed.
     for (const callId of [...this.toolOutputs.keys()]) {
       try {
@@ -256,6 +259,7 @@ export class TurnRecorder implements TurnContext {
         this.log(`Could not save the output of ${callId}: ${(error as Error).message}`);
       }
     }
+    this.flush(final, true);
     this.closed = true;
     if (this.sending) clearImmediate(this.sending);
     this.sending = null;
