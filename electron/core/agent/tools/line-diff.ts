@@ -59,12 +59,13 @@ function operations(a: readonly string[], b: readonly string[]): Op[] | null {
       push(' ', a[start + i]!, start + i, start + j);
       i++;
       j++;
-    } else if (j < m && (i === n || lcs[i * width + j + 1]! >= lcs[(i + 1) * width + j]!)) {
-      push('+', b[start + j]!, start + i, start + j);
-      j++;
-    } else {
+    } else if (i < n && (j === m || lcs[(i + 1) * width + j]! >= lcs[i * width + j + 1]!)) {
+      // Removals before additions, as diff and git print a changed line.
       push('-', a[start + i]!, start + i, start + j);
       i++;
+    } else {
+      push('+', b[start + j]!, start + i, start + j);
+      j++;
     }
   }
   for (let k = 0; k < a.length - endA; k++) push(' ', a[endA + k]!, endA + k, endB + k);
