@@ -45,6 +45,8 @@ describe('contract methods over the protocol', () => {
       'turn.retry', 'lanes.rename', 'lanes.pin', 'lanes.delete', 'lanes.restore',
       // The export of every session (issue 11) in tests/unit/shared/conversation-export.test.ts.
       'sessions.list',
+      // A tool call's full output (issue 10) over the real host in tests/integration/live-tools.test.ts.
+      'tool.output',
     ];
     expect(Object.keys(contract).sort()).toEqual([...covered].sort());
   });
