@@ -47,7 +47,7 @@ test('issue 10, L26, L18: shell output streams into its card while the command r
   await expect(window.assistantMessages.last()).toHaveText('The build failed with exit code 3.');
   await card.getByTestId('tool-copy-output').click();
   await expect(card.getByTestId('tool-copy-output')).toHaveText('Copied');
-  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('step 1 of 2\nwarning: slow disk\nstep 2 of 2\n');
+  expect(await page.evaluate('navigator.clipboard.readText()')).toBe('step 1 of 2\nwarning: slow disk\nstep 2 of 2\n');
   await screenshot(page, 'live-tools-exit-badge');
 
   // A kill survives: the first piece of a call's output is saved with its row at once (L26).
