@@ -11,13 +11,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GatewayEvent } from '../../shared/gateway-events.ts';
-import { GatewayError, type GatewayClient } from '../../shared/protocol/client.ts';
-import type { PushEvent } from '../../shared/protocol/contract.ts';
+import { GatewayError } from '../../shared/protocol/client.ts';
 import { TOOL_OUTPUT_HEAD_CHARS, TOOL_OUTPUT_TAIL_CHARS } from '../../shared/tool-output.ts';
 import type { EventPayload, StoredEvent } from '../../shared/transcript.ts';
-import { HostProcess } from '../fixtures/host-process.ts';
+import { HostProcess, recordGatewayEvents } from '../fixtures/host-process.ts';
 import { startScriptedOpenAIServer, textReply, toolCallReply, type ScriptedOpenAIServer } from '../fixtures/scripted-openai-server.ts';
-import { Recorder } from '../support/recorder.ts';
+import type { Recorder } from '../support/recorder.ts';
 
 let dataDir: string;
 let workspaceDir: string;
@@ -44,14 +43,6 @@ async function startHost(): Promise<HostProcess> {
   const host = await HostProcess.start(dataDir, { OPENAI_BASE_URL: model.url, OPENAI_API_KEY: 'sk-test', OPENAI_MODEL: 'scripted' });
   hosts.push(host);
   return host;
-}
-
-function gatewayEvents(client: GatewayClient): Recorder<GatewayEvent> {
-  const events = new Recorder<GatewayEvent>();
-  client.onEvent((event: PushEvent) => {
-    if (event.channel === 'gateway') events.push(event.event);
-  });
-  return events;
 }
 
 type ToolOutputRow = StoredEvent & { kind: 'tool_output'; payload: EventPayload<'tool_output'> };
@@ -83,7 +74,7 @@ describe('live tool output over the real host (issue 10, L26)', () => {
   it('issue 10: shell output streams to the window while the command runs; the result carries the exit code', async () => {
     const host = await startHost();
     const client = await host.client();
-    const events = gatewayEvents(client);
+    const events = recordGatewayEvents(client);
     model.enqueue(toolCallReply([{ id: 'c1', name: 'shell', args: { command: gated('echo first-line; echo oops >&2', 'echo second-line; exit 2') } }]), textReply('It failed with 2.'));
     const lane = await client.call('lanes.create', {});
     await client.call('message.send', { laneKey: lane.laneKey, text: 'build it' });
@@ -109,7 +100,7 @@ describe('live tool output over the real host (issue 10, L26)', () => {
     const expected = Array.from({ length: 40_000 }, (_, i) => `${i + 1}\n`).join('');
     let host = await startHost();
     let client = await host.client();
-    const events = gatewayEvents(client);
+    const events = recordGatewayEvents(client);
     model.enqueue(toolCallReply([{ id: 'c1', name: 'shell', args: { command: 'seq 1 40000' } }]), textReply('Counted.'));
     const lane = await client.call('lanes.create', {});
     const other = await client.call('lanes.create', {});
@@ -138,7 +129,7 @@ describe('live tool output over the real host (issue 10, L26)', () => {
   it('L26, L18: SIGKILL of the host mid-command keeps the output flushed before it; after the relaunch the turn is interrupted and the output is there', async () => {
     let host = await startHost();
     let client = await host.client();
-    const events = gatewayEvents(client);
+    const events = recordGatewayEvents(client);
     model.enqueue(toolCallReply([{ id: 'c1', name: 'shell', args: { command: gated('echo part-1; sleep 0.1; echo part-2', 'echo never-printed') } }]));
     const lane = await client.call('lanes.create', {});
     await client.call('message.send', { laneKey: lane.laneKey, text: 'long job' });

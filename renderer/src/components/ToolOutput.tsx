@@ -6,6 +6,7 @@
 import { useLayoutEffect, useRef, useState } from 'react';
 import { isTruncated, keptOutputText, omittedChars } from '../../../shared/tool-output.ts';
 import type { ToolResultDetails } from '../../../shared/transcript.ts';
+import { saveTextFile } from '../lib/save-file.ts';
 import { useAppState, useNow, useStore } from '../state/hooks.ts';
 import { elapsedMs, exitBadge, formatElapsed, type ToolStatus } from '../state/tool-status.ts';
 import type { ToolItem, ToolOutputView } from '../state/transcript-model.ts';
@@ -13,8 +14,6 @@ import type { ToolItem, ToolOutputView } from '../state/transcript-model.ts';
 /** Within this many pixels of the bottom counts as "at the bottom": new output keeps it in view. */
 const STICK_PX = 24;
 const COPIED_MS = 2_000;
-// The object URL must outlive the click that starts the download; a minute is plenty.
-const REVOKE_AFTER_MS = 60_000;
 
 /** The elapsed time (ticking while the call runs) and how it ended. */
 export function ToolTiming({ tool, status }: { tool: ToolItem; status: ToolStatus }) {
@@ -84,7 +83,7 @@ function OutputActions({ tool, output, text }: { tool: ToolItem; output: ToolOut
     void store
       .fullToolOutput(laneKey, output.seq)
       .then((full) => {
-        if (full) saveText(`${tool.name}-output-${tool.callId.replace(/[^\w-]/g, '_').slice(0, 40)}.txt`, full.text);
+        if (full) saveTextFile(`${tool.name}-output-${tool.callId.replace(/[^\w-]/g, '_').slice(0, 40)}.txt`, full.text, 'text/plain;charset=utf-8');
       })
       .finally(() => setDownloading(false));
   };
@@ -157,16 +156,4 @@ async function copyText(text: string): Promise<boolean> {
     field.remove();
     return ok;
   }
-}
-
-function saveText(fileName: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.hidden = true;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), REVOKE_AFTER_MS);
 }
