@@ -4,7 +4,7 @@
  * TurnContext, which records each step durably before returning (L26).
  */
 import type { ToolEffect, ToolResultDetails } from '../../../shared/transcript.ts';
-import type { ToolOutputStream } from './tools/tool.ts';
+import type { ToolOutputChannel } from './tools/tool.ts';
 import type { ModelNote } from './notes.ts';
 import type { TranscriptEntry, TranscriptToolCall } from './transcript-repair.ts';
 
@@ -66,7 +66,7 @@ export interface TurnContext {
    * Issue 10: a piece of a running tool's output (stdout and stderr in arrival order), streamed to
    * the window and flushed with the text's cadence (L26), so a crash keeps what was flushed.
    */
-  toolOutput?(callId: string, stream: ToolOutputStream, chunk: string): void;
+  toolOutput?(callId: string, stream: ToolOutputChannel, chunk: string): void;
   toolResult(result: ToolResultRecord): void;
   /** Asks the user (an event the UI answers); resolves `interrupted` if the turn is stopped first. */
   requestApproval(call: ToolCallRecord): Promise<ApprovalDecision>;

@@ -17,7 +17,7 @@ import type { ApprovalAnswer, StoredEvent, TurnEvent } from '../../../shared/tra
 import type { ApprovalDecision, ToolCallRecord, ToolResultRecord, TurnContext, Usage } from '../agent/agent.ts';
 import type { SessionStore } from '../sessions/store.ts';
 import type { LiveTurn } from './turn-registry.ts';
-import type { ToolOutputStream as OutputStreamName } from '../agent/tools/tool.ts';
+import type { ToolOutputChannel } from '../agent/tools/tool.ts';
 import { fullOutputPath } from './tool-output-files.ts';
 import { ToolOutputStream, type ToolOutputSink } from './tool-output-stream.ts';
 
@@ -164,8 +164,10 @@ export class TurnRecorder implements TurnContext {
   /**
    * Issue 10: like text — the call's first piece creates its row at once, later pieces go out as
    * deltas at the end of the event-loop turn and into the row at the next 250 ms flush (L26).
+   * stdout and stderr share the row in arrival order, as a terminal shows them (and as the model
+   * reads them); the channel stays in the API for a later per-stream view.
    */
-  toolOutput(callId: string, _stream: OutputStreamName, chunk: string): void {
+  toolOutput(callId: string, _channel: ToolOutputChannel, chunk: string): void {
     if (this.closed || chunk === '' || !this.runningTools.has(callId)) return;
     let part = this.toolOutputs.get(callId);
     if (!part) this.toolOutputs.set(callId, (part = new ToolOutputStream(callId, this.outputSink)));

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { commandEnvironment } from './command-environment.ts';
 import type { CommandSandbox } from './shell-sandbox.ts';
 import { isProcessGroupAlive, terminateProcessGroup, waitUntilGone } from './process-group.ts';
-import { defineTool, type Tool, type ToolOutcome, type ToolOutputStream, type ToolRunContext } from './tool.ts';
+import { defineTool, type Tool, type ToolOutcome, type ToolOutputChannel, type ToolRunContext } from './tool.ts';
 import type { ToolResultDetails } from '../../../../shared/transcript.ts';
 import { describeError } from '../../../../shared/errors.ts';
 
@@ -147,7 +147,7 @@ export async function runShellCommand(command: string, context: ToolRunContext, 
   const output = new OutputCollector(options.maxOutputBytes ?? SHELL_DEFAULTS.maxOutputBytes);
   // Issue 10: each piece also goes to the card as it comes; a decoder per stream keeps a character
   // split across two reads whole.
-  const watch = (stream: ToolOutputStream) => {
+  const watch = (stream: ToolOutputChannel) => {
     const decoder = new StringDecoder('utf8');
     return {
       data: (chunk: Buffer) => {

@@ -21,10 +21,10 @@ export interface ToolRunContext {
    * the order they came). Recorded with the turn's streamed text (L26); the model still gets only
    * the outcome. Absent where nobody watches.
    */
-  output?: (stream: ToolOutputStream, chunk: string) => void;
+  output?: (stream: ToolOutputChannel, chunk: string) => void;
 }
 
-export type ToolOutputStream = 'stdout' | 'stderr';
+export type ToolOutputChannel = 'stdout' | 'stderr';
 
 export interface ToolOutcome {
   output: string;

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createWriteFileTool } from '../../../../electron/core/agent/tools/files.ts';
 import { DIFF_MAX_CHARS, unifiedDiff } from '../../../../electron/core/agent/tools/line-diff.ts';
 import { runShellCommand } from '../../../../electron/core/agent/tools/shell.ts';
-import type { ToolOutputStream } from '../../../../electron/core/agent/tools/tool.ts';
+import type { ToolOutputChannel } from '../../../../electron/core/agent/tools/tool.ts';
 import { Recorder } from '../../../support/recorder.ts';
 
 let workspaceDir: string;
@@ -25,7 +25,7 @@ describe('shell output while the command runs (issue 10)', () => {
   it('issue 10: stdout and stderr pieces reach the watcher before the command ends, and the exit code is structured', async () => {
     const gate = path.join(workspaceDir, 'gate');
     fs.mkdirSync(gate);
-    const pieces = new Recorder<{ stream: ToolOutputStream; chunk: string }>();
+    const pieces = new Recorder<{ stream: ToolOutputChannel; chunk: string }>();
     // The command waits (its own loop) until the test has seen its first lines.
     const command = `echo out-1; echo err-1 >&2; while [ -d gate ]; do sleep 0.02; done; echo out-2; exit 3`;
     const running = runShellCommand(command, { signal: new AbortController().signal, workspaceDir, output: (stream, chunk) => pieces.push({ stream, chunk }) });
