@@ -140,6 +140,7 @@ function eventToMarkdown(event: StoredEvent, toolNames: Map<string, string>): st
       toolNames.set(event.payload.callId, event.payload.name);
       return `**Tool call** \`${event.payload.name}\` (${event.payload.effect}, id \`${event.payload.callId}\`)\n\n${fenced(json(event.payload.args), 'json')}`;
     case 'tool_dispatch':
+    case 'tool_output': // issue 10: the live view of what the result below holds
       return null;
     case 'tool_result': {
       const name = toolNames.get(event.payload.callId) ?? event.payload.callId;

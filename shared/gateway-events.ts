@@ -58,6 +58,13 @@ export type GatewayEvent =
    * row itself is sent once more, whole, when its message ends (final, or cut short by the turn's end).
    */
   | { type: 'text-checkpoint'; laneKey: string; turnId: string; seq: number; length: number }
+  /**
+   * Issue 10: a piece of a running tool's output, at its offset in the output streamed so far. Its
+   * `tool_output` row (`seq`) is created with the first piece and saved with the text's 250 ms flush;
+   * the row goes out whole when the call ends. A front end that sees an offset beyond what it holds
+   * missed a piece and reads the transcript again.
+   */
+  | { type: 'tool-output-delta'; laneKey: string; turnId: string; seq: number; callId: string; offset: number; delta: string }
   | { type: 'lane'; lane: LaneStatus }
   | { type: 'banner'; banner: Banner };
 

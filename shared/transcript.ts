@@ -29,6 +29,29 @@ export interface ApprovalAnswer {
   reason?: string | undefined;
 }
 
+/**
+ * Issue 10: what a tool's card reads beside the text the model gets (which stays as it was): a
+ * command's exit code or signal, and the diff a `write_file` made.
+ */
+export const toolResultDetailsSchema = z.object({
+  exitCode: z.number().int().nullable().optional(),
+  signal: z.string().nullable().optional(),
+  /** The command was stopped by Baton: its time ran out, or its turn was interrupted. */
+  stopped: z.enum(['timeout', 'interrupted']).optional(),
+  diff: z
+    .object({
+      path: z.string(),
+      /** A unified diff of the old content against the new (capped; `truncated` says so). */
+      text: z.string(),
+      added: z.number().int().min(0),
+      removed: z.number().int().min(0),
+      truncated: z.boolean(),
+      created: z.boolean(),
+    })
+    .optional(),
+});
+export type ToolResultDetails = z.infer<typeof toolResultDetailsSchema>;
+
 export const eventPayloadSchemas = {
   /** `clientId`: the id the sending window gave the message (L32), so it knows its own message. */
   user_message: z.object({
@@ -47,7 +70,22 @@ export const eventPayloadSchemas = {
   }),
   /** Written right before the tool starts: a call without it provably never ran. */
   tool_dispatch: z.object({ callId: z.string() }),
-  tool_result: z.object({ callId: z.string(), output: z.string(), isError: z.boolean() }),
+  tool_result: z.object({ callId: z.string(), output: z.string(), isError: z.boolean(), details: toolResultDetailsSchema.optional() }),
+  /**
+   * Issue 10: a command's output as it streams, one row per call grown in place at the text's
+   * 250 ms cadence (L26), capped to its head and tail (shared/tool-output.ts). `length` counts every
+   * character streamed; `fullOutput`: the whole output is in a file "Download full output" reads.
+   * `final` once the call's result is recorded; a crash leaves it false with what was flushed.
+   */
+  tool_output: z.object({
+    callId: z.string(),
+    head: z.string(),
+    tail: z.string(),
+    length: z.number().int().min(0),
+    totalBytes: z.number().int().min(0),
+    fullOutput: z.boolean(),
+    final: z.boolean(),
+  }),
   /** The user is asked before a tool with `ask` approval runs; the answer is recorded too. */
   approval_request: z.object({ callId: z.string(), name: z.string(), args: z.unknown() }),
   /**

@@ -58,6 +58,7 @@ export const gatewayEventSchema: z.ZodType<GatewayEvent> = z.discriminatedUnion(
   z.object({ type: z.literal('transcript'), laneKey: z.string(), event: storedEventSchema }),
   z.object({ type: z.literal('text-delta'), laneKey: z.string(), turnId: z.string(), seq: z.number().int(), offset: z.number().int().min(0), delta: z.string() }),
   z.object({ type: z.literal('text-checkpoint'), laneKey: z.string(), turnId: z.string(), seq: z.number().int(), length: z.number().int().min(0) }),
+  z.object({ type: z.literal('tool-output-delta'), laneKey: z.string(), turnId: z.string(), seq: z.number().int(), callId: z.string(), offset: z.number().int().min(0), delta: z.string() }),
   z.object({ type: z.literal('lane'), lane: laneStatusSchema }),
   z.object({ type: z.literal('banner'), banner: bannerSchema }),
 ]);
@@ -203,6 +204,15 @@ export const contract = {
       z.object({ laneKey, callId: z.string().min(1), approved: z.boolean() }),
     ]),
     result: z.object({ answered: z.boolean() }),
+  },
+  /**
+   * Issue 10: a tool call's whole output, for "Download full output" when its card shows only the
+   * head and tail. `seq` names the call's `tool_output` row in one of the conversation's sessions.
+   * `complete: false` when the file was capped or is missing, and the kept head and tail come back instead.
+   */
+  'tool.output': {
+    params: z.object({ laneKey, seq: z.number().int().min(1) }),
+    result: z.object({ callId: z.string(), text: z.string(), complete: z.boolean(), totalBytes: z.number().int().min(0) }),
   },
   'settings.get': {
     params: z.object({}),

@@ -13,7 +13,7 @@ import type { ToolApprovalMode } from '../../../shared/settings.ts';
 import type { Tool, ToolRegistry } from './tools/tool.ts';
 import type { TranscriptEntry, TranscriptToolCall } from './transcript-repair.ts';
 import { describeError } from '../../../shared/errors.ts';
-import { APPROVAL_REASON_MAX } from '../../../shared/transcript.ts';
+import { APPROVAL_REASON_MAX, type ToolResultDetails } from '../../../shared/transcript.ts';
 
 export interface AgentLoopOptions {
   provider: ModelProvider;
@@ -131,8 +131,8 @@ export class AgentLoop implements Agent {
   /** Approval, dispatch record, run, result record. Returns the result as the model will see it. */
   private async execute(call: TranscriptToolCall, context: TurnContext): Promise<TranscriptEntry> {
     const tool = this.options.tools.get(call.name);
-    const result = (output: string, isError: boolean): TranscriptEntry => {
-      context.toolResult({ callId: call.callId, output, isError });
+    const result = (output: string, isError: boolean, details?: ToolResultDetails): TranscriptEntry => {
+      context.toolResult({ callId: call.callId, output, isError, ...(details ? { details } : {}) });
       return { role: 'tool', callId: call.callId, name: call.name, output, isError, synthetic: false };
     };
     if (!tool) return result(`Unknown tool "${call.name}". Available tools: ${this.options.tools.list().map((t) => t.name).join(', ')}.`, true);
@@ -144,10 +144,11 @@ export class AgentLoop implements Agent {
     }
     if (context.signal.aborted) throw new Interrupted();
     context.toolDispatched(call.callId);
-    const outcome = await tool.run(call.args, { signal: context.signal, workspaceDir: this.options.workspaceDir });
+    const output = context.toolOutput?.bind(context, call.callId);
+    const outcome = await tool.run(call.args, { signal: context.signal, workspaceDir: this.options.workspaceDir, ...(output ? { output } : {}) });
     // Killed by the hard interrupt: its effects are partial, so no result is recorded and the call
     // stays "outcome unknown" — the resume note asks the model to check before repeating it (L19, L20).
     if (context.signal.aborted) throw new Interrupted();
-    return result(outcome.output, outcome.isError);
+    return result(outcome.output, outcome.isError, outcome.details);
   }
 }

@@ -3,7 +3,8 @@
  * lifecycle; an Agent only talks to its model and tools and reports what happens through the
  * TurnContext, which records each step durably before returning (L26).
  */
-import type { ToolEffect } from '../../../shared/transcript.ts';
+import type { ToolEffect, ToolResultDetails } from '../../../shared/transcript.ts';
+import type { ToolOutputChannel } from './tools/tool.ts';
 import type { ModelNote } from './notes.ts';
 import type { TranscriptEntry, TranscriptToolCall } from './transcript-repair.ts';
 
@@ -38,6 +39,8 @@ export interface ToolResultRecord {
   callId: string;
   output: string;
   isError: boolean;
+  /** Issue 10: exit code, signal, diff: for the card; the model reads `output` only. */
+  details?: ToolResultDetails | undefined;
 }
 
 export interface Usage {
@@ -59,6 +62,11 @@ export interface TurnContext {
   toolCall(call: ToolCallRecord): void;
   /** Recorded right before the tool starts; without it a call provably never ran. */
   toolDispatched(callId: string): void;
+  /**
+   * Issue 10: a piece of a running tool's output (stdout and stderr in arrival order), streamed to
+   * the window and flushed with the text's cadence (L26), so a crash keeps what was flushed.
+   */
+  toolOutput?(callId: string, stream: ToolOutputChannel, chunk: string): void;
   toolResult(result: ToolResultRecord): void;
   /** Asks the user (an event the UI answers); resolves `interrupted` if the turn is stopped first. */
   requestApproval(call: ToolCallRecord): Promise<ApprovalDecision>;

@@ -11,11 +11,15 @@
  * as one delta at its end: a fast stream costs a frame per read, not one per chunk, and no piece
  * waits longer than that turn.
  */
+import path from 'node:path';
 import type { GatewayEvent } from '../../../shared/gateway-events.ts';
 import type { ApprovalAnswer, StoredEvent, TurnEvent } from '../../../shared/transcript.ts';
 import type { ApprovalDecision, ToolCallRecord, ToolResultRecord, TurnContext, Usage } from '../agent/agent.ts';
 import type { SessionStore } from '../sessions/store.ts';
 import type { LiveTurn } from './turn-registry.ts';
+import type { ToolOutputChannel } from '../agent/tools/tool.ts';
+import { fullOutputPath } from './tool-output-files.ts';
+import { ToolOutputStream, type ToolOutputSink } from './tool-output-stream.ts';
 
 export const TEXT_FLUSH_INTERVAL_MS = 250;
 
@@ -40,6 +44,14 @@ export class TurnRecorder implements TurnContext {
   private sending: NodeJS.Immediate | null = null;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  /**
+   * Issue 10: the output of each tool call running now, one streamed `tool_output` row per call: a
+   * part flushed and sent with the text above, by the same timer and the same immediate.
+   */
+  private readonly toolOutputs = new Map<string, ToolOutputStream>();
+  private readonly outputSink: ToolOutputSink;
+  /** Calls dispatched and not answered yet: only they may stream output (a late piece is dropped). */
+  private readonly runningTools = new Set<string>();
 
   constructor(options: {
     store: SessionStore;
@@ -63,6 +75,15 @@ export class TurnRecorder implements TurnContext {
     this.approvalsChanged = options.approvalsChanged ?? (() => {});
     // A front end that reads the transcript now must find every piece it was sent (transcript.get).
     this.live.saveStreamedText = () => this.saveSoon();
+    const dataDir = path.dirname(this.store.file);
+    this.outputSink = {
+      append: (event) => this.store.appendEvent(this.sessionId, this.turnId, event),
+      update: (seq, event) => this.store.updateEventPayload(seq, event),
+      emitRow: (row) => this.emit({ type: 'transcript', laneKey: this.live.laneKey, event: row }),
+      emitDelta: (seq, callId, offset, delta) => this.emit({ type: 'tool-output-delta', laneKey: this.live.laneKey, turnId: this.turnId, seq, callId, offset, delta }),
+      fullOutputFile: (row) => fullOutputPath(dataDir, { seq: row.seq, sessionId: row.sessionId, callId: (row.payload as { callId: string }).callId }),
+      log: this.log,
+    };
   }
 
   get signal(): AbortSignal {
@@ -101,6 +122,7 @@ export class TurnRecorder implements TurnContext {
 
   toolDispatched(callId: string): void {
     this.append({ kind: 'tool_dispatch', payload: { callId } });
+    this.runningTools.add(callId);
   }
 
   /**
@@ -139,9 +161,37 @@ export class TurnRecorder implements TurnContext {
     });
   }
 
+  /**
+   * Issue 10: like text — the call's first piece creates its row at once, later pieces go out as
+   * deltas at the end of the event-loop turn and into the row at the next 250 ms flush (L26).
+   * stdout and stderr share the row in arrival order, as a terminal shows them (and as the model
+   * reads them); the channel stays in the API for a later per-stream view.
+   */
+  toolOutput(callId: string, _channel: ToolOutputChannel, chunk: string): void {
+    if (this.closed || chunk === '' || !this.runningTools.has(callId)) return;
+    let part = this.toolOutputs.get(callId);
+    if (!part) this.toolOutputs.set(callId, (part = new ToolOutputStream(callId, this.outputSink)));
+    part.push(chunk);
+    if (part.hasRow) {
+      this.sending ??= setImmediate(() => this.sendText());
+      this.timer ??= setTimeout(() => this.saveSoon(), TEXT_FLUSH_INTERVAL_MS);
+    } else if (this.timer === null) this.saveSoon();
+  }
+
   toolResult(result: ToolResultRecord): void {
     this.flush(true);
-    this.append({ kind: 'tool_result', payload: { callId: result.callId, output: result.output, isError: result.isError } });
+    this.endToolOutput(result.callId);
+    const details = result.details ? { details: result.details } : {};
+    this.append({ kind: 'tool_result', payload: { callId: result.callId, output: result.output, isError: result.isError, ...details } });
+  }
+
+  /** The call's output row is written whole and final: nothing more will stream into it. */
+  private endToolOutput(callId: string): void {
+    this.runningTools.delete(callId);
+    const part = this.toolOutputs.get(callId);
+    if (!part) return;
+    this.toolOutputs.delete(callId);
+    part.save(true);
   }
 
   usage(usage: Usage): void {
@@ -160,6 +210,7 @@ export class TurnRecorder implements TurnContext {
       this.timer = null;
     }
     if (this.closed) return;
+    for (const part of this.toolOutputs.values()) part.save(false);
     if (this.row === null && this.buffer === '') return;
     // Pieces not sent yet go before the checkpoint that counts them; the whole row carries them itself.
     if (!whole) this.sendText();
@@ -192,7 +243,9 @@ export class TurnRecorder implements TurnContext {
       clearImmediate(this.sending);
       this.sending = null;
     }
-    if (this.closed || this.row === null || this.sent >= this.buffer.length) return;
+    if (this.closed) return;
+    for (const part of this.toolOutputs.values()) part.send();
+    if (this.row === null || this.sent >= this.buffer.length) return;
     const offset = this.sent;
     this.sent = this.buffer.length;
     this.emit({ type: 'text-delta', laneKey: this.live.laneKey, turnId: this.turnId, seq: this.row.seq, offset, delta: this.buffer.slice(offset) });
@@ -200,6 +253,14 @@ export class TurnRecorder implements TurnContext {
 
   /** Flushes what is left, the row whole, and refuses further writes (a late agent cannot touch a closed turn). */
   close(final: boolean): void {
+    // A call its turn's end cut short (a hard interrupt records no result) keeps what it printed.
+    for (const callId of [...this.toolOutputs.keys()]) {
+      try {
+        this.endToolOutput(callId);
+      } catch (error) {
+        this.log(`Could not save the output of ${callId}: ${(error as Error).message}`);
+      }
+    }
     this.flush(final, true);
     this.closed = true;
     if (this.sending) clearImmediate(this.sending);

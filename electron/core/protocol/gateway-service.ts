@@ -9,6 +9,7 @@
  * MCP (issue 10): a change to `mcpServers` is handed to the McpManager as it is saved, so servers
  * start, stop and restart without restarting Baton; their state goes out as `mcp` push events.
  */
+import path from 'node:path';
 import type { z } from 'zod';
 import { parseCommand } from '../../../shared/commands.ts';
 import { normalizeTitle } from '../../../shared/lane-title.ts';
@@ -24,6 +25,7 @@ import type { BatonCore } from '../baton-core.ts';
 import type { SecretStore } from '../ports.ts';
 import { newId } from '../sessions/ids.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
+import { fullOutputOf } from '../gateway/tool-output-files.ts';
 import { currentBanners } from './current-banners.ts';
 import { storeMethods } from './store-methods.ts';
 import type { EventHub } from './event-hub.ts';
@@ -93,6 +95,7 @@ export class GatewayService {
       'lanes.search': (params) => this.options.core.store.searchLanes(params.query).filter((hit) => this.options.core.store.getLane(hit.laneKey)?.deletedAt === null),
       'transcript.get': (params) => this.transcript(params),
       'sessions.list': (params) => this.sessions(params.laneKey),
+      'tool.output': (params) => this.toolOutput(params.laneKey, params.seq),
       'message.send': (params) => this.sendMessage(params.laneKey, params.text, params.clientMessageId),
       'turn.stop': (params) => ({ stopped: this.options.core.gateway.stop(params.laneKey) }),
       'turn.retry': (params) => this.options.core.gateway.retry(params.laneKey),
@@ -237,6 +240,16 @@ export class GatewayService {
     return [...store.listSessions(laneKey)]
       .reverse()
       .map(({ sessionId, title, createdAt, endedAt }) => ({ sessionId, title, createdAt, endedAt, current: sessionId === lane.sessionId }));
+  }
+
+  /** Issue 10: a tool call's whole output, from a row of one of this conversation's sessions. */
+  private toolOutput(laneKey: string, seq: number): Promise<Result<'tool.output'>> {
+    const { store, gateway } = this.options.core;
+    gateway.saveStreamedText(laneKey);
+    const event = store.transcript.get(seq);
+    const session = event ? store.getSession(event.sessionId) : null;
+    if (event?.kind !== 'tool_output' || session?.laneKey !== laneKey) throw notFound(`Conversation ${laneKey} has no tool output ${seq}.`);
+    return fullOutputOf(path.dirname(store.file), event);
   }
 
   // ── MCP servers (issue 10) ───────────────────────────────────────────────────────────────

@@ -10,7 +10,7 @@ import type { McpServerView } from '../../../shared/mcp-status.ts';
 import { exitActionFor } from '../../../shared/lifecycle.ts';
 import type { ConnectionState } from './gateway-port.ts';
 import type { OutboxEntry } from './outbox.ts';
-import { applyTextCheckpoint, applyTextDelta, applyTranscriptEvent, buildTranscript, endLiveText, type TranscriptModel } from './transcript-model.ts';
+import { applyTextCheckpoint, applyTextDelta, applyToolOutputDelta, applyTranscriptEvent, buildTranscript, endLiveText, type TranscriptModel } from './transcript-model.ts';
 
 export type GlobalDrainBanner = Extract<Banner, { kind: 'drain'; scope: 'global' }>;
 export type LaneDrainBanner = Extract<Banner, { kind: 'drain'; scope: 'lane' }>;
@@ -288,11 +288,13 @@ function onGatewayEvent(state: AppState, event: GatewayEvent): AppState {
     case 'transcript':
       return onTranscriptEvent(state, event.laneKey, event.event, event);
     case 'text-delta':
-    case 'text-checkpoint': {
+    case 'text-checkpoint':
+    case 'tool-output-delta': {
       const slot = state.transcript;
       if (slot.status === 'loading' && slot.laneKey === event.laneKey) return bufferEvent(state, slot, event);
       if (slot.status !== 'ready' || slot.model.laneKey !== event.laneKey) return state;
-      const model = event.type === 'text-delta' ? applyTextDelta(slot.model, event) : applyTextCheckpoint(slot.model, event);
+      const model =
+        event.type === 'text-delta' ? applyTextDelta(slot.model, event) : event.type === 'text-checkpoint' ? applyTextCheckpoint(slot.model, event) : applyToolOutputDelta(slot.model, event);
       return model === slot.model ? state : { ...state, transcript: { status: 'ready', model } };
     }
     case 'lane': {
@@ -339,6 +341,7 @@ function onTranscriptLoaded(state: AppState, laneKey: string, sessionId: string,
       if (event.type === 'transcript') model = applyTranscriptEvent(model, event.event);
       else if (event.type === 'text-delta') model = applyTextDelta(model, event);
       else if (event.type === 'text-checkpoint') model = applyTextCheckpoint(model, event);
+      else if (event.type === 'tool-output-delta') model = applyToolOutputDelta(model, event);
     }
   }
   let previews = state.previews;

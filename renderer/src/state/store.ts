@@ -118,7 +118,7 @@ export class AppStore {
     if (next === this.state) return;
     this.state = next;
     const kind = action.type === 'push' && action.event.channel === 'gateway' ? action.event.event.type : null;
-    this.scheduleNotify(kind !== 'text-delta' && kind !== 'text-checkpoint');
+    this.scheduleNotify(kind !== 'text-delta' && kind !== 'text-checkpoint' && kind !== 'tool-output-delta');
     if (next.transcript.status === 'ready' && next.transcript.model.missingText !== null) this.fetchMissingText(next.transcript.model.laneKey);
   }
 
@@ -464,6 +464,11 @@ export class AppStore {
     if (result && !result.answered) this.fail('That tool call is no longer waiting for an answer.');
     // "Always allow" changed a setting: this window's Settings panel shows it at once.
     else if (result && answer.decision === 'always') await this.refreshSettings();
+  }
+
+  /** Issue 10: a tool call's whole output ("Download full output"); null after reporting a failure. */
+  fullToolOutput(laneKey: string, seq: number): Promise<Result<'tool.output'> | null> {
+    return this.attempt('tool.output', { laneKey, seq }, 'Could not read the full output');
   }
 
   /** Issue 11: a conversation as a file to save (Markdown or lossless JSON; its current session or all); null after reporting a failure. */

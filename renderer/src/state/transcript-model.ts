@@ -13,9 +13,10 @@
  * even for a 10,000-event session). Lookups scan backwards from the end, where live events land.
  */
 import type { GatewayEvent } from '../../../shared/gateway-events.ts';
-import type { InterruptionCause, StoredEvent, ToolEffect, TurnOutcome } from '../../../shared/transcript.ts';
+import type { InterruptionCause, StoredEvent, ToolEffect, ToolResultDetails, TurnOutcome } from '../../../shared/transcript.ts';
 import { approvalDecisionSentence } from '../../../shared/lane-condition.ts';
 import { currentPath, type CurrentPath, type PathEvent } from '../../../shared/message-path.ts';
+import { applyOutputPiece, type KeptOutput } from '../../../shared/tool-output.ts';
 
 interface ItemBase {
   /** Stable React / virtualizer key. */
@@ -52,7 +53,22 @@ export interface ToolItem extends ItemBase {
   approval: ApprovalState;
   /** Issue 10: what the person chose, in words ("Approved for this conversation", "Denied: …"); set once answered. */
   decisionText?: string;
-  result: { output: string; isError: boolean } | null;
+  result: { output: string; isError: boolean; details?: ToolResultDetails | undefined } | null;
+  /** Issue 10: when the call started (its dispatch) and when its result came, for the elapsed time. */
+  startedAt?: number | undefined;
+  endedAt?: number | undefined;
+  /** Issue 10: its live output (a command's stdout and stderr), from its `tool_output` row and deltas. */
+  output?: ToolOutputView | undefined;
+}
+
+export interface ToolOutputView {
+  /** The `tool_output` row: what "Download full output" asks for. */
+  seq: number;
+  kept: KeptOutput;
+  totalBytes: number;
+  fullOutput: boolean;
+  /** No more output will come (the call ended, or its turn did). */
+  final: boolean;
 }
 
 export interface InterruptionItem extends ItemBase {
@@ -94,6 +110,7 @@ export interface LiveText {
 
 export type TextDelta = Extract<GatewayEvent, { type: 'text-delta' }>;
 export type TextCheckpoint = Extract<GatewayEvent, { type: 'text-checkpoint' }>;
+export type ToolOutputDelta = Extract<GatewayEvent, { type: 'tool-output-delta' }>;
 
 export interface TranscriptModel {
   laneKey: string;
@@ -191,6 +208,25 @@ export function applyTextCheckpoint(model: TranscriptModel, event: TextCheckpoin
 }
 
 /**
+ * Issue 10: a piece of a running tool's output, applied like a text delta: at the end of what the
+ * card holds, skipped when held, and a gap (read the transcript again) when a piece was missed.
+ */
+export function applyToolOutputDelta(model: TranscriptModel, event: ToolOutputDelta): TranscriptModel {
+  if (event.delta === '' || model.turnEnds.has(event.turnId) || model.missingText === event.seq) return model;
+  const index = findTool(model.items, event.callId);
+  const tool = index >= 0 ? (model.items[index] as ToolItem) : undefined;
+  const output = tool?.output;
+  if (!tool || output?.seq !== event.seq) return missing(model, event.seq); // its row never reached us
+  if (output.final) return model;
+  const kept = applyOutputPiece(output.kept, event.offset, event.delta);
+  if (kept === 'gap') return missing(model, event.seq);
+  if (kept === output.kept) return model;
+  const items = model.items.slice();
+  items[index] = { ...tool, output: { ...output, kept } };
+  return { ...model, items, latestTurnId: event.turnId };
+}
+
+/**
  * The lane stopped running (or the connection dropped): nothing more will stream into the live
  * message, which stops showing as streaming.
  */
@@ -207,7 +243,7 @@ function missing(model: TranscriptModel, seq: number): TranscriptModel {
 
 /** A row that arrives whole (its message ended) holds all its text: it is no longer missing any. */
 function stillMissing(model: Pick<TranscriptModel, 'missingText'>, event: StoredEvent): number | null {
-  return model.missingText === event.seq && event.kind === 'assistant_text' ? null : model.missingText;
+  return model.missingText === event.seq && (event.kind === 'assistant_text' || event.kind === 'tool_output') ? null : model.missingText;
 }
 
 // ── folding ──────────────────────────────────────────────────────────────────────────────────
@@ -286,15 +322,25 @@ function fold(draft: Draft, event: StoredEvent, pushed: boolean): void {
       break;
     }
     case 'tool_dispatch':
-      updateTool(draft, event.payload.callId, (tool) => ({ ...tool, dispatched: true, turnId: event.turnId ?? tool.turnId }));
+      updateTool(draft, event.payload.callId, (tool) => ({ ...tool, dispatched: true, turnId: event.turnId ?? tool.turnId, startedAt: event.createdAt }));
       break;
     case 'tool_result':
       updateTool(draft, event.payload.callId, (tool) => ({
         ...tool,
-        result: { output: event.payload.output, isError: event.payload.isError },
+        result: { output: event.payload.output, isError: event.payload.isError, details: event.payload.details },
         turnId: event.turnId ?? tool.turnId,
+        endedAt: event.createdAt,
       }));
       break;
+    case 'tool_output': {
+      const { callId, head, tail, length, totalBytes, fullOutput, final } = event.payload;
+      updateTool(draft, callId, (tool) => {
+        // A row saved before pieces this card already applied holds less: keep the longer text.
+        const held = tool.output?.seq === event.seq && !final && tool.output.kept.length > length ? tool.output.kept : { head, tail, length };
+        return { ...tool, output: { seq: event.seq, kept: held, totalBytes, fullOutput, final } };
+      });
+      break;
+    }
     case 'approval_request': {
       const { callId, name, args } = event.payload;
       // A resumed turn asks again for a call its interrupted predecessor recorded: same card.

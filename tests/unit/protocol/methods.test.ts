@@ -49,6 +49,8 @@ describe('contract methods over the protocol', () => {
       'sessions.list',
       // The whole store and its backups (issue 11) in store-methods.test.ts and tests/integration/store-backups.test.ts.
       'store.export', 'store.import', 'backups.list', 'backups.create', 'backups.restore',
+      // A tool call's full output (issue 10) over the real host in tests/integration/live-tools.test.ts.
+      'tool.output',
     ];
     expect(Object.keys(contract).sort()).toEqual([...covered].sort());
   });
