@@ -158,6 +158,12 @@ function eventToMarkdown(event: StoredEvent, toolNames: Map<string, string>): st
       return `*— ${event.payload.note === 'resume' ? `Resumed after an interruption${event.payload.reason ? ` (${event.payload.reason})` : ''}` : 'Continued after unanswered tool results'} —*`;
     case 'notice':
       return quote(event.payload.text);
+    case 'reasoning':
+      // Issue 10: thinking is exported, folded away like in the window; redacted thinking has no words.
+      if (event.payload.text === '') return null;
+      return `<details><summary>Thinking</summary>\n\n${quote(event.payload.text)}\n\n</details>`;
+    case 'usage':
+      return null;
   }
 }
 
