@@ -16,6 +16,7 @@ import { ApprovalSelect } from './ApprovalSelect.tsx';
 import { useAppState, useStore } from '../state/hooks.ts';
 import { ProvidersSettings } from './ProvidersSettings.tsx';
 import { McpSettings } from './McpSettings.tsx';
+import { ModelPricesSettings } from './ModelPricesSettings.tsx';
 
 type SaveState = { kind: 'idle' } | { kind: 'saved' } | { kind: 'error'; message: string };
 
@@ -220,6 +221,7 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
           <GeneralSettings settings={view.settings} />
           <ToolApprovalSettings settings={view.settings} />
           <McpSettings settings={view.settings} />
+          <ModelPricesSettings settings={view.settings} />
         </div>
       )}
     </dialog>
