@@ -122,8 +122,8 @@ export function ModelPricesSettings({ settings }: { settings: SettingsView }) {
                 </td>
               ))}
               <td>
-                <button type="button" className="button" aria-label={`Remove the price of ${row.model || 'this row'}`} onClick={() => setRows((current) => current.filter((_, i) => i !== index))}>
-                  Remove
+                <button type="button" className="icon-button" aria-label={`Remove the price of ${row.model || 'this row'}`} onClick={() => setRows((current) => current.filter((_, i) => i !== index))}>
+                  ×
                 </button>
               </td>
             </tr>
