@@ -11,10 +11,11 @@ import { ReasoningBlock } from '../../../renderer/src/components/ReasoningBlock.
 import { pricesOf, rowsOf } from '../../../renderer/src/lib/price-form.ts';
 import { chooseOpen } from '../../../renderer/src/lib/reasoning-open.ts';
 import { conversationUsageText, sumCalls, turnUsageText } from '../../../renderer/src/lib/usage-words.ts';
-import { initialState, reduce, type AppState } from '../../../renderer/src/state/app-state.ts';
+import { reduce } from '../../../renderer/src/state/app-state.ts';
 import { applyTextDelta, applyTranscriptEvents, buildTranscript, emptyTranscript, type ReasoningItem, type TranscriptItem, type UsageItem } from '../../../renderer/src/state/transcript-model.ts';
 import { CoreHarness } from '../../support/core-harness.ts';
 import { EventLog, SESSION } from './events.ts';
+import { windowOnNewLane } from './live-window.ts';
 
 let harness: CoreHarness | undefined;
 afterEach(() => harness?.cleanup());
@@ -24,15 +25,8 @@ const PRICES = { 'claude-*': { input: 3, output: 15, cacheRead: 0.3 } };
 
 describe('thinking and usage in the window (issue 10)', () => {
   it('L26: live pushes of thinking, answer and usage fold into the rows a reload builds', async () => {
-    harness = await CoreHarness.start();
-    const h = harness;
-    h.core.store.ensureLane('a');
-    const sessionId = h.core.store.getLane('a')!.sessionId;
-    let state: AppState = reduce(initialState(), { type: 'lanes-loaded', lanes: [h.core.gateway.laneStatus('a')!] });
-    state = reduce(state, { type: 'open-lane', laneKey: 'a' });
-    state = reduce(state, { type: 'transcript-loaded', laneKey: 'a', sessionId, events: [] });
-    const seen = h.sink.events.length;
-
+    const h = (harness = await CoreHarness.start());
+    const { state: before, sessionId, seen } = windowOnNewLane(h, 'a');
     h.agents.script('a', {
       steps: [
         { reasoning: 'The user wants a haiku. Five, seven, five.', chunks: 4, end: { signature: 'sig' } },
@@ -44,7 +38,7 @@ describe('thinking and usage in the window (issue 10)', () => {
     await h.core.gateway.send('a', 'a haiku please');
     await h.core.gateway.whenIdle();
 
-    for (const event of h.sink.events.slice(seen)) state = reduce(state, { type: 'push', event: { channel: 'gateway', event } });
+    const state = h.sink.events.slice(seen).reduce((folded, event) => reduce(folded, { type: 'push', event: { channel: 'gateway', event } }), before);
     if (state.transcript.status !== 'ready') throw new Error('no transcript');
     const live = state.transcript.model;
     const reloaded = buildTranscript('a', sessionId, h.core.store.listEvents(sessionId));
