@@ -27,7 +27,7 @@ export function ReasoningBlock({ item, cutShort, memoryKey }: { item: ReasoningI
       </button>
       {open && (
         <div className="reasoning-text" data-testid="reasoning-text">
-          {item.redacted && item.text === '' ? <p className="reasoning-redacted">{THINKING_WORDS.redacted}</p> : <p>{item.text}</p>}
+          {item.text !== '' ? <p>{item.text}</p> : <p className="reasoning-redacted">{item.redacted ? THINKING_WORDS.redacted : THINKING_WORDS.hidden}</p>}
           {cutShort && <p className="cut-short">{THINKING_WORDS.cutShort}</p>}
         </div>
       )}

@@ -8,6 +8,8 @@ export const THINKING_WORDS = {
   streaming: 'Thinking…',
   done: 'Thought',
   redacted: 'The provider hid this thinking (redacted); it is kept and sent back to the model as is.',
+  /** A signed block whose words the provider left out (Anthropic's "omitted" display). */
+  hidden: 'The provider did not show this thinking.',
   cutShort: 'Thinking was cut short.',
   show: 'Show thinking',
   hide: 'Hide thinking',
