@@ -5,7 +5,11 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import os from 'node:os';
 import { AgentLoop } from '../../../../electron/core/agent/agent-loop.ts';
+import { MemorySecretStore } from '../../../../electron/core/agent/memory-secret-store.ts';
+import { ModelAgentFactory } from '../../../../electron/core/agent/model-agent-factory.ts';
+import { DEFAULT_SETTINGS, type Settings } from '../../../../shared/settings.ts';
 import type { ReasoningEnd, TurnContext, Usage } from '../../../../electron/core/agent/agent.ts';
 import { AnthropicProvider, toAnthropicRequest } from '../../../../electron/core/agent/providers/anthropic.ts';
 import { OpenAICompatibleProvider } from '../../../../electron/core/agent/providers/openai-compatible.ts';
@@ -203,6 +207,23 @@ describe('Anthropic extended thinking (issue 10)', () => {
     const body = server.requests[0]!.body;
     expect(JSON.stringify(body.messages)).not.toContain('Half a thou');
     expect(body.thinking).toBeUndefined();
+  });
+
+  it('the anthropicThinkingBudget setting reaches the next turn’s request; 0 (the default) leaves thinking off', async () => {
+    const secrets = new MemorySecretStore();
+    const providers: Settings['providers'] = [{ name: 'Claude', kind: 'anthropic', baseUrl: server.url, model: 'claude-haiku-4-5', keyRef: null }];
+    let budget = 4096;
+    const factory = new ModelAgentFactory({ settings: () => ({ ...DEFAULT_SETTINGS, providers, anthropicThinkingBudget: budget }), secrets, env: {}, dataDir: os.tmpdir() });
+    const turn = { laneKey: 'a', sessionId: 's', turnId: 't', history: [], userText: 'hi', note: null, pendingCalls: [] };
+    server.enqueue(
+      { kind: 'stream', steps: [{ type: 'text', text: 'a' }, { type: 'stop', reason: 'end_turn' }] },
+      { kind: 'stream', steps: [{ type: 'text', text: 'b' }, { type: 'stop', reason: 'end_turn' }] },
+    );
+    await (await factory.create()).runTurn(turn, memoryContext().context);
+    budget = 0;
+    await (await factory.create()).runTurn(turn, memoryContext().context);
+    expect(server.requests[0]!.body.thinking).toEqual({ type: 'enabled', budget_tokens: 4096 });
+    expect(server.requests[1]!.body.thinking).toBeUndefined();
   });
 
   it('thinking off (budget 0) sends no thinking parameter and no thinking blocks', async () => {
