@@ -163,6 +163,12 @@ function eventToMarkdown(event: StoredEvent, toolNames: Map<string, string>): st
     case 'branch':
     case 'version_select':
       return null; // the versions are marked where the path forks (versionsToMarkdown)
+    case 'reasoning':
+      // Issue 10: thinking is exported, folded away like in the window; redacted thinking has no words.
+      if (event.payload.text === '') return null;
+      return `<details><summary>Thinking</summary>\n\n${quote(event.payload.text)}\n\n</details>`;
+    case 'usage':
+      return null;
   }
 }
 

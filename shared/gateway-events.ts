@@ -49,7 +49,8 @@ export type GatewayEvent =
    * Streamed text travels once (issue 9 item 9). The first piece of an answer creates its
    * assistant_text row (a `transcript` event); every later piece is a delta naming that row (`seq`)
    * and where it starts in the row's text (`offset`), so a front end applies each piece exactly once
-   * and sees a missed one as a gap instead of showing text with a hole in it.
+   * and sees a missed one as a gap instead of showing text with a hole in it. A `reasoning` row
+   * (the model's thinking, issue 10) streams the same way, under its own `seq`.
    */
   | { type: 'text-delta'; laneKey: string; turnId: string; seq: number; offset: number; delta: string }
   /**

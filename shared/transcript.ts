@@ -111,6 +111,22 @@ export const eventPayloadSchemas = {
   branch: z.object({ fromSeq: z.number().int() }),
   /** Issue 11 (L35): the person switched to another version (‹ 1/2 ›) of the message or answer `seq`. */
   version_select: z.object({ seq: z.number().int() }),
+  /**
+   * Issue 10, L26: a model's thinking, streamed and saved like assistant_text (same deltas and
+   * checkpoints). `signature` (Anthropic) is what lets the block be sent back; `redacted` holds a
+   * `redacted_thinking` block's opaque data (no readable text). A block without a signature is never
+   * sent back to Anthropic (a partial one after a crash included).
+   */
+  reasoning: z.object({ text: z.string(), final: z.boolean(), signature: z.string().optional(), redacted: z.string().optional() }),
+  /** Issue 10: the tokens one model call used; cost is worked out from the price table when shown. */
+  usage: z.object({
+    inputTokens: z.number(),
+    outputTokens: z.number(),
+    cacheRead: z.number().optional(),
+    cacheWrite: z.number().optional(),
+    model: z.string(),
+    provider: z.string(),
+  }),
 } as const;
 
 export type TurnEventKind = keyof typeof eventPayloadSchemas;

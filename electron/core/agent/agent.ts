@@ -43,9 +43,21 @@ export interface ToolResultRecord {
   details?: ToolResultDetails | undefined;
 }
 
+/** One model call's tokens (issue 10): input is uncached input; cache reads and writes apart. */
 export interface Usage {
   inputTokens: number;
   outputTokens: number;
+  cacheRead?: number;
+  cacheWrite?: number;
+  /** The model and provider the call went to, for the price table; absent from scripted agents. */
+  model?: string;
+  provider?: string;
+}
+
+/** How a thinking block ended (issue 10): what lets it be sent back to its model, if anything. */
+export interface ReasoningEnd {
+  signature?: string;
+  redacted?: string;
 }
 
 export interface TurnContext {
@@ -58,6 +70,10 @@ export interface TurnContext {
   text(delta: string): void;
   /** Ends the current assistant message (before tool calls or at a step boundary). */
   endAssistantMessage(): void;
+  /** Issue 10: streamed thinking; saved like text (at least every 250 ms). */
+  reasoning(delta: string): void;
+  /** Ends the thinking block being streamed; a redacted block may come with no text at all. */
+  endReasoning(end: ReasoningEnd): void;
   /** Recorded durably before the tool is dispatched, so after a kill we know it may have run. */
   toolCall(call: ToolCallRecord): void;
   /** Recorded right before the tool starts; without it a call provably never ran. */

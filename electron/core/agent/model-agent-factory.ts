@@ -24,7 +24,7 @@ import type { SecretStore } from '../ports.ts';
 import type { Settings } from '../../../shared/settings.ts';
 
 export type AgentSettings = Pick<Settings, 'providers' | 'activeProvider' | 'maxSteps' | 'toolApproval' | 'systemPrompt' | 'workspaceDir'> &
-  Partial<Pick<Settings, 'shellSandbox'>>;
+  Partial<Pick<Settings, 'shellSandbox' | 'anthropicThinkingBudget'>>;
 
 export interface ModelAgentFactoryOptions {
   settings: () => AgentSettings;
@@ -67,7 +67,8 @@ export class ModelAgentFactory implements AgentFactory {
   async resolveProvider(settings: AgentSettings): Promise<ProviderConfig> {
     const choice = chooseProvider(settings, this.options.env);
     if (!choice) throw new Error(NO_PROVIDER_MESSAGE);
-    const tuning = this.options.providerTuning ?? {};
+    // Issue 10: only Anthropic is asked to think; OpenAI-compatible reasoning models think on their own.
+    const tuning = { ...this.options.providerTuning, ...(settings.anthropicThinkingBudget ? { thinkingBudgetTokens: settings.anthropicThinkingBudget } : {}) };
     if (choice.source === 'environment') return { ...choice.config, ...tuning };
     const configured = choice.setting;
     const apiKey = configured.keyRef ? await this.options.secrets.get(configured.keyRef) : null;

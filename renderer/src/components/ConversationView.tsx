@@ -10,6 +10,7 @@ import { Composer } from './Composer.tsx';
 import { RegionBoundary } from './ErrorBoundary.tsx';
 import { ExportMenu } from './ExportMenu.tsx';
 import { TranscriptList } from './TranscriptList.tsx';
+import { ConversationUsage } from './UsageLine.tsx';
 import type { RowActions } from './TranscriptRow.tsx';
 
 const NO_QUEUED: readonly QueuedText[] = [];
@@ -54,6 +55,7 @@ export function ConversationView({ lane }: { lane: LaneStatus }) {
         <span className="conversation-state" data-testid="lane-activity" data-activity={lane.activity}>
           {lane.activity === 'running' ? 'Working…' : lane.activity === 'starting' ? 'Starting…' : ''}
         </span>
+        {model && <ConversationUsage items={model.items} />}
         <ExportMenu laneKey={laneKey} />
       </header>
       <RegionBoundary label="This conversation's banners">

@@ -17,6 +17,7 @@ import { useAppState, useStore } from '../state/hooks.ts';
 import { ProvidersSettings } from './ProvidersSettings.tsx';
 import { McpSettings } from './McpSettings.tsx';
 import { BackupsSettings } from './BackupsSettings.tsx';
+import { ModelPricesSettings } from './ModelPricesSettings.tsx';
 
 type SaveState = { kind: 'idle' } | { kind: 'saved' } | { kind: 'error'; message: string };
 
@@ -222,6 +223,7 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
           <ToolApprovalSettings settings={view.settings} />
           <McpSettings settings={view.settings} />
           <BackupsSettings />
+          <ModelPricesSettings settings={view.settings} />
         </div>
       )}
     </dialog>

@@ -107,7 +107,7 @@ export function TranscriptList({ model, laneActive, actions }: TranscriptListPro
                 <TranscriptRow
                   item={item}
                   toolStatus={item.type === 'tool' ? deriveToolStatus(item, { turnLive }) : null}
-                  cutShort={item.type === 'assistant' && !item.final && !item.streaming && !turnLive}
+                  cutShort={(item.type === 'assistant' || item.type === 'reasoning') && !item.final && !item.streaming && !turnLive}
                   latestError={row.index === errorIndex && !laneActive}
                   actions={actions}
                   versions={rows.versions.get(item.key) ?? null}

@@ -6,6 +6,8 @@ import type { ToolStatus } from '../state/tool-status.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { Markdown } from './Markdown.tsx';
 import { PlainMessage } from './PlainMessage.tsx';
+import { ReasoningBlock } from './ReasoningBlock.tsx';
+import { UsageLine } from './UsageLine.tsx';
 import { StreamingMarkdown } from './StreamingMarkdown.tsx';
 import { ToolCard, ToolCardFallback } from './ToolCard.tsx';
 import type { ApprovalAnswer } from '../../../shared/transcript.ts';
@@ -71,6 +73,10 @@ function RowContent({ item, toolStatus, cutShort, latestError, actions, versions
       return <ResumedDivider item={item} />;
     case 'notice':
       return <Notice item={item} />;
+    case 'reasoning':
+      return <ReasoningBlock item={item} cutShort={cutShort} memoryKey={item.key} />;
+    case 'usage':
+      return <UsageLine item={item} />;
   }
 }
 
@@ -90,7 +96,10 @@ function rowText(item: Exclude<TranscriptItem, { type: 'tool' }>): string {
     case 'user':
     case 'assistant':
     case 'notice':
+    case 'reasoning':
       return item.text;
+    case 'usage':
+      return '';
     case 'error':
       return item.message;
     case 'interruption':

@@ -41,6 +41,32 @@ export interface AssistantItem extends ItemBase {
   streaming: boolean;
 }
 
+/** Issue 10: the model's thinking before its answer; deltas extend it like an answer's text. */
+export interface ReasoningItem extends ItemBase {
+  type: 'reasoning';
+  text: string;
+  final: boolean;
+  streaming: boolean;
+  /** A redacted_thinking block: the provider kept its words from us. */
+  redacted: boolean;
+}
+
+/** Issue 10: one model call's tokens (a `usage` event), as the turn's line sums them. */
+export interface UsageCall {
+  inputTokens: number;
+  outputTokens: number;
+  cacheRead?: number | undefined;
+  cacheWrite?: number | undefined;
+  model: string;
+  provider: string;
+}
+
+/** Issue 10: the tokens of every model call of one turn, shown under its answer (after its newest call). */
+export interface UsageItem extends ItemBase {
+  type: 'usage';
+  calls: readonly UsageCall[];
+}
+
 export type ApprovalState = 'none' | 'requested' | 'approved' | 'denied';
 
 export interface ToolItem extends ItemBase {
@@ -97,7 +123,13 @@ export interface NoticeItem extends ItemBase {
   data: Readonly<Record<string, unknown>> | null;
 }
 
-export type TranscriptItem = UserItem | AssistantItem | ToolItem | InterruptionItem | ErrorItem | ResumedItem | NoticeItem;
+export type TranscriptItem = UserItem | AssistantItem | ToolItem | InterruptionItem | ErrorItem | ResumedItem | NoticeItem | ReasoningItem | UsageItem;
+
+/** Rows streamed text grows: an answer, or the thinking before it (issue 10). */
+type StreamedItem = AssistantItem | ReasoningItem;
+function isStreamedItem(item: TranscriptItem | undefined): item is StreamedItem {
+  return item?.type === 'assistant' || item?.type === 'reasoning';
+}
 
 /** How a turn ended when it did not complete. */
 export type UnfinishedOutcome = Exclude<TurnOutcome, 'completed'>;
@@ -188,7 +220,7 @@ export function applyTextDelta(model: TranscriptModel, event: TextDelta): Transc
   if (event.delta === '' || model.turnEnds.has(event.turnId) || model.missingText === event.seq) return model;
   const index = findBySeq(model.items, event.seq);
   const item = index >= 0 ? model.items[index] : undefined;
-  if (item?.type !== 'assistant') return missing(model, event.seq); // its row never reached us
+  if (!isStreamedItem(item)) return missing(model, event.seq); // its row never reached us
   if (item.final) return model; // a late piece of a finished message: the final row has it
   const have = item.text.length;
   if (event.offset + event.delta.length <= have) return model;
@@ -203,7 +235,7 @@ export function applyTextCheckpoint(model: TranscriptModel, event: TextCheckpoin
   if (model.turnEnds.has(event.turnId) || model.missingText === event.seq) return model;
   const index = findBySeq(model.items, event.seq);
   const item = index >= 0 ? model.items[index] : undefined;
-  if (item?.type !== 'assistant') return missing(model, event.seq);
+  if (!isStreamedItem(item)) return missing(model, event.seq);
   return item.final || item.text.length >= event.length ? model : missing(model, event.seq);
 }
 
@@ -243,7 +275,7 @@ function missing(model: TranscriptModel, seq: number): TranscriptModel {
 
 /** A row that arrives whole (its message ended) holds all its text: it is no longer missing any. */
 function stillMissing(model: Pick<TranscriptModel, 'missingText'>, event: StoredEvent): number | null {
-  return model.missingText === event.seq && (event.kind === 'assistant_text' || event.kind === 'tool_output') ? null : model.missingText;
+  return model.missingText === event.seq && (event.kind === 'assistant_text' || event.kind === 'reasoning' || event.kind === 'tool_output') ? null : model.missingText;
 }
 
 // ── folding ──────────────────────────────────────────────────────────────────────────────────
@@ -371,6 +403,12 @@ function fold(draft: Draft, event: StoredEvent, pushed: boolean): void {
     case 'notice':
       upsert(draft, { ...base, key: `e${event.seq}`, type: 'notice', code: event.payload.code, text: event.payload.text, data: event.payload.data ?? null });
       break;
+    case 'reasoning':
+      foldAssistantText(draft, base, event.payload.text, event.payload.final, pushed, event.payload.redacted !== undefined);
+      break;
+    case 'usage':
+      foldUsage(draft, base, event.payload);
+      break;
   }
   if (event.seq > draft.lastSeq) draft.lastSeq = event.seq;
 }
@@ -379,12 +417,39 @@ function fold(draft: Draft, event: StoredEvent, pushed: boolean): void {
  * The row as stored: pushed when its first piece was written (deltas then extend it), and whole
  * when its message ends, which replaces whatever the deltas built.
  */
-function foldAssistantText(draft: Draft, base: Pick<ItemBase, 'seq' | 'turnId' | 'createdAt'>, text: string, final: boolean, pushed: boolean): void {
+function foldAssistantText(
+  draft: Draft,
+  base: Pick<ItemBase, 'seq' | 'turnId' | 'createdAt'>,
+  text: string,
+  final: boolean,
+  pushed: boolean,
+  /** Set for a thinking row (issue 10): whether its block was redacted. */
+  redacted?: boolean,
+): void {
   const { seq, turnId } = base;
   const streaming = pushed && !final && turnId !== null && !draft.turnEnds.has(turnId);
   if (streaming) draft.live = { turnId, seq };
   else if (draft.live?.seq === seq) draft.live = null;
-  upsert(draft, { ...base, key: `e${seq}`, type: 'assistant', text, final, streaming });
+  if (redacted === undefined) upsert(draft, { ...base, key: `e${seq}`, type: 'assistant', text, final, streaming });
+  else upsert(draft, { ...base, key: `e${seq}`, type: 'reasoning', text, final, streaming, redacted });
+}
+
+/**
+ * Issue 10: a turn's usage is one row that moves to its newest call, so it sits under the answer
+ * (a model call's usage is written after its text). Usage outside a turn gets a row of its own.
+ */
+function foldUsage(draft: Draft, base: Pick<ItemBase, 'seq' | 'turnId' | 'createdAt'>, call: UsageCall): void {
+  const key = base.turnId === null ? `usage:e${base.seq}` : `usage:${base.turnId}`;
+  let calls: readonly UsageCall[] = [call];
+  for (let i = draft.items.length - 1; i >= 0; i--) {
+    const item = draft.items[i]!;
+    if (item.key !== key || item.type !== 'usage') continue;
+    if (item.seq >= base.seq) return; // already counted (a replay)
+    calls = [...item.calls, call];
+    draft.items.splice(i, 1);
+    break;
+  }
+  upsert(draft, { ...base, key, type: 'usage', calls });
 }
 
 function dropLive(draft: Draft): void {
@@ -392,7 +457,7 @@ function dropLive(draft: Draft): void {
   if (!live) return;
   const index = findBySeq(draft.items, live.seq);
   const item = index >= 0 ? draft.items[index] : undefined;
-  if (item?.type === 'assistant' && item.streaming) draft.items[index] = { ...item, streaming: false };
+  if (isStreamedItem(item) && item.streaming) draft.items[index] = { ...item, streaming: false };
   draft.live = null;
 }
 

@@ -279,3 +279,61 @@ describe('kept output (shared/tool-output.ts)', () => {
     expect(applyOutputPiece(kept, 7, 'x')).toBe('gap');
   });
 });
+
+describe('streamed thinking and usage (issue 10, L26)', () => {
+  const rows = (store: Awaited<ReturnType<typeof recording>>['store']) => {
+    const sessionId = store.getLane('a')!.sessionId;
+    return store.listEvents(sessionId).flatMap((e) => (e.kind === 'reasoning' || e.kind === 'assistant_text' || e.kind === 'usage' ? [{ kind: e.kind, ...e.payload }] : []));
+  };
+
+  it('L26: thinking is its own row, saved at once and every 250 ms, sent as deltas, and closed whole when the answer begins', async () => {
+    const { store, recorder, told } = await recording();
+    recorder.reasoning('Let me ');
+    const thought = (told()[0] as { row: number }).row;
+    recorder.reasoning('think.');
+    endOfTurn();
+    expect(told()).toEqual([{ delta: 'think.', seq: thought, offset: 7 }]);
+    vi.advanceTimersByTime(TEXT_FLUSH_INTERVAL_MS);
+    expect(told()).toEqual([{ checkpoint: 13, seq: thought }]);
+    expect(rows(store)).toEqual([{ kind: 'reasoning', text: 'Let me think.', final: false }]);
+
+    // No explicit end (an OpenAI-compatible server just starts answering): the answer closes it.
+    recorder.text('Answer');
+    const [closed, answer] = told() as Array<{ row: number }>;
+    expect(closed).toEqual({ row: thought, text: 'Let me think.', final: true });
+    expect(answer!.row).toBeGreaterThan(thought);
+    recorder.close(true);
+    expect(rows(store)).toEqual([
+      { kind: 'reasoning', text: 'Let me think.', final: true },
+      { kind: 'assistant_text', text: 'Answer', final: true },
+    ]);
+  });
+
+  it("keeps an Anthropic block's signature, and writes a redacted block that has no text", async () => {
+    const { store, recorder } = await recording();
+    recorder.reasoning('Signed thought.');
+    recorder.endReasoning({ signature: 'sig-abc' });
+    recorder.endReasoning({ redacted: 'opaque-data' });
+    recorder.close(true);
+    expect(rows(store)).toEqual([
+      { kind: 'reasoning', text: 'Signed thought.', final: true, signature: 'sig-abc' },
+      { kind: 'reasoning', text: '', final: true, redacted: 'opaque-data' },
+    ]);
+  });
+
+  it('a turn cut short while thinking leaves its thinking unfinished (final: false)', async () => {
+    const { store, recorder } = await recording();
+    recorder.reasoning('Half a tho');
+    recorder.reasoning('ught');
+    recorder.close(false);
+    expect(rows(store)).toEqual([{ kind: 'reasoning', text: 'Half a thought', final: false }]);
+  });
+
+  it('each model call is a usage event with its model and provider; the lane total counts cached input too', async () => {
+    const { store, recorder } = await recording();
+    recorder.usage({ inputTokens: 100, outputTokens: 20, cacheRead: 400, cacheWrite: 50, model: 'claude-sonnet-4-5', provider: 'Anthropic' });
+    recorder.usage({ inputTokens: 7, outputTokens: 3 }); // a scripted agent names no model: totals only
+    expect(rows(store)).toEqual([{ kind: 'usage', inputTokens: 100, outputTokens: 20, cacheRead: 400, cacheWrite: 50, model: 'claude-sonnet-4-5', provider: 'Anthropic' }]);
+    expect(store.getLane('a')).toMatchObject({ inputTokens: 557, outputTokens: 23 });
+  });
+});

@@ -65,6 +65,20 @@ describe('conversation export formats (issue 11, L36)', () => {
     expect(md).toContain('### Assistant\n\nDone');
   });
 
+  it('issue 10: Markdown folds thinking away under "Thinking" and leaves token counts out', () => {
+    const events = [
+      event(20, 's2', { kind: 'reasoning', payload: { text: 'Weigh it.\nThen answer.', final: true, signature: 'sig' } }),
+      event(21, 's2', { kind: 'reasoning', payload: { text: '', final: true, redacted: 'opaque' } }),
+      event(22, 's2', { kind: 'assistant_text', payload: { text: 'Answer', final: true } }),
+      event(23, 's2', { kind: 'usage', payload: { inputTokens: 5, outputTokens: 6, model: 'm', provider: 'p' } }),
+    ];
+    const md = conversationToMarkdown({ ...input, events, sessions: undefined });
+    expect(md).toContain('<details><summary>Thinking</summary>\n\n> Weigh it.\n> Then answer.\n\n</details>\n\n### Assistant\n\nAnswer');
+    expect(md).not.toContain('opaque');
+    expect(md).not.toContain('sig');
+    expect(md.trimEnd().endsWith('Answer')).toBe(true);
+  });
+
   it('L36: the JSON of all sessions keeps each session and its events; without sessions it has none', () => {
     const json = JSON.parse(JSON.stringify(conversationToJson(input)));
     expect(json.events).toEqual(second);
