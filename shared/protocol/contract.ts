@@ -41,6 +41,9 @@ export const laneStatusSchema: z.ZodType<LaneStatus> = z.object({
   updatedAt: z.number(),
   pinned: z.boolean(),
   deletedAt: z.number().nullable(),
+  turnStartedAt: z.number().nullable().optional(),
+  stepCount: z.number().int().min(0).optional(),
+  currentTool: z.string().nullable().optional(),
 });
 
 const exitReason = z.enum(EXIT_REASONS);
