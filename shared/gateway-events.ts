@@ -35,6 +35,8 @@ export interface LaneStatus {
   stepCount?: number;
   /** Issue 10: the tool the live turn is asking approval for or running now, else null. */
   currentTool?: string | null;
+  /** Issue 10: the tool calls waiting for the person's answer now (the activity view and `baton approve` answer them). */
+  approvals?: Array<{ callId: string; tool: string }>;
 }
 
 /**

@@ -44,6 +44,7 @@ export const laneStatusSchema: z.ZodType<LaneStatus> = z.object({
   turnStartedAt: z.number().nullable().optional(),
   stepCount: z.number().int().min(0).optional(),
   currentTool: z.string().nullable().optional(),
+  approvals: z.array(z.object({ callId: z.string(), tool: z.string() })).optional(),
 });
 
 const exitReason = z.enum(EXIT_REASONS);

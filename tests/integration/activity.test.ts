@@ -42,7 +42,7 @@ describe('activity view: the lane summary of a live turn (issue 10, L31)', () =>
     await h.core.gateway.send('a', 'read then run');
     const pushed = await h.sink.waitFor(lanePush((lane) => lane.laneKey === 'a' && lane.awaitingApproval));
     const waiting = (pushed as Extract<GatewayEvent, { type: 'lane' }>).lane;
-    expect(waiting).toMatchObject({ activity: 'running', stepCount: 2, currentTool: 'shell' });
+    expect(waiting).toMatchObject({ activity: 'running', stepCount: 2, currentTool: 'shell', approvals: [{ callId: 'c2', tool: 'shell' }] });
     expect(waiting.turnStartedAt).toBeGreaterThanOrEqual(before);
     expect(waiting.turnStartedAt).toBeLessThanOrEqual(Date.now());
     // lanes.list reads the same builder.
@@ -51,7 +51,7 @@ describe('activity view: the lane summary of a live turn (issue 10, L31)', () =>
 
     h.core.gateway.answerApproval('a', 'c2', { decision: 'once' });
     await h.core.gateway.whenIdle();
-    expect(h.core.gateway.laneStatus('a')).toMatchObject({ activity: 'idle', stepCount: 0, currentTool: null, turnStartedAt: null });
+    expect(h.core.gateway.laneStatus('a')).toMatchObject({ activity: 'idle', stepCount: 0, currentTool: null, turnStartedAt: null, approvals: [] });
     // The tool's end was told too: a push with no current tool while the turn still ran.
     expect(h.sink.events.some((e) => e.type === 'lane' && e.lane.laneKey === 'a' && e.lane.activity === 'running' && e.lane.stepCount === 2 && e.lane.currentTool === null)).toBe(true);
   });

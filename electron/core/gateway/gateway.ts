@@ -301,6 +301,7 @@ export class Gateway {
       turnStartedAt: live?.startedAt ?? null,
       stepCount: live?.steps ?? 0,
       currentTool: live?.currentTool ?? null,
+      approvals: live ? [...live.approvals].map(([callId, pending]) => ({ callId, tool: pending.toolName })) : [],
     };
   }
 
