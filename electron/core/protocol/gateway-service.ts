@@ -17,6 +17,7 @@ import type { Contract, MethodName, Result } from '../../../shared/protocol/cont
 import { isSettingKey, validateSetting, type McpServerConfig, type ProviderSetting, type Settings } from '../../../shared/settings.ts';
 import { ProviderSetup } from '../agent/providers/provider-setup.ts';
 import type { McpServerView } from '../../../shared/mcp-status.ts';
+import { maskUrlCredentials } from '../../../shared/url-credentials.ts';
 import type { McpManager } from '../agent/mcp/mcp-manager.ts';
 import { maskMcpServer, maskUrlPassword, restoreMaskedMcpValues, storeMcpSecrets, unusedMcpSecretRefs } from '../settings/mcp-secrets.ts';
 import { DisposableStore } from '../../../shared/disposables.ts';
@@ -249,6 +250,8 @@ export class GatewayService {
     const approval = this.options.settings.get().toolApproval;
     return mcp.snapshot().map((server) => ({
       ...server,
+      // An HTTP server's error can quote its URL: never with the password (issue 10, R4).
+      ...(server.error !== undefined ? { error: maskUrlCredentials(server.error) } : {}),
       tools: server.tools.map((tool) => ({ ...tool, approval: approval[tool.name] ?? (tool.readOnly ? 'auto' : 'ask') })),
     }));
   }
