@@ -74,6 +74,8 @@ export class GatewayService {
   private readonly options: GatewayServiceOptions;
   private readonly handlers: Handlers;
   private readonly subscriptions = new DisposableStore();
+  private settingsPushes: Promise<void> = Promise.resolve();
+  private disposed = false;
   private readonly providerSetup: ProviderSetup;
 
   constructor(options: GatewayServiceOptions) {
@@ -112,6 +114,8 @@ export class GatewayService {
       'provider.rename': (params) => this.renameProvider(params.from, params.to),
     };
     const { mcp, settings } = options;
+    // Issue 10: every window shows a changed setting at once, whoever changed it.
+    this.subscriptions.add(settings.onChange(() => this.publishSettings()));
     if (mcp) {
       // The one hook for live MCP changes: whoever changes the settings (this service, another
       // window, a test), the manager hears it at once. Approval modes live in the settings too.
@@ -122,6 +126,7 @@ export class GatewayService {
 
   /** Stops listening to the settings and the MCP manager (the runtime that made it calls this). */
   dispose(): void {
+    this.disposed = true;
     this.subscriptions.dispose();
   }
 
@@ -283,6 +288,18 @@ export class GatewayService {
 
   // ── settings and keys (R4) ───────────────────────────────────────────────────────────────
 
+  /**
+   * Pushes what settings.get answers now. One after another: each view is read when its turn comes,
+   * so the last push always holds the latest settings, however the key lookups interleave.
+   */
+  private publishSettings(): void {
+    this.settingsPushes = this.settingsPushes
+      .then(async () => {
+        if (!this.disposed) this.options.hub.publish({ channel: 'settings', reply: await this.settingsView() });
+      })
+      .catch((error: unknown) => this.options.log?.(`Could not tell the windows about changed settings: ${describeError(error)}`));
+  }
+
   private async settingsView(): Promise<Result<'settings.get'>> {
     const { settings: store } = this.options;
     const settings = store.get();
@@ -370,6 +387,8 @@ export class GatewayService {
     const keyRef = providerKeyRef(providerName);
     await secrets.set(keyRef, apiKey);
     if (provider.keyRef !== keyRef) settings.set('providers', providers.map((p) => (p.name === providerName ? { ...p, keyRef } : p)));
+    // A key stored under the same reference changes no setting, but the windows' "key stored" does.
+    else this.publishSettings();
     return { stored: true };
   }
 }
