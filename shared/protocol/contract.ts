@@ -85,6 +85,8 @@ export const pushEventSchema = z.discriminatedUnion('channel', [
   z.object({ channel: z.literal('mcp'), servers: z.array(mcpServerViewSchema) }),
   /** Issue 10: the settings changed (in any window, the CLI, an approval's "Always allow"): what settings.get answers now. */
   z.object({ channel: z.literal('settings'), reply: settingsReplySchema }),
+  /** Issue 10, desktop: a notification about this conversation was clicked; the window selects it. */
+  z.object({ channel: z.literal('open-lane'), laneKey: z.string().min(1).max(200) }),
 ]);
 export type PushEvent = z.infer<typeof pushEventSchema>;
 
