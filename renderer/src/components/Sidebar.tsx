@@ -110,7 +110,10 @@ export function Sidebar({ onOpenSettings, activityOpen = false, onToggleActivity
           )}
         </div>
       ) : (
-        <div className="lane-list" ref={listRef}>
+        // A conversation chosen in the list shows instead of the activity view, even the one already open.
+        <div className="lane-list" ref={listRef} onClick={(event) => {
+          if (activityOpen && (event.target as HTMLElement).closest('[data-testid="lane-item"]')) onToggleActivity?.();
+        }}>
           {ordered.length === 0 ? (
             <p className="muted" data-testid="lane-filter-empty">
               {LANE_FILTER_EMPTY[filter]}
