@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemorySecretStore } from '../../../electron/core/agent/memory-secret-store.ts';
 import { GatewayRuntime } from '../../../electron/core/runtime/gateway-runtime.ts';
 import { SettingsStore } from '../../../electron/core/settings/settings-store.ts';
@@ -16,13 +16,6 @@ import { createInMemoryTransportPair } from '../../../shared/protocol/in-memory-
 import { GatewayClient } from '../../../shared/protocol/client.ts';
 import { maskingLog, maskUrlCredentials } from '../../../shared/url-credentials.ts';
 
-const dirs: string[] = [];
-let runtime: GatewayRuntime | null = null;
-afterEach(async () => {
-  await runtime?.stop();
-  runtime = null;
-  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
 
 describe('R4: credentials in addresses are masked (issue 10)', () => {
   it('R4: one function masks the password of every address in a text, keeps the user name, and leaves other text alone', () => {
@@ -45,11 +38,12 @@ describe('R4: credentials in addresses are masked (issue 10)', () => {
 
   it('R4: the runtime logs an MCP server that quotes its URL without the password, and the window sees neither the password in the settings nor in the error', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-url-mask-'));
-    dirs.push(dataDir);
+    await using cleanup = new AsyncDisposableStack();
+    cleanup.defer(() => fs.rmSync(dataDir, { recursive: true, force: true }));
     const settings = SettingsStore.open({ dir: dataDir });
     settings.set('mcpServers', [{ name: 'remote', url: 'http://me:hunter2@127.0.0.1:9/mcp' }]);
     const logs: string[] = [];
-    runtime = new GatewayRuntime({
+    const runtime = new GatewayRuntime({
       dataDir,
       settings,
       secrets: new MemorySecretStore(),
@@ -61,6 +55,7 @@ describe('R4: credentials in addresses are masked (issue 10)', () => {
       log: (line) => logs.push(line),
     });
     await runtime.start();
+    cleanup.defer(() => runtime.stop());
     const [windowEnd, gatewayEnd] = createInMemoryTransportPair();
     runtime.accept(gatewayEnd);
     const client = new GatewayClient({ connect: async () => windowEnd, log: () => {} });
