@@ -104,6 +104,7 @@ export class TurnRecorder implements TurnContext {
   toolCall(call: ToolCallRecord): void {
     this.flush(true);
     this.append({ kind: 'tool_call', payload: { callId: call.callId, name: call.name, args: call.args ?? null, effect: call.effect } });
+    if (this.closed) return;
     this.toolNames.set(call.callId, call.name);
     this.live.steps += 1;
     this.activityChanged();
