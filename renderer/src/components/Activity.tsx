@@ -22,6 +22,10 @@ export function ActivityView({ onClose }: { onClose: () => void }) {
   const now = useNow(1_000, entries.some((lane) => lane.turnStartedAt != null));
   const headingRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => headingRef.current?.focus(), []);
+  // A row answered or stopped from the keyboard goes away with the focus: it comes back to the view.
+  useEffect(() => {
+    if (document.activeElement === null || document.activeElement === document.body) headingRef.current?.focus();
+  }, [entries.length]);
   const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
     if (event.key !== 'Escape' || event.defaultPrevented) return;
     event.preventDefault();
