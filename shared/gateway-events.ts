@@ -29,6 +29,14 @@ export interface LaneStatus {
   pinned: boolean;
   /** Issue 11, L35: when the conversation went to the trash (restorable for 30 days), else null. */
   deletedAt: number | null;
+  /** Issue 10 (activity view): when the live turn was accepted (ms since the epoch); null when none runs. */
+  turnStartedAt?: number | null;
+  /** Issue 10: tool calls the live turn has made so far (its steps); 0 when none runs. */
+  stepCount?: number;
+  /** Issue 10: the tool the live turn is asking approval for or running now, else null. */
+  currentTool?: string | null;
+  /** Issue 10: the tool calls waiting for the person's answer now (the activity view and `baton approve` answer them). */
+  approvals?: Array<{ callId: string; tool: string }>;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { APPROVAL_REASON_MAX, type ApprovalChoice } from '../../shared/transcript.ts';
 import { defaultDataDir } from '../host/host-options.ts';
 import { CliError, EXIT } from './exit-codes.ts';
 
@@ -15,7 +16,8 @@ export type Command =
   | { name: 'status'; json: boolean }
   | { name: 'list'; json: boolean }
   | { name: 'send'; conversation: string | null; text: string; wait: boolean }
-  | { name: 'approve' | 'deny'; conversation: string; callId: string | null }
+  /** Issue 10: `decision` once (default) / conversation / always for approve, deny with an optional reason. */
+  | { name: 'approve' | 'deny'; conversation: string; callId: string | null; decision: ApprovalChoice; reason: string | null }
   | { name: 'stop'; conversation: string }
   | { name: 'resume'; conversation: string; wait: boolean }
   | { name: 'restart' }
@@ -38,8 +40,10 @@ Commands:
   list                            the conversations: key, state, title
   send <conversation> <text>      send a message; --wait streams the answer to stdout
   send --new <text>               start a new conversation with this message (its key is printed)
-  approve <conversation> [call]   approve the tool call waiting for you (the call id if several wait)
-  deny <conversation> [call]      deny it
+  approve <conversation> [call]   approve the tool call waiting for you (the call id if several wait);
+                                  --conversation also allows the tool for the rest of the conversation,
+                                  --always allows it from now on (Settings)
+  deny <conversation> [call]      deny it; --reason TEXT tells the model why
   stop <conversation>             interrupt the running turn (the conversation is not suspended)
   resume <conversation>           continue an interrupted turn; --wait streams it
   restart                         restart Baton through the drain (running turns resume afterwards)
@@ -57,6 +61,9 @@ Options:
   --data-dir DIR   Baton's data directory (default $XDG_DATA_HOME/baton or ~/.local/share/baton)
   --json           status and list: machine-readable output
   --wait           send, resume: stay until the turn ends, streaming the answer to stdout
+  --conversation   approve: allow the tool for the rest of this conversation
+  --always         approve: always allow the tool (sets it to auto in Settings)
+  --reason TEXT    deny: the reason, which the model sees
   -h, --help       this text
 
 Exit codes: 0 ok, 2 usage, 3 Baton not running or unreachable, 4 not found,
@@ -66,8 +73,8 @@ const FLAGS_BY_COMMAND: Record<CommandName, readonly string[]> = {
   status: ['json'],
   list: ['json'],
   send: ['new', 'wait'],
-  approve: [],
-  deny: [],
+  approve: ['conversation', 'always'],
+  deny: ['reason'],
   stop: [],
   resume: ['wait'],
   restart: [],
@@ -97,6 +104,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliIn
         'all-sessions': { type: 'boolean' },
         store: { type: 'boolean' },
         format: { type: 'string' },
+        conversation: { type: 'boolean' },
+        always: { type: 'boolean' },
+        reason: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
@@ -114,8 +124,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliIn
   if (word === undefined) throw usage('Which command? One of: ' + COMMAND_NAMES.join(', ') + '.');
   if (!isCommandName(word)) throw usage(`Unknown command "${word}". The commands are: ${COMMAND_NAMES.join(', ')}.`);
   const allowed = FLAGS_BY_COMMAND[word];
-  for (const flag of ['json', 'md', 'new', 'wait', 'all-sessions', 'store', 'format'] as const) {
-    if (values[flag] && !allowed.includes(flag)) throw usage(`"baton ${word}" does not take --${flag}.`);
+  for (const flag of ['json', 'md', 'new', 'wait', 'all-sessions', 'store', 'format', 'conversation', 'always', 'reason'] as const) {
+    if (values[flag] !== undefined && values[flag] !== false && !allowed.includes(flag)) throw usage(`"baton ${word}" does not take --${flag}.`);
   }
   const expect = (count: number, names: string): void => {
     if (args.length !== count) throw usage(`"baton ${word}" takes ${names}${args.length > count ? `; unexpected "${args[count]}"` : ''}.`);
@@ -137,7 +147,18 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliIn
     case 'approve':
     case 'deny':
       if (args.length < 1 || args.length > 2) throw usage(`"baton ${word}" takes a conversation and, if several calls wait, the call id.`);
-      return { dataDir, command: { name: word, conversation: args[0]!, callId: args[1] ?? null } };
+      if (values.conversation && values.always) throw usage('"baton approve" takes one of --conversation or --always.');
+      if (values.reason !== undefined && values.reason.length > APPROVAL_REASON_MAX) throw usage(`The reason is longer than ${APPROVAL_REASON_MAX} characters.`);
+      return {
+        dataDir,
+        command: {
+          name: word,
+          conversation: args[0]!,
+          callId: args[1] ?? null,
+          decision: word === 'deny' ? 'deny' : values.always ? 'always' : values.conversation ? 'conversation' : 'once',
+          reason: values.reason?.trim() || null,
+        },
+      };
     case 'stop':
       expect(1, 'a conversation');
       return { dataDir, command: { name: 'stop', conversation: args[0]! } };

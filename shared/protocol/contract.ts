@@ -42,6 +42,10 @@ export const laneStatusSchema: z.ZodType<LaneStatus> = z.object({
   updatedAt: z.number(),
   pinned: z.boolean(),
   deletedAt: z.number().nullable(),
+  turnStartedAt: z.number().nullable().optional(),
+  stepCount: z.number().int().min(0).optional(),
+  currentTool: z.string().nullable().optional(),
+  approvals: z.array(z.object({ callId: z.string(), tool: z.string() })).optional(),
 });
 
 const exitReason = z.enum(EXIT_REASONS);
@@ -72,12 +76,19 @@ export const updateStateSchema = z.object({
 });
 export type UpdateState = z.infer<typeof updateStateSchema>;
 
+/** `settings.get`'s answer; also pushed whole whenever a setting changes (issue 10: every window shows it at once). */
+export const settingsReplySchema = z.object({ settings: settingsViewSchema, providers: z.array(providerViewSchema), warnings: z.array(z.string()), notices: z.array(z.string()) });
+
 /** Everything the host pushes, with a per-instance sequence number for gap-free catch-up. */
 export const pushEventSchema = z.discriminatedUnion('channel', [
   z.object({ channel: z.literal('gateway'), event: gatewayEventSchema }),
   z.object({ channel: z.literal('update'), state: updateStateSchema }),
   /** Every MCP server, sent whenever one's state, tools or settings change. */
   z.object({ channel: z.literal('mcp'), servers: z.array(mcpServerViewSchema) }),
+  /** Issue 10: the settings changed (in any window, the CLI, an approval's "Always allow"): what settings.get answers now. */
+  z.object({ channel: z.literal('settings'), reply: settingsReplySchema }),
+  /** Issue 10, desktop: a notification about this conversation was clicked; the window selects it. */
+  z.object({ channel: z.literal('open-lane'), laneKey: z.string().min(1).max(200) }),
 ]);
 export type PushEvent = z.infer<typeof pushEventSchema>;
 
@@ -217,7 +228,7 @@ export const contract = {
   'settings.get': {
     params: z.object({}),
     // Providers appear as views (hasKey, never the key or its reference: R4), in `settings` and beside it.
-    result: z.object({ settings: settingsViewSchema, providers: z.array(providerViewSchema), warnings: z.array(z.string()), notices: z.array(z.string()) }),
+    result: settingsReplySchema,
   },
   'settings.set': { params: settingChangeSchema, result: z.object({ settings: settingsViewSchema }) },
   /** Sent once; stored with the OS keychain (or memory in the headless host); never returned. */

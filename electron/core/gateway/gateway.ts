@@ -418,6 +418,11 @@ export class Gateway {
       updatedAt: lane.updatedAt,
       pinned: lane.pinned,
       deletedAt: lane.deletedAt,
+      // Issue 10, the activity view: what the live turn is doing, in the one place summaries are built.
+      turnStartedAt: live?.startedAt ?? null,
+      stepCount: live?.steps ?? 0,
+      currentTool: live?.currentTool ?? null,
+      approvals: live ? [...live.approvals].map(([callId, pending]) => ({ callId, tool: pending.toolName })) : [],
     };
   }
 
@@ -575,6 +580,7 @@ export class Gateway {
     if (!retryJob && !wantsResume && !next) return;
     const live = this.registry.claim(laneKey);
     if (!live) return;
+    live.startedAt = this.now();
     this.resumeRequests.delete(laneKey);
     this.retryRequests.delete(laneKey);
     const job: TurnJob = retryJob ?? (next ? { kind: 'message', input: next } : { kind: 'resume' });
@@ -655,6 +661,7 @@ export class Gateway {
         log: this.log,
         // L31: waiting on a person is part of the lane's condition.
         approvalsChanged: () => this.emitLane(laneKey),
+        activityChanged: () => this.emitLane(laneKey),
         allowedTools: conversationAllowances(allEvents),
       });
       let result: AgentTurnResult;

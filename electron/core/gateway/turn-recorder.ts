@@ -35,6 +35,10 @@ export class TurnRecorder implements TurnContext {
   private readonly emit: (event: GatewayEvent) => void;
   private readonly log: (message: string) => void;
   private readonly approvalsChanged: () => void;
+  /** The turn's steps or current tool changed (the activity view shows them from the lane summary). */
+  private readonly activityChanged: () => void;
+  /** Tool names by call id: a dispatch names only the call. */
+  private readonly toolNames = new Map<string, string>();
   /** Tools the person allowed for this conversation (issue 10): their calls run without asking. */
   private readonly allowedTools: Set<string>;
   /** The answer being streamed (assistant_text) and the thinking before it (reasoning, issue 10). */
@@ -60,6 +64,8 @@ export class TurnRecorder implements TurnContext {
     approvalsChanged?: () => void;
     /** Tools already allowed in this conversation (read back from its approval decisions). */
     allowedTools?: Iterable<string>;
+    /** The step count or the current tool changed (issue 10, activity view). */
+    activityChanged?: () => void;
   }) {
     this.allowedTools = new Set(options.allowedTools ?? []);
     this.store = options.store;
@@ -82,6 +88,7 @@ export class TurnRecorder implements TurnContext {
       });
     this.answer = row('assistant_text');
     this.thinking = row('reasoning');
+    this.activityChanged = options.activityChanged ?? (() => {});
     // A front end that reads the transcript now must find every piece it was sent (transcript.get).
     this.live.saveStreamedText = () => {
       this.thinking.saveSoon();
@@ -133,11 +140,23 @@ export class TurnRecorder implements TurnContext {
   toolCall(call: ToolCallRecord): void {
     this.flush(true);
     this.append({ kind: 'tool_call', payload: { callId: call.callId, name: call.name, args: call.args ?? null, effect: call.effect } });
+    if (this.closed) return;
+    this.toolNames.set(call.callId, call.name);
+    this.live.steps += 1;
+    this.activityChanged();
   }
 
   toolDispatched(callId: string): void {
     this.append({ kind: 'tool_dispatch', payload: { callId } });
     this.runningTools.add(callId);
+    this.setCurrentTool(this.toolNames.get(callId) ?? null);
+  }
+
+  /** Issue 10: the tool being approved or run now, told with the lane summary when it changes. */
+  private setCurrentTool(name: string | null): void {
+    if (this.closed || this.live.currentTool === name) return;
+    this.live.currentTool = name;
+    this.activityChanged();
   }
 
   /**
@@ -145,8 +164,14 @@ export class TurnRecorder implements TurnContext {
    * it unanswered (the resumed turn asks again). A stop or an abort ends the wait.
    */
   requestApproval(call: ToolCallRecord): Promise<ApprovalDecision> {
+    // A call the interrupted turn recorded is asked again without a new tool_call: it is a step of this turn too.
+    if (!this.toolNames.has(call.callId)) {
+      this.toolNames.set(call.callId, call.name);
+      this.live.steps += 1;
+    }
     // Issue 10: allowed for this conversation (or always, earlier in this turn): no question.
     if (this.allowedTools.has(call.name)) return Promise.resolve('approved');
+    this.live.currentTool = call.name;
     this.flush(true);
     this.append({ kind: 'approval_request', payload: { callId: call.callId, name: call.name, args: call.args ?? null } });
     return new Promise((resolve) => {
@@ -198,6 +223,7 @@ export class TurnRecorder implements TurnContext {
     this.endToolOutput(result.callId);
     const details = result.details ? { details: result.details } : {};
     this.append({ kind: 'tool_result', payload: { callId: result.callId, output: result.output, isError: result.isError, ...details } });
+    this.setCurrentTool(null);
   }
 
   usage(usage: Usage): void {

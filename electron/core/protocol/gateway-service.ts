@@ -18,6 +18,7 @@ import type { Contract, MethodName, Result } from '../../../shared/protocol/cont
 import { isSettingKey, validateSetting, type McpServerConfig, type ProviderSetting, type Settings } from '../../../shared/settings.ts';
 import { ProviderSetup } from '../agent/providers/provider-setup.ts';
 import type { McpServerView } from '../../../shared/mcp-status.ts';
+import { maskUrlCredentials } from '../../../shared/url-credentials.ts';
 import type { McpManager } from '../agent/mcp/mcp-manager.ts';
 import { maskMcpServer, maskUrlPassword, restoreMaskedMcpValues, storeMcpSecrets, unusedMcpSecretRefs } from '../settings/mcp-secrets.ts';
 import { DisposableStore } from '../../../shared/disposables.ts';
@@ -76,6 +77,8 @@ export class GatewayService {
   private readonly options: GatewayServiceOptions;
   private readonly handlers: Handlers;
   private readonly subscriptions = new DisposableStore();
+  private settingsPushes: Promise<void> = Promise.resolve();
+  private disposed = false;
   private readonly providerSetup: ProviderSetup;
 
   constructor(options: GatewayServiceOptions) {
@@ -121,6 +124,8 @@ export class GatewayService {
       ...storeMethods({ core: options.core, requestExit: options.requestExit ?? ((reason: ExitReason) => void options.core.requestExit(reason)) }),
     };
     const { mcp, settings } = options;
+    // Issue 10: every window shows a changed setting at once, whoever changed it.
+    this.subscriptions.add(settings.onChange(() => this.publishSettings()));
     if (mcp) {
       // The one hook for live MCP changes: whoever changes the settings (this service, another
       // window, a test), the manager hears it at once. Approval modes live in the settings too.
@@ -131,6 +136,7 @@ export class GatewayService {
 
   /** Stops listening to the settings and the MCP manager (the runtime that made it calls this). */
   dispose(): void {
+    this.disposed = true;
     this.subscriptions.dispose();
   }
 
@@ -269,6 +275,8 @@ export class GatewayService {
     const approval = this.options.settings.get().toolApproval;
     return mcp.snapshot().map((server) => ({
       ...server,
+      // An HTTP server's error can quote its URL: never with the password (issue 10, R4).
+      ...(server.error !== undefined ? { error: maskUrlCredentials(server.error) } : {}),
       tools: server.tools.map((tool) => ({ ...tool, approval: approval[tool.name] ?? (tool.readOnly ? 'auto' : 'ask') })),
     }));
   }
@@ -299,6 +307,18 @@ export class GatewayService {
   }
 
   // ── settings and keys (R4) ───────────────────────────────────────────────────────────────
+
+  /**
+   * Pushes what settings.get answers now. One after another: each view is read when its turn comes,
+   * so the last push always holds the latest settings, however the key lookups interleave.
+   */
+  private publishSettings(): void {
+    this.settingsPushes = this.settingsPushes
+      .then(async () => {
+        if (!this.disposed) this.options.hub.publish({ channel: 'settings', reply: await this.settingsView() });
+      })
+      .catch((error: unknown) => this.options.log?.(`Could not tell the windows about changed settings: ${describeError(error)}`));
+  }
 
   private async settingsView(): Promise<Result<'settings.get'>> {
     const { settings: store } = this.options;
@@ -387,6 +407,8 @@ export class GatewayService {
     const keyRef = providerKeyRef(providerName);
     await secrets.set(keyRef, apiKey);
     if (provider.keyRef !== keyRef) settings.set('providers', providers.map((p) => (p.name === providerName ? { ...p, keyRef } : p)));
+    // A key stored under the same reference changes no setting, but the windows' "key stored" does.
+    else this.publishSettings();
     return { stored: true };
   }
 }

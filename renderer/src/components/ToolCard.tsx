@@ -34,7 +34,7 @@ interface ToolCardProps {
  * Issue 10: Approve once / Allow in this conversation / Always allow <tool>, and Deny, which opens
  * an optional reason field (Enter denies, Escape goes back) whose words reach the model.
  */
-function ApprovalChoices({ toolName, disabled, onAnswer }: { toolName: string; disabled: boolean; onAnswer: (answer: ApprovalAnswer) => void }) {
+export function ApprovalChoices({ toolName, disabled, onAnswer }: { toolName: string; disabled: boolean; onAnswer: (answer: ApprovalAnswer) => void }) {
   const [denying, setDenying] = useState(false);
   const [reason, setReason] = useState('');
   const choose = (decision: Exclude<ApprovalChoice, 'deny'>) => () => onAnswer({ decision });

@@ -173,6 +173,9 @@ export function reduce(state: AppState, action: Action): AppState {
       return { ...state, lanes: withEntry(state.lanes, action.lane.laneKey, action.lane) };
     case 'push':
       if (action.event.channel === 'mcp') return { ...state, mcpServers: action.event.servers };
+      // Issue 10: a setting changed somewhere (another window, the CLI): this window shows it at once.
+      if (action.event.channel === 'settings') return { ...state, settings: action.event.reply };
+      if (action.event.channel === 'open-lane') return state; // the store opens it (it loads the transcript)
       return action.event.channel === 'update' ? { ...state, update: action.event.state } : onGatewayEvent(state, action.event.event);
     case 'open-lane':
       if (action.laneKey === state.openLaneKey) return state;

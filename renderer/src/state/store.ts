@@ -53,6 +53,8 @@ export interface StoreOptions {
   outbox?: OutboxStorage | null;
   /** A new client message id (default crypto.randomUUID). */
   newMessageId?: () => string;
+  /** Issue 10: the conversation to open once connected (a desktop window opened for a notification); else the remembered one. */
+  openFirst?: string | null;
 }
 
 /** The gateway could not be asked (no connection, or it is shutting down): the message waits. */
@@ -97,8 +99,10 @@ export class AppStore {
   private readonly waiting = new Map<string, (taken: boolean) => void>();
   /** Lanes whose turn.retry request is out (a double click sends one). */
   private readonly retrying = new Set<string>();
+  private readonly openFirst: string | null;
 
   constructor(client: GatewayPort, options: StoreOptions = {}) {
+    this.openFirst = options.openFirst ?? null;
     this.client = client;
     this.now = options.now ?? Date.now;
     this.storage = options.storage ?? null;
@@ -144,6 +148,8 @@ export class AppStore {
     }));
     void this.showOutbox();
     subscriptions.add(this.client.onEvent((event) => {
+      // Issue 10: the desktop's notification about a conversation was clicked: it is opened here.
+      if (event.channel === 'open-lane' && this.state.lanes.has(event.laneKey)) this.openLane(event.laneKey);
       if (event.channel === 'gateway') this.beforeGatewayEvent(event.event);
       this.dispatch({ type: 'push', event });
     }));
@@ -167,8 +173,8 @@ export class AppStore {
     if (open !== null) {
       void this.loadTranscript(open);
     } else if (first) {
-      const remembered = this.readStorage(OPEN_LANE_KEY);
-      if (remembered !== null && this.state.lanes.has(remembered)) this.openLane(remembered);
+      const wanted = [this.openFirst, this.readStorage(OPEN_LANE_KEY)].find((key) => key !== null && this.state.lanes.has(key));
+      if (wanted) this.openLane(wanted);
     }
   }
 

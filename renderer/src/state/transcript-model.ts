@@ -375,11 +375,22 @@ function fold(draft: Draft, event: StoredEvent, pushed: boolean): void {
     }
     case 'approval_request': {
       const { callId, name, args } = event.payload;
-      // A resumed turn asks again for a call its interrupted predecessor recorded: same card.
-      const found = updateTool(draft, callId, (tool) => ({ ...tool, approval: 'requested', turnId: event.turnId ?? tool.turnId }));
-      if (!found) {
+      const index = findTool(draft.items, callId);
+      if (index < 0) {
         upsert(draft, { ...base, key: `tool:${callId}`, type: 'tool', callId, name, args, effect: null, dispatched: false, approval: 'requested', result: null });
+        break;
       }
+      const tool = draft.items[index] as ToolItem;
+      const asked: ToolItem = { ...tool, approval: 'requested', turnId: event.turnId ?? tool.turnId };
+      if (event.turnId === null || event.turnId === tool.turnId) {
+        draft.items[index] = asked;
+        break;
+      }
+      // A resumed turn asks again for a call its interrupted predecessor recorded (L18): the same
+      // card, moved to where the question was asked — after the Interrupted and Resumed dividers,
+      // in the order things happened — since rows are ordered by the seq they carry.
+      draft.items.splice(index, 1);
+      upsert(draft, { ...asked, seq: event.seq, createdAt: event.createdAt });
       break;
     }
     case 'approval_decision':
