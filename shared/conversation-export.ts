@@ -5,6 +5,7 @@
  */
 import type { LaneStatus } from './gateway-events.ts';
 import type { GatewayClient } from './protocol/client.ts';
+import { currentPath, type Fork } from './message-path.ts';
 import type { StoredEvent } from './transcript.ts';
 
 export const CONVERSATION_EXPORT_FORMAT = 'baton.conversation';
@@ -139,6 +140,7 @@ function eventToMarkdown(event: StoredEvent, toolNames: Map<string, string>): st
       toolNames.set(event.payload.callId, event.payload.name);
       return `**Tool call** \`${event.payload.name}\` (${event.payload.effect}, id \`${event.payload.callId}\`)\n\n${fenced(json(event.payload.args), 'json')}`;
     case 'tool_dispatch':
+    case 'tool_output': // issue 10: the live view of what the result below holds
       return null;
     case 'tool_result': {
       const name = toolNames.get(event.payload.callId) ?? event.payload.callId;
@@ -155,10 +157,41 @@ function eventToMarkdown(event: StoredEvent, toolNames: Map<string, string>): st
     case 'error':
       return quote(`**Error:** ${event.payload.message}`);
     case 'note_marker':
-      return `*— ${event.payload.note === 'resume' ? `Resumed after an interruption${event.payload.reason ? ` (${event.payload.reason})` : ''}` : 'Continued after unanswered tool results'} —*`;
+      return `*— ${noteWords(event.payload.note, event.payload.reason)} —*`;
     case 'notice':
       return quote(event.payload.text);
+    case 'branch':
+    case 'version_select':
+      return null; // the versions are marked where the path forks (versionsToMarkdown)
+    case 'reasoning':
+      // Issue 10: thinking is exported, folded away like in the window; redacted thinking has no words.
+      if (event.payload.text === '') return null;
+      return `<details><summary>Thinking</summary>\n\n${quote(event.payload.text)}\n\n</details>`;
+    case 'usage':
+      return null;
   }
+}
+
+function noteWords(note: 'resume' | 'tool-tail' | 'continue', reason: string | null): string {
+  if (note === 'resume') return `Resumed after an interruption${reason ? ` (${reason})` : ''}`;
+  return note === 'continue' ? 'Continued after a stop' : 'Continued after unanswered tool results';
+}
+
+/** What a version says first: the edited message, or the first text of the answer. */
+function versionText(events: readonly StoredEvent[], seq: number): string {
+  const start = events.findIndex((event) => event.seq === seq);
+  const first = events[start];
+  if (!first) return '';
+  if (first.kind === 'user_message') return first.payload.text;
+  const answer = events.slice(start).find((event) => event.turnId === first.turnId && event.kind === 'assistant_text' && event.payload.text !== '');
+  return answer?.kind === 'assistant_text' ? answer.payload.text : '(no text)';
+}
+
+/** L35: the earlier (or later) versions not exported in full are marked where the path forks. */
+function versionsToMarkdown(events: readonly StoredEvent[], fork: Fork): string {
+  const count = fork.versions.length;
+  const others = fork.versions.flatMap((seq, index) => (index === fork.index ? [] : [quote(`*Version ${index + 1} of ${count}, not shown:* ${versionText(events, seq)}`)]));
+  return [...others, `*Version ${fork.index + 1} of ${count}:*`].join('\n\n');
 }
 
 export function conversationToMarkdown(input: ConversationExportInput): string {
@@ -186,9 +219,16 @@ export function conversationToMarkdown(input: ConversationExportInput): string {
   return `${[header, ...sections].join('\n\n')}\n`;
 }
 
+/** The current path (L35), with the other versions marked where it forks; the JSON export keeps every event. */
 function eventsToMarkdown(events: readonly StoredEvent[]): string[] {
   const toolNames = new Map<string, string>();
-  return events.map((event) => eventToMarkdown(event, toolNames)).filter((part): part is string => part !== null);
+  const path = currentPath(events);
+  return events.flatMap((event) => {
+    if (!path.onPath.has(event.seq)) return [];
+    const fork = path.forks.get(event.seq);
+    const part = eventToMarkdown(event, toolNames);
+    return [...(fork ? [versionsToMarkdown(events, fork)] : []), ...(part === null ? [] : [part])];
+  });
 }
 
 /** The export as the text of its file: Markdown, or the JSON pretty-printed. */

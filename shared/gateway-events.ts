@@ -37,6 +37,14 @@ export interface LaneStatus {
   /** L34: its own instructions / workspace folder over the profile's; null keeps the profile's. */
   instructions?: string | null;
   workspaceDir?: string | null;
+  /** Issue 10 (activity view): when the live turn was accepted (ms since the epoch); null when none runs. */
+  turnStartedAt?: number | null;
+  /** Issue 10: tool calls the live turn has made so far (its steps); 0 when none runs. */
+  stepCount?: number;
+  /** Issue 10: the tool the live turn is asking approval for or running now, else null. */
+  currentTool?: string | null;
+  /** Issue 10: the tool calls waiting for the person's answer now (the activity view and `baton approve` answer them). */
+  approvals?: Array<{ callId: string; tool: string }>;
 }
 
 /**
@@ -57,7 +65,8 @@ export type GatewayEvent =
    * Streamed text travels once (issue 9 item 9). The first piece of an answer creates its
    * assistant_text row (a `transcript` event); every later piece is a delta naming that row (`seq`)
    * and where it starts in the row's text (`offset`), so a front end applies each piece exactly once
-   * and sees a missed one as a gap instead of showing text with a hole in it.
+   * and sees a missed one as a gap instead of showing text with a hole in it. A `reasoning` row
+   * (the model's thinking, issue 10) streams the same way, under its own `seq`.
    */
   | { type: 'text-delta'; laneKey: string; turnId: string; seq: number; offset: number; delta: string }
   /**
@@ -66,6 +75,13 @@ export type GatewayEvent =
    * row itself is sent once more, whole, when its message ends (final, or cut short by the turn's end).
    */
   | { type: 'text-checkpoint'; laneKey: string; turnId: string; seq: number; length: number }
+  /**
+   * Issue 10: a piece of a running tool's output, at its offset in the output streamed so far. Its
+   * `tool_output` row (`seq`) is created with the first piece and saved with the text's 250 ms flush;
+   * the row goes out whole when the call ends. A front end that sees an offset beyond what it holds
+   * missed a piece and reads the transcript again.
+   */
+  | { type: 'tool-output-delta'; laneKey: string; turnId: string; seq: number; callId: string; offset: number; delta: string }
   | { type: 'lane'; lane: LaneStatus }
   | { type: 'banner'; banner: Banner };
 

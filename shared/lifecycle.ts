@@ -1,6 +1,6 @@
 /** Vocabulary of exits and resumes (SPEC §1, §2). Environment-neutral: used by core and renderer. */
 
-export const EXIT_REASONS = ['quit', 'restart', 'update', 'os-shutdown', 'signal'] as const;
+export const EXIT_REASONS = ['quit', 'restart', 'update', 'os-shutdown', 'signal', 'restore'] as const;
 export type ExitReason = (typeof EXIT_REASONS)[number];
 
 export const RESUME_REASONS = ['restart_timeout', 'shutdown_timeout', 'update_timeout', 'crash'] as const;
@@ -50,8 +50,13 @@ export const EXIT_CODES = {
  *   asked it to go. Nothing is lost: the drain's marks stay, so the interrupted turns resume at
  *   the next launch, whoever starts it.
  * - A restart joining anything else never turns it into a relaunch.
+ * - `restore` (issue 11, L36: Settings → Backups → Restore) is a relaunch that swaps the store at the
+ *   next start. It sits between restart and quit: a restart joining it keeps the restore (the person
+ *   asked for it; both relaunch); a quit, update, signal or OS shutdown joining it wins, and the
+ *   restore-pending file stays, so the chosen backup replaces the store at the next start, whoever
+ *   starts Baton.
  */
-const JOIN_PRECEDENCE: Record<ExitReason, number> = { restart: 0, quit: 1, update: 2, signal: 3, 'os-shutdown': 4 };
+const JOIN_PRECEDENCE: Record<ExitReason, number> = { restart: 0, quit: 1, update: 2, signal: 3, 'os-shutdown': 4, restore: 0.5 };
 
 export function joinExit(current: ExitReason, incoming: ExitReason): ExitReason {
   return JOIN_PRECEDENCE[incoming] > JOIN_PRECEDENCE[current] ? incoming : current;
@@ -68,6 +73,7 @@ export function isResumeReason(value: unknown): value is ResumeReason {
 export function resumeReasonForExit(reason: ExitReason): ResumeReason {
   switch (reason) {
     case 'restart':
+    case 'restore':
       return 'restart_timeout';
     case 'update':
       return 'update_timeout';
@@ -79,7 +85,7 @@ export function resumeReasonForExit(reason: ExitReason): ResumeReason {
 }
 
 export function exitActionFor(reason: ExitReason): ExitAction {
-  if (reason === 'restart') return 'relaunch';
+  if (reason === 'restart' || reason === 'restore') return 'relaunch';
   if (reason === 'update') return 'install-update';
   return 'quit';
 }
@@ -112,5 +118,7 @@ export function describeExitInProgress(reason: ExitReason): string {
       return 'quitting';
     case 'os-shutdown':
       return 'shutting down with your computer';
+    case 'restore':
+      return 'restarting to restore a backup';
   }
 }

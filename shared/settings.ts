@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { BUSY_INPUT_MODES } from './lifecycle.ts';
 import type { BusyInputMode } from './lifecycle.ts';
+import { DEFAULT_MODEL_PRICES, modelPricesSchema, type ModelPrice } from './model-prices.ts';
 
 export const THEMES = ['system', 'light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];
@@ -49,6 +50,10 @@ export interface Settings {
    * Linux) and says so where it cannot; `off` runs them with the user's full access.
    */
   shellSandbox: ShellSandboxMode;
+  /** Issue 10: USD per 1M tokens by model id or glob; a model without an entry shows tokens only. */
+  modelPrices: Record<string, ModelPrice>;
+  /** Issue 10: Anthropic extended thinking's budget in tokens (1024 or more); 0 turns thinking off. */
+  anthropicThinkingBudget: number;
   /**
    * L34: named agent profiles a conversation can use besides "Default" (the settings above:
    * systemPrompt, the provider in use, toolApproval, workspaceDir, maxSteps).
@@ -260,6 +265,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   systemPrompt: null,
   mcpServers: [],
   shellSandbox: 'auto',
+  modelPrices: { ...DEFAULT_MODEL_PRICES },
+  anthropicThinkingBudget: 0,
   profiles: [],
 });
 
@@ -312,6 +319,15 @@ const rules: SettingRules = {
   systemPrompt: { schema: z.string().nullable(), expected: 'text, or null' },
   mcpServers: { schema: mcpServerConfigsSchema, expected: 'a list of MCP servers with unique names, each with name and either command (optional args, env, cwd) or url (optional headers), and optional enabled' },
   shellSandbox: { schema: z.enum(SHELL_SANDBOX_MODES), expected: quotedList(SHELL_SANDBOX_MODES) },
+  modelPrices: {
+    schema: modelPricesSchema,
+    expected: 'an object mapping model ids or globs to { input, output, cacheRead?, cacheWrite? } in USD per million tokens (0 or more)',
+  },
+  anthropicThinkingBudget: {
+    // The API refuses budgets under 1024; 0 is off.
+    schema: lenientNumber.pipe(z.number().int().refine((n) => n === 0 || (n >= 1024 && n <= 128_000))),
+    expected: 'a whole number of tokens from 1024 to 128000, or 0 for off',
+  },
   profiles: {
     schema: agentProfilesSchema as unknown as z.ZodType<AgentProfile[]>,
     expected: `a list of profiles with unique names (not "${DEFAULT_PROFILE_NAME}"), each with name and optional instructions, provider, model, tools, toolApproval, workspaceDir (absolute) and maxSteps (1 to 500)`,

@@ -29,9 +29,37 @@ export interface ApprovalAnswer {
   reason?: string | undefined;
 }
 
+/**
+ * Issue 10: what a tool's card reads beside the text the model gets (which stays as it was): a
+ * command's exit code or signal, and the diff a `write_file` made.
+ */
+export const toolResultDetailsSchema = z.object({
+  exitCode: z.number().int().nullable().optional(),
+  signal: z.string().nullable().optional(),
+  /** The command was stopped by Baton: its time ran out, or its turn was interrupted. */
+  stopped: z.enum(['timeout', 'interrupted']).optional(),
+  diff: z
+    .object({
+      path: z.string(),
+      /** A unified diff of the old content against the new (capped; `truncated` says so). */
+      text: z.string(),
+      added: z.number().int().min(0),
+      removed: z.number().int().min(0),
+      truncated: z.boolean(),
+      created: z.boolean(),
+    })
+    .optional(),
+});
+export type ToolResultDetails = z.infer<typeof toolResultDetailsSchema>;
+
 export const eventPayloadSchemas = {
   /** `clientId`: the id the sending window gave the message (L32), so it knows its own message. */
-  user_message: z.object({ text: z.string(), clientId: z.string().optional() }),
+  user_message: z.object({
+    text: z.string(),
+    clientId: z.string().optional(),
+    /** Issue 11 (L35): an edit names the message it is a new version of; the old one stays in the log. */
+    replaces: z.number().int().optional(),
+  }),
   /** `final: false` while streaming; a kill leaves it false and repair flags it interrupted (L18). */
   /** `provider`/`model` (L34): what produced the answer; absent on answers stored before they were recorded. */
   assistant_text: z.object({ text: z.string(), final: z.boolean(), provider: z.string().optional(), model: z.string().optional() }),
@@ -43,7 +71,22 @@ export const eventPayloadSchemas = {
   }),
   /** Written right before the tool starts: a call without it provably never ran. */
   tool_dispatch: z.object({ callId: z.string() }),
-  tool_result: z.object({ callId: z.string(), output: z.string(), isError: z.boolean() }),
+  tool_result: z.object({ callId: z.string(), output: z.string(), isError: z.boolean(), details: toolResultDetailsSchema.optional() }),
+  /**
+   * Issue 10: a command's output as it streams, one row per call grown in place at the text's
+   * 250 ms cadence (L26), capped to its head and tail (shared/tool-output.ts). `length` counts every
+   * character streamed; `fullOutput`: the whole output is in a file "Download full output" reads.
+   * `final` once the call's result is recorded; a crash leaves it false with what was flushed.
+   */
+  tool_output: z.object({
+    callId: z.string(),
+    head: z.string(),
+    tail: z.string(),
+    length: z.number().int().min(0),
+    totalBytes: z.number().int().min(0),
+    fullOutput: z.boolean(),
+    final: z.boolean(),
+  }),
   /** The user is asked before a tool with `ask` approval runs; the answer is recorded too. */
   approval_request: z.object({ callId: z.string(), name: z.string(), args: z.unknown() }),
   /**
@@ -60,8 +103,31 @@ export const eventPayloadSchemas = {
   }),
   interruption: z.object({ cause: z.enum(INTERRUPTION_CAUSES), reason: z.string().nullable() }),
   error: z.object({ message: z.string() }),
-  note_marker: z.object({ note: z.enum(['resume', 'tool-tail']), reason: z.string().nullable() }),
+  note_marker: z.object({ note: z.enum(['resume', 'tool-tail', 'continue']), reason: z.string().nullable() }),
   notice: z.object({ code: z.string(), text: z.string(), data: z.record(z.string(), z.unknown()).optional() }),
+  /**
+   * Issue 11 (L35): a regenerated answer starts here, as a new version of the answer to the user
+   * message `fromSeq`. The earlier answer stays in the log (shared/message-path.ts).
+   */
+  branch: z.object({ fromSeq: z.number().int() }),
+  /** Issue 11 (L35): the person switched to another version (‹ 1/2 ›) of the message or answer `seq`. */
+  version_select: z.object({ seq: z.number().int() }),
+  /**
+   * Issue 10, L26: a model's thinking, streamed and saved like assistant_text (same deltas and
+   * checkpoints). `signature` (Anthropic) is what lets the block be sent back; `redacted` holds a
+   * `redacted_thinking` block's opaque data (no readable text). A block without a signature is never
+   * sent back to Anthropic (a partial one after a crash included).
+   */
+  reasoning: z.object({ text: z.string(), final: z.boolean(), signature: z.string().optional(), redacted: z.string().optional() }),
+  /** Issue 10: the tokens one model call used; cost is worked out from the price table when shown. */
+  usage: z.object({
+    inputTokens: z.number(),
+    outputTokens: z.number(),
+    cacheRead: z.number().optional(),
+    cacheWrite: z.number().optional(),
+    model: z.string(),
+    provider: z.string(),
+  }),
 } as const;
 
 export type TurnEventKind = keyof typeof eventPayloadSchemas;

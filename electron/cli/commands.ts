@@ -8,12 +8,13 @@ import { conversationExportText, readAllSessions } from '../../shared/conversati
 import type { GatewayEvent, LaneStatus } from '../../shared/gateway-events.ts';
 import { CONDITION_WORDS, countConditions, laneCondition } from '../../shared/lane-condition.ts';
 import { describeResumeReason } from '../../shared/lifecycle.ts';
-import type { StoredEvent } from '../../shared/transcript.ts';
+import type { ApprovalChoice, StoredEvent } from '../../shared/transcript.ts';
 import type { Command } from './cli-args.ts';
 import { displayTitle, resolveConversation } from './conversations.ts';
 import { CliError, EXIT, type ExitCode } from './exit-codes.ts';
 import type { BatonConnection } from './host-connection.ts';
 import { followTurn, type FollowedOutcome } from './turn-follower.ts';
+import { exportStore, importStore } from './store-transfer.ts';
 
 export interface CliIo {
   out(text: string): void;
@@ -41,7 +42,7 @@ export async function runCommand(command: RemoteCommand, context: CommandContext
       return send(context, command);
     case 'approve':
     case 'deny':
-      return answerApproval(context, command.conversation, command.callId, command.name === 'approve');
+      return answerApproval(context, command);
     case 'stop':
       return stop(context, command.conversation);
     case 'resume':
@@ -50,6 +51,10 @@ export async function runCommand(command: RemoteCommand, context: CommandContext
       return restart(context);
     case 'export':
       return exportConversation(context, command.conversation, command.format, command.allSessions);
+    case 'export-store':
+      return exportStore(context, command.format, command.file);
+    case 'import':
+      return importStore(context, command.file);
   }
 }
 
@@ -221,12 +226,32 @@ function waitingApprovals(events: readonly StoredEvent[]): Array<{ callId: strin
   return waiting;
 }
 
-async function answerApproval(context: CommandContext, wanted: string, callId: string | null, approved: boolean): Promise<ExitCode> {
+/** Issue 10: what `baton approve` / `baton deny` did, in a sentence. */
+function answeredWords(decision: ApprovalChoice, tool: string, callId: string, where: string, reason: string | null): string {
+  const call = `${tool} (${callId}) in ${where}`;
+  switch (decision) {
+    case 'once':
+      return `Approved ${call}.`;
+    case 'conversation':
+      return `Approved ${call}, and for the rest of this conversation.`;
+    case 'always':
+      return `Approved ${call}; ${tool} is now always allowed (Settings).`;
+    case 'deny':
+      return reason ? `Denied ${call}: ${reason}` : `Denied ${call}.`;
+  }
+}
+
+async function answerApproval(context: CommandContext, command: Extract<Command, { name: 'approve' | 'deny' }>): Promise<ExitCode> {
   const { client } = context.connection;
-  const lane = await conversation(context, wanted);
-  const transcript = await client.call('transcript.get', { laneKey: lane.laneKey });
+  const { callId, decision, reason } = command;
+  const lane = await conversation(context, command.conversation);
   // Only a running turn can be waiting; requests left by a turn that ended are asked again on resume (L31).
-  const waiting = lane.activity === 'running' ? waitingApprovals(transcript.events) : [];
+  // The lane summary names the waiting calls (issue 10); the transcript is read only if it does not.
+  const waiting =
+    lane.activity !== 'running'
+      ? []
+      : (lane.approvals?.map((approval) => ({ callId: approval.callId, name: approval.tool })) ??
+        waitingApprovals((await client.call('transcript.get', { laneKey: lane.laneKey })).events));
   let target: { callId: string; name: string };
   if (callId === null) {
     if (waiting.length === 0) throw new CliError(EXIT.notFound, `Nothing in ${named(lane)} is waiting for approval.`);
@@ -240,9 +265,9 @@ async function answerApproval(context: CommandContext, wanted: string, callId: s
     if (!found) throw new CliError(EXIT.notFound, `No call ${callId} in ${named(lane)} is waiting for approval.`);
     target = found;
   }
-  const { answered } = await client.call('approval.answer', { laneKey: lane.laneKey, callId: target.callId, approved });
+  const { answered } = await client.call('approval.answer', { laneKey: lane.laneKey, callId: target.callId, decision, ...(reason !== null ? { reason } : {}) });
   if (!answered) throw new CliError(EXIT.refused, `The call ${target.callId} in ${named(lane)} is no longer waiting for an answer.`);
-  context.io.out(`${approved ? 'Approved' : 'Denied'} ${target.name} (${target.callId}) in ${named(lane)}.\n`);
+  context.io.out(`${answeredWords(decision, target.name, target.callId, named(lane), reason)}\n`);
   return EXIT.ok;
 }
 

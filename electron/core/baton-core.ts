@@ -14,6 +14,8 @@ import { recoverAtStartup, type StartupReport, type StartupSettings } from './li
 import type { AppPort, GatewayEventSink } from './ports.ts';
 import { startBackgroundIntegrityCheck, type BackgroundIntegrityCheck } from './sessions/background-integrity.ts';
 import { SessionStore, STORE_FILE } from './sessions/store.ts';
+import { BackupManager } from './sessions/backups.ts';
+import { applyPendingRestore, type RestoreOutcome } from './sessions/restore-pending.ts';
 import { defaultLog, type Log } from '../../shared/log.ts';
 import { describeError } from '../../shared/errors.ts';
 
@@ -49,6 +51,8 @@ export interface BatonCore {
   startup: StartupReport;
   /** L14: the background check of the file after an unclean exit (issue 13), or null when none runs. */
   integrityCheck: BackgroundIntegrityCheck | null;
+  /** Issue 11 (L36): the backup restore this start carried out or refused, or null when none was pending. */
+  restore: RestoreOutcome | null;
   /**
    * Starts the drain, or joins the one under way (joinExit). Composition roots reach it only from
    * their own `requestExit`, through GatewayRuntime.drain, so their phase and exit code follow.
@@ -63,6 +67,8 @@ export async function openBatonCore(options: BatonCoreOptions): Promise<BatonCor
   // L14: consume the marker first; without it the last run was not provably clean, so check the file:
   // in the background (issue 13), before any backup or clean marker; before a migration at once.
   const previousExit = marker.consume();
+  // L36/R2: a restore asked for before the restart replaces the store before it is opened.
+  const restore = await applyPendingRestore({ dataDir: options.dataDir, backups: new BackupManager(path.join(options.dataDir, 'backups')), log: options.log ?? defaultLog, ...(options.now ? { now: options.now } : {}) });
   const created = !fs.existsSync(path.join(options.dataDir, STORE_FILE));
   const store = await SessionStore.open({ dataDir: options.dataDir, verifyIntegrity: previousExit === null && 'before-migration', ...(options.now ? { now: options.now } : {}) });
   const integrity = previousExit === null && !created ? startBackgroundIntegrityCheck(store, options.log) : null;
@@ -129,6 +135,7 @@ export async function openBatonCore(options: BatonCoreOptions): Promise<BatonCor
     updatedFrom,
     startup,
     integrityCheck: integrity,
+    restore,
     requestExit: (reason) => drain.request(reason),
     close: () => {
       clearInterval(backupTimer);

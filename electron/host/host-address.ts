@@ -68,8 +68,11 @@ export function readHostAddress(dataDir: string): AddressRead {
 
 /**
  * Writes the file atomically with mode 0600: a temporary file beside it (created 0600, so the token
- * is never readable by others even for an instant), synced, then renamed over the old one. A crash
- * mid-write leaves the previous file, never half a file.
+ * is never readable by others even for an instant), then renamed over the old one, so a reader sees
+ * the old file or the new one, never half of either. Not fsynced (issue 13: 12–57 ms of a start on a
+ * busy disk): the file only means something while this process runs, and a power loss that could
+ * leave it empty also ends the process — the reader reports such a file as damaged, and the next
+ * start writes it again.
  */
 export function writeHostAddress(dataDir: string, address: Omit<HostAddress, 'kind' | 'version'>): void {
   const file = addressFilePath(dataDir);
@@ -80,7 +83,6 @@ export function writeHostAddress(dataDir: string, address: Omit<HostAddress, 'ki
     // The umask can only narrow the mode given to open; make it exactly 0600 whatever it is.
     fs.fchmodSync(fd, 0o600);
     fs.writeSync(fd, body);
-    fs.fsyncSync(fd);
   } catch (error) {
     fs.closeSync(fd);
     fs.rmSync(temp, { force: true });
@@ -92,20 +94,6 @@ export function writeHostAddress(dataDir: string, address: Omit<HostAddress, 'ki
   } catch (error) {
     fs.rmSync(temp, { force: true });
     throw error;
-  }
-  syncDirectory(dataDir);
-}
-
-function syncDirectory(dir: string): void {
-  try {
-    const fd = fs.openSync(dir, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    // Not every file system lets a directory be synced; the rename itself is still atomic.
   }
 }
 

@@ -119,6 +119,11 @@ async function main(): Promise<void> {
 
   const notifier = new Notifier(say);
   const tell = (title: string, body: string) => notifier.notify({ title, body }, () => windows.show());
+  // Issue 10: a notification about a conversation opens it: a new page reads it from its address,
+  // a page already there is told over its gateway port (the `open-lane` push).
+  const openConversation = (laneKey: string) => {
+    if (!windows.show(laneKey) && runtime.started) runtime.hub.publish({ channel: 'open-lane', laneKey });
+  };
   errorNotice = () => tell('Baton hit an unexpected error', 'It was written to the log; running conversations go on.');
 
   const runtime: GatewayRuntime = new GatewayRuntime({
@@ -142,7 +147,7 @@ async function main(): Promise<void> {
         windowInFront: () => windows.isVisible() && BrowserWindow.getFocusedWindow() !== null,
         pendingApprovals: (laneKey) => core.gateway.pendingApprovals(laneKey),
         answer: (laneKey, callId, approved) => core.gateway.answerApproval(laneKey, callId, approved),
-        showWindow: () => windows.show(),
+        openConversation,
         log: say,
       });
       hub.listen((frame) => {
@@ -154,7 +159,7 @@ async function main(): Promise<void> {
         scheduleTrayRefresh();
         if (windows.isVisible() || lifecycle?.leaving) return;
         const notice = turnFinishedNotice(core.store.getLane(end.laneKey)?.title ?? '', end.outcome);
-        if (notice) notifier.notify(notice, () => windows.show());
+        if (notice) notifier.notify(notice, () => openConversation(end.laneKey));
       });
     },
     log: say,

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { DEFAULT_SETTINGS } from '../../shared/settings.ts';
 import { useAppState, useStore } from './state/hooks.ts';
 import { ConnectionStatus, ErrorToasts, GlobalDrainBanner, SettingsNotices, StartupBanner, UpdateBanner } from './components/Banners.tsx';
+import { ActivityView } from './components/Activity.tsx';
 import { ConversationView } from './components/ConversationView.tsx';
 import { useApprovalNotifications, useWindowTitle } from './components/NeedsYou.tsx';
 import { RegionBoundary } from './components/ErrorBoundary.tsx';
@@ -44,7 +45,10 @@ function Welcome() {
 
 export function App() {
   const [settingsOpen, setSettingsOpen] = useState(false);
+  // Issue 10: the activity view takes the main area until closed or a conversation is opened.
+  const [activityOpen, setActivityOpen] = useState(false);
   const openLaneKey = useAppState((state) => state.openLaneKey);
+  useEffect(() => setActivityOpen(false), [openLaneKey]);
   const lane = useAppState((state) => (state.openLaneKey === null ? undefined : state.lanes.get(state.openLaneKey)));
   useTheme();
   // L31: "Baton — 2 need you" in the title; a notification when one starts waiting in the background.
@@ -66,11 +70,13 @@ export function App() {
       </div>
       <div className="layout">
         <RegionBoundary label="The conversation list">
-          <Sidebar onOpenSettings={() => setSettingsOpen(true)} />
+          <Sidebar onOpenSettings={() => setSettingsOpen(true)} activityOpen={activityOpen} onToggleActivity={() => setActivityOpen((open) => !open)} />
         </RegionBoundary>
         <main className="main" aria-label="Conversation">
-          <RegionBoundary label="The open conversation" resetKey={openLaneKey}>
-            {lane ? (
+          <RegionBoundary label="The open conversation" resetKey={activityOpen ? 'activity' : openLaneKey}>
+            {activityOpen ? (
+              <ActivityView onClose={() => setActivityOpen(false)} />
+            ) : lane ? (
               <ConversationView key={lane.laneKey} lane={lane} />
             ) : openLaneKey !== null ? (
               <p className="transcript-status" role="status">

@@ -19,9 +19,19 @@ function localStorageOrNull(): KeyValueStorage | null {
   }
 }
 
+/**
+ * Issue 10: a desktop window opened for a notification is loaded as `…#open=<conversation>`; the
+ * address is cleaned at once, so a reload opens what the person chose last instead.
+ */
+function conversationToOpen(): string | null {
+  const wanted = new URLSearchParams(window.location.hash.slice(1)).get('open');
+  if (wanted !== null) window.history.replaceState(null, '', window.location.pathname + window.location.search);
+  return wanted;
+}
+
 const client = new GatewayClient({ connect: connectTransport });
 // L32: what is typed while Baton is unreachable waits in the page's own IndexedDB.
-const store = new AppStore(client, { storage: localStorageOrNull(), outbox: indexedDbOutbox() });
+const store = new AppStore(client, { storage: localStorageOrNull(), outbox: indexedDbOutbox(), openFirst: conversationToOpen() });
 store.start();
 
 const root = document.getElementById('root');

@@ -8,6 +8,7 @@ import { EXIT_REASONS } from '../lifecycle.ts';
 import { MAX_TITLE_LENGTH } from '../lane-title.ts';
 import { PROVIDER_KINDS, providerViewSchema, settingChangeSchema, settingsViewSchema } from '../settings.ts';
 import { mcpServerViewSchema } from '../mcp-status.ts';
+import { backupEntrySchema, backupsListResultSchema, STORE_EXPORT_FORMATS, storeExportResultSchema, storeImportParamsSchema, storeImportResultSchema } from '../store-transfer.ts';
 import { APPROVAL_CHOICES, APPROVAL_REASON_MAX, eventPayloadSchemas, TURN_EVENT_KINDS, type StoredEvent } from '../transcript.ts';
 import type { Banner, GatewayEvent, LaneStatus, SendResult } from '../gateway-events.ts';
 
@@ -46,6 +47,10 @@ export const laneStatusSchema: z.ZodType<LaneStatus> = z.object({
   profile: z.string().nullable().optional(),
   instructions: z.string().nullable().optional(),
   workspaceDir: z.string().nullable().optional(),
+  turnStartedAt: z.number().nullable().optional(),
+  stepCount: z.number().int().min(0).optional(),
+  currentTool: z.string().nullable().optional(),
+  approvals: z.array(z.object({ callId: z.string(), tool: z.string() })).optional(),
 });
 
 const exitReason = z.enum(EXIT_REASONS);
@@ -62,6 +67,7 @@ export const gatewayEventSchema: z.ZodType<GatewayEvent> = z.discriminatedUnion(
   z.object({ type: z.literal('transcript'), laneKey: z.string(), event: storedEventSchema }),
   z.object({ type: z.literal('text-delta'), laneKey: z.string(), turnId: z.string(), seq: z.number().int(), offset: z.number().int().min(0), delta: z.string() }),
   z.object({ type: z.literal('text-checkpoint'), laneKey: z.string(), turnId: z.string(), seq: z.number().int(), length: z.number().int().min(0) }),
+  z.object({ type: z.literal('tool-output-delta'), laneKey: z.string(), turnId: z.string(), seq: z.number().int(), callId: z.string(), offset: z.number().int().min(0), delta: z.string() }),
   z.object({ type: z.literal('lane'), lane: laneStatusSchema }),
   z.object({ type: z.literal('banner'), banner: bannerSchema }),
 ]);
@@ -75,12 +81,19 @@ export const updateStateSchema = z.object({
 });
 export type UpdateState = z.infer<typeof updateStateSchema>;
 
+/** `settings.get`'s answer; also pushed whole whenever a setting changes (issue 10: every window shows it at once). */
+export const settingsReplySchema = z.object({ settings: settingsViewSchema, providers: z.array(providerViewSchema), warnings: z.array(z.string()), notices: z.array(z.string()) });
+
 /** Everything the host pushes, with a per-instance sequence number for gap-free catch-up. */
 export const pushEventSchema = z.discriminatedUnion('channel', [
   z.object({ channel: z.literal('gateway'), event: gatewayEventSchema }),
   z.object({ channel: z.literal('update'), state: updateStateSchema }),
   /** Every MCP server, sent whenever one's state, tools or settings change. */
   z.object({ channel: z.literal('mcp'), servers: z.array(mcpServerViewSchema) }),
+  /** Issue 10: the settings changed (in any window, the CLI, an approval's "Always allow"): what settings.get answers now. */
+  z.object({ channel: z.literal('settings'), reply: settingsReplySchema }),
+  /** Issue 10, desktop: a notification about this conversation was clicked; the window selects it. */
+  z.object({ channel: z.literal('open-lane'), laneKey: z.string().min(1).max(200) }),
 ]);
 export type PushEvent = z.infer<typeof pushEventSchema>;
 
@@ -193,6 +206,16 @@ export const contract = {
   'turn.stop': { params: z.object({ laneKey }), result: z.object({ stopped: z.boolean() }) },
   /** Runs the lane's last turn again when it failed, on the same user message, which is not appended twice (issue 11). */
   'turn.retry': { params: z.object({ laneKey }), result: sendResultSchema },
+  // Message actions (issue 11, L35): each starts a new version on an idle lane, or continues a stopped
+  // answer; earlier versions stay in the log (docs/message-versions.md). Refused with BUSY while a turn runs.
+  /** Edit and resend: `text` becomes a new version of the user message `seq` on the current path. */
+  'message.edit': { params: z.object({ laneKey, seq: z.number().int().min(1), text: z.string().min(1).max(200_000) }), result: sendResultSchema },
+  /** A new version of the answer to the user message at or before `seq` (the last one when absent). */
+  'turn.regenerate': { params: z.object({ laneKey, seq: z.number().int().min(1).optional() }), result: sendResultSchema },
+  /** Continues the answer that was stopped or interrupted, from its partial text. */
+  'turn.continue': { params: z.object({ laneKey }), result: sendResultSchema },
+  /** Switches the current path to the version starting at `seq` (‹ 1/2 ›); false when it was already shown. */
+  'message.selectVersion': { params: z.object({ laneKey, seq: z.number().int().min(1) }), result: z.object({ selected: z.boolean() }) },
   'resume.accept': { params: z.object({ laneKey }), result: z.object({ accepted: z.boolean() }) },
   'resume.discard': { params: z.object({ laneKey }), result: z.object({ discarded: z.boolean() }) },
   'session.restore': { params: z.object({ laneKey, sessionId: z.string().min(1) }), result: z.object({ restored: z.boolean() }) },
@@ -207,10 +230,19 @@ export const contract = {
     ]),
     result: z.object({ answered: z.boolean() }),
   },
+  /**
+   * Issue 10: a tool call's whole output, for "Download full output" when its card shows only the
+   * head and tail. `seq` names the call's `tool_output` row in one of the conversation's sessions.
+   * `complete: false` when the file was capped or is missing, and the kept head and tail come back instead.
+   */
+  'tool.output': {
+    params: z.object({ laneKey, seq: z.number().int().min(1) }),
+    result: z.object({ callId: z.string(), text: z.string(), complete: z.boolean(), totalBytes: z.number().int().min(0) }),
+  },
   'settings.get': {
     params: z.object({}),
     // Providers appear as views (hasKey, never the key or its reference: R4), in `settings` and beside it.
-    result: z.object({ settings: settingsViewSchema, providers: z.array(providerViewSchema), warnings: z.array(z.string()), notices: z.array(z.string()) }),
+    result: settingsReplySchema,
   },
   'settings.set': { params: settingChangeSchema, result: z.object({ settings: settingsViewSchema }) },
   /** Sent once; stored with the OS keychain (or memory in the headless host); never returned. */
@@ -227,6 +259,14 @@ export const contract = {
   'provider.detectLocal': { params: z.object({}), result: z.object({ servers: z.array(detectedServerSchema) }) },
   /** Renames a saved provider with its stored key (and the choice of the provider in use). */
   'provider.rename': { params: z.object({ from: z.string().min(1).max(200), to: z.string().trim().min(1).max(200) }), result: z.object({ renamed: z.boolean() }) },
+  // Issue 11 (L36): the whole store out and in (import never overwrites, refuses a newer schema), and its backups.
+  'store.export': { params: z.object({ format: z.enum(STORE_EXPORT_FORMATS) }), result: storeExportResultSchema },
+  'store.import': { params: storeImportParamsSchema, result: storeImportResultSchema },
+  'backups.list': { params: z.object({}), result: backupsListResultSchema },
+  /** "Back up now": a backup of the running store, labelled manual. */
+  'backups.create': { params: z.object({}), result: z.object({ backup: backupEntrySchema }) },
+  /** Restores a backup after the relaunch: the current store is backed up first; Baton restarts through the drain (exit reason restore). */
+  'backups.restore': { params: z.object({ name: z.string().min(1).max(200) }), result: z.object({ accepted: z.boolean() }) },
   /** Catch up after a reconnect: same instance → missed events replayed; otherwise resync. */
   'events.subscribe': {
     params: z.object({ instanceId: z.string().optional(), afterSeq: z.number().int().min(0).optional() }),

@@ -11,8 +11,8 @@
  */
 import type { Page } from '@playwright/test';
 import { BatonWindow, expect, screenshot, test } from './support/fixtures.ts';
-import { stalledReply, slowReply } from './support/scripts.ts';
-import { createGate, textReply, toolCallReply, type ChatScript } from '../fixtures/scripted-openai-server.ts';
+import { shellCallAfter, stalledReply, slowReply } from './support/scripts.ts';
+import { createGate, textReply, toolCallReply } from '../fixtures/scripted-openai-server.ts';
 
 interface Recorded {
   title: string;
@@ -71,16 +71,7 @@ test('L31: an approval waiting in a background conversation: badge, first in the
 
   const asking = await window.newChat();
   const gate = createGate();
-  const delayedToolCall: ChatScript = {
-    kind: 'stream',
-    steps: [
-      { type: 'text', text: 'Let me check the disk first.' },
-      { type: 'wait', until: gate.promise },
-      { type: 'tool_call', id: 'call_df', name: 'shell', args: { command: 'echo 42% used' }, fragments: 2 },
-      { type: 'finish', reason: 'tool_calls' },
-    ],
-  };
-  model.enqueue(delayedToolCall);
+  model.enqueue(shellCallAfter('Let me check the disk first.', gate, 'call_df', 'echo 42% used'));
   await window.send('How full is the disk?');
   await expect(window.assistantMessages.first()).toContainText('Let me check the disk first.');
 

@@ -61,16 +61,16 @@ async function startCore(): Promise<CoreHarness> {
 /** Wires the notices as electron/shell/main.ts does, the window in front or not. */
 function wire(h: CoreHarness, platform: NodeJS.Platform, inFront: boolean) {
   const notifier = new Notifier(() => {}, platform);
-  let shownWindow = 0;
+  const opened: string[] = [];
   const notices = new ApprovalNotices({
     notify: (notice, onClick, actions) => notifier.notify(notice, onClick, actions),
     windowInFront: () => inFront,
     pendingApprovals: (laneKey) => h.core.gateway.pendingApprovals(laneKey),
     answer: (laneKey, callId, approved) => h.core.gateway.answerApproval(laneKey, callId, approved),
-    showWindow: () => void shownWindow++,
+    openConversation: (laneKey) => void opened.push(laneKey),
     log: () => {},
   });
-  return { notices, windowShown: () => shownWindow };
+  return { notices, opened };
 }
 
 /** A real turn whose model asks to run `command` in the shell; resolves with the lane push that says it waits. */
@@ -114,15 +114,25 @@ describe('desktop approval notifications (L31)', () => {
     expect(String(server.requests.at(-1)!.body.messages.at(-1)!.content)).toContain('declined');
   });
 
-  it('L31: where Electron shows no buttons (Linux, Windows) the notification has none and a click brings the window', async () => {
+  it('L31, issue 10: where Electron shows no buttons (Linux, Windows) the notification has none and a click brings the window with that conversation selected', async () => {
     const h = await startCore();
-    const { notices, windowShown } = wire(h, 'linux', false);
+    const { notices, opened } = wire(h, 'linux', false);
     notices.onLane(await askToRun(h, 'true', 'run it'));
     const shown = model.shown[0] as Shown;
     expect(shown.options.actions).toBeUndefined();
     shown.emit('click', {});
-    expect(windowShown()).toBe(1);
+    expect(opened).toEqual(['a']);
     h.core.gateway.answerApproval('a', 'c1', false);
+    await h.core.gateway.whenIdle();
+  });
+
+  it('issue 10: an Approve clicked after the call stopped waiting (answered in the window) opens that conversation instead', async () => {
+    const h = await startCore();
+    const { notices, opened } = wire(h, 'darwin', false);
+    notices.onLane(await askToRun(h, 'true', 'run it'));
+    h.core.gateway.answerApproval('a', 'c1', { decision: 'deny' });
+    (model.shown[0] as Shown).emit('action', {}, 0);
+    expect(opened).toEqual(['a']);
     await h.core.gateway.whenIdle();
   });
 

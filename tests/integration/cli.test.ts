@@ -212,6 +212,49 @@ describe('baton command line against a running host (L30, L33)', () => {
     expect(nothing.stderr).toContain('Nothing in “Garden plans” is waiting for approval.');
   });
 
+  it('issue 10, L31: approve --conversation allows the tool for the rest of the conversation; deny --reason reaches the model; approve --always sets it to auto', async () => {
+    model.enqueue(
+      toolCallReply([{ id: 'call_conv', name: 'shell', args: { command: 'echo one' } }]),
+      toolCallReply([{ id: 'call_conv2', name: 'shell', args: { command: 'echo two' } }]),
+      textReply('Both ran.'),
+    );
+    const both = spawnBaton(dataDir, ['send', garden, 'Run two', '--wait']);
+    await both.stderrUntil((text) => text.includes('[approval]'));
+    expect(await baton(dataDir, 'approve', garden, '--conversation')).toMatchObject({
+      code: 0,
+      stdout: 'Approved shell (call_conv) in “Garden plans”, and for the rest of this conversation.\n',
+    });
+    // The second call was not asked: the turn ends by itself.
+    expect(await both.done).toMatchObject({ code: 0, stdout: 'Both ran.\n' });
+
+    model.enqueue(textReply('Hello elsewhere.'));
+    const other = (await baton(dataDir, 'send', '--new', 'Elsewhere')).stdout.trim();
+    await answered(events, other);
+    model.enqueue(toolCallReply([{ id: 'call_why', name: 'shell', args: { command: 'rm -rf /' } }]), textReply('Understood.'));
+    const refused = spawnBaton(dataDir, ['send', other, 'Clean everything', '--wait']);
+    await refused.stderrUntil((text) => text.includes('[approval]'));
+    expect(await baton(dataDir, 'deny', other, '--reason', 'never touch the root')).toMatchObject({
+      code: 0,
+      stdout: `Denied shell (call_why) in “Elsewhere”: never touch the root\n`,
+    });
+    expect(await refused.done).toMatchObject({ code: 0, stdout: 'Understood.\n' });
+    expect(JSON.stringify(model.requests.at(-1)!.body)).toContain('never touch the root');
+
+    model.enqueue(toolCallReply([{ id: 'call_always', name: 'shell', args: { command: 'echo always' } }]), textReply('Always then.'));
+    const always = spawnBaton(dataDir, ['send', other, 'Run it', '--wait']);
+    await always.stderrUntil((text) => text.includes('[approval]'));
+    expect(await baton(dataDir, 'approve', other, '--always')).toMatchObject({ code: 0, stdout: 'Approved shell (call_always) in “Elsewhere”; shell is now always allowed (Settings).\n' });
+    expect(await always.done).toMatchObject({ code: 0, stdout: 'Always then.\n' });
+    expect((await client.call('settings.get', {})).settings.toolApproval).toMatchObject({ shell: 'auto' });
+    const decisions = (await client.call('transcript.get', { laneKey: other })).events.filter((e) => e.kind === 'approval_decision').map((e) => e.payload);
+    expect(decisions).toEqual([
+      { callId: 'call_why', approved: false, decision: 'deny', reason: 'never touch the root', name: 'shell' },
+      { callId: 'call_always', approved: true, decision: 'always', reason: null, name: 'shell' },
+    ]);
+    // Later tests ask again.
+    await client.call('settings.set', { key: 'toolApproval', value: {} });
+  });
+
   it('stop interrupts the running turn (exit 0), the waiting send exits 6; stopping again exits 5', async () => {
     const never = createGate();
     model.enqueue({ kind: 'stream', steps: [{ type: 'text', text: 'Thinking hard' }, { type: 'wait', until: never.promise }] });

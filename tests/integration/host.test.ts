@@ -119,8 +119,10 @@ describe('headless host: turns and signals (L7, L9, L12, L20, L30)', () => {
     // Streamed: the row came with the first piece, before the final one (issue 9 item 9).
     expect(events.items.some((e) => e.type === 'transcript' && e.event.kind === 'assistant_text' && !e.event.payload.final)).toBe(true);
     const transcript = await client.call('transcript.get', { laneKey: lane.laneKey });
-    expect(transcript.events.map((e) => e.kind)).toEqual(['user_message', 'assistant_text']);
+    // Issue 10: the model call's tokens are an event too, after its answer.
+    expect(transcript.events.map((e) => e.kind)).toEqual(['user_message', 'assistant_text', 'usage']);
     expect(transcript.events[1]!.payload).toEqual({ text: 'Hello from the scripted model.', final: true, provider: expect.stringMatching(/^OpenAI-compatible server/), model: 'scripted' });
+    expect(transcript.events[2]!.payload).toMatchObject({ inputTokens: 11, outputTokens: 7 });
   });
 
   it('SIGUSR1 mid-turn drains with reason restart, marks the lane restart_timeout and exits 75; the relaunch resumes it and the window reconnects', async () => {

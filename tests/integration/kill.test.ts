@@ -105,6 +105,27 @@ describe('kills with real signals (L2, L9, L15)', () => {
     ]);
   });
 
+  it('L26, issue 10: SIGKILL while the model thinks keeps the flushed thinking; the unsigned partial block is not sent again', async () => {
+    harness = await CoreHarness.start();
+    harness.crash();
+    proc = await startCoreProcess(harness.dataDir);
+    const thinking = 'Weighing the two options carefully';
+    proc.command({ send: 'a', text: 'pick one', script: { steps: [{ reasoning: thinking, chunks: 3 }, { gate: 'parked' }] } });
+    // The first piece is written at once; the rest by the 250 ms flush, announced as a checkpoint.
+    await proc.waitFor((line) => line.thought === 'a');
+    await proc.waitFor((line) => line.checkpoint === 'a' && line.length === thinking.length);
+    await proc.kill();
+
+    const core = await harness.launch((agents) => agents.script('a', { steps: [{ text: 'the first one' }] }));
+    expect(core.store.integrityProblems()).toBeNull();
+    const lane = core.store.listLanes().find((l) => l.laneKey === 'a')!;
+    const kept = core.store.listEvents(lane.sessionId).filter((e) => e.kind === 'reasoning');
+    expect(kept.map((e) => e.payload)).toEqual([{ text: thinking, final: false }]);
+    const [input] = await harness.agents.inputs.waitFor(1);
+    // A partial block has no signature: a model would refuse it, so the resumed turn starts without it.
+    expect(input!.history).toEqual([{ role: 'user', text: 'pick one' }]);
+  });
+
   it('L12: a clean quit writes the marker and the next start reports a clean exit', async () => {
     harness = await CoreHarness.start();
     harness.crash();

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { gatewayEvents, HostProcess } from '../fixtures/host-process.ts';
+import { HostProcess, recordGatewayEvents } from '../fixtures/host-process.ts';
 import { createGate, startScriptedOpenAIServer, textReply, type ScriptedOpenAIServer } from '../fixtures/scripted-openai-server.ts';
 
 let dataDir: string;
@@ -49,7 +49,7 @@ describe('a conversation keeps its agent across a real restart (L34)', () => {
   it('L34: two conversations on two providers reach their own servers; after SIGUSR1 and the relaunch the interrupted one resumes on its own model', async () => {
     const host = await startHost();
     const client = await host.client();
-    const events = gatewayEvents(client);
+    const events = recordGatewayEvents(client);
 
     const onAlpha = await client.call('lanes.create', {});
     const onBeta = await client.call('lanes.create', {});
@@ -76,7 +76,7 @@ describe('a conversation keeps its agent across a real restart (L34)', () => {
     expect(resumed.body.messages.some((m) => m.role === 'system' && String(m.content).includes('interrupted by a restart'))).toBe(true);
 
     const second = await again.client();
-    const secondEvents = gatewayEvents(second);
+    const secondEvents = recordGatewayEvents(second);
     const lanes = await second.call('lanes.list', {});
     if (lanes.find((l) => l.laneKey === onBeta.laneKey)?.activity !== 'idle') {
       await secondEvents.waitFor((e) => e.type === 'lane' && e.lane.laneKey === onBeta.laneKey && e.lane.activity === 'idle');

@@ -4,7 +4,8 @@
  */
 import { MemorySecretStore } from '../../electron/core/agent/memory-secret-store.ts';
 import { ModelAgentFactory } from '../../electron/core/agent/model-agent-factory.ts';
-import type { ScriptedOpenAIServer } from '../fixtures/scripted-openai-server.ts';
+import { afterEach, beforeEach } from 'vitest';
+import { startScriptedOpenAIServer, type ScriptedOpenAIServer } from '../fixtures/scripted-openai-server.ts';
 import { CoreHarness } from './core-harness.ts';
 
 export async function startScriptedModelCore(server: ScriptedOpenAIServer): Promise<CoreHarness> {
@@ -21,4 +22,30 @@ export async function startScriptedModelCore(server: ScriptedOpenAIServer): Prom
   return CoreHarness.start({
     agentFactory: (h) => new ModelAgentFactory({ settings: () => settings, secrets, env: {}, dataDir: h.dataDir }),
   });
+}
+
+/**
+ * A scripted model server per test and the core started against it on demand, both closed after
+ * the test (registers the hooks; call at the top of a test file).
+ */
+export function useScriptedModelCore(): { server: () => ScriptedOpenAIServer; start: () => Promise<CoreHarness> } {
+  let server: ScriptedOpenAIServer | null = null;
+  let harness: CoreHarness | null = null;
+  beforeEach(async () => {
+    server = await startScriptedOpenAIServer();
+  });
+  afterEach(async () => {
+    harness?.cleanup();
+    harness = null;
+    await server?.close();
+    server = null;
+  });
+  const current = (): ScriptedOpenAIServer => {
+    if (!server) throw new Error('no scripted model server outside a test');
+    return server;
+  };
+  return {
+    server: current,
+    start: async () => (harness = await startScriptedModelCore(current())),
+  };
 }

@@ -11,9 +11,9 @@ import type { Agent, AgentTurnInput, AgentTurnResult, ToolCallRecord, TurnContex
 import { isProviderError, type ModelProvider } from './providers/provider.ts';
 import type { ToolApprovalMode } from '../../../shared/settings.ts';
 import type { Tool, ToolRegistry } from './tools/tool.ts';
-import type { TranscriptEntry, TranscriptToolCall } from './transcript-repair.ts';
+import type { ReasoningBlock, TranscriptEntry, TranscriptToolCall } from './transcript-repair.ts';
 import { describeError } from '../../../shared/errors.ts';
-import { APPROVAL_REASON_MAX } from '../../../shared/transcript.ts';
+import { APPROVAL_REASON_MAX, type ToolResultDetails } from '../../../shared/transcript.ts';
 
 export interface AgentLoopOptions {
   provider: ModelProvider;
@@ -70,7 +70,9 @@ export class AgentLoop implements Agent {
       if (userText !== null) history.push({ role: 'user', text: userText });
       userText = null;
       note = null;
-      history.push({ role: 'assistant', text: answer.text, interrupted: false, toolCalls: answer.calls });
+      // Issue 10: signed thinking goes back with its message in the turn's next request.
+      const reasoning = answer.reasoning.length > 0 ? { reasoning: answer.reasoning } : {};
+      history.push({ role: 'assistant', text: answer.text, interrupted: false, toolCalls: answer.calls, ...reasoning });
       if (answer.calls.length === 0) return { outcome: 'completed' };
 
       // Record every call first (durable intent), then run them one by one.
@@ -87,14 +89,16 @@ export class AgentLoop implements Agent {
   private async callModel(
     request: { history: TranscriptEntry[]; note: AgentTurnInput['note']; userText: string | null },
     context: TurnContext,
-  ): Promise<{ text: string; calls: TranscriptToolCall[] } | 'interrupted'> {
+  ): Promise<{ text: string; calls: TranscriptToolCall[]; reasoning: ReasoningBlock[] } | 'interrupted'> {
     // A soft stop may close the stream: no side effect is ever in flight while the model talks.
     const stream = new AbortController();
     const onAbort = () => stream.abort(context.signal.reason);
     context.signal.addEventListener('abort', onAbort, { once: true });
     const offStop = context.onStopRequested(() => stream.abort(new Error('stopped')));
     let text = '';
+    let thought = '';
     const calls: TranscriptToolCall[] = [];
+    const reasoning: ReasoningBlock[] = [];
     try {
       for await (const event of this.options.provider.stream(
         { system: this.options.systemPrompt, history: request.history, note: request.note, userText: request.userText, tools: this.options.tools.specs() },
@@ -105,8 +109,19 @@ export class AgentLoop implements Agent {
           context.text(event.delta);
         } else if (event.type === 'tool_call') {
           calls.push({ callId: event.callId, name: event.name, args: event.args });
+        } else if (event.type === 'reasoning') {
+          thought += event.delta;
+          context.reasoning(event.delta);
+        } else if (event.type === 'reasoning_end') {
+          const { signature, redacted } = event;
+          if (signature !== undefined || redacted !== undefined) {
+            reasoning.push({ text: thought, ...(signature !== undefined ? { signature } : {}), ...(redacted !== undefined ? { redacted } : {}) });
+          }
+          thought = '';
+          context.endReasoning({ ...(signature !== undefined ? { signature } : {}), ...(redacted !== undefined ? { redacted } : {}) });
         } else if (event.type === 'usage') {
-          context.usage({ inputTokens: event.inputTokens, outputTokens: event.outputTokens });
+          const { type: _type, ...usage } = event;
+          context.usage({ ...usage, provider: this.options.provider.name });
         }
       }
     } catch (error) {
@@ -119,7 +134,7 @@ export class AgentLoop implements Agent {
     }
     if (stream.signal.aborted) return 'interrupted';
     context.endAssistantMessage();
-    return { text, calls };
+    return { text, calls, reasoning };
   }
 
   private record(call: TranscriptToolCall): ToolCallRecord {
@@ -131,8 +146,8 @@ export class AgentLoop implements Agent {
   /** Approval, dispatch record, run, result record. Returns the result as the model will see it. */
   private async execute(call: TranscriptToolCall, context: TurnContext): Promise<TranscriptEntry> {
     const tool = this.options.tools.get(call.name);
-    const result = (output: string, isError: boolean): TranscriptEntry => {
-      context.toolResult({ callId: call.callId, output, isError });
+    const result = (output: string, isError: boolean, details?: ToolResultDetails): TranscriptEntry => {
+      context.toolResult({ callId: call.callId, output, isError, ...(details ? { details } : {}) });
       return { role: 'tool', callId: call.callId, name: call.name, output, isError, synthetic: false };
     };
     if (!tool) return result(`Unknown tool "${call.name}". Available tools: ${this.options.tools.list().map((t) => t.name).join(', ')}.`, true);
@@ -144,10 +159,11 @@ export class AgentLoop implements Agent {
     }
     if (context.signal.aborted) throw new Interrupted();
     context.toolDispatched(call.callId);
-    const outcome = await tool.run(call.args, { signal: context.signal, workspaceDir: this.options.workspaceDir });
+    const output = context.toolOutput?.bind(context, call.callId);
+    const outcome = await tool.run(call.args, { signal: context.signal, workspaceDir: this.options.workspaceDir, ...(output ? { output } : {}) });
     // Killed by the hard interrupt: its effects are partial, so no result is recorded and the call
     // stays "outcome unknown" — the resume note asks the model to check before repeating it (L19, L20).
     if (context.signal.aborted) throw new Interrupted();
-    return result(outcome.output, outcome.isError);
+    return result(outcome.output, outcome.isError, outcome.details);
   }
 }

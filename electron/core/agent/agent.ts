@@ -3,7 +3,8 @@
  * lifecycle; an Agent only talks to its model and tools and reports what happens through the
  * TurnContext, which records each step durably before returning (L26).
  */
-import type { ToolEffect } from '../../../shared/transcript.ts';
+import type { ToolEffect, ToolResultDetails } from '../../../shared/transcript.ts';
+import type { ToolOutputChannel } from './tools/tool.ts';
 import type { ModelNote } from './notes.ts';
 import type { TranscriptEntry, TranscriptToolCall } from './transcript-repair.ts';
 
@@ -38,11 +39,25 @@ export interface ToolResultRecord {
   callId: string;
   output: string;
   isError: boolean;
+  /** Issue 10: exit code, signal, diff: for the card; the model reads `output` only. */
+  details?: ToolResultDetails | undefined;
 }
 
+/** One model call's tokens (issue 10): input is uncached input; cache reads and writes apart. */
 export interface Usage {
   inputTokens: number;
   outputTokens: number;
+  cacheRead?: number;
+  cacheWrite?: number;
+  /** The model and provider the call went to, for the price table; absent from scripted agents. */
+  model?: string;
+  provider?: string;
+}
+
+/** How a thinking block ended (issue 10): what lets it be sent back to its model, if anything. */
+export interface ReasoningEnd {
+  signature?: string;
+  redacted?: string;
 }
 
 export interface TurnContext {
@@ -55,10 +70,19 @@ export interface TurnContext {
   text(delta: string): void;
   /** Ends the current assistant message (before tool calls or at a step boundary). */
   endAssistantMessage(): void;
+  /** Issue 10: streamed thinking; saved like text (at least every 250 ms). */
+  reasoning(delta: string): void;
+  /** Ends the thinking block being streamed; a redacted block may come with no text at all. */
+  endReasoning(end: ReasoningEnd): void;
   /** Recorded durably before the tool is dispatched, so after a kill we know it may have run. */
   toolCall(call: ToolCallRecord): void;
   /** Recorded right before the tool starts; without it a call provably never ran. */
   toolDispatched(callId: string): void;
+  /**
+   * Issue 10: a piece of a running tool's output (stdout and stderr in arrival order), streamed to
+   * the window and flushed with the text's cadence (L26), so a crash keeps what was flushed.
+   */
+  toolOutput?(callId: string, stream: ToolOutputChannel, chunk: string): void;
   toolResult(result: ToolResultRecord): void;
   /** Asks the user (an event the UI answers); resolves `interrupted` if the turn is stopped first. */
   requestApproval(call: ToolCallRecord): Promise<ApprovalDecision>;

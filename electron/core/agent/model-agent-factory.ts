@@ -26,7 +26,7 @@ import type { SecretStore } from '../ports.ts';
 import { DEFAULT_PROFILE_NAME, type AgentProfile, type Settings } from '../../../shared/settings.ts';
 
 export type AgentSettings = Pick<Settings, 'providers' | 'activeProvider' | 'maxSteps' | 'toolApproval' | 'systemPrompt' | 'workspaceDir'> &
-  Partial<Pick<Settings, 'shellSandbox' | 'profiles'>>;
+  Partial<Pick<Settings, 'shellSandbox' | 'anthropicThinkingBudget' | 'profiles'>>;
 
 /** A lane that says nothing: the Default profile on the default provider. */
 const NO_SPEC: LaneAgentSpec = { provider: null, model: null, profile: null, instructions: null, workspaceDir: null };
@@ -105,7 +105,8 @@ export class ModelAgentFactory implements AgentFactory {
     }
     if (!choice) throw new Error(NO_PROVIDER_MESSAGE);
     const model = wanted?.model ?? undefined;
-    const tuning = this.options.providerTuning ?? {};
+    // Issue 10: only Anthropic is asked to think; OpenAI-compatible reasoning models think on their own.
+    const tuning = { ...this.options.providerTuning, ...(settings.anthropicThinkingBudget ? { thinkingBudgetTokens: settings.anthropicThinkingBudget } : {}) };
     if (choice.source === 'environment') return { ...choice.config, ...(model ? { model } : {}), ...tuning };
     const configured = choice.setting;
     const apiKey = configured.keyRef ? await this.options.secrets.get(configured.keyRef) : null;

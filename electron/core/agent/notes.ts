@@ -7,7 +7,8 @@ import { endsWithToolTail, type TranscriptEntry } from './transcript-repair.ts';
 
 export type ModelNote =
   | { kind: 'resume'; reason: string | null; minutesAgo: number | null; text: string }
-  | { kind: 'tool-tail'; text: string };
+  | { kind: 'tool-tail'; text: string }
+  | { kind: 'continue'; text: string };
 
 export interface ResumeState {
   resumePending: boolean;
@@ -35,6 +36,14 @@ export function resumeNoteText(reason: string | null, minutesAgo: number | null)
 
 export const TOOL_TAIL_NOTE =
   '[Baton] The conversation ends with tool results you have not answered yet. Process them first, then answer the new message.';
+
+/**
+ * Issue 11 "Continue": the history ends with the answer that was stopped; the model picks it up
+ * where it stopped. It subsumes the tool-tail note (one note per request, L19).
+ */
+export const CONTINUE_NOTE =
+  '[Baton] Your previous answer was stopped before it was finished. First process any tool results you have not answered yet. ' +
+  'Then continue the answer from exactly where it stopped, without repeating what you already wrote.';
 
 export function decideNote(lane: ResumeState, history: readonly TranscriptEntry[], now: number): ModelNote | null {
   if (lane.resumePending) {

@@ -10,9 +10,20 @@ export interface TranscriptToolCall {
   args: unknown;
 }
 
+/**
+ * Issue 10: a thinking block that may be sent back to its model: signed (Anthropic `thinking`) or
+ * redacted (its opaque `data`). Unsigned thinking (OpenAI-compatible servers, or a block a crash
+ * cut short) is for people only and never reaches a history.
+ */
+export interface ReasoningBlock {
+  text: string;
+  signature?: string;
+  redacted?: string;
+}
+
 export type TranscriptEntry =
   | { role: 'user'; text: string }
-  | { role: 'assistant'; text: string; interrupted: boolean; toolCalls: TranscriptToolCall[] }
+  | { role: 'assistant'; text: string; interrupted: boolean; toolCalls: TranscriptToolCall[]; reasoning?: ReasoningBlock[] }
   | { role: 'tool'; callId: string; name: string; output: string; isError: boolean; synthetic: boolean };
 
 export const INTERRUPTED_CALL_OUTPUT =
@@ -48,6 +59,13 @@ function repair(events: readonly StoredEvent[], keepTailOpen: boolean): ResumeRe
   const pendingCalls: TranscriptToolCall[] = [];
   // The assistant message tool calls attach to, while no tool result has followed it yet.
   let openAssistant: Extract<TranscriptEntry, { role: 'assistant' }> | null = null;
+  // Signed thinking waiting for the assistant message of its model call (issue 10).
+  let reasoning: ReasoningBlock[] = [];
+  const takeReasoning = (): { reasoning?: ReasoningBlock[] } => {
+    const blocks = reasoning;
+    reasoning = [];
+    return blocks.length > 0 ? { reasoning: blocks } : {};
+  };
 
   const settlePending = (atTail = false) => {
     for (const p of pending) {
@@ -67,20 +85,21 @@ function repair(events: readonly StoredEvent[], keepTailOpen: boolean): ResumeRe
       case 'user_message':
         settlePending();
         openAssistant = null;
+        reasoning = [];
         entries.push({ role: 'user', text: event.payload.text });
         break;
       case 'assistant_text': {
         const { text, final } = event.payload;
         if (!final && text.trim() === '') break; // an empty partial answer carries nothing
         settlePending();
-        openAssistant = { role: 'assistant', text, interrupted: !final, toolCalls: [] };
+        openAssistant = { role: 'assistant', text, interrupted: !final, toolCalls: [], ...takeReasoning() };
         entries.push(openAssistant);
         break;
       }
       case 'tool_call': {
         if (!openAssistant) {
           settlePending();
-          openAssistant = { role: 'assistant', text: '', interrupted: false, toolCalls: [] };
+          openAssistant = { role: 'assistant', text: '', interrupted: false, toolCalls: [], ...takeReasoning() };
           entries.push(openAssistant);
         }
         const call = { callId: event.payload.callId, name: event.payload.name, args: event.payload.args };
@@ -99,6 +118,14 @@ function repair(events: readonly StoredEvent[], keepTailOpen: boolean): ResumeRe
         match.answered = true;
         openAssistant = null;
         entries.push({ role: 'tool', callId: match.call.callId, name: match.call.name, output: event.payload.output, isError: event.payload.isError, synthetic: false });
+        break;
+      }
+      case 'reasoning': {
+        // Only a finished, signed (or redacted) block can go back to the model: the API checks the
+        // signature against the text, so a partial block a crash left would fail the whole request.
+        const { text, final, signature, redacted } = event.payload;
+        if (!final || (signature === undefined && redacted === undefined)) break;
+        reasoning.push({ text, ...(signature !== undefined ? { signature } : {}), ...(redacted !== undefined ? { redacted } : {}) });
         break;
       }
       default:

@@ -9,11 +9,12 @@ import type { Banner, GatewayEvent, LaneStatus, SendResult } from '../../../shar
 import { helpText, parseCommand, unescapeMessage, type ParsedCommand } from '../../../shared/commands.ts';
 import { CONDITION_WORDS, conditionSentence, laneCondition } from '../../../shared/lane-condition.ts';
 import type { BusyInputMode } from '../../../shared/lifecycle.ts';
-import type { ApprovalAnswer, TurnEvent } from '../../../shared/transcript.ts';
+import type { ApprovalAnswer, StoredEvent, TurnEvent } from '../../../shared/transcript.ts';
 import { defaultLog, type Log } from '../../../shared/log.ts';
 import type { Agent, AgentFactory, AgentTurnResult, LaneAgentSpec, ModelChoice } from '../agent/agent.ts';
-import { decideNote } from '../agent/notes.ts';
-import { repairForResume, repairTranscript } from '../agent/transcript-repair.ts';
+import { CONTINUE_NOTE, decideNote, type ModelNote } from '../agent/notes.ts';
+import { currentPath, pathEvents, userMessageAtOrBefore } from '../../../shared/message-path.ts';
+import { repairForResume, repairTranscript, type TranscriptEntry } from '../agent/transcript-repair.ts';
 import type { GatewayEventSink } from '../ports.ts';
 import { isFreshMark } from '../lifecycle/lane-banners.ts';
 import { newId } from '../sessions/ids.ts';
@@ -70,7 +71,50 @@ function notSaved(error: unknown): unknown {
  * `retry` re-runs a failed turn on the user message it answered (issue 11): the message is already
  * in the transcript, so the turn appends none; the model sees the history before it, then it once.
  */
-type TurnJob = { kind: 'message'; input: QueuedInput } | { kind: 'resume' } | { kind: 'retry'; userText: string; beforeSeq: number };
+type TurnJob = { kind: 'message'; input: QueuedInput } | { kind: 'resume' } | RequestedJob;
+
+/**
+ * Jobs a person asks for on an idle lane (issue 11, L35); none is queued input. `retry` and
+ * `regenerate` answer the user message at `beforeSeq` again from the path before it; `edit` sends a
+ * new version of the message `replaces`; `continue` picks up the stopped answer at the path's end.
+ */
+type RequestedJob =
+  | { kind: 'retry'; userText: string; beforeSeq: number }
+  | { kind: 'regenerate'; userText: string; beforeSeq: number }
+  | { kind: 'edit'; text: string; replaces: number }
+  | { kind: 'continue' };
+
+/** The history a job's model request is built from: the current path, up to the message it answers again. */
+function historyEvents(job: TurnJob, path: readonly StoredEvent[]): readonly StoredEvent[] {
+  switch (job.kind) {
+    case 'retry':
+    case 'regenerate':
+      return path.filter((event) => event.seq < job.beforeSeq);
+    case 'edit':
+      return path.filter((event) => event.seq < job.replaces);
+    default:
+      return path;
+  }
+}
+
+/** Anthropic refuses a final assistant message that ends in white space; a continued answer ends the history. */
+function trimContinuedAnswer(history: TranscriptEntry[]): void {
+  const last = history.at(-1);
+  if (last?.role === 'assistant') last.text = last.text.trimEnd();
+}
+
+/**
+ * Message actions refused (issue 11, L35): nothing to act on, or the lane is busy or Baton is
+ * restarting. An edit, regeneration, continuation or version switch waits for an idle lane: a
+ * running turn appends to the current path, so moving the path under it would split its answer
+ * across two versions; the window offers Stop first instead of stopping it silently.
+ */
+export class MessageActionRefusedError extends BatonError<'INVALID_INPUT' | 'NOT_FOUND' | 'BUSY' | 'UNAVAILABLE'> {
+  constructor(code: 'INVALID_INPUT' | 'NOT_FOUND' | 'BUSY' | 'UNAVAILABLE', message: string) {
+    super(code, message);
+    this.name = 'MessageActionRefusedError';
+  }
+}
 
 /** turn.retry refused: nothing to retry, or the lane is busy or Baton is restarting. */
 export class RetryRefusedError extends BatonError<'INVALID_INPUT' | 'NOT_FOUND' | 'BUSY' | 'UNAVAILABLE'> {
@@ -104,7 +148,8 @@ export class Gateway {
   private readonly log: Log;
   private intakeOpen = true;
   private readonly resumeRequests = new Set<string>();
-  private readonly retryRequests = new Map<string, Extract<TurnJob, { kind: 'retry' }>>();
+  /** A retry, edit, regeneration or continuation asked for and not yet started (issue 11). */
+  private readonly retryRequests = new Map<string, RequestedJob>();
   /** Lanes whose live turn is a retry: a second click while it runs gets the first answer. */
   private readonly retrying = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
@@ -218,7 +263,7 @@ export class Gateway {
   /** L20: continue an interrupted turn (the Resume button, or auto-resume at launch). */
   requestResume(laneKey: string): boolean {
     const lane = this.store.getLane(laneKey);
-    if (!lane || !lane.resumePending || lane.suspended) return false;
+    if (!lane || !lane.resumePending || lane.suspended || lane.deletedAt !== null || this.deleting.has(laneKey)) return false;
     this.resumeRequests.add(laneKey);
     this.pump(laneKey);
     return true;
@@ -239,14 +284,90 @@ export class Gateway {
     if (!this.intakeOpen) throw new RetryRefusedError('UNAVAILABLE', 'Baton is restarting; retry once it is back.');
     const last = this.store.lastTurn(lane.sessionId);
     if (!last || last.outcome !== 'failed') throw new RetryRefusedError('INVALID_INPUT', 'Only a failed turn can be retried, and the last turn here did not fail.');
-    if (last.trigger === 'resume') throw new RetryRefusedError('INVALID_INPUT', 'The failed turn continued an interrupted one; use Resume to try it again.');
-    const userEvent = this.store
-      .listEvents(lane.sessionId)
-      .findLast((event) => event.kind === 'user_message');
+    if (last.trigger === 'resume' || last.trigger === 'continue') throw new RetryRefusedError('INVALID_INPUT', 'The failed turn continued an interrupted one; use Resume to try it again.');
+    // The message on the current path (L35): after a switch of versions, not simply the newest one.
+    const userEvent = pathEvents(this.store.listEvents(lane.sessionId)).findLast((event) => event.kind === 'user_message');
     if (!userEvent || userEvent.kind !== 'user_message') throw new RetryRefusedError('INVALID_INPUT', 'The failed turn has no message to send again.');
     this.retryRequests.set(laneKey, { kind: 'retry', userText: userEvent.payload.text, beforeSeq: userEvent.seq });
     this.pump(laneKey);
     return { status: 'started', message: 'Retrying.' };
+  }
+
+  // ── message actions (issue 11, L35): edit, regenerate, continue, switch versions ─────────────
+
+  /** The lane an action may change now: it exists, is not in the trash, runs nothing and Baton is not restarting. */
+  private idleLaneFor(laneKey: string, action: string): LaneRecord {
+    const lane = this.store.getLane(laneKey);
+    if (!lane) throw new MessageActionRefusedError('NOT_FOUND', `No conversation ${laneKey}.`);
+    if (lane.deletedAt !== null || this.deleting.has(laneKey)) throw new MessageActionRefusedError('INVALID_INPUT', 'This conversation is in the trash; restore it first.');
+    if (this.registry.get(laneKey) || this.retryRequests.has(laneKey) || this.store.countQueuedInputs(laneKey) > 0) {
+      throw new MessageActionRefusedError('BUSY', `A turn is running in this conversation; stop it first, then ${action}.`);
+    }
+    if (!this.intakeOpen) throw new MessageActionRefusedError('UNAVAILABLE', `Baton is restarting; ${action} once it is back.`);
+    return lane;
+  }
+
+  private startRequested(laneKey: string, job: RequestedJob): SendResult {
+    this.retryRequests.set(laneKey, job);
+    this.pump(laneKey);
+    return { status: 'started', message: 'Sent.' };
+  }
+
+  /**
+   * Edit and resend (L35): `text` becomes a new version of the user message `seq`, which must be on
+   * the current path; what followed the old version stays in the log as the earlier version.
+   */
+  editMessage(laneKey: string, seq: number, text: string): SendResult {
+    const lane = this.idleLaneFor(laneKey, 'edit');
+    if (text.trim() === '') throw new MessageActionRefusedError('INVALID_INPUT', 'A message cannot be empty.');
+    const target = pathEvents(this.store.listEvents(lane.sessionId)).find((event) => event.seq === seq);
+    if (target?.kind !== 'user_message') throw new MessageActionRefusedError('INVALID_INPUT', 'Only a message you sent, in the version shown, can be edited.');
+    return this.startRequested(laneKey, { kind: 'edit', text, replaces: seq });
+  }
+
+  /**
+   * Regenerate (L35): a new version of the answer to the user message at or before `seq` on the
+   * current path (the last one when `seq` is absent). The earlier answer stays as version 1.
+   */
+  regenerate(laneKey: string, seq?: number): SendResult {
+    const lane = this.idleLaneFor(laneKey, 'regenerate');
+    const path = pathEvents(this.store.listEvents(lane.sessionId));
+    if (seq !== undefined && !path.some((event) => event.seq === seq)) throw new MessageActionRefusedError('INVALID_INPUT', 'Only an answer in the version shown can be regenerated.');
+    const userEvent = userMessageAtOrBefore(path, seq ?? Number.MAX_SAFE_INTEGER);
+    if (userEvent?.kind !== 'user_message') throw new MessageActionRefusedError('INVALID_INPUT', 'There is no message here to answer again.');
+    return this.startRequested(laneKey, { kind: 'regenerate', userText: userEvent.payload.text, beforeSeq: userEvent.seq });
+  }
+
+  /**
+   * Continue (issue 11): the model picks up the answer that was stopped or interrupted, from the
+   * partial answer at the end of the current path. A lane waiting to resume after a restart is
+   * resumed instead (its note already says what happened, L19).
+   */
+  continueAnswer(laneKey: string): SendResult {
+    const lane = this.idleLaneFor(laneKey, 'continue');
+    if (lane.resumePending && !lane.suspended) {
+      this.requestResume(laneKey);
+      return { status: 'started', message: 'Resuming.' };
+    }
+    const path = pathEvents(this.store.listEvents(lane.sessionId));
+    const lastTurnId = path.findLast((event) => event.turnId !== null)?.turnId;
+    const stopped = lastTurnId !== undefined && path.some((event) => event.turnId === lastTurnId && event.kind === 'interruption');
+    if (!stopped) throw new MessageActionRefusedError('INVALID_INPUT', 'Only an answer that was stopped or interrupted can be continued.');
+    return this.startRequested(laneKey, { kind: 'continue' });
+  }
+
+  /**
+   * Switches to another version (‹ 1/2 ›) of a message or answer: the choice is appended to the log
+   * as `version_select`, so the next turn, a resume and every window follow it (L35).
+   */
+  selectVersion(laneKey: string, seq: number): boolean {
+    const lane = this.idleLaneFor(laneKey, 'switch versions');
+    const path = currentPath(this.store.listEvents(lane.sessionId));
+    if (!path.versionStarts.has(seq)) throw new MessageActionRefusedError('INVALID_INPUT', 'There is no such version in this conversation.');
+    if (path.onPath.has(seq)) return false;
+    this.append(laneKey, lane.sessionId, null, { kind: 'version_select', payload: { seq } });
+    this.emitLane(laneKey);
+    return true;
   }
 
   /** L20/L21 "Discard": the user declines the resume; the transcript stays as it is. */
@@ -302,6 +423,11 @@ export class Gateway {
       profile: lane.profile,
       instructions: lane.instructions,
       workspaceDir: lane.workspaceDir,
+      // Issue 10, the activity view: what the live turn is doing, in the one place summaries are built.
+      turnStartedAt: live?.startedAt ?? null,
+      stepCount: live?.steps ?? 0,
+      currentTool: live?.currentTool ?? null,
+      approvals: live ? [...live.approvals].map(([callId, pending]) => ({ callId, tool: pending.toolName })) : [],
     };
   }
 
@@ -513,6 +639,7 @@ export class Gateway {
     if (!retryJob && !wantsResume && !next) return;
     const live = this.registry.claim(laneKey);
     if (!live) return;
+    live.startedAt = this.now();
     this.resumeRequests.delete(laneKey);
     this.retryRequests.delete(laneKey);
     const job: TurnJob = retryJob ?? (next ? { kind: 'message', input: next } : { kind: 'resume' });
@@ -552,13 +679,16 @@ export class Gateway {
         this.store.endTurn({ laneKey, turnId: lane.activeTurn.turnId, outcome: 'failed', error: 'Baton could not record how this turn ended.' });
       }
       const allEvents = this.store.listEvents(lane.sessionId);
-      // A retry answers its message again from the history before it; the failed attempts after it are left out.
-      const events = job.kind === 'retry' ? allEvents.filter((event) => event.seq < job.beforeSeq) : allEvents;
+      // The model sees the current path only (L35): earlier versions stay in the log, not in the request.
+      // A retry or regeneration answers its message again from the path before it.
+      const events = historyEvents(job, pathEvents(allEvents));
       // L18: only a resumed turn may pick up calls the interrupted one never started.
-      const { history, pendingCalls } = lane.resumePending && job.kind !== 'retry' ? repairForResume(events) : { history: repairTranscript(events), pendingCalls: [] };
-      const note = decideNote(lane, history, this.now());
+      const resuming = lane.resumePending && (job.kind === 'message' || job.kind === 'resume');
+      const { history, pendingCalls } = resuming ? repairForResume(events) : { history: repairTranscript(events), pendingCalls: [] };
+      if (job.kind === 'continue') trimContinuedAnswer(history);
+      const note: ModelNote | null = job.kind === 'continue' ? { kind: 'continue', text: CONTINUE_NOTE } : decideNote(lane, history, this.now());
       const turnId = newId('turn');
-      const userText = job.kind === 'message' ? job.input.text : job.kind === 'retry' ? job.userText : null;
+      const userText = job.kind === 'message' ? job.input.text : job.kind === 'retry' || job.kind === 'regenerate' ? job.userText : job.kind === 'edit' ? job.text : null;
       const begun = this.store.beginTurn({
         laneKey,
         turnId,
@@ -566,11 +696,14 @@ export class Gateway {
         // The retried message is in the transcript already (issue 11): it is not appended again.
         ...(job.kind === 'message' ? { userText: job.input.text } : {}),
         ...(job.kind === 'message' ? { queuedInputId: job.input.id, clientId: job.input.clientId } : {}),
+        ...(job.kind === 'edit' ? { userText: job.text, replaces: job.replaces } : {}),
+        ...(job.kind === 'regenerate' ? { branchFrom: job.beforeSeq } : {}),
       });
       live.state = 'running';
       live.turnId = turnId;
       this.startFailures.delete(laneKey);
       if (begun.userEvent) this.emit({ type: 'transcript', laneKey, event: begun.userEvent });
+      if (begun.branchEvent) this.emit({ type: 'transcript', laneKey, event: begun.branchEvent });
       // An untitled conversation is named after its first message, as chat apps do.
       if (job.kind === 'message' && lane.title === '') this.store.setTitle(laneKey, titleFrom(job.input.text));
       if (note) {
@@ -588,6 +721,7 @@ export class Gateway {
         log: this.log,
         // L31: waiting on a person is part of the lane's condition.
         approvalsChanged: () => this.emitLane(laneKey),
+        activityChanged: () => this.emitLane(laneKey),
         allowedTools: conversationAllowances(allEvents),
         model: agent?.modelInUse,
       });

@@ -9,15 +9,23 @@
  * when the message ends. Bytes per answer grow with its length, not with its length squared.
  * Pieces that arrive in one turn of the event loop (a burst of chunks in one network read) go out
  * as one delta at its end: a fast stream costs a frame per read, not one per chunk, and no piece
- * waits longer than that turn.
+ * waits longer than that turn. The mechanism is StreamedRow's (streamed-row.ts); a turn has two,
+ * the answer and the model's thinking before it (issue 10), and at most one of them is open.
+ * A running tool's output (issue 10) streams the same way into one `tool_output` row per call
+ * (tool-output-stream.ts), saved at the same 250 ms cadence.
  */
+import path from 'node:path';
 import type { GatewayEvent } from '../../../shared/gateway-events.ts';
 import type { ApprovalAnswer, StoredEvent, TurnEvent } from '../../../shared/transcript.ts';
-import type { ApprovalDecision, ToolCallRecord, ToolResultRecord, TurnContext, Usage } from '../agent/agent.ts';
+import type { ApprovalDecision, ReasoningEnd, ToolCallRecord, ToolResultRecord, TurnContext, Usage } from '../agent/agent.ts';
 import type { SessionStore } from '../sessions/store.ts';
+import type { ToolOutputChannel } from '../agent/tools/tool.ts';
+import { StreamedRow, TEXT_FLUSH_INTERVAL_MS, type StreamedKind } from './streamed-row.ts';
+import { fullOutputPath } from './tool-output-files.ts';
+import { ToolOutputStream, type ToolOutputSink } from './tool-output-stream.ts';
 import type { LiveTurn } from './turn-registry.ts';
 
-export const TEXT_FLUSH_INTERVAL_MS = 250;
+export { TEXT_FLUSH_INTERVAL_MS } from './streamed-row.ts';
 
 export class TurnRecorder implements TurnContext {
   private readonly store: SessionStore;
@@ -27,18 +35,22 @@ export class TurnRecorder implements TurnContext {
   private readonly emit: (event: GatewayEvent) => void;
   private readonly log: (message: string) => void;
   private readonly approvalsChanged: () => void;
+  /** The turn's steps or current tool changed (the activity view shows them from the lane summary). */
+  private readonly activityChanged: () => void;
+  /** Tool names by call id: a dispatch names only the call. */
+  private readonly toolNames = new Map<string, string>();
   /** Tools the person allowed for this conversation (issue 10): their calls run without asking. */
   private readonly allowedTools: Set<string>;
-  /** The text of the message being streamed, all of it (what was sent, saved or not). */
-  private buffer = '';
-  /** Its assistant_text row once written; null before the first piece is saved. */
-  private row: StoredEvent | null = null;
-  /** How much of `buffer` the row holds. */
-  private saved = 0;
-  /** How much of `buffer` front ends were sent (the row's first piece, then deltas). */
-  private sent = 0;
-  private sending: NodeJS.Immediate | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  /** The answer being streamed (assistant_text) and the thinking before it (reasoning, issue 10). */
+  private readonly answer: StreamedRow;
+  private readonly thinking: StreamedRow;
+  /** Issue 10: the output of each tool call running now, one streamed `tool_output` row per call. */
+  private readonly toolOutputs = new Map<string, ToolOutputStream>();
+  private readonly outputSink: ToolOutputSink;
+  /** Calls dispatched and not answered yet: only they may stream output (a late piece is dropped). */
+  private readonly runningTools = new Set<string>();
+  private outputSending: NodeJS.Immediate | null = null;
+  private outputTimer: NodeJS.Timeout | null = null;
   private closed = false;
   /** L34: stored on each answer so it shows which model produced it. */
   private readonly answerModel: { provider?: string; model?: string };
@@ -56,6 +68,8 @@ export class TurnRecorder implements TurnContext {
     allowedTools?: Iterable<string>;
     /** L34: the provider and model answering this turn. */
     model?: { provider: string; model: string } | undefined;
+    /** The step count or the current tool changed (issue 10, activity view). */
+    activityChanged?: () => void;
   }) {
     this.answerModel = options.model ? { provider: options.model.provider, model: options.model.model } : {};
     this.allowedTools = new Set(options.allowedTools ?? []);
@@ -66,8 +80,36 @@ export class TurnRecorder implements TurnContext {
     this.emit = options.emit;
     this.log = options.log;
     this.approvalsChanged = options.approvalsChanged ?? (() => {});
+    const row = (kind: StreamedKind, fixed?: Readonly<Record<string, string>>) =>
+      new StreamedRow({
+        kind,
+        ...(fixed ? { fixed } : {}),
+        store: this.store,
+        sessionId: this.sessionId,
+        turnId: this.turnId,
+        laneKey: () => this.live.laneKey,
+        emit: this.emit,
+        log: this.log,
+        closed: () => this.closed,
+      });
+    this.answer = row('assistant_text', this.answerModel);
+    this.thinking = row('reasoning');
+    this.activityChanged = options.activityChanged ?? (() => {});
     // A front end that reads the transcript now must find every piece it was sent (transcript.get).
-    this.live.saveStreamedText = () => this.saveSoon();
+    this.live.saveStreamedText = () => {
+      this.thinking.saveSoon();
+      this.answer.saveSoon();
+      this.saveOutputsSoon();
+    };
+    const dataDir = path.dirname(this.store.file);
+    this.outputSink = {
+      append: (event) => this.store.appendEvent(this.sessionId, this.turnId, event),
+      update: (seq, event) => this.store.updateEventPayload(seq, event),
+      emitRow: (row) => this.emit({ type: 'transcript', laneKey: this.live.laneKey, event: row }),
+      emitDelta: (seq, callId, offset, delta) => this.emit({ type: 'tool-output-delta', laneKey: this.live.laneKey, turnId: this.turnId, seq, callId, offset, delta }),
+      fullOutputFile: (row) => fullOutputPath(dataDir, { seq: row.seq, sessionId: row.sessionId, callId: (row.payload as { callId: string }).callId }),
+      log: this.log,
+    };
   }
 
   get signal(): AbortSignal {
@@ -84,15 +126,17 @@ export class TurnRecorder implements TurnContext {
 
   text(delta: string): void {
     if (this.closed || delta === '') return;
-    this.buffer += delta;
-    if (this.row !== null) {
-      this.sending ??= setImmediate(() => this.sendText());
-      this.timer ??= setTimeout(() => this.saveSoon(), TEXT_FLUSH_INTERVAL_MS);
-      return;
-    }
-    // The first piece creates the row at once, so every later piece can name it. While a write
-    // that failed waits for its retry (the timer), pieces only gather: the row carries them all.
-    if (this.timer === null) this.saveSoon();
+    // The answer begins: thinking the provider did not end explicitly is over (issue 10).
+    if (this.thinking.open) this.thinking.flush(true);
+    this.answer.add(delta);
+  }
+
+  reasoning(delta: string): void {
+    this.thinking.add(delta);
+  }
+
+  endReasoning(end: ReasoningEnd): void {
+    this.thinking.flush(true, true, end);
   }
 
   endAssistantMessage(): void {
@@ -102,10 +146,23 @@ export class TurnRecorder implements TurnContext {
   toolCall(call: ToolCallRecord): void {
     this.flush(true);
     this.append({ kind: 'tool_call', payload: { callId: call.callId, name: call.name, args: call.args ?? null, effect: call.effect } });
+    if (this.closed) return;
+    this.toolNames.set(call.callId, call.name);
+    this.live.steps += 1;
+    this.activityChanged();
   }
 
   toolDispatched(callId: string): void {
     this.append({ kind: 'tool_dispatch', payload: { callId } });
+    this.runningTools.add(callId);
+    this.setCurrentTool(this.toolNames.get(callId) ?? null);
+  }
+
+  /** Issue 10: the tool being approved or run now, told with the lane summary when it changes. */
+  private setCurrentTool(name: string | null): void {
+    if (this.closed || this.live.currentTool === name) return;
+    this.live.currentTool = name;
+    this.activityChanged();
   }
 
   /**
@@ -113,8 +170,14 @@ export class TurnRecorder implements TurnContext {
    * it unanswered (the resumed turn asks again). A stop or an abort ends the wait.
    */
   requestApproval(call: ToolCallRecord): Promise<ApprovalDecision> {
+    // A call the interrupted turn recorded is asked again without a new tool_call: it is a step of this turn too.
+    if (!this.toolNames.has(call.callId)) {
+      this.toolNames.set(call.callId, call.name);
+      this.live.steps += 1;
+    }
     // Issue 10: allowed for this conversation (or always, earlier in this turn): no question.
     if (this.allowedTools.has(call.name)) return Promise.resolve('approved');
+    this.live.currentTool = call.name;
     this.flush(true);
     this.append({ kind: 'approval_request', payload: { callId: call.callId, name: call.name, args: call.args ?? null } });
     return new Promise((resolve) => {
@@ -144,86 +207,113 @@ export class TurnRecorder implements TurnContext {
     });
   }
 
+  /**
+   * Issue 10: like text — the call's first piece creates its row at once, later pieces go out as
+   * deltas at the end of the event-loop turn and into the row at the next 250 ms save (L26).
+   * stdout and stderr share the row in arrival order, as a terminal shows them (and as the model
+   * reads them); the channel stays in the API for a later per-stream view.
+   */
+  toolOutput(callId: string, _channel: ToolOutputChannel, chunk: string): void {
+    if (this.closed || chunk === '' || !this.runningTools.has(callId)) return;
+    let part = this.toolOutputs.get(callId);
+    if (!part) this.toolOutputs.set(callId, (part = new ToolOutputStream(callId, this.outputSink)));
+    part.push(chunk);
+    if (part.hasRow) {
+      this.outputSending ??= setImmediate(() => this.sendOutputs());
+      this.outputTimer ??= setTimeout(() => this.saveOutputsSoon(), TEXT_FLUSH_INTERVAL_MS);
+    } else if (this.outputTimer === null) this.saveOutputsSoon();
+  }
+
   toolResult(result: ToolResultRecord): void {
     this.flush(true);
-    this.append({ kind: 'tool_result', payload: { callId: result.callId, output: result.output, isError: result.isError } });
+    this.endToolOutput(result.callId);
+    const details = result.details ? { details: result.details } : {};
+    this.append({ kind: 'tool_result', payload: { callId: result.callId, output: result.output, isError: result.isError, ...details } });
+    this.setCurrentTool(null);
   }
 
   usage(usage: Usage): void {
-    if (!this.closed) this.store.addUsage(this.live.laneKey, usage, this.turnId);
+    if (this.closed) return;
+    const cacheRead = usage.cacheRead ?? 0;
+    const cacheWrite = usage.cacheWrite ?? 0;
+    // The lane's totals count every input token the requests carried, cached or not.
+    this.store.addUsage(this.live.laneKey, { inputTokens: usage.inputTokens + cacheRead + cacheWrite, outputTokens: usage.outputTokens }, this.turnId);
+    // Issue 10: each model call is an event too, so the view can show tokens and cost per turn.
+    if (usage.model === undefined) return;
+    this.append({
+      kind: 'usage',
+      payload: {
+        inputTokens: usage.inputTokens,
+        outputTokens: usage.outputTokens,
+        ...(cacheRead > 0 ? { cacheRead } : {}),
+        ...(cacheWrite > 0 ? { cacheWrite } : {}),
+        model: usage.model,
+        provider: usage.provider ?? '',
+      },
+    });
   }
 
-  /**
-   * Writes buffered text. `final` closes the current assistant message; a turn that ends
-   * interrupted or failed leaves its last message partial (final: false) for repair to flag (L18).
-   * `whole` sends the row itself rather than a checkpoint: when it is first written and when its
-   * message ends, so every front end ends with the exact text.
-   */
+  /** Writes what both streamed rows hold; `final` ends their messages (see StreamedRow.flush). */
   flush(final: boolean, whole: boolean = final): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
-    if (this.closed) return;
-    if (this.row === null && this.buffer === '') return;
-    // Pieces not sent yet go before the checkpoint that counts them; the whole row carries them itself.
-    if (!whole) this.sendText();
-    const event: TurnEvent = { kind: 'assistant_text', payload: { text: this.buffer, final, ...this.answerModel } };
-    const laneKey = this.live.laneKey;
-    if (this.row === null) {
-      this.row = this.store.appendEvent(this.sessionId, this.turnId, event);
-      this.saved = this.sent = this.buffer.length;
-      this.emit({ type: 'transcript', laneKey, event: this.row });
-    } else if (this.saved < this.buffer.length || final || whole) {
-      this.store.updateEventPayload(this.row.seq, event);
-      this.saved = this.buffer.length;
-      if (whole) {
-        this.sent = this.buffer.length;
-        this.emit({ type: 'transcript', laneKey, event: { ...this.row, ...event } as StoredEvent });
-      } else {
-        this.emit({ type: 'text-checkpoint', laneKey, turnId: this.turnId, seq: this.row.seq, length: this.saved });
+    this.thinking.flush(final, whole);
+    this.answer.flush(final, whole);
+  }
+
+  /** Flushes what is left, the rows whole, and refuses further writes (a late agent cannot touch a closed turn). */
+  close(final: boolean): void {
+    // A call its turn's end cut short (a hard interrupt records no result) keeps what it printed.
+    for (const callId of [...this.toolOutputs.keys()]) {
+      try {
+        this.endToolOutput(callId);
+      } catch (error) {
+        this.log(`Could not save the output of ${callId}: ${(error as Error).message}`);
       }
     }
-    if (final) {
-      this.row = null;
-      this.buffer = '';
-      this.saved = this.sent = 0;
-    }
-  }
-
-  /** Sends the pieces gathered since the last delta as one delta, at their offset in the row's text. */
-  private sendText(): void {
-    if (this.sending) {
-      clearImmediate(this.sending);
-      this.sending = null;
-    }
-    if (this.closed || this.row === null || this.sent >= this.buffer.length) return;
-    const offset = this.sent;
-    this.sent = this.buffer.length;
-    this.emit({ type: 'text-delta', laneKey: this.live.laneKey, turnId: this.turnId, seq: this.row.seq, offset, delta: this.buffer.slice(offset) });
-  }
-
-  /** Flushes what is left, the row whole, and refuses further writes (a late agent cannot touch a closed turn). */
-  close(final: boolean): void {
     this.flush(final, true);
     this.closed = true;
-    if (this.sending) clearImmediate(this.sending);
-    this.sending = null;
+    this.thinking.stopSending();
+    this.answer.stopSending();
+    if (this.outputSending) clearImmediate(this.outputSending);
+    if (this.outputTimer) clearTimeout(this.outputTimer);
+    this.outputSending = this.outputTimer = null;
   }
 
-  /** A flush nobody awaits (the timer, a transcript read): a failure is reported and tried again a flush interval later. */
-  private saveSoon(): void {
+  /** The call's output row is written whole and final: nothing more will stream into it. */
+  private endToolOutput(callId: string): void {
+    this.runningTools.delete(callId);
+    const part = this.toolOutputs.get(callId);
+    if (!part) return;
+    this.toolOutputs.delete(callId);
+    part.save(true);
+  }
+
+  /** Sends the output pieces gathered since the last delta, one delta per call. */
+  private sendOutputs(): void {
+    if (this.outputSending) clearImmediate(this.outputSending);
+    this.outputSending = null;
+    if (this.closed) return;
+    for (const part of this.toolOutputs.values()) part.send();
+  }
+
+  /** The 250 ms save of every running call's output; a failure is reported and tried again a save interval later. */
+  private saveOutputsSoon(): void {
+    if (this.outputTimer) clearTimeout(this.outputTimer);
+    this.outputTimer = null;
+    if (this.closed) return;
     try {
-      this.flush(false);
+      for (const part of this.toolOutputs.values()) part.save(false);
     } catch (error) {
-      this.log(`Could not save streamed text: ${(error as Error).message}`);
-      this.timer ??= setTimeout(() => this.saveSoon(), TEXT_FLUSH_INTERVAL_MS);
+      this.log(`Could not save tool output: ${(error as Error).message}`);
+      this.outputTimer ??= setTimeout(() => this.saveOutputsSoon(), TEXT_FLUSH_INTERVAL_MS);
     }
   }
 
   private append(event: TurnEvent): void {
     if (this.closed) return;
-    this.sendText(); // the text before a tool call is told before the call
+    // The text before a tool call is told before the call.
+    this.thinking.sendText();
+    this.answer.sendText();
+    this.sendOutputs();
     const stored = this.store.appendEvent(this.sessionId, this.turnId, event);
     this.emit({ type: 'transcript', laneKey: this.live.laneKey, event: stored });
   }

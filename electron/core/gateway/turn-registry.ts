@@ -28,6 +28,11 @@ export class LiveTurn {
   readonly hardAbort = new AbortController();
   /** Approval questions the user has not answered yet, by tool call id. */
   readonly approvals = new Map<string, PendingApproval>();
+  /** Issue 10 (activity view): when the turn was accepted, ms since the epoch; set by the gateway at claim. */
+  startedAt: number | null = null;
+  /** Issue 10: tool calls this turn has recorded so far (its steps), and the tool being approved or run now. */
+  steps = 0;
+  currentTool: string | null = null;
   /** Saves the streamed text sent so far (set by the turn's recorder), so a transcript read next holds all of it. */
   saveStreamedText: () => void = () => {};
   private stopListeners = new Set<() => void>();

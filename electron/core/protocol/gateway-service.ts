@@ -9,6 +9,7 @@
  * MCP (issue 10): a change to `mcpServers` is handed to the McpManager as it is saved, so servers
  * start, stop and restart without restarting Baton; their state goes out as `mcp` push events.
  */
+import path from 'node:path';
 import type { z } from 'zod';
 import { parseCommand } from '../../../shared/commands.ts';
 import { normalizeTitle } from '../../../shared/lane-title.ts';
@@ -18,6 +19,7 @@ import { DEFAULT_PROFILE_NAME, isAbsolutePath, isSettingKey, validateSetting, ty
 import { choiceModel, choiceName, providerNamed } from '../agent/providers/provider-choice.ts';
 import { ProviderSetup } from '../agent/providers/provider-setup.ts';
 import type { McpServerView } from '../../../shared/mcp-status.ts';
+import { maskUrlCredentials } from '../../../shared/url-credentials.ts';
 import type { McpManager } from '../agent/mcp/mcp-manager.ts';
 import { maskMcpServer, maskUrlPassword, restoreMaskedMcpValues, storeMcpSecrets, unusedMcpSecretRefs } from '../settings/mcp-secrets.ts';
 import { DisposableStore } from '../../../shared/disposables.ts';
@@ -25,7 +27,9 @@ import type { BatonCore } from '../baton-core.ts';
 import type { SecretStore } from '../ports.ts';
 import { newId } from '../sessions/ids.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
+import { fullOutputOf } from '../gateway/tool-output-files.ts';
 import { currentBanners } from './current-banners.ts';
+import { storeMethods } from './store-methods.ts';
 import type { EventHub } from './event-hub.ts';
 import { invalidInput, notFound, ServiceError } from './service-errors.ts';
 import type { Log } from '../../../shared/log.ts';
@@ -74,6 +78,8 @@ export class GatewayService {
   private readonly options: GatewayServiceOptions;
   private readonly handlers: Handlers;
   private readonly subscriptions = new DisposableStore();
+  private settingsPushes: Promise<void> = Promise.resolve();
+  private disposed = false;
   private readonly providerSetup: ProviderSetup;
 
   constructor(options: GatewayServiceOptions) {
@@ -96,9 +102,14 @@ export class GatewayService {
       'lanes.search': (params) => this.options.core.store.searchLanes(params.query).filter((hit) => this.options.core.store.getLane(hit.laneKey)?.deletedAt === null),
       'transcript.get': (params) => this.transcript(params),
       'sessions.list': (params) => this.sessions(params.laneKey),
+      'tool.output': (params) => this.toolOutput(params.laneKey, params.seq),
       'message.send': (params) => this.sendMessage(params.laneKey, params.text, params.clientMessageId),
       'turn.stop': (params) => ({ stopped: this.options.core.gateway.stop(params.laneKey) }),
       'turn.retry': (params) => this.options.core.gateway.retry(params.laneKey),
+      'message.edit': (params) => this.options.core.gateway.editMessage(params.laneKey, params.seq, params.text),
+      'turn.regenerate': (params) => this.options.core.gateway.regenerate(params.laneKey, params.seq),
+      'turn.continue': (params) => this.options.core.gateway.continueAnswer(params.laneKey),
+      'message.selectVersion': (params) => ({ selected: this.options.core.gateway.selectVersion(params.laneKey, params.seq) }),
       'resume.accept': (params) => ({ accepted: this.options.core.gateway.requestResume(params.laneKey) }),
       'resume.discard': (params) => ({ discarded: this.options.core.gateway.discardResume(params.laneKey) }),
       'session.restore': (params) => ({ restored: this.options.core.gateway.restoreSession(params.laneKey, params.sessionId) }),
@@ -113,8 +124,12 @@ export class GatewayService {
       'provider.test': (params) => this.providerSetup.test(params),
       'provider.detectLocal': async () => ({ servers: await this.providerSetup.detectLocal() }),
       'provider.rename': (params) => this.renameProvider(params.from, params.to),
+      // Issue 11 (L36): whole-store export/import and the backups in Settings.
+      ...storeMethods({ core: options.core, requestExit: options.requestExit ?? ((reason: ExitReason) => void options.core.requestExit(reason)) }),
     };
     const { mcp, settings } = options;
+    // Issue 10: every window shows a changed setting at once, whoever changed it.
+    this.subscriptions.add(settings.onChange(() => this.publishSettings()));
     if (mcp) {
       // The one hook for live MCP changes: whoever changes the settings (this service, another
       // window, a test), the manager hears it at once. Approval modes live in the settings too.
@@ -125,6 +140,7 @@ export class GatewayService {
 
   /** Stops listening to the settings and the MCP manager (the runtime that made it calls this). */
   dispose(): void {
+    this.disposed = true;
     this.subscriptions.dispose();
   }
 
@@ -267,6 +283,16 @@ export class GatewayService {
       .map(({ sessionId, title, createdAt, endedAt }) => ({ sessionId, title, createdAt, endedAt, current: sessionId === lane.sessionId }));
   }
 
+  /** Issue 10: a tool call's whole output, from a row of one of this conversation's sessions. */
+  private toolOutput(laneKey: string, seq: number): Promise<Result<'tool.output'>> {
+    const { store, gateway } = this.options.core;
+    gateway.saveStreamedText(laneKey);
+    const event = store.transcript.get(seq);
+    const session = event ? store.getSession(event.sessionId) : null;
+    if (event?.kind !== 'tool_output' || session?.laneKey !== laneKey) throw notFound(`Conversation ${laneKey} has no tool output ${seq}.`);
+    return fullOutputOf(path.dirname(store.file), event);
+  }
+
   // ── MCP servers (issue 10) ───────────────────────────────────────────────────────────────
 
   private async applyMcp(mcp: McpManager, servers: readonly McpServerConfig[]): Promise<void> {
@@ -284,6 +310,8 @@ export class GatewayService {
     const approval = this.options.settings.get().toolApproval;
     return mcp.snapshot().map((server) => ({
       ...server,
+      // An HTTP server's error can quote its URL: never with the password (issue 10, R4).
+      ...(server.error !== undefined ? { error: maskUrlCredentials(server.error) } : {}),
       tools: server.tools.map((tool) => ({ ...tool, approval: approval[tool.name] ?? (tool.readOnly ? 'auto' : 'ask') })),
     }));
   }
@@ -314,6 +342,18 @@ export class GatewayService {
   }
 
   // ── settings and keys (R4) ───────────────────────────────────────────────────────────────
+
+  /**
+   * Pushes what settings.get answers now. One after another: each view is read when its turn comes,
+   * so the last push always holds the latest settings, however the key lookups interleave.
+   */
+  private publishSettings(): void {
+    this.settingsPushes = this.settingsPushes
+      .then(async () => {
+        if (!this.disposed) this.options.hub.publish({ channel: 'settings', reply: await this.settingsView() });
+      })
+      .catch((error: unknown) => this.options.log?.(`Could not tell the windows about changed settings: ${describeError(error)}`));
+  }
 
   private async settingsView(): Promise<Result<'settings.get'>> {
     const { settings: store } = this.options;
@@ -405,6 +445,8 @@ export class GatewayService {
     const keyRef = providerKeyRef(providerName);
     await secrets.set(keyRef, apiKey);
     if (provider.keyRef !== keyRef) settings.set('providers', providers.map((p) => (p.name === providerName ? { ...p, keyRef } : p)));
+    // A key stored under the same reference changes no setting, but the windows' "key stored" does.
+    else this.publishSettings();
     return { stored: true };
   }
 }

@@ -19,6 +19,7 @@
 import type { ExitReason } from '../../../shared/lifecycle.ts';
 import { countConditions, type ConditionCounts } from '../../../shared/lane-condition.ts';
 import { defaultLog, type Log } from '../../../shared/log.ts';
+import { maskingLog } from '../../../shared/url-credentials.ts';
 import type { UpdateState } from '../../../shared/protocol/contract.ts';
 import type { Transport } from '../../../shared/protocol/transport.ts';
 import type { AgentFactory } from '../agent/agent.ts';
@@ -87,7 +88,8 @@ export class GatewayRuntime {
 
   constructor(options: GatewayRuntimeOptions) {
     this.options = options;
-    this.log = options.log ?? defaultLog;
+    // Issue 10, R4: nothing the runtime's parts log shows an address's password.
+    this.log = maskingLog(options.log ?? defaultLog);
   }
 
   /** False before the first start, after a stop, and during a restart's gap. */

@@ -13,6 +13,24 @@ export interface BackupInfo {
   label: string;
 }
 
+/** What made a backup (issue 11, Settings → Backups): the label, without the migration's number. */
+export type BackupKind = 'daily' | 'pre-update' | 'pre-migration' | 'manual' | 'pre-restore' | 'other';
+
+export function backupKind(label: string): BackupKind {
+  if (label.startsWith('pre-migration')) return 'pre-migration';
+  if (label === 'daily' || label === 'pre-update' || label === 'manual' || label === 'pre-restore') return label;
+  return 'other';
+}
+
+/** A backup as Settings lists it: its file name (its id), kind, size in bytes and time. */
+export interface BackupEntry {
+  name: string;
+  kind: BackupKind;
+  label: string;
+  size: number;
+  createdAt: number;
+}
+
 const NAME = /^baton-(\d{8}T\d{9}Z)-([a-z0-9-]+)\.db$/;
 
 function stamp(ms: number): string {
@@ -51,18 +69,46 @@ export class BackupManager {
     return found.sort((a, b) => b.createdAt - a.createdAt || b.file.localeCompare(a.file));
   }
 
+  /** Newest first, with sizes; a file that vanished meanwhile is left out. */
+  entries(): BackupEntry[] {
+    const out: BackupEntry[] = [];
+    for (const info of this.list()) {
+      try {
+        out.push({ name: path.basename(info.file), kind: backupKind(info.label), label: info.label, size: fs.statSync(info.file).size, createdAt: info.createdAt });
+      } catch {
+        // Pruned or removed between the listing and the stat.
+      }
+    }
+    return out;
+  }
+
+  /** The backup called `name` (a file name as `entries()` gives it, never a path), or null. */
+  find(name: string): BackupInfo | null {
+    if (name !== path.basename(name) || !NAME.test(name)) return null;
+    return this.list().find((info) => path.basename(info.file) === name) ?? null;
+  }
+
+  /** The path a backup taken now with `label` would have. */
+  pathFor(label: string, now: number): string {
+    return path.join(this.dir, `baton-${stamp(now)}-${label}.db`);
+  }
+
   newest(): string | null {
     return this.list()[0]?.file ?? null;
   }
 
-  async take(db: Database, label: string, now: number = Date.now()): Promise<string> {
+  /**
+   * `prune: false` keeps every backup for now: the restore step (restore-pending.ts) backs up the
+   * current store while the backup it is about to install may be the oldest one, and prunes after.
+   */
+  async take(db: Database, label: string, now: number = Date.now(), options: { prune?: boolean } = {}): Promise<string> {
     fs.mkdirSync(this.dir, { recursive: true });
-    const target = path.join(this.dir, `baton-${stamp(now)}-${label}.db`);
+    const target = this.pathFor(label, now);
     const partial = `${target}.partial`;
     fs.rmSync(partial, { force: true });
     await db.backup(partial);
     fs.renameSync(partial, target);
-    this.prune();
+    if (options.prune !== false) this.prune();
     return target;
   }
 
@@ -73,7 +119,8 @@ export class BackupManager {
     return this.take(db, 'daily', now);
   }
 
-  private prune(): void {
+  /** Keeps the newest `keep` backups. */
+  prune(): void {
     for (const old of this.list().slice(this.keep)) fs.rmSync(old.file, { force: true });
   }
 }

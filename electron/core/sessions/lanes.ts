@@ -85,8 +85,9 @@ export class Lanes extends StoreAggregate {
   }
 
   /** Resume-pending lanes that are not suspended (startup, L20, L21), in `list()` order. */
+  /** A conversation in the trash keeps its mark for when it is restored, but nothing resumes it there. */
   resumePending(): LaneRecord[] {
-    return this.where('resume_pending != 0 AND suspended = 0').filter((lane) => lane.resumePending && !lane.suspended);
+    return this.where('resume_pending != 0 AND suspended = 0 AND deleted_at IS NULL').filter((lane) => lane.resumePending && !lane.suspended && lane.deletedAt === null);
   }
 
   /**
@@ -200,7 +201,8 @@ export class Lanes extends StoreAggregate {
   /** L16: suspends every lane whose failure streak reached the threshold; returns them. */
   suspendStuck(threshold: number): string[] {
     const stuck = this.db
-      .prepare('SELECT lane_key FROM lanes WHERE restart_failure_count >= ? AND suspended = 0 ORDER BY lane_key')
+      // `> 0` (implied by threshold ≥ 1) lets SQLite use the partial index lanes_restart_failures.
+      .prepare('SELECT lane_key FROM lanes WHERE restart_failure_count > 0 AND restart_failure_count >= ? AND suspended = 0 ORDER BY lane_key')
       .all(threshold) as Array<{ lane_key: string }>;
     const now = this.now();
     const suspend = this.db.prepare('UPDATE lanes SET suspended = 1, updated_at = ? WHERE lane_key = ?');

@@ -212,9 +212,22 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 9,
+    description: 'startup reads only the lanes it acts on (issue 13): partial indexes for open turns, resume marks and restart failures',
+    // A start asks three questions of the lanes table — which turns were open, which lanes are
+    // resume pending, which restarted too often — and each scanned every lane (with 10,000 lanes
+    // the first scan pulled the whole table off disk, ~15 ms of the start). These indexes hold only
+    // the few lanes that answer yes, so a start touches none of the others.
+    sql: `
+      CREATE INDEX lanes_open_turn ON lanes(updated_at) WHERE active_turn_id IS NOT NULL;
+      CREATE INDEX lanes_resume_pending ON lanes(updated_at) WHERE resume_pending != 0;
+      CREATE INDEX lanes_restart_failures ON lanes(lane_key) WHERE restart_failure_count > 0;
+    `,
+  },
+  {
+    version: 10,
     description: 'a conversation keeps its agent (L34): provider, model, profile and its instructions / workspace overrides per lane',
     // NULL provider: not chosen yet. The gateway gives such a lane the default provider and model
-    // of that moment at startup (lanes from before v9), at creation, or at its first turn when no
+    // of that moment at startup (lanes from before v10), at creation, or at its first turn when no
     // provider existed before; from then on only an explicit choice changes it.
     sql: `
       ALTER TABLE lanes ADD COLUMN provider TEXT;

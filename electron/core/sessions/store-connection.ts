@@ -76,6 +76,11 @@ export class StoreConnection {
     return this.statementCount;
   }
 
+  /** The SQL of every statement compiled so far: lets a test check the query plans an operation uses. */
+  get statementsCompiled(): string[] {
+    return [...this.statements.keys()];
+  }
+
   /** The damage found so far, or null while the file is believed sound. */
   get damaged(): StoreCorruptError | null {
     return this.damage;

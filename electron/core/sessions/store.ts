@@ -209,6 +209,11 @@ export class SessionStore {
     return this.db.statementsRun;
   }
 
+  /** The SQL compiled on the connection so far: a probe for tests that check query plans. */
+  get statementsCompiled(): string[] {
+    return this.db.statementsCompiled;
+  }
+
   // ── lanes and sessions ────────────────────────────────────────────────────────────────────
 
   getLane(laneKey: string): LaneRecord | null {
@@ -220,7 +225,7 @@ export class SessionStore {
     return this.lanes.list();
   }
 
-  /** Resume-pending lanes that are not suspended, most recently active first, without reading the others. */
+  /** Resume-pending lanes that are neither suspended nor in the trash, most recently active first, without reading the others. */
   listResumePendingLanes(): LaneRecord[] {
     return this.lanes.resumePending();
   }
@@ -312,7 +317,7 @@ export class SessionStore {
 
   // ── turns and the turn journal (L15, L16, L22) ───────────────────────────────────────────
 
-  beginTurn(input: BeginTurn): { sessionId: string; userEvent: StoredEvent | null } {
+  beginTurn(input: BeginTurn): { sessionId: string; userEvent: StoredEvent | null; branchEvent?: StoredEvent } {
     return this.journal.begin(input);
   }
 

@@ -114,6 +114,12 @@ export class Transcript extends StoreAggregate {
     return rows.map(eventFromRow).filter((e): e is StoredEvent => e !== null);
   }
 
+  /** One event by its seq (issue 10: a tool's full output is asked for by its row); null when unknown or unreadable. */
+  get(seq: number): StoredEvent | null {
+    const row = this.db.prepare('SELECT * FROM events WHERE seq = ?').get(seq) as Record<string, unknown> | undefined;
+    return row ? eventFromRow(row) : null;
+  }
+
   count(): number {
     return Number((this.db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n);
   }

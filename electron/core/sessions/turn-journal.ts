@@ -10,8 +10,12 @@ import { StoreAggregate } from './store-aggregate.ts';
 import type { StoreConnection } from './store-connection.ts';
 import type { Transcript } from './transcript.ts';
 
-/** `retry` (issue 11): a failed turn run again on its message, which it does not append again. */
-export type TurnTrigger = 'message' | 'resume' | 'retry';
+/**
+ * `retry` (issue 11): a failed turn run again on its message, which it does not append again.
+ * `edit`, `regenerate`, `continue` (issue 11, L35): message actions that start a new version or
+ * continue a stopped answer (shared/message-path.ts).
+ */
+export type TurnTrigger = 'message' | 'resume' | 'retry' | 'edit' | 'regenerate' | 'continue';
 export type { TurnOutcome };
 
 export interface TurnRecord {
@@ -34,6 +38,10 @@ export interface BeginTurn {
   userText?: string;
   queuedInputId?: number;
   clientId?: string | null;
+  /** An edit (L35): the user message this one is a new version of. */
+  replaces?: number;
+  /** A regeneration (L35): the user message whose answer starts again; a `branch` event opens the turn. */
+  branchFrom?: number;
 }
 
 export interface EndTurn {
@@ -89,7 +97,7 @@ export class TurnJournal extends StoreAggregate {
    * Starts a turn in one transaction: the queued input it consumes leaves the queue, the user's
    * message enters the transcript and the lane's journal points at the turn.
    */
-  begin(input: BeginTurn): { sessionId: string; userEvent: StoredEvent | null } {
+  begin(input: BeginTurn): { sessionId: string; userEvent: StoredEvent | null; branchEvent?: StoredEvent } {
     const { lanes, transcript, inputs } = this.parts;
     const now = this.now();
     return this.db.transaction(() => {
@@ -102,14 +110,20 @@ export class TurnJournal extends StoreAggregate {
           ? transcript.append(lane.sessionId, input.turnId, {
               kind: 'user_message',
               // The window that sent it recognises its own message by this id (L32).
-              payload: { text: input.userText, ...(input.clientId ? { clientId: input.clientId } : {}) },
+              payload: {
+                text: input.userText,
+                ...(input.clientId ? { clientId: input.clientId } : {}),
+                ...(input.replaces !== undefined ? { replaces: input.replaces } : {}),
+              },
             })
           : null;
+      // In the same transaction as the turn: a crash right after leaves the new version on the path (L18).
+      const branchEvent = input.branchFrom !== undefined ? transcript.append(lane.sessionId, input.turnId, { kind: 'branch', payload: { fromSeq: input.branchFrom } }) : undefined;
       this.db
         .prepare('INSERT INTO turns (turn_id, lane_key, session_id, trigger, started_at) VALUES (?, ?, ?, ?, ?)')
         .run(input.turnId, input.laneKey, lane.sessionId, input.trigger, now);
       lanes.setActiveTurn(input.laneKey, input.turnId, now);
-      return { sessionId: lane.sessionId, userEvent };
+      return { sessionId: lane.sessionId, userEvent, ...(branchEvent ? { branchEvent } : {}) };
     })();
   }
 

@@ -6,14 +6,15 @@
  * left as it is: moving it would lose it at the next start where the SecretStore is memory only
  * (the headless host), and it is where its owner chose to put it.
  *
- * Also here: a provider base URL with `user:password@` is shown without the password.
+ * Also here: a provider base URL or an MCP HTTP server URL with `user:password@` is shown without
+ * the password (shared/url-credentials.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { isMcpHttpServer, SECRET_REF_PREFIX, secretRefOf, type McpServerConfig } from '../../../shared/settings.ts';
+import { MASKED_VALUE, maskUrlCredentials } from '../../../shared/url-credentials.ts';
 import type { SecretStore } from '../ports.ts';
 
-/** What a front end is shown instead of a secret value (R4). */
-export const MASKED_VALUE = '••••••••';
+export { MASKED_VALUE };
 
 type SecretField = 'env' | 'headers';
 
@@ -25,11 +26,12 @@ function secretsOf(server: McpServerConfig): Record<string, string> | undefined 
   return isMcpHttpServer(server) ? server.headers : server.env;
 }
 
-/** The server as the window sees it: every env or header value masked. */
+/** The server as the window sees it: every env or header value masked, and an HTTP server's URL without its password. */
 export function maskMcpServer(server: McpServerConfig): McpServerConfig {
   const values = secretsOf(server);
-  if (!values) return server;
-  return { ...server, [secretFieldOf(server)]: Object.fromEntries(Object.keys(values).map((name) => [name, MASKED_VALUE])) } as McpServerConfig;
+  const shown = isMcpHttpServer(server) && server.url !== maskUrlCredentials(server.url) ? { ...server, url: maskUrlCredentials(server.url) } : server;
+  if (!values) return shown;
+  return { ...shown, [secretFieldOf(server)]: Object.fromEntries(Object.keys(values).map((name) => [name, MASKED_VALUE])) } as McpServerConfig;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -42,12 +44,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  */
 export function restoreMaskedMcpValues(value: unknown, current: readonly McpServerConfig[]): unknown {
   if (!Array.isArray(value)) return value;
-  return value.map((entry: unknown) => {
-    if (!isRecord(entry)) return entry;
-    const field: SecretField = 'url' in entry ? 'headers' : 'env';
+  return value.map((sent: unknown) => {
+    if (!isRecord(sent)) return sent;
+    const field: SecretField = 'url' in sent ? 'headers' : 'env';
+    const previous = current.find((server) => server.name === sent.name);
+    // Issue 10: the URL the window saw without its password, saved back unchanged, keeps the real one.
+    const keepsUrl = previous !== undefined && isMcpHttpServer(previous) && sent.url !== previous.url && sent.url === maskUrlCredentials(previous.url);
+    const entry: Record<string, unknown> = keepsUrl ? { ...sent, url: previous.url } : sent;
     const values = entry[field];
     if (!isRecord(values)) return entry;
-    const previous = current.find((server) => server.name === entry.name);
     const before = previous !== undefined && secretFieldOf(previous) === field ? (secretsOf(previous) ?? {}) : {};
     const restored = Object.entries(values).flatMap(([name, v]) =>
       v === MASKED_VALUE ? (before[name] === undefined ? [] : [[name, before[name]]]) : [[name, v]],
@@ -95,7 +100,5 @@ export function unusedMcpSecretRefs(before: readonly McpServerConfig[], after: r
   return [...new Set(refs(before))].filter((ref) => !used.has(ref) && ref.startsWith('mcp:'));
 }
 
-/** `https://user:secret@host/` → `https://user:••••••••@host/`: the window never sees the password. */
-export function maskUrlPassword(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*):[^/?#@]*@/i, `$1:${MASKED_VALUE}@`);
-}
+/** `https://user:secret@host/` → `https://user:••••••••@host/`: the one shared masking function (shared/url-credentials.ts). */
+export const maskUrlPassword = maskUrlCredentials;

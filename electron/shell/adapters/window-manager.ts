@@ -61,13 +61,20 @@ export class WindowManager implements WindowPort {
     return this.window !== null && !this.window.isDestroyed() && this.window.webContents.id === contents.id;
   }
 
-  show(): void {
-    const window = this.window && !this.window.isDestroyed() ? this.window : this.create();
+  /**
+   * Shows the window, creating it when there is none. `openLane` (issue 10): the conversation a
+   * new page opens first, given in its address (`#open=<laneKey>`); a page already there is told
+   * over its gateway port instead (main.ts). True when a new window was created.
+   */
+  show(openLane?: string): boolean {
+    const existing = this.window && !this.window.isDestroyed() ? this.window : null;
+    const window = existing ?? this.create(openLane);
     // A window still loading is shown by its ready-to-show handler.
-    if (!this.ready) return;
+    if (!this.ready) return existing === null;
     if (window.isMinimized()) window.restore();
     window.show();
     window.focus();
+    return existing === null;
   }
 
   hide(): void {
@@ -119,7 +126,7 @@ export class WindowManager implements WindowPort {
     return this.window && !this.window.isDestroyed() ? this.window.webContents : null;
   }
 
-  private create(): BrowserWindow {
+  private create(openLane?: string): BrowserWindow {
     const saved = this.options.state.load();
     const window = new BrowserWindow({
       ...(onSomeDisplay(saved.bounds) ? saved.bounds : { width: saved.bounds.width, height: saved.bounds.height }),
@@ -186,7 +193,8 @@ export class WindowManager implements WindowPort {
       this.options.onSessionEnd();
     });
 
-    void window.loadURL(APP_ENTRY_URL).catch((error: Error) => this.options.log(`The window could not load: ${error.message}`));
+    const entry = openLane === undefined ? APP_ENTRY_URL : `${APP_ENTRY_URL}#open=${encodeURIComponent(openLane)}`;
+    void window.loadURL(entry).catch((error: Error) => this.options.log(`The window could not load: ${error.message}`));
     return window;
   }
 

@@ -24,7 +24,7 @@
  *   so the phase and the tray always show that Baton is leaving.
  * - Watchdog (the drain coordinator's, or ours after the drain): windows destroyed, then exit.
  */
-import { EXIT_CODES, joinExit, SIGNAL_EXITS, type ExitAction, type ExitReason, type QuitSignal } from '../../../shared/lifecycle.ts';
+import { EXIT_CODES, exitActionFor, joinExit, SIGNAL_EXITS, type ExitAction, type ExitReason, type QuitSignal } from '../../../shared/lifecycle.ts';
 import type { DrainResult } from '../../core/lifecycle/drain-coordinator.ts';
 import type { AppPort, WindowPort } from '../../core/ports.ts';
 import { defaultLog, type Log } from '../../../shared/log.ts';
@@ -317,7 +317,7 @@ export class DesktopLifecycle implements AppPort {
     }
     const finished = this.phaseValue === 'exiting';
     // A forced restart still wants its relaunch: the turn journal recovers what was cut short.
-    if (this.exitAction === 'relaunch' || (this.exitAction === null && this.reason === 'restart')) {
+    if (this.exitAction === 'relaunch' || (this.exitAction === null && this.reason !== null && exitActionFor(this.reason) === 'relaunch')) {
       this.relaunchAndExit(finished ? EXIT_CODES.quit : EXIT_CODES.forced);
       return;
     }

@@ -2,7 +2,8 @@
  * L31 (issue 10): in the desktop app, an OS notification when a conversation starts waiting for an
  * approval while the window is not in front. Where the platform shows notification buttons
  * (macOS), it offers Approve / Deny, answered through the gateway's one approval route (the method
- * `approval.answer` calls); elsewhere, and on a click, it brings the window forward. Once per wait.
+ * `approval.answer` calls); elsewhere, and on a click, it brings the window forward with that
+ * conversation selected (issue 10). Once per wait.
  */
 import type { LaneStatus } from '../../../shared/gateway-events.ts';
 import { APPROVAL_ACTION_WORDS, approvalNoticeWords, awaitingChange } from '../../../shared/lane-condition.ts';
@@ -17,7 +18,8 @@ export interface ApprovalNoticesOptions {
   pendingApprovals: (laneKey: string) => string[];
   /** The gateway's approval route; false when the call no longer waits. */
   answer: (laneKey: string, callId: string, approved: boolean) => boolean;
-  showWindow: () => void;
+  /** Brings the window forward with this conversation selected (issue 10). */
+  openConversation: (laneKey: string) => void;
   log: (message: string) => void;
 }
 
@@ -40,7 +42,8 @@ export class ApprovalNotices {
   }
 
   private notify(lane: LaneStatus): void {
-    const { notify, pendingApprovals, answer, showWindow, log } = this.options;
+    const { notify, pendingApprovals, answer, openConversation, log } = this.options;
+    const open = () => openConversation(lane.laneKey);
     const calls = pendingApprovals(lane.laneKey);
     // Buttons answer one call; with several waiting, the person picks in the window.
     const callId = calls.length === 1 ? calls[0]! : null;
@@ -51,9 +54,12 @@ export class ApprovalNotices {
             labels: [APPROVAL_ACTION_WORDS.approve, APPROVAL_ACTION_WORDS.deny],
             onAction: (index) => {
               if (index !== 0 && index !== 1) return;
-              if (!answer(lane.laneKey, callId, index === 0)) log(`The approval in "${lane.title}" was no longer waiting.`);
+              if (answer(lane.laneKey, callId, index === 0)) return;
+              // Answered elsewhere, or the turn moved on: the conversation shows what happened.
+              log(`The approval in "${lane.title}" was no longer waiting.`);
+              open();
             },
           };
-    notify(approvalNoticeWords(lane.title), showWindow, actions);
+    notify(approvalNoticeWords(lane.title), open, actions);
   }
 }

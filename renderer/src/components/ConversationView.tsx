@@ -11,6 +11,7 @@ import { ConversationAgent } from './ConversationAgent.tsx';
 import { RegionBoundary } from './ErrorBoundary.tsx';
 import { ExportMenu } from './ExportMenu.tsx';
 import { TranscriptList } from './TranscriptList.tsx';
+import { ConversationUsage } from './UsageLine.tsx';
 import type { RowActions } from './TranscriptRow.tsx';
 
 const NO_QUEUED: readonly QueuedText[] = [];
@@ -32,6 +33,10 @@ export function ConversationView({ lane }: { lane: LaneStatus }) {
     () => ({
       answerApproval: (callId, answer) => store.answerApproval(laneKey, callId, answer),
       retry: () => void store.retry(laneKey),
+      edit: (seq, text) => store.editMessage(laneKey, seq, text),
+      regenerate: (seq) => void store.regenerate(laneKey, seq),
+      continueAnswer: () => void store.continueAnswer(laneKey),
+      selectVersion: (seq) => void store.selectVersion(laneKey, seq),
     }),
     [store, laneKey],
   );
@@ -51,6 +56,7 @@ export function ConversationView({ lane }: { lane: LaneStatus }) {
         <span className="conversation-state" data-testid="lane-activity" data-activity={lane.activity}>
           {lane.activity === 'running' ? 'Working…' : lane.activity === 'starting' ? 'Starting…' : ''}
         </span>
+        {model && <ConversationUsage items={model.items} />}
         <ConversationAgent lane={lane} />
         <ExportMenu laneKey={laneKey} />
       </header>

@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { menuKeyDown } from '../lib/menu-keys.ts';
+import { saveBlob } from '../lib/save-file.ts';
 import { useStore } from '../state/hooks.ts';
 
 const CHOICES = [
@@ -15,20 +16,10 @@ const CHOICES = [
 ] as const;
 
 const MIME = { md: 'text/markdown;charset=utf-8', json: 'application/json;charset=utf-8' } as const;
-// The object URL must outlive the click that starts the download; a minute is plenty.
-const REVOKE_AFTER_MS = 60_000;
 
 /** Hands text to the browser as a file download. */
 function saveFile(fileName: string, text: string, format: 'md' | 'json'): void {
-  const url = URL.createObjectURL(new Blob([text], { type: MIME[format] }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.hidden = true;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), REVOKE_AFTER_MS);
+  saveBlob(fileName, new Blob([text], { type: MIME[format] }));
 }
 
 export function ExportMenu({ laneKey }: { laneKey: string }) {

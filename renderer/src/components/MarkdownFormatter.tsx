@@ -9,12 +9,14 @@
  * catches a formatter that fails, so this module never sees an answer over the limits.
  */
 import type { ComponentProps, ReactNode } from 'react';
-import ReactMarkdown, { type Components, type Options } from 'react-markdown';
+import ReactMarkdown, { type Components, type ExtraProps, type Options } from 'react-markdown';
 import rehypeHighlight from 'rehype-highlight';
 import rehypeKatex from 'rehype-katex';
 import remarkGfm from 'remark-gfm';
 import remarkMath from 'remark-math';
 import { markdownUrlTransform, safeLinkUrl } from '../lib/safe-url.ts';
+import { codeLanguageLabel, copyCodeLabel } from '../lib/transcript-words.ts';
+import { CopyButton } from './CopyButton.tsx';
 
 const remarkPlugins: Options['remarkPlugins'] = [remarkGfm, remarkMath];
 const rehypePlugins: Options['rehypePlugins'] = [
@@ -53,7 +55,44 @@ function ImagePlaceholder({ src, alt }: ComponentProps<'img'>): ReactNode {
   );
 }
 
-const components: Components = { a: SafeLink, img: ImagePlaceholder };
+type HastNode = NonNullable<ExtraProps['node']>;
+type HastChild = HastNode['children'][number];
+
+/** The code as written: the text of every node under it, highlighting spans included. */
+function textOf(node: HastNode | HastChild): string {
+  if (node.type === 'text') return node.value;
+  return 'children' in node ? node.children.map((child) => textOf(child as HastChild)).join('') : '';
+}
+
+/** `language-ts` → `ts`, as the fence named it; null for a fence without one. */
+function languageOf(code: HastNode): string | null {
+  const classes = code.properties.className;
+  const names: string[] = Array.isArray(classes) ? classes.map(String) : String(classes ?? '').split(' ');
+  return names.find((name) => name.startsWith('language-'))?.slice('language-'.length) ?? null;
+}
+
+/**
+ * Issue 11: a code block gets a header with its language and a Copy button that copies the code
+ * as written (never the highlighting markup). Both are plain React: nothing from the answer runs (R4).
+ */
+function CodeBlock({ node, children, ...rest }: ComponentProps<'pre'> & ExtraProps): ReactNode {
+  const code = node?.children.find((child): child is HastNode => child.type === 'element' && child.tagName === 'code');
+  if (!code) return <pre {...rest}>{children}</pre>;
+  const language = languageOf(code);
+  return (
+    <div className="code-block" data-testid="code-block">
+      <div className="code-block-head">
+        <span className="code-language" data-testid="code-language">
+          {codeLanguageLabel(language)}
+        </span>
+        <CopyButton text={textOf(code).replace(/\n$/, '')} label={copyCodeLabel(language)} testId="copy-code" />
+      </div>
+      <pre {...rest}>{children}</pre>
+    </div>
+  );
+}
+
+const components: Components = { a: SafeLink, img: ImagePlaceholder, pre: CodeBlock };
 
 /** Formats `text`; may throw on text built to break it (Markdown.tsx catches that). */
 export function MarkdownFormatter({ text }: { text: string }): ReactNode {

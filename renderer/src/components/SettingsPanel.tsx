@@ -17,6 +17,8 @@ import { ApprovalSelect } from './ApprovalSelect.tsx';
 import { useAppState, useStore } from '../state/hooks.ts';
 import { ProvidersSettings } from './ProvidersSettings.tsx';
 import { McpSettings } from './McpSettings.tsx';
+import { BackupsSettings } from './BackupsSettings.tsx';
+import { ModelPricesSettings } from './ModelPricesSettings.tsx';
 import { ProfilesSettings } from './ProfilesSettings.tsx';
 
 type SaveState = { kind: 'idle' } | { kind: 'saved' } | { kind: 'error'; message: string };
@@ -296,6 +298,8 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
           <ProfilesSettings view={view} />
           <ToolApprovalSettings settings={view.settings} />
           <McpSettings settings={view.settings} />
+          <BackupsSettings />
+          <ModelPricesSettings settings={view.settings} />
         </div>
       )}
     </dialog>

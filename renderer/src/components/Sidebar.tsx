@@ -4,6 +4,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { filterCounts, LANE_FILTER_EMPTY, LANE_FILTER_LABELS, LANE_FILTERS, laneCondition, matchesFilter, type LaneFilter } from '../../../shared/lane-condition.ts';
+import { activityCount } from '../lib/activity.ts';
 import { laneBadges } from '../lib/lane-badges.ts';
 import { NotificationsOffer } from './NeedsYou.tsx';
 import { formatRelativeTime } from '../lib/time-format.ts';
@@ -12,7 +13,8 @@ import { useAppState, useNow, useStore } from '../state/hooks.ts';
 import { LaneItem } from './LaneItem.tsx';
 import { TrashView, UndoDeleteToast } from './TrashView.tsx';
 
-export function Sidebar({ onOpenSettings }: { onOpenSettings: () => void }) {
+/** `activityOpen` / `onToggleActivity`: the activity view's entry (issue 10), shown in the main area by App. */
+export function Sidebar({ onOpenSettings, activityOpen = false, onToggleActivity }: { onOpenSettings: () => void; activityOpen?: boolean; onToggleActivity?: () => void }) {
   const store = useStore();
   const lanes = useAppState((state) => state.lanes);
   const previews = useAppState((state) => state.previews);
@@ -23,6 +25,7 @@ export function Sidebar({ onOpenSettings }: { onOpenSettings: () => void }) {
   // L31: who needs the person first, and a filter by condition with its counts.
   const [filter, setFilter] = useState<LaneFilter>('all');
   const counts = useMemo(() => filterCounts(lanes.values()), [lanes]);
+  const active = useMemo(() => activityCount(lanes.values()), [lanes]);
   const ordered = useMemo(() => sortedLanes(lanes).filter((lane) => matchesFilter(lane, filter)), [lanes, filter]);
   // A conversation opened elsewhere (New chat, a notification, the relaunch banner) is never hidden
   // by the filter; choosing a filter that hides the open one is the person's choice and stays.
@@ -63,6 +66,13 @@ export function Sidebar({ onOpenSettings }: { onOpenSettings: () => void }) {
           }}
         />
       </div>
+      {onToggleActivity && (
+        <div className="activity-entry">
+          <button type="button" className="button" data-testid="activity-button" data-count={active} aria-pressed={activityOpen} onClick={onToggleActivity}>
+            Activity <span className="lane-filter-count">{active}</span>
+          </button>
+        </div>
+      )}
       {!searching && !trashOpen && <ConditionFilter filter={filter} counts={counts} onChange={setFilter} />}
       {trashOpen ? (
         <TrashView />
@@ -100,7 +110,10 @@ export function Sidebar({ onOpenSettings }: { onOpenSettings: () => void }) {
           )}
         </div>
       ) : (
-        <div className="lane-list" ref={listRef}>
+        // A conversation chosen in the list shows instead of the activity view, even the one already open.
+        <div className="lane-list" ref={listRef} onClick={(event) => {
+          if (activityOpen && (event.target as HTMLElement).closest('[data-testid="lane-item"]')) onToggleActivity?.();
+        }}>
           {ordered.length === 0 ? (
             <p className="muted" data-testid="lane-filter-empty">
               {LANE_FILTER_EMPTY[filter]}

@@ -5,6 +5,7 @@ import { APPROVAL_REASON_MAX, type ApprovalAnswer, type ApprovalChoice } from '.
 import { useAppState } from '../state/hooks.ts';
 import type { ToolItem } from '../state/transcript-model.ts';
 import { TOOL_STATUS_LABELS, type ToolStatus } from '../state/tool-status.ts';
+import { DiffView, LiveOutput, ToolTiming } from './ToolOutput.tsx';
 
 const PREVIEW_CHARS = 90;
 
@@ -33,7 +34,7 @@ interface ToolCardProps {
  * Issue 10: Approve once / Allow in this conversation / Always allow <tool>, and Deny, which opens
  * an optional reason field (Enter denies, Escape goes back) whose words reach the model.
  */
-function ApprovalChoices({ toolName, disabled, onAnswer }: { toolName: string; disabled: boolean; onAnswer: (answer: ApprovalAnswer) => void }) {
+export function ApprovalChoices({ toolName, disabled, onAnswer }: { toolName: string; disabled: boolean; onAnswer: (answer: ApprovalAnswer) => void }) {
   const [denying, setDenying] = useState(false);
   const [reason, setReason] = useState('');
   const choose = (decision: Exclude<ApprovalChoice, 'deny'>) => () => onAnswer({ decision });
@@ -98,6 +99,7 @@ export const ToolCard = memo(function ToolCard({ tool, status, onAnswer }: ToolC
         <span className="tool-name">{tool.name}</span>
         {tool.effect === 'side-effecting' && <span className="tool-effect">changes things</span>}
         {tool.effect === 'lifecycle' && <span className="tool-effect">restarts Baton</span>}
+        <ToolTiming tool={tool} status={status} />
         <span className={`tool-status status-${status}`} data-testid="tool-status">
           {TOOL_STATUS_LABELS[status]}
         </span>
@@ -118,9 +120,11 @@ export const ToolCard = memo(function ToolCard({ tool, status, onAnswer }: ToolC
         </p>
       )}
       {status === 'unknown' && <p className="tool-note">Baton stopped while this was running; it may or may not have taken effect.</p>}
+      {tool.output && <LiveOutput tool={tool} output={tool.output} running={status === 'running'} />}
+      {tool.result?.details?.diff && <DiffView diff={tool.result.details.diff} />}
       {tool.result && (
-        <details className="tool-output" open={tool.result.isError && tool.result.output.length < 400}>
-          <summary>{tool.result.isError ? 'Error output' : 'Output'}</summary>
+        <details className="tool-output" open={!tool.output && tool.result.isError && tool.result.output.length < 400}>
+          <summary>{tool.output ? 'Result sent to the model' : tool.result.isError ? 'Error output' : 'Output'}</summary>
           <pre>{tool.result.output === '' ? '(no output)' : tool.result.output}</pre>
         </details>
       )}

@@ -6,7 +6,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { deriveToolStatus, isTurnLive } from '../state/tool-status.ts';
-import type { TranscriptModel } from '../state/transcript-model.ts';
+import type { TranscriptItem, TranscriptModel } from '../state/transcript-model.ts';
+import { pathRows } from '../state/message-versions.ts';
 import { TranscriptRow, type RowActions } from './TranscriptRow.tsx';
 
 const ESTIMATED_ROW_PX = 96;
@@ -19,9 +20,9 @@ interface TranscriptListProps {
 }
 
 /** Index of the newest error no later message or answer (a retry's) superseded, or -1. */
-function latestErrorIndex(model: TranscriptModel): number {
-  for (let i = model.items.length - 1; i >= 0; i--) {
-    const type = model.items[i]!.type;
+function latestErrorIndex(items: readonly TranscriptItem[]): number {
+  for (let i = items.length - 1; i >= 0; i--) {
+    const type = items[i]!.type;
     if (type === 'error') return i;
     if (type === 'user' || type === 'assistant' || type === 'tool') return -1;
   }
@@ -29,7 +30,9 @@ function latestErrorIndex(model: TranscriptModel): number {
 }
 
 export function TranscriptList({ model, laneActive, actions }: TranscriptListProps) {
-  const items = model.items;
+  // Issue 11 (L35): the rows of the current path; earlier versions are reached by their switcher.
+  const rows = useMemo(() => pathRows(model), [model]);
+  const items = rows.items;
   const scrollRef = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
   const [showJump, setShowJump] = useState(false);
@@ -74,7 +77,7 @@ export function TranscriptList({ model, laneActive, actions }: TranscriptListPro
     virtualizer.scrollToIndex(items.length - 1, { align: 'end' });
   };
 
-  const errorIndex = useMemo(() => latestErrorIndex(model), [model]);
+  const errorIndex = useMemo(() => latestErrorIndex(items), [items]);
 
   return (
     <div className="transcript">
@@ -104,9 +107,12 @@ export function TranscriptList({ model, laneActive, actions }: TranscriptListPro
                 <TranscriptRow
                   item={item}
                   toolStatus={item.type === 'tool' ? deriveToolStatus(item, { turnLive }) : null}
-                  cutShort={item.type === 'assistant' && !item.final && !item.streaming && !turnLive}
+                  cutShort={(item.type === 'assistant' || item.type === 'reasoning') && !item.final && !item.streaming && !turnLive}
                   latestError={row.index === errorIndex && !laneActive}
                   actions={actions}
+                  versions={rows.versions.get(item.key) ?? null}
+                  actionsEnabled={!laneActive}
+                  continuable={item.key === rows.continuableKey}
                 />
               </div>
             );

@@ -1,5 +1,5 @@
 /** One row of a conversation: a message, a tool card, or a marker between turns. */
-import { memo } from 'react';
+import { memo, type ReactNode } from 'react';
 import { interruptionText, resumedText } from '../lib/transcript-words.ts';
 import type { AssistantItem, ErrorItem, InterruptionItem, NoticeItem, ResumedItem, TranscriptItem } from '../state/transcript-model.ts';
 import type { ToolStatus } from '../state/tool-status.ts';
@@ -7,11 +7,15 @@ import { AnswerModel } from './AnswerModel.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { Markdown } from './Markdown.tsx';
 import { PlainMessage } from './PlainMessage.tsx';
+import { ReasoningBlock } from './ReasoningBlock.tsx';
+import { UsageLine } from './UsageLine.tsx';
 import { StreamingMarkdown } from './StreamingMarkdown.tsx';
 import { ToolCard, ToolCardFallback } from './ToolCard.tsx';
 import type { ApprovalAnswer } from '../../../shared/transcript.ts';
+import type { Fork } from '../../../shared/message-path.ts';
+import { AnswerActions, AnswerRow, ContinueButton, UserMessage, type MessageActionHandlers } from './MessageActions.tsx';
 
-export interface RowActions {
+export interface RowActions extends MessageActionHandlers {
   answerApproval: (callId: string, answer: ApprovalAnswer) => Promise<void>;
   /** Runs the failed turn again on its message (turn.retry), which is not sent a second time. */
   retry: () => void;
@@ -26,6 +30,12 @@ interface RowProps {
   /** The newest failed turn: it offers Retry and is announced. */
   latestError: boolean;
   actions: RowActions;
+  /** Issue 11: the versions this message or answer switches between (‹ 2/3 ›). */
+  versions?: Fork | null;
+  /** Issue 11: the lane runs nothing, so Edit, Regenerate, Continue and switching may start. */
+  actionsEnabled?: boolean;
+  /** Issue 11: this interruption ended the conversation's last turn: it offers Continue. */
+  continuable?: boolean;
 }
 
 /**
@@ -40,26 +50,36 @@ export const TranscriptRow = memo(function TranscriptRow(props: RowProps) {
   );
 });
 
-function RowContent({ item, toolStatus, cutShort, latestError, actions }: RowProps) {
+function RowContent({ item, toolStatus, cutShort, latestError, actions, versions = null, actionsEnabled = false, continuable = false }: RowProps) {
   switch (item.type) {
     case 'user':
-      return (
-        <article className="message message-user" data-testid="message-user" aria-label="You">
-          <div className="bubble">{item.text}</div>
-        </article>
-      );
+      return <UserMessage item={item} actions={actions} versions={versions} enabled={actionsEnabled} />;
     case 'assistant':
-      return <AnswerModel item={item}><AssistantMessage item={item} cutShort={cutShort} /></AnswerModel>;
+      return (
+        <AnswerRow actions={!item.streaming && <AnswerActions seq={item.seq} text={item.text} actions={actions} versions={versions} enabled={actionsEnabled} />}>
+          <AnswerModel item={item}>
+            <AssistantMessage item={item} cutShort={cutShort} />
+          </AnswerModel>
+        </AnswerRow>
+      );
     case 'tool':
       return <ToolCard tool={item} status={toolStatus ?? 'pending'} onAnswer={actions.answerApproval} />;
     case 'interruption':
-      return <InterruptionMarker item={item} />;
+      return (
+        <InterruptionMarker item={item}>
+          {continuable && actions.continueAnswer && <ContinueButton onContinue={actions.continueAnswer} enabled={actionsEnabled} />}
+        </InterruptionMarker>
+      );
     case 'error':
       return <ErrorMessage item={item} latest={latestError} onRetry={actions.retry} />;
     case 'resumed':
       return <ResumedDivider item={item} />;
     case 'notice':
       return <Notice item={item} />;
+    case 'reasoning':
+      return <ReasoningBlock item={item} cutShort={cutShort} memoryKey={item.key} />;
+    case 'usage':
+      return <UsageLine item={item} />;
   }
 }
 
@@ -79,7 +99,10 @@ function rowText(item: Exclude<TranscriptItem, { type: 'tool' }>): string {
     case 'user':
     case 'assistant':
     case 'notice':
+    case 'reasoning':
       return item.text;
+    case 'usage':
+      return '';
     case 'error':
       return item.message;
     case 'interruption':
@@ -106,10 +129,11 @@ function AssistantMessage({ item, cutShort }: { item: AssistantItem; cutShort: b
   );
 }
 
-function InterruptionMarker({ item }: { item: InterruptionItem }) {
+function InterruptionMarker({ item, children }: { item: InterruptionItem; children?: ReactNode }) {
   return (
     <div className="marker marker-interruption" data-testid="interruption-marker" role="note">
       <span>{interruptionText(item.cause, item.reason)}</span>
+      {children}
     </div>
   );
 }

@@ -7,9 +7,10 @@ import { byAttention, conditionSentence, laneCondition, type LaneCondition } fro
 import type { PushEvent, Result, UpdateState } from '../../../shared/protocol/contract.ts';
 import type { StoredEvent } from '../../../shared/transcript.ts';
 import type { McpServerView } from '../../../shared/mcp-status.ts';
+import { exitActionFor } from '../../../shared/lifecycle.ts';
 import type { ConnectionState } from './gateway-port.ts';
 import type { OutboxEntry } from './outbox.ts';
-import { applyTextCheckpoint, applyTextDelta, applyTranscriptEvent, buildTranscript, endLiveText, type TranscriptModel } from './transcript-model.ts';
+import { applyTextCheckpoint, applyTextDelta, applyToolOutputDelta, applyTranscriptEvent, buildTranscript, endLiveText, type TranscriptModel } from './transcript-model.ts';
 
 export type GlobalDrainBanner = Extract<Banner, { kind: 'drain'; scope: 'global' }>;
 export type LaneDrainBanner = Extract<Banner, { kind: 'drain'; scope: 'lane' }>;
@@ -172,6 +173,9 @@ export function reduce(state: AppState, action: Action): AppState {
       return { ...state, lanes: withEntry(state.lanes, action.lane.laneKey, action.lane) };
     case 'push':
       if (action.event.channel === 'mcp') return { ...state, mcpServers: action.event.servers };
+      // Issue 10: a setting changed somewhere (another window, the CLI): this window shows it at once.
+      if (action.event.channel === 'settings') return { ...state, settings: action.event.reply };
+      if (action.event.channel === 'open-lane') return state; // the store opens it (it loads the transcript)
       return action.event.channel === 'update' ? { ...state, update: action.event.state } : onGatewayEvent(state, action.event.event);
     case 'open-lane':
       if (action.laneKey === state.openLaneKey) return state;
@@ -252,7 +256,8 @@ function onLaneTrash(state: AppState, lane: LaneStatus): AppState {
 function lostBecause(state: AppState): LostBecause {
   const drain = state.banners.globalDrain;
   if (!drain) return 'crash';
-  return drain.reason === 'restart' || drain.reason === 'update' ? 'restart' : 'quit';
+  // Every exit that comes back (restart, update, a backup restore) is a restart to the window.
+  return exitActionFor(drain.reason) === 'quit' ? 'quit' : 'restart';
 }
 
 function onConnection(state: AppState, connection: ConnectionState, resync: boolean, at: number): AppState {
@@ -286,11 +291,13 @@ function onGatewayEvent(state: AppState, event: GatewayEvent): AppState {
     case 'transcript':
       return onTranscriptEvent(state, event.laneKey, event.event, event);
     case 'text-delta':
-    case 'text-checkpoint': {
+    case 'text-checkpoint':
+    case 'tool-output-delta': {
       const slot = state.transcript;
       if (slot.status === 'loading' && slot.laneKey === event.laneKey) return bufferEvent(state, slot, event);
       if (slot.status !== 'ready' || slot.model.laneKey !== event.laneKey) return state;
-      const model = event.type === 'text-delta' ? applyTextDelta(slot.model, event) : applyTextCheckpoint(slot.model, event);
+      const model =
+        event.type === 'text-delta' ? applyTextDelta(slot.model, event) : event.type === 'text-checkpoint' ? applyTextCheckpoint(slot.model, event) : applyToolOutputDelta(slot.model, event);
       return model === slot.model ? state : { ...state, transcript: { status: 'ready', model } };
     }
     case 'lane': {
@@ -337,6 +344,7 @@ function onTranscriptLoaded(state: AppState, laneKey: string, sessionId: string,
       if (event.type === 'transcript') model = applyTranscriptEvent(model, event.event);
       else if (event.type === 'text-delta') model = applyTextDelta(model, event);
       else if (event.type === 'text-checkpoint') model = applyTextCheckpoint(model, event);
+      else if (event.type === 'tool-output-delta') model = applyToolOutputDelta(model, event);
     }
   }
   let previews = state.previews;

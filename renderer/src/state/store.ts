@@ -53,6 +53,8 @@ export interface StoreOptions {
   outbox?: OutboxStorage | null;
   /** A new client message id (default crypto.randomUUID). */
   newMessageId?: () => string;
+  /** Issue 10: the conversation to open once connected (a desktop window opened for a notification); else the remembered one. */
+  openFirst?: string | null;
 }
 
 /** The gateway could not be asked (no connection, or it is shutting down): the message waits. */
@@ -97,8 +99,10 @@ export class AppStore {
   private readonly waiting = new Map<string, (taken: boolean) => void>();
   /** Lanes whose turn.retry request is out (a double click sends one). */
   private readonly retrying = new Set<string>();
+  private readonly openFirst: string | null;
 
   constructor(client: GatewayPort, options: StoreOptions = {}) {
+    this.openFirst = options.openFirst ?? null;
     this.client = client;
     this.now = options.now ?? Date.now;
     this.storage = options.storage ?? null;
@@ -118,7 +122,7 @@ export class AppStore {
     if (next === this.state) return;
     this.state = next;
     const kind = action.type === 'push' && action.event.channel === 'gateway' ? action.event.event.type : null;
-    this.scheduleNotify(kind !== 'text-delta' && kind !== 'text-checkpoint');
+    this.scheduleNotify(kind !== 'text-delta' && kind !== 'text-checkpoint' && kind !== 'tool-output-delta');
     if (next.transcript.status === 'ready' && next.transcript.model.missingText !== null) this.fetchMissingText(next.transcript.model.laneKey);
   }
 
@@ -144,6 +148,8 @@ export class AppStore {
     }));
     void this.showOutbox();
     subscriptions.add(this.client.onEvent((event) => {
+      // Issue 10: the desktop's notification about a conversation was clicked: it is opened here.
+      if (event.channel === 'open-lane' && this.state.lanes.has(event.laneKey)) this.openLane(event.laneKey);
       if (event.channel === 'gateway') this.beforeGatewayEvent(event.event);
       this.dispatch({ type: 'push', event });
     }));
@@ -167,8 +173,8 @@ export class AppStore {
     if (open !== null) {
       void this.loadTranscript(open);
     } else if (first) {
-      const remembered = this.readStorage(OPEN_LANE_KEY);
-      if (remembered !== null && this.state.lanes.has(remembered)) this.openLane(remembered);
+      const wanted = [this.openFirst, this.readStorage(OPEN_LANE_KEY)].find((key) => key !== null && this.state.lanes.has(key));
+      if (wanted) this.openLane(wanted);
     }
   }
 
@@ -438,6 +444,25 @@ export class AppStore {
     }
   }
 
+  // ── message actions (issue 11, L35): each is stored by the gateway, which pushes the new rows ──
+
+  /** Edit and resend: true once the gateway took the new version (the editor then closes). */
+  async editMessage(laneKey: string, seq: number, text: string): Promise<boolean> {
+    return (await this.attempt('message.edit', { laneKey, seq, text }, 'Could not send the edited message')) !== null;
+  }
+
+  async regenerate(laneKey: string, seq: number): Promise<void> {
+    await this.attempt('turn.regenerate', { laneKey, seq }, 'Could not regenerate the answer');
+  }
+
+  async continueAnswer(laneKey: string): Promise<void> {
+    await this.attempt('turn.continue', { laneKey }, 'Could not continue the answer');
+  }
+
+  async selectVersion(laneKey: string, seq: number): Promise<void> {
+    await this.attempt('message.selectVersion', { laneKey, seq }, 'Could not switch to that version');
+  }
+
   async stop(laneKey: string): Promise<void> {
     await this.attempt('turn.stop', { laneKey }, 'Could not stop the turn');
   }
@@ -470,6 +495,11 @@ export class AppStore {
     if (result && !result.answered) this.fail('That tool call is no longer waiting for an answer.');
     // "Always allow" changed a setting: this window's Settings panel shows it at once.
     else if (result && answer.decision === 'always') await this.refreshSettings();
+  }
+
+  /** Issue 10: a tool call's whole output ("Download full output"); null after reporting a failure. */
+  fullToolOutput(laneKey: string, seq: number): Promise<Result<'tool.output'> | null> {
+    return this.attempt('tool.output', { laneKey, seq }, 'Could not read the full output');
   }
 
   /** Issue 11: a conversation as a file to save (Markdown or lossless JSON; its current session or all); null after reporting a failure. */
@@ -650,6 +680,20 @@ export class AppStore {
     return (this.state.settings?.providers ?? [])
       .filter((provider) => provider.source === 'settings')
       .map(({ name, kind, baseUrl, model }) => ({ name, kind, model, ...(baseUrl ? { baseUrl } : {}) }));
+  }
+
+  // ── whole-store export/import and backups (issue 11, L36) ──────────────────────────────────
+
+  /** One gateway request for Settings → Backups; its failure comes back as the gateway's words. */
+  async backupsRequest<M extends 'store.export' | 'store.import' | 'backups.list' | 'backups.create' | 'backups.restore'>(
+    method: M,
+    params: Params<M>,
+  ): Promise<{ ok: true; value: Result<M> } | { ok: false; message: string }> {
+    try {
+      return { ok: true, value: await this.client.call(method, params) };
+    } catch (error) {
+      return { ok: false, message: describeError(error) };
+    }
   }
 
   // ── plumbing ─────────────────────────────────────────────────────────────────────────────

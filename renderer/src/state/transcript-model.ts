@@ -13,8 +13,10 @@
  * even for a 10,000-event session). Lookups scan backwards from the end, where live events land.
  */
 import type { GatewayEvent } from '../../../shared/gateway-events.ts';
-import type { InterruptionCause, StoredEvent, ToolEffect, TurnOutcome } from '../../../shared/transcript.ts';
+import type { InterruptionCause, StoredEvent, ToolEffect, ToolResultDetails, TurnOutcome } from '../../../shared/transcript.ts';
 import { approvalDecisionSentence } from '../../../shared/lane-condition.ts';
+import { currentPath, type CurrentPath, type PathEvent } from '../../../shared/message-path.ts';
+import { applyOutputPiece, type KeptOutput } from '../../../shared/tool-output.ts';
 
 interface ItemBase {
   /** Stable React / virtualizer key. */
@@ -41,6 +43,32 @@ export interface AssistantItem extends ItemBase {
   modelLabel?: string;
 }
 
+/** Issue 10: the model's thinking before its answer; deltas extend it like an answer's text. */
+export interface ReasoningItem extends ItemBase {
+  type: 'reasoning';
+  text: string;
+  final: boolean;
+  streaming: boolean;
+  /** A redacted_thinking block: the provider kept its words from us. */
+  redacted: boolean;
+}
+
+/** Issue 10: one model call's tokens (a `usage` event), as the turn's line sums them. */
+export interface UsageCall {
+  inputTokens: number;
+  outputTokens: number;
+  cacheRead?: number | undefined;
+  cacheWrite?: number | undefined;
+  model: string;
+  provider: string;
+}
+
+/** Issue 10: the tokens of every model call of one turn, shown under its answer (after its newest call). */
+export interface UsageItem extends ItemBase {
+  type: 'usage';
+  calls: readonly UsageCall[];
+}
+
 export type ApprovalState = 'none' | 'requested' | 'approved' | 'denied';
 
 export interface ToolItem extends ItemBase {
@@ -53,7 +81,22 @@ export interface ToolItem extends ItemBase {
   approval: ApprovalState;
   /** Issue 10: what the person chose, in words ("Approved for this conversation", "Denied: …"); set once answered. */
   decisionText?: string;
-  result: { output: string; isError: boolean } | null;
+  result: { output: string; isError: boolean; details?: ToolResultDetails | undefined } | null;
+  /** Issue 10: when the call started (its dispatch) and when its result came, for the elapsed time. */
+  startedAt?: number | undefined;
+  endedAt?: number | undefined;
+  /** Issue 10: its live output (a command's stdout and stderr), from its `tool_output` row and deltas. */
+  output?: ToolOutputView | undefined;
+}
+
+export interface ToolOutputView {
+  /** The `tool_output` row: what "Download full output" asks for. */
+  seq: number;
+  kept: KeptOutput;
+  totalBytes: number;
+  fullOutput: boolean;
+  /** No more output will come (the call ended, or its turn did). */
+  final: boolean;
 }
 
 export interface InterruptionItem extends ItemBase {
@@ -71,7 +114,7 @@ export interface ErrorItem extends ItemBase {
 
 export interface ResumedItem extends ItemBase {
   type: 'resumed';
-  note: 'resume' | 'tool-tail';
+  note: 'resume' | 'tool-tail' | 'continue';
   reason: string | null;
 }
 
@@ -82,7 +125,13 @@ export interface NoticeItem extends ItemBase {
   data: Readonly<Record<string, unknown>> | null;
 }
 
-export type TranscriptItem = UserItem | AssistantItem | ToolItem | InterruptionItem | ErrorItem | ResumedItem | NoticeItem;
+export type TranscriptItem = UserItem | AssistantItem | ToolItem | InterruptionItem | ErrorItem | ResumedItem | NoticeItem | ReasoningItem | UsageItem;
+
+/** Rows streamed text grows: an answer, or the thinking before it (issue 10). */
+type StreamedItem = AssistantItem | ReasoningItem;
+function isStreamedItem(item: TranscriptItem | undefined): item is StreamedItem {
+  return item?.type === 'assistant' || item?.type === 'reasoning';
+}
 
 /** How a turn ended when it did not complete. */
 export type UnfinishedOutcome = Exclude<TurnOutcome, 'completed'>;
@@ -95,6 +144,7 @@ export interface LiveText {
 
 export type TextDelta = Extract<GatewayEvent, { type: 'text-delta' }>;
 export type TextCheckpoint = Extract<GatewayEvent, { type: 'text-checkpoint' }>;
+export type ToolOutputDelta = Extract<GatewayEvent, { type: 'tool-output-delta' }>;
 
 export interface TranscriptModel {
   laneKey: string;
@@ -110,6 +160,13 @@ export interface TranscriptModel {
    * deltas, and the transcript must be fetched again (the store does). Null when nothing is missing.
    */
   missingText: number | null;
+  /**
+   * Issue 11 (L35): which rows are on the current path, and where it forks into versions. Every
+   * row of every version stays in `items`; the view shows the path (state/message-versions.ts).
+   */
+  path: CurrentPath;
+  /** What the path is computed from: one entry per stored event, in seq order. */
+  pathEvents: readonly PathEvent[];
 }
 
 interface Draft {
@@ -119,15 +176,21 @@ interface Draft {
   turnEndsCopied: boolean;
   latestTurnId: string | null;
   lastSeq: number;
+  pathEvents: PathEvent[];
+  /** Set once a new event joined `pathEvents` (copied first): the path is computed again. */
+  pathChanged: boolean;
+  path: CurrentPath;
 }
 
+const NO_PATH = currentPath([]);
+
 export function emptyTranscript(laneKey: string, sessionId: string): TranscriptModel {
-  return { laneKey, sessionId, items: [], live: null, turnEnds: new Map(), latestTurnId: null, lastSeq: 0, missingText: null };
+  return { laneKey, sessionId, items: [], live: null, turnEnds: new Map(), latestTurnId: null, lastSeq: 0, missingText: null, path: NO_PATH, pathEvents: [] };
 }
 
 /** One pass over a loaded session: O(n) for the common case of events in seq order. */
 export function buildTranscript(laneKey: string, sessionId: string, events: readonly StoredEvent[]): TranscriptModel {
-  const draft: Draft = { items: [], live: null, turnEnds: new Map(), turnEndsCopied: true, latestTurnId: null, lastSeq: 0 };
+  const draft: Draft = { items: [], live: null, turnEnds: new Map(), turnEndsCopied: true, latestTurnId: null, lastSeq: 0, pathEvents: [], pathChanged: true, path: NO_PATH };
   for (const event of events) {
     if (event.sessionId === sessionId) fold(draft, event, false);
   }
@@ -159,7 +222,7 @@ export function applyTextDelta(model: TranscriptModel, event: TextDelta): Transc
   if (event.delta === '' || model.turnEnds.has(event.turnId) || model.missingText === event.seq) return model;
   const index = findBySeq(model.items, event.seq);
   const item = index >= 0 ? model.items[index] : undefined;
-  if (item?.type !== 'assistant') return missing(model, event.seq); // its row never reached us
+  if (!isStreamedItem(item)) return missing(model, event.seq); // its row never reached us
   if (item.final) return model; // a late piece of a finished message: the final row has it
   const have = item.text.length;
   if (event.offset + event.delta.length <= have) return model;
@@ -174,8 +237,27 @@ export function applyTextCheckpoint(model: TranscriptModel, event: TextCheckpoin
   if (model.turnEnds.has(event.turnId) || model.missingText === event.seq) return model;
   const index = findBySeq(model.items, event.seq);
   const item = index >= 0 ? model.items[index] : undefined;
-  if (item?.type !== 'assistant') return missing(model, event.seq);
+  if (!isStreamedItem(item)) return missing(model, event.seq);
   return item.final || item.text.length >= event.length ? model : missing(model, event.seq);
+}
+
+/**
+ * Issue 10: a piece of a running tool's output, applied like a text delta: at the end of what the
+ * card holds, skipped when held, and a gap (read the transcript again) when a piece was missed.
+ */
+export function applyToolOutputDelta(model: TranscriptModel, event: ToolOutputDelta): TranscriptModel {
+  if (event.delta === '' || model.turnEnds.has(event.turnId) || model.missingText === event.seq) return model;
+  const index = findTool(model.items, event.callId);
+  const tool = index >= 0 ? (model.items[index] as ToolItem) : undefined;
+  const output = tool?.output;
+  if (!tool || output?.seq !== event.seq) return missing(model, event.seq); // its row never reached us
+  if (output.final) return model;
+  const kept = applyOutputPiece(output.kept, event.offset, event.delta);
+  if (kept === 'gap') return missing(model, event.seq);
+  if (kept === output.kept) return model;
+  const items = model.items.slice();
+  items[index] = { ...tool, output: { ...output, kept } };
+  return { ...model, items, latestTurnId: event.turnId };
 }
 
 /**
@@ -195,7 +277,7 @@ function missing(model: TranscriptModel, seq: number): TranscriptModel {
 
 /** A row that arrives whole (its message ended) holds all its text: it is no longer missing any. */
 function stillMissing(model: Pick<TranscriptModel, 'missingText'>, event: StoredEvent): number | null {
-  return model.missingText === event.seq && event.kind === 'assistant_text' ? null : model.missingText;
+  return model.missingText === event.seq && (event.kind === 'assistant_text' || event.kind === 'reasoning' || event.kind === 'tool_output') ? null : model.missingText;
 }
 
 // ── folding ──────────────────────────────────────────────────────────────────────────────────
@@ -208,6 +290,9 @@ function toDraft(model: TranscriptModel): Draft {
     turnEndsCopied: false,
     latestTurnId: model.latestTurnId,
     lastSeq: model.lastSeq,
+    pathEvents: model.pathEvents as PathEvent[],
+    pathChanged: false,
+    path: model.path,
   };
 }
 
@@ -221,19 +306,33 @@ function finish(laneKey: string, sessionId: string, draft: Draft, missingText: n
     latestTurnId: draft.latestTurnId,
     lastSeq: draft.lastSeq,
     missingText,
+    path: draft.pathChanged ? currentPath(draft.pathEvents) : draft.path,
+    pathEvents: draft.pathEvents,
   };
+}
+
+/** Each stored event once, in seq order; a row sent again (a streamed answer grown) changes nothing. */
+function notePathEvent(draft: Draft, event: StoredEvent): void {
+  const events = draft.pathEvents;
+  let i = events.length;
+  while (i > 0 && events[i - 1]!.seq > event.seq) i--;
+  if (i > 0 && events[i - 1]!.seq === event.seq) return;
+  if (!draft.pathChanged) draft.pathEvents = events.slice();
+  draft.pathEvents.splice(i, 0, { seq: event.seq, kind: event.kind, payload: event.payload });
+  draft.pathChanged = true;
 }
 
 /** `pushed`: the event arrives as it happens (a row pushed unfinished is being streamed), not from a load. */
 function fold(draft: Draft, event: StoredEvent, pushed: boolean): void {
   const base = { seq: event.seq, turnId: event.turnId, createdAt: event.createdAt };
   if (event.turnId !== null && event.seq >= draft.lastSeq) draft.latestTurnId = event.turnId;
+  notePathEvent(draft, event);
   switch (event.kind) {
     case 'user_message':
       upsert(draft, { ...base, key: `e${event.seq}`, type: 'user', text: event.payload.text });
       break;
     case 'assistant_text':
-      foldAssistantText(draft, { seq: event.seq, turnId: event.turnId, createdAt: event.createdAt }, event.payload.text, event.payload.final, pushed, modelLabel(event.payload));
+      foldAssistantText(draft, { seq: event.seq, turnId: event.turnId, createdAt: event.createdAt }, event.payload.text, event.payload.final, pushed, undefined, modelLabel(event.payload));
       break;
     case 'tool_call': {
       const index = findTool(draft.items, event.payload.callId);
@@ -257,22 +356,43 @@ function fold(draft: Draft, event: StoredEvent, pushed: boolean): void {
       break;
     }
     case 'tool_dispatch':
-      updateTool(draft, event.payload.callId, (tool) => ({ ...tool, dispatched: true, turnId: event.turnId ?? tool.turnId }));
+      updateTool(draft, event.payload.callId, (tool) => ({ ...tool, dispatched: true, turnId: event.turnId ?? tool.turnId, startedAt: event.createdAt }));
       break;
     case 'tool_result':
       updateTool(draft, event.payload.callId, (tool) => ({
         ...tool,
-        result: { output: event.payload.output, isError: event.payload.isError },
+        result: { output: event.payload.output, isError: event.payload.isError, details: event.payload.details },
         turnId: event.turnId ?? tool.turnId,
+        endedAt: event.createdAt,
       }));
       break;
+    case 'tool_output': {
+      const { callId, head, tail, length, totalBytes, fullOutput, final } = event.payload;
+      updateTool(draft, callId, (tool) => {
+        // A row saved before pieces this card already applied holds less: keep the longer text.
+        const held = tool.output?.seq === event.seq && !final && tool.output.kept.length > length ? tool.output.kept : { head, tail, length };
+        return { ...tool, output: { seq: event.seq, kept: held, totalBytes, fullOutput, final } };
+      });
+      break;
+    }
     case 'approval_request': {
       const { callId, name, args } = event.payload;
-      // A resumed turn asks again for a call its interrupted predecessor recorded: same card.
-      const found = updateTool(draft, callId, (tool) => ({ ...tool, approval: 'requested', turnId: event.turnId ?? tool.turnId }));
-      if (!found) {
+      const index = findTool(draft.items, callId);
+      if (index < 0) {
         upsert(draft, { ...base, key: `tool:${callId}`, type: 'tool', callId, name, args, effect: null, dispatched: false, approval: 'requested', result: null });
+        break;
       }
+      const tool = draft.items[index] as ToolItem;
+      const asked: ToolItem = { ...tool, approval: 'requested', turnId: event.turnId ?? tool.turnId };
+      if (event.turnId === null || event.turnId === tool.turnId) {
+        draft.items[index] = asked;
+        break;
+      }
+      // A resumed turn asks again for a call its interrupted predecessor recorded (L18): the same
+      // card, moved to where the question was asked — after the Interrupted and Resumed dividers,
+      // in the order things happened — since rows are ordered by the seq they carry.
+      draft.items.splice(index, 1);
+      upsert(draft, { ...asked, seq: event.seq, createdAt: event.createdAt });
       break;
     }
     case 'approval_decision':
@@ -296,6 +416,12 @@ function fold(draft: Draft, event: StoredEvent, pushed: boolean): void {
     case 'notice':
       upsert(draft, { ...base, key: `e${event.seq}`, type: 'notice', code: event.payload.code, text: event.payload.text, data: event.payload.data ?? null });
       break;
+    case 'reasoning':
+      foldAssistantText(draft, base, event.payload.text, event.payload.final, pushed, event.payload.redacted !== undefined);
+      break;
+    case 'usage':
+      foldUsage(draft, base, event.payload);
+      break;
   }
   if (event.seq > draft.lastSeq) draft.lastSeq = event.seq;
 }
@@ -310,12 +436,41 @@ export function modelLabel(payload: { provider?: string | undefined; model?: str
   return payload.provider ? `${payload.provider} · ${payload.model}` : payload.model;
 }
 
-function foldAssistantText(draft: Draft, base: Pick<ItemBase, 'seq' | 'turnId' | 'createdAt'>, text: string, final: boolean, pushed: boolean, label?: string): void {
+function foldAssistantText(
+  draft: Draft,
+  base: Pick<ItemBase, 'seq' | 'turnId' | 'createdAt'>,
+  text: string,
+  final: boolean,
+  pushed: boolean,
+  /** Set for a thinking row (issue 10): whether its block was redacted. */
+  redacted?: boolean,
+  /** L34: an answer's model. */
+  label?: string,
+): void {
   const { seq, turnId } = base;
   const streaming = pushed && !final && turnId !== null && !draft.turnEnds.has(turnId);
   if (streaming) draft.live = { turnId, seq };
   else if (draft.live?.seq === seq) draft.live = null;
-  upsert(draft, { ...base, key: `e${seq}`, type: 'assistant', text, final, streaming, ...(label !== undefined ? { modelLabel: label } : {}) });
+  if (redacted === undefined) upsert(draft, { ...base, key: `e${seq}`, type: 'assistant', text, final, streaming, ...(label !== undefined ? { modelLabel: label } : {}) });
+  else upsert(draft, { ...base, key: `e${seq}`, type: 'reasoning', text, final, streaming, redacted });
+}
+
+/**
+ * Issue 10: a turn's usage is one row that moves to its newest call, so it sits under the answer
+ * (a model call's usage is written after its text). Usage outside a turn gets a row of its own.
+ */
+function foldUsage(draft: Draft, base: Pick<ItemBase, 'seq' | 'turnId' | 'createdAt'>, call: UsageCall): void {
+  const key = base.turnId === null ? `usage:e${base.seq}` : `usage:${base.turnId}`;
+  let calls: readonly UsageCall[] = [call];
+  for (let i = draft.items.length - 1; i >= 0; i--) {
+    const item = draft.items[i]!;
+    if (item.key !== key || item.type !== 'usage') continue;
+    if (item.seq >= base.seq) return; // already counted (a replay)
+    calls = [...item.calls, call];
+    draft.items.splice(i, 1);
+    break;
+  }
+  upsert(draft, { ...base, key, type: 'usage', calls });
 }
 
 function dropLive(draft: Draft): void {
@@ -323,7 +478,7 @@ function dropLive(draft: Draft): void {
   if (!live) return;
   const index = findBySeq(draft.items, live.seq);
   const item = index >= 0 ? draft.items[index] : undefined;
-  if (item?.type === 'assistant' && item.streaming) draft.items[index] = { ...item, streaming: false };
+  if (isStreamedItem(item) && item.streaming) draft.items[index] = { ...item, streaming: false };
   draft.live = null;
 }
 

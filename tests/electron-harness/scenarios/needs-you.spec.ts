@@ -7,7 +7,7 @@
 import { expect, sendInNewChat, test } from '../scenario-kit.ts';
 import type { WindowsInfo } from '../windows-client.ts';
 
-test('L31: an approval asked while the window is hidden shows "needs you"; its click opens the window, where the card asks', async ({ launch, model, windowOf }) => {
+test('L31, issue 10: an approval asked while the window is hidden shows "needs you"; its click opens the window on that conversation, where the card asks', async ({ launch, model, windowOf }) => {
   const harness = await launch();
   const app = await harness.start();
   await app.ready();
@@ -26,6 +26,9 @@ test('L31: an approval asked while the window is hidden shows "needs you"; its c
   });
   await sendInNewChat(page, 'List the workspace');
   await expect(page.getByTestId('message-assistant').first()).toContainText('Checking first…');
+  // Issue 10: another conversation is open when the window goes away; the notification's click selects the waiting one.
+  await page.getByTestId('new-chat').click();
+  await expect(page.locator('#conversation-title')).not.toHaveText('List the workspace');
 
   const { closed } = await app.command<{ closed: boolean }>('window.close');
   expect(closed, 'the close is turned into a hide while the turn runs').toBe(false);
@@ -40,6 +43,7 @@ test('L31: an approval asked while the window is hidden shows "needs you"; its c
   expect(delivered).toBe(true);
   await expect.poll(async () => (await app.command<WindowsInfo>('windows.info')).windows[0]?.visible).toBe(true);
   await expect(page).toHaveTitle('Baton — 1 needs you');
+  await expect(page.locator('#conversation-title')).toHaveText('List the workspace');
   await page.getByTestId('approve-button').click();
   await expect(page.getByTestId('message-assistant').last()).toHaveText('Listed.');
   await expect(page).toHaveTitle('Baton');

@@ -26,15 +26,19 @@ describe('baton arguments', () => {
     expect(parseCli(['status'], { XDG_DATA_HOME: '/xdg' })).toEqual({ dataDir: '/xdg/baton', command: { name: 'status', json: false } });
     expect(parseCli(['--data-dir', '/d', 'send', '--new', 'hi', '--wait'], {}).command).toEqual({ name: 'send', conversation: null, text: 'hi', wait: true });
     expect(parseCli(['send', 'notes', '--', '-5 degrees'], {}).command).toEqual({ name: 'send', conversation: 'notes', text: '-5 degrees', wait: false });
-    expect(parseCli(['approve', 'notes'], {}).command).toEqual({ name: 'approve', conversation: 'notes', callId: null });
-    expect(parseCli(['deny', 'notes', 'call_1'], {}).command).toEqual({ name: 'deny', conversation: 'notes', callId: 'call_1' });
+    expect(parseCli(['approve', 'notes'], {}).command).toEqual({ name: 'approve', conversation: 'notes', callId: null, decision: 'once', reason: null });
+    expect(parseCli(['deny', 'notes', 'call_1'], {}).command).toEqual({ name: 'deny', conversation: 'notes', callId: 'call_1', decision: 'deny', reason: null });
+    // Issue 10: the approval choices.
+    expect(parseCli(['approve', 'notes', '--conversation'], {}).command).toMatchObject({ decision: 'conversation' });
+    expect(parseCli(['approve', 'notes', 'call_1', '--always'], {}).command).toMatchObject({ callId: 'call_1', decision: 'always' });
+    expect(parseCli(['deny', 'notes', '--reason', ' too risky '], {}).command).toMatchObject({ decision: 'deny', reason: 'too risky' });
     expect(parseCli(['export', 'notes', '--md'], {}).command).toEqual({ name: 'export', conversation: 'notes', format: 'md', allSessions: false });
     expect(parseCli(['export', 'notes', '--json', '--all-sessions'], {}).command).toEqual({ name: 'export', conversation: 'notes', format: 'json', allSessions: true });
     expect(parseCli(['-h'], {}).command).toEqual({ name: 'help' });
   });
 
   it('R1: a wrong command line is a usage error (exit 2), never a guess', () => {
-    for (const argv of [[], ['nope'], ['send', 'x'], ['send', '--new'], ['export', 'x'], ['export', 'x', '--md', '--json'], ['stop'], ['status', '--wait'], ['list', 'extra'], ['--bogus', 'status'], ['approve', 'a', 'b', 'c']]) {
+    for (const argv of [[], ['nope'], ['send', 'x'], ['send', '--new'], ['export', 'x'], ['export', 'x', '--md', '--json'], ['stop'], ['status', '--wait'], ['list', 'extra'], ['--bogus', 'status'], ['approve', 'a', 'b', 'c'], ['approve', 'a', '--conversation', '--always'], ['approve', 'a', '--reason', 'x'], ['deny', 'a', '--always'], ['stop', 'a', '--conversation']]) {
       expect(exitOf(() => parseCli(argv, {})), argv.join(' ')).toBe(EXIT.usage);
     }
   });

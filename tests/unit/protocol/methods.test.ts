@@ -43,8 +43,14 @@ describe('contract methods over the protocol', () => {
       'provider.models', 'provider.test', 'provider.detectLocal', 'provider.rename',
       // Conversations you can manage and retry (issue 11) in lane-methods.test.ts.
       'turn.retry', 'lanes.rename', 'lanes.pin', 'lanes.delete', 'lanes.restore',
+      // Message actions and versions (issue 11) in message-actions.test.ts.
+      'message.edit', 'turn.regenerate', 'turn.continue', 'message.selectVersion',
       // The export of every session (issue 11) in tests/unit/shared/conversation-export.test.ts.
       'sessions.list',
+      // The whole store and its backups (issue 11) in store-methods.test.ts and tests/integration/store-backups.test.ts.
+      'store.export', 'store.import', 'backups.list', 'backups.create', 'backups.restore',
+      // A tool call's full output (issue 10) over the real host in tests/integration/live-tools.test.ts.
+      'tool.output',
       // A conversation keeps its agent (L34) in model-methods.test.ts.
       'lanes.setModel', 'lanes.setProfile', 'lanes.setOverrides',
     ];

@@ -125,7 +125,7 @@ describe('connection', () => {
 
   const open: Action = { type: 'connection', state: 'open', resync: false, at: 1 };
   const lost: Action = { type: 'connection', state: 'reconnecting', resync: false, at: 2 };
-  const drainFor = (reason: 'quit' | 'restart' | 'signal'): Action =>
+  const drainFor = (reason: 'quit' | 'restart' | 'signal' | 'restore'): Action =>
     gateway({ type: 'banner', banner: { kind: 'drain', scope: 'global', reason, deadline: 60_000, runningCount: 1, text: 'Baton is leaving.' } });
 
   it('L30/L33: after a quit drain the window says Baton has quit, clears the frozen drain banner and every running indicator', () => {
@@ -146,6 +146,12 @@ describe('connection', () => {
     expect(state.connection.lostBecause).toBe('restart');
     expect(state.banners.globalDrain).not.toBeNull();
     expect(reduce(state, { type: 'connection', state: 'open', resync: true, at: 3 }).connection.lostBecause).toBeNull();
+  });
+
+  it('L36 (issue 11): a connection lost after a restore drain is a restart too: Baton comes back on the backup', () => {
+    const state = run(open, { type: 'lanes-loaded', lanes: [lane('a', { activity: 'running' })] }, drainFor('restore'), lost);
+    expect(state.connection.lostBecause).toBe('restart');
+    expect(state.banners.globalDrain).not.toBeNull();
   });
 });
 

@@ -44,6 +44,12 @@ export class FakeGateway implements GatewayPort {
     for (const listener of this.events) listener({ channel: 'gateway', event }, { instanceId: 'i1', seq: this.seq });
   }
 
+  /** Any push event, on any channel (issue 10: settings, open-lane). */
+  pushEvent(event: PushEvent): void {
+    this.seq += 1;
+    for (const listener of this.events) listener(event, { instanceId: 'i1', seq: this.seq });
+  }
+
   count(method: MethodName): number {
     return this.calls.filter((call) => call.method === method).length;
   }

@@ -3,9 +3,10 @@
  * changes) must end in the same rows it builds from the stored transcript after a reload.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { initialState, reduce, type AppState } from '../../../renderer/src/state/app-state.ts';
+import { reduce } from '../../../renderer/src/state/app-state.ts';
 import { buildTranscript, type TranscriptItem } from '../../../renderer/src/state/transcript-model.ts';
 import { CoreHarness } from '../../support/core-harness.ts';
+import { windowOnNewLane } from './live-window.ts';
 
 let harness: CoreHarness | undefined;
 afterEach(() => harness?.cleanup());
@@ -18,12 +19,9 @@ describe('live pushes and a reload agree', () => {
   it('streamed text with flushes, a tool call, then a failed turn', async () => {
     harness = await CoreHarness.start();
     const h = harness;
-    h.core.store.ensureLane('a');
-    const sessionId = h.core.store.getLane('a')!.sessionId;
-    let state: AppState = reduce(initialState(), { type: 'lanes-loaded', lanes: [h.core.gateway.laneStatus('a')!] });
-    state = reduce(state, { type: 'open-lane', laneKey: 'a' });
-    state = reduce(state, { type: 'transcript-loaded', laneKey: 'a', sessionId, events: [] });
-    const seen = h.sink.events.length;
+    const opened = windowOnNewLane(h, 'a');
+    const { sessionId, seen } = opened;
+    let state = opened.state;
 
     // Chunks 80 ms apart cross the 250 ms flush, so rows are re-sent while deltas keep coming.
     h.agents.script('a', {

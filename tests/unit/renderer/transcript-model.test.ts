@@ -245,6 +245,35 @@ describe('tool cards', () => {
     expect(model.items.filter((item) => item.type === 'tool')).toHaveLength(1);
     expect(statusOf(model, true)).toBe('approval');
   });
+
+  it('L31 (issue 10): after a restart the re-asked approval card comes after the Interrupted and Resumed dividers, in the order things happened — loaded or pushed', () => {
+    const log = new EventLog();
+    const before = [
+      log.next('user_message', { text: 'clean up' }),
+      call(log),
+      log.next('approval_request', { callId: 'call-1', name: 'shell', args: {} }),
+      log.next('interruption', { cause: 'drain', reason: 'restart_timeout' }),
+    ];
+    const after = [
+      log.next('note_marker', { note: 'resume', reason: 'restart_timeout' }, 'turn-2'),
+      log.next('approval_request', { callId: 'call-1', name: 'shell', args: {} }, 'turn-2'),
+    ];
+    const order = ['user', 'interruption', 'resumed', 'tool'];
+    const loaded = buildTranscript('lane', SESSION, [...before, ...after]);
+    expect(loaded.items.map((item) => item.type)).toEqual(order);
+    const pushed = after.reduce(applyTranscriptEvent, fold(before));
+    expect(pushed.items.map((item) => item.type)).toEqual(order);
+    expect(statusOf(pushed, true)).toBe('approval');
+    // Its answer and result still land on the one card, now in its new place.
+    const done = [
+      log.next('approval_decision', { callId: 'call-1', approved: true }, 'turn-2'),
+      log.next('tool_dispatch', { callId: 'call-1' }, 'turn-2'),
+      log.next('tool_result', { callId: 'call-1', output: 'ok', isError: false }, 'turn-2'),
+      log.next('assistant_text', { text: 'Cleaned.', final: true }, 'turn-2'),
+    ].reduce(applyTranscriptEvent, pushed);
+    expect(done.items.map((item) => item.type)).toEqual([...order, 'assistant']);
+    expect(statusOf(done, false)).toBe('done');
+  });
 });
 
 describe('markers', () => {

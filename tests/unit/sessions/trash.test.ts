@@ -119,3 +119,34 @@ describe('the trash is emptied at startup (issue 11, L35)', () => {
     }
   });
 });
+
+describe('a conversation in the trash is not resumed at launch (issue 11, L20, L35)', () => {
+  it('L20/L35: an interrupted conversation deleted before a relaunch is neither auto-resumed nor reported; a restore offers Resume', async () => {
+    const h = await CoreHarness.start();
+    try {
+      h.agents.script('a', { steps: [{ gate: 'slow' }] });
+      await h.core.gateway.send('a', 'long job');
+      await h.agents.reached.waitFor(1);
+      h.settings = { ...h.settings, autoResume: false };
+      await h.core.requestExit('restart');
+      await h.relaunch();
+      expect(h.core.startup.awaitingUser).toEqual(['a']);
+      expect(await h.core.gateway.deleteLane('a')).toBe(true);
+
+      h.settings = { ...h.settings, autoResume: true };
+      await h.relaunch((agents) => agents.script('a', { steps: [{ text: 'resumed' }] }));
+      expect(h.core.startup.autoResumed).toEqual([]);
+      expect(h.core.startup.awaitingUser).toEqual([]);
+      expect(h.core.gateway.requestResume('a')).toBe(false);
+      await h.core.gateway.whenIdle();
+      // The interruption is still there to decide on once the conversation is back; no attempt was used up.
+      expect(h.core.store.getLane('a')).toMatchObject({ resumePending: true, autoResumedTurnId: null });
+
+      expect(h.core.gateway.restoreLane('a')).toBe(true);
+      await h.core.gateway.whenIdle();
+      expect(h.core.store.getLane('a')).toMatchObject({ deletedAt: null, resumePending: true });
+    } finally {
+      h.cleanup();
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { DEFAULT_MODEL_PRICES } from '../../../shared/model-prices.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -36,6 +37,8 @@ describe('defaults', () => {
       systemPrompt: null,
       mcpServers: [],
       shellSandbox: 'auto',
+      modelPrices: { ...DEFAULT_MODEL_PRICES },
+      anthropicThinkingBudget: 0,
       profiles: [],
     } satisfies Settings);
     expect(store.warnings).toEqual([]);
@@ -302,6 +305,19 @@ describe('set()', () => {
     expect(reopened.warnings.join('\n')).toMatch(/"shellSandbox"/);
   });
 
+  it('issue 10: modelPrices needs input and output prices of 0 or more; anthropicThinkingBudget is 0 or 1024 and up', () => {
+    const dir = temp.dir();
+    const store = SettingsStore.open({ dir });
+    expect(() => store.set('modelPrices', { 'x-*': { input: -1, output: 2 } })).toThrow(/modelPrices/);
+    expect(() => store.set('modelPrices', { 'x-*': { input: 1 } } as never)).toThrow(/modelPrices/);
+    store.set('modelPrices', { 'x-*': { input: 1, output: 2, cacheRead: 0.1 } });
+    expect(() => store.set('anthropicThinkingBudget', 500)).toThrow(/1024/);
+    store.set('anthropicThinkingBudget', 2048);
+    fs.writeFileSync(store.path, JSON.stringify({ modelPrices: 'cheap', anthropicThinkingBudget: 'lots' }));
+    const reopened = SettingsStore.open({ dir });
+    expect(reopened.get()).toMatchObject({ modelPrices: DEFAULT_MODEL_PRICES, anthropicThinkingBudget: 0 });
+  });
+
   it('values set survive reopening the store', () => {
     const dir = temp.dir();
     const store = SettingsStore.open({ dir });
@@ -323,6 +339,8 @@ describe('set()', () => {
       systemPrompt: 'Be brief.',
       mcpServers: [{ name: 'notes', command: 'node', args: ['server.js'] }],
       shellSandbox: 'off',
+      modelPrices: { 'my-model': { input: 1, output: 2 } },
+      anthropicThinkingBudget: 4096,
       profiles: [
         { name: 'Reviewer', instructions: 'Review only.', provider: 'Local', model: 'llama3', tools: ['read_file'], toolApproval: { read_file: 'auto' }, workspaceDir: path.resolve('/tmp/review'), maxSteps: 5 },
       ],

@@ -65,6 +65,20 @@ describe('conversation export formats (issue 11, L36)', () => {
     expect(md).toContain('### Assistant\n\nDone');
   });
 
+  it('issue 10: Markdown folds thinking away under "Thinking" and leaves token counts out', () => {
+    const events = [
+      event(20, 's2', { kind: 'reasoning', payload: { text: 'Weigh it.\nThen answer.', final: true, signature: 'sig' } }),
+      event(21, 's2', { kind: 'reasoning', payload: { text: '', final: true, redacted: 'opaque' } }),
+      event(22, 's2', { kind: 'assistant_text', payload: { text: 'Answer', final: true } }),
+      event(23, 's2', { kind: 'usage', payload: { inputTokens: 5, outputTokens: 6, model: 'm', provider: 'p' } }),
+    ];
+    const md = conversationToMarkdown({ ...input, events, sessions: undefined });
+    expect(md).toContain('<details><summary>Thinking</summary>\n\n> Weigh it.\n> Then answer.\n\n</details>\n\n### Assistant\n\nAnswer');
+    expect(md).not.toContain('opaque');
+    expect(md).not.toContain('sig');
+    expect(md.trimEnd().endsWith('Answer')).toBe(true);
+  });
+
   it('L36: the JSON of all sessions keeps each session and its events; without sessions it has none', () => {
     const json = JSON.parse(JSON.stringify(conversationToJson(input)));
     expect(json.events).toEqual(second);
@@ -74,6 +88,27 @@ describe('conversation export formats (issue 11, L36)', () => {
     ]);
     const { sessions: _, ...current } = input;
     expect(conversationToJson(current)).not.toHaveProperty('sessions');
+  });
+
+  it('L35, L36: Markdown exports the current path and marks the other versions; the JSON keeps every version', () => {
+    const versions = [
+      { ...event(20, 's3', { kind: 'user_message', payload: { text: 'Name a colour' } }), turnId: 't1' },
+      { ...event(21, 's3', { kind: 'assistant_text', payload: { text: 'Red.', final: true } }), turnId: 't1' },
+      { ...event(22, 's3', { kind: 'branch', payload: { fromSeq: 20 } }), turnId: 't2' },
+      { ...event(23, 's3', { kind: 'assistant_text', payload: { text: 'Blue.', final: true } }), turnId: 't2' },
+      { ...event(24, 's3', { kind: 'user_message', payload: { text: 'Another?' } }), turnId: 't3' },
+      { ...event(25, 's3', { kind: 'user_message', payload: { text: 'One more?', replaces: 24 } }), turnId: 't4' },
+      { ...event(26, 's3', { kind: 'assistant_text', payload: { text: 'Green.', final: true } }), turnId: 't4' },
+      { ...event(27, 's3', { kind: 'note_marker', payload: { note: 'continue', reason: null } }), turnId: 't5' },
+    ];
+    const exported = { lane: lane('Colours'), sessionId: 's3', events: versions, exportedAt: 0, version: '1.2.3' };
+    const md = conversationToMarkdown(exported);
+    expect(md).toContain('> *Version 1 of 2, not shown:* Red.\n\n*Version 2 of 2:*\n\n### Assistant\n\nBlue.');
+    expect(md).toContain('> *Version 1 of 2, not shown:* Another?\n\n*Version 2 of 2:*\n\n### You\n\nOne more?');
+    expect(md).not.toContain('### Assistant\n\nRed.');
+    expect(md).not.toContain('### You\n\nAnother?');
+    expect(md).toContain('*— Continued after a stop —*');
+    expect(conversationToJson(exported).events).toEqual(versions);
   });
 
   it('issue 11: the file name is the title made safe for every OS, plus the date', () => {

@@ -43,7 +43,10 @@ export class FakeBrowserWindow extends EventEmitter {
     this.visible = options.show !== false;
     FakeBrowserWindow.all.push(this);
   }
-  loadURL(): Promise<void> {
+  /** Every address loaded, in order. */
+  readonly loaded: string[] = [];
+  loadURL(url: string): Promise<void> {
+    this.loaded.push(url);
     return Promise.resolve();
   }
   show(): void {

@@ -78,6 +78,19 @@ describe('main window', () => {
     expect(window.visible).toBe(true);
   });
 
+  it('issue 10: a window created for a notification loads with its conversation in the address; an existing one is only shown (the caller tells its page)', () => {
+    const windows = manager(memoryState());
+    expect(windows.show('lane_1 x')).toBe(true);
+    const window = lastWindow();
+    expect(window.loaded).toEqual(['app://baton/index.html#open=lane_1%20x']);
+    window.emit('ready-to-show');
+    window.hide();
+    expect(windows.show('lane_2')).toBe(false);
+    expect(window.visible).toBe(true);
+    expect(window.loaded).toHaveLength(1);
+    expect(FakeBrowserWindow.all).toHaveLength(1);
+  });
+
   it('a saved maximised window is maximised at ready-to-show, not before', () => {
     const state = memoryState({ bounds: { width: 900, height: 700 }, maximized: true });
     const windows = manager(state);

@@ -10,6 +10,7 @@ import type {
   Tool,
 } from '@anthropic-ai/sdk/resources/messages';
 import type { ModelProvider, ModelRequest, ModelStreamEvent, ToolSpec } from './provider.ts';
+import type { ReasoningBlock, TranscriptEntry } from '../transcript-repair.ts';
 import { apiErrorDetail, providerError, type SdkErrorDialect } from './provider-errors.ts';
 import { providerPolicy, streamWithPolicy, type AttemptContext, type PolicyOptions, type ProviderTimeouts, type RetryPolicy } from './stream-policy.ts';
 
@@ -24,6 +25,8 @@ export interface AnthropicOptions {
   apiKey: string | null;
   /** The Messages API requires an output limit on every request. */
   maxOutputTokens?: number;
+  /** Issue 10: extended thinking's budget in tokens (at least 1024); 0 or absent: off. */
+  thinkingBudgetTokens?: number;
   timeouts?: Partial<ProviderTimeouts>;
   retry?: Partial<RetryPolicy>;
 }
@@ -43,7 +46,7 @@ function blocksOf(message: MessageParam): ContentBlockParam[] {
  * never user text. Tool results travel in user messages, and consecutive messages of one role are
  * merged because the API wants the roles to alternate.
  */
-export function toAnthropicRequest(request: ModelRequest): AnthropicRequestParts {
+export function toAnthropicRequest(request: ModelRequest, options: { thinking?: boolean } = {}): AnthropicRequestParts {
   const system: TextBlockParam[] = [];
   if (request.system !== null) system.push({ type: 'text', text: request.system });
   if (request.note !== null) system.push({ type: 'text', text: request.note.text });
@@ -59,13 +62,16 @@ export function toAnthropicRequest(request: ModelRequest): AnthropicRequestParts
     }
   };
 
-  for (const entry of request.history) {
+  // Issue 10: with thinking on, the API wants the signed thinking of the turn's tool loop (the
+  // assistant messages since the last user text) sent back first in each message, unchanged.
+  const loopStart = request.history.findLastIndex((entry) => entry.role === 'user') + 1;
+  request.history.forEach((entry, index) => {
     switch (entry.role) {
       case 'user':
         append('user', [{ type: 'text', text: entry.text }]);
         break;
       case 'assistant': {
-        const blocks: ContentBlockParam[] = [];
+        const blocks: ContentBlockParam[] = options.thinking && index >= loopStart ? thinkingBlocks(entry.reasoning ?? []) : [];
         // The API rejects empty text blocks; a call-only answer has none.
         if (entry.text !== '') blocks.push({ type: 'text', text: entry.text });
         for (const call of entry.toolCalls) blocks.push({ type: 'tool_use', id: call.callId, name: call.name, input: call.args ?? {} });
@@ -76,7 +82,7 @@ export function toAnthropicRequest(request: ModelRequest): AnthropicRequestParts
         append('user', [{ type: 'tool_result', tool_use_id: entry.callId, content: entry.output, ...(entry.isError ? { is_error: true } : {}) }]);
         break;
     }
-  }
+  });
   if (request.userText !== null) append('user', [{ type: 'text', text: request.userText }]);
 
   return {
@@ -86,12 +92,38 @@ export function toAnthropicRequest(request: ModelRequest): AnthropicRequestParts
   };
 }
 
+function thinkingBlocks(reasoning: readonly ReasoningBlock[]): ContentBlockParam[] {
+  const blocks: ContentBlockParam[] = [];
+  for (const block of reasoning) {
+    if (block.redacted !== undefined) blocks.push({ type: 'redacted_thinking', data: block.redacted });
+    else if (block.signature !== undefined) blocks.push({ type: 'thinking', thinking: block.text, signature: block.signature });
+  }
+  return blocks;
+}
+
+/**
+ * Thinking can be asked for only when every assistant message of the turn's tool loop that called
+ * a tool kept its signed thinking: the API refuses such a message that does not start with one
+ * (after thinking was turned on mid-turn, or a crash lost the block). Then this request goes
+ * without thinking rather than failing.
+ */
+export function thinkingFits(history: readonly TranscriptEntry[]): boolean {
+  const loopStart = history.findLastIndex((entry) => entry.role === 'user') + 1;
+  return history.slice(loopStart).every((entry) => entry.role !== 'assistant' || entry.toolCalls.length === 0 || (entry.reasoning?.length ?? 0) > 0);
+}
+
 export function toAnthropicTools(tools: readonly ToolSpec[]): Tool[] {
   return tools.map((tool) => ({
     name: tool.name,
     description: tool.description,
     input_schema: { type: 'object', ...tool.parameters },
   }));
+}
+
+/** A thinking or redacted_thinking block being streamed. */
+interface OpenThinking {
+  signature: string;
+  redacted?: string;
 }
 
 interface OpenToolUse {
@@ -120,12 +152,14 @@ export class AnthropicProvider implements ModelProvider {
   readonly #client: Anthropic;
   readonly #model: string;
   readonly #maxTokens: number;
+  readonly #thinkingBudget: number;
   readonly #policy: PolicyOptions;
 
   constructor(options: AnthropicOptions) {
     this.name = options.name;
     this.#model = options.model;
     this.#maxTokens = options.maxOutputTokens ?? ANTHROPIC_DEFAULT_MAX_TOKENS;
+    this.#thinkingBudget = options.thinkingBudgetTokens ?? 0;
     this.#policy = providerPolicy(options, () => ANTHROPIC_ERRORS);
     this.#client = new Anthropic({
       // Always a string: without one the SDK would go looking for credentials in the
@@ -146,13 +180,16 @@ export class AnthropicProvider implements ModelProvider {
   }
 
   async *#attempt(request: ModelRequest, attempt: AttemptContext): AsyncGenerator<ModelStreamEvent, void, undefined> {
-    const parts = toAnthropicRequest(request);
+    const thinking = this.#thinkingBudget > 0 && thinkingFits(request.history);
+    const parts = toAnthropicRequest(request, { thinking });
     const body: MessageCreateParamsStreaming = {
       model: this.#model,
-      max_tokens: this.#maxTokens,
+      // The budget is part of max_tokens, which must exceed it: the answer keeps its own room.
+      max_tokens: thinking ? this.#maxTokens + this.#thinkingBudget : this.#maxTokens,
       messages: parts.messages,
       stream: true,
     };
+    if (thinking) body.thinking = { type: 'enabled', budget_tokens: this.#thinkingBudget };
     if (parts.system) body.system = parts.system;
     if (parts.tools) body.tools = parts.tools;
 
@@ -161,8 +198,11 @@ export class AnthropicProvider implements ModelProvider {
 
     const context = this.#policy.context;
     const toolUses = new Map<number, OpenToolUse>();
+    const thoughts = new Map<number, OpenThinking>();
     let inputTokens = 0;
     let outputTokens = 0;
+    let cacheRead = 0;
+    let cacheWrite = 0;
     let sawUsage = false;
     let stopReason: string | null = null;
     let stopped = false;
@@ -172,8 +212,10 @@ export class AnthropicProvider implements ModelProvider {
           const usage = event.message.usage;
           if (usage) {
             sawUsage = true;
-            // Cached input is still input the request carried.
-            inputTokens = (usage.input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0);
+            // Cache reads and writes are priced apart from plain input, so they are counted apart.
+            inputTokens = usage.input_tokens ?? 0;
+            cacheWrite = usage.cache_creation_input_tokens ?? 0;
+            cacheRead = usage.cache_read_input_tokens ?? 0;
             outputTokens = usage.output_tokens ?? 0;
           }
           break;
@@ -183,6 +225,11 @@ export class AnthropicProvider implements ModelProvider {
             toolUses.set(event.index, { id: event.content_block.id, name: event.content_block.name, json: '', initial: event.content_block.input });
           } else if (event.content_block.type === 'text' && event.content_block.text) {
             yield { type: 'text', delta: event.content_block.text };
+          } else if (event.content_block.type === 'thinking') {
+            thoughts.set(event.index, { signature: event.content_block.signature ?? '' });
+            if (event.content_block.thinking) yield { type: 'reasoning', delta: event.content_block.thinking };
+          } else if (event.content_block.type === 'redacted_thinking') {
+            thoughts.set(event.index, { signature: '', redacted: event.content_block.data });
           }
           break;
         case 'content_block_delta':
@@ -191,9 +238,21 @@ export class AnthropicProvider implements ModelProvider {
           } else if (event.delta.type === 'input_json_delta') {
             const open = toolUses.get(event.index);
             if (open) open.json += event.delta.partial_json;
+          } else if (event.delta.type === 'thinking_delta') {
+            if (event.delta.thinking) yield { type: 'reasoning', delta: event.delta.thinking };
+          } else if (event.delta.type === 'signature_delta') {
+            const thought = thoughts.get(event.index);
+            if (thought) thought.signature += event.delta.signature;
           }
           break;
         case 'content_block_stop': {
+          const thought = thoughts.get(event.index);
+          if (thought) {
+            thoughts.delete(event.index);
+            if (thought.redacted !== undefined) yield { type: 'reasoning_end', redacted: thought.redacted };
+            else yield { type: 'reasoning_end', ...(thought.signature !== '' ? { signature: thought.signature } : {}) };
+            break;
+          }
           const open = toolUses.get(event.index);
           if (!open) break;
           toolUses.delete(event.index);
@@ -211,9 +270,9 @@ export class AnthropicProvider implements ModelProvider {
           if (event.usage) {
             sawUsage = true;
             // message_delta counts are cumulative for the whole message.
-            if (typeof event.usage.input_tokens === 'number') {
-              inputTokens = event.usage.input_tokens + (event.usage.cache_creation_input_tokens ?? 0) + (event.usage.cache_read_input_tokens ?? 0);
-            }
+            if (typeof event.usage.input_tokens === 'number') inputTokens = event.usage.input_tokens;
+            if (typeof event.usage.cache_creation_input_tokens === 'number') cacheWrite = event.usage.cache_creation_input_tokens;
+            if (typeof event.usage.cache_read_input_tokens === 'number') cacheRead = event.usage.cache_read_input_tokens;
             outputTokens = event.usage.output_tokens;
           }
           break;
@@ -223,7 +282,9 @@ export class AnthropicProvider implements ModelProvider {
       }
     }
     if (!stopped) throw providerError(context, 'stream-cut');
-    if (sawUsage) yield { type: 'usage', inputTokens, outputTokens };
+    if (sawUsage) {
+      yield { type: 'usage', inputTokens, outputTokens, ...(cacheRead > 0 ? { cacheRead } : {}), ...(cacheWrite > 0 ? { cacheWrite } : {}), model: this.#model };
+    }
     yield { type: 'done', finishReason: stopReason ?? 'end_turn' };
   }
 }

@@ -182,13 +182,25 @@ export class OpenAICompatibleProvider implements ModelProvider {
 
     const calls = new ToolCallAssembler();
     let finishReason: string | null = null;
-    let usage: { inputTokens: number; outputTokens: number } | null = null;
+    let usage: ModelStreamEvent | null = null;
+    let thinking = false;
     for await (const chunk of attempt.chunks(stream)) {
-      if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens ?? 0, outputTokens: chunk.usage.completion_tokens ?? 0 };
+      // Servers that ignore include_usage send none; some put it on the last choice chunk instead.
+      if (chunk.usage) usage = usageEvent(chunk.usage, this.#model);
       // The include_usage chunk has no choices.
       const choice = chunk.choices?.find((c) => c.index === 0) ?? chunk.choices?.[0];
       if (!choice) continue;
       const delta = choice.delta;
+      const reasoning = reasoningOf(delta);
+      if (reasoning !== '') {
+        thinking = true;
+        yield { type: 'reasoning', delta: reasoning };
+      }
+      // Thinking ends where the answer (or a tool call, or the finish) begins.
+      if (thinking && (delta?.content || delta?.tool_calls || choice.finish_reason)) {
+        thinking = false;
+        yield { type: 'reasoning_end' };
+      }
       if (delta?.content) yield { type: 'text', delta: delta.content };
       if (delta?.refusal) yield { type: 'text', delta: delta.refusal };
       if (delta?.tool_calls) calls.add(delta.tool_calls);
@@ -199,9 +211,29 @@ export class OpenAICompatibleProvider implements ModelProvider {
     }
     // Without a finish reason the answer may be cut short, even if the server closed cleanly.
     if (finishReason === null) throw providerError(this.#policy.context, 'stream-cut');
-    if (usage) yield { type: 'usage', ...usage };
+    if (usage) yield usage;
     yield { type: 'done', finishReason };
   }
+}
+
+/**
+ * Issue 10: thinking as local and hosted servers stream it. DeepSeek, llama.cpp and older vLLM
+ * name it `reasoning_content`; OpenRouter, Ollama and newer vLLM `reasoning`. A server sending
+ * both in one chunk sends the same words twice, so the first one present is taken. Neither is sent
+ * back: DeepSeek refuses a request carrying `reasoning_content`.
+ */
+function reasoningOf(delta: ChatCompletionChunk.Choice.Delta | undefined): string {
+  const fields = delta as { reasoning_content?: unknown; reasoning?: unknown } | undefined;
+  if (typeof fields?.reasoning_content === 'string' && fields.reasoning_content !== '') return fields.reasoning_content;
+  if (typeof fields?.reasoning === 'string') return fields.reasoning;
+  return '';
+}
+
+/** Cached prompt tokens are part of `prompt_tokens`; they are priced apart, so they are counted apart. */
+function usageEvent(usage: NonNullable<ChatCompletionChunk['usage']>, model: string): ModelStreamEvent {
+  const prompt = usage.prompt_tokens ?? 0;
+  const cached = Math.min(prompt, usage.prompt_tokens_details?.cached_tokens ?? 0);
+  return { type: 'usage', inputTokens: prompt - cached, outputTokens: usage.completion_tokens ?? 0, ...(cached > 0 ? { cacheRead: cached } : {}), model };
 }
 
 /**

@@ -22,6 +22,8 @@ export interface ProviderConfig {
   retry?: Partial<RetryPolicy>;
   /** Anthropic requires an output limit; OpenAI-compatible servers use their own default. */
   maxOutputTokens?: number;
+  /** Issue 10: Anthropic extended thinking's budget; 0 or absent: off. OpenAI-compatible servers think on their own. */
+  thinkingBudgetTokens?: number;
 }
 
 // The environment's provider is read without the SDKs (provider-env.ts); re-exported for callers of this module.
@@ -47,6 +49,7 @@ export function providerFromConfig(config: ProviderConfig): ModelProvider {
         model: config.model,
         apiKey: config.apiKey,
         maxOutputTokens: config.maxOutputTokens,
+        thinkingBudgetTokens: config.thinkingBudgetTokens,
         timeouts: config.timeouts,
         retry: config.retry,
       });

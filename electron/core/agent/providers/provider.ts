@@ -25,7 +25,18 @@ export type ModelStreamEvent =
   | { type: 'text'; delta: string }
   /** Emitted once the call is complete; `args` is the parsed JSON arguments object. */
   | { type: 'tool_call'; callId: string; name: string; args: unknown }
-  | { type: 'usage'; inputTokens: number; outputTokens: number }
+  /** Issue 10: a piece of the model's thinking (OpenAI-compatible `reasoning_content`/`reasoning`, Anthropic `thinking_delta`). */
+  | { type: 'reasoning'; delta: string }
+  /**
+   * The thinking block ended. `signature` (Anthropic) lets it be sent back; `redacted` is a
+   * `redacted_thinking` block's opaque data, which has no text of its own.
+   */
+  | { type: 'reasoning_end'; signature?: string; redacted?: string }
+  /**
+   * Issue 10: one model call's tokens. `inputTokens` is uncached input only; cache reads and writes
+   * are counted apart because they are priced apart. `model` is the model the request named.
+   */
+  | { type: 'usage'; inputTokens: number; outputTokens: number; cacheRead?: number; cacheWrite?: number; model: string }
   /** The provider's own stop reason (`stop`, `tool_calls`, `end_turn`, `tool_use`, `length`, …). */
   | { type: 'done'; finishReason: string };
 

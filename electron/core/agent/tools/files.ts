@@ -8,6 +8,7 @@ import { chmod, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } fr
 import path from 'node:path';
 import { z } from 'zod';
 import { defineTool, type Tool, type ToolOutcome, type ToolRunContext } from './tool.ts';
+import { unifiedDiff } from './line-diff.ts';
 import { realWorkspaceDir, resolveWorkspacePath, toDisplayPath, WorkspacePathError, type WorkspacePath } from './workspace-path.ts';
 
 export interface FileToolOptions {
@@ -100,6 +101,16 @@ export function createReadFileTool(options: FileToolOptions = {}): Tool {
 
 // ---- write_file ----
 
+/** Old files larger than this get no diff in the card (reading and comparing them is not worth it). */
+const DIFF_MAX_FILE_BYTES = 1024 * 1024;
+
+/** The text a write replaces, for its diff; null when it is too large or not text. */
+async function previousText(file: string, size: number): Promise<string | null> {
+  if (size > DIFF_MAX_FILE_BYTES) return null;
+  const bytes = await readFile(file).catch(() => null);
+  return bytes === null || looksBinary(bytes) ? null : bytes.toString('utf8');
+}
+
 const writeArgs = z.object({
   path: pathArg,
   content: z.string().describe('The complete new content of the file.'),
@@ -118,6 +129,8 @@ export function createWriteFileTool(): Tool {
       const existing = target.exists ? await stat(target.absolute) : null;
       if (existing?.isDirectory()) return fail(`${target.relative} is a folder; cannot write over it.`);
 
+      const before = existing ? await previousText(target.absolute, existing.size) : '';
+
       const dir = path.dirname(target.absolute);
       await mkdir(dir, { recursive: true });
       // Temp file + rename in the same folder: a reader (or a crash) sees the old file or the new
@@ -133,7 +146,11 @@ export function createWriteFileTool(): Tool {
         throw error;
       }
       const bytes = Buffer.byteLength(args.content, 'utf8');
-      return { isError: false, output: `${existing ? 'Replaced' : 'Created'} ${target.relative} (${bytes} bytes).` };
+      const output = `${existing ? 'Replaced' : 'Created'} ${target.relative} (${bytes} bytes).`;
+      // Issue 10: the card shows what changed; the model's text stays as it was.
+      if (before === null) return { isError: false, output };
+      const diff = unifiedDiff(before, args.content);
+      return { isError: false, output, details: { diff: { path: target.relative, ...diff, created: existing === null } } };
     },
   });
 }

@@ -8,11 +8,13 @@
  */
 import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
 import { z } from 'zod';
 import { commandEnvironment } from './command-environment.ts';
 import type { CommandSandbox } from './shell-sandbox.ts';
 import { isProcessGroupAlive, terminateProcessGroup, waitUntilGone } from './process-group.ts';
-import { defineTool, type Tool, type ToolOutcome, type ToolRunContext } from './tool.ts';
+import { defineTool, type Tool, type ToolOutcome, type ToolOutputChannel, type ToolRunContext } from './tool.ts';
+import type { ToolResultDetails } from '../../../../shared/transcript.ts';
 import { describeError } from '../../../../shared/errors.ts';
 
 export interface ShellToolOptions {
@@ -143,8 +145,26 @@ export async function runShellCommand(command: string, context: ToolRunContext, 
     env: options.env ?? commandEnvironment(process.env),
   });
   const output = new OutputCollector(options.maxOutputBytes ?? SHELL_DEFAULTS.maxOutputBytes);
-  child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
-  child.stderr.on('data', (chunk: Buffer) => output.push(chunk));
+  // Issue 10: each piece also goes to the card as it comes; a decoder per stream keeps a character
+  // split across two reads whole.
+  const watch = (stream: ToolOutputChannel) => {
+    const decoder = new StringDecoder('utf8');
+    return {
+      data: (chunk: Buffer) => {
+        output.push(chunk);
+        const text = decoder.write(chunk);
+        if (text !== '') context.output?.(stream, text);
+      },
+      end: () => {
+        const text = decoder.end();
+        if (text !== '') context.output?.(stream, text);
+      },
+    };
+  };
+  const stdout = watch('stdout');
+  const stderr = watch('stderr');
+  child.stdout.on('data', stdout.data);
+  child.stderr.on('data', stderr.data);
   const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (code, sig) => resolve([code, sig])));
   const closed = new Promise<true>((resolve) => child.once('close', () => resolve(true)));
   const startError = await new Promise<Error | null>((resolve) => {
@@ -190,6 +210,8 @@ export async function runShellCommand(command: string, context: ToolRunContext, 
       child.stdout.destroy();
       child.stderr.destroy();
     }
+    stdout.end();
+    stderr.end();
 
     const lines = [output.totalBytes === 0 ? '(no output)' : output.text().replace(/\n$/, '')];
     const reason = stopReason as StopReason | null;
@@ -207,7 +229,8 @@ export async function runShellCommand(command: string, context: ToolRunContext, 
     if (!streamsClosed) lines.push('[warning: a process outside the command\'s group kept its output open; later output was not captured]');
     if (options.unsandboxedReason) lines.push(`[not sandboxed: ${options.unsandboxedReason}]`);
 
-    return { isError: reason !== null || code !== 0, output: lines.join('\n') };
+    const details: ToolResultDetails = { exitCode: code, signal: exitSignal, ...(reason !== null ? { stopped: reason } : {}) };
+    return { isError: reason !== null || code !== 0, output: lines.join('\n'), details };
   } finally {
     clearTimeout(timer);
     signal.removeEventListener('abort', onAbort);

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import type { ToolApprovalMode } from '../../../../shared/settings.ts';
-import type { ToolEffect } from '../../../../shared/transcript.ts';
+import type { ToolEffect, ToolResultDetails } from '../../../../shared/transcript.ts';
 import { describeError } from '../../../../shared/errors.ts';
 
 export interface ToolRunContext {
@@ -16,11 +16,21 @@ export interface ToolRunContext {
   signal: AbortSignal;
   /** The folder the tool works in; file tools are confined to it. */
   workspaceDir: string;
+  /**
+   * Issue 10: progress a person can watch while the tool runs (a command's stdout and stderr, in
+   * the order they came). Recorded with the turn's streamed text (L26); the model still gets only
+   * the outcome. Absent where nobody watches.
+   */
+  output?: (stream: ToolOutputChannel, chunk: string) => void;
 }
+
+export type ToolOutputChannel = 'stdout' | 'stderr';
 
 export interface ToolOutcome {
   output: string;
   isError: boolean;
+  /** Issue 10: facts for the tool's card (exit code, a diff), beside the text the model reads. */
+  details?: ToolResultDetails;
 }
 
 /** The part of a tool the model sees (providers send it in their own wire format). */

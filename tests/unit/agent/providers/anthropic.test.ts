@@ -42,7 +42,7 @@ describe('Anthropic provider (scripted Messages API server)', () => {
     expect(error).toBeNull();
     expect(texts(events)).toBe('Hello from Claude.');
     expect(events.slice(-2)).toEqual([
-      { type: 'usage', inputTokens: 31, outputTokens: 9 },
+      { type: 'usage', inputTokens: 31, outputTokens: 9, model: 'claude-test' },
       { type: 'done', finishReason: 'end_turn' },
     ]);
   });

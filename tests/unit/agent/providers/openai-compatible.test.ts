@@ -48,7 +48,7 @@ describe('OpenAI-compatible provider (scripted Chat Completions server)', () => 
     expect(events.filter((e) => e.type === 'text').length).toBeGreaterThan(1);
     expect(texts(events)).toBe('Hello there, person.');
     expect(events.slice(-2)).toEqual([
-      { type: 'usage', inputTokens: 42, outputTokens: 5 },
+      { type: 'usage', inputTokens: 42, outputTokens: 5, model: 'test-model' },
       { type: 'done', finishReason: 'stop' },
     ]);
   });
@@ -59,7 +59,7 @@ describe('OpenAI-compatible provider (scripted Chat Completions server)', () => 
     const { events } = await run(provider().stream(request(), signal));
 
     expect(server.requests[0]?.body.stream_options).toEqual({ include_usage: true });
-    expect(events).toContainEqual({ type: 'usage', inputTokens: 1234, outputTokens: 56 });
+    expect(events).toContainEqual({ type: 'usage', inputTokens: 1234, outputTokens: 56, model: 'test-model' });
   });
 
   it('assembles tool calls streamed as id and name, then argument fragments', async () => {

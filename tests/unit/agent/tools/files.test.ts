@@ -53,7 +53,7 @@ describe('write_file and read_file', () => {
   it('writes a file, creating its parent folders, and reads it back', async () => {
     const { read, write } = tools();
     const written = await write.run({ path: 'a/b/c.txt', content: 'héllo\n' }, context());
-    expect(written).toEqual({ isError: false, output: 'Created a/b/c.txt (7 bytes).' });
+    expect(written).toMatchObject({ isError: false, output: 'Created a/b/c.txt (7 bytes).' });
     expect(await readFile(path.join(workspaceDir, 'a/b/c.txt'), 'utf8')).toBe('héllo\n');
     expect(await read.run({ path: 'a/b/c.txt' }, context())).toEqual({ isError: false, output: 'héllo\n' });
   });
@@ -62,7 +62,7 @@ describe('write_file and read_file', () => {
     await put('run.sh', 'old');
     await chmod(path.join(workspaceDir, 'run.sh'), 0o755);
     const outcome = await tools().write.run({ path: 'run.sh', content: 'new' }, context());
-    expect(outcome).toEqual({ isError: false, output: 'Replaced run.sh (3 bytes).' });
+    expect(outcome).toMatchObject({ isError: false, output: 'Replaced run.sh (3 bytes).' });
     expect(await readFile(path.join(workspaceDir, 'run.sh'), 'utf8')).toBe('new');
     expect((await stat(path.join(workspaceDir, 'run.sh'))).mode & 0o777).toBe(0o755);
     expect(await readdir(workspaceDir)).toEqual(['run.sh']);
@@ -88,7 +88,7 @@ describe('write_file and read_file', () => {
     await symlink('real.txt', path.join(workspaceDir, 'link.txt'));
     const { read, write } = tools();
     expect(await read.run({ path: 'link.txt' }, context())).toEqual({ isError: false, output: 'real' });
-    expect(await write.run({ path: 'link.txt', content: 'updated' }, context())).toEqual({ isError: false, output: 'Replaced real.txt (7 bytes).' });
+    expect(await write.run({ path: 'link.txt', content: 'updated' }, context())).toMatchObject({ isError: false, output: 'Replaced real.txt (7 bytes).' });
     expect(await readFile(path.join(workspaceDir, 'real.txt'), 'utf8')).toBe('updated');
   });
 

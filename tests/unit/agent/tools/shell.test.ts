@@ -33,12 +33,12 @@ describe('shell tool', () => {
 
   it('reports a non-zero exit as an error, with the exit code', async () => {
     const outcome = await createShellTool().run({ command: 'echo failing; exit 3' }, context());
-    expect(outcome).toEqual({ isError: true, output: 'failing\n[exit code 3]' });
+    expect(outcome).toMatchObject({ isError: true, output: 'failing\n[exit code 3]' });
   });
 
   it('says so when the command printed nothing', async () => {
     const outcome = await createShellTool().run({ command: 'true' }, context());
-    expect(outcome).toEqual({ isError: false, output: '(no output)\n[exit code 0]' });
+    expect(outcome).toMatchObject({ isError: false, output: '(no output)\n[exit code 0]' });
   });
 
   it('caps the output, keeping its head and tail around a clear truncation marker', async () => {

@@ -113,6 +113,6 @@ describe('ToolRegistry', () => {
       isError: false,
       output: 'notes/todo.md:1: - ship\n[1 match(es) in 1 file(s)]',
     });
-    expect(await registry.run('shell', { command: 'cat notes/todo.md' }, context())).toEqual({ isError: false, output: '- ship\n[exit code 0]' });
+    expect(await registry.run('shell', { command: 'cat notes/todo.md' }, context())).toMatchObject({ isError: false, output: '- ship\n[exit code 0]' });
   });
 });

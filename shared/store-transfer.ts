@@ -1,0 +1,60 @@
+/**
+ * Issue 11 (SPEC L36): the shapes of the whole-store export and import and of the backups list,
+ * for the contract (shared/protocol/contract.ts) and every front end.
+ */
+import { z } from 'zod';
+
+export const STORE_EXPORT_FORMATS = ['json', 'sqlite'] as const;
+export type StoreExportFormat = (typeof STORE_EXPORT_FORMATS)[number];
+
+const counts = z.object({ lanes: z.number().int(), sessions: z.number().int(), turns: z.number().int(), events: z.number().int() });
+
+/** JSON is the archive's text (JSON Lines); a SQLite copy travels as base64. */
+export const storeExportResultSchema = z.object({
+  fileName: z.string(),
+  format: z.enum(STORE_EXPORT_FORMATS),
+  encoding: z.enum(['utf8', 'base64']),
+  data: z.string(),
+  schemaVersion: z.number().int(),
+  counts,
+});
+export type StoreExportResult = z.infer<typeof storeExportResultSchema>;
+
+export const storeImportParamsSchema = z.object({ format: z.enum(STORE_EXPORT_FORMATS), data: z.string().min(1) });
+
+export const storeImportResultSchema = counts.extend({
+  /** Conversations whose key was taken here: imported under a new key and titled "(imported)". */
+  renamed: z.array(z.object({ from: z.string(), to: z.string() })),
+  laneKeys: z.array(z.string()),
+});
+export type StoreImportResult = z.infer<typeof storeImportResultSchema>;
+
+export const BACKUP_KINDS = ['daily', 'pre-update', 'pre-migration', 'manual', 'pre-restore', 'other'] as const;
+
+export const backupEntrySchema = z.object({
+  /** The backup's file name: its id for a restore. */
+  name: z.string(),
+  kind: z.enum(BACKUP_KINDS),
+  label: z.string(),
+  size: z.number().int(),
+  createdAt: z.number(),
+});
+export type BackupEntryView = z.infer<typeof backupEntrySchema>;
+
+export const restoreOutcomeSchema = z.object({
+  outcome: z.enum(['restored', 'refused']),
+  backup: z.string(),
+  at: z.number(),
+  message: z.string(),
+  preRestoreBackup: z.string().nullable(),
+});
+export type RestoreOutcomeView = z.infer<typeof restoreOutcomeSchema>;
+
+export const backupsListResultSchema = z.object({
+  backups: z.array(backupEntrySchema),
+  /** What this start did with a restore asked for before it (restored, or refused and why). */
+  lastRestore: restoreOutcomeSchema.nullable(),
+  /** A restore that waits for the next start (the drain is under way), by backup name. */
+  pendingRestore: z.string().nullable(),
+});
+export type BackupsListResult = z.infer<typeof backupsListResultSchema>;
