@@ -82,7 +82,7 @@ describe('a conversation keeps its agent across a real restart (L34)', () => {
       await secondEvents.waitFor((e) => e.type === 'lane' && e.lane.laneKey === onBeta.laneKey && e.lane.activity === 'idle');
     }
     const transcript = await second.call('transcript.get', { laneKey: onBeta.laneKey });
-    expect(transcript.events.at(-1)).toMatchObject({ kind: 'assistant_text', payload: { text: 'Resumed on Beta.', final: true, provider: 'Beta', model: 'beta-2' } });
+    expect(transcript.events.findLast((e) => e.kind === 'assistant_text')).toMatchObject({ payload: { text: 'Resumed on Beta.', final: true, provider: 'Beta', model: 'beta-2' } });
     expect(alpha.requests.map((r) => r.body.model)).toEqual(['alpha-1']);
     expect(beta.requests.map((r) => r.body.model)).toEqual(['beta-2', 'beta-2']);
     expect((await second.call('lanes.list', {})).map((l) => [l.laneKey, l.provider, l.model]).sort()).toEqual(
