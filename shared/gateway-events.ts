@@ -29,6 +29,8 @@ export interface LaneStatus {
   pinned: boolean;
   /** Issue 11, L35: when the conversation went to the trash (restorable for 30 days), else null. */
   deletedAt: number | null;
+  /** Issue 11: when the conversation was archived (listed in the Archived view), else null; absent from older gateways. */
+  archivedAt?: number | null;
 }
 
 /**

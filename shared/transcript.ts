@@ -4,6 +4,7 @@
  * only: they are never sent to the model (L19).
  */
 import { z } from 'zod';
+import { attachmentRefSchema } from './attachments.ts';
 
 /** How a tool may touch the world; decides whether an interrupted call blocks auto-resume (L20). */
 export const TOOL_EFFECTS = ['read-only', 'side-effecting', 'lifecycle'] as const;
@@ -31,7 +32,7 @@ export interface ApprovalAnswer {
 
 export const eventPayloadSchemas = {
   /** `clientId`: the id the sending window gave the message (L32), so it knows its own message. */
-  user_message: z.object({ text: z.string(), clientId: z.string().optional() }),
+  user_message: z.object({ text: z.string(), clientId: z.string().optional(), attachments: z.array(attachmentRefSchema).optional() }),
   /** `final: false` while streaming; a kill leaves it false and repair flags it interrupted (L18). */
   assistant_text: z.object({ text: z.string(), final: z.boolean() }),
   tool_call: z.object({

@@ -23,6 +23,7 @@ import { DisposableStore } from '../../../shared/disposables.ts';
 import type { BatonCore } from '../baton-core.ts';
 import type { SecretStore } from '../ports.ts';
 import { newId } from '../sessions/ids.ts';
+import { AttachmentUploads } from '../gateway/attachment-uploads.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
 import { currentBanners } from './current-banners.ts';
 import type { EventHub } from './event-hub.ts';
@@ -74,6 +75,8 @@ export class GatewayService {
   private readonly handlers: Handlers;
   private readonly subscriptions = new DisposableStore();
   private readonly providerSetup: ProviderSetup;
+  /** Issue 11: attachment uploads waiting for the message that names them. */
+  private readonly uploads = new AttachmentUploads();
 
   constructor(options: GatewayServiceOptions) {
     this.options = options;
@@ -87,12 +90,14 @@ export class GatewayService {
       'lanes.pin': (params) => this.laneAfter(params.laneKey, this.options.core.gateway.pinLane(params.laneKey, params.pinned)),
       'lanes.delete': async (params) => this.laneAfter(params.laneKey, await this.options.core.gateway.deleteLane(params.laneKey)),
       'lanes.restore': (params) => this.laneAfter(params.laneKey, this.options.core.gateway.restoreLane(params.laneKey)),
+      'lanes.archive': (params) => this.laneAfter(params.laneKey, this.options.core.gateway.archiveLane(params.laneKey, params.archived)),
       'lanes.create': (params) => this.createLane(params.title),
       // A conversation in the trash is found only by restoring it (issue 11).
       'lanes.search': (params) => this.options.core.store.searchLanes(params.query).filter((hit) => this.options.core.store.getLane(hit.laneKey)?.deletedAt === null),
       'transcript.get': (params) => this.transcript(params),
       'sessions.list': (params) => this.sessions(params.laneKey),
-      'message.send': (params) => this.sendMessage(params.laneKey, params.text, params.clientMessageId),
+      'message.send': (params) => this.sendMessage(params.laneKey, params.text, params.clientMessageId, params.attachments),
+      'attachment.put': (params) => this.uploads.put(params),
       'turn.stop': (params) => ({ stopped: this.options.core.gateway.stop(params.laneKey) }),
       'turn.retry': (params) => this.options.core.gateway.retry(params.laneKey),
       'resume.accept': (params) => ({ accepted: this.options.core.gateway.requestResume(params.laneKey) }),
@@ -162,7 +167,7 @@ export class GatewayService {
 
   // ── lanes and transcripts ────────────────────────────────────────────────────────────────
 
-  private listLanes(view: 'active' | 'trash' | undefined): Result<'lanes.list'> {
+  private listLanes(view: ServiceParams<'lanes.list'>['view']): Result<'lanes.list'> {
     return this.options.core.gateway.laneViews(view).map((lane) => lane.status);
   }
 
@@ -196,7 +201,12 @@ export class GatewayService {
    * Conversations are made by `lanes.create`; a message for a key that names none is refused
    * rather than silently creating one (issue 14: any string became a conversation).
    */
-  private sendMessage(laneKey: string, text: string, clientMessageId: string | undefined): Promise<Result<'message.send'>> {
+  private sendMessage(
+    laneKey: string,
+    text: string,
+    clientMessageId: string | undefined,
+    attachments: ServiceParams<'message.send'>['attachments'],
+  ): Promise<Result<'message.send'>> {
     const { store, gateway } = this.options.core;
     if (!store.getLane(laneKey)) throw notFound(`No conversation ${laneKey}.`);
     // A resend of a message already taken (L32) gets its first answer from the gateway, never BUSY.
@@ -207,7 +217,9 @@ export class GatewayService {
         `This conversation already has ${MAX_QUEUED_MESSAGES_PER_CONVERSATION} messages waiting; send this one once Baton has worked through some.`,
       );
     }
-    return gateway.send(laneKey, text, clientMessageId !== undefined ? { clientId: clientMessageId } : {});
+    // A resend's attachments were taken with its first send; the gateway answers it as it did then.
+    const staged = !resend && attachments && attachments.length > 0 ? this.uploads.take(attachments) : [];
+    return gateway.send(laneKey, text, { ...(clientMessageId !== undefined ? { clientId: clientMessageId } : {}), ...(staged.length > 0 ? { attachments: staged } : {}) });
   }
 
   private transcript(params: ServiceParams<'transcript.get'>): Result<'transcript.get'> {

@@ -2,6 +2,7 @@
  * Turns and the write-ahead turn journal (L15, L16, L22): a turn begins and ends in one transaction
  * each, and the lane's `activeTurn` names a turn exactly while it runs, so a crash leaves evidence.
  */
+import type { AttachmentRef } from '../../../shared/attachments.ts';
 import type { InterruptionCause, StoredEvent, TurnOutcome } from '../../../shared/transcript.ts';
 import type { InputQueue } from './input-queue.ts';
 import type { Lanes } from './lanes.ts';
@@ -34,6 +35,8 @@ export interface BeginTurn {
   userText?: string;
   queuedInputId?: number;
   clientId?: string | null;
+  /** Issue 11: the message's attachments (files already in the workspace, images in the store). */
+  attachments?: AttachmentRef[] | null;
 }
 
 export interface EndTurn {
@@ -102,7 +105,7 @@ export class TurnJournal extends StoreAggregate {
           ? transcript.append(lane.sessionId, input.turnId, {
               kind: 'user_message',
               // The window that sent it recognises its own message by this id (L32).
-              payload: { text: input.userText, ...(input.clientId ? { clientId: input.clientId } : {}) },
+              payload: { text: input.userText, ...(input.clientId ? { clientId: input.clientId } : {}), ...(input.attachments?.length ? { attachments: input.attachments } : {}) },
             })
           : null;
       this.db

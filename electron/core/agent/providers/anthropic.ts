@@ -9,7 +9,9 @@ import type {
   TextBlockParam,
   Tool,
 } from '@anthropic-ai/sdk/resources/messages';
-import type { ModelProvider, ModelRequest, ModelStreamEvent, ToolSpec } from './provider.ts';
+import { MISSING_IMAGE_TEXT, type ModelProvider, type ModelRequest, type ModelStreamEvent, type ToolSpec } from './provider.ts';
+import type { ModelImage } from '../transcript-repair.ts';
+import { isImageMimeType } from '../../../../shared/attachments.ts';
 import { apiErrorDetail, providerError, type SdkErrorDialect } from './provider-errors.ts';
 import { providerPolicy, streamWithPolicy, type AttemptContext, type PolicyOptions, type ProviderTimeouts, type RetryPolicy } from './stream-policy.ts';
 
@@ -62,7 +64,7 @@ export function toAnthropicRequest(request: ModelRequest): AnthropicRequestParts
   for (const entry of request.history) {
     switch (entry.role) {
       case 'user':
-        append('user', [{ type: 'text', text: entry.text }]);
+        append('user', userBlocks(entry.text, entry.images));
         break;
       case 'assistant': {
         const blocks: ContentBlockParam[] = [];
@@ -77,13 +79,24 @@ export function toAnthropicRequest(request: ModelRequest): AnthropicRequestParts
         break;
     }
   }
-  if (request.userText !== null) append('user', [{ type: 'text', text: request.userText }]);
+  if (request.userText !== null) append('user', userBlocks(request.userText, request.userImages));
 
   return {
     system: system.length > 0 ? system : undefined,
     messages,
     tools: request.tools.length > 0 ? toAnthropicTools(request.tools) : undefined,
   };
+}
+
+/** Issue 11: images first (Anthropic's advice), each a base64 `image` block, then the text. */
+function userBlocks(text: string, images: readonly ModelImage[] | undefined): ContentBlockParam[] {
+  const blocks: ContentBlockParam[] = [];
+  for (const image of images ?? []) {
+    if (image.data === null) blocks.push({ type: 'text', text: MISSING_IMAGE_TEXT });
+    else if (isImageMimeType(image.mimeType)) blocks.push({ type: 'image', source: { type: 'base64', media_type: image.mimeType, data: image.data } });
+  }
+  blocks.push({ type: 'text', text });
+  return blocks;
 }
 
 export function toAnthropicTools(tools: readonly ToolSpec[]): Tool[] {
