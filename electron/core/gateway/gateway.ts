@@ -155,8 +155,7 @@ export class Gateway {
   /** Every acknowledgement below is given only after the message is committed to disk (L2, L7). */
   private accept(laneKey: string, rawText: string, clientId: string | undefined, staged: readonly StagedAttachment[]): SendResult {
     if (typeof laneKey !== 'string' || laneKey.trim() === '') throw new InvalidInputError('A conversation key is required.');
-    // Issue 11: an attachment alone is a message; text alone must not be blank.
-    if (typeof rawText !== 'string' || (rawText.trim() === '' && staged.length === 0)) throw new InvalidInputError('A message cannot be empty.');
+    if (typeof rawText !== 'string') throw new InvalidInputError('A message cannot be empty.');
     if (clientId !== undefined) {
       const earlier = this.store.clientMessage(clientId);
       if (earlier) {
@@ -164,6 +163,8 @@ export class Gateway {
         return { status: earlier.status as SendResult['status'], message: earlier.message };
       }
     }
+    // Issue 11: an attachment alone is a message (a resend of one, answered above, carries none any more).
+    if (rawText.trim() === '' && staged.length === 0) throw new InvalidInputError('A message cannot be empty.');
     const command = parseCommand(rawText);
     const lane = this.store.ensureLane(laneKey);
     if (lane.deletedAt !== null || this.deleting.has(laneKey)) throw new InvalidInputError('This conversation is in the trash; restore it to continue it.');

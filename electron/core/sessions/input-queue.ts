@@ -66,15 +66,26 @@ export class InputQueue extends StoreAggregate {
     const clientId = options.clientId ?? null;
     const attachments = options.attachments?.length ? options.attachments : null;
     return this.db.transaction(() => {
-      const id = this.db.insert(
-        'INSERT INTO queued_inputs (lane_key, text, created_at, during_drain, client_id, attachments) VALUES (?, ?, ?, ?, ?, ?)',
-        laneKey,
-        text,
-        now,
-        options.duringDrain ? 1 : 0,
-        clientId,
-        attachments ? JSON.stringify(attachments) : null,
-      );
+      // The attachments column (v9) is named only when there are some: the same statement then
+      // still serves stores that tests build at older versions.
+      const id = attachments
+        ? this.db.insert(
+            'INSERT INTO queued_inputs (lane_key, text, created_at, during_drain, client_id, attachments) VALUES (?, ?, ?, ?, ?, ?)',
+            laneKey,
+            text,
+            now,
+            options.duringDrain ? 1 : 0,
+            clientId,
+            JSON.stringify(attachments),
+          )
+        : this.db.insert(
+            'INSERT INTO queued_inputs (lane_key, text, created_at, during_drain, client_id) VALUES (?, ?, ?, ?, ?)',
+            laneKey,
+            text,
+            now,
+            options.duringDrain ? 1 : 0,
+            clientId,
+          );
       if (clientId !== null) this.recordClientMessage(clientId, laneKey, options.answer ?? { status: 'queued', message: '' });
       return { id, laneKey, text, createdAt: now, duringDrain: Boolean(options.duringDrain), clientId, attachments };
     })();

@@ -45,6 +45,8 @@ describe('contract methods over the protocol', () => {
       'turn.retry', 'lanes.rename', 'lanes.pin', 'lanes.delete', 'lanes.restore',
       // The export of every session (issue 11) in tests/unit/shared/conversation-export.test.ts.
       'sessions.list',
+      // Attachments and archive (issue 11) in attachment-methods.test.ts.
+      'attachment.put', 'lanes.archive',
     ];
     expect(Object.keys(contract).sort()).toEqual([...covered].sort());
   });
