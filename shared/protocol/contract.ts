@@ -173,7 +173,8 @@ export const contract = {
   /** A conversation's sessions, oldest first (issue 11 export of all sessions); times in ms since the epoch. */
   'sessions.list': {
     params: z.object({ laneKey }),
-    result: z.array(z.object({ sessionId: z.string(), title: z.string(), createdAt: z.number(), endedAt: z.number().nullable(), current: z.boolean() })),
+    // `firstMessage` (issue 11): what the /resume list shows beside the time; absent from older gateways.
+    result: z.array(z.object({ sessionId: z.string(), title: z.string(), createdAt: z.number(), endedAt: z.number().nullable(), current: z.boolean(), firstMessage: z.string().nullable().optional() })),
   },
   'message.send': {
     // clientMessageId (L32): a window resending a message after a lost connection gets the first answer again.

@@ -241,7 +241,14 @@ export class GatewayService {
     // The store lists newest first; an export reads oldest first.
     return [...store.listSessions(laneKey)]
       .reverse()
-      .map(({ sessionId, title, createdAt, endedAt }) => ({ sessionId, title, createdAt, endedAt, current: sessionId === lane.sessionId }));
+      .map(({ sessionId, title, createdAt, endedAt }) => ({
+        sessionId,
+        title,
+        createdAt,
+        endedAt,
+        current: sessionId === lane.sessionId,
+        firstMessage: store.transcript.firstUserText(sessionId),
+      }));
   }
 
   // ── MCP servers (issue 10) ───────────────────────────────────────────────────────────────

@@ -11,10 +11,13 @@ import { laneLabel, sortedLanes } from '../state/app-state.ts';
 import { useAppState, useNow, useStore } from '../state/hooks.ts';
 import { LaneItem } from './LaneItem.tsx';
 import { TrashView, UndoDeleteToast } from './TrashView.tsx';
+import { ArchiveView } from './ArchiveView.tsx';
 
 export function Sidebar({ onOpenSettings }: { onOpenSettings: () => void }) {
   const store = useStore();
-  const lanes = useAppState((state) => state.lanes);
+  const allLanes = useAppState((state) => state.lanes);
+  // Issue 11: archived conversations are kept in the state (so they open from search) but listed only in the Archived view.
+  const lanes = useMemo(() => new Map([...allLanes].filter(([, lane]) => (lane.archivedAt ?? null) === null)), [allLanes]);
   const previews = useAppState((state) => state.previews);
   const openLaneKey = useAppState((state) => state.openLaneKey);
   const search = useAppState((state) => state.search);
@@ -35,6 +38,7 @@ export function Sidebar({ onOpenSettings }: { onOpenSettings: () => void }) {
   }, [openLaneKey, lanes, filter]);
   const searching = search.query.trim() !== '';
   const trashOpen = useAppState((state) => state.trash !== null);
+  const archiveOpen = useAppState((state) => state.archiveOpen) && !trashOpen;
   const listRef = useRef<HTMLDivElement>(null);
   // Issue 11: the open conversation stays in view, however it was opened.
   useEffect(() => {
@@ -63,7 +67,7 @@ export function Sidebar({ onOpenSettings }: { onOpenSettings: () => void }) {
           }}
         />
       </div>
-      {!searching && !trashOpen && <ConditionFilter filter={filter} counts={counts} onChange={setFilter} />}
+      {!searching && !trashOpen && !archiveOpen && <ConditionFilter filter={filter} counts={counts} onChange={setFilter} />}
       {trashOpen ? (
         <TrashView />
       ) : searching ? (
@@ -99,6 +103,8 @@ export function Sidebar({ onOpenSettings }: { onOpenSettings: () => void }) {
             </ul>
           )}
         </div>
+      ) : archiveOpen ? (
+        <ArchiveView />
       ) : (
         <div className="lane-list" ref={listRef}>
           {ordered.length === 0 ? (
@@ -140,6 +146,9 @@ export function Sidebar({ onOpenSettings }: { onOpenSettings: () => void }) {
         <NotificationsOffer />
         <button type="button" className="button" data-testid="settings-button" onClick={onOpenSettings}>
           ⚙ Settings
+        </button>
+        <button type="button" className="button" data-testid="archive-button" aria-pressed={archiveOpen} onClick={() => void store.showArchive(!archiveOpen)}>
+          Archived
         </button>
         <button type="button" className="button" data-testid="trash-button" aria-pressed={trashOpen} onClick={() => void store.showTrash(!trashOpen)}>
           Trash

@@ -9,6 +9,7 @@ import { PlainMessage } from './PlainMessage.tsx';
 import { StreamingMarkdown } from './StreamingMarkdown.tsx';
 import { ToolCard, ToolCardFallback } from './ToolCard.tsx';
 import type { ApprovalAnswer } from '../../../shared/transcript.ts';
+import { MessageAttachments } from './MessageAttachments.tsx';
 
 export interface RowActions {
   answerApproval: (callId: string, answer: ApprovalAnswer) => Promise<void>;
@@ -44,7 +45,8 @@ function RowContent({ item, toolStatus, cutShort, latestError, actions }: RowPro
     case 'user':
       return (
         <article className="message message-user" data-testid="message-user" aria-label="You">
-          <div className="bubble">{item.text}</div>
+          {item.attachments && item.attachments.length > 0 && <MessageAttachments attachments={item.attachments} />}
+          {item.text !== '' && <div className="bubble">{item.text}</div>}
         </article>
       );
     case 'assistant':
