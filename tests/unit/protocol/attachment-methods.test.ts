@@ -84,3 +84,20 @@ describe('lanes.archive (issue 11)', () => {
     expect((await rejection(client.call('lanes.archive', { laneKey: a.laneKey } as never))).code).toBe('INVALID_PARAMS');
   });
 });
+
+describe('sessions.list for the /resume list (issue 11, L24)', () => {
+  it('L24: each session comes with its first message, so /resume can show a list instead of raw ids', async () => {
+    harness = await ServiceHarness.start();
+    const client = await harness.client();
+    const { laneKey } = await client.call('lanes.create', {});
+    harness.agents.script(laneKey, { steps: [{ text: 'ok' }] }, { steps: [{ text: 'ok' }] });
+    await client.call('message.send', { laneKey, text: 'Plan the trip to Lisbon' });
+    await harness.core.gateway.whenIdle();
+    await client.call('message.send', { laneKey, text: '/new' });
+    const sessions = await client.call('sessions.list', { laneKey });
+    expect(sessions.map((s) => [s.current, s.firstMessage])).toEqual([
+      [false, 'Plan the trip to Lisbon'],
+      [true, null],
+    ]);
+  });
+});
