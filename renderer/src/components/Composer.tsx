@@ -10,6 +10,7 @@
  */
 import { memo, useEffect, useId, useRef, useState, type ClipboardEvent, type DragEvent, type KeyboardEvent } from 'react';
 import { formatBytes } from '../../../shared/attachments.ts';
+import { FileIcon } from './MessageAttachments.tsx';
 import { addDrafts, makeThumbnail, pastedName, type AttachmentDraft } from '../lib/attachment-drafts.ts';
 import type { LaneStatus } from '../../../shared/gateway-events.ts';
 import { completeSlashCommand, matchSlashCommands, runsAsTyped, type SlashCommand } from '../lib/slash-commands.ts';
@@ -239,7 +240,7 @@ export const Composer = memo(function Composer({
             <ul className="attachment-chips" aria-label="Attachments">
               {drafts.map((draft) => (
                 <li key={draft.id} className="attachment-chip" data-testid="attachment-chip" data-kind={draft.kind} title={draft.name}>
-                  {draft.thumbnail ? <img src={draft.thumbnail} alt="" className="attachment-thumb" /> : <span className="attachment-icon" aria-hidden="true">📄</span>}
+                  {draft.thumbnail ? <img src={draft.thumbnail} alt="" className="attachment-thumb" /> : <FileIcon />}
                   <span className="attachment-name">{draft.name}</span>
                   <span className="attachment-size">{formatBytes(draft.size)}</span>
                   <button

@@ -19,14 +19,22 @@ export function MessageAttachments({ attachments }: { attachments: readonly Atta
           {attachment.kind === 'image' && attachment.thumbnail && THUMBNAIL_PATTERN.test(attachment.thumbnail) ? (
             <img src={attachment.thumbnail} alt={attachment.name} className="message-thumb" data-testid="message-thumbnail" />
           ) : (
-            <span className="attachment-icon" aria-hidden="true">
-              {attachment.kind === 'image' ? '🖼' : '📄'}
-            </span>
+            <FileIcon />
           )}
           <span className="attachment-name">{attachment.name}</span>
           <span className="attachment-size">{formatBytes(attachment.size)}</span>
         </li>
       ))}
     </ul>
+  );
+}
+
+export function FileIcon() {
+  // Drawn inline: emoji fonts are not on every machine.
+  return (
+    <svg className="attachment-icon" aria-hidden="true" viewBox="0 0 16 16" width="14" height="14">
+      <path d="M3.5 1h6l3 3v11h-9Z" fill="none" stroke="currentColor" strokeWidth="1.2" />
+      <path d="M9.5 1v3h3" fill="none" stroke="currentColor" strokeWidth="1.2" />
+    </svg>
   );
 }
