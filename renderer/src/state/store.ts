@@ -228,7 +228,15 @@ export class AppStore {
     if (laneKey !== null) {
       this.writeStorage(OPEN_LANE_KEY, laneKey);
       void this.loadTranscript(laneKey);
+      // Issue 11: an archived conversation (found by search) is not in the main list; read it in.
+      if (!this.state.lanes.has(laneKey)) void this.loadArchivedLane(laneKey);
     }
+  }
+
+  private async loadArchivedLane(laneKey: string): Promise<void> {
+    const archived = await this.attempt('lanes.list', { view: 'archived' }, 'Could not read the archived conversations');
+    const lane = archived?.find((entry) => entry.laneKey === laneKey);
+    if (lane) this.dispatch({ type: 'lane-changed', lane });
   }
 
   async newChat(): Promise<string | null> {
