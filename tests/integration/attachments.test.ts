@@ -8,13 +8,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemorySecretStore } from '../../electron/core/agent/memory-secret-store.ts';
-import { ModelAgentFactory } from '../../electron/core/agent/model-agent-factory.ts';
 import type { StagedAttachment } from '../../electron/core/gateway/attachment-uploads.ts';
 import type { ProviderSetting } from '../../shared/settings.ts';
 import { startScriptedAnthropicServer, anthropicTextReply, type ScriptedAnthropicServer } from '../fixtures/scripted-anthropic-server.ts';
 import { startScriptedOpenAIServer, textReply, type ChatRequestBody, type ScriptedOpenAIServer } from '../fixtures/scripted-openai-server.ts';
-import { CoreHarness } from '../support/core-harness.ts';
+import type { CoreHarness } from '../support/core-harness.ts';
+import { startModelCore } from '../support/scripted-model-core.ts';
 
 /** The smallest PNG there is (1×1), real bytes with the real signature. */
 export const PNG_1X1 = Buffer.from(
@@ -40,19 +39,7 @@ afterEach(async () => {
 });
 
 async function start(provider: ProviderSetting): Promise<CoreHarness> {
-  const secrets = new MemorySecretStore();
-  await secrets.set('scripted', 'sk-test');
-  const settings = { providers: [provider], activeProvider: null, maxSteps: 5, toolApproval: {}, systemPrompt: null, workspaceDir: null };
-  harness = await CoreHarness.start({
-    agentFactory: (h) =>
-      new ModelAgentFactory({
-        settings: () => settings,
-        secrets,
-        env: {},
-        dataDir: h.dataDir,
-        providerTuning: { timeouts: { requestMs: 2000, idleMs: 2000 }, retry: { retries: 0, baseDelayMs: 5, maxDelayMs: 10 } },
-      }),
-  });
+  harness = await startModelCore({ provider, maxSteps: 5, providerTuning: { timeouts: { requestMs: 2000, idleMs: 2000 }, retry: { retries: 0, baseDelayMs: 5, maxDelayMs: 10 } } });
   return harness;
 }
 

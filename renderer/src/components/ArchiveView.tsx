@@ -6,6 +6,7 @@ import { useMemo } from 'react';
 import { formatRelativeTime } from '../lib/time-format.ts';
 import { laneLabel } from '../state/app-state.ts';
 import { useAppState, useNow, useStore } from '../state/hooks.ts';
+import { SideViewHead } from './TrashView.tsx';
 
 export function ArchiveView() {
   const store = useStore();
@@ -19,12 +20,7 @@ export function ArchiveView() {
   );
   return (
     <div className="lane-list trash-view" aria-label="Archived conversations" data-testid="archive-view">
-      <div className="trash-head">
-        <h2>Archived</h2>
-        <button type="button" className="button" data-testid="archive-close" onClick={() => void store.showArchive(false)}>
-          Back
-        </button>
-      </div>
+      <SideViewHead title="Archived" testId="archive-close" onBack={() => void store.showArchive(false)} />
       {archived.length === 0 ? (
         <p className="muted" role="status">
           No archived conversations.

@@ -5,38 +5,17 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addDrafts, pastedName, toBase64 } from '../../../renderer/src/lib/attachment-drafts.ts';
 import { nextNeedingYou } from '../../../renderer/src/lib/lane-navigation.ts';
 import { AppStore } from '../../../renderer/src/state/store.ts';
 import { appMenuTemplate, shortcutKeyPress } from '../../../electron/shell/window/app-menu.ts';
 import { ATTACHMENT_LIMITS } from '../../../shared/attachments.ts';
 import { matchShortcut, menuAccelerator, SHORTCUTS, shortcutText, type KeyPress } from '../../../shared/shortcuts.ts';
-import { ServiceHarness } from '../../fixtures/host-service-harness.ts';
+import { closeAfterEach, until, windowStore } from './window-store.ts';
 import { lane } from './lanes.ts';
 
-const toClose: Array<() => void> = [];
-afterEach(() => toClose.splice(0).reverse().forEach((close) => close()));
-
-async function windowStore(): Promise<{ h: ServiceHarness; store: AppStore }> {
-  const h = await ServiceHarness.start();
-  toClose.push(() => h.cleanup());
-  const store = new AppStore(await h.client());
-  toClose.push(store.start());
-  await until(store, () => store.getState().app !== null);
-  return { h, store };
-}
-
-function until(store: AppStore, check: () => boolean): Promise<void> {
-  if (check()) return Promise.resolve();
-  return new Promise((resolve) => {
-    const off = store.subscribe(() => {
-      if (!check()) return;
-      off();
-      resolve();
-    });
-  });
-}
+const toClose = closeAfterEach();
 
 let ids = 0;
 const newId = () => `d${++ids}`;
