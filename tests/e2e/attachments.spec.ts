@@ -97,7 +97,7 @@ test('issue 11: attach a file and paste an image; the scripted model receives bo
   await expect(window.userMessages.first().getByTestId('message-thumbnail')).toBeVisible();
 });
 
-test('issue 11: an unsupported image type and a file over the limit are refused with words before Send; nothing is uploaded', async ({ page, baton }) => {
+test('issue 11: an unsupported image type and a file over the limit are refused with words before Send; a dropped file is attached; nothing is uploaded', async ({ page, baton }) => {
   const supervisor = await baton();
   const window = await BatonWindow.open(page, supervisor);
   await window.newChat();
@@ -111,6 +111,17 @@ test('issue 11: an unsupported image type and a file over the limit are refused 
   await expect(problems).toContainText('“big.bin” is 20.0 MB; an attachment can be at most 20.0 MB');
   await expect(page.getByTestId('attachment-chip')).toHaveCount(1);
   await screenshot(page, 'attachments-refused');
+  // A file dropped on the message box is attached too.
+  await page.evaluate(`(() => {
+    const data = new DataTransfer();
+    data.items.add(new File(['x,y'], 'dropped.csv', { type: 'text/csv' }));
+    const target = document.querySelector('[data-testid="composer-input"]');
+    target.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+    target.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  })()`);
+  await expect(page.getByTestId('attachment-chip')).toHaveCount(2);
+  await expect(page.getByTestId('attachment-chip').nth(1)).toContainText('dropped.csv');
+  await page.getByTestId('attachment-remove').nth(1).click();
   // Removing the one that was kept leaves nothing to send.
   await page.getByTestId('attachment-remove').click();
   await expect(page.getByTestId('attachment-chip')).toHaveCount(0);

@@ -132,6 +132,19 @@ describe('attachments reach the model (issue 11, L26)', () => {
     expect(anthropic.requests[1]!.body.messages[0]).toEqual({ role: 'user', content: expected });
   });
 
+  it('issue 11: an image over Anthropic’s 5 MB limit is left out with a note instead of failing every request of the session', async () => {
+    anthropic = await startScriptedAnthropicServer();
+    const h = await start({ name: 'Claude', kind: 'anthropic', baseUrl: anthropic.url, model: 'claude-scripted-1', keyRef: 'scripted' });
+    anthropic.enqueue(anthropicTextReply('I cannot see it.'));
+    const big = Buffer.concat([PNG_1X1, Buffer.alloc(4 * 1024 * 1024)]);
+    await h.core.gateway.send('a', 'Look', { attachments: [{ name: 'big.png', mimeType: 'image/png', kind: 'image', data: big }] });
+    await h.core.gateway.whenIdle();
+    expect(anthropic.requests[0]!.body.messages.at(-1)!.content).toEqual([
+      { type: 'text', text: expect.stringMatching(/larger than the 5 MB Anthropic accepts/) },
+      { type: 'text', text: 'Look' },
+    ]);
+  });
+
   it('issue 11: the gateway refuses what the window should have refused: a renamed file posing as an image, a traversal name, too many', async () => {
     openai = await startScriptedOpenAIServer();
     const h = await start({ name: 'Scripted', kind: 'openai-compatible', baseUrl: openai.url, model: 'm', keyRef: 'scripted' });

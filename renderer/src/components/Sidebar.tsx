@@ -1,6 +1,6 @@
 /**
  * The conversations — who needs you first, then pinned, then newest activity — with their state at
- * a glance; a filter by condition; search; New chat; the Trash (issues 10, 11).
+ * a glance; a filter by condition; search; New chat; the Trash and the Archived view (issues 10, 11).
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { filterCounts, LANE_FILTER_EMPTY, LANE_FILTER_LABELS, LANE_FILTERS, laneCondition, matchesFilter, type LaneFilter } from '../../../shared/lane-condition.ts';

@@ -88,11 +88,17 @@ export function toAnthropicRequest(request: ModelRequest): AnthropicRequestParts
   };
 }
 
+/** Anthropic's documented limit per image is 5 MB (of the base64 data it receives). */
+export const ANTHROPIC_MAX_IMAGE_BASE64 = 5 * 1024 * 1024;
+const TOO_LARGE_IMAGE_TEXT = '[An image attached here is larger than the 5 MB Anthropic accepts per image, so it was not sent.]';
+
 /** Issue 11: images first (Anthropic's advice), each a base64 `image` block, then the text. */
 function userBlocks(text: string, images: readonly ModelImage[] | undefined): ContentBlockParam[] {
   const blocks: ContentBlockParam[] = [];
   for (const image of images ?? []) {
     if (image.data === null) blocks.push({ type: 'text', text: MISSING_IMAGE_TEXT });
+    // The Messages API refuses the whole request for one image over its limit; leave that one out, and say so.
+    else if (image.data.length > ANTHROPIC_MAX_IMAGE_BASE64) blocks.push({ type: 'text', text: TOO_LARGE_IMAGE_TEXT });
     else if (isImageMimeType(image.mimeType)) blocks.push({ type: 'image', source: { type: 'base64', media_type: image.mimeType, data: image.data } });
   }
   blocks.push({ type: 'text', text });
