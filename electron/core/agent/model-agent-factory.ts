@@ -60,6 +60,7 @@ export class ModelAgentFactory implements AgentFactory {
     this.options = options;
   }
 
+  /** Also where the gateway copies attached files (issue 11). */
   workspaceDir(settings: AgentSettings = this.options.settings()): string {
     return settings.workspaceDir ?? path.join(this.options.dataDir, 'workspace');
   }

@@ -223,6 +223,27 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX lanes_restart_failures ON lanes(lane_key) WHERE restart_failure_count > 0;
     `,
   },
+  {
+    version: 10,
+    description: 'attachments and archive (issue 11): image bytes kept per conversation, attachments of queued input, archived lanes',
+    // Images live in the store, not in files beside it: a backup, an export or a restore of the
+    // one SQLite file then carries them, and an image is written in the same durable way as the
+    // message that names it. Content-addressed per lane (lane_key, sha256): the same image sent
+    // twice is kept once, and the trash purge removes a conversation's images with it.
+    sql: `
+      CREATE TABLE attachment_blobs (
+        lane_key   TEXT NOT NULL,
+        sha256     TEXT NOT NULL,
+        mime_type  TEXT NOT NULL,
+        size       INTEGER NOT NULL,
+        data       BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (lane_key, sha256)
+      );
+      ALTER TABLE queued_inputs ADD COLUMN attachments TEXT;
+      ALTER TABLE lanes ADD COLUMN archived_at INTEGER;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -32,6 +32,7 @@ describe('lane record (L1)', () => {
       outputTokens: 0,
       pinned: false,
       deletedAt: null,
+      archivedAt: null,
     });
     expect(store.getSession(lane.sessionId)).toMatchObject({ laneKey: 'chat-1', endedAt: null, title: 'First chat' });
   });
@@ -157,6 +158,7 @@ describe('laneFromRow (L1)', () => {
       outputTokens: 0,
       pinned: false,
       deletedAt: null,
+      archivedAt: null,
     });
   });
 
@@ -185,6 +187,7 @@ describe('laneFromRow (L1)', () => {
       output_tokens: 7,
       pinned: 1,
       deleted_at: 40,
+      archived_at: 50,
     });
     expect(lane).toEqual({
       laneKey: 'a',
@@ -204,6 +207,7 @@ describe('laneFromRow (L1)', () => {
       outputTokens: 7,
       pinned: true,
       deletedAt: 40,
+      archivedAt: 50,
     });
   });
 
