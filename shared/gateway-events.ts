@@ -45,6 +45,8 @@ export interface LaneStatus {
   currentTool?: string | null;
   /** Issue 10: the tool calls waiting for the person's answer now (the activity view and `baton approve` answer them). */
   approvals?: Array<{ callId: string; tool: string }>;
+  /** Issue 11: when the conversation was archived (listed in the Archived view), else null; absent from older gateways. */
+  archivedAt?: number | null;
 }
 
 /**

@@ -4,6 +4,7 @@
  * only: they are never sent to the model (L19).
  */
 import { z } from 'zod';
+import { attachmentRefSchema } from './attachments.ts';
 
 /** How a tool may touch the world; decides whether an interrupted call blocks auto-resume (L20). */
 export const TOOL_EFFECTS = ['read-only', 'side-effecting', 'lifecycle'] as const;
@@ -59,6 +60,8 @@ export const eventPayloadSchemas = {
     clientId: z.string().optional(),
     /** Issue 11 (L35): an edit names the message it is a new version of; the old one stays in the log. */
     replaces: z.number().int().optional(),
+    /** Issue 11: files copied into the workspace and images kept in the store. */
+    attachments: z.array(attachmentRefSchema).optional(),
   }),
   /** `final: false` while streaming; a kill leaves it false and repair flags it interrupted (L18). */
   /** `provider`/`model` (L34): what produced the answer; absent on answers stored before they were recorded. */

@@ -82,6 +82,8 @@ export async function openBatonCore(options: BatonCoreOptions): Promise<BatonCor
     ...(options.now ? { now: options.now } : {}),
     ...(options.log ? { log: options.log } : {}),
     requestRestart: options.requestRestart,
+    // Issue 11: attached files go where the agents work; an agent factory without a workspace uses the default one.
+    workspaceDir: () => options.agents.workspaceDir?.() ?? path.join(options.dataDir, 'workspace'),
   });
   const drain = new DrainCoordinator({
     gateway,

@@ -36,7 +36,7 @@ import { KEYCHAIN_UNAVAILABLE_MESSAGE, KeychainSecretStore } from './secrets/key
 import { trayIcon } from './tray/tray-icon.ts';
 import { trayModel, type TrayAction } from './tray/tray-model.ts';
 import { UpdateController } from './update/update-controller.ts';
-import { appMenuTemplate } from './window/app-menu.ts';
+import { appMenuTemplate, shortcutKeyPress } from './window/app-menu.ts';
 
 const UPDATE_CHECK_INTERVAL_MS = 4 * 60 * 60 * 1000;
 const FIRST_UPDATE_CHECK_DELAY_MS = 30_000;
@@ -84,7 +84,18 @@ async function main(): Promise<void> {
   const { rendererDir, preloadPath } = buildPaths();
   serveRenderer(rendererDir, say);
   // Not Electron's default menu, whose View menu ships Reload and DevTools.
-  Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate({ platform: process.platform, isPackaged: app.isPackaged, appName: app.getName(), quit: () => app.quit() })));
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      appMenuTemplate({
+        platform: process.platform,
+        isPackaged: app.isPackaged,
+        appName: app.getName(),
+        quit: () => app.quit(),
+        // Issue 11: a menu entry presses its own keys in the window, whose one handler does the rest.
+        shortcut: (id) => shortcutKeyPress(id, process.platform).forEach((input) => BrowserWindow.getFocusedWindow()?.webContents.sendInputEvent(input)),
+      }),
+    ),
+  );
 
   const settings = SettingsStore.open({ dir: dataDir });
   const startupMessages: string[] = [...settings.takeNotices().map((notice) => notice.message), ...settings.warnings];

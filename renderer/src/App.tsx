@@ -11,6 +11,9 @@ import { ProviderSetup } from './components/ProviderSetup.tsx';
 import { SettingsPanel } from './components/SettingsPanel.tsx';
 import { needsProviderSetup } from './lib/provider-presets.ts';
 import { Sidebar } from './components/Sidebar.tsx';
+import { ShortcutsHelp } from './components/ShortcutsHelp.tsx';
+import { useGlobalShortcuts } from './lib/shortcut-keys.ts';
+import type { ShortcutId } from '../../shared/shortcuts.ts';
 
 function useTheme(): void {
   const theme = useAppState((state) => state.settings?.settings.theme ?? DEFAULT_SETTINGS.theme);
@@ -47,9 +50,35 @@ export function App() {
   const [settingsOpen, setSettingsOpen] = useState(false);
   // Issue 10: the activity view takes the main area until closed or a conversation is opened.
   const [activityOpen, setActivityOpen] = useState(false);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const store = useStore();
   const openLaneKey = useAppState((state) => state.openLaneKey);
   useEffect(() => setActivityOpen(false), [openLaneKey]);
   const lane = useAppState((state) => (state.openLaneKey === null ? undefined : state.lanes.get(state.openLaneKey)));
+  // Issue 11: the shortcut table (shared/shortcuts.ts), one listener for the whole window.
+  useGlobalShortcuts((id: ShortcutId) => {
+    switch (id) {
+      case 'new-chat':
+        void store.newChat();
+        break;
+      case 'search':
+        if (store.getState().trash !== null) void store.showTrash(false);
+        document.querySelector<HTMLInputElement>('[data-testid="search-input"]')?.focus();
+        break;
+      case 'settings':
+        setSettingsOpen(true);
+        break;
+      case 'next-needs-you':
+        store.openNextNeedingYou();
+        break;
+      case 'archive':
+        if (lane) void store.archiveLane(lane.laneKey, (lane.archivedAt ?? null) === null);
+        break;
+      case 'shortcuts-help':
+        setHelpOpen(true);
+        break;
+    }
+  });
   useTheme();
   // L31: "Baton — 2 need you" in the title; a notification when one starts waiting in the background.
   useWindowTitle();
@@ -91,6 +120,7 @@ export function App() {
       <RegionBoundary label="The error notices">
         <ErrorToasts />
       </RegionBoundary>
+      {helpOpen && <ShortcutsHelp onClose={() => setHelpOpen(false)} />}
       {settingsOpen && (
         <RegionBoundary label="Settings">
           <SettingsPanel onClose={() => setSettingsOpen(false)} />

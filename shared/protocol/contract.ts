@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { EXIT_REASONS } from '../lifecycle.ts';
 import { MAX_TITLE_LENGTH } from '../lane-title.ts';
+import { ATTACHMENT_LIMITS, base64Length } from '../attachments.ts';
 import { PROVIDER_KINDS, providerViewSchema, settingChangeSchema, settingsViewSchema } from '../settings.ts';
 import { mcpServerViewSchema } from '../mcp-status.ts';
 import { backupEntrySchema, backupsListResultSchema, STORE_EXPORT_FORMATS, storeExportResultSchema, storeImportParamsSchema, storeImportResultSchema } from '../store-transfer.ts';
@@ -51,6 +52,7 @@ export const laneStatusSchema: z.ZodType<LaneStatus> = z.object({
   stepCount: z.number().int().min(0).optional(),
   currentTool: z.string().nullable().optional(),
   approvals: z.array(z.object({ callId: z.string(), tool: z.string() })).optional(),
+  archivedAt: z.number().nullable().optional(),
 });
 
 const exitReason = z.enum(EXIT_REASONS);
@@ -168,13 +170,15 @@ export const contract = {
   },
   'app.restart': { params: z.object({}), result: z.object({ accepted: z.boolean() }) },
   /** `view: 'trash'` (issue 11) lists deleted conversations, newest deletion first; otherwise pinned first, then most recent. */
-  'lanes.list': { params: z.object({ view: z.enum(['active', 'trash']).optional() }), result: z.array(laneStatusSchema) },
+  'lanes.list': { params: z.object({ view: z.enum(['active', 'trash', 'archived']).optional() }), result: z.array(laneStatusSchema) },
   // Conversations you can manage (issue 11, L35). Deleting moves to the trash (a running turn is
   // stopped first); a trashed conversation is restorable for 30 days, then purged.
   'lanes.rename': { params: z.object({ laneKey, title: z.string().max(MAX_TITLE_LENGTH) }), result: laneStatusSchema },
   'lanes.pin': { params: z.object({ laneKey, pinned: z.boolean() }), result: laneStatusSchema },
   'lanes.delete': { params: z.object({ laneKey }), result: laneStatusSchema },
   'lanes.restore': { params: z.object({ laneKey }), result: laneStatusSchema },
+  /** Issue 11: archived conversations leave the main list for the Archived view (`lanes.list { view: 'archived' }`); search still finds them. */
+  'lanes.archive': { params: z.object({ laneKey, archived: z.boolean() }), result: laneStatusSchema },
   // L34: a conversation keeps its agent. The provider must exist; a change during a turn applies to the next turn.
   'lanes.setModel': { params: z.object({ laneKey, provider: z.string().trim().min(1).max(200), model: z.string().trim().min(1).max(500) }), result: laneStatusSchema },
   /** `profile: null` is the Default profile; a named one must exist. Its provider and model, if it has them, become the conversation's. */
@@ -196,12 +200,39 @@ export const contract = {
   /** A conversation's sessions, oldest first (issue 11 export of all sessions); times in ms since the epoch. */
   'sessions.list': {
     params: z.object({ laneKey }),
-    result: z.array(z.object({ sessionId: z.string(), title: z.string(), createdAt: z.number(), endedAt: z.number().nullable(), current: z.boolean() })),
+    // `firstMessage` (issue 11): what the /resume list shows beside the time; absent from older gateways.
+    result: z.array(z.object({ sessionId: z.string(), title: z.string(), createdAt: z.number(), endedAt: z.number().nullable(), current: z.boolean(), firstMessage: z.string().nullable().optional() })),
   },
   'message.send': {
     // clientMessageId (L32): a window resending a message after a lost connection gets the first answer again.
-    params: z.object({ laneKey, text: z.string().min(1).max(200_000), clientMessageId: clientMessageIdSchema.optional() }),
+    // Issue 11: `attachments` names finished `attachment.put` uploads; a message may then have no text.
+    params: z
+      .object({
+        laneKey,
+        text: z.string().max(200_000),
+        clientMessageId: clientMessageIdSchema.optional(),
+        attachments: z
+          .array(z.object({ uploadId: z.string().min(1).max(100), thumbnail: z.string().max(ATTACHMENT_LIMITS.maxThumbnailChars).optional() }))
+          .max(ATTACHMENT_LIMITS.maxCount)
+          .optional(),
+      })
+      .refine((p) => p.text.length > 0 || (p.attachments?.length ?? 0) > 0, { message: 'A message needs text or an attachment.', path: ['text'] }),
     result: sendResultSchema,
+  },
+  /**
+   * Issue 11: one chunk of an attachment (at most ATTACHMENT_LIMITS.chunkBytes, base64), in order.
+   * The first chunk has no uploadId and gets one; the upload is complete when `received` = `size`.
+   */
+  'attachment.put': {
+    params: z.object({
+      uploadId: z.string().min(1).max(100).optional(),
+      name: z.string().min(1).max(ATTACHMENT_LIMITS.maxNameLength),
+      mimeType: z.string().max(200),
+      size: z.number().int().min(0).max(ATTACHMENT_LIMITS.maxBytes),
+      offset: z.number().int().min(0),
+      data: z.string().max(base64Length(ATTACHMENT_LIMITS.chunkBytes)),
+    }),
+    result: z.object({ uploadId: z.string(), received: z.number().int(), complete: z.boolean() }),
   },
   'turn.stop': { params: z.object({ laneKey }), result: z.object({ stopped: z.boolean() }) },
   /** Runs the lane's last turn again when it failed, on the same user message, which is not appended twice (issue 11). */

@@ -3,24 +3,28 @@
  * OpenAI-compatible HTTP server: what the approval tests run turns against.
  */
 import { MemorySecretStore } from '../../electron/core/agent/memory-secret-store.ts';
-import { ModelAgentFactory } from '../../electron/core/agent/model-agent-factory.ts';
+import { ModelAgentFactory, type ModelAgentFactoryOptions } from '../../electron/core/agent/model-agent-factory.ts';
+import type { ProviderSetting } from '../../shared/settings.ts';
 import { afterEach, beforeEach } from 'vitest';
 import { startScriptedOpenAIServer, type ScriptedOpenAIServer } from '../fixtures/scripted-openai-server.ts';
 import { CoreHarness } from './core-harness.ts';
 
 export async function startScriptedModelCore(server: ScriptedOpenAIServer): Promise<CoreHarness> {
+  return startModelCore({ provider: { name: 'Scripted', kind: 'openai-compatible', baseUrl: server.url, model: 'test-model', keyRef: 'scripted' }, maxSteps: 10 });
+}
+
+/** The same with any provider setting (its key is `sk-test` under keyRef `scripted`) and transport tuning. */
+export async function startModelCore(options: {
+  provider: ProviderSetting;
+  maxSteps: number;
+  providerTuning?: ModelAgentFactoryOptions['providerTuning'];
+}): Promise<CoreHarness> {
   const secrets = new MemorySecretStore();
   await secrets.set('scripted', 'sk-test');
-  const settings = {
-    providers: [{ name: 'Scripted', kind: 'openai-compatible' as const, baseUrl: server.url, model: 'test-model', keyRef: 'scripted' }],
-    activeProvider: null,
-    maxSteps: 10,
-    toolApproval: {},
-    systemPrompt: null,
-    workspaceDir: null,
-  };
+  const settings = { providers: [options.provider], activeProvider: null, maxSteps: options.maxSteps, toolApproval: {}, systemPrompt: null, workspaceDir: null };
   return CoreHarness.start({
-    agentFactory: (h) => new ModelAgentFactory({ settings: () => settings, secrets, env: {}, dataDir: h.dataDir }),
+    agentFactory: (h) =>
+      new ModelAgentFactory({ settings: () => settings, secrets, env: {}, dataDir: h.dataDir, ...(options.providerTuning ? { providerTuning: options.providerTuning } : {}) }),
   });
 }
 

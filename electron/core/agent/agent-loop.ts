@@ -11,7 +11,7 @@ import type { Agent, AgentTurnInput, AgentTurnResult, ToolCallRecord, TurnContex
 import { isProviderError, type ModelProvider } from './providers/provider.ts';
 import type { ToolApprovalMode } from '../../../shared/settings.ts';
 import type { Tool, ToolRegistry } from './tools/tool.ts';
-import type { ReasoningBlock, TranscriptEntry, TranscriptToolCall } from './transcript-repair.ts';
+import type { ModelImage, ReasoningBlock, TranscriptEntry, TranscriptToolCall } from './transcript-repair.ts';
 import { describeError } from '../../../shared/errors.ts';
 import { APPROVAL_REASON_MAX, type ToolResultDetails } from '../../../shared/transcript.ts';
 
@@ -61,13 +61,14 @@ export class AgentLoop implements Agent {
     for (const call of input.pendingCalls) history.push(await this.execute(call, context));
 
     let userText = input.userText;
+    const userImages = input.userImages ?? [];
     let note = input.note;
     for (let step = 0; step < this.options.maxSteps; step++) {
       if (context.stopRequested) return { outcome: 'interrupted' };
-      const answer = await this.callModel({ history, note, userText }, context);
+      const answer = await this.callModel({ history, note, userText, userImages: userText !== null ? userImages : [] }, context);
       if (answer === 'interrupted') return { outcome: 'interrupted' };
       // The user's message and the note belong to the first request only (L19: never replayed).
-      if (userText !== null) history.push({ role: 'user', text: userText });
+      if (userText !== null) history.push({ role: 'user', text: userText, ...(userImages.length > 0 ? { images: userImages } : {}) });
       userText = null;
       note = null;
       // Issue 10: signed thinking goes back with its message in the turn's next request.
@@ -87,7 +88,7 @@ export class AgentLoop implements Agent {
   }
 
   private async callModel(
-    request: { history: TranscriptEntry[]; note: AgentTurnInput['note']; userText: string | null },
+    request: { history: TranscriptEntry[]; note: AgentTurnInput['note']; userText: string | null; userImages: ModelImage[] },
     context: TurnContext,
   ): Promise<{ text: string; calls: TranscriptToolCall[]; reasoning: ReasoningBlock[] } | 'interrupted'> {
     // A soft stop may close the stream: no side effect is ever in flight while the model talks.
@@ -101,7 +102,14 @@ export class AgentLoop implements Agent {
     const reasoning: ReasoningBlock[] = [];
     try {
       for await (const event of this.options.provider.stream(
-        { system: this.options.systemPrompt, history: request.history, note: request.note, userText: request.userText, tools: this.options.tools.specs() },
+        {
+          system: this.options.systemPrompt,
+          history: request.history,
+          note: request.note,
+          userText: request.userText,
+          ...(request.userImages.length > 0 ? { userImages: request.userImages } : {}),
+          tools: this.options.tools.specs(),
+        },
         stream.signal,
       )) {
         if (event.type === 'text') {

@@ -6,7 +6,7 @@
 import type { ToolEffect, ToolResultDetails } from '../../../shared/transcript.ts';
 import type { ToolOutputChannel } from './tools/tool.ts';
 import type { ModelNote } from './notes.ts';
-import type { TranscriptEntry, TranscriptToolCall } from './transcript-repair.ts';
+import type { ModelImage, TranscriptEntry, TranscriptToolCall } from './transcript-repair.ts';
 
 export interface AgentTurnInput {
   laneKey: string;
@@ -16,6 +16,8 @@ export interface AgentTurnInput {
   history: TranscriptEntry[];
   /** The user's message for this turn, verbatim; null when the turn resumes without one. */
   userText: string | null;
+  /** Issue 11: images attached to that message, with their bytes (sent as image parts). */
+  userImages?: ModelImage[];
   /** At most one system note for this request only (L19); never persisted as user text. */
   note: ModelNote | null;
   /**
@@ -119,4 +121,6 @@ export interface AgentFactory {
   create(laneKey: string, spec?: LaneAgentSpec): Promise<Agent>;
   /** L34: the provider and model a new conversation takes now; null when none is configured. */
   defaultModel?(): ModelChoice | null;
+  /** Issue 11: where attached files are copied (the agents' workspace); the gateway's default when absent. L34: the lane's own folder when `spec` names one. */
+  workspaceDir?(spec?: LaneAgentSpec): string;
 }

@@ -78,8 +78,11 @@ export class ModelAgentFactory implements AgentFactory {
     this.options = options;
   }
 
-  /** The conversation's folder, else its profile's, else the setting's, else one under the data directory. */
-  workspaceDir(settings: AgentSettings = this.options.settings(), spec: LaneAgentSpec = NO_SPEC): string {
+  /**
+   * The conversation's folder, else its profile's, else the setting's, else one under the data
+   * directory. Also where the gateway copies attached files (issue 11).
+   */
+  workspaceDir(spec: LaneAgentSpec = NO_SPEC, settings: AgentSettings = this.options.settings()): string {
     const profile = profileFor(settings, spec.profile);
     return spec.workspaceDir ?? profile?.workspaceDir ?? settings.workspaceDir ?? path.join(this.options.dataDir, 'workspace');
   }
@@ -135,7 +138,7 @@ export class ModelAgentFactory implements AgentFactory {
     const config = await this.resolveProvider(settings, spec);
     const { providerFromConfig } = await loadProviders();
     const provider = providerFromConfig(config);
-    const workspaceDir = this.workspaceDir(settings, spec);
+    const workspaceDir = this.workspaceDir(spec, settings);
     fs.mkdirSync(workspaceDir, { recursive: true });
     const shell = { ...this.options.builtins?.shell, ...(await this.shellSandbox(settings)) };
     const allTools = [...builtinTools({ ...this.options.builtins, shell }), ...(this.options.extraTools?.() ?? [])];

@@ -2,6 +2,7 @@
  * L18: turns a stored event log into a history a model accepts after any interruption. Pure: the
  * stored events are never changed; repair happens on the way to the model, every time.
  */
+import { textForModel, type AttachmentRef } from '../../../shared/attachments.ts';
 import type { StoredEvent, ToolEffect } from '../../../shared/transcript.ts';
 
 export interface TranscriptToolCall {
@@ -21,8 +22,19 @@ export interface ReasoningBlock {
   redacted?: string;
 }
 
+/**
+ * An image of a user message (issue 11). Repair names it by hash; the gateway fills `data` from the
+ * store right before the request, so every request of the session (a resume, a retry) sends it again.
+ */
+export interface ModelImage {
+  sha256: string;
+  mimeType: string;
+  /** Base64 bytes, or null when the store no longer holds them (the model is told so instead). */
+  data: string | null;
+}
+
 export type TranscriptEntry =
-  | { role: 'user'; text: string }
+  | { role: 'user'; text: string; images?: ModelImage[] }
   | { role: 'assistant'; text: string; interrupted: boolean; toolCalls: TranscriptToolCall[]; reasoning?: ReasoningBlock[] }
   | { role: 'tool'; callId: string; name: string; output: string; isError: boolean; synthetic: boolean };
 
@@ -86,7 +98,7 @@ function repair(events: readonly StoredEvent[], keepTailOpen: boolean): ResumeRe
         settlePending();
         openAssistant = null;
         reasoning = [];
-        entries.push({ role: 'user', text: event.payload.text });
+        entries.push(userEntry(event.payload.text, event.payload.attachments));
         break;
       case 'assistant_text': {
         const { text, final } = event.payload;
@@ -134,6 +146,16 @@ function repair(events: readonly StoredEvent[], keepTailOpen: boolean): ResumeRe
   }
   settlePending(true);
   return { history: entries, pendingCalls };
+}
+
+/** A user message as the model sees it: the text naming attached files, and the images by hash. */
+export function userEntry(text: string, attachments: readonly AttachmentRef[] | undefined): Extract<TranscriptEntry, { role: 'user' }> {
+  const images = imagesOf(attachments);
+  return { role: 'user', text: textForModel(text, attachments ? [...attachments] : undefined), ...(images.length > 0 ? { images } : {}) };
+}
+
+export function imagesOf(attachments: readonly AttachmentRef[] | null | undefined): ModelImage[] {
+  return (attachments ?? []).flatMap((a) => (a.kind === 'image' && a.sha256 ? [{ sha256: a.sha256, mimeType: a.mimeType, data: null }] : []));
 }
 
 /** True when the history ends with tool results the model has not answered yet (L19 case 2). */

@@ -14,7 +14,9 @@ import { defaultLog, type Log } from '../../../shared/log.ts';
 import type { Agent, AgentFactory, AgentTurnResult, LaneAgentSpec, ModelChoice } from '../agent/agent.ts';
 import { CONTINUE_NOTE, decideNote, type ModelNote } from '../agent/notes.ts';
 import { currentPath, pathEvents, userMessageAtOrBefore } from '../../../shared/message-path.ts';
-import { repairForResume, repairTranscript, type TranscriptEntry } from '../agent/transcript-repair.ts';
+import { imagesOf, repairForResume, repairTranscript, type ModelImage, type TranscriptEntry } from '../agent/transcript-repair.ts';
+import { textForModel, type AttachmentRef } from '../../../shared/attachments.ts';
+import { keepAttachments, type StagedAttachment } from './attachment-uploads.ts';
 import type { GatewayEventSink } from '../ports.ts';
 import { isFreshMark } from '../lifecycle/lane-banners.ts';
 import { newId } from '../sessions/ids.ts';
@@ -45,6 +47,8 @@ export interface GatewayOptions {
   startRetryMs?: number;
   /** How long a deleted conversation's turn may take to reach a safe point before it is aborted (default DELETE_ABORT_MS). */
   deleteAbortMs?: number;
+  /** Issue 11: where attached files are copied (the agents' workspace). */
+  workspaceDir?: () => string;
 }
 
 export class InvalidInputError extends BatonError<'INVALID_INPUT'> {
@@ -76,12 +80,12 @@ type TurnJob = { kind: 'message'; input: QueuedInput } | { kind: 'resume' } | Re
 /**
  * Jobs a person asks for on an idle lane (issue 11, L35); none is queued input. `retry` and
  * `regenerate` answer the user message at `beforeSeq` again from the path before it; `edit` sends a
- * new version of the message `replaces`; `continue` picks up the stopped answer at the path's end.
+ * new version of the message `replaces` (keeping its attachments); `continue` picks up the stopped answer at the path's end.
  */
 type RequestedJob =
-  | { kind: 'retry'; userText: string; beforeSeq: number }
-  | { kind: 'regenerate'; userText: string; beforeSeq: number }
-  | { kind: 'edit'; text: string; replaces: number }
+  | { kind: 'retry'; userText: string; beforeSeq: number; attachments: AttachmentRef[] | null }
+  | { kind: 'regenerate'; userText: string; beforeSeq: number; attachments: AttachmentRef[] | null }
+  | { kind: 'edit'; text: string; replaces: number; attachments: AttachmentRef[] | null }
   | { kind: 'continue' };
 
 /** The history a job's model request is built from: the current path, up to the message it answers again. */
@@ -132,6 +136,11 @@ export const START_RETRY_MS = 5_000;
 export const DELETE_ABORT_MS = 5_000;
 const DELETED_REASON = 'The conversation was deleted.';
 
+/** L34: what the agent factory builds a lane's agent from. */
+function specOf(lane: LaneRecord): LaneAgentSpec {
+  return { provider: lane.provider, model: lane.model, profile: lane.profile, instructions: lane.instructions, workspaceDir: lane.workspaceDir };
+}
+
 function titleFrom(text: string): string {
   const line = text.trim().split('\n')[0]!.trim().replace(/\s+/g, ' ');
   return line.length <= TITLE_LENGTH ? line : `${line.slice(0, TITLE_LENGTH - 1).trimEnd()}…`;
@@ -161,6 +170,7 @@ export class Gateway {
   private readonly deleteAbortMs: number;
   /** Lanes being moved to the trash: their running turn is stopping and nothing new may start. */
   private readonly deleting = new Set<string>();
+  private readonly workspaceDir: ((spec?: LaneAgentSpec) => string) | undefined;
 
   constructor(options: GatewayOptions) {
     this.store = options.store;
@@ -172,6 +182,7 @@ export class Gateway {
     this.log = options.log ?? defaultLog;
     this.startRetryMs = options.startRetryMs ?? START_RETRY_MS;
     this.deleteAbortMs = options.deleteAbortMs ?? DELETE_ABORT_MS;
+    this.workspaceDir = options.workspaceDir ?? (options.agents.workspaceDir ? (spec?: LaneAgentSpec) => options.agents.workspaceDir!(spec) : undefined);
   }
 
   // ── intake ───────────────────────────────────────────────────────────────────────────────
@@ -180,18 +191,18 @@ export class Gateway {
    * `clientId` (L32): the sending window's id for the message. A message whose id was already
    * taken is not taken again; the window gets the answer it was given the first time.
    */
-  async send(laneKey: string, rawText: string, options: { clientId?: string } = {}): Promise<SendResult> {
+  async send(laneKey: string, rawText: string, options: { clientId?: string; attachments?: readonly StagedAttachment[] } = {}): Promise<SendResult> {
     try {
-      return this.accept(laneKey, rawText, options.clientId);
+      return this.accept(laneKey, rawText, options.clientId, options.attachments ?? []);
     } catch (error) {
       throw notSaved(error);
     }
   }
 
   /** Every acknowledgement below is given only after the message is committed to disk (L2, L7). */
-  private accept(laneKey: string, rawText: string, clientId: string | undefined): SendResult {
+  private accept(laneKey: string, rawText: string, clientId: string | undefined, staged: readonly StagedAttachment[]): SendResult {
     if (typeof laneKey !== 'string' || laneKey.trim() === '') throw new InvalidInputError('A conversation key is required.');
-    if (typeof rawText !== 'string' || rawText.trim() === '') throw new InvalidInputError('A message cannot be empty.');
+    if (typeof rawText !== 'string') throw new InvalidInputError('A message cannot be empty.');
     if (clientId !== undefined) {
       const earlier = this.store.clientMessage(clientId);
       if (earlier) {
@@ -199,16 +210,21 @@ export class Gateway {
         return { status: earlier.status as SendResult['status'], message: earlier.message };
       }
     }
+    // Issue 11: an attachment alone is a message (a resend of one, answered above, carries none any more).
+    if (rawText.trim() === '' && staged.length === 0) throw new InvalidInputError('A message cannot be empty.');
     const command = parseCommand(rawText);
     const lane = this.store.ensureLane(laneKey, { model: this.defaultModel() });
     if (lane.deletedAt !== null || this.deleting.has(laneKey)) throw new InvalidInputError('This conversation is in the trash; restore it to continue it.');
+    if (command && staged.length > 0) throw new InvalidInputError('Commands take no attachments; send the files with a message.');
     if (command) {
       const answer = this.runCommand(laneKey, command);
       if (clientId !== undefined) this.store.recordClientMessage(clientId, laneKey, answer);
       return answer;
     }
     const text = unescapeMessage(rawText);
-    const withId = clientId !== undefined ? { clientId } : {};
+    // Files are in the workspace and images in the store before the message is acknowledged.
+    const attachments = staged.length > 0 ? this.keepAttachments(laneKey, staged) : [];
+    const withId = { ...(clientId !== undefined ? { clientId } : {}), ...(attachments.length > 0 ? { attachments } : {}) };
 
     // L7: during a drain nothing starts; the message waits durably for the relaunch.
     if (!this.intakeOpen) {
@@ -288,7 +304,7 @@ export class Gateway {
     // The message on the current path (L35): after a switch of versions, not simply the newest one.
     const userEvent = pathEvents(this.store.listEvents(lane.sessionId)).findLast((event) => event.kind === 'user_message');
     if (!userEvent || userEvent.kind !== 'user_message') throw new RetryRefusedError('INVALID_INPUT', 'The failed turn has no message to send again.');
-    this.retryRequests.set(laneKey, { kind: 'retry', userText: userEvent.payload.text, beforeSeq: userEvent.seq });
+    this.retryRequests.set(laneKey, { kind: 'retry', userText: userEvent.payload.text, beforeSeq: userEvent.seq, attachments: userEvent.payload.attachments ?? null });
     this.pump(laneKey);
     return { status: 'started', message: 'Retrying.' };
   }
@@ -322,7 +338,7 @@ export class Gateway {
     if (text.trim() === '') throw new MessageActionRefusedError('INVALID_INPUT', 'A message cannot be empty.');
     const target = pathEvents(this.store.listEvents(lane.sessionId)).find((event) => event.seq === seq);
     if (target?.kind !== 'user_message') throw new MessageActionRefusedError('INVALID_INPUT', 'Only a message you sent, in the version shown, can be edited.');
-    return this.startRequested(laneKey, { kind: 'edit', text, replaces: seq });
+    return this.startRequested(laneKey, { kind: 'edit', text, replaces: seq, attachments: target.payload.attachments ?? null });
   }
 
   /**
@@ -335,7 +351,7 @@ export class Gateway {
     if (seq !== undefined && !path.some((event) => event.seq === seq)) throw new MessageActionRefusedError('INVALID_INPUT', 'Only an answer in the version shown can be regenerated.');
     const userEvent = userMessageAtOrBefore(path, seq ?? Number.MAX_SAFE_INTEGER);
     if (userEvent?.kind !== 'user_message') throw new MessageActionRefusedError('INVALID_INPUT', 'There is no message here to answer again.');
-    return this.startRequested(laneKey, { kind: 'regenerate', userText: userEvent.payload.text, beforeSeq: userEvent.seq });
+    return this.startRequested(laneKey, { kind: 'regenerate', userText: userEvent.payload.text, beforeSeq: userEvent.seq, attachments: userEvent.payload.attachments ?? null });
   }
 
   /**
@@ -428,6 +444,7 @@ export class Gateway {
       stepCount: live?.steps ?? 0,
       currentTool: live?.currentTool ?? null,
       approvals: live ? [...live.approvals].map(([callId, pending]) => ({ callId, tool: pending.toolName })) : [],
+      archivedAt: lane.archivedAt,
     };
   }
 
@@ -482,7 +499,7 @@ export class Gateway {
       const choice = this.defaultModel();
       if (choice && this.store.lanes.setModel(laneKey, choice)) lane = this.store.getLane(laneKey)!;
     }
-    return { provider: lane.provider, model: lane.model, profile: lane.profile, instructions: lane.instructions, workspaceDir: lane.workspaceDir };
+    return specOf(lane);
   }
 
   // ── conversations you can manage (issue 11, L35) ─────────────────────────────────────────
@@ -496,6 +513,13 @@ export class Gateway {
 
   pinLane(laneKey: string, pinned: boolean): boolean {
     if (!this.store.lanes.setPinned(laneKey, pinned)) return false;
+    this.emitLane(laneKey);
+    return true;
+  }
+
+  /** Issue 11: archives the conversation or brings it back to the main list; false when there is none. */
+  archiveLane(laneKey: string, archived: boolean): boolean {
+    if (!this.store.lanes.setArchived(laneKey, archived)) return false;
     this.emitLane(laneKey);
     return true;
   }
@@ -684,19 +708,26 @@ export class Gateway {
       const events = historyEvents(job, pathEvents(allEvents));
       // L18: only a resumed turn may pick up calls the interrupted one never started.
       const resuming = lane.resumePending && (job.kind === 'message' || job.kind === 'resume');
-      const { history, pendingCalls } = resuming ? repairForResume(events) : { history: repairTranscript(events), pendingCalls: [] };
+      const repaired = resuming ? repairForResume(events) : { history: repairTranscript(events), pendingCalls: [] };
+      const { pendingCalls } = repaired;
+      // Issue 11: images are named by hash in the history; their bytes come from the store for every request.
+      const history = this.withImageData(laneKey, repaired.history);
       if (job.kind === 'continue') trimContinuedAnswer(history);
       const note: ModelNote | null = job.kind === 'continue' ? { kind: 'continue', text: CONTINUE_NOTE } : decideNote(lane, history, this.now());
       const turnId = newId('turn');
-      const userText = job.kind === 'message' ? job.input.text : job.kind === 'retry' || job.kind === 'regenerate' ? job.userText : job.kind === 'edit' ? job.text : null;
+      const jobAttachments = job.kind === 'message' ? job.input.attachments : job.kind === 'retry' || job.kind === 'regenerate' || job.kind === 'edit' ? job.attachments : null;
+      const plainText = job.kind === 'message' ? job.input.text : job.kind === 'retry' || job.kind === 'regenerate' ? job.userText : job.kind === 'edit' ? job.text : null;
+      // The model reads attached files' places in the workspace with the text; the transcript keeps the person's words.
+      const userText = plainText === null ? null : textForModel(plainText, jobAttachments ?? undefined);
+      const userImages = this.imageData(laneKey, imagesOf(jobAttachments));
       const begun = this.store.beginTurn({
         laneKey,
         turnId,
         trigger: job.kind,
         // The retried message is in the transcript already (issue 11): it is not appended again.
         ...(job.kind === 'message' ? { userText: job.input.text } : {}),
-        ...(job.kind === 'message' ? { queuedInputId: job.input.id, clientId: job.input.clientId } : {}),
-        ...(job.kind === 'edit' ? { userText: job.text, replaces: job.replaces } : {}),
+        ...(job.kind === 'message' ? { queuedInputId: job.input.id, clientId: job.input.clientId, attachments: job.input.attachments } : {}),
+        ...(job.kind === 'edit' ? { userText: job.text, replaces: job.replaces, attachments: job.attachments } : {}),
         ...(job.kind === 'regenerate' ? { branchFrom: job.beforeSeq } : {}),
       });
       live.state = 'running';
@@ -705,7 +736,7 @@ export class Gateway {
       if (begun.userEvent) this.emit({ type: 'transcript', laneKey, event: begun.userEvent });
       if (begun.branchEvent) this.emit({ type: 'transcript', laneKey, event: begun.branchEvent });
       // An untitled conversation is named after its first message, as chat apps do.
-      if (job.kind === 'message' && lane.title === '') this.store.setTitle(laneKey, titleFrom(job.input.text));
+      if (job.kind === 'message' && lane.title === '') this.store.setTitle(laneKey, titleFrom(job.input.text.trim() !== '' ? job.input.text : (job.input.attachments?.[0]?.name ?? '')));
       if (note) {
         // For people only ("Resumed after a restart" divider); the note itself goes to the model request.
         this.append(laneKey, begun.sessionId, turnId, { kind: 'note_marker', payload: { note: note.kind, reason: note.kind === 'resume' ? note.reason : null } });
@@ -732,7 +763,7 @@ export class Gateway {
         result = { outcome: 'interrupted' };
       } else {
         try {
-          result = await agent.runTurn({ laneKey, sessionId: begun.sessionId, turnId, history, userText, note, pendingCalls }, recorder);
+          result = await agent.runTurn({ laneKey, sessionId: begun.sessionId, turnId, history, userText, ...(userImages.length > 0 ? { userImages } : {}), note, pendingCalls }, recorder);
         } catch (error) {
           result = live.interruptCause ? { outcome: 'interrupted' } : { outcome: 'failed', error: describeError(error) };
         }
@@ -765,6 +796,28 @@ export class Gateway {
         this.log(`After the turn on ${laneKey}: ${describeError(error)}`);
       }
     }
+  }
+
+  private keepAttachments(laneKey: string, staged: readonly StagedAttachment[]): AttachmentRef[] {
+    if (!this.workspaceDir) throw new InvalidInputError('This Baton has no workspace to put attachments in.');
+    const lane = this.store.getLane(laneKey);
+    return keepAttachments(staged, {
+      // L34: the conversation's own workspace, where its agent will look for them.
+      workspaceDir: this.workspaceDir(lane ? specOf(lane) : undefined),
+      keepImage: (sha256, mimeType, data) => this.store.attachments.put(laneKey, sha256, mimeType, data),
+    });
+  }
+
+  /** The images' bytes from the store, base64; an image the store no longer holds keeps `data: null`. */
+  private imageData(laneKey: string, images: readonly ModelImage[]): ModelImage[] {
+    return images.map((image) => {
+      const blob = this.store.attachments.get(laneKey, image.sha256);
+      return blob ? { ...image, mimeType: blob.mimeType, data: blob.data.toString('base64') } : image;
+    });
+  }
+
+  private withImageData(laneKey: string, history: TranscriptEntry[]): TranscriptEntry[] {
+    return history.map((entry) => (entry.role === 'user' && entry.images ? { ...entry, images: this.imageData(laneKey, entry.images) } : entry));
   }
 
   /** Said once per run of failures, so a lane that keeps failing does not fill its transcript. */

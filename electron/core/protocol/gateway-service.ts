@@ -26,6 +26,7 @@ import { DisposableStore } from '../../../shared/disposables.ts';
 import type { BatonCore } from '../baton-core.ts';
 import type { SecretStore } from '../ports.ts';
 import { newId } from '../sessions/ids.ts';
+import { AttachmentUploads } from '../gateway/attachment-uploads.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
 import { fullOutputOf } from '../gateway/tool-output-files.ts';
 import { currentBanners } from './current-banners.ts';
@@ -81,6 +82,8 @@ export class GatewayService {
   private settingsPushes: Promise<void> = Promise.resolve();
   private disposed = false;
   private readonly providerSetup: ProviderSetup;
+  /** Issue 11: attachment uploads waiting for the message that names them. */
+  private readonly uploads = new AttachmentUploads();
 
   constructor(options: GatewayServiceOptions) {
     this.options = options;
@@ -94,6 +97,7 @@ export class GatewayService {
       'lanes.pin': (params) => this.laneAfter(params.laneKey, this.options.core.gateway.pinLane(params.laneKey, params.pinned)),
       'lanes.delete': async (params) => this.laneAfter(params.laneKey, await this.options.core.gateway.deleteLane(params.laneKey)),
       'lanes.restore': (params) => this.laneAfter(params.laneKey, this.options.core.gateway.restoreLane(params.laneKey)),
+      'lanes.archive': (params) => this.laneAfter(params.laneKey, this.options.core.gateway.archiveLane(params.laneKey, params.archived)),
       'lanes.create': (params) => this.createLane(params.title),
       'lanes.setModel': (params) => this.setLaneModel(params.laneKey, params.provider, params.model),
       'lanes.setProfile': (params) => this.setLaneProfile(params.laneKey, params.profile),
@@ -103,7 +107,8 @@ export class GatewayService {
       'transcript.get': (params) => this.transcript(params),
       'sessions.list': (params) => this.sessions(params.laneKey),
       'tool.output': (params) => this.toolOutput(params.laneKey, params.seq),
-      'message.send': (params) => this.sendMessage(params.laneKey, params.text, params.clientMessageId),
+      'message.send': (params) => this.sendMessage(params.laneKey, params.text, params.clientMessageId, params.attachments),
+      'attachment.put': (params) => this.uploads.put(params),
       'turn.stop': (params) => ({ stopped: this.options.core.gateway.stop(params.laneKey) }),
       'turn.retry': (params) => this.options.core.gateway.retry(params.laneKey),
       'message.edit': (params) => this.options.core.gateway.editMessage(params.laneKey, params.seq, params.text),
@@ -182,7 +187,7 @@ export class GatewayService {
 
   // ── lanes and transcripts ────────────────────────────────────────────────────────────────
 
-  private listLanes(view: 'active' | 'trash' | undefined): Result<'lanes.list'> {
+  private listLanes(view: ServiceParams<'lanes.list'>['view']): Result<'lanes.list'> {
     return this.options.core.gateway.laneViews(view).map((lane) => lane.status);
   }
 
@@ -247,7 +252,12 @@ export class GatewayService {
    * Conversations are made by `lanes.create`; a message for a key that names none is refused
    * rather than silently creating one (issue 14: any string became a conversation).
    */
-  private sendMessage(laneKey: string, text: string, clientMessageId: string | undefined): Promise<Result<'message.send'>> {
+  private sendMessage(
+    laneKey: string,
+    text: string,
+    clientMessageId: string | undefined,
+    attachments: ServiceParams<'message.send'>['attachments'],
+  ): Promise<Result<'message.send'>> {
     const { store, gateway } = this.options.core;
     if (!store.getLane(laneKey)) throw notFound(`No conversation ${laneKey}.`);
     // A resend of a message already taken (L32) gets its first answer from the gateway, never BUSY.
@@ -258,7 +268,9 @@ export class GatewayService {
         `This conversation already has ${MAX_QUEUED_MESSAGES_PER_CONVERSATION} messages waiting; send this one once Baton has worked through some.`,
       );
     }
-    return gateway.send(laneKey, text, clientMessageId !== undefined ? { clientId: clientMessageId } : {});
+    // A resend's attachments were taken with its first send; the gateway answers it as it did then.
+    const staged = !resend && attachments && attachments.length > 0 ? this.uploads.take(attachments) : [];
+    return gateway.send(laneKey, text, { ...(clientMessageId !== undefined ? { clientId: clientMessageId } : {}), ...(staged.length > 0 ? { attachments: staged } : {}) });
   }
 
   private transcript(params: ServiceParams<'transcript.get'>): Result<'transcript.get'> {
@@ -280,7 +292,14 @@ export class GatewayService {
     // The store lists newest first; an export reads oldest first.
     return [...store.listSessions(laneKey)]
       .reverse()
-      .map(({ sessionId, title, createdAt, endedAt }) => ({ sessionId, title, createdAt, endedAt, current: sessionId === lane.sessionId }));
+      .map(({ sessionId, title, createdAt, endedAt }) => ({
+        sessionId,
+        title,
+        createdAt,
+        endedAt,
+        current: sessionId === lane.sessionId,
+        firstMessage: store.transcript.firstUserText(sessionId),
+      }));
   }
 
   /** Issue 10: a tool call's whole output, from a row of one of this conversation's sessions. */

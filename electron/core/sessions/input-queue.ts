@@ -2,6 +2,7 @@
  * Queued input (L7, L23) and the answers windows were given for their message ids (L32): nothing
  * typed is held only in memory, and a resent message is recognised instead of taken twice.
  */
+import { attachmentRefSchema, type AttachmentRef } from '../../../shared/attachments.ts';
 import { StoreAggregate } from './store-aggregate.ts';
 
 export interface QueuedInput {
@@ -12,6 +13,8 @@ export interface QueuedInput {
   duringDrain: boolean;
   /** The id the sending window gave the message (L32), or null. */
   clientId: string | null;
+  /** Issue 11: attachments of the message (already copied or kept), or null. */
+  attachments: AttachmentRef[] | null;
 }
 
 /** What a window was told when the gateway took a message; answered again for a resend (L32). */
@@ -23,6 +26,17 @@ export interface ClientMessageRecord {
   receivedAt: number;
 }
 
+/** A column written by this build, or by none (older rows): anything unreadable is no attachment. */
+function attachmentsFromColumn(value: unknown): AttachmentRef[] | null {
+  if (typeof value !== 'string') return null;
+  try {
+    const parsed = attachmentRefSchema.array().safeParse(JSON.parse(value));
+    return parsed.success && parsed.data.length > 0 ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
 function queuedInputFromRow(row: Record<string, unknown>): QueuedInput {
   return {
     id: Number(row.id),
@@ -31,7 +45,15 @@ function queuedInputFromRow(row: Record<string, unknown>): QueuedInput {
     createdAt: Number(row.created_at),
     duringDrain: Number(row.during_drain) !== 0,
     clientId: typeof row.client_id === 'string' ? row.client_id : null,
+    attachments: attachmentsFromColumn(row.attachments),
   };
+}
+
+export interface EnqueueOptions {
+  duringDrain?: boolean;
+  clientId?: string;
+  answer?: { status: string; message: string };
+  attachments?: AttachmentRef[];
 }
 
 export class InputQueue extends StoreAggregate {
@@ -39,20 +61,33 @@ export class InputQueue extends StoreAggregate {
    * Stores a message as the lane's queued input. With a client id, the answer the window gets is
    * recorded in the same transaction, so a resend of the same message is recognised (L32).
    */
-  enqueue(laneKey: string, text: string, options: { duringDrain?: boolean; clientId?: string; answer?: { status: string; message: string } } = {}): QueuedInput {
+  enqueue(laneKey: string, text: string, options: EnqueueOptions = {}): QueuedInput {
     const now = this.now();
     const clientId = options.clientId ?? null;
+    const attachments = options.attachments?.length ? options.attachments : null;
     return this.db.transaction(() => {
-      const id = this.db.insert(
-        'INSERT INTO queued_inputs (lane_key, text, created_at, during_drain, client_id) VALUES (?, ?, ?, ?, ?)',
-        laneKey,
-        text,
-        now,
-        options.duringDrain ? 1 : 0,
-        clientId,
-      );
+      // The attachments column (v9) is named only when there are some: the same statement then
+      // still serves stores that tests build at older versions.
+      const id = attachments
+        ? this.db.insert(
+            'INSERT INTO queued_inputs (lane_key, text, created_at, during_drain, client_id, attachments) VALUES (?, ?, ?, ?, ?, ?)',
+            laneKey,
+            text,
+            now,
+            options.duringDrain ? 1 : 0,
+            clientId,
+            JSON.stringify(attachments),
+          )
+        : this.db.insert(
+            'INSERT INTO queued_inputs (lane_key, text, created_at, during_drain, client_id) VALUES (?, ?, ?, ?, ?)',
+            laneKey,
+            text,
+            now,
+            options.duringDrain ? 1 : 0,
+            clientId,
+          );
       if (clientId !== null) this.recordClientMessage(clientId, laneKey, options.answer ?? { status: 'queued', message: '' });
-      return { id, laneKey, text, createdAt: now, duringDrain: Boolean(options.duringDrain), clientId };
+      return { id, laneKey, text, createdAt: now, duringDrain: Boolean(options.duringDrain), clientId, attachments };
     })();
   }
 

@@ -29,6 +29,8 @@ export interface LaneRecord {
   pinned: boolean;
   /** Issue 11, L35: when it went to the trash (restorable for TRASH_DAYS), else null. */
   deletedAt: number | null;
+  /** Issue 11: when it was archived (out of the main list), else null. */
+  archivedAt: number | null;
   /** L34: the provider (by name) and model this conversation uses; null until one is chosen. */
   provider: string | null;
   model: string | null;
@@ -103,6 +105,7 @@ export function laneFromRow(row: LaneRow): LaneRecord {
     outputTokens: toInt(row.output_tokens, 0),
     pinned: toInt(row.pinned, 0) !== 0,
     deletedAt: row.deleted_at == null ? null : parseMarkTime(row.deleted_at),
+    archivedAt: row.archived_at == null ? null : parseMarkTime(row.archived_at),
     provider: toNullableText(row.provider),
     model: toNullableText(row.model),
     profile: toNullableText(row.profile),

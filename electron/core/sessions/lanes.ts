@@ -28,7 +28,7 @@ export interface SessionAccess {
 }
 
 /** The conversation list, or the trash (issue 11). */
-export type LaneListView = 'active' | 'trash';
+export type LaneListView = 'active' | 'trash' | 'archived';
 
 /** L34: the provider and model a conversation uses, as stored on its lane. */
 export interface LaneModel {
@@ -96,8 +96,13 @@ export class Lanes extends StoreAggregate {
    */
   summaries(view: LaneListView = 'active'): LaneSummary[] {
     // Issue 11: pinned conversations first; the trash lists the most recently deleted first.
+    // Archived conversations (issue 11) leave the main list for their own view, most recently archived first.
     const [where, order] =
-      view === 'trash' ? ['l.deleted_at IS NOT NULL', 'l.deleted_at DESC'] : ['l.deleted_at IS NULL', 'l.pinned DESC, l.updated_at DESC'];
+      view === 'trash'
+        ? ['l.deleted_at IS NOT NULL', 'l.deleted_at DESC']
+        : view === 'archived'
+          ? ['l.deleted_at IS NULL AND l.archived_at IS NOT NULL', 'l.archived_at DESC']
+          : ['l.deleted_at IS NULL AND l.archived_at IS NULL', 'l.pinned DESC, l.updated_at DESC'];
     const rows = this.db
       .prepare(
         `SELECT l.*, (SELECT count(*) FROM queued_inputs q WHERE q.lane_key = l.lane_key) AS queued_input_count
@@ -105,6 +110,11 @@ export class Lanes extends StoreAggregate {
       )
       .all() as Array<Record<string, unknown>>;
     return rows.map((row) => ({ lane: laneFromRow(row), queuedInputs: Number(row.queued_input_count) }));
+  }
+
+  /** Issue 11: archives (out of the main list, still searchable) or brings back; false when there is no such lane. */
+  setArchived(laneKey: string, archived: boolean): boolean {
+    return this.db.prepare('UPDATE lanes SET archived_at = ? WHERE lane_key = ?').run(archived ? this.now() : null, laneKey).changes === 1;
   }
 
   /** Issue 11: pins or unpins; the conversation's place in time (updated_at) is left alone. */

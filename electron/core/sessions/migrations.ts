@@ -225,9 +225,30 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 10,
+    description: 'attachments and archive (issue 11): image bytes kept per conversation, attachments of queued input, archived lanes',
+    // Images live in the store, not in files beside it: a backup, an export or a restore of the
+    // one SQLite file then carries them, and an image is written in the same durable way as the
+    // message that names it. Content-addressed per lane (lane_key, sha256): the same image sent
+    // twice is kept once, and the trash purge removes a conversation's images with it.
+    sql: `
+      CREATE TABLE attachment_blobs (
+        lane_key   TEXT NOT NULL,
+        sha256     TEXT NOT NULL,
+        mime_type  TEXT NOT NULL,
+        size       INTEGER NOT NULL,
+        data       BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (lane_key, sha256)
+      );
+      ALTER TABLE queued_inputs ADD COLUMN attachments TEXT;
+      ALTER TABLE lanes ADD COLUMN archived_at INTEGER;
+    `,
+  },
+  {
+    version: 11,
     description: 'a conversation keeps its agent (L34): provider, model, profile and its instructions / workspace overrides per lane',
     // NULL provider: not chosen yet. The gateway gives such a lane the default provider and model
-    // of that moment at startup (lanes from before v10), at creation, or at its first turn when no
+    // of that moment at startup (lanes from before v11), at creation, or at its first turn when no
     // provider existed before; from then on only an explicit choice changes it.
     sql: `
       ALTER TABLE lanes ADD COLUMN provider TEXT;

@@ -20,7 +20,8 @@ import type { ResumeReason } from '../../../shared/lifecycle.ts';
 import type { StoredEvent, TurnEvent } from '../../../shared/transcript.ts';
 import { BackupManager } from './backups.ts';
 import { refuseEmptyStoreWithBackups } from './empty-store-check.ts';
-import { InputQueue, type ClientMessageRecord, type QueuedInput } from './input-queue.ts';
+import { AttachmentBlobs } from './attachment-blobs.ts';
+import { InputQueue, type ClientMessageRecord, type EnqueueOptions, type QueuedInput } from './input-queue.ts';
 import type { LaneRecord } from './lane-record.ts';
 import { Lanes, type LaneListView, type LaneSummary, type SessionAccess, type SessionRecord } from './lanes.ts';
 import { MIGRATIONS, type Migration } from './migrations.ts';
@@ -62,6 +63,8 @@ export class SessionStore {
   readonly journal: TurnJournal;
   /** Issue 11: deleted conversations, restorable for 30 days. */
   readonly trash: Trash;
+  /** Issue 11: image attachments, kept so a resume or retry sends them again. */
+  readonly attachments: AttachmentBlobs;
   private readonly db: StoreConnection;
   private readonly now: () => number;
 
@@ -76,6 +79,7 @@ export class SessionStore {
     this.inputs = new InputQueue(db, now);
     this.journal = new TurnJournal(db, now, { lanes: this.lanes, transcript: this.transcript, inputs: this.inputs, marks: this.marks });
     this.trash = new Trash(db, now);
+    this.attachments = new AttachmentBlobs(db, now);
   }
 
   static async open(options: OpenStoreOptions): Promise<SessionStore> {
@@ -347,7 +351,7 @@ export class SessionStore {
 
   // ── queued input (L7, L23, L32) ──────────────────────────────────────────────────────────
 
-  enqueueInput(laneKey: string, text: string, options: { duringDrain?: boolean; clientId?: string; answer?: { status: string; message: string } } = {}): QueuedInput {
+  enqueueInput(laneKey: string, text: string, options: EnqueueOptions = {}): QueuedInput {
     return this.inputs.enqueue(laneKey, text, options);
   }
 

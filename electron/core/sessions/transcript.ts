@@ -120,6 +120,15 @@ export class Transcript extends StoreAggregate {
     return row ? eventFromRow(row) : null;
   }
 
+  /** Issue 11 (/resume list): the session's first message as the person wrote it, or null; reads one row. */
+  firstUserText(sessionId: string): string | null {
+    const row = this.db
+      .prepare("SELECT * FROM events WHERE session_id = ? AND kind = 'user_message' ORDER BY seq LIMIT 1")
+      .get(sessionId) as Record<string, unknown> | undefined;
+    const event = row ? eventFromRow(row) : null;
+    return event?.kind === 'user_message' ? event.payload.text : null;
+  }
+
   count(): number {
     return Number((this.db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n);
   }

@@ -38,6 +38,7 @@ export class Trash extends StoreAggregate {
         'DELETE FROM client_messages WHERE lane_key = ?',
         'DELETE FROM sessions WHERE lane_key = ?',
         'DELETE FROM lanes WHERE lane_key = ?',
+        'DELETE FROM attachment_blobs WHERE lane_key = ?',
       ].map((sql) => this.db.prepare(sql));
       for (const key of keys) for (const statement of statements) statement.run(key);
       return keys;

@@ -2,6 +2,7 @@
  * Turns and the write-ahead turn journal (L15, L16, L22): a turn begins and ends in one transaction
  * each, and the lane's `activeTurn` names a turn exactly while it runs, so a crash leaves evidence.
  */
+import type { AttachmentRef } from '../../../shared/attachments.ts';
 import type { InterruptionCause, StoredEvent, TurnOutcome } from '../../../shared/transcript.ts';
 import type { InputQueue } from './input-queue.ts';
 import type { Lanes } from './lanes.ts';
@@ -42,6 +43,8 @@ export interface BeginTurn {
   replaces?: number;
   /** A regeneration (L35): the user message whose answer starts again; a `branch` event opens the turn. */
   branchFrom?: number;
+  /** Issue 11: the message's attachments (files already in the workspace, images in the store). */
+  attachments?: AttachmentRef[] | null;
 }
 
 export interface EndTurn {
@@ -114,6 +117,7 @@ export class TurnJournal extends StoreAggregate {
                 text: input.userText,
                 ...(input.clientId ? { clientId: input.clientId } : {}),
                 ...(input.replaces !== undefined ? { replaces: input.replaces } : {}),
+                ...(input.attachments?.length ? { attachments: input.attachments } : {}),
               },
             })
           : null;

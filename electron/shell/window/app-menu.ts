@@ -6,6 +6,7 @@
  * View menu only in an unpackaged build. Pure, so it is tested without Electron.
  */
 import type { MenuItemConstructorOptions } from 'electron';
+import { menuAccelerator, SHORTCUTS, type ShortcutId } from '../../../shared/shortcuts.ts';
 
 export interface AppMenuOptions {
   platform: NodeJS.Platform;
@@ -14,6 +15,11 @@ export interface AppMenuOptions {
   appName: string;
   /** `app.quit()`: before-quit → the drain. */
   quit: () => void;
+  /**
+   * Issue 11: runs a window shortcut (shared/shortcuts.ts) from its menu entry. The entries show the
+   * same accelerators without registering them, so the key itself reaches the window's one handler.
+   */
+  shortcut?: (id: ShortcutId) => void;
 }
 
 export function appMenuTemplate(options: AppMenuOptions): MenuItemConstructorOptions[] {
@@ -46,8 +52,34 @@ export function appMenuTemplate(options: AppMenuOptions): MenuItemConstructorOpt
         { label: 'Window', submenu: [{ role: 'minimize' }, { role: 'zoom' }, { type: 'separator' }, { role: 'front' }] },
       ]
     : [{ label: 'File', submenu: [quit] }, edit];
+  if (options.shortcut) {
+    const run = options.shortcut;
+    const entries = SHORTCUTS.map(
+      (shortcut): MenuItemConstructorOptions => ({
+        label: shortcut.label,
+        accelerator: menuAccelerator(shortcut.keys[0]!),
+        registerAccelerator: false,
+        click: () => run(shortcut.id),
+      }),
+    );
+    menu.splice(mac ? 2 : 1, 0, { label: 'Conversation', submenu: entries });
+  }
   if (!options.isPackaged) {
     menu.push({ label: 'View', submenu: [{ role: 'reload' }, { role: 'forceReload' }, { role: 'toggleDevTools' }] });
   }
   return menu;
+}
+
+/** The key press of a shortcut's first combination, as `webContents.sendInputEvent` takes it (keyDown, then keyUp). */
+export function shortcutKeyPress(id: ShortcutId, platform: NodeJS.Platform): Array<{ type: 'keyDown' | 'keyUp'; keyCode: string; modifiers: Array<'control' | 'meta' | 'shift'> }> {
+  const combo = SHORTCUTS.find((shortcut) => shortcut.id === id)!.keys[0]!;
+  const parts = combo.split('+');
+  const keyCode = parts.pop()!;
+  const modifiers: Array<'control' | 'meta' | 'shift'> = [];
+  if (parts.includes('Mod')) modifiers.push(platform === 'darwin' ? 'meta' : 'control');
+  if (parts.includes('Shift')) modifiers.push('shift');
+  return [
+    { type: 'keyDown', keyCode, modifiers },
+    { type: 'keyUp', keyCode, modifiers },
+  ];
 }

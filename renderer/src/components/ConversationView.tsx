@@ -1,5 +1,5 @@
 /** The open conversation: its header, banners, rows and composer. */
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import type { LaneStatus } from '../../../shared/gateway-events.ts';
 import { laneLabel, type QueuedText } from '../state/app-state.ts';
 import { useAppState, useStore } from '../state/hooks.ts';
@@ -13,6 +13,8 @@ import { ExportMenu } from './ExportMenu.tsx';
 import { TranscriptList } from './TranscriptList.tsx';
 import { ConversationUsage } from './UsageLine.tsx';
 import type { RowActions } from './TranscriptRow.tsx';
+import { ResumeDialog } from './ResumeDialog.tsx';
+import type { AttachmentDraft } from '../lib/attachment-drafts.ts';
 
 const NO_QUEUED: readonly QueuedText[] = [];
 
@@ -43,6 +45,13 @@ export function ConversationView({ lane }: { lane: LaneStatus }) {
 
   const onSend = useCallback((text: string) => store.send(laneKey, text), [store, laneKey]);
   const onStop = useCallback(() => void store.stop(laneKey), [store, laneKey]);
+  // Issue 11: attachments, and /resume as a list.
+  const onSendWithAttachments = useCallback(
+    (text: string, drafts: readonly AttachmentDraft[], onProgress: (sent: number, total: number) => void) => store.sendWithAttachments(laneKey, text, drafts, onProgress),
+    [store, laneKey],
+  );
+  const [resumeListOpen, setResumeListOpen] = useState(false);
+  const onOpenResumeList = useCallback(() => setResumeListOpen(true), []);
 
   let model: TranscriptModel | null = null;
   if (slot.status === 'ready' && slot.model.laneKey === laneKey) model = slot.model;
@@ -93,8 +102,11 @@ export function ConversationView({ lane }: { lane: LaneStatus }) {
           waitingForBaton={draining || !connected || feedback?.status === 'queued-for-restart'}
           onSend={onSend}
           onStop={onStop}
+          onSendWithAttachments={onSendWithAttachments}
+          onOpenResumeList={onOpenResumeList}
         />
       </RegionBoundary>
+      {resumeListOpen && <ResumeDialog laneKey={laneKey} onClose={() => setResumeListOpen(false)} />}
     </section>
   );
 }

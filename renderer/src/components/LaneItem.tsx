@@ -7,6 +7,8 @@
 import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { LaneStatus } from '../../../shared/gateway-events.ts';
 import { menuKeyDown } from '../lib/menu-keys.ts';
+import { isMac } from '../lib/shortcut-keys.ts';
+import { shortcutText } from '../../../shared/shortcuts.ts';
 import { useStore } from '../state/hooks.ts';
 
 interface LaneItemProps {
@@ -99,6 +101,8 @@ export function LaneItem({ lane, label, current, ariaLabel, condition, meta }: L
           onClose={closeMenu}
           onRename={() => setRenaming(true)}
           onPin={() => void store.pinLane(lane.laneKey, !lane.pinned)}
+          archived={(lane.archivedAt ?? null) !== null}
+          onArchive={() => void store.archiveLane(lane.laneKey, (lane.archivedAt ?? null) === null)}
           onDelete={() => void store.deleteLane(lane.laneKey)}
         />
       )}
@@ -142,11 +146,14 @@ interface LaneMenuProps {
   onClose: (refocus: boolean) => void;
   onRename: () => void;
   onPin: () => void;
+  /** Issue 11: archive, or unarchive an archived one. */
+  archived: boolean;
+  onArchive: () => void;
   onDelete: () => void;
 }
 
 /** The conversation's context menu: arrow keys move, Enter chooses, Escape or a click elsewhere closes. */
-function LaneMenu({ pinned, onClose, onRename, onPin, onDelete }: LaneMenuProps) {
+function LaneMenu({ pinned, archived, onClose, onRename, onPin, onArchive, onDelete }: LaneMenuProps) {
   const menuRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     menuRef.current?.querySelector<HTMLButtonElement>('[role="menuitem"]')?.focus();
@@ -169,6 +176,9 @@ function LaneMenu({ pinned, onClose, onRename, onPin, onDelete }: LaneMenuProps)
       </button>
       <button type="button" role="menuitem" data-testid="lane-menu-pin" onClick={choose(onPin, true)}>
         {pinned ? 'Unpin' : 'Pin'}
+      </button>
+      <button type="button" role="menuitem" data-testid="lane-menu-archive" onClick={choose(onArchive, false)}>
+        {archived ? 'Unarchive' : 'Archive'} <kbd>{shortcutText('Mod+Shift+A', isMac())}</kbd>
       </button>
       <button type="button" role="menuitem" data-testid="lane-menu-delete" onClick={choose(onDelete, false)}>
         Delete <kbd>Del</kbd>

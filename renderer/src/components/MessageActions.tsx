@@ -10,6 +10,7 @@ import type { Fork } from '../../../shared/message-path.ts';
 import { ACTION_WORDS, versionText } from '../lib/transcript-words.ts';
 import type { UserItem } from '../state/transcript-model.ts';
 import { CopyButton } from './CopyButton.tsx';
+import { MessageAttachments } from './MessageAttachments.tsx';
 
 /** What the actions do; all optional, so a row rendered on its own (a test page) shows none. */
 export interface MessageActionHandlers {
@@ -106,7 +107,10 @@ export function UserMessage({ item, actions, versions, enabled }: { item: UserIt
             }}
           />
         ) : (
-          <div className="bubble">{item.text}</div>
+          <>
+            {item.attachments && item.attachments.length > 0 && <MessageAttachments attachments={item.attachments} />}
+            {item.text !== '' && <div className="bubble">{item.text}</div>}
+          </>
         )}
       </article>
       {!editing && (

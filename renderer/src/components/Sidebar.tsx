@@ -1,6 +1,6 @@
 /**
  * The conversations — who needs you first, then pinned, then newest activity — with their state at
- * a glance; a filter by condition; search; New chat; the Trash (issues 10, 11).
+ * a glance; a filter by condition; search; New chat; the Trash and the Archived view (issues 10, 11).
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { filterCounts, LANE_FILTER_EMPTY, LANE_FILTER_LABELS, LANE_FILTERS, laneCondition, matchesFilter, type LaneFilter } from '../../../shared/lane-condition.ts';
@@ -12,11 +12,14 @@ import { laneLabel, sortedLanes } from '../state/app-state.ts';
 import { useAppState, useNow, useStore } from '../state/hooks.ts';
 import { LaneItem } from './LaneItem.tsx';
 import { TrashView, UndoDeleteToast } from './TrashView.tsx';
+import { ArchiveView } from './ArchiveView.tsx';
 
 /** `activityOpen` / `onToggleActivity`: the activity view's entry (issue 10), shown in the main area by App. */
 export function Sidebar({ onOpenSettings, activityOpen = false, onToggleActivity }: { onOpenSettings: () => void; activityOpen?: boolean; onToggleActivity?: () => void }) {
   const store = useStore();
-  const lanes = useAppState((state) => state.lanes);
+  const allLanes = useAppState((state) => state.lanes);
+  // Issue 11: archived conversations are kept in the state (so they open from search) but listed only in the Archived view.
+  const lanes = useMemo(() => new Map([...allLanes].filter(([, lane]) => (lane.archivedAt ?? null) === null)), [allLanes]);
   const previews = useAppState((state) => state.previews);
   const openLaneKey = useAppState((state) => state.openLaneKey);
   const search = useAppState((state) => state.search);
@@ -38,6 +41,7 @@ export function Sidebar({ onOpenSettings, activityOpen = false, onToggleActivity
   }, [openLaneKey, lanes, filter]);
   const searching = search.query.trim() !== '';
   const trashOpen = useAppState((state) => state.trash !== null);
+  const archiveOpen = useAppState((state) => state.archiveOpen) && !trashOpen;
   const listRef = useRef<HTMLDivElement>(null);
   // Issue 11: the open conversation stays in view, however it was opened.
   useEffect(() => {
@@ -73,7 +77,7 @@ export function Sidebar({ onOpenSettings, activityOpen = false, onToggleActivity
           </button>
         </div>
       )}
-      {!searching && !trashOpen && <ConditionFilter filter={filter} counts={counts} onChange={setFilter} />}
+      {!searching && !trashOpen && !archiveOpen && <ConditionFilter filter={filter} counts={counts} onChange={setFilter} />}
       {trashOpen ? (
         <TrashView />
       ) : searching ? (
@@ -109,6 +113,8 @@ export function Sidebar({ onOpenSettings, activityOpen = false, onToggleActivity
             </ul>
           )}
         </div>
+      ) : archiveOpen ? (
+        <ArchiveView />
       ) : (
         // A conversation chosen in the list shows instead of the activity view, even the one already open.
         <div className="lane-list" ref={listRef} onClick={(event) => {
@@ -153,6 +159,9 @@ export function Sidebar({ onOpenSettings, activityOpen = false, onToggleActivity
         <NotificationsOffer />
         <button type="button" className="button" data-testid="settings-button" onClick={onOpenSettings}>
           ⚙ Settings
+        </button>
+        <button type="button" className="button" data-testid="archive-button" aria-pressed={archiveOpen} onClick={() => void store.showArchive(!archiveOpen)}>
+          Archived
         </button>
         <button type="button" className="button" data-testid="trash-button" aria-pressed={trashOpen} onClick={() => void store.showTrash(!trashOpen)}>
           Trash

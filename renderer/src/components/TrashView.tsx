@@ -20,12 +20,7 @@ export function TrashView() {
   if (trash === null) return null;
   return (
     <div className="lane-list trash-view" aria-label="Trash" data-testid="trash-view">
-      <div className="trash-head">
-        <h2>Trash</h2>
-        <button type="button" className="button" data-testid="trash-close" onClick={() => void store.showTrash(false)}>
-          Back
-        </button>
-      </div>
+      <SideViewHead title="Trash" testId="trash-close" onBack={() => void store.showTrash(false)} />
       <p className="muted">Deleted conversations are kept for {TRASH_DAYS} days, then removed.</p>
       {trash.length === 0 ? (
         <p className="muted" role="status">
@@ -52,6 +47,18 @@ export function TrashView() {
           })}
         </ul>
       )}
+    </div>
+  );
+}
+
+/** The title and Back button of a view that takes the conversation list's place (Trash, Archived). */
+export function SideViewHead({ title, testId, onBack }: { title: string; testId: string; onBack: () => void }) {
+  return (
+    <div className="trash-head">
+      <h2>{title}</h2>
+      <button type="button" className="button" data-testid={testId} onClick={onBack}>
+        Back
+      </button>
     </div>
   );
 }

@@ -97,6 +97,8 @@ export interface AppState {
   trash: readonly LaneStatus[] | null;
   /** Issue 11: the conversation just deleted, offered back by the Undo toast. */
   undoDelete: { laneKey: string; label: string } | null;
+  /** Issue 11: the Archived view is shown in the sidebar. */
+  archiveOpen: boolean;
 }
 
 export function initialState(): AppState {
@@ -119,6 +121,7 @@ export function initialState(): AppState {
     dismissed: new Set(),
     trash: null,
     undoDelete: null,
+    archiveOpen: false,
   };
 }
 
@@ -149,7 +152,8 @@ export type Action =
 export type ManageAction =
   | { type: 'lane-changed'; lane: LaneStatus }
   | { type: 'trash-loaded'; lanes: readonly LaneStatus[] | null }
-  | { type: 'undo-delete'; offer: { laneKey: string; label: string } | null };
+  | { type: 'undo-delete'; offer: { laneKey: string; label: string } | null }
+  | { type: 'archive-view'; open: boolean };
 
 export function reduce(state: AppState, action: Action): AppState {
   switch (action.type) {
@@ -231,6 +235,8 @@ export function reduce(state: AppState, action: Action): AppState {
       return { ...state, trash: action.lanes };
     case 'undo-delete':
       return { ...state, undoDelete: action.offer };
+    case 'archive-view':
+      return { ...state, archiveOpen: action.open };
   }
 }
 

@@ -15,6 +15,8 @@ import { conversationExportText, exportFileName, readAllSessions } from '../../.
 import { DisposableStore } from '../../../shared/disposables.ts';
 import { BatonError, describeError } from '../../../shared/errors.ts';
 import type { ApprovalAnswer } from '../../../shared/transcript.ts';
+import { uploadDraft, type AttachmentDraft } from '../lib/attachment-drafts.ts';
+import { nextNeedingYou } from '../lib/lane-navigation.ts';
 
 /** Without animation frames (Node, tests): how often streamed text is told. */
 const TEXT_FRAME_MS = 32;
@@ -232,7 +234,15 @@ export class AppStore {
     if (laneKey !== null) {
       this.writeStorage(OPEN_LANE_KEY, laneKey);
       void this.loadTranscript(laneKey);
+      // Issue 11: an archived conversation (found by search) is not in the main list; read it in.
+      if (!this.state.lanes.has(laneKey)) void this.loadArchivedLane(laneKey);
     }
+  }
+
+  private async loadArchivedLane(laneKey: string): Promise<void> {
+    const archived = await this.attempt('lanes.list', { view: 'archived' }, 'Could not read the archived conversations');
+    const lane = archived?.find((entry) => entry.laneKey === laneKey);
+    if (lane) this.dispatch({ type: 'lane-changed', lane });
   }
 
   async newChat(): Promise<string | null> {
@@ -298,6 +308,64 @@ export class AppStore {
 
   dismissUndo(): void {
     this.dispatch({ type: 'undo-delete', offer: null });
+  }
+
+  /** Issue 11: archives the conversation (out of the main list, into the Archived view) or brings it back. */
+  async archiveLane(laneKey: string, archived: boolean): Promise<boolean> {
+    return this.changeLane(await this.attempt('lanes.archive', { laneKey, archived }, archived ? 'Could not archive the conversation' : 'Could not unarchive the conversation'));
+  }
+
+  /** Issue 11: opens the Archived view (its conversations are read into the lane list); `false` closes it. */
+  async showArchive(show = true): Promise<void> {
+    if (show) {
+      const lanes = await this.attempt('lanes.list', { view: 'archived' }, 'Could not read the archived conversations');
+      if (!lanes) return;
+      for (const lane of lanes) this.dispatch({ type: 'lane-changed', lane });
+    }
+    this.dispatch({ type: 'archive-view', open: show });
+  }
+
+  /** Issue 11 (Ctrl/Cmd+J): the next conversation that waits for the person, after the open one. */
+  openNextNeedingYou(): boolean {
+    const next = nextNeedingYou(this.state.lanes, this.state.openLaneKey);
+    if (next !== null) this.openLane(next);
+    return next !== null;
+  }
+
+  /** Issue 11: the conversation's sessions for the /resume list, newest first; null when they could not be read. */
+  async listSessions(laneKey: string): Promise<Result<'sessions.list'> | null> {
+    const sessions = await this.attempt('sessions.list', { laneKey }, 'Could not list the earlier sessions');
+    return sessions ? [...sessions].reverse() : null;
+  }
+
+  /**
+   * Issue 11: a message with attachments. They are uploaded first (in chunks), then the message
+   * names them; it goes straight to Baton, not through the outbox, because an upload needs Baton
+   * there. False when anything was refused; the composer then keeps the text and the attachments.
+   */
+  async sendWithAttachments(laneKey: string, text: string, drafts: readonly AttachmentDraft[], onProgress?: (sent: number, total: number) => void): Promise<boolean> {
+    if (this.client.state !== 'open') {
+      this.fail('Attachments are sent while Baton is reachable; your message and its attachments are still in the message box.');
+      return false;
+    }
+    const total = drafts.reduce((sum, draft) => sum + draft.size, 0);
+    let done = 0;
+    const attachments: Array<{ uploadId: string; thumbnail?: string }> = [];
+    try {
+      for (const draft of drafts) {
+        const uploadId = await uploadDraft((method, params) => this.client.call(method, params), draft, (sent) => onProgress?.(done + sent, total));
+        done += draft.size;
+        attachments.push({ uploadId, ...(draft.thumbnail ? { thumbnail: draft.thumbnail } : {}) });
+      }
+    } catch (error) {
+      this.fail(`Your attachments were not sent: ${describeError(error)}`);
+      return false;
+    }
+    const clientId = this.newMessageId();
+    const result = await this.attempt('message.send', { laneKey, text, clientMessageId: clientId, attachments }, 'Your message was not sent');
+    if (!result) return false;
+    this.dispatch({ type: 'send-result', laneKey, text, clientId, status: result.status, message: result.message, at: this.now() });
+    return true;
   }
 
   /** Opens (or refreshes) the Trash view; `false` closes it. */

@@ -12,6 +12,7 @@
  * Items are immutable; an update replaces one item and copies the array (a pointer copy, cheap
  * even for a 10,000-event session). Lookups scan backwards from the end, where live events land.
  */
+import type { AttachmentRef } from '../../../shared/attachments.ts';
 import type { GatewayEvent } from '../../../shared/gateway-events.ts';
 import type { InterruptionCause, StoredEvent, ToolEffect, ToolResultDetails, TurnOutcome } from '../../../shared/transcript.ts';
 import { approvalDecisionSentence } from '../../../shared/lane-condition.ts';
@@ -30,6 +31,8 @@ interface ItemBase {
 export interface UserItem extends ItemBase {
   type: 'user';
   text: string;
+  /** Issue 11: files and images sent with the message. */
+  attachments?: readonly AttachmentRef[] | undefined;
 }
 
 export interface AssistantItem extends ItemBase {
@@ -329,7 +332,7 @@ function fold(draft: Draft, event: StoredEvent, pushed: boolean): void {
   notePathEvent(draft, event);
   switch (event.kind) {
     case 'user_message':
-      upsert(draft, { ...base, key: `e${event.seq}`, type: 'user', text: event.payload.text });
+      upsert(draft, { ...base, key: `e${event.seq}`, type: 'user', text: event.payload.text, ...(event.payload.attachments ? { attachments: event.payload.attachments } : {}) });
       break;
     case 'assistant_text':
       foldAssistantText(draft, { seq: event.seq, turnId: event.turnId, createdAt: event.createdAt }, event.payload.text, event.payload.final, pushed, undefined, modelLabel(event.payload));

@@ -51,6 +51,8 @@ describe('contract methods over the protocol', () => {
       'store.export', 'store.import', 'backups.list', 'backups.create', 'backups.restore',
       // A tool call's full output (issue 10) over the real host in tests/integration/live-tools.test.ts.
       'tool.output',
+      // Attachments and archive (issue 11) in attachment-methods.test.ts.
+      'attachment.put', 'lanes.archive',
       // A conversation keeps its agent (L34) in model-methods.test.ts.
       'lanes.setModel', 'lanes.setProfile', 'lanes.setOverrides',
     ];

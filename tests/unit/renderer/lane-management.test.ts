@@ -3,36 +3,12 @@
  * restore. The store runs against the real gateway service over the real protocol client
  * (in-memory transport) and the real core (SQLite, scripted agents).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { reduce, initialState, sortedLanes } from '../../../renderer/src/state/app-state.ts';
-import { AppStore } from '../../../renderer/src/state/store.ts';
-import { ServiceHarness } from '../../fixtures/host-service-harness.ts';
+import { closeAfterEach, windowStore } from './window-store.ts';
 import { lane } from './lanes.ts';
 
-/** What each test opened, closed after it newest first. */
-const toClose: Array<() => void> = [];
-afterEach(() => toClose.splice(0).reverse().forEach((close) => close()));
-
-async function windowStore(): Promise<{ h: ServiceHarness; store: AppStore }> {
-  const h = await ServiceHarness.start();
-  toClose.push(() => h.cleanup());
-  const store = new AppStore(await h.client());
-  toClose.push(store.start());
-  await until(store, () => store.getState().app !== null);
-  return { h, store };
-}
-
-/** Resolves once the store's state satisfies `check` (checked on every change). */
-function until(store: AppStore, check: () => boolean): Promise<void> {
-  if (check()) return Promise.resolve();
-  return new Promise((resolve) => {
-    const off = store.subscribe(() => {
-      if (!check()) return;
-      off();
-      resolve();
-    });
-  });
-}
+closeAfterEach();
 
 describe('Retry in the window (issue 11, L35)', () => {
   it('L35: Retry asks the gateway to run the failed turn again; the message is not sent a second time, even on a double click', async () => {

@@ -9,8 +9,9 @@ import type {
   TextBlockParam,
   Tool,
 } from '@anthropic-ai/sdk/resources/messages';
-import type { ModelProvider, ModelRequest, ModelStreamEvent, ToolSpec } from './provider.ts';
-import type { ReasoningBlock, TranscriptEntry } from '../transcript-repair.ts';
+import { MISSING_IMAGE_TEXT, type ModelProvider, type ModelRequest, type ModelStreamEvent, type ToolSpec } from './provider.ts';
+import type { ModelImage, ReasoningBlock, TranscriptEntry } from '../transcript-repair.ts';
+import { isImageMimeType } from '../../../../shared/attachments.ts';
 import { apiErrorDetail, providerError, type SdkErrorDialect } from './provider-errors.ts';
 import { providerPolicy, streamWithPolicy, type AttemptContext, type PolicyOptions, type ProviderTimeouts, type RetryPolicy } from './stream-policy.ts';
 
@@ -68,7 +69,7 @@ export function toAnthropicRequest(request: ModelRequest, options: { thinking?: 
   request.history.forEach((entry, index) => {
     switch (entry.role) {
       case 'user':
-        append('user', [{ type: 'text', text: entry.text }]);
+        append('user', userBlocks(entry.text, entry.images));
         break;
       case 'assistant': {
         const blocks: ContentBlockParam[] = options.thinking && index >= loopStart ? thinkingBlocks(entry.reasoning ?? []) : [];
@@ -83,7 +84,7 @@ export function toAnthropicRequest(request: ModelRequest, options: { thinking?: 
         break;
     }
   });
-  if (request.userText !== null) append('user', [{ type: 'text', text: request.userText }]);
+  if (request.userText !== null) append('user', userBlocks(request.userText, request.userImages));
 
   return {
     system: system.length > 0 ? system : undefined,
@@ -110,6 +111,23 @@ function thinkingBlocks(reasoning: readonly ReasoningBlock[]): ContentBlockParam
 export function thinkingFits(history: readonly TranscriptEntry[]): boolean {
   const loopStart = history.findLastIndex((entry) => entry.role === 'user') + 1;
   return history.slice(loopStart).every((entry) => entry.role !== 'assistant' || entry.toolCalls.length === 0 || (entry.reasoning?.length ?? 0) > 0);
+}
+
+/** Anthropic's documented limit per image is 5 MB (of the base64 data it receives). */
+export const ANTHROPIC_MAX_IMAGE_BASE64 = 5 * 1024 * 1024;
+const TOO_LARGE_IMAGE_TEXT = '[An image attached here is larger than the 5 MB Anthropic accepts per image, so it was not sent.]';
+
+/** Issue 11: images first (Anthropic's advice), each a base64 `image` block, then the text. */
+function userBlocks(text: string, images: readonly ModelImage[] | undefined): ContentBlockParam[] {
+  const blocks: ContentBlockParam[] = [];
+  for (const image of images ?? []) {
+    if (image.data === null) blocks.push({ type: 'text', text: MISSING_IMAGE_TEXT });
+    // The Messages API refuses the whole request for one image over its limit; leave that one out, and say so.
+    else if (image.data.length > ANTHROPIC_MAX_IMAGE_BASE64) blocks.push({ type: 'text', text: TOO_LARGE_IMAGE_TEXT });
+    else if (isImageMimeType(image.mimeType)) blocks.push({ type: 'image', source: { type: 'base64', media_type: image.mimeType, data: image.data } });
+  }
+  blocks.push({ type: 'text', text });
+  return blocks;
 }
 
 export function toAnthropicTools(tools: readonly ToolSpec[]): Tool[] {

@@ -5,11 +5,13 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type {
   ChatCompletionChunk,
+  ChatCompletionContentPart,
   ChatCompletionCreateParamsStreaming,
   ChatCompletionMessageParam,
   ChatCompletionTool,
 } from 'openai/resources/chat/completions';
-import type { ModelProvider, ModelRequest, ModelStreamEvent, ToolSpec } from './provider.ts';
+import { MISSING_IMAGE_TEXT, type ModelProvider, type ModelRequest, type ModelStreamEvent, type ToolSpec } from './provider.ts';
+import type { ModelImage } from '../transcript-repair.ts';
 import { apiErrorDetail, providerError, type ErrorContext, type SdkErrorDialect } from './provider-errors.ts';
 import { providerPolicy, streamWithPolicy, type AttemptContext, type PolicyOptions, type ProviderTimeouts, type RetryPolicy } from './stream-policy.ts';
 
@@ -36,7 +38,7 @@ export function toChatMessages(request: ModelRequest): ChatCompletionMessagePara
   for (const entry of request.history) {
     switch (entry.role) {
       case 'user':
-        messages.push({ role: 'user', content: entry.text });
+        messages.push(userMessage(entry.text, entry.images));
         break;
       case 'assistant':
         if (entry.toolCalls.length === 0) {
@@ -60,8 +62,22 @@ export function toChatMessages(request: ModelRequest): ChatCompletionMessagePara
     }
   }
   if (request.note !== null) messages.push({ role: 'system', content: request.note.text });
-  if (request.userText !== null) messages.push({ role: 'user', content: request.userText });
+  if (request.userText !== null) messages.push(userMessage(request.userText, request.userImages));
   return messages;
+}
+
+/** Issue 11: a user message with images is a list of parts, each image an `image_url` data URL. */
+function userMessage(text: string, images: readonly ModelImage[] | undefined): ChatCompletionMessageParam {
+  if (!images || images.length === 0) return { role: 'user', content: text };
+  const parts: ChatCompletionContentPart[] = [{ type: 'text', text }];
+  for (const image of images) {
+    parts.push(
+      image.data === null
+        ? { type: 'text', text: MISSING_IMAGE_TEXT }
+        : { type: 'image_url', image_url: { url: `data:${image.mimeType};base64,${image.data}` } },
+    );
+  }
+  return { role: 'user', content: parts };
 }
 
 export function toChatTools(tools: readonly ToolSpec[]): ChatCompletionTool[] {

@@ -6,7 +6,7 @@
 import { BatonError, type ProviderErrorCode } from '../../../../shared/errors.ts';
 import type { ModelNote } from '../notes.ts';
 import type { ToolSpec } from '../tools/tool.ts';
-import type { TranscriptEntry } from '../transcript-repair.ts';
+import type { ModelImage, TranscriptEntry } from '../transcript-repair.ts';
 
 export type { ToolSpec };
 
@@ -18,8 +18,13 @@ export interface ModelRequest {
   note: ModelNote | null;
   /** Sent verbatim as the newest user message; null when a turn resumes without one. */
   userText: string | null;
+  /** Issue 11: images of that newest user message, sent as image parts beside its text. */
+  userImages?: ModelImage[];
   tools: ToolSpec[];
 }
+
+/** Issue 11: said in place of an image the store no longer holds (its conversation was purged meanwhile). */
+export const MISSING_IMAGE_TEXT = '[An image attached here is no longer available.]';
 
 export type ModelStreamEvent =
   | { type: 'text'; delta: string }
