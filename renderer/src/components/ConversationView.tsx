@@ -9,7 +9,7 @@ import { LaneBanners } from './Banners.tsx';
 import { Composer } from './Composer.tsx';
 import { RegionBoundary } from './ErrorBoundary.tsx';
 import { ExportMenu } from './ExportMenu.tsx';
-import { TranscriptList } from './TranscriptList.tsx';
+import { TranscriptList, type PagingActions } from './TranscriptList.tsx';
 import type { RowActions } from './TranscriptRow.tsx';
 
 const NO_QUEUED: readonly QueuedText[] = [];
@@ -32,6 +32,11 @@ export function ConversationView({ lane }: { lane: LaneStatus }) {
       answerApproval: (callId, answer) => store.answerApproval(laneKey, callId, answer),
       retry: () => void store.retry(laneKey),
     }),
+    [store, laneKey],
+  );
+
+  const paging = useMemo<PagingActions>(
+    () => ({ older: () => void store.loadOlder(laneKey), newer: () => void store.loadNewer(laneKey), latest: () => void store.loadTranscript(laneKey) }),
     [store, laneKey],
   );
 
@@ -58,7 +63,7 @@ export function ConversationView({ lane }: { lane: LaneStatus }) {
       {model ? (
         // The composer sits outside this boundary: whatever the transcript does, a person can still type.
         <RegionBoundary label="This conversation" resetKey={`${model.laneKey}:${model.sessionId}`}>
-          <TranscriptList key={`${model.laneKey}:${model.sessionId}`} model={model} laneActive={laneActive} actions={actions} />
+          <TranscriptList key={`${model.laneKey}:${model.sessionId}`} model={model} laneActive={laneActive} actions={actions} paging={paging} />
         </RegionBoundary>
       ) : slot.status === 'error' ? (
         <div className="transcript-status" role="alert">
