@@ -68,6 +68,8 @@ export interface DrainCoordinatorOptions {
 }
 
 interface ActiveDrain {
+  /** `performance.now()` when the trigger arrived. */
+  startedAt: number;
   promise: Promise<DrainResult>;
   reason: ExitReason;
   action: ExitAction;
@@ -110,6 +112,7 @@ export class DrainCoordinator {
       graceMs: graceMs(settings, reason),
       wake: () => {},
       interrupted: null,
+      startedAt: performance.now(),
     };
     this.active = drain;
     drain.promise = this.run(drain, budget);
@@ -180,6 +183,8 @@ export class DrainCoordinator {
 
     // L9: write ahead, in one transaction, so a hard kill during the wait loses nothing.
     const ahead = this.safely('write-ahead marks', () => store.marks.markAhead(running, resumeReasonForExit(drain.reason)), { marked: [], previous: new Map<string, MarkState>() });
+    // Issue 13 (bench/drain.bench.ts reads it): the trigger is synchronous up to here, so this is trigger → marks committed.
+    if (ahead.marked.length > 0) this.log(`Write-ahead marks committed for ${ahead.marked.length} running turn${ahead.marked.length === 1 ? '' : 's'} in ${(performance.now() - drain.startedAt).toFixed(2)} ms.`);
 
     // L10: a turn that completes during the wait had its mark cleared by the store (L22); one
     // that failed or was stopped by the user was not interrupted by this exit, so its earlier
