@@ -35,7 +35,7 @@ import { startScriptedOpenAIServer, type ScriptedOpenAIServer } from '../tests/f
 import { connectGateway, fillStore, fmt, loadAverage, machineInfo, ratio, rng, sentence, sleep, spawnHost, summarize, table, tempDir, type FillEvent, type SpawnedHost } from './bench-kit.ts';
 
 const LANES = Number(process.env.BENCH_DRAIN_LANES ?? 1000);
-const RUNS = Number(process.env.BENCH_DRAIN_RUNS ?? 3);
+const RUNS = Number(process.env.BENCH_DRAIN_RUNS ?? 2);
 const DRAIN_TIMEOUT_S = 1;
 const GRACE_S = 5;
 /** Messages already in each conversation (5 finished turns), so the store and the baseline's index hold real records. */
@@ -154,7 +154,10 @@ async function drainRun(run: number, log: (line: string) => void): Promise<Drain
     await client.call('settings.set', { key: 'graceSeconds', value: GRACE_S });
 
     const began = performance.now();
-    for (const lane of lanes) await client.call('message.send', { laneKey: lane.laneKey, text: 'Take your time.' });
+    // A few at a time: the connection stops reading at 16 unanswered requests.
+    for (let i = 0; i < lanes.length; i += 12) {
+      await Promise.all(lanes.slice(i, i + 12).map((lane) => client!.call('message.send', { laneKey: lane.laneKey, text: 'Take your time.' })));
+    }
     await model.waitForRequest(LANES);
     await waitAllRunning(client, LANES);
     const startSeconds = (performance.now() - began) / 1000;
@@ -169,6 +172,7 @@ async function drainRun(run: number, log: (line: string) => void): Promise<Drain
       host!.child.stderr.on('data', (chunk: Buffer) => {
         const at = performance.now();
         seen += chunk.toString('utf8');
+        if (process.env.BENCH_DRAIN_KEEP) process.stderr.write(`+${(at - signalAt).toFixed(0)} ms ${chunk.toString('utf8')}`);
         const match = /Write-ahead marks committed for (\d+) running turns? in ([\d.]+) ms \(CPU ([\d.]+) ms\)/.exec(seen);
         if (match) resolve({ at, inHostMs: Number(match[2]), cpuMs: Number(match[3]), count: Number(match[1]) });
       });

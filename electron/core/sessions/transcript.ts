@@ -34,7 +34,7 @@ export interface TranscriptPage {
 export type PageCursor = { before?: number; after?: number; around?: number; limit: number };
 
 /** Characters of a search snippet on each side of the first matched word. */
-const SNIPPET_SIDE_CHARS = 60;
+const SNIPPET_SIDE_CHARS = 30;
 /** Marks FTS5's highlight() puts around matched words; control characters no message text carries as such. */
 const HIT_OPEN = '\u0002';
 const HIT_CLOSE = '\u0003';

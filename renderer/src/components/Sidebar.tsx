@@ -159,7 +159,7 @@ function SearchSnippet({ snippet, highlights = [] }: { snippet: string; highligh
     at = end;
   }
   parts.push(snippet.slice(at));
-  return <span className="lane-snippet">{parts}</span>;
+  return <span className="lane-snippet search-snippet">{parts}</span>;
 }
 
 /** L31: All / Running / Needs you / Interrupted, each with how many conversations it shows. */
