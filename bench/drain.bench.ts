@@ -22,7 +22,9 @@
  * rename (durable per mark, as L2 asks). Timed from the first to the last mark, in this process.
  *
  * Run: `node bench/drain.bench.ts` (or `npm run bench:all`). Prints a table, then one
- * `BENCH_JSON {...}` line. `BENCH_DRAIN_LANES` / `BENCH_DRAIN_RUNS` change the scale.
+ * `BENCH_JSON {...}` line. `BENCH_DRAIN_LANES` / `BENCH_DRAIN_RUNS` change the scale;
+ * `BENCH_DRAIN_KEEP=1` keeps the data directory and prints the host's lines timed from the signal;
+ * `BENCH_DRAIN_PROFILE=<dir>` writes the host's CPU profile there.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -147,7 +149,7 @@ async function drainRun(run: number, log: (line: string) => void): Promise<Drain
     model = await startScriptedOpenAIServer();
     // A slow model: one piece, then nothing more until the host hangs up.
     for (let i = 0; i < LANES; i++) model.enqueue({ kind: 'stream', steps: [{ type: 'text', text: 'Working on it' }, { type: 'hang' }] });
-    host = spawnHost({ dataDir, env: { OPENAI_BASE_URL: model.url, OPENAI_API_KEY: 'sk-bench', OPENAI_MODEL: 'scripted' } });
+    host = spawnHost({ dataDir, env: { OPENAI_BASE_URL: model.url, OPENAI_API_KEY: 'sk-bench', OPENAI_MODEL: 'scripted', ...(process.env.BENCH_DRAIN_PROFILE ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_DRAIN_PROFILE}` } : {}) } });
     const { line: ready } = await host.ready;
     client = await connectGateway(ready);
     await client.call('settings.set', { key: 'drainTimeoutSeconds', value: DRAIN_TIMEOUT_S });
