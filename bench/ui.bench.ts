@@ -30,7 +30,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { GatewayClient } from '../shared/protocol/client.ts';
 import { startScriptedOpenAIServer, type ChatScript, type ChatStep, type ScriptedOpenAIServer } from '../tests/fixtures/scripted-openai-server.ts';
 import {
@@ -418,18 +418,24 @@ interface PaintTarget {
   sentinel: string;
 }
 
+/** A new browser context's page on the app, instrumented, once it lists `laneKey`; the caller closes the context. */
+async function freshPage(browser: Browser, ready: HostReadyLine, laneKey: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  const page = await context.newPage();
+  await page.addInitScript({ content: INIT_SCRIPT });
+  await page.goto(ready.url);
+  await page.waitForSelector(`[data-testid="lane-item"][data-lane-key="${laneKey}"]`);
+  return { context, page };
+}
+
 /**
  * A fresh page opens a small warm-up conversation first (so the markdown and list code has run
  * once, as in a window that has been in use), then the target is clicked and timed.
  */
 async function paintRun(browser: Browser, ready: HostReadyLine, warmUp: PaintTarget, target: PaintTarget): Promise<PaintRun> {
   const { laneKey, sentinel } = target;
-  const context = await browser.newContext({ viewport: VIEWPORT });
+  const { context, page } = await freshPage(browser, ready, laneKey);
   try {
-    const page = await context.newPage();
-    await page.addInitScript({ content: INIT_SCRIPT });
-    await page.goto(ready.url);
-    await page.waitForSelector(`[data-testid="lane-item"][data-lane-key="${laneKey}"]`);
     await page.evaluate(openLaneAndWatch(warmUp.laneKey, warmUp.sentinel));
     await sleep(300); // let the page's own work settle before the click
     const { result, mainThread } = await traceMainThread(
@@ -448,12 +454,8 @@ async function paintRun(browser: Browser, ready: HostReadyLine, warmUp: PaintTar
  * opens it, then a forced full collection, then V8's used heap size, in MiB.
  */
 async function heapRun(browser: Browser, ready: HostReadyLine, target: PaintTarget): Promise<number> {
-  const context = await browser.newContext({ viewport: VIEWPORT });
+  const { context, page } = await freshPage(browser, ready, target.laneKey);
   try {
-    const page = await context.newPage();
-    await page.addInitScript({ content: INIT_SCRIPT });
-    await page.goto(ready.url);
-    await page.waitForSelector(`[data-testid="lane-item"][data-lane-key="${target.laneKey}"]`);
     await page.evaluate(openLaneAndWatch(target.laneKey, target.sentinel));
     await sleep(300); // the markdown chunk and the first measurements settle
     const cdp = await context.newCDPSession(page);

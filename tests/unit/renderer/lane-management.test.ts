@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { reduce, initialState, sortedLanes } from '../../../renderer/src/state/app-state.ts';
 import { AppStore } from '../../../renderer/src/state/store.ts';
 import { ServiceHarness } from '../../fixtures/host-service-harness.ts';
+import { until } from './store-wait.ts';
 import { lane } from './lanes.ts';
 
 /** What each test opened, closed after it newest first. */
@@ -22,17 +23,6 @@ async function windowStore(): Promise<{ h: ServiceHarness; store: AppStore }> {
   return { h, store };
 }
 
-/** Resolves once the store's state satisfies `check` (checked on every change). */
-function until(store: AppStore, check: () => boolean): Promise<void> {
-  if (check()) return Promise.resolve();
-  return new Promise((resolve) => {
-    const off = store.subscribe(() => {
-      if (!check()) return;
-      off();
-      resolve();
-    });
-  });
-}
 
 describe('Retry in the window (issue 11, L35)', () => {
   it('L35: Retry asks the gateway to run the failed turn again; the message is not sent a second time, even on a double click', async () => {

@@ -10,6 +10,7 @@ import { AppStore, TRANSCRIPT_PAGE_ROWS } from '../../../renderer/src/state/stor
 import { DEFAULT_SETTINGS } from '../../../shared/settings.ts';
 import type { StoredEvent } from '../../../shared/transcript.ts';
 import { ServiceHarness } from '../../fixtures/host-service-harness.ts';
+import { until } from './store-wait.ts';
 import { appStatus } from './app-status.ts';
 import { EventLog, SESSION } from './events.ts';
 import { FakeGateway, settle } from './fake-gateway.ts';
@@ -90,16 +91,6 @@ async function windowWithConversation(count: number, text = (i: number) => `mess
   return { h, store, laneKey, seqs };
 }
 
-function until(store: AppStore, check: () => boolean): Promise<void> {
-  if (check()) return Promise.resolve();
-  return new Promise((resolve) => {
-    const off = store.subscribe(() => {
-      if (!check()) return;
-      off();
-      resolve();
-    });
-  });
-}
 
 function readyModel(store: AppStore): TranscriptModel {
   const slot = store.getState().transcript;
