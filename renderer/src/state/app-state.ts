@@ -375,13 +375,17 @@ function onTranscriptLoaded(state: AppState, laneKey: string, sessionId: string,
     merge && previous !== null && previous.sessionId === sessionId ? applyTranscriptEvents(previous, events) : buildTranscript(laneKey, sessionId, events, page);
   const lane = state.lanes.get(laneKey);
   if (slot.status === 'loading' && slot.laneKey === laneKey) model = applyBuffered(model, slot.buffered);
-  let previews = state.previews;
-  if (!previews.has(laneKey)) {
-    const first = events.find((event) => event.kind === 'user_message');
-    if (first && first.kind === 'user_message') previews = withEntry(previews, laneKey, first.payload.text);
-  }
+  // The preview is the conversation's first message: a page that starts later (issue 13) has not got it.
+  const previews = page?.hasOlder === true || merge ? state.previews : withFirstMessage(state.previews, laneKey, events);
   if (lane && lane.activity === 'idle') model = endLiveText(model);
   return { ...state, previews, transcript: { status: 'ready', model } };
+}
+
+/** The conversation's first user message as its preview, when `events` begin at its start and none is known yet. */
+function withFirstMessage(previews: ReadonlyMap<string, string>, laneKey: string, events: readonly StoredEvent[]): ReadonlyMap<string, string> {
+  if (previews.has(laneKey)) return previews;
+  const first = events.find((event) => event.kind === 'user_message');
+  return first && first.kind === 'user_message' ? withEntry(previews, laneKey, first.payload.text) : previews;
 }
 
 function onPage(state: AppState, action: PageAction): AppState {
@@ -389,10 +393,12 @@ function onPage(state: AppState, action: PageAction): AppState {
   if (slot.status !== 'ready' || slot.model.laneKey !== action.laneKey || slot.model.sessionId !== action.sessionId) return state;
   const model = slot.model;
   switch (action.type) {
-    case 'transcript-older':
+    case 'transcript-older': {
       // A page read for rows already replaced (a reload) is dropped; the list asks again.
       if (action.before !== model.firstSeq) return state;
-      return { ...state, transcript: { ...slot, model: prependPage(model, action.events, action.hasOlder) } };
+      const previews = action.hasOlder ? state.previews : withFirstMessage(state.previews, action.laneKey, action.events);
+      return { ...state, previews, transcript: { ...slot, model: prependPage(model, action.events, action.hasOlder) } };
+    }
     case 'transcript-newer-start':
       return { ...state, transcript: { ...slot, ahead: slot.ahead ?? [] } };
     case 'transcript-newer': {

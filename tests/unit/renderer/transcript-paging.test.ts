@@ -99,15 +99,18 @@ function readyModel(store: AppStore): TranscriptModel {
 }
 
 describe('the window reads a long conversation in pages (issue 13)', () => {
-  it('issue 13: a conversation opens at its newest page; older pages go above until the first message; none lost or doubled', async () => {
+  it('issue 13: a conversation opens at its newest page; older pages go above until the first message (its preview); none lost or doubled', async () => {
     const { store, laneKey, seqs } = await windowWithConversation(450);
     store.openLane(laneKey);
     await until(store, () => store.getState().transcript.status === 'ready');
     let model = readyModel(store);
     expect(model.items.map((item) => item.seq)).toEqual(seqs.slice(-TRANSCRIPT_PAGE_ROWS));
     expect(model.hasOlder).toBe(true);
+    // An untitled conversation is named by its first message, which this page does not hold.
+    expect(store.getState().previews.has(laneKey)).toBe(false);
 
     while (readyModel(store).hasOlder) await store.loadOlder(laneKey);
+    expect(store.getState().previews.get(laneKey)).toBe('message 0');
     model = readyModel(store);
     expect(model.items.map((item) => item.seq)).toEqual(seqs);
     expect(model.items[0]).toMatchObject({ type: 'user', text: 'message 0' });
