@@ -38,8 +38,8 @@ import { connectGateway, fillStore, fmt, loadAverage, machineInfo, ratio, rng, s
 
 const LANES = Number(process.env.BENCH_DRAIN_LANES ?? 1000);
 const RUNS = Number(process.env.BENCH_DRAIN_RUNS ?? 2);
-const DRAIN_TIMEOUT_S = 1;
-const GRACE_S = 5;
+/** The drain settings the host gets: a short wait, so the turns are still running at the deadline; the default grace. */
+const SETTINGS = { drainTimeoutSeconds: 1, graceSeconds: 5 } as const;
 /** Messages already in each conversation (5 finished turns), so the store and the baseline's index hold real records. */
 const HISTORY = 10;
 const TIMEOUT_MS = 120_000;
@@ -152,8 +152,7 @@ async function drainRun(run: number, log: (line: string) => void): Promise<Drain
     host = spawnHost({ dataDir, env: { OPENAI_BASE_URL: model.url, OPENAI_API_KEY: 'sk-bench', OPENAI_MODEL: 'scripted', ...(process.env.BENCH_DRAIN_PROFILE ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_DRAIN_PROFILE}` } : {}) } });
     const { line: ready } = await host.ready;
     client = await connectGateway(ready);
-    await client.call('settings.set', { key: 'drainTimeoutSeconds', value: DRAIN_TIMEOUT_S });
-    await client.call('settings.set', { key: 'graceSeconds', value: GRACE_S });
+    for (const [key, value] of Object.entries(SETTINGS)) await client.call('settings.set', { key: key as keyof typeof SETTINGS, value });
 
     const began = performance.now();
     // A few at a time: the connection stops reading at 16 unanswered requests.
@@ -200,7 +199,7 @@ async function drainRun(run: number, log: (line: string) => void): Promise<Drain
       marksSeenMs: marks ? marks.at - signalAt : Number.NaN,
       markedAhead: marks?.count ?? 0,
       exitMs: exit.at - signalAt,
-      exitAfterDeadlineMs: exit.at - signalAt - DRAIN_TIMEOUT_S * 1000,
+      exitAfterDeadlineMs: exit.at - signalAt - SETTINGS.drainTimeoutSeconds * 1000,
       exitCode: exit.code,
       ...counts,
       startSeconds,
@@ -249,7 +248,7 @@ async function main(): Promise<void> {
         ['  the same in the host CPU time', String(cpu.n), fmt(cpu.median), fmt(cpu.max), fmt(cpu.min), ratio(cpu.median, 20), '20 ms goal'],
         ['signal sent → the host says so (seen here)', String(seen.n), fmt(seen.median), fmt(seen.max), fmt(seen.min), ratio(seen.median, 20), '20 ms goal'],
         ['seed design: JSON index rewritten per marked session', String(baseline.n), fmt(baseline.median), fmt(baseline.max), fmt(baseline.min), ratio(baseline.median, marks.median), 'Baton'],
-        [`deadline (${DRAIN_TIMEOUT_S} s) → process exit`, String(afterDeadline.n), fmt(afterDeadline.median), fmt(afterDeadline.max), fmt(afterDeadline.min), ratio(afterDeadline.max, GRACE_S * 1000), `${GRACE_S} s grace`],
+        [`deadline (${SETTINGS.drainTimeoutSeconds} s) → process exit`, String(afterDeadline.n), fmt(afterDeadline.median), fmt(afterDeadline.max), fmt(afterDeadline.min), ratio(afterDeadline.max, SETTINGS.graceSeconds * 1000), `${SETTINGS.graceSeconds} s grace`],
       ],
     ),
   );
@@ -262,8 +261,8 @@ async function main(): Promise<void> {
   const summary = {
     machine,
     lanes: LANES,
-    drainTimeoutSeconds: DRAIN_TIMEOUT_S,
-    graceSeconds: GRACE_S,
+    drainTimeoutSeconds: SETTINGS.drainTimeoutSeconds,
+    graceSeconds: SETTINGS.graceSeconds,
     marksCommittedMs: marks,
     marksSeenMs: seen,
     marksCpuMs: cpu,
