@@ -84,13 +84,14 @@ export function TranscriptList({ model, laneActive, actions, paging }: Transcrip
   }, [items, virtualizer]);
 
   // Opened at a search hit: that row, centred (tanstack corrects the offset as rows get measured).
+  // Only a new hit moves the view (the effect hangs on focusSeq, not on the rows): rows arriving
+  // later leave the reader where they are.
   const focusSeq = model.focusSeq;
   useLayoutEffect(() => {
     if (focusSeq === null || focused < 0) return;
     pinned.current = false;
     setShowJump(true);
     virtualizer.scrollToIndex(focused, { align: 'center' });
-    // Only a new hit moves the view; rows arriving later leave the reader where they are.
   }, [focusSeq, virtualizer]);
 
   const totalSize = virtualizer.getTotalSize();
