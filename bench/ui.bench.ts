@@ -14,11 +14,14 @@
  *    row, then its deltas appended at their offsets); UI and Node
  *    runs alternate. Two pacings: unpaced (the pipeline's ceiling) and 5 ms between chunks (a
  *    fast real model, ≤200 tokens/s).
- * 2. First paint of a 10,000-message conversation (bulk-filled into the store before the host
- *    starts): in a fresh page that has opened a small warm-up conversation, click its lane-item
- *    and time (in the page) until the newest message is in the DOM and in view, then to the next
- *    frame. Baseline: the same for a 10-message conversation in the same data directory. The
- *    Node client's `transcript.get` of each shows the share of host and protocol.
+ * 2. First paint of a 10,000- and a 100,000-message conversation (bulk-filled into the store
+ *    before the host starts): in a fresh page that has opened a small warm-up conversation, click
+ *    its lane-item and time (in the page) until the newest message is in the DOM and in view, then
+ *    to the next frame. Baseline: the same for a 10-message conversation in the same data
+ *    directory. The Node client's `transcript.get` of the newest page (what the window asks for,
+ *    issue 13) shows the share of host and protocol.
+ * 3. Window JS heap (issue 13 goal ≤ 80 MB) with each conversation open, after a forced garbage
+ *    collection (CDP `HeapProfiler.collectGarbage`, then `Runtime.getHeapUsage`), fresh page each.
  *
  * Run: `npm run bench:ui` (builds the renderer into bench/out/renderer first). Prints tables, then
  * one `BENCH_JSON {...}` line for machines. `BENCH_UI_PARTS=stream` (or `paint`) runs one part only.
@@ -27,7 +30,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { GatewayClient } from '../shared/protocol/client.ts';
 import { startScriptedOpenAIServer, type ChatScript, type ChatStep, type ScriptedOpenAIServer } from '../tests/fixtures/scripted-openai-server.ts';
 import {
@@ -72,8 +75,12 @@ const STREAMS = [
   { label: 'paced 5 ms', chunks: 1_000, chunkDelayMs: 5, runs: 5 },
 ] as const;
 const BIG_MESSAGES = 10_000;
+const HUGE_MESSAGES = 100_000;
+/** The window's page size (renderer/src/state/store.ts TRANSCRIPT_PAGE_ROWS), for the Node client's share. */
+const PAGE_ROWS = 200;
 const SMALL_MESSAGES = 10;
 const PAINT_RUNS = 5;
+const HEAP_RUNS = 3;
 const TIMEOUT_MS = 60_000;
 const PARTS = new Set((process.env.BENCH_UI_PARTS ?? 'stream,paint').split(',').map((part) => part.trim()));
 
@@ -411,18 +418,24 @@ interface PaintTarget {
   sentinel: string;
 }
 
+/** A new browser context's page on the app, instrumented, once it lists `laneKey`; the caller closes the context. */
+async function freshPage(browser: Browser, ready: HostReadyLine, laneKey: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  const page = await context.newPage();
+  await page.addInitScript({ content: INIT_SCRIPT });
+  await page.goto(ready.url);
+  await page.waitForSelector(`[data-testid="lane-item"][data-lane-key="${laneKey}"]`);
+  return { context, page };
+}
+
 /**
  * A fresh page opens a small warm-up conversation first (so the markdown and list code has run
  * once, as in a window that has been in use), then the target is clicked and timed.
  */
 async function paintRun(browser: Browser, ready: HostReadyLine, warmUp: PaintTarget, target: PaintTarget): Promise<PaintRun> {
   const { laneKey, sentinel } = target;
-  const context = await browser.newContext({ viewport: VIEWPORT });
+  const { context, page } = await freshPage(browser, ready, laneKey);
   try {
-    const page = await context.newPage();
-    await page.addInitScript({ content: INIT_SCRIPT });
-    await page.goto(ready.url);
-    await page.waitForSelector(`[data-testid="lane-item"][data-lane-key="${laneKey}"]`);
     await page.evaluate(openLaneAndWatch(warmUp.laneKey, warmUp.sentinel));
     await sleep(300); // let the page's own work settle before the click
     const { result, mainThread } = await traceMainThread(
@@ -431,6 +444,26 @@ async function paintRun(browser: Browser, ready: HostReadyLine, warmUp: PaintTar
       async () => (await page.evaluate(openLaneAndWatch(laneKey, sentinel))) as { renderedMs: number; paintedMs: number; domRows: number },
     );
     return { paintedMs: result.paintedMs, renderedMs: result.renderedMs, domRows: result.domRows, mainThread };
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * The window's JS heap with `target` open (issue 13: ≤ 80 MB with 100,000 messages): a fresh page
+ * opens it, then a forced full collection, then V8's used heap size, in MiB.
+ */
+async function heapRun(browser: Browser, ready: HostReadyLine, target: PaintTarget): Promise<number> {
+  const { context, page } = await freshPage(browser, ready, target.laneKey);
+  try {
+    await page.evaluate(openLaneAndWatch(target.laneKey, target.sentinel));
+    await sleep(300); // the markdown chunk and the first measurements settle
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('HeapProfiler.enable');
+    await cdp.send('HeapProfiler.collectGarbage');
+    const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+    await cdp.detach();
+    return usedSize / 1024 / 1024;
   } finally {
     await context.close();
   }
@@ -469,10 +502,12 @@ async function main(): Promise<void> {
   let browser: Browser | null = null;
   let client: GatewayClient | null = null;
   try {
-    const [big, small, warm] = await fillStore(dataDir, [
+    const paint = PARTS.has('paint');
+    const [big, small, warm, huge] = await fillStore(dataDir, [
       { title: 'Ten thousand messages', events: conversation(BIG_MESSAGES, 1) },
       { title: 'Ten messages', events: conversation(SMALL_MESSAGES, 2) },
       { title: 'Warm-up', events: conversation(SMALL_MESSAGES, 3) },
+      ...(paint ? [{ title: 'A hundred thousand messages', events: conversation(HUGE_MESSAGES, 4) }] : []),
     ]);
     model = await startScriptedOpenAIServer();
     host = spawnHost({ dataDir, rendererDir: RENDERER_OUT, env: { OPENAI_BASE_URL: model.url, OPENAI_API_KEY: 'sk-bench', OPENAI_MODEL: 'scripted' } });
@@ -511,32 +546,59 @@ async function main(): Promise<void> {
     }
     await context.close();
 
-    // ── 2. first paint of a 10,000-message conversation ──
+    // ── 2. first paint of a 10,000- and a 100,000-message conversation ──
     const bigTarget = { laneKey: big!.laneKey, sentinel: `msg1x${BIG_MESSAGES}` };
     const smallTarget = { laneKey: small!.laneKey, sentinel: `msg2x${SMALL_MESSAGES}` };
     const warmTarget = { laneKey: warm!.laneKey, sentinel: `msg3x${SMALL_MESSAGES}` };
-    const paint = PARTS.has('paint');
-    if (paint) {
+    const hugeTarget = huge ? { laneKey: huge.laneKey, sentinel: `msg4x${HUGE_MESSAGES}` } : null;
+    if (paint && hugeTarget) {
+      // The first search indexes the bulk-filled rows (schema v8 indexes in batches); done here, outside every timing.
+      await client.call('lanes.search', { query: 'msg1x1' });
       await paintRun(browser, ready, warmTarget, bigTarget);
+      await paintRun(browser, ready, warmTarget, hugeTarget);
       await paintRun(browser, ready, warmTarget, smallTarget);
     }
     const bigRuns: PaintRun[] = [];
+    const hugeRuns: PaintRun[] = [];
     const smallRuns: PaintRun[] = [];
     const bigFetch: number[] = [];
+    const hugeFetch: number[] = [];
     const smallFetch: number[] = [];
+    const wholeFetch: number[] = [];
     let transcriptBytes = 0;
-    for (let run = 0; paint && run < PAINT_RUNS; run++) {
+    let pageBytes = 0;
+    // The protocol's share: the window's transcript.get (the newest page) from the Node client, no rendering.
+    const fetchMs = async (laneKey: string, limit?: number) => {
+      const t = performance.now();
+      const fetched = await client!.call('transcript.get', { laneKey, ...(limit ? { limit } : {}) });
+      return { ms: performance.now() - t, bytes: JSON.stringify(fetched).length };
+    };
+    for (let run = 0; paint && hugeTarget && run < PAINT_RUNS; run++) {
       bigRuns.push(await paintRun(browser, ready, warmTarget, bigTarget));
+      hugeRuns.push(await paintRun(browser, ready, warmTarget, hugeTarget));
       smallRuns.push(await paintRun(browser, ready, warmTarget, smallTarget));
-      // The protocol's share: the same transcript.get from the Node client, no rendering.
-      let t = performance.now();
-      const fetched = await client.call('transcript.get', { laneKey: bigTarget.laneKey });
-      bigFetch.push(performance.now() - t);
-      transcriptBytes = JSON.stringify(fetched).length;
-      t = performance.now();
-      await client.call('transcript.get', { laneKey: smallTarget.laneKey });
-      smallFetch.push(performance.now() - t);
-      log(`  first paint run ${run + 1}/${PAINT_RUNS}: ${fmt(bigRuns.at(-1)!.paintedMs)} ms (${BIG_MESSAGES}) / ${fmt(smallRuns.at(-1)!.paintedMs)} ms (${SMALL_MESSAGES}), load ${loadAverage()}`);
+      const bigPage = await fetchMs(bigTarget.laneKey, PAGE_ROWS);
+      bigFetch.push(bigPage.ms);
+      pageBytes = bigPage.bytes;
+      hugeFetch.push((await fetchMs(hugeTarget.laneKey, PAGE_ROWS)).ms);
+      smallFetch.push((await fetchMs(smallTarget.laneKey, PAGE_ROWS)).ms);
+      // What opening cost before paging (issue 13): the whole 10,000-message transcript.
+      const whole = await fetchMs(bigTarget.laneKey);
+      wholeFetch.push(whole.ms);
+      transcriptBytes = whole.bytes;
+      log(
+        `  first paint run ${run + 1}/${PAINT_RUNS}: ${fmt(bigRuns.at(-1)!.paintedMs)} ms (${BIG_MESSAGES}) / ${fmt(hugeRuns.at(-1)!.paintedMs)} ms (${HUGE_MESSAGES}) / ` +
+          `${fmt(smallRuns.at(-1)!.paintedMs)} ms (${SMALL_MESSAGES}), load ${loadAverage()}`,
+      );
+    }
+
+    // ── 3. window JS heap with each conversation open ──
+    const heap: Record<'small' | 'big' | 'huge', number[]> = { small: [], big: [], huge: [] };
+    for (let run = 0; paint && hugeTarget && run < HEAP_RUNS; run++) {
+      heap.huge.push(await heapRun(browser, ready, hugeTarget));
+      heap.big.push(await heapRun(browser, ready, bigTarget));
+      heap.small.push(await heapRun(browser, ready, smallTarget));
+      log(`  heap run ${run + 1}/${HEAP_RUNS}: ${fmt(heap.huge.at(-1)!)} MiB (${HUGE_MESSAGES}) / ${fmt(heap.big.at(-1)!)} MiB (${BIG_MESSAGES}) / ${fmt(heap.small.at(-1)!)} MiB (${SMALL_MESSAGES})`);
     }
 
     // ── report ──
@@ -577,8 +639,11 @@ async function main(): Promise<void> {
     log('');
     const bigPaint = { paintedMs: summarize(bigRuns.map((r) => r.paintedMs)), renderedMs: summarize(bigRuns.map((r) => r.renderedMs)), domRows: summarize(bigRuns.map((r) => r.domRows)), longestTaskMs: summarize(bigRuns.map((r) => r.mainThread.longestTaskMs)), longestTaskCpuMs: summarize(bigRuns.map((r) => r.mainThread.longestTaskCpuMs)), tasksOver50: summarize(bigRuns.map((r) => r.mainThread.tasksOver50)) };
     const smallPaint = { paintedMs: summarize(smallRuns.map((r) => r.paintedMs)), renderedMs: summarize(smallRuns.map((r) => r.renderedMs)), domRows: summarize(smallRuns.map((r) => r.domRows)), longestTaskMs: summarize(smallRuns.map((r) => r.mainThread.longestTaskMs)), longestTaskCpuMs: summarize(smallRuns.map((r) => r.mainThread.longestTaskCpuMs)), tasksOver50: summarize(smallRuns.map((r) => r.mainThread.tasksOver50)) };
+    const hugePaint = { paintedMs: summarize(hugeRuns.map((r) => r.paintedMs)), renderedMs: summarize(hugeRuns.map((r) => r.renderedMs)), domRows: summarize(hugeRuns.map((r) => r.domRows)), longestTaskMs: summarize(hugeRuns.map((r) => r.mainThread.longestTaskMs)), longestTaskCpuMs: summarize(hugeRuns.map((r) => r.mainThread.longestTaskCpuMs)), tasksOver50: summarize(hugeRuns.map((r) => r.mainThread.tasksOver50)) };
     const bigFetchMs = summarize(bigFetch);
+    const hugeFetchMs = summarize(hugeFetch);
     const smallFetchMs = summarize(smallFetch);
+    const wholeFetchMs = summarize(wholeFetch);
     const paintRow = (label: string, s: typeof bigPaint, fetch: typeof bigFetchMs) => [
       label,
       String(s.paintedMs.n),
@@ -595,22 +660,47 @@ async function main(): Promise<void> {
     if (paint) log(
       table(
         ['conversation', 'n', 'in DOM ms', 'painted ms', 'max ms', 'vs 10 msgs', 'DOM rows', 'longest task ms', 'CPU ms', 'tasks ≥50 ms', 'node transcript.get ms'],
-        [paintRow(`${BIG_MESSAGES.toLocaleString('en-US')} messages`, bigPaint, bigFetchMs), paintRow(`${SMALL_MESSAGES} messages`, smallPaint, smallFetchMs)],
+        [
+          paintRow(`${HUGE_MESSAGES.toLocaleString('en-US')} messages`, hugePaint, hugeFetchMs),
+          paintRow(`${BIG_MESSAGES.toLocaleString('en-US')} messages`, bigPaint, bigFetchMs),
+          paintRow(`${SMALL_MESSAGES} messages`, smallPaint, smallFetchMs),
+        ],
       ),
     );
     log('Click on the lane-item → newest message in the DOM and in view (in DOM) → the next frame (painted); main-thread tasks');
     log('from a Chromium trace between the click and the DOM check. Fresh page per run,');
-    log(`after a 10-message warm-up conversation was opened in it. transcript.get: the same fetch by the Node client (${(transcriptBytes / 1024 / 1024).toFixed(1)} MB of JSON for 10,000).`);
+    log(`after a 10-message warm-up conversation was opened in it. transcript.get: the newest ${PAGE_ROWS}-row page by the Node client (${(pageBytes / 1024).toFixed(0)} kB of JSON);`);
+    log(`the whole 10,000-message transcript (as before paging): ${fmt(wholeFetchMs.median)} ms, ${(transcriptBytes / 1024 / 1024).toFixed(1)} MB.`);
+    const heapSummary = { huge: summarize(heap.huge), big: summarize(heap.big), small: summarize(heap.small) };
+    if (paint) {
+      log('');
+      log(
+        table(
+          ['conversation open', 'n', 'JS heap MiB med', 'max', 'vs 10 msgs'],
+          (
+            [
+              [`${HUGE_MESSAGES.toLocaleString('en-US')} messages`, heapSummary.huge],
+              [`${BIG_MESSAGES.toLocaleString('en-US')} messages`, heapSummary.big],
+              [`${SMALL_MESSAGES} messages`, heapSummary.small],
+            ] as const
+          ).map(([label, h]) => [label, String(h.n), fmt(h.median), fmt(h.max), ratio(h.median, heapSummary.small.median)]),
+        ),
+      );
+      log('Window JS heap: V8 used heap after HeapProfiler.collectGarbage, with the conversation open in a fresh page.');
+    }
     log(`Load at the end: ${loadAverage()}.`);
 
     const summary = {
       machine: { ...machine, chromium: chromiumVersion, longTaskApi, loafApi },
       streams: streamJson,
       firstPaint: {
-        big: { messages: BIG_MESSAGES, ...bigPaint, nodeTranscriptGetMs: bigFetchMs, transcriptBytes },
+        big: { messages: BIG_MESSAGES, ...bigPaint, nodeTranscriptGetMs: bigFetchMs, pageBytes, wholeTranscriptGetMs: wholeFetchMs, transcriptBytes },
+        huge: { messages: HUGE_MESSAGES, ...hugePaint, nodeTranscriptGetMs: hugeFetchMs },
         small: { messages: SMALL_MESSAGES, ...smallPaint, nodeTranscriptGetMs: smallFetchMs },
         ratio: bigPaint.paintedMs.median / smallPaint.paintedMs.median,
+        hugeRatio: hugePaint.paintedMs.median / smallPaint.paintedMs.median,
       },
+      heapMiB: heapSummary,
       loadAtEnd: loadAverage(),
       seconds: (performance.now() - began) / 1000,
     };

@@ -109,6 +109,9 @@ const sendResultSchema: z.ZodType<SendResult> = z.object({
 
 const laneKey = z.string().min(1).max(200);
 
+/** The most rows one `transcript.get` page may ask for (issue 13). */
+export const TRANSCRIPT_PAGE_MAX = 5000;
+
 // ── provider setup checks (issue 11): models list, test connection, local servers ─────────────
 
 /**
@@ -191,11 +194,33 @@ export const contract = {
   'lanes.create': { params: z.object({ title: z.string().max(MAX_TITLE_LENGTH).optional() }), result: laneStatusSchema },
   'lanes.search': {
     params: z.object({ query: z.string().min(1).max(500) }),
-    result: z.array(z.object({ laneKey: z.string(), title: z.string(), snippet: z.string() })),
+    result: z.array(
+      z.object({
+        laneKey: z.string(),
+        title: z.string(),
+        snippet: z.string(),
+        // Issue 13: the matched message (absent for a title match) and the matched words' [start, end) in the snippet.
+        seq: z.number().int().optional(),
+        sessionId: z.string().optional(),
+        highlights: z.array(z.tuple([z.number().int(), z.number().int()])).optional(),
+      }),
+    ),
   },
+  /**
+   * Without `limit`: every row (after `afterSeq`), as the CLI and the export want. With `limit`
+   * (issue 13): one page in seq order: the newest rows, or those before `before`, after `afterSeq`
+   * or around `around` (that row included); `hasMore` says older rows exist, `hasNewer` newer ones.
+   */
   'transcript.get': {
-    params: z.object({ laneKey, sessionId: z.string().optional(), afterSeq: z.number().int().min(0).optional() }),
-    result: z.object({ sessionId: z.string(), events: z.array(storedEventSchema) }),
+    params: z.object({
+      laneKey,
+      sessionId: z.string().optional(),
+      afterSeq: z.number().int().min(0).optional(),
+      before: z.number().int().min(0).optional(),
+      around: z.number().int().min(0).optional(),
+      limit: z.number().int().min(1).max(TRANSCRIPT_PAGE_MAX).optional(),
+    }),
+    result: z.object({ sessionId: z.string(), events: z.array(storedEventSchema), hasMore: z.boolean().optional(), hasNewer: z.boolean().optional() }),
   },
   /** A conversation's sessions, oldest first (issue 11 export of all sessions); times in ms since the epoch. */
   'sessions.list': {

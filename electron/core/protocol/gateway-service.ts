@@ -282,7 +282,15 @@ export class GatewayService {
     const sessionId = params.sessionId ?? lane.sessionId;
     const session = store.getSession(sessionId);
     if (!session || session.laneKey !== params.laneKey) throw notFound(`Conversation ${params.laneKey} has no session ${sessionId}.`);
-    return { sessionId, events: store.listEvents(sessionId, params.afterSeq === undefined ? {} : { afterSeq: params.afterSeq }) };
+    const { afterSeq, before, around, limit } = params;
+    if ([afterSeq, before, around].filter((cursor) => cursor !== undefined).length > 1) throw invalidInput('Give at most one of afterSeq, before and around.');
+    if (limit === undefined) {
+      if (before !== undefined || around !== undefined) throw invalidInput('before and around need a limit.');
+      return { sessionId, events: store.listEvents(sessionId, afterSeq === undefined ? {} : { afterSeq }) };
+    }
+    // Issue 13: one page; a window opens a long conversation at its newest rows, or at a search hit.
+    const page = store.transcriptPage(sessionId, { limit, ...(afterSeq !== undefined ? { after: afterSeq } : {}), ...(before !== undefined ? { before } : {}), ...(around !== undefined ? { around } : {}) });
+    return { sessionId, events: page.events, hasMore: page.hasOlder, hasNewer: page.hasNewer };
   }
 
   private sessions(laneKey: string): Result<'sessions.list'> {

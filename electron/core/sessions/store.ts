@@ -28,14 +28,14 @@ import { MIGRATIONS, type Migration } from './migrations.ts';
 import { ResumeMarks } from './resume-marks.ts';
 import { isBusy, isCorruption, StoreConnection } from './store-connection.ts';
 import { DataDirInUseError, StoreCorruptError, StoreTooNewError } from './store-errors.ts';
-import { Transcript, type LaneSearchHit } from './transcript.ts';
+import { Transcript, type LaneSearchHit, type PageCursor, type TranscriptPage } from './transcript.ts';
 import { TurnJournal, type BeginTurn, type EndTurn, type RecoveredLane, type TurnRecord } from './turn-journal.ts';
 import { Trash } from './trash.ts';
 
 export type { ClientMessageRecord, QueuedInput } from './input-queue.ts';
 export type { LaneSummary, SessionAccess, SessionRecord } from './lanes.ts';
 export type { MarkState, WriteAhead } from './resume-marks.ts';
-export { ftsQuery, type LaneSearchHit } from './transcript.ts';
+export { ftsQuery, type LaneSearchHit, type PageCursor, type TranscriptPage } from './transcript.ts';
 export type { BeginTurn, EndTurn, RecoveredLane, TurnOutcome, TurnRecord, TurnTrigger } from './turn-journal.ts';
 
 export const STORE_FILE = 'baton.db';
@@ -313,6 +313,11 @@ export class SessionStore {
 
   listEvents(sessionId: string, options: { afterSeq?: number } = {}): StoredEvent[] {
     return this.transcript.list(sessionId, options);
+  }
+
+  /** Issue 13: one page of the session's transcript (newest, before, after or around a seq). */
+  transcriptPage(sessionId: string, cursor: PageCursor): TranscriptPage {
+    return this.transcript.page(sessionId, cursor);
   }
 
   countEvents(): number {

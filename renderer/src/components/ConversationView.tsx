@@ -10,7 +10,7 @@ import { Composer } from './Composer.tsx';
 import { ConversationAgent } from './ConversationAgent.tsx';
 import { RegionBoundary } from './ErrorBoundary.tsx';
 import { ExportMenu } from './ExportMenu.tsx';
-import { TranscriptList } from './TranscriptList.tsx';
+import { TranscriptList, type PagingActions } from './TranscriptList.tsx';
 import { ConversationUsage } from './UsageLine.tsx';
 import type { RowActions } from './TranscriptRow.tsx';
 import { ResumeDialog } from './ResumeDialog.tsx';
@@ -40,6 +40,11 @@ export function ConversationView({ lane }: { lane: LaneStatus }) {
       continueAnswer: () => void store.continueAnswer(laneKey),
       selectVersion: (seq) => void store.selectVersion(laneKey, seq),
     }),
+    [store, laneKey],
+  );
+
+  const paging = useMemo<PagingActions>(
+    () => ({ older: () => void store.loadOlder(laneKey), newer: () => void store.loadNewer(laneKey), latest: () => void store.loadTranscript(laneKey) }),
     [store, laneKey],
   );
 
@@ -75,7 +80,7 @@ export function ConversationView({ lane }: { lane: LaneStatus }) {
       {model ? (
         // The composer sits outside this boundary: whatever the transcript does, a person can still type.
         <RegionBoundary label="This conversation" resetKey={`${model.laneKey}:${model.sessionId}`}>
-          <TranscriptList key={`${model.laneKey}:${model.sessionId}`} model={model} laneActive={laneActive} actions={actions} />
+          <TranscriptList key={`${model.laneKey}:${model.sessionId}`} model={model} laneActive={laneActive} actions={actions} paging={paging} />
         </RegionBoundary>
       ) : slot.status === 'error' ? (
         <div className="transcript-status" role="alert">

@@ -2,7 +2,7 @@
  * The conversations — who needs you first, then pinned, then newest activity — with their state at
  * a glance; a filter by condition; search; New chat; the Trash and the Archived view (issues 10, 11).
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { filterCounts, LANE_FILTER_EMPTY, LANE_FILTER_LABELS, LANE_FILTERS, laneCondition, matchesFilter, type LaneFilter } from '../../../shared/lane-condition.ts';
 import { activityCount } from '../lib/activity.ts';
 import { laneBadges } from '../lib/lane-badges.ts';
@@ -99,14 +99,14 @@ export function Sidebar({ onOpenSettings, activityOpen = false, onToggleActivity
                     data-lane-key={result.laneKey}
                     aria-current={result.laneKey === openLaneKey ? 'page' : undefined}
                     onClick={() => {
-                      store.openLane(result.laneKey);
+                      store.openSearchResult(result);
                       store.search('');
                     }}
                   >
                     <span className="lane-title" title={result.title || undefined}>
                       {result.title || 'Untitled conversation'}
                     </span>
-                    <span className="lane-snippet">{result.snippet}</span>
+                    <SearchSnippet snippet={result.snippet} highlights={result.highlights} />
                   </button>
                 </li>
               ))}
@@ -169,6 +169,19 @@ export function Sidebar({ onOpenSettings, activityOpen = false, onToggleActivity
       </div>
     </nav>
   );
+}
+
+/** Issue 13: the snippet, centred on the hit by the gateway, with the matched words marked. */
+function SearchSnippet({ snippet, highlights = [] }: { snippet: string; highlights?: ReadonlyArray<readonly [number, number]> | undefined }) {
+  const parts: ReactNode[] = [];
+  let at = 0;
+  for (const [start, end] of highlights) {
+    if (start < at || end > snippet.length) continue;
+    parts.push(snippet.slice(at, start), <mark key={start}>{snippet.slice(start, end)}</mark>);
+    at = end;
+  }
+  parts.push(snippet.slice(at));
+  return <span className="lane-snippet search-snippet">{parts}</span>;
 }
 
 /** L31: All / Running / Needs you / Interrupted, each with how many conversations it shows. */

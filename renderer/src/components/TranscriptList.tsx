@@ -2,6 +2,11 @@
  * The conversation's rows, virtualized: only the rows in view (plus a few) are in the DOM, so a
  * 10,000-message conversation opens at once. It opens at the newest row and follows new rows
  * while the reader is at the bottom; scrolling up stops the following.
+ *
+ * Paging (issue 13): the model holds a page of the conversation; nearing its top asks for the
+ * older page, whose rows are put above without moving what the reader sees (the scroll offset
+ * grows by their height). A conversation opened at a search hit starts there, centred and marked,
+ * and asks for newer pages nearing the bottom.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
@@ -12,11 +17,30 @@ import { TranscriptRow, type RowActions } from './TranscriptRow.tsx';
 
 const ESTIMATED_ROW_PX = 96;
 const PINNED_SLACK_PX = 64;
+/** How close to the loaded rows' top or bottom (in screen heights) the next page is asked for. */
+const PAGE_AHEAD_SCREENS = 1.5;
+
+/** Issue 13: how the list asks for more of the conversation. */
+export interface PagingActions {
+  older(): void;
+  newer(): void;
+  /** The newest page, for "Latest" when the rows shown are not the newest. */
+  latest(): void;
+}
 
 interface TranscriptListProps {
   model: TranscriptModel;
   laneActive: boolean;
   actions: RowActions;
+  paging?: PagingActions;
+}
+
+/** The row a search hit names: the one holding that event, else the last row before it. */
+function focusIndex(model: TranscriptModel, items: readonly TranscriptItem[]): number {
+  if (model.focusSeq === null) return -1;
+  let found = -1;
+  for (let i = 0; i < items.length && items[i]!.seq <= model.focusSeq; i++) found = i;
+  return found;
 }
 
 /** Index of the newest error no later message or answer (a retry's) superseded, or -1. */
@@ -29,13 +53,16 @@ function latestErrorIndex(items: readonly TranscriptItem[]): number {
   return -1;
 }
 
-export function TranscriptList({ model, laneActive, actions }: TranscriptListProps) {
+export function TranscriptList({ model, laneActive, actions, paging }: TranscriptListProps) {
   // Issue 11 (L35): the rows of the current path; earlier versions are reached by their switcher.
   const rows = useMemo(() => pathRows(model), [model]);
   const items = rows.items;
   const scrollRef = useRef<HTMLDivElement>(null);
-  const pinned = useRef(true);
-  const [showJump, setShowJump] = useState(false);
+  const focused = focusIndex(model, items);
+  const pinned = useRef(focused < 0);
+  const [showJump, setShowJump] = useState(focused >= 0);
+  /** The first row's key at the last render: when it moves down by k rows, k older rows were put above. */
+  const firstKey = useRef<string | null>(items[0]?.key ?? null);
 
   const virtualizer = useVirtualizer({
     count: items.length,
@@ -43,8 +70,32 @@ export function TranscriptList({ model, laneActive, actions }: TranscriptListPro
     estimateSize: () => ESTIMATED_ROW_PX,
     overscan: 6,
     getItemKey: (index) => items[index]?.key ?? index,
-    initialOffset: () => items.length * ESTIMATED_ROW_PX,
+    initialOffset: () => (focused >= 0 ? focused : items.length) * ESTIMATED_ROW_PX,
   });
+
+  // An older page was put above: keep the rows on screen where they were (issue 13).
+  useLayoutEffect(() => {
+    const element = scrollRef.current;
+    const previous = firstKey.current;
+    firstKey.current = items[0]?.key ?? null;
+    if (!element || previous === null || previous === firstKey.current || pinned.current) return;
+    const moved = items.findIndex((item) => item.key === previous);
+    if (moved <= 0) return;
+    const start = virtualizer.getOffsetForIndex(moved, 'start')?.[0];
+    if (start === undefined) return;
+    virtualizer.scrollToOffset(element.scrollTop + start, { align: 'start' });
+  }, [items, virtualizer]);
+
+  // Opened at a search hit: that row, centred (tanstack corrects the offset as rows get measured).
+  // Only a new hit moves the view (the effect hangs on focusSeq, not on the rows): rows arriving
+  // later leave the reader where they are.
+  const focusSeq = model.focusSeq;
+  useLayoutEffect(() => {
+    if (focusSeq === null || focused < 0) return;
+    pinned.current = false;
+    setShowJump(true);
+    virtualizer.scrollToIndex(focused, { align: 'center' });
+  }, [focusSeq, virtualizer]);
 
   const totalSize = virtualizer.getTotalSize();
   useLayoutEffect(() => {
@@ -66,15 +117,20 @@ export function TranscriptList({ model, laneActive, actions }: TranscriptListPro
   const onScroll = useCallback(() => {
     const element = scrollRef.current;
     if (!element) return;
-    const atBottom = element.scrollHeight - element.scrollTop - element.clientHeight < PINNED_SLACK_PX;
+    const fromBottom = element.scrollHeight - element.scrollTop - element.clientHeight;
+    const atBottom = fromBottom < PINNED_SLACK_PX && !model.hasNewer;
     pinned.current = atBottom;
     setShowJump(!atBottom);
-  }, []);
+    const ahead = element.clientHeight * PAGE_AHEAD_SCREENS;
+    if (model.hasOlder && element.scrollTop < ahead) paging?.older();
+    if (model.hasNewer && fromBottom < ahead) paging?.newer();
+  }, [model.hasOlder, model.hasNewer, paging]);
 
   const jumpToLatest = () => {
     pinned.current = true;
     setShowJump(false);
-    virtualizer.scrollToIndex(items.length - 1, { align: 'end' });
+    if (model.hasNewer && paging) paging.latest();
+    else virtualizer.scrollToIndex(items.length - 1, { align: 'end' });
   };
 
   const errorIndex = useMemo(() => latestErrorIndex(items), [items]);
@@ -100,8 +156,10 @@ export function TranscriptList({ model, laneActive, actions }: TranscriptListPro
               <div
                 key={row.key}
                 data-index={row.index}
+                data-seq={item.seq}
                 ref={virtualizer.measureElement}
-                className="transcript-row"
+                className={row.index === focused ? 'transcript-row transcript-row-focus' : 'transcript-row'}
+                data-focus={row.index === focused ? 'true' : undefined}
                 style={{ transform: `translateY(${row.start}px)` }}
               >
                 <TranscriptRow

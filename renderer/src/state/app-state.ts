@@ -10,7 +10,19 @@ import type { McpServerView } from '../../../shared/mcp-status.ts';
 import { exitActionFor } from '../../../shared/lifecycle.ts';
 import type { ConnectionState } from './gateway-port.ts';
 import type { OutboxEntry } from './outbox.ts';
-import { applyTextCheckpoint, applyTextDelta, applyToolOutputDelta, applyTranscriptEvent, buildTranscript, endLiveText, type TranscriptModel } from './transcript-model.ts';
+import {
+  appendPage,
+  applyTextCheckpoint,
+  applyTextDelta,
+  applyToolOutputDelta,
+  applyTranscriptEvent,
+  applyTranscriptEvents,
+  buildTranscript,
+  endLiveText,
+  prependPage,
+  type PageInfo,
+  type TranscriptModel,
+} from './transcript-model.ts';
 
 export type GlobalDrainBanner = Extract<Banner, { kind: 'drain'; scope: 'global' }>;
 export type LaneDrainBanner = Extract<Banner, { kind: 'drain'; scope: 'lane' }>;
@@ -42,7 +54,11 @@ export type TranscriptSlot =
   | { status: 'none' }
   /** Pushes that arrive while the transcript loads are kept and applied on top of it. */
   | { status: 'loading'; laneKey: string; buffered: readonly GatewayEvent[]; previous: TranscriptModel | null }
-  | { status: 'ready'; model: TranscriptModel }
+  /**
+   * `ahead` (issue 13): set while a newer page is read for a model opened at a search hit; pushes
+   * for the lane wait there and are applied on top of that page.
+   */
+  | { status: 'ready'; model: TranscriptModel; ahead?: readonly GatewayEvent[] }
   | { status: 'error'; laneKey: string; message: string };
 
 export interface SendFeedback {
@@ -133,7 +149,9 @@ export type Action =
   | { type: 'push'; event: PushEvent }
   | { type: 'open-lane'; laneKey: string | null }
   | { type: 'transcript-loading'; laneKey: string }
-  | { type: 'transcript-loaded'; laneKey: string; sessionId: string; events: readonly StoredEvent[] }
+  /** `page`: where a page sits (issue 13); `merge`: rows read again from a seq on (a resync), laid over the rows shown. */
+  | { type: 'transcript-loaded'; laneKey: string; sessionId: string; events: readonly StoredEvent[]; page?: PageInfo; merge?: boolean }
+  | PageAction
   | { type: 'transcript-failed'; laneKey: string; message: string }
   | { type: 'send-result'; laneKey: string; text: string; clientId?: string; status: SendStatus; message: string; at: number }
   | { type: 'outbox'; entries: readonly OutboxEntry[] }
@@ -147,6 +165,12 @@ export type Action =
   | { type: 'dismiss'; key: string }
   | { type: 'session-restored'; laneKey: string }
   | ManageAction;
+
+/** Issue 13: an older page read as the reader scrolled up, a newer one as they scrolled down (opened at a search hit). */
+export type PageAction =
+  | { type: 'transcript-older'; laneKey: string; sessionId: string; before: number; events: readonly StoredEvent[]; hasOlder: boolean }
+  | { type: 'transcript-newer-start'; laneKey: string; sessionId: string }
+  | { type: 'transcript-newer'; laneKey: string; sessionId: string; after: number; events: readonly StoredEvent[]; hasNewer: boolean };
 
 /** Conversations you can manage (issue 11): a lane changed by this window, the Trash view, Undo. */
 export type ManageAction =
@@ -192,7 +216,11 @@ export function reduce(state: AppState, action: Action): AppState {
       return { ...state, transcript: { status: 'loading', laneKey: action.laneKey, buffered: [], previous } };
     }
     case 'transcript-loaded':
-      return onTranscriptLoaded(state, action.laneKey, action.sessionId, action.events);
+      return onTranscriptLoaded(state, action.laneKey, action.sessionId, action.events, action.page, action.merge === true);
+    case 'transcript-older':
+    case 'transcript-newer-start':
+    case 'transcript-newer':
+      return onPage(state, action);
     case 'transcript-failed':
       if (action.laneKey !== state.openLaneKey) return state;
       return { ...state, transcript: { status: 'error', laneKey: action.laneKey, message: action.message } };
@@ -304,7 +332,8 @@ function onGatewayEvent(state: AppState, event: GatewayEvent): AppState {
       if (slot.status !== 'ready' || slot.model.laneKey !== event.laneKey) return state;
       const model =
         event.type === 'text-delta' ? applyTextDelta(slot.model, event) : event.type === 'text-checkpoint' ? applyTextCheckpoint(slot.model, event) : applyToolOutputDelta(slot.model, event);
-      return model === slot.model ? state : { ...state, transcript: { status: 'ready', model } };
+      if (slot.ahead) return { ...state, transcript: { ...slot, model, ahead: [...slot.ahead, event] } };
+      return model === slot.model ? state : { ...state, transcript: { ...slot, model } };
     }
     case 'lane': {
       if (event.lane.deletedAt !== null || state.trash?.some((entry) => entry.laneKey === event.lane.laneKey)) return onLaneTrash(state, event.lane);
@@ -332,34 +361,69 @@ function onTranscriptEvent(state: AppState, laneKey: string, stored: StoredEvent
   const slot = next.transcript;
   if (slot.status === 'loading' && slot.laneKey === laneKey) return bufferEvent(next, slot, raw);
   if (slot.status !== 'ready' || slot.model.laneKey !== laneKey) return next;
-  return { ...next, transcript: { status: 'ready', model: applyTranscriptEvent(slot.model, stored) } };
+  const model = applyTranscriptEvent(slot.model, stored);
+  return { ...next, transcript: slot.ahead ? { ...slot, model, ahead: [...slot.ahead, raw] } : { ...slot, model } };
 }
 
 function bufferEvent(state: AppState, slot: Extract<TranscriptSlot, { status: 'loading' }>, event: GatewayEvent): AppState {
   return { ...state, transcript: { ...slot, buffered: [...slot.buffered, event] } };
 }
 
-function onTranscriptLoaded(state: AppState, laneKey: string, sessionId: string, events: readonly StoredEvent[]): AppState {
+/** Pushes that crossed a fetch, on top of what it read: what the rows already hold is skipped by its offset. */
+function applyBuffered(model: TranscriptModel, buffered: readonly GatewayEvent[]): TranscriptModel {
+  let next = model;
+  for (const event of buffered) {
+    if (event.type === 'transcript') next = applyTranscriptEvent(next, event.event);
+    else if (event.type === 'text-delta') next = applyTextDelta(next, event);
+    else if (event.type === 'text-checkpoint') next = applyTextCheckpoint(next, event);
+    else if (event.type === 'tool-output-delta') next = applyToolOutputDelta(next, event);
+  }
+  return next;
+}
+
+function onTranscriptLoaded(state: AppState, laneKey: string, sessionId: string, events: readonly StoredEvent[], page: PageInfo | undefined, merge: boolean): AppState {
   if (laneKey !== state.openLaneKey) return state;
   const slot = state.transcript;
-  let model = buildTranscript(laneKey, sessionId, events);
+  const previous = slot.status === 'loading' && slot.laneKey === laneKey ? slot.previous : null;
+  // A resync (issue 13) reads the rows from the one missing text on and lays them over the page shown.
+  let model =
+    merge && previous !== null && previous.sessionId === sessionId ? applyTranscriptEvents(previous, events) : buildTranscript(laneKey, sessionId, events, page);
   const lane = state.lanes.get(laneKey);
-  // Pushes that crossed the fetch: what the rows already hold is skipped by its offset.
-  if (slot.status === 'loading' && slot.laneKey === laneKey) {
-    for (const event of slot.buffered) {
-      if (event.type === 'transcript') model = applyTranscriptEvent(model, event.event);
-      else if (event.type === 'text-delta') model = applyTextDelta(model, event);
-      else if (event.type === 'text-checkpoint') model = applyTextCheckpoint(model, event);
-      else if (event.type === 'tool-output-delta') model = applyToolOutputDelta(model, event);
-    }
-  }
-  let previews = state.previews;
-  if (!previews.has(laneKey)) {
-    const first = events.find((event) => event.kind === 'user_message');
-    if (first && first.kind === 'user_message') previews = withEntry(previews, laneKey, first.payload.text);
-  }
+  if (slot.status === 'loading' && slot.laneKey === laneKey) model = applyBuffered(model, slot.buffered);
+  // The preview is the conversation's first message: a page that starts later (issue 13) has not got it.
+  const previews = page?.hasOlder === true || merge ? state.previews : withFirstMessage(state.previews, laneKey, events);
   if (lane && lane.activity === 'idle') model = endLiveText(model);
   return { ...state, previews, transcript: { status: 'ready', model } };
+}
+
+/** The conversation's first user message as its preview, when `events` begin at its start and none is known yet. */
+function withFirstMessage(previews: ReadonlyMap<string, string>, laneKey: string, events: readonly StoredEvent[]): ReadonlyMap<string, string> {
+  if (previews.has(laneKey)) return previews;
+  const first = events.find((event) => event.kind === 'user_message');
+  return first && first.kind === 'user_message' ? withEntry(previews, laneKey, first.payload.text) : previews;
+}
+
+function onPage(state: AppState, action: PageAction): AppState {
+  const slot = state.transcript;
+  if (slot.status !== 'ready' || slot.model.laneKey !== action.laneKey || slot.model.sessionId !== action.sessionId) return state;
+  const model = slot.model;
+  switch (action.type) {
+    case 'transcript-older': {
+      // A page read for rows already replaced (a reload) is dropped; the list asks again.
+      if (action.before !== model.firstSeq) return state;
+      const previews = action.hasOlder ? state.previews : withFirstMessage(state.previews, action.laneKey, action.events);
+      return { ...state, previews, transcript: { ...slot, model: prependPage(model, action.events, action.hasOlder) } };
+    }
+    case 'transcript-newer-start':
+      return { ...state, transcript: { ...slot, ahead: slot.ahead ?? [] } };
+    case 'transcript-newer': {
+      const { ahead, ...rest } = slot;
+      if (action.after !== model.lastSeq) return { ...state, transcript: rest };
+      let next = applyBuffered(appendPage(model, action.events, action.hasNewer), ahead ?? []);
+      if (!next.hasNewer && state.lanes.get(action.laneKey)?.activity === 'idle') next = endLiveText(next);
+      return { ...state, transcript: { ...rest, model: next } };
+    }
+  }
 }
 
 /** Lane status is the durable truth: banners that no longer apply go away. */
@@ -372,7 +436,7 @@ function afterLaneChange(state: AppState, lane: LaneStatus): AppState {
   if (lane.queuedInputs === 0 && next.queuedTexts.has(key)) next = { ...next, queuedTexts: without(next.queuedTexts, key) };
   const slot = next.transcript;
   if (lane.activity === 'idle' && slot.status === 'ready' && slot.model.laneKey === key && slot.model.live) {
-    next = { ...next, transcript: { status: 'ready', model: endLiveText(slot.model) } };
+    next = { ...next, transcript: { ...slot, model: endLiveText(slot.model) } };
   }
   return next;
 }

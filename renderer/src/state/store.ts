@@ -5,10 +5,20 @@
  * can arrive hundreds of times a second, and the screen needs it at most once a frame.
  */
 import type { GatewayEvent, LaneStatus } from '../../../shared/gateway-events.ts';
-import type { MethodName, Params, ProviderTarget, Result } from '../../../shared/protocol/contract.ts';
+import { TRANSCRIPT_PAGE_MAX, type MethodName, type Params, type ProviderTarget, type Result } from '../../../shared/protocol/contract.ts';
 import type { ProviderKind, ProviderSettingInput, SettingChange, SettingKey, SettingValue } from '../../../shared/settings.ts';
 import { providerInUse } from '../lib/provider-presets.ts';
-import { initialState, laneLabel, needsTranscriptReload, reduce, relaunchBannerKey, relaunchDismissedKey, type Action, type AppState } from './app-state.ts';
+import {
+  initialState,
+  laneLabel,
+  needsTranscriptReload,
+  reduce,
+  relaunchBannerKey,
+  relaunchDismissedKey,
+  type Action,
+  type AppState,
+  type SearchResult,
+} from './app-state.ts';
 import type { GatewayPort } from './gateway-port.ts';
 import type { OutboxEntry, OutboxStorage } from './outbox.ts';
 import { conversationExportText, exportFileName, readAllSessions } from '../../../shared/conversation-export.ts';
@@ -36,6 +46,11 @@ const nextFrame: { request(callback: () => void): unknown; cancel(handle: unknow
  */
 const MISSING_TEXT_RELOAD_MS = 250;
 const SEARCH_DEBOUNCE_MS = 200;
+/**
+ * Rows read per page (issue 13): more than a tall window shows, so the newest page fills the
+ * screen with room to scroll, and a 100,000-row conversation opens as fast as a short one.
+ */
+export const TRANSCRIPT_PAGE_ROWS = 200;
 const OPEN_LANE_KEY = 'baton.openLane';
 /** The store this window last reached, for messages typed before it reaches one again (L32). */
 const STORE_ID_KEY = 'baton.storeId';
@@ -87,6 +102,9 @@ export class AppStore {
   private notifyTimer: unknown = null;
   private microtaskQueued = false;
   private transcriptLoad = 0;
+  /** Issue 13: the older / newer page being read, by the cursor it was asked with (one of each at a time). */
+  private olderLoad: number | null = null;
+  private newerLoad: number | null = null;
   private searchTimer: ReturnType<typeof setTimeout> | null = null;
   private missingTextTimer: ReturnType<typeof setTimeout> | null = null;
   private missingTextReloadAt = Number.NEGATIVE_INFINITY;
@@ -137,7 +155,7 @@ export class AppStore {
       const slot = this.state.transcript;
       if (slot.status !== 'ready' || slot.model.laneKey !== laneKey || slot.model.missingText === null) return;
       this.missingTextReloadAt = this.now();
-      void this.loadTranscript(laneKey);
+      void this.resyncTranscript(laneKey, slot.model.sessionId, Math.min(slot.model.missingText - 1, slot.model.lastSeq));
     }, wait);
   }
 
@@ -208,22 +226,92 @@ export class AppStore {
     }
   }
 
-  async loadTranscript(laneKey: string): Promise<void> {
+  /**
+   * Reads the conversation's newest page (issue 13: older ones follow as the reader scrolls up),
+   * or with `around` the page around that row, which the view shows centred and marked.
+   */
+  async loadTranscript(laneKey: string, options: { around?: number } = {}): Promise<void> {
     const load = ++this.transcriptLoad;
     this.dispatch({ type: 'transcript-loading', laneKey });
+    const params = { laneKey, limit: TRANSCRIPT_PAGE_ROWS, ...(options.around !== undefined ? { around: options.around } : {}) };
+    let focusSeq = options.around ?? null;
+    const loaded = (result: Result<'transcript.get'>) =>
+      this.dispatch({
+        type: 'transcript-loaded',
+        laneKey,
+        sessionId: result.sessionId,
+        events: result.events,
+        page: { hasOlder: result.hasMore ?? false, hasNewer: result.hasNewer ?? false, focusSeq },
+      });
     try {
-      const result = await this.client.call('transcript.get', { laneKey });
+      const result = await this.client.call('transcript.get', params);
       if (load !== this.transcriptLoad) return;
-      this.dispatch({ type: 'transcript-loaded', laneKey, sessionId: result.sessionId, events: result.events });
-      // The lane moved on to another session while we were reading the old one.
+      loaded(result);
+      // The lane moved on to another session while we were reading the old one: its newest page.
       const lane = this.state.lanes.get(laneKey);
       if (lane && lane.sessionId !== result.sessionId && this.state.openLaneKey === laneKey) {
         const retry = ++this.transcriptLoad;
-        const again = await this.client.call('transcript.get', { laneKey });
-        if (retry === this.transcriptLoad) this.dispatch({ type: 'transcript-loaded', laneKey, sessionId: again.sessionId, events: again.events });
+        focusSeq = null;
+        const again = await this.client.call('transcript.get', { laneKey, limit: TRANSCRIPT_PAGE_ROWS });
+        if (retry === this.transcriptLoad) loaded(again);
       }
     } catch (error) {
       if (load === this.transcriptLoad) this.dispatch({ type: 'transcript-failed', laneKey, message: describeError(error) });
+    }
+  }
+
+  /**
+   * Streamed text found missing: the rows from that one on are read again and laid over those
+   * shown (issue 13: by row seq, so the older pages the reader loaded stay). Thousands of rows
+   * written since are rare; then the newest page is read instead.
+   */
+  private async resyncTranscript(laneKey: string, sessionId: string, afterSeq: number): Promise<void> {
+    const load = ++this.transcriptLoad;
+    this.dispatch({ type: 'transcript-loading', laneKey });
+    try {
+      const result = await this.client.call('transcript.get', { laneKey, sessionId, afterSeq: Math.max(0, afterSeq), limit: TRANSCRIPT_PAGE_MAX });
+      if (load !== this.transcriptLoad) return;
+      if (result.hasNewer === true) {
+        void this.loadTranscript(laneKey);
+        return;
+      }
+      this.dispatch({ type: 'transcript-loaded', laneKey, sessionId: result.sessionId, events: result.events, merge: true });
+    } catch (error) {
+      if (load === this.transcriptLoad) this.dispatch({ type: 'transcript-failed', laneKey, message: describeError(error) });
+    }
+  }
+
+  /** Issue 13: the page before the oldest row shown, as the reader nears the top; one at a time. */
+  async loadOlder(laneKey: string): Promise<void> {
+    const slot = this.state.transcript;
+    if (slot.status !== 'ready' || slot.model.laneKey !== laneKey || !slot.model.hasOlder || this.olderLoad !== null) return;
+    const { sessionId, firstSeq: before } = slot.model;
+    this.olderLoad = before;
+    try {
+      const result = await this.client.call('transcript.get', { laneKey, sessionId, before, limit: TRANSCRIPT_PAGE_ROWS });
+      this.dispatch({ type: 'transcript-older', laneKey, sessionId, before, events: result.events, hasOlder: result.hasMore ?? false });
+    } catch (error) {
+      this.fail(`Could not load older messages: ${describeError(error)}`);
+    } finally {
+      this.olderLoad = null;
+    }
+  }
+
+  /** Issue 13: the page after the newest row shown, for a conversation opened at a search hit. */
+  async loadNewer(laneKey: string): Promise<void> {
+    const slot = this.state.transcript;
+    if (slot.status !== 'ready' || slot.model.laneKey !== laneKey || !slot.model.hasNewer || this.newerLoad !== null) return;
+    const { sessionId, lastSeq: after } = slot.model;
+    this.newerLoad = after;
+    this.dispatch({ type: 'transcript-newer-start', laneKey, sessionId });
+    try {
+      const result = await this.client.call('transcript.get', { laneKey, sessionId, afterSeq: after, limit: TRANSCRIPT_PAGE_ROWS });
+      this.dispatch({ type: 'transcript-newer', laneKey, sessionId, after, events: result.events, hasNewer: result.hasNewer ?? false });
+    } catch (error) {
+      this.dispatch({ type: 'transcript-newer', laneKey, sessionId, after: Number.NaN, events: [], hasNewer: true });
+      this.fail(`Could not load newer messages: ${describeError(error)}`);
+    } finally {
+      this.newerLoad = null;
     }
   }
 
@@ -243,6 +331,21 @@ export class AppStore {
     const archived = await this.attempt('lanes.list', { view: 'archived' }, 'Could not read the archived conversations');
     const lane = archived?.find((entry) => entry.laneKey === laneKey);
     if (lane) this.dispatch({ type: 'lane-changed', lane });
+  }
+
+  /**
+   * Issue 13: a search result opens its conversation at the message that matched, centred and
+   * marked; a hit in an earlier session of the conversation (or on its title) opens it as usual.
+   */
+  openSearchResult(result: SearchResult): void {
+    const lane = this.state.lanes.get(result.laneKey);
+    if (result.seq === undefined || lane === undefined || result.sessionId !== lane.sessionId) {
+      this.openLane(result.laneKey);
+      return;
+    }
+    this.dispatch({ type: 'open-lane', laneKey: result.laneKey });
+    this.writeStorage(OPEN_LANE_KEY, result.laneKey);
+    void this.loadTranscript(result.laneKey, { around: result.seq });
   }
 
   async newChat(): Promise<string | null> {

@@ -11,6 +11,13 @@
  *
  * Items are immutable; an update replaces one item and copies the array (a pointer copy, cheap
  * even for a 10,000-event session). Lookups scan backwards from the end, where live events land.
+ *
+ * Paging (issue 13): a model may hold only part of the session, from `firstSeq` to `lastSeq`: the
+ * newest page when a conversation opens, older pages prepended as the reader scrolls up
+ * (`prependPage`), or the page around a search hit with newer pages appended (`appendPage`). A
+ * delta or checkpoint for a row outside that range is not a gap: it is ignored, and the row comes
+ * whole with its page. A tool's later events whose call sits in an older page wait in `unresolved`
+ * until that page arrives.
  */
 import type { AttachmentRef } from '../../../shared/attachments.ts';
 import type { GatewayEvent } from '../../../shared/gateway-events.ts';
@@ -170,6 +177,23 @@ export interface TranscriptModel {
   path: CurrentPath;
   /** What the path is computed from: one entry per stored event, in seq order. */
   pathEvents: readonly PathEvent[];
+  /** Issue 13: the oldest stored row this model holds (0 when it holds none). */
+  firstSeq: number;
+  /** Stored rows exist before `firstSeq` that this model has not loaded. */
+  hasOlder: boolean;
+  /** Stored rows exist after `lastSeq` that this model has not loaded (it was opened at a search hit). */
+  hasNewer: boolean;
+  /** The row the conversation was opened at (a search hit), shown centred and marked; null otherwise. */
+  focusSeq: number | null;
+  /** Loaded tool events (dispatch, result, decision) whose call is in an older page not loaded yet. */
+  unresolved: readonly StoredEvent[];
+}
+
+/** Where a loaded page sits in its session (transcript.get's `hasMore` / `hasNewer`). */
+export interface PageInfo {
+  hasOlder: boolean;
+  hasNewer: boolean;
+  focusSeq?: number | null;
 }
 
 interface Draft {
@@ -183,29 +207,87 @@ interface Draft {
   /** Set once a new event joined `pathEvents` (copied first): the path is computed again. */
   pathChanged: boolean;
   path: CurrentPath;
+  /** Set while folding a loaded page: tool events whose call is not here are kept, not dropped. */
+  unresolved: StoredEvent[] | null;
 }
 
 const NO_PATH = currentPath([]);
 
 export function emptyTranscript(laneKey: string, sessionId: string): TranscriptModel {
-  return { laneKey, sessionId, items: [], live: null, turnEnds: new Map(), latestTurnId: null, lastSeq: 0, missingText: null, path: NO_PATH, pathEvents: [] };
+  return { ...NO_PAGE, laneKey, sessionId, items: [], live: null, turnEnds: new Map(), latestTurnId: null, lastSeq: 0, missingText: null, path: NO_PATH, pathEvents: [] };
 }
 
-/** One pass over a loaded session: O(n) for the common case of events in seq order. */
-export function buildTranscript(laneKey: string, sessionId: string, events: readonly StoredEvent[]): TranscriptModel {
-  const draft: Draft = { items: [], live: null, turnEnds: new Map(), turnEndsCopied: true, latestTurnId: null, lastSeq: 0, pathEvents: [], pathChanged: true, path: NO_PATH };
+const NO_PAGE = { firstSeq: 0, hasOlder: false, hasNewer: false, focusSeq: null, unresolved: [] } as const;
+
+/**
+ * One pass over a loaded session, or a page of it (`page`): O(n) for the common case of events in
+ * seq order.
+ */
+export function buildTranscript(laneKey: string, sessionId: string, events: readonly StoredEvent[], page?: PageInfo): TranscriptModel {
+  const draft: Draft = { items: [], live: null, turnEnds: new Map(), turnEndsCopied: true, latestTurnId: null, lastSeq: 0, pathEvents: [], pathChanged: true, path: NO_PATH, unresolved: [] };
+  let firstSeq = 0;
   for (const event of events) {
-    if (event.sessionId === sessionId) fold(draft, event, false);
+    if (event.sessionId !== sessionId) continue;
+    if (firstSeq === 0 || event.seq < firstSeq) firstSeq = event.seq;
+    fold(draft, event, false);
   }
-  return finish(laneKey, sessionId, draft, null);
+  const paging = { firstSeq, hasOlder: page?.hasOlder ?? false, hasNewer: page?.hasNewer ?? false, focusSeq: page?.focusSeq ?? null, unresolved: draft.unresolved ?? [] };
+  return { ...finish(laneKey, sessionId, draft, null, NO_PAGE), ...paging };
+}
+
+/**
+ * An older page (issue 13): its rows go before the ones shown; tool events waiting for their call
+ * find it; a tool card both pages made (its approval request was on the newer side) stays once, as
+ * the newer page built it.
+ */
+export function prependPage(model: TranscriptModel, events: readonly StoredEvent[], hasOlder: boolean): TranscriptModel {
+  const older: Draft = { items: [], live: null, turnEnds: new Map(), turnEndsCopied: true, latestTurnId: null, lastSeq: 0, pathEvents: [], pathChanged: true, path: NO_PATH, unresolved: [] };
+  let firstSeq = model.firstSeq;
+  for (const event of events) {
+    if (event.sessionId !== model.sessionId || (model.firstSeq !== 0 && event.seq >= model.firstSeq)) continue;
+    if (firstSeq === 0 || event.seq < firstSeq) firstSeq = event.seq;
+    fold(older, event, false);
+  }
+  const waiting = model.unresolved;
+  older.unresolved = [];
+  for (const event of waiting) fold(older, event, false);
+  const shown = new Set(model.items.map((item) => item.key));
+  const items = [...older.items.filter((item) => !shown.has(item.key)), ...model.items];
+  const turnEnds = older.turnEnds.size === 0 ? model.turnEnds : new Map([...older.turnEnds, ...model.turnEnds]);
+  // The path is computed again over every loaded event (issue 11): a fork in the older page is now seen.
+  const pathEvents = [...older.pathEvents.filter((event) => model.firstSeq === 0 || event.seq < model.firstSeq), ...model.pathEvents];
+  return { ...model, items, turnEnds, firstSeq, hasOlder, unresolved: older.unresolved, pathEvents, path: currentPath(pathEvents) };
+}
+
+/**
+ * A newer page of a model opened at a search hit (issue 13): its rows go after the ones shown,
+ * then whatever was pushed while it was read. Once it is the newest page, pushes apply as usual.
+ */
+export function appendPage(model: TranscriptModel, events: readonly StoredEvent[], hasNewer: boolean): TranscriptModel {
+  const draft = toDraft(model);
+  draft.unresolved = model.unresolved.slice();
+  for (const event of events) {
+    if (event.sessionId === model.sessionId) fold(draft, event, false);
+  }
+  return { ...finish(model.laneKey, model.sessionId, draft, model.missingText, model), hasNewer };
+}
+
+/** Lies after the rows this model holds while newer ones are not loaded: it comes with a later page. */
+function beyondLoaded(model: TranscriptModel, seq: number): boolean {
+  return model.hasNewer && seq > model.lastSeq;
+}
+
+/** Lies before the rows this model holds: it comes with an older page, whole. */
+function beforeLoaded(model: TranscriptModel, seq: number): boolean {
+  return model.firstSeq !== 0 && seq < model.firstSeq;
 }
 
 /** Applies one pushed transcript event; events of another session leave the model unchanged. */
 export function applyTranscriptEvent(model: TranscriptModel, event: StoredEvent): TranscriptModel {
-  if (event.sessionId !== model.sessionId) return model;
+  if (event.sessionId !== model.sessionId || beyondLoaded(model, event.seq)) return model;
   const draft = toDraft(model);
   fold(draft, event, true);
-  return finish(model.laneKey, model.sessionId, draft, stillMissing(model, event));
+  return finish(model.laneKey, model.sessionId, draft, stillMissing(model, event), model);
 }
 
 export function applyTranscriptEvents(model: TranscriptModel, events: readonly StoredEvent[]): TranscriptModel {
@@ -213,11 +295,11 @@ export function applyTranscriptEvents(model: TranscriptModel, events: readonly S
   const draft = toDraft(model);
   let missing = model.missingText;
   for (const event of events) {
-    if (event.sessionId !== model.sessionId) continue;
+    if (event.sessionId !== model.sessionId || beyondLoaded(model, event.seq)) continue;
     fold(draft, event, true);
     missing = stillMissing({ missingText: missing }, event);
   }
-  return finish(model.laneKey, model.sessionId, draft, missing);
+  return finish(model.laneKey, model.sessionId, draft, missing, model);
 }
 
 /** A piece of streamed text: appended when it starts where its row's text ends, skipped when the row holds it. */
@@ -225,6 +307,7 @@ export function applyTextDelta(model: TranscriptModel, event: TextDelta): Transc
   if (event.delta === '' || model.turnEnds.has(event.turnId) || model.missingText === event.seq) return model;
   const index = findBySeq(model.items, event.seq);
   const item = index >= 0 ? model.items[index] : undefined;
+  if (item === undefined && (beforeLoaded(model, event.seq) || beyondLoaded(model, event.seq))) return model; // its page has it
   if (!isStreamedItem(item)) return missing(model, event.seq); // its row never reached us
   if (item.final) return model; // a late piece of a finished message: the final row has it
   const have = item.text.length;
@@ -240,6 +323,7 @@ export function applyTextCheckpoint(model: TranscriptModel, event: TextCheckpoin
   if (model.turnEnds.has(event.turnId) || model.missingText === event.seq) return model;
   const index = findBySeq(model.items, event.seq);
   const item = index >= 0 ? model.items[index] : undefined;
+  if (item === undefined && (beforeLoaded(model, event.seq) || beyondLoaded(model, event.seq))) return model;
   if (!isStreamedItem(item)) return missing(model, event.seq);
   return item.final || item.text.length >= event.length ? model : missing(model, event.seq);
 }
@@ -253,6 +337,7 @@ export function applyToolOutputDelta(model: TranscriptModel, event: ToolOutputDe
   const index = findTool(model.items, event.callId);
   const tool = index >= 0 ? (model.items[index] as ToolItem) : undefined;
   const output = tool?.output;
+  if (!tool && (beforeLoaded(model, event.seq) || beyondLoaded(model, event.seq))) return model; // its page has it
   if (!tool || output?.seq !== event.seq) return missing(model, event.seq); // its row never reached us
   if (output.final) return model;
   const kept = applyOutputPiece(output.kept, event.offset, event.delta);
@@ -271,7 +356,7 @@ export function endLiveText(model: TranscriptModel): TranscriptModel {
   if (!model.live) return model;
   const draft = toDraft(model);
   dropLive(draft);
-  return finish(model.laneKey, model.sessionId, draft, model.missingText);
+  return finish(model.laneKey, model.sessionId, draft, model.missingText, model);
 }
 
 function missing(model: TranscriptModel, seq: number): TranscriptModel {
@@ -296,11 +381,19 @@ function toDraft(model: TranscriptModel): Draft {
     pathEvents: model.pathEvents as PathEvent[],
     pathChanged: false,
     path: model.path,
+    // A pushed tool event whose call is in a page not loaded yet waits for that page too.
+    unresolved: model.hasOlder ? model.unresolved.slice() : null,
   };
 }
 
-function finish(laneKey: string, sessionId: string, draft: Draft, missingText: number | null): TranscriptModel {
+/** `paging`: the page fields carried over from the model the draft came from. */
+function finish(laneKey: string, sessionId: string, draft: Draft, missingText: number | null, paging: Omit<PageInfo, 'focusSeq'> & Pick<TranscriptModel, 'firstSeq' | 'focusSeq' | 'unresolved'>): TranscriptModel {
   return {
+    firstSeq: paging.firstSeq,
+    hasOlder: paging.hasOlder,
+    hasNewer: paging.hasNewer,
+    focusSeq: paging.focusSeq,
+    unresolved: draft.unresolved ?? paging.unresolved,
     laneKey,
     sessionId,
     items: draft.items,
@@ -359,7 +452,7 @@ function fold(draft: Draft, event: StoredEvent, pushed: boolean): void {
       break;
     }
     case 'tool_dispatch':
-      updateTool(draft, event.payload.callId, (tool) => ({ ...tool, dispatched: true, turnId: event.turnId ?? tool.turnId, startedAt: event.createdAt }));
+      updateTool(draft, event.payload.callId, (tool) => ({ ...tool, dispatched: true, turnId: event.turnId ?? tool.turnId, startedAt: event.createdAt }), event);
       break;
     case 'tool_result':
       updateTool(draft, event.payload.callId, (tool) => ({
@@ -367,7 +460,7 @@ function fold(draft: Draft, event: StoredEvent, pushed: boolean): void {
         result: { output: event.payload.output, isError: event.payload.isError, details: event.payload.details },
         turnId: event.turnId ?? tool.turnId,
         endedAt: event.createdAt,
-      }));
+      }), event);
       break;
     case 'tool_output': {
       const { callId, head, tail, length, totalBytes, fullOutput, final } = event.payload;
@@ -403,7 +496,7 @@ function fold(draft: Draft, event: StoredEvent, pushed: boolean): void {
         ...tool,
         approval: event.payload.approved ? 'approved' : 'denied',
         decisionText: approvalDecisionSentence(event.payload.decision, event.payload.approved, event.payload.reason),
-      }));
+      }), event);
       break;
     case 'interruption':
       endTurn(draft, event.turnId, 'interrupted');
@@ -538,9 +631,13 @@ function findTool(items: readonly TranscriptItem[], callId: string): number {
   return -1;
 }
 
-function updateTool(draft: Draft, callId: string, change: (tool: ToolItem) => ToolItem): boolean {
+function updateTool(draft: Draft, callId: string, change: (tool: ToolItem) => ToolItem, event?: StoredEvent): boolean {
   const index = findTool(draft.items, callId);
-  if (index < 0) return false;
+  if (index < 0) {
+    // A loaded page may begin after the call: its page, read later, resolves the event (issue 13).
+    if (event && draft.unresolved) draft.unresolved.push(event);
+    return false;
+  }
   draft.items[index] = change(draft.items[index] as ToolItem);
   return true;
 }

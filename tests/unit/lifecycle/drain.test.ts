@@ -334,6 +334,23 @@ describe('drain (SPEC §4)', () => {
     expect(global[0]!.kind === 'drain' && global[0]!.deadline).toBeGreaterThan(0);
   });
 
+  it('L9: the write-ahead marks are committed before the first drain banner goes out (issue 13: a kill while 1,000 banners are sent loses no mark)', async () => {
+    harness = await CoreHarness.start();
+    await parkTurns(harness, ['a', 'b']);
+    const markedAtBanner: boolean[] = [];
+    const sink = harness.sink;
+    const emit = sink.emit.bind(sink);
+    sink.emit = (event) => {
+      if (event.type === 'banner' && event.banner.kind === 'drain') markedAtBanner.push(['a', 'b'].every((key) => lane(harness, key).resumePending));
+      emit(event);
+    };
+
+    await harness.core.requestExit('restart');
+
+    expect(markedAtBanner).toEqual([true, true, true]); // the global banner and one per running conversation
+    expect(harness.logs.filter((line) => line.startsWith('Write-ahead marks committed for 2 running turns in '))).toHaveLength(1);
+  });
+
   it('L8: a throwing banner sink does not block the exit', async () => {
     harness = await CoreHarness.start();
     await parkTurns(harness, ['a']);

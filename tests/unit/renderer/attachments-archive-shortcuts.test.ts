@@ -12,7 +12,8 @@ import { AppStore } from '../../../renderer/src/state/store.ts';
 import { appMenuTemplate, shortcutKeyPress } from '../../../electron/shell/window/app-menu.ts';
 import { ATTACHMENT_LIMITS } from '../../../shared/attachments.ts';
 import { matchShortcut, menuAccelerator, SHORTCUTS, shortcutText, type KeyPress } from '../../../shared/shortcuts.ts';
-import { closeAfterEach, until, windowStore } from './window-store.ts';
+import { closeAfterEach, windowStore } from './window-store.ts';
+import { until } from './store-wait.ts';
 import { lane } from './lanes.ts';
 
 const toClose = closeAfterEach();

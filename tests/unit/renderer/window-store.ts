@@ -2,6 +2,7 @@
 import { afterEach } from 'vitest';
 import { AppStore } from '../../../renderer/src/state/store.ts';
 import { ServiceHarness } from '../../fixtures/host-service-harness.ts';
+import { until } from './store-wait.ts';
 
 /** What each test opened, closed after it newest first. */
 const toClose: Array<() => void> = [];
@@ -19,16 +20,4 @@ export async function windowStore(): Promise<{ h: ServiceHarness; store: AppStor
   toClose.push(store.start());
   await until(store, () => store.getState().app !== null);
   return { h, store };
-}
-
-/** Resolves once the store's state satisfies `check` (checked on every change). */
-export function until(store: AppStore, check: () => boolean): Promise<void> {
-  if (check()) return Promise.resolve();
-  return new Promise((resolve) => {
-    const off = store.subscribe(() => {
-      if (!check()) return;
-      off();
-      resolve();
-    });
-  });
 }
