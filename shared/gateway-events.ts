@@ -29,6 +29,14 @@ export interface LaneStatus {
   pinned: boolean;
   /** Issue 11, L35: when the conversation went to the trash (restorable for 30 days), else null. */
   deletedAt: number | null;
+  /** L34: the provider (by name) and model this conversation's next turn uses; null until chosen. */
+  provider?: string | null;
+  model?: string | null;
+  /** L34: its agent profile; null is "Default". */
+  profile?: string | null;
+  /** L34: its own instructions / workspace folder over the profile's; null keeps the profile's. */
+  instructions?: string | null;
+  workspaceDir?: string | null;
   /** Issue 10 (activity view): when the live turn was accepted (ms since the epoch); null when none runs. */
   turnStartedAt?: number | null;
   /** Issue 10: tool calls the live turn has made so far (its steps); 0 when none runs. */

@@ -35,7 +35,7 @@ export interface Settings {
   theme: Theme;
   /** Model providers the user configured; keys live in the OS keychain under `keyRef` (R4). */
   providers: ProviderSetting[];
-  /** Name of the provider turns use; null: the first one, else OPENAI_* / ANTHROPIC_* from the environment. */
+  /** The default provider, which new conversations take (L34: each keeps its own); null: the first one, else OPENAI_* / ANTHROPIC_* from the environment. */
   activeProvider: string | null;
   /** Model calls one turn may make before it stops as failed. */
   maxSteps: number;
@@ -54,6 +54,30 @@ export interface Settings {
   modelPrices: Record<string, ModelPrice>;
   /** Issue 10: Anthropic extended thinking's budget in tokens (1024 or more); 0 turns thinking off. */
   anthropicThinkingBudget: number;
+  /**
+   * L34: named agent profiles a conversation can use besides "Default" (the settings above:
+   * systemPrompt, the provider in use, toolApproval, workspaceDir, maxSteps).
+   */
+  profiles: AgentProfile[];
+}
+
+/** The profile every conversation starts with: today's settings, under this name. */
+export const DEFAULT_PROFILE_NAME = 'Default';
+
+/** Null fields take the Default profile's value. */
+export interface AgentProfile {
+  name: string;
+  /** Replaces the Default's instructions (systemPrompt). */
+  instructions: string | null;
+  /** The provider and model a conversation takes when it switches to this profile; null keeps its own. */
+  provider: string | null;
+  model: string | null;
+  /** The tools the agent is offered (built-in and MCP tool names); null offers every tool. */
+  tools: string[] | null;
+  /** Approval per tool, over the Default's; a tool not listed uses the Default's policy. */
+  toolApproval: Record<string, ToolApprovalMode>;
+  workspaceDir: string | null;
+  maxSteps: number | null;
 }
 
 export const SHELL_SANDBOX_MODES = ['auto', 'off'] as const;
@@ -158,6 +182,37 @@ export const mcpServerConfigsSchema = z.array(mcpServerConfigSchema).superRefine
   });
 });
 
+// ── agent profiles (L34) ─────────────────────────────────────────────────────────────────────
+
+const profileText = z.string().trim().min(1).nullable().default(null);
+
+export const agentProfileSchema = z.object({
+  name: z
+    .string()
+    .trim()
+    .min(1, 'A profile needs a name')
+    .max(100)
+    .refine((name) => name.toLowerCase() !== DEFAULT_PROFILE_NAME.toLowerCase(), `"${DEFAULT_PROFILE_NAME}" is the built-in profile's name`),
+  instructions: z.string().nullable().default(null),
+  provider: profileText,
+  model: profileText,
+  tools: z.array(z.string().min(1)).nullable().default(null),
+  toolApproval: z.record(z.string(), z.enum(TOOL_APPROVAL_MODES)).default({}),
+  // A relative folder would silently depend on whatever the working directory happens to be.
+  workspaceDir: z.string().refine(isAbsolutePath, 'must be an absolute folder path').nullable().default(null),
+  maxSteps: z.number().int().min(1).max(500).nullable().default(null),
+});
+
+/** Unique names, case-insensitively (they are picked from a list by name). */
+export const agentProfilesSchema = z.array(agentProfileSchema).superRefine((profiles, context) => {
+  const seen = new Set<string>();
+  profiles.forEach((profile, index) => {
+    const key = profile.name.toLowerCase();
+    if (seen.has(key)) context.addIssue({ code: 'custom', path: [index, 'name'], message: `Another profile is already named "${profile.name}"` });
+    seen.add(key);
+  });
+});
+
 // ── providers ────────────────────────────────────────────────────────────────────────────────
 
 export const providerSettingSchema = z.object({
@@ -212,6 +267,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   shellSandbox: 'auto',
   modelPrices: { ...DEFAULT_MODEL_PRICES },
   anthropicThinkingBudget: 0,
+  profiles: [],
 });
 
 export const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS) as SettingKey[];
@@ -271,6 +327,10 @@ const rules: SettingRules = {
     // The API refuses budgets under 1024; 0 is off.
     schema: lenientNumber.pipe(z.number().int().refine((n) => n === 0 || (n >= 1024 && n <= 128_000))),
     expected: 'a whole number of tokens from 1024 to 128000, or 0 for off',
+  },
+  profiles: {
+    schema: agentProfilesSchema as unknown as z.ZodType<AgentProfile[]>,
+    expected: `a list of profiles with unique names (not "${DEFAULT_PROFILE_NAME}"), each with name and optional instructions, provider, model, tools, toolApproval, workspaceDir (absolute) and maxSteps (1 to 500)`,
   },
 };
 

@@ -64,7 +64,8 @@ export const eventPayloadSchemas = {
     attachments: z.array(attachmentRefSchema).optional(),
   }),
   /** `final: false` while streaming; a kill leaves it false and repair flags it interrupted (L18). */
-  assistant_text: z.object({ text: z.string(), final: z.boolean() }),
+  /** `provider`/`model` (L34): what produced the answer; absent on answers stored before they were recorded. */
+  assistant_text: z.object({ text: z.string(), final: z.boolean(), provider: z.string().optional(), model: z.string().optional() }),
   tool_call: z.object({
     callId: z.string(),
     name: z.string(),

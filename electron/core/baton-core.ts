@@ -98,6 +98,13 @@ export async function openBatonCore(options: BatonCoreOptions): Promise<BatonCor
   // R2: damage found at a read or write after open stops every write (the store refuses them);
   // say so once, loudly, with the file and the newest backup.
   store.onDamaged((error) => (options.log ?? defaultLog)(error.message));
+  // L34: conversations from before models were per conversation keep the default of this launch from now on.
+  // Like the trash purge, a refused write here must not keep Baton from starting: a lane without a model takes one at its first turn.
+  try {
+    gateway.assignDefaultModels();
+  } catch (error) {
+    (options.log ?? defaultLog)(`Could not give older conversations the default model: ${describeError(error)}`);
+  }
   const startup = recoverAtStartup({ store, gateway, settings: options.settings(), ...(options.now ? { now: options.now } : {}) });
   // R2: at least one backup per day of use, also for an app that stays open for weeks.
   // No backup before the check has found the file sound: a backup must never copy damage over good ones.

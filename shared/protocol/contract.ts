@@ -43,6 +43,11 @@ export const laneStatusSchema: z.ZodType<LaneStatus> = z.object({
   updatedAt: z.number(),
   pinned: z.boolean(),
   deletedAt: z.number().nullable(),
+  provider: z.string().nullable().optional(),
+  model: z.string().nullable().optional(),
+  profile: z.string().nullable().optional(),
+  instructions: z.string().nullable().optional(),
+  workspaceDir: z.string().nullable().optional(),
   turnStartedAt: z.number().nullable().optional(),
   stepCount: z.number().int().min(0).optional(),
   currentTool: z.string().nullable().optional(),
@@ -177,6 +182,15 @@ export const contract = {
   'lanes.restore': { params: z.object({ laneKey }), result: laneStatusSchema },
   /** Issue 11: archived conversations leave the main list for the Archived view (`lanes.list { view: 'archived' }`); search still finds them. */
   'lanes.archive': { params: z.object({ laneKey, archived: z.boolean() }), result: laneStatusSchema },
+  // L34: a conversation keeps its agent. The provider must exist; a change during a turn applies to the next turn.
+  'lanes.setModel': { params: z.object({ laneKey, provider: z.string().trim().min(1).max(200), model: z.string().trim().min(1).max(500) }), result: laneStatusSchema },
+  /** `profile: null` is the Default profile; a named one must exist. Its provider and model, if it has them, become the conversation's. */
+  'lanes.setProfile': { params: z.object({ laneKey, profile: z.string().min(1).max(100).nullable() }), result: laneStatusSchema },
+  /** The conversation's own instructions and workspace folder (absolute); null drops an override, a missing field leaves it. */
+  'lanes.setOverrides': {
+    params: z.object({ laneKey, instructions: z.string().max(100_000).nullable().optional(), workspaceDir: z.string().max(4096).nullable().optional() }),
+    result: laneStatusSchema,
+  },
   'lanes.create': { params: z.object({ title: z.string().max(MAX_TITLE_LENGTH).optional() }), result: laneStatusSchema },
   'lanes.search': {
     params: z.object({ query: z.string().min(1).max(500) }),

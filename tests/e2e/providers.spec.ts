@@ -59,12 +59,12 @@ test('issue 11, R3, R4: set up a provider by picking a fetched model; Test conne
   // Settings: the provider is in use; its own Test connection passes; removing it asks first.
   await page.getByTestId('settings-button').click();
   const entry = page.locator('[data-testid="provider-entry"][data-provider="Scripted"]');
-  await expect(entry).toContainText('In use');
+  await expect(entry).toContainText('Default');
   await expect(entry.getByTestId('provider-key-state')).toHaveText('Key stored');
   await entry.getByTestId('provider-entry-test').click();
   await expect(entry.getByTestId('provider-test-result')).toHaveText(/^Connected to Scripted in \d+ ms: 3 models offered\.$/);
 
-  // Edit: a new name and another model from the list; the stored key and "In use" move with the name.
+  // Edit: a new name and another model from the list; the stored key and "Default" move with the name.
   await entry.getByTestId('provider-edit').click();
   const form = entry.getByRole('form', { name: 'Edit Scripted' });
   await form.getByTestId('provider-name').fill('Scripted local');
@@ -73,13 +73,13 @@ test('issue 11, R3, R4: set up a provider by picking a fetched model; Test conne
   await screenshot(page, 'providers-edit');
   await form.getByTestId('provider-save').click();
   const renamed = page.locator('[data-testid="provider-entry"][data-provider="Scripted local"]');
-  await expect(renamed).toContainText('In use');
+  await expect(renamed).toContainText('Default');
   await expect(renamed).toContainText('scripted-third');
   await expect(renamed.getByTestId('provider-key-state')).toHaveText('Key stored');
   await expect(entry).toHaveCount(0);
 
   await renamed.getByTestId('provider-remove').click();
-  await expect(renamed.getByTestId('provider-remove-confirm')).toContainText('Remove “Scripted local”? New messages will use another provider.');
+  await expect(renamed.getByTestId('provider-remove-confirm')).toContainText('Remove “Scripted local”? New conversations will use another provider.');
   await screenshot(page, 'providers-remove-confirm');
   await renamed.getByTestId('provider-remove-yes').click();
   await expect(page.getByTestId('providers-notice')).toHaveText('Removed “Scripted local”. No provider is left: add one to chat.');
@@ -100,7 +100,7 @@ test('issue 11: a provider from OPENAI_BASE_URL / OPENAI_API_KEY is shown "From 
   const entry = page.locator('[data-testid="provider-entry"][data-source="environment"]');
   await expect(entry).toHaveCount(1);
   await expect(entry.getByTestId('provider-from-env')).toHaveText('From environment');
-  await expect(entry).toContainText('In use');
+  await expect(entry).toContainText('Default');
   await expect(entry).toContainText('scripted-env-model');
   await expect(entry.getByTestId('provider-key-state')).toHaveText('Key from the environment');
   // It is not edited or removed here: the environment sets it.
@@ -122,8 +122,8 @@ test('issue 11: a provider from OPENAI_BASE_URL / OPENAI_API_KEY is shown "From 
     await add.getByTestId('provider-base-url').fill(other.url);
     await add.getByTestId('provider-model').fill('added-model');
     await add.getByTestId('provider-save').click();
-    await expect(add.getByTestId('provider-saved')).toHaveText(/^Saved “Added”\. New messages still use “OpenAI-compatible server \(127\.0\.0\.1:\d+\)”; choose Use to switch\.$/);
-    await expect(entry).toContainText('In use');
+    await expect(add.getByTestId('provider-saved')).toHaveText(/^Saved “Added”\. New conversations still use “OpenAI-compatible server \(127\.0\.0\.1:\d+\)”; choose Make default to switch, or pick it in a conversation’s header\.$/);
+    await expect(entry).toContainText('Default');
     await page.getByTestId('settings-close').click();
 
     const window = new BatonWindow(page);

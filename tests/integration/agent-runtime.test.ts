@@ -92,7 +92,7 @@ describe('agent runtime through the gateway', () => {
       'assistant_text',
     ]);
     expect(fs.readFileSync(path.join(workspace(h), 'summary.txt'), 'utf8')).toBe('milk');
-    expect(events(h, 'a').at(-1)!.payload).toEqual({ text: 'All done: summary.txt says milk.', final: true });
+    expect(events(h, 'a').at(-1)!.payload).toEqual({ text: 'All done: summary.txt says milk.', final: true, provider: 'Scripted', model: 'test-model' });
     expect(server.requests).toHaveLength(3);
     const second = server.requests[1]!.body.messages;
     expect(second.at(-1)).toMatchObject({ role: 'tool', tool_call_id: 'c1' });
@@ -191,7 +191,7 @@ describe('agent runtime through the gateway', () => {
     expect(result.interrupted).toEqual(['a']);
     expect(h.core.store.getLane('a')).toMatchObject({ resumePending: true, resumeReason: 'shutdown_timeout', activeTurn: null });
     expect(events(h, 'a').at(-1)).toMatchObject({ kind: 'interruption', payload: { cause: 'drain' } });
-    expect(events(h, 'a').find((e) => e.kind === 'assistant_text')!.payload).toEqual({ text: 'Thinking about', final: false });
+    expect(events(h, 'a').find((e) => e.kind === 'assistant_text')!.payload).toEqual({ text: 'Thinking about', final: false, provider: 'Scripted', model: 'test-model' });
   });
 
   it('L11: a hard interrupt while the shell runs `sleep 30` kills its whole process group (shellSandbox off)', async () => {
@@ -320,7 +320,7 @@ describe('MCP tools in a turn', () => {
       expect(results[0]!.output).toContain('hello from mcp');
       expect(results[2]).toMatchObject({ callId: 'm3', isError: true });
       expect(results[2]!.output).toContain('MCP server "fixture" is not running');
-      expect(events(h, 'a').at(-1)!.payload).toEqual({ text: 'The MCP server went away.', final: true });
+      expect(events(h, 'a').at(-1)!.payload).toEqual({ text: 'The MCP server went away.', final: true, provider: 'Scripted', model: 'test-model' });
     } finally {
       await mcp.stop();
     }

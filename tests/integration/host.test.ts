@@ -121,7 +121,7 @@ describe('headless host: turns and signals (L7, L9, L12, L20, L30)', () => {
     const transcript = await client.call('transcript.get', { laneKey: lane.laneKey });
     // Issue 10: the model call's tokens are an event too, after its answer.
     expect(transcript.events.map((e) => e.kind)).toEqual(['user_message', 'assistant_text', 'usage']);
-    expect(transcript.events[1]!.payload).toEqual({ text: 'Hello from the scripted model.', final: true });
+    expect(transcript.events[1]!.payload).toEqual({ text: 'Hello from the scripted model.', final: true, provider: expect.stringMatching(/^OpenAI-compatible server/), model: 'scripted' });
     expect(transcript.events[2]!.payload).toMatchObject({ inputTokens: 11, outputTokens: 7 });
   });
 

@@ -118,7 +118,8 @@ describe('message versions against the real model client (issue 11, L35)', () =>
     expect(notesIn(body)).toEqual([CONTINUE_NOTE]);
     expect(events(h, 'a').filter((e) => e.kind === 'user_message')).toHaveLength(1);
     expect(events(h, 'a').find((e) => e.kind === 'note_marker')!.payload).toEqual({ note: 'continue', reason: null });
-    expect(events(h, 'a').at(-1)!.payload).toEqual({ text: 'and the second half.', final: true });
+    // The model call's usage event comes after the answer (issue 10); the answer records its model (L34).
+    expect(events(h, 'a').findLast((e) => e.kind === 'assistant_text')!.payload).toEqual({ text: 'and the second half.', final: true, provider: 'Scripted', model: 'test-model' });
     // A finished answer cannot be continued.
     expect(refusal(() => h.core.gateway.continueAnswer('a')).code).toBe('INVALID_INPUT');
   });

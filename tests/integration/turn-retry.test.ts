@@ -117,6 +117,6 @@ describe('turn retry (issue 11)', () => {
     await h.core.gateway.whenIdle();
     expect(userTexts(h, 'a')).toEqual(['try hard']);
     expect(userMessagesIn(server.requests[2]!.body)).toEqual(['try hard']);
-    expect(events(h, 'a').at(-1)!.payload).toEqual({ text: 'Third time.', final: true });
+    expect(events(h, 'a').at(-1)!.payload).toEqual({ text: 'Third time.', final: true, provider: 'Scripted', model: 'test-model' });
   });
 });

@@ -93,13 +93,34 @@ export interface TurnContext {
 
 export type AgentTurnResult = { outcome: 'completed' } | { outcome: 'interrupted' } | { outcome: 'failed'; error: string };
 
+/** L34: a provider (by its shown name) and a model. */
+export interface ModelChoice {
+  provider: string;
+  model: string;
+}
+
+/** L34: what a conversation's lane says about its agent; null fields take the profile's, then the Default's. */
+export interface LaneAgentSpec {
+  provider: string | null;
+  model: string | null;
+  /** Null: the Default profile. */
+  profile: string | null;
+  instructions: string | null;
+  workspaceDir: string | null;
+}
+
 export interface Agent {
   runTurn(input: AgentTurnInput, context: TurnContext): Promise<AgentTurnResult>;
+  /** L34: the provider and model that answer; recorded on each answer. */
+  readonly modelInUse?: ModelChoice;
 }
 
 /** Building an agent may take time (MCP servers, credentials); until it resolves the lane is *starting*. */
 export interface AgentFactory {
-  create(laneKey: string): Promise<Agent>;
-  /** Issue 11: where attached files are copied (the agents' workspace); the gateway's default when absent. */
-  workspaceDir?(): string;
+  /** `spec`: the lane's provider, model, profile and overrides (L34); without it, the defaults. */
+  create(laneKey: string, spec?: LaneAgentSpec): Promise<Agent>;
+  /** L34: the provider and model a new conversation takes now; null when none is configured. */
+  defaultModel?(): ModelChoice | null;
+  /** Issue 11: where attached files are copied (the agents' workspace); the gateway's default when absent. L34: the lane's own folder when `spec` names one. */
+  workspaceDir?(spec?: LaneAgentSpec): string;
 }

@@ -11,7 +11,7 @@ import { CONDITION_WORDS, conditionSentence, laneCondition } from '../../../shar
 import type { BusyInputMode } from '../../../shared/lifecycle.ts';
 import type { ApprovalAnswer, StoredEvent, TurnEvent } from '../../../shared/transcript.ts';
 import { defaultLog, type Log } from '../../../shared/log.ts';
-import type { Agent, AgentFactory, AgentTurnResult } from '../agent/agent.ts';
+import type { Agent, AgentFactory, AgentTurnResult, LaneAgentSpec, ModelChoice } from '../agent/agent.ts';
 import { CONTINUE_NOTE, decideNote, type ModelNote } from '../agent/notes.ts';
 import { currentPath, pathEvents, userMessageAtOrBefore } from '../../../shared/message-path.ts';
 import { imagesOf, repairForResume, repairTranscript, type ModelImage, type TranscriptEntry } from '../agent/transcript-repair.ts';
@@ -22,7 +22,7 @@ import { isFreshMark } from '../lifecycle/lane-banners.ts';
 import { newId } from '../sessions/ids.ts';
 import type { LaneRecord } from '../sessions/lane-record.ts';
 import { StoreCorruptError, StoreFullError, StoreIoError } from '../sessions/store-errors.ts';
-import type { LaneListView } from '../sessions/lanes.ts';
+import type { LaneListView, LaneOverrides } from '../sessions/lanes.ts';
 import type { QueuedInput, SessionRecord, SessionStore, TurnOutcome } from '../sessions/store.ts';
 import { titleFromCommand } from './commands.ts';
 import { conversationAllowances, TurnRecorder } from './turn-recorder.ts';
@@ -136,6 +136,11 @@ export const START_RETRY_MS = 5_000;
 export const DELETE_ABORT_MS = 5_000;
 const DELETED_REASON = 'The conversation was deleted.';
 
+/** L34: what the agent factory builds a lane's agent from. */
+function specOf(lane: LaneRecord): LaneAgentSpec {
+  return { provider: lane.provider, model: lane.model, profile: lane.profile, instructions: lane.instructions, workspaceDir: lane.workspaceDir };
+}
+
 function titleFrom(text: string): string {
   const line = text.trim().split('\n')[0]!.trim().replace(/\s+/g, ' ');
   return line.length <= TITLE_LENGTH ? line : `${line.slice(0, TITLE_LENGTH - 1).trimEnd()}…`;
@@ -165,7 +170,7 @@ export class Gateway {
   private readonly deleteAbortMs: number;
   /** Lanes being moved to the trash: their running turn is stopping and nothing new may start. */
   private readonly deleting = new Set<string>();
-  private readonly workspaceDir: (() => string) | undefined;
+  private readonly workspaceDir: ((spec?: LaneAgentSpec) => string) | undefined;
 
   constructor(options: GatewayOptions) {
     this.store = options.store;
@@ -177,7 +182,7 @@ export class Gateway {
     this.log = options.log ?? defaultLog;
     this.startRetryMs = options.startRetryMs ?? START_RETRY_MS;
     this.deleteAbortMs = options.deleteAbortMs ?? DELETE_ABORT_MS;
-    this.workspaceDir = options.workspaceDir ?? (options.agents.workspaceDir ? () => options.agents.workspaceDir!() : undefined);
+    this.workspaceDir = options.workspaceDir ?? (options.agents.workspaceDir ? (spec?: LaneAgentSpec) => options.agents.workspaceDir!(spec) : undefined);
   }
 
   // ── intake ───────────────────────────────────────────────────────────────────────────────
@@ -208,7 +213,7 @@ export class Gateway {
     // Issue 11: an attachment alone is a message (a resend of one, answered above, carries none any more).
     if (rawText.trim() === '' && staged.length === 0) throw new InvalidInputError('A message cannot be empty.');
     const command = parseCommand(rawText);
-    const lane = this.store.ensureLane(laneKey);
+    const lane = this.store.ensureLane(laneKey, { model: this.defaultModel() });
     if (lane.deletedAt !== null || this.deleting.has(laneKey)) throw new InvalidInputError('This conversation is in the trash; restore it to continue it.');
     if (command && staged.length > 0) throw new InvalidInputError('Commands take no attachments; send the files with a message.');
     if (command) {
@@ -429,6 +434,11 @@ export class Gateway {
       updatedAt: lane.updatedAt,
       pinned: lane.pinned,
       deletedAt: lane.deletedAt,
+      provider: lane.provider,
+      model: lane.model,
+      profile: lane.profile,
+      instructions: lane.instructions,
+      workspaceDir: lane.workspaceDir,
       // Issue 10, the activity view: what the live turn is doing, in the one place summaries are built.
       turnStartedAt: live?.startedAt ?? null,
       stepCount: live?.steps ?? 0,
@@ -436,6 +446,60 @@ export class Gateway {
       approvals: live ? [...live.approvals].map(([callId, pending]) => ({ callId, tool: pending.toolName })) : [],
       archivedAt: lane.archivedAt,
     };
+  }
+
+  // ── a conversation keeps its agent (L34) ─────────────────────────────────────────────────
+
+  /** The provider and model a new conversation takes now; null when no provider is configured. */
+  private defaultModel(): ModelChoice | null {
+    return this.agents.defaultModel?.() ?? null;
+  }
+
+  /** A new conversation, on the default provider and model of this moment (L34). */
+  createLane(laneKey: string, init: { title?: string; platform?: string } = {}): void {
+    this.store.ensureLane(laneKey, { ...init, model: this.defaultModel() });
+    this.emitLane(laneKey);
+  }
+
+  /**
+   * L34: conversations with no model yet (written before models were per conversation, or made
+   * while no provider existed) take the current default once; the rest are never touched.
+   */
+  assignDefaultModels(): string[] {
+    const choice = this.defaultModel();
+    return choice ? this.store.lanes.assignDefaultModel(choice) : [];
+  }
+
+  /** L34: the conversation's next turn uses this provider and model; a running turn keeps its own. The caller checked the provider exists. */
+  setLaneModel(laneKey: string, choice: ModelChoice): boolean {
+    if (!this.store.lanes.setModel(laneKey, choice)) return false;
+    this.emitLane(laneKey);
+    return true;
+  }
+
+  /** L34: the conversation's profile (null: Default); the profile's provider and model, when it has them, come along. */
+  setLaneProfile(laneKey: string, profile: string | null, model: ModelChoice | null): boolean {
+    if (!this.store.lanes.setProfile(laneKey, profile)) return false;
+    if (model) this.store.lanes.setModel(laneKey, model);
+    this.emitLane(laneKey);
+    return true;
+  }
+
+  setLaneOverrides(laneKey: string, overrides: LaneOverrides): boolean {
+    if (!this.store.lanes.setOverrides(laneKey, overrides)) return false;
+    this.emitLane(laneKey);
+    return true;
+  }
+
+  /** What the agent factory builds this lane's agent from; a lane with no model yet takes the default now. */
+  private agentSpec(laneKey: string): LaneAgentSpec | undefined {
+    let lane = this.store.getLane(laneKey);
+    if (!lane) return undefined;
+    if (lane.provider === null) {
+      const choice = this.defaultModel();
+      if (choice && this.store.lanes.setModel(laneKey, choice)) lane = this.store.getLane(laneKey)!;
+    }
+    return specOf(lane);
   }
 
   // ── conversations you can manage (issue 11, L35) ─────────────────────────────────────────
@@ -621,7 +685,8 @@ export class Gateway {
       let agent: Agent | null = null;
       let createError: string | null = null;
       try {
-        agent = await this.agents.create(laneKey);
+        // L34: built from the lane (its provider, model, profile), so a resume uses the same ones.
+        agent = await this.agents.create(laneKey, this.agentSpec(laneKey));
       } catch (error) {
         createError = `Could not start the agent: ${describeError(error)}`;
       }
@@ -689,6 +754,7 @@ export class Gateway {
         approvalsChanged: () => this.emitLane(laneKey),
         activityChanged: () => this.emitLane(laneKey),
         allowedTools: conversationAllowances(allEvents),
+        model: agent?.modelInUse,
       });
       let result: AgentTurnResult;
       if (createError !== null || agent === null) {
@@ -734,8 +800,10 @@ export class Gateway {
 
   private keepAttachments(laneKey: string, staged: readonly StagedAttachment[]): AttachmentRef[] {
     if (!this.workspaceDir) throw new InvalidInputError('This Baton has no workspace to put attachments in.');
+    const lane = this.store.getLane(laneKey);
     return keepAttachments(staged, {
-      workspaceDir: this.workspaceDir(),
+      // L34: the conversation's own workspace, where its agent will look for them.
+      workspaceDir: this.workspaceDir(lane ? specOf(lane) : undefined),
       keepImage: (sha256, mimeType, data) => this.store.attachments.put(laneKey, sha256, mimeType, data),
     });
   }

@@ -27,6 +27,8 @@ export interface StreamedRowOptions {
   log: (message: string) => void;
   /** True once the turn is closed: nothing more is written or sent. */
   closed: () => boolean;
+  /** Fields every write of the row carries (L34: the answer's provider and model). */
+  fixed?: Readonly<Record<string, string>>;
 }
 
 export class StreamedRow {
@@ -82,7 +84,7 @@ export class StreamedRow {
     const { store, sessionId, turnId, emit } = this.options;
     // Pieces not sent yet go before the checkpoint that counts them; the whole row carries them itself.
     if (!whole) this.sendText();
-    const event = { kind: this.options.kind, payload: { text: this.buffer, final, ...(hasExtras ? extras : {}) } } as TurnEvent;
+    const event = { kind: this.options.kind, payload: { text: this.buffer, final, ...this.options.fixed, ...(hasExtras ? extras : {}) } } as TurnEvent;
     const laneKey = this.options.laneKey();
     if (this.row === null) {
       this.row = store.appendEvent(sessionId, turnId, event);

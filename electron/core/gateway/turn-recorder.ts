@@ -52,6 +52,8 @@ export class TurnRecorder implements TurnContext {
   private outputSending: NodeJS.Immediate | null = null;
   private outputTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** L34: stored on each answer so it shows which model produced it. */
+  private readonly answerModel: { provider?: string; model?: string };
 
   constructor(options: {
     store: SessionStore;
@@ -64,9 +66,12 @@ export class TurnRecorder implements TurnContext {
     approvalsChanged?: () => void;
     /** Tools already allowed in this conversation (read back from its approval decisions). */
     allowedTools?: Iterable<string>;
+    /** L34: the provider and model answering this turn. */
+    model?: { provider: string; model: string } | undefined;
     /** The step count or the current tool changed (issue 10, activity view). */
     activityChanged?: () => void;
   }) {
+    this.answerModel = options.model ? { provider: options.model.provider, model: options.model.model } : {};
     this.allowedTools = new Set(options.allowedTools ?? []);
     this.store = options.store;
     this.live = options.live;
@@ -75,9 +80,10 @@ export class TurnRecorder implements TurnContext {
     this.emit = options.emit;
     this.log = options.log;
     this.approvalsChanged = options.approvalsChanged ?? (() => {});
-    const row = (kind: StreamedKind) =>
+    const row = (kind: StreamedKind, fixed?: Readonly<Record<string, string>>) =>
       new StreamedRow({
         kind,
+        ...(fixed ? { fixed } : {}),
         store: this.store,
         sessionId: this.sessionId,
         turnId: this.turnId,
@@ -86,7 +92,7 @@ export class TurnRecorder implements TurnContext {
         log: this.log,
         closed: () => this.closed,
       });
-    this.answer = row('assistant_text');
+    this.answer = row('assistant_text', this.answerModel);
     this.thinking = row('reasoning');
     this.activityChanged = options.activityChanged ?? (() => {});
     // A front end that reads the transcript now must find every piece it was sent (transcript.get).

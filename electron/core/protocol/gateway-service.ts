@@ -15,7 +15,8 @@ import { parseCommand } from '../../../shared/commands.ts';
 import { normalizeTitle } from '../../../shared/lane-title.ts';
 import type { ExitReason } from '../../../shared/lifecycle.ts';
 import type { Contract, MethodName, Result } from '../../../shared/protocol/contract.ts';
-import { isSettingKey, validateSetting, type McpServerConfig, type ProviderSetting, type Settings } from '../../../shared/settings.ts';
+import { DEFAULT_PROFILE_NAME, isAbsolutePath, isSettingKey, validateSetting, type McpServerConfig, type ProviderSetting, type Settings } from '../../../shared/settings.ts';
+import { choiceModel, choiceName, providerNamed } from '../agent/providers/provider-choice.ts';
 import { ProviderSetup } from '../agent/providers/provider-setup.ts';
 import type { McpServerView } from '../../../shared/mcp-status.ts';
 import { maskUrlCredentials } from '../../../shared/url-credentials.ts';
@@ -98,6 +99,9 @@ export class GatewayService {
       'lanes.restore': (params) => this.laneAfter(params.laneKey, this.options.core.gateway.restoreLane(params.laneKey)),
       'lanes.archive': (params) => this.laneAfter(params.laneKey, this.options.core.gateway.archiveLane(params.laneKey, params.archived)),
       'lanes.create': (params) => this.createLane(params.title),
+      'lanes.setModel': (params) => this.setLaneModel(params.laneKey, params.provider, params.model),
+      'lanes.setProfile': (params) => this.setLaneProfile(params.laneKey, params.profile),
+      'lanes.setOverrides': (params) => this.setLaneOverrides(params),
       // A conversation in the trash is found only by restoring it (issue 11).
       'lanes.search': (params) => this.options.core.store.searchLanes(params.query).filter((hit) => this.options.core.store.getLane(hit.laneKey)?.deletedAt === null),
       'transcript.get': (params) => this.transcript(params),
@@ -206,11 +210,42 @@ export class GatewayService {
     const { core } = this.options;
     const laneKey = newId('lane');
     // The contract already capped the length; the shared rule folds the spacing the same way /title does.
-    core.store.ensureLane(laneKey, { title: normalizeTitle(title ?? ''), platform: 'desktop' });
-    core.gateway.emitLane(laneKey);
+    core.gateway.createLane(laneKey, { title: normalizeTitle(title ?? ''), platform: 'desktop' });
     const status = core.gateway.laneStatus(laneKey);
     if (!status) throw new ServiceError('INTERNAL', 'The new conversation could not be read back.');
     return status;
+  }
+
+  // ── a conversation keeps its agent (L34) ─────────────────────────────────────────────────
+
+  /** A provider that does not exist is refused here, so a conversation never points at nothing by choice. */
+  private setLaneModel(laneKey: string, provider: string, model: string): Result<'lanes.setModel'> {
+    if (!providerNamed(this.options.settings.get(), this.options.env ?? process.env, provider)) {
+      throw invalidInput(`No provider named “${provider}”. Add it in Settings → Model providers first.`);
+    }
+    return this.laneAfter(laneKey, this.options.core.gateway.setLaneModel(laneKey, { provider, model }));
+  }
+
+  private setLaneProfile(laneKey: string, name: string | null): Result<'lanes.setProfile'> {
+    const settings = this.options.settings.get();
+    const env = this.options.env ?? process.env;
+    const isDefault = name === null || name === DEFAULT_PROFILE_NAME;
+    const profile = isDefault ? null : settings.profiles.find((p) => p.name === name);
+    if (profile === undefined) throw invalidInput(`No profile named “${name}”. Add it in Settings → Agent profiles first.`);
+    // The profile's model comes along only when its provider exists; otherwise the conversation keeps its own.
+    const choice = profile?.provider ? providerNamed(settings, env, profile.provider) : null;
+    const model = choice ? { provider: choiceName(choice), model: profile?.model ?? choiceModel(choice) } : null;
+    return this.laneAfter(laneKey, this.options.core.gateway.setLaneProfile(laneKey, isDefault ? null : profile!.name, model));
+  }
+
+  private setLaneOverrides(params: ServiceParams<'lanes.setOverrides'>): Result<'lanes.setOverrides'> {
+    const workspaceDir = params.workspaceDir === undefined || params.workspaceDir === null ? params.workspaceDir : params.workspaceDir.trim();
+    if (typeof workspaceDir === 'string' && !isAbsolutePath(workspaceDir)) throw invalidInput('The workspace folder must be an absolute path.');
+    const overrides = {
+      ...(params.instructions !== undefined ? { instructions: params.instructions } : {}),
+      ...(workspaceDir !== undefined ? { workspaceDir: workspaceDir === '' ? null : workspaceDir } : {}),
+    };
+    return this.laneAfter(params.laneKey, this.options.core.gateway.setLaneOverrides(params.laneKey, overrides));
   }
 
   /**
@@ -411,6 +446,9 @@ export class GatewayService {
     }
     settings.set('providers', current.providers.map((p) => (p.name === from ? { ...p, name: to, keyRef } : p)));
     if (current.activeProvider === from) settings.set('activeProvider', to);
+    // L34: its conversations follow the new name (they chose the provider, not the word).
+    this.options.core.store.lanes.renameProvider(from, to);
+    if (current.profiles.some((p) => p.provider === from)) settings.set('profiles', current.profiles.map((p) => (p.provider === from ? { ...p, provider: to } : p)));
     if (provider.keyRef !== null && provider.keyRef !== keyRef) await secrets.delete(provider.keyRef);
     return { renamed: true };
   }

@@ -31,6 +31,14 @@ export interface LaneRecord {
   deletedAt: number | null;
   /** Issue 11: when it was archived (out of the main list), else null. */
   archivedAt: number | null;
+  /** L34: the provider (by name) and model this conversation uses; null until one is chosen. */
+  provider: string | null;
+  model: string | null;
+  /** L34: the agent profile by name; null is the Default profile. */
+  profile: string | null;
+  /** L34: the conversation's own instructions and workspace folder, replacing its profile's; null keeps the profile's. */
+  instructions: string | null;
+  workspaceDir: string | null;
 }
 
 export type LaneRow = Record<string, unknown>;
@@ -69,6 +77,11 @@ function toText(value: unknown, fallback: string): string {
   return typeof value === 'string' ? value : fallback;
 }
 
+/** Empty text is no choice (a hand edit, or a newer build's placeholder). */
+function toNullableText(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
 /** Row → record. Every field has a default so rows from any schema version load (L1). */
 export function laneFromRow(row: LaneRow): LaneRecord {
   const createdAt = toInt(row.created_at, 0);
@@ -93,5 +106,10 @@ export function laneFromRow(row: LaneRow): LaneRecord {
     pinned: toInt(row.pinned, 0) !== 0,
     deletedAt: row.deleted_at == null ? null : parseMarkTime(row.deleted_at),
     archivedAt: row.archived_at == null ? null : parseMarkTime(row.archived_at),
+    provider: toNullableText(row.provider),
+    model: toNullableText(row.model),
+    profile: toNullableText(row.profile),
+    instructions: typeof row.instructions === 'string' ? row.instructions : null,
+    workspaceDir: toNullableText(row.workspace_dir),
   };
 }

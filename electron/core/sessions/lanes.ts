@@ -30,6 +30,18 @@ export interface SessionAccess {
 /** The conversation list, or the trash (issue 11). */
 export type LaneListView = 'active' | 'trash' | 'archived';
 
+/** L34: the provider and model a conversation uses, as stored on its lane. */
+export interface LaneModel {
+  provider: string;
+  model: string;
+}
+
+/** L34: the conversation's own instructions and workspace; undefined leaves one as it is, null drops the override. */
+export interface LaneOverrides {
+  instructions?: string | null;
+  workspaceDir?: string | null;
+}
+
 /** A lane with the number of inputs waiting in it: what a conversation list shows. */
 export interface LaneSummary {
   lane: LaneRecord;
@@ -111,7 +123,7 @@ export class Lanes extends StoreAggregate {
   }
 
   /** Creates the lane with its first session when it does not exist yet. */
-  ensure(laneKey: string, init: { title?: string; platform?: string } = {}): LaneRecord {
+  ensure(laneKey: string, init: { title?: string; platform?: string; model?: LaneModel | null; profile?: string | null } = {}): LaneRecord {
     const existing = this.get(laneKey);
     if (existing) return existing;
     const now = this.now();
@@ -121,6 +133,9 @@ export class Lanes extends StoreAggregate {
       this.db
         .prepare('INSERT INTO lanes (lane_key, session_id, created_at, updated_at, origin_platform, title) VALUES (?, ?, ?, ?, ?, ?)')
         .run(laneKey, sessionId, now, now, init.platform ?? 'desktop', init.title ?? '');
+      // L34: written only when given, so the store still opens (and migration tests still run) on older schemas.
+      if (init.model) this.setModel(laneKey, init.model);
+      if (init.profile) this.setProfile(laneKey, init.profile);
     })();
     return this.get(laneKey)!;
   }
@@ -203,6 +218,42 @@ export class Lanes extends StoreAggregate {
     const suspend = this.db.prepare('UPDATE lanes SET suspended = 1, updated_at = ? WHERE lane_key = ?');
     this.db.transaction(() => stuck.forEach((row) => suspend.run(now, row.lane_key)))();
     return stuck.map((row) => row.lane_key);
+  }
+
+  // ── the conversation's agent (L34) ───────────────────────────────────────────────────────
+
+  /** Points the conversation at a provider and model; its next turn uses them (a running one keeps its own). */
+  setModel(laneKey: string, choice: LaneModel): boolean {
+    return this.db.prepare('UPDATE lanes SET provider = ?, model = ? WHERE lane_key = ?').run(choice.provider, choice.model, laneKey).changes === 1;
+  }
+
+  /**
+   * Gives the default to every lane that has no model yet (lanes written before v9, or made while
+   * no provider existed), in one transaction; lanes with a model are never touched. Returns them.
+   */
+  assignDefaultModel(choice: LaneModel): string[] {
+    const unassigned = this.db.prepare('SELECT lane_key FROM lanes WHERE provider IS NULL OR provider = \'\' ORDER BY lane_key').all() as Array<{ lane_key: string }>;
+    const set = this.db.prepare('UPDATE lanes SET provider = ?, model = ? WHERE lane_key = ?');
+    this.db.transaction(() => unassigned.forEach((row) => set.run(choice.provider, choice.model, row.lane_key)))();
+    return unassigned.map((row) => row.lane_key);
+  }
+
+  /** A provider renamed in Settings keeps its conversations (they follow the name). */
+  renameProvider(from: string, to: string): number {
+    return this.db.prepare('UPDATE lanes SET provider = ? WHERE provider = ?').run(to, from).changes;
+  }
+
+  /** The agent profile by name; null is the Default profile. */
+  setProfile(laneKey: string, profile: string | null): boolean {
+    return this.db.prepare('UPDATE lanes SET profile = ? WHERE lane_key = ?').run(profile, laneKey).changes === 1;
+  }
+
+  setOverrides(laneKey: string, overrides: LaneOverrides): boolean {
+    const lane = this.get(laneKey);
+    if (!lane) return false;
+    const instructions = overrides.instructions === undefined ? lane.instructions : overrides.instructions;
+    const workspaceDir = overrides.workspaceDir === undefined ? lane.workspaceDir : overrides.workspaceDir;
+    return this.db.prepare('UPDATE lanes SET instructions = ?, workspace_dir = ? WHERE lane_key = ?').run(instructions, workspaceDir, laneKey).changes === 1;
   }
 
   /** Adds token usage to the lane's totals. */

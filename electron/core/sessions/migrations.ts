@@ -244,6 +244,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE lanes ADD COLUMN archived_at INTEGER;
     `,
   },
+  {
+    version: 11,
+    description: 'a conversation keeps its agent (L34): provider, model, profile and its instructions / workspace overrides per lane',
+    // NULL provider: not chosen yet. The gateway gives such a lane the default provider and model
+    // of that moment at startup (lanes from before v11), at creation, or at its first turn when no
+    // provider existed before; from then on only an explicit choice changes it.
+    sql: `
+      ALTER TABLE lanes ADD COLUMN provider TEXT;
+      ALTER TABLE lanes ADD COLUMN model TEXT;
+      ALTER TABLE lanes ADD COLUMN profile TEXT;
+      ALTER TABLE lanes ADD COLUMN instructions TEXT;
+      ALTER TABLE lanes ADD COLUMN workspace_dir TEXT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -240,7 +240,7 @@ export class SessionStore {
   }
 
   /** Creates the lane with its first session when it does not exist yet. */
-  ensureLane(laneKey: string, init: { title?: string; platform?: string } = {}): LaneRecord {
+  ensureLane(laneKey: string, init: Parameters<Lanes['ensure']>[1] = {}): LaneRecord {
     return this.lanes.ensure(laneKey, init);
   }
 

@@ -7,6 +7,7 @@ import type { OutboxEntry } from '../state/outbox.ts';
 import type { TranscriptModel } from '../state/transcript-model.ts';
 import { LaneBanners } from './Banners.tsx';
 import { Composer } from './Composer.tsx';
+import { ConversationAgent } from './ConversationAgent.tsx';
 import { RegionBoundary } from './ErrorBoundary.tsx';
 import { ExportMenu } from './ExportMenu.tsx';
 import { TranscriptList, type PagingActions } from './TranscriptList.tsx';
@@ -70,6 +71,7 @@ export function ConversationView({ lane }: { lane: LaneStatus }) {
           {lane.activity === 'running' ? 'Working…' : lane.activity === 'starting' ? 'Starting…' : ''}
         </span>
         {model && <ConversationUsage items={model.items} />}
+        <ConversationAgent lane={lane} />
         <ExportMenu laneKey={laneKey} />
       </header>
       <RegionBoundary label="This conversation's banners">

@@ -10,6 +10,7 @@ import type { McpServerConfig, SettingsView } from '../../../shared/settings.ts'
 import type { McpServerView } from '../../../shared/mcp-status.ts';
 import { configFromForm, EMPTY_MCP_FORM, formFromConfig, parseMcpImport, type McpServerForm } from '../lib/mcp-form.ts';
 import { ApprovalSelect } from './ApprovalSelect.tsx';
+import { FormFooter } from './FormFooter.tsx';
 import { useAppState, useStore } from '../state/hooks.ts';
 
 const STATE_LABEL: Record<McpServerView['state'], string> = { starting: 'Starting…', running: 'Ready', failed: 'Failed', stopped: 'Stopped' };
@@ -81,19 +82,7 @@ function ServerForm({ initial, taken, onSave, onCancel }: { initial: McpServerFo
         <textarea id={`${id}-secrets`} rows={2} value={form.secrets} spellCheck={false} onChange={(e) => set('secrets', e.target.value)} data-testid="mcp-secrets" />
         <p className="field-hint">Values are kept in the keychain, not in the settings file; •••••••• keeps the stored value.</p>
       </div>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="provider-actions">
-        <button type="submit" className="button primary" data-testid="mcp-save">
-          Save server
-        </button>
-        <button type="button" className="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormFooter problem={error} saveLabel="Save server" saveTestId="mcp-save" onCancel={onCancel} />
     </form>
   );
 }

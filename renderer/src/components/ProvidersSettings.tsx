@@ -1,8 +1,9 @@
 /**
  * Settings → Model providers (issue 11): every provider with where it comes from (saved, or "From
- * environment"), the one new messages use, and per provider Test connection, Use, Edit, Replace key
- * and Remove — removing asks first and then says which provider is used now, or that none is left.
- * Adding one never re-points the conversations at it (the store keeps the provider in use).
+ * environment"), the default one new conversations take, and per provider Test connection, Make
+ * default, Edit, Replace key and Remove — removing asks first and then says which provider new
+ * conversations take now, or that none is left. L34: each conversation keeps its own provider and
+ * model (chosen in its header); neither adding a provider nor changing the default re-points one.
  */
 import { useId, useState } from 'react';
 import type { ProviderView } from '../../../shared/settings.ts';
@@ -36,7 +37,7 @@ function ProviderEntry({ provider, inUse, onNotice }: { provider: ProviderView; 
   return (
     <li className="provider" data-testid="provider-entry" data-provider={provider.name} data-source={provider.source}>
       <div>
-        <strong>{provider.name}</strong> {inUse && <span className="badge badge-active">In use</span>}{' '}
+        <strong>{provider.name}</strong> {inUse && <span className="badge badge-active" title="New conversations use this provider">Default</span>}{' '}
         {fromEnv && (
           <span className="badge" data-testid="provider-from-env">
             From environment
@@ -59,7 +60,7 @@ function ProviderEntry({ provider, inUse, onNotice }: { provider: ProviderView; 
       {mode === 'confirm-remove' ? (
         <div className="provider-actions" role="group" aria-label={`Remove ${provider.name}?`} data-testid="provider-remove-confirm">
           <span>
-            Remove “{provider.name}”?{inUse ? ' New messages will use another provider.' : ''} Its stored key is forgotten.
+            Remove “{provider.name}”?{inUse ? ' New conversations will use another provider.' : ''} Conversations using it will ask you to pick another model. Its stored key is forgotten.
           </span>
           <button
             type="button"
@@ -87,9 +88,17 @@ function ProviderEntry({ provider, inUse, onNotice }: { provider: ProviderView; 
             <button
               type="button"
               className="button"
-              onClick={() => void store.setSetting('activeProvider', provider.name).then((outcome) => onNotice(outcome.ok ? null : { ok: false, message: outcome.message ?? '' }))}
+              aria-label={`Make ${provider.name} the default for new conversations`}
+              onClick={() =>
+                void store
+                  .setSetting('activeProvider', provider.name)
+                  .then((outcome) =>
+                    onNotice(outcome.ok ? { ok: true, message: `New conversations use “${provider.name}”. Existing ones keep their model; change it in a conversation’s header.` } : { ok: false, message: outcome.message ?? '' }),
+                  )
+              }
+              data-testid="provider-make-default"
             >
-              Use
+              Make default
             </button>
           )}
           {!fromEnv && (

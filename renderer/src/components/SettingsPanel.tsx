@@ -8,6 +8,7 @@ import {
   type SettingKey,
   type SettingsView,
   type SettingValue,
+  type ShellSandboxMode,
   type Theme,
 } from '../../../shared/settings.ts';
 import type { BusyInputMode } from '../../../shared/lifecycle.ts';
@@ -18,6 +19,7 @@ import { ProvidersSettings } from './ProvidersSettings.tsx';
 import { McpSettings } from './McpSettings.tsx';
 import { BackupsSettings } from './BackupsSettings.tsx';
 import { ModelPricesSettings } from './ModelPricesSettings.tsx';
+import { ProfilesSettings } from './ProfilesSettings.tsx';
 
 type SaveState = { kind: 'idle' } | { kind: 'saved' } | { kind: 'error'; message: string };
 
@@ -90,6 +92,51 @@ function NumberSetting({ settingKey, label, hint, value, min }: { settingKey: Nu
   );
 }
 
+type BooleanKey = { [K in SettingKey]: SettingsView[K] extends boolean ? K : never }[SettingKey];
+
+function CheckboxSetting({ settingKey, label, hint, value }: { settingKey: BooleanKey; label: string; hint?: string; value: boolean }) {
+  const id = useId();
+  const [state, save] = useSave();
+  return (
+    <Row id={id} label={label} state={state} {...(hint ? { hint } : {})}>
+      <input id={id} type="checkbox" checked={value} onChange={(event) => void save(settingKey, event.target.checked)} data-testid={`setting-${settingKey}`} />
+    </Row>
+  );
+}
+
+/**
+ * Settings → Agent (L34: the Default profile): instructions, step limit and the shell sandbox,
+ * each saved through settings.set and checked by the gateway with the key's own rule.
+ */
+function AgentDefaults({ settings }: { settings: SettingsView }) {
+  const promptId = useId();
+  const sandboxId = useId();
+  const [promptState, savePrompt] = useSave();
+  const [sandboxState, saveSandbox] = useSave();
+  const stored = settings.systemPrompt ?? '';
+  const [prompt, setPrompt] = useState(stored);
+  useEffect(() => setPrompt(stored), [stored]);
+  const commitPrompt = () => {
+    const value = prompt.trim() === '' ? null : prompt;
+    if (value !== settings.systemPrompt) void savePrompt('systemPrompt', value);
+  };
+  return (
+    <section className="settings-section" aria-labelledby={`${promptId}-heading`}>
+      <h3 id={`${promptId}-heading`}>Agent (the Default profile)</h3>
+      <Row id={promptId} label="Instructions (system prompt)" hint="Placed after Baton’s own instructions, for every conversation on the Default profile. Saved when you leave the field." state={promptState}>
+        <textarea id={promptId} rows={4} value={prompt} onChange={(event) => setPrompt(event.target.value)} onBlur={commitPrompt} data-testid="setting-systemPrompt" />
+      </Row>
+      <NumberSetting settingKey="maxSteps" label="Step limit" hint="Model calls one turn may make before it stops as failed (1 to 500)." value={settings.maxSteps} min={1} />
+      <Row id={sandboxId} label="Shell sandbox" state={sandboxState} hint="Auto: commands run in a bubblewrap sandbox where the OS offers one. Off: with your full access.">
+        <select id={sandboxId} value={settings.shellSandbox} onChange={(event) => void saveSandbox('shellSandbox', event.target.value as ShellSandboxMode)} data-testid="setting-shellSandbox">
+          <option value="auto">Auto</option>
+          <option value="off">Off</option>
+        </select>
+      </Row>
+    </section>
+  );
+}
+
 function GeneralSettings({ settings }: { settings: SettingsView }) {
   const autoResumeId = useId();
   const busyId = useId();
@@ -132,6 +179,33 @@ function GeneralSettings({ settings }: { settings: SettingsView }) {
         hint="Older interruptions are offered, not resumed automatically."
         value={settings.resumeFreshnessHours}
         min={0}
+      />
+      <NumberSetting
+        settingKey="graceSeconds"
+        label="Grace period (seconds)"
+        hint="After interrupting, how long turns get to record the interruption."
+        value={settings.graceSeconds}
+        min={0}
+      />
+      <NumberSetting
+        settingKey="osShutdownBudgetSeconds"
+        label="Wait at OS shutdown (seconds)"
+        hint="The shorter drain when the system logs off or shuts down, or a signal arrives."
+        value={settings.osShutdownBudgetSeconds}
+        min={0}
+      />
+      <NumberSetting
+        settingKey="stuckLoopThreshold"
+        label="Interruptions before a conversation is set aside"
+        hint="Consecutive interrupted turns after which a conversation starts fresh (its session stays restorable)."
+        value={settings.stuckLoopThreshold}
+        min={1}
+      />
+      <CheckboxSetting
+        settingKey="hideToTrayWhileRunning"
+        label="Closing the window hides Baton while turns run"
+        hint="The work goes on in the tray; quit from the tray to stop it."
+        value={settings.hideToTrayWhileRunning}
       />
       <Row id={busyId} label="A message sent while a turn runs" state={busyState}>
         <select id={busyId} value={settings.busyInput} onChange={(event) => void saveBusy('busyInput', event.target.value as BusyInputMode)} data-testid="setting-busyInput">
@@ -220,6 +294,8 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
         <div className="settings-body">
           <ProvidersSettings view={view} />
           <GeneralSettings settings={view.settings} />
+          <AgentDefaults settings={view.settings} />
+          <ProfilesSettings view={view} />
           <ToolApprovalSettings settings={view.settings} />
           <McpSettings settings={view.settings} />
           <BackupsSettings />

@@ -3,6 +3,7 @@ import { memo, type ReactNode } from 'react';
 import { interruptionText, resumedText } from '../lib/transcript-words.ts';
 import type { AssistantItem, ErrorItem, InterruptionItem, NoticeItem, ResumedItem, TranscriptItem } from '../state/transcript-model.ts';
 import type { ToolStatus } from '../state/tool-status.ts';
+import { AnswerModel } from './AnswerModel.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { Markdown } from './Markdown.tsx';
 import { PlainMessage } from './PlainMessage.tsx';
@@ -56,7 +57,9 @@ function RowContent({ item, toolStatus, cutShort, latestError, actions, versions
     case 'assistant':
       return (
         <AnswerRow actions={!item.streaming && <AnswerActions seq={item.seq} text={item.text} actions={actions} versions={versions} enabled={actionsEnabled} />}>
-          <AssistantMessage item={item} cutShort={cutShort} />
+          <AnswerModel item={item}>
+            <AssistantMessage item={item} cutShort={cutShort} />
+          </AnswerModel>
         </AnswerRow>
       );
     case 'tool':

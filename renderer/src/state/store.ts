@@ -384,6 +384,31 @@ export class AppStore {
     return true;
   }
 
+  // ── a conversation keeps its agent (L34) ─────────────────────────────────────────────────
+
+  /** The conversation's provider and model; its next turn uses them. The gateway's words come back when it refuses. */
+  async setLaneModel(laneKey: string, provider: string, model: string): Promise<Outcome> {
+    return this.laneCall(() => this.client.call('lanes.setModel', { laneKey, provider, model }));
+  }
+
+  /** `null`: the Default profile. */
+  async setLaneProfile(laneKey: string, profile: string | null): Promise<Outcome> {
+    return this.laneCall(() => this.client.call('lanes.setProfile', { laneKey, profile }));
+  }
+
+  async setLaneOverrides(laneKey: string, overrides: { instructions?: string | null; workspaceDir?: string | null }): Promise<Outcome> {
+    return this.laneCall(() => this.client.call('lanes.setOverrides', { laneKey, ...overrides }));
+  }
+
+  private async laneCall(call: () => Promise<LaneStatus>): Promise<Outcome> {
+    try {
+      this.changeLane(await call());
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, message: describeError(error) };
+    }
+  }
+
   dismissUndo(): void {
     this.dispatch({ type: 'undo-delete', offer: null });
   }
@@ -749,7 +774,7 @@ export class AppStore {
     const view = this.state.settings?.providers.find((provider) => provider.name === name && provider.source === 'settings');
     const words = [`Saved “${name}”${input.apiKey !== '' ? ' — key stored' : ''}.`];
     if (hadKey && view && !view.hasKey) words.push('Its stored key was for the old name or address: enter the key again.');
-    if (now && now.name !== name) words.push(`New messages still use “${now.name}”; choose Use to switch.`);
+    if (now && now.name !== name) words.push(`New conversations still use “${now.name}”; choose Make default to switch, or pick it in a conversation’s header.`);
     return { ok: true, message: words.join(' ') };
   }
 
@@ -790,7 +815,7 @@ export class AppStore {
     if (!saved.ok) return saved;
     const now = this.state.settings ? providerInUse(this.state.settings) : null;
     if (!wasInUse) return { ok: true, message: `Removed “${name}”.` };
-    return { ok: true, message: now ? `Removed “${name}”. New messages use “${now.name}”.` : `Removed “${name}”. No provider is left: add one to chat.` };
+    return { ok: true, message: now ? `Removed “${name}”. New conversations use “${now.name}”.` : `Removed “${name}”. No provider is left: add one to chat.` };
   }
 
   // ── provider setup checks (issue 11) ──────────────────────────────────────────────────────

@@ -49,6 +49,8 @@ export interface AssistantItem extends ItemBase {
   final: boolean;
   /** Deltas are still arriving for this row. */
   streaming: boolean;
+  /** L34: the model that produced it ("provider · model"); absent on answers stored before it was recorded. */
+  modelLabel?: string;
 }
 
 /** Issue 10: the model's thinking before its answer; deltas extend it like an answer's text. */
@@ -426,7 +428,7 @@ function fold(draft: Draft, event: StoredEvent, pushed: boolean): void {
       upsert(draft, { ...base, key: `e${event.seq}`, type: 'user', text: event.payload.text, ...(event.payload.attachments ? { attachments: event.payload.attachments } : {}) });
       break;
     case 'assistant_text':
-      foldAssistantText(draft, { seq: event.seq, turnId: event.turnId, createdAt: event.createdAt }, event.payload.text, event.payload.final, pushed);
+      foldAssistantText(draft, { seq: event.seq, turnId: event.turnId, createdAt: event.createdAt }, event.payload.text, event.payload.final, pushed, undefined, modelLabel(event.payload));
       break;
     case 'tool_call': {
       const index = findTool(draft.items, event.payload.callId);
@@ -524,6 +526,12 @@ function fold(draft: Draft, event: StoredEvent, pushed: boolean): void {
  * The row as stored: pushed when its first piece was written (deltas then extend it), and whole
  * when its message ends, which replaces whatever the deltas built.
  */
+/** L34: how an answer names its model. */
+export function modelLabel(payload: { provider?: string | undefined; model?: string | undefined }): string | undefined {
+  if (payload.model === undefined) return undefined;
+  return payload.provider ? `${payload.provider} · ${payload.model}` : payload.model;
+}
+
 function foldAssistantText(
   draft: Draft,
   base: Pick<ItemBase, 'seq' | 'turnId' | 'createdAt'>,
@@ -532,12 +540,14 @@ function foldAssistantText(
   pushed: boolean,
   /** Set for a thinking row (issue 10): whether its block was redacted. */
   redacted?: boolean,
+  /** L34: an answer's model. */
+  label?: string,
 ): void {
   const { seq, turnId } = base;
   const streaming = pushed && !final && turnId !== null && !draft.turnEnds.has(turnId);
   if (streaming) draft.live = { turnId, seq };
   else if (draft.live?.seq === seq) draft.live = null;
-  if (redacted === undefined) upsert(draft, { ...base, key: `e${seq}`, type: 'assistant', text, final, streaming });
+  if (redacted === undefined) upsert(draft, { ...base, key: `e${seq}`, type: 'assistant', text, final, streaming, ...(label !== undefined ? { modelLabel: label } : {}) });
   else upsert(draft, { ...base, key: `e${seq}`, type: 'reasoning', text, final, streaming, redacted });
 }
 

@@ -212,7 +212,7 @@ describe('the renderer store', () => {
     await settle();
 
     const outcome = await store.saveProvider({ name: 'Ollama', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.2', apiKey: '' });
-    expect(outcome).toEqual({ ok: true, message: 'Saved “Ollama”. New messages still use “Old”; choose Use to switch.' });
+    expect(outcome).toEqual({ ok: true, message: 'Saved “Ollama”. New conversations still use “Old”; choose Make default to switch, or pick it in a conversation’s header.' });
     expect(state.providers.map((p) => p.name)).toEqual(['Old', 'Ollama']);
     expect(gateway.calls.some((c) => c.method === 'settings.set' && (c.params as { key: string }).key === 'activeProvider')).toBe(false);
   });
@@ -223,7 +223,7 @@ describe('the renderer store', () => {
     await settle();
 
     const outcome = await store.saveProvider({ name: 'Ollama', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.2', apiKey: '' });
-    expect(outcome).toEqual({ ok: true, message: 'Saved “Ollama”. New messages still use “OpenAI”; choose Use to switch.' });
+    expect(outcome).toEqual({ ok: true, message: 'Saved “Ollama”. New conversations still use “OpenAI”; choose Make default to switch, or pick it in a conversation’s header.' });
     // Saved providers come before the environment's, so it has to be named to stay in use.
     expect(state.activeProvider).toBe('OpenAI');
   });
@@ -252,7 +252,7 @@ describe('the renderer store', () => {
       message: 'Another provider is already named “B”.',
     });
 
-    expect(await store.removeProvider('A2')).toEqual({ ok: true, message: 'Removed “A2”. New messages use “B”.' });
+    expect(await store.removeProvider('A2')).toEqual({ ok: true, message: 'Removed “A2”. New conversations use “B”.' });
     expect(state.activeProvider).toBeNull();
     expect(await store.removeProvider('B')).toEqual({ ok: true, message: 'Removed “B”. No provider is left: add one to chat.' });
     expect(state.providers).toEqual([]);

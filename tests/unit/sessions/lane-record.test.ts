@@ -33,6 +33,11 @@ describe('lane record (L1)', () => {
       pinned: false,
       deletedAt: null,
       archivedAt: null,
+      provider: null,
+      model: null,
+      profile: null,
+      instructions: null,
+      workspaceDir: null,
     });
     expect(store.getSession(lane.sessionId)).toMatchObject({ laneKey: 'chat-1', endedAt: null, title: 'First chat' });
   });
@@ -91,6 +96,11 @@ describe('lane record (L1)', () => {
       outputTokens: 0,
       pinned: false,
       deletedAt: null,
+      provider: null,
+      model: null,
+      profile: null,
+      instructions: null,
+      workspaceDir: null,
     });
     const backups = fs.readdirSync(path.join(dir, 'backups'));
     expect(backups).toHaveLength(1);
@@ -159,6 +169,11 @@ describe('laneFromRow (L1)', () => {
       pinned: false,
       deletedAt: null,
       archivedAt: null,
+      provider: null,
+      model: null,
+      profile: null,
+      instructions: null,
+      workspaceDir: null,
     });
   });
 
@@ -188,6 +203,11 @@ describe('laneFromRow (L1)', () => {
       pinned: 1,
       deleted_at: 40,
       archived_at: 50,
+      provider: 'Local',
+      model: 'llama3',
+      profile: 'Reviewer',
+      instructions: '',
+      workspace_dir: '/tmp/w',
     });
     expect(lane).toEqual({
       laneKey: 'a',
@@ -208,6 +228,12 @@ describe('laneFromRow (L1)', () => {
       pinned: true,
       deletedAt: 40,
       archivedAt: 50,
+      provider: 'Local',
+      model: 'llama3',
+      profile: 'Reviewer',
+      // An empty override is kept (instructions replaced by none); an empty name is no choice.
+      instructions: '',
+      workspaceDir: '/tmp/w',
     });
   });
 

@@ -39,6 +39,7 @@ describe('defaults', () => {
       shellSandbox: 'auto',
       modelPrices: { ...DEFAULT_MODEL_PRICES },
       anthropicThinkingBudget: 0,
+      profiles: [],
     } satisfies Settings);
     expect(store.warnings).toEqual([]);
     expect(store.notices).toEqual([]);
@@ -340,6 +341,9 @@ describe('set()', () => {
       shellSandbox: 'off',
       modelPrices: { 'my-model': { input: 1, output: 2 } },
       anthropicThinkingBudget: 4096,
+      profiles: [
+        { name: 'Reviewer', instructions: 'Review only.', provider: 'Local', model: 'llama3', tools: ['read_file'], toolApproval: { read_file: 'auto' }, workspaceDir: path.resolve('/tmp/review'), maxSteps: 5 },
+      ],
     };
     for (const key of Object.keys(changed) as (keyof Settings)[]) {
       store.set(key, changed[key]);
