@@ -28,10 +28,19 @@ function Welcome() {
   const store = useStore();
   const settings = useAppState((state) => state.settings);
   const connected = useAppState((state) => state.connection.state === 'open');
-  if (needsProviderSetup(settings)) {
+  const needsSetup = needsProviderSetup(settings);
+  // The first-run form stays until its own save is over: the gateway shows the new provider to
+  // every window before its key is stored (the keychain may take seconds), and a message sent in
+  // that gap would reach the model without the key.
+  const [setupOpen, setSetupOpen] = useState(needsSetup);
+  useEffect(() => {
+    if (needsSetup) setSetupOpen(true);
+  }, [needsSetup]);
+  if (needsSetup || setupOpen) {
     return (
       <div className="welcome">
-        <ProviderSetup firstRun />
+        {/* Set up from elsewhere meanwhile (another window, config.json): this form may be left. */}
+        <ProviderSetup firstRun onSaved={() => setSetupOpen(false)} {...(needsSetup ? {} : { onCancel: () => setSetupOpen(false) })} />
       </div>
     );
   }

@@ -110,7 +110,7 @@ test('issue 11: Continue after a stop picks the answer up where it stopped, with
   await page.getByTestId('stop-button').click();
   const marker = page.getByTestId('interruption-marker');
   await expect(marker).toContainText('stopped by you');
-  const continueButton = marker.getByTestId('continue-answer');
+  const continueButton = page.getByTestId('continue-answer');
   await expect(continueButton).toBeEnabled();
   await screenshot(page, 'message-actions-stopped');
 

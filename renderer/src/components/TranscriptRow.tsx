@@ -131,8 +131,9 @@ function AssistantMessage({ item, cutShort }: { item: AssistantItem; cutShort: b
 
 function InterruptionMarker({ item, children }: { item: InterruptionItem; children?: ReactNode }) {
   return (
-    <div className="marker marker-interruption" data-testid="interruption-marker" role="note">
-      <span>{interruptionText(item.cause, item.reason)}</span>
+    <div className="marker marker-interruption" role="note">
+      {/* The sentence alone carries the test id: the Continue action beside it is not part of what it says. */}
+      <span data-testid="interruption-marker">{interruptionText(item.cause, item.reason)}</span>
       {children}
     </div>
   );
