@@ -9,6 +9,7 @@
  * queued behind it. Chunks of CHUNK_BYTES keep each frame small and let the window show progress.
  */
 import { z } from 'zod';
+import { formatBytes } from './format-bytes.ts';
 
 const MIB = 1024 * 1024;
 
@@ -51,11 +52,6 @@ export type AttachmentRef = z.infer<typeof attachmentRefSchema>;
 
 export const THUMBNAIL_PATTERN = /^data:image\/(?:png|jpeg|webp);base64,[A-Za-z0-9+/]+={0,2}$/;
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < MIB) return `${(bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0)} KB`;
-  return `${(bytes / MIB).toFixed(1)} MB`;
-}
 
 /**
  * Why this name cannot be a file name in the workspace, or null. Names are refused, not cleaned:

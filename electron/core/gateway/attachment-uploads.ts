@@ -5,7 +5,8 @@
  * enforced byte for byte, and an image's bytes must be the type it claims (magic numbers).
  */
 import crypto from 'node:crypto';
-import { ATTACHMENT_LIMITS, attachmentSetProblem, checkAttachment, formatBytes, THUMBNAIL_PATTERN, type AttachmentRef } from '../../../shared/attachments.ts';
+import { ATTACHMENT_LIMITS, attachmentSetProblem, checkAttachment, THUMBNAIL_PATTERN, type AttachmentRef } from '../../../shared/attachments.ts';
+import { formatBytes } from '../../../shared/format-bytes.ts';
 import { AttachmentRefusedError } from './attachment-errors.ts';
 import { saveAttachmentFile } from './attachment-files.ts';
 

@@ -10,6 +10,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { BackupEntryView, BackupsListResult, StoreExportFormat, StoreImportResult } from '../../../shared/store-transfer.ts';
 import { saveBlob } from '../lib/save-file.ts';
 import { useStore } from '../state/hooks.ts';
+import { formatBytes } from '../../../shared/format-bytes.ts';
 
 const KIND_WORDS: Record<BackupEntryView['kind'], string> = {
   daily: 'Daily',
@@ -20,11 +21,6 @@ const KIND_WORDS: Record<BackupEntryView['kind'], string> = {
   other: 'Backup',
 };
 
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
 
 function base64ToBytes(data: string): Uint8Array<ArrayBuffer> {
   const binary = atob(data);
@@ -75,7 +71,7 @@ export function BackupsSettings() {
     run(async () => {
       const outcome = await store.backupsRequest('backups.create', {});
       await refresh();
-      return outcome.ok ? { kind: 'ok', text: `Backed up (${formatSize(outcome.value.backup.size)}).` } : { kind: 'error', text: outcome.message };
+      return outcome.ok ? { kind: 'ok', text: `Backed up (${formatBytes(outcome.value.backup.size)}).` } : { kind: 'error', text: outcome.message };
     });
 
   const exportStore = (format: StoreExportFormat) =>
@@ -166,7 +162,7 @@ export function BackupsSettings() {
               <div>
                 <div>{KIND_WORDS[backup.kind]}</div>
                 <div className="muted small">
-                  <time dateTime={new Date(backup.createdAt).toISOString()}>{new Date(backup.createdAt).toLocaleString()}</time> · {formatSize(backup.size)}
+                  <time dateTime={new Date(backup.createdAt).toISOString()}>{new Date(backup.createdAt).toLocaleString()}</time> · {formatBytes(backup.size)}
                 </div>
               </div>
               <div className="provider-actions">

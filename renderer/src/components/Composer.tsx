@@ -9,7 +9,7 @@
  * `/resume` alone opens the list of earlier sessions instead of an answer with raw ids.
  */
 import { memo, useEffect, useId, useRef, useState, type ClipboardEvent, type DragEvent, type KeyboardEvent } from 'react';
-import { formatBytes } from '../../../shared/attachments.ts';
+import { formatBytes } from '../../../shared/format-bytes.ts';
 import { FileIcon } from './MessageAttachments.tsx';
 import { addDrafts, makeThumbnail, pastedName, type AttachmentDraft } from '../lib/attachment-drafts.ts';
 import type { LaneStatus } from '../../../shared/gateway-events.ts';

@@ -3,7 +3,8 @@
  * a chip with its name, size and place in the workspace. A thumbnail is drawn only when it is an
  * image data URL (checked again here: a transcript event is stored data, not trusted markup).
  */
-import { formatBytes, THUMBNAIL_PATTERN, type AttachmentRef } from '../../../shared/attachments.ts';
+import { THUMBNAIL_PATTERN, type AttachmentRef } from '../../../shared/attachments.ts';
+import { formatBytes } from '../../../shared/format-bytes.ts';
 
 export function MessageAttachments({ attachments }: { attachments: readonly AttachmentRef[] }) {
   return (

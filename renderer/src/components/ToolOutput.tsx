@@ -10,6 +10,8 @@ import { saveBlob } from '../lib/save-file.ts';
 import { useAppState, useNow, useStore } from '../state/hooks.ts';
 import { elapsedMs, exitBadge, formatElapsed, type ToolStatus } from '../state/tool-status.ts';
 import type { ToolItem, ToolOutputView } from '../state/transcript-model.ts';
+import { copyText } from '../lib/clipboard.ts';
+import { formatBytes } from '../../../shared/format-bytes.ts';
 
 /** Within this many pixels of the bottom counts as "at the bottom": new output keeps it in view. */
 const STICK_PX = 24;
@@ -133,27 +135,3 @@ function diffLineClass(line: string): string {
   return 'diff-context';
 }
 
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
-
-/** The clipboard API where the page may use it; else the older copy command through a hidden field. */
-async function copyText(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    const field = document.createElement('textarea');
-    field.value = text;
-    field.setAttribute('readonly', '');
-    field.style.position = 'fixed';
-    field.style.opacity = '0';
-    document.body.append(field);
-    field.select();
-    const ok = document.execCommand('copy');
-    field.remove();
-    return ok;
-  }
-}
