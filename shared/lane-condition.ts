@@ -188,6 +188,17 @@ export function relaunchSummary(facts: RelaunchFacts): { title: string; text: st
   return null;
 }
 
+/**
+ * The conversations the relaunch left for the person to decide on that still wait for it: one
+ * resumed, discarded, deleted or continued since is no longer "needs your decision" (L29).
+ */
+export function stillToDecide(laneKeys: readonly string[], lanes: ReadonlyMap<string, LaneConditionFacts>): string[] {
+  return laneKeys.filter((laneKey) => {
+    const lane = lanes.get(laneKey);
+    return lane !== undefined && laneCondition(lane) === 'interrupted';
+  });
+}
+
 /** The label before each conversation the relaunch banner names and links. */
 export const RELAUNCH_ITEM_WORDS = { resumed: 'Resumed', decision: 'Needs your decision' } as const;
 

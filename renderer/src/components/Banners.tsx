@@ -4,7 +4,7 @@
  */
 import { useState } from 'react';
 import type { LaneStatus } from '../../../shared/gateway-events.ts';
-import { conditionSentence, drainTurns, laneCondition, RELAUNCH_ITEM_WORDS, relaunchSummary } from '../../../shared/lane-condition.ts';
+import { conditionSentence, drainTurns, laneCondition, RELAUNCH_ITEM_WORDS, relaunchSummary, stillToDecide } from '../../../shared/lane-condition.ts';
 import { describeExitInProgress } from '../../../shared/lifecycle.ts';
 import { formatCountdown } from '../lib/time-format.ts';
 import { laneLabel, relaunchBannerKey, sessionResetView } from '../state/app-state.ts';
@@ -117,7 +117,9 @@ export function StartupBanner() {
   const previews = useAppState((state) => state.previews);
   const store = useStore();
   if (!app) return null;
-  const { autoResumed, awaitingUser } = app.startup;
+  const { autoResumed } = app.startup;
+  // A decision made since (Resume, Discard, Delete) takes its conversation off the banner.
+  const awaitingUser = stillToDecide(app.startup.awaitingUser, lanes);
   // L29: the same sentence as the desktop notification.
   const summary = relaunchSummary({ updatedFrom: app.updatedFrom, version: app.version, resumed: autoResumed.length, needsDecision: awaitingUser.length });
   if (summary === null || dismissed.has(relaunchBannerKey(app.instanceId))) return null;

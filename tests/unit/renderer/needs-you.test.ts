@@ -14,6 +14,7 @@ import {
   LANE_FILTERS,
   matchesFilter,
   relaunchSummary,
+  stillToDecide,
   windowTitle,
 } from '../../../shared/lane-condition.ts';
 import { globalDrainBanner, laneDrainBanner } from '../../../electron/core/lifecycle/drain-banners.ts';
@@ -106,6 +107,15 @@ describe('L29: after a relaunch', () => {
     expect(relaunchSummary({ updatedFrom: '0.9.0', version: '1.0.0', resumed: 1, needsDecision: 1 })?.text).toBe('Updated to v1.0.0 — 1 conversation resumed · 1 needs your decision.');
     expect(relaunchSummary({ updatedFrom: null, version: '1.0.0', resumed: 1 })?.text).toBe('1 conversation resumed where it left off.');
     expect(relaunchSummary({ updatedFrom: null, version: '1.0.0', resumed: 0, needsDecision: 0 })).toBeNull();
+  });
+
+  it('L29: a conversation decided on since the relaunch (resumed, discarded, deleted) no longer "needs your decision"', () => {
+    const lanes = new Map([
+      ['waiting', interrupted('waiting', 1)],
+      ['resumed', { ...lane('resumed'), activity: 'running' as const }],
+      ['discarded', lane('discarded')],
+    ]);
+    expect(stillToDecide(['waiting', 'resumed', 'discarded', 'deleted'], lanes)).toEqual(['waiting']);
   });
 
   function openWindow(storage: KeyValueStorage, instanceId: string): AppStore {
