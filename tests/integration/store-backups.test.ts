@@ -16,6 +16,7 @@ import { sendInChunks } from '../../shared/chunked-upload.ts';
 import { STORE_IMPORT_LIMITS } from '../../shared/store-transfer.ts';
 import { CliProcess, type CliResult } from '../fixtures/cli-process.ts';
 import { HostProcess } from '../fixtures/host-process.ts';
+import { addLongConversations, FRAME_CAP } from '../fixtures/long-conversations.ts';
 import { createGate, startScriptedOpenAIServer, textReply, type ScriptedOpenAIServer } from '../fixtures/scripted-openai-server.ts';
 import { Recorder } from '../support/recorder.ts';
 
@@ -156,17 +157,10 @@ describe('whole-store export and import through the command line (L36)', () => {
   });
 });
 
-/** The host's WebSocket frame cap (electron/host/host-server.ts MAX_FRAME_BYTES). */
-const FRAME_CAP = 4 * 1024 * 1024;
-
-/** A store whose archive is over the frame cap: conversations with long (real, answered) messages. */
+/** A store whose archive is over the frame cap. */
 async function bigSource() {
   const { sourceDir, client } = await sourceWith();
-  const events = gatewayEvents(client);
-  for (let i = 0; i < 24; i++) {
-    const text = `Note ${i}: ${Array.from({ length: 32_000 }, (_, j) => `w${(i * 32_000 + j).toString(36)}`).join(' ')}`.slice(0, 190_000);
-    await converse(client, events, `Long ${i}`, text, `Read note ${i}.`);
-  }
+  await addLongConversations(client, model);
   return { sourceDir, client };
 }
 
