@@ -3,6 +3,7 @@
  * for the contract (shared/protocol/contract.ts) and every front end.
  */
 import { z } from 'zod';
+import { base64Length } from './attachments.ts';
 
 export const STORE_EXPORT_FORMATS = ['json', 'sqlite'] as const;
 export type StoreExportFormat = (typeof STORE_EXPORT_FORMATS)[number];
@@ -20,7 +21,35 @@ export const storeExportResultSchema = z.object({
 });
 export type StoreExportResult = z.infer<typeof storeExportResultSchema>;
 
-export const storeImportParamsSchema = z.object({ format: z.enum(STORE_EXPORT_FORMATS), data: z.string().min(1) });
+const MIB = 1024 * 1024;
+
+/**
+ * An import travels in chunks (`store.importChunk`, then `store.import { uploadId }`): the host's
+ * WebSocket takes at most 4 MiB a frame. The gateway stages the chunks in a file under the data
+ * dir, never in memory. The cap: an import validates every row in memory before its one
+ * transaction (all or nothing), so the archive's size bounds that memory; 512 MiB is far beyond
+ * any real store (a thousand-turn conversation is a few MB) and within Node's default heap.
+ */
+export const STORE_IMPORT_LIMITS = {
+  maxBytes: 512 * MIB,
+  /** Raw bytes per chunk (about 1.4 MB of base64), as attachment chunks. */
+  chunkBytes: 1 * MIB,
+  /** A staged import nobody finished within this long is dropped, its file removed. */
+  ttlMs: 30 * 60 * 1000,
+} as const;
+
+/** One chunk of an archive, in order; the first has no uploadId and gets one. */
+export const storeImportChunkParamsSchema = z.object({
+  uploadId: z.string().min(1).max(100).optional(),
+  size: z.number().int().min(1).max(STORE_IMPORT_LIMITS.maxBytes),
+  offset: z.number().int().min(0),
+  data: z.string().max(base64Length(STORE_IMPORT_LIMITS.chunkBytes)),
+});
+
+/** The archive inline (`data`, small archives, older clients) or a finished `store.importChunk` upload. */
+export const storeImportParamsSchema = z
+  .object({ format: z.enum(STORE_EXPORT_FORMATS), data: z.string().min(1).optional(), uploadId: z.string().min(1).max(100).optional() })
+  .refine((p) => (p.data === undefined) !== (p.uploadId === undefined), { message: 'An import needs either data or an uploadId, not both.', path: ['uploadId'] });
 
 export const storeImportResultSchema = counts.extend({
   /** Conversations whose key was taken here: imported under a new key and titled "(imported)". */

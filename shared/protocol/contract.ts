@@ -9,7 +9,7 @@ import { MAX_TITLE_LENGTH } from '../lane-title.ts';
 import { ATTACHMENT_LIMITS, base64Length } from '../attachments.ts';
 import { PROVIDER_KINDS, providerViewSchema, settingChangeSchema, settingsViewSchema } from '../settings.ts';
 import { mcpServerViewSchema } from '../mcp-status.ts';
-import { backupEntrySchema, backupsListResultSchema, STORE_EXPORT_FORMATS, storeExportResultSchema, storeImportParamsSchema, storeImportResultSchema } from '../store-transfer.ts';
+import { backupEntrySchema, backupsListResultSchema, STORE_EXPORT_FORMATS, storeExportResultSchema, storeImportChunkParamsSchema, storeImportParamsSchema, storeImportResultSchema } from '../store-transfer.ts';
 import { APPROVAL_CHOICES, APPROVAL_REASON_MAX, eventPayloadSchemas, TURN_EVENT_KINDS, type StoredEvent } from '../transcript.ts';
 import type { Banner, GatewayEvent, LaneStatus, SendResult } from '../gateway-events.ts';
 
@@ -318,6 +318,8 @@ export const contract = {
   // Issue 11 (L36): the whole store out and in (import never overwrites, refuses a newer schema), and its backups.
   'store.export': { params: z.object({ format: z.enum(STORE_EXPORT_FORMATS) }), result: storeExportResultSchema },
   'store.import': { params: storeImportParamsSchema, result: storeImportResultSchema },
+  /** One chunk of an archive to import (L36; at most 1 MiB, base64, in order); then `store.import { uploadId }`. */
+  'store.importChunk': { params: storeImportChunkParamsSchema, result: z.object({ uploadId: z.string(), received: z.number().int(), complete: z.boolean() }) },
   'backups.list': { params: z.object({}), result: backupsListResultSchema },
   /** "Back up now": a backup of the running store, labelled manual. */
   'backups.create': { params: z.object({}), result: z.object({ backup: backupEntrySchema }) },

@@ -4,8 +4,11 @@
  * conversation compared event by event; a backup is restored after a confirmation — Baton
  * restarts through the drain (exit 75, relaunched by the supervisor) and comes back on the backup.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { Supervisor } from './support/supervisor.ts';
+import { addLongConversations, FRAME_CAP } from '../fixtures/long-conversations.ts';
 import { textReply } from '../fixtures/scripted-openai-server.ts';
 import { BatonWindow, expect, screenshot, test } from './support/fixtures.ts';
 import type { Page } from '@playwright/test';
@@ -114,4 +117,23 @@ test('issue 11, L36, R2: restore a backup from Settings — confirmation, restar
   await expect(section.getByTestId('backups-last-restore')).toHaveText(/Restored the conversations from the backup .*manual\.db\. The conversations as they were before are in the backup/);
   await expect(section.locator('[data-testid="backup-entry"][data-kind="pre-restore"]')).toHaveCount(1);
   await screenshot(page, 'backups-restored');
+});
+
+test('issue 11, L36: the window imports an archive over the host’s 4 MiB frame cap, read and sent in chunks', async ({ page, baton }) => {
+  const source = await baton();
+  await addLongConversations(await source.client(), source.model);
+  const exported = await source.call('store.export', { format: 'json' });
+  const archive = path.join(await mkdtemp(path.join(os.tmpdir(), 'baton-e2e-archive-')), exported.fileName);
+  await writeFile(archive, exported.data);
+  expect(Buffer.byteLength(exported.data)).toBeGreaterThan(FRAME_CAP);
+  const expected = await everything(source);
+
+  const target = await baton();
+  await BatonWindow.open(page, target);
+  const importing = await openBackups(page);
+  await importing.getByTestId('store-import-file').setInputFiles(archive);
+  await expect(importing.getByTestId('backups-note')).toHaveText(/Imported 24 conversations/);
+  await screenshot(page, 'backups-imported-large');
+  expect(await everything(target)).toEqual(expected);
+  await rm(path.dirname(archive), { recursive: true, force: true });
 });

@@ -12,8 +12,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GatewayEvent } from '../../shared/gateway-events.ts';
 import type { GatewayClient } from '../../shared/protocol/client.ts';
 import type { PushEvent } from '../../shared/protocol/contract.ts';
+import { sendInChunks } from '../../shared/chunked-upload.ts';
+import { STORE_IMPORT_LIMITS } from '../../shared/store-transfer.ts';
 import { CliProcess, type CliResult } from '../fixtures/cli-process.ts';
 import { HostProcess } from '../fixtures/host-process.ts';
+import { addLongConversations, FRAME_CAP } from '../fixtures/long-conversations.ts';
 import { createGate, startScriptedOpenAIServer, textReply, type ScriptedOpenAIServer } from '../fixtures/scripted-openai-server.ts';
 import { Recorder } from '../support/recorder.ts';
 
@@ -151,6 +154,61 @@ describe('whole-store export and import through the command line (L36)', () => {
     expect(tooNew.code).toBe(5);
     expect(tooNew.stderr).toContain('written by a newer Baton');
     expect(await targetClient.call('lanes.list', {})).toEqual([]);
+  });
+});
+
+/** A store whose archive is over the frame cap. */
+async function bigSource() {
+  const { sourceDir, client } = await sourceWith();
+  await addLongConversations(client, model);
+  return { sourceDir, client };
+}
+
+describe('an archive over the host\'s 4 MiB frame cap imports in chunks (L36, L30)', () => {
+  it('L36: through the real host over WebSocket: store.importChunk then store.import { uploadId } imports it whole; sent as one message the frame is refused', async () => {
+    const { client } = await bigSource();
+    const expected = await everything(client);
+    const exported = await client.call('store.export', { format: 'json' });
+    const archive = Buffer.from(exported.data);
+    expect(archive.length).toBeGreaterThan(FRAME_CAP);
+
+    const targetDir = tempDir();
+    const target = await startHost(targetDir);
+    // The old way, one message: the host closes the socket on a frame over its cap; nothing imported.
+    const oneShot = await target.client();
+    await expect(oneShot.call('store.import', { format: 'json', data: exported.data })).rejects.toThrow(/connection to Baton was lost/);
+    oneShot.close();
+
+    const targetClient = await target.client();
+    expect(await targetClient.call('lanes.list', {})).toEqual([]);
+    const uploadId = await sendInChunks(
+      { size: archive.length, chunkBytes: STORE_IMPORT_LIMITS.chunkBytes, name: 'the archive', read: (start, end) => archive.subarray(start, end).toString('base64') },
+      (chunk) => targetClient.call('store.importChunk', { ...chunk, size: archive.length }),
+    );
+    const report = await targetClient.call('store.import', { format: 'json', uploadId });
+    expect(report).toMatchObject({ lanes: 24, renamed: [] });
+    expect(await everything(targetClient)).toEqual(expected);
+    expect(fs.readdirSync(targetDir).filter((name) => name.startsWith('.upload-'))).toEqual([]);
+  });
+
+  it('L36: baton import FILE of a JSON Lines archive and of a SQLite copy, each over 4 MiB, goes through the host in chunks', async () => {
+    const { sourceDir, client } = await bigSource();
+    const expected = await everything(client);
+    const archive = path.join(tempDir(), 'store.jsonl');
+    const copy = path.join(tempDir(), 'store.db');
+    expect((await baton(sourceDir, 'export', '--store', archive)).code).toBe(0);
+    expect((await baton(sourceDir, 'export', '--store', '--format', 'sqlite', copy)).code).toBe(0);
+    expect(fs.statSync(archive).size).toBeGreaterThan(FRAME_CAP);
+    expect(fs.statSync(copy).size).toBeGreaterThan(FRAME_CAP);
+
+    for (const file of [archive, copy]) {
+      const targetDir = tempDir();
+      const targetClient = await (await startHost(targetDir)).client();
+      const imported = await baton(targetDir, 'import', file);
+      expect(imported.stderr).toContain('Imported 24 conversations');
+      expect(imported.code).toBe(0);
+      expect(await everything(targetClient)).toEqual(expected);
+    }
   });
 });
 

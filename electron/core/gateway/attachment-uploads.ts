@@ -1,14 +1,14 @@
 /**
  * Uploads of attachments in chunks (`attachment.put`, issue 11), held in memory until the message
- * that names them is sent (`message.send` takes them). Why chunks: see shared/attachments.ts. The
- * window is not trusted: every chunk is checked against the limits again, the declared size is
+ * that names them is sent (`message.send` takes them); the chunk mechanics are chunked-uploads.ts,
+ * shared with store imports. Why chunks: see shared/attachments.ts. The window is not trusted: every chunk is checked against the limits again, the declared size is
  * enforced byte for byte, and an image's bytes must be the type it claims (magic numbers).
  */
 import crypto from 'node:crypto';
 import { ATTACHMENT_LIMITS, attachmentSetProblem, checkAttachment, THUMBNAIL_PATTERN, type AttachmentRef } from '../../../shared/attachments.ts';
-import { formatBytes } from '../../../shared/format-bytes.ts';
 import { AttachmentRefusedError } from './attachment-errors.ts';
 import { saveAttachmentFile } from './attachment-files.ts';
+import { ChunkedUploads, memorySink, type ChunkAnswer } from './chunked-uploads.ts';
 
 export interface UploadChunk {
   uploadId?: string | undefined;
@@ -28,14 +28,10 @@ export interface StagedAttachment {
   thumbnail?: string | undefined;
 }
 
-interface Upload {
+interface AttachmentMeta {
   name: string;
   mimeType: string;
-  size: number;
   kind: 'file' | 'image';
-  chunks: Buffer[];
-  received: number;
-  touchedAt: number;
 }
 
 /** Everything staged at once over all windows; beyond it an upload waits for others to be sent. */
@@ -43,85 +39,57 @@ export const MAX_STAGED_BYTES = 256 * 1024 * 1024;
 /** An upload no message took within this long is dropped. */
 export const UPLOAD_TTL_MS = 30 * 60 * 1000;
 
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-
+/** The attachment rules over the one chunked-upload mechanism (chunked-uploads.ts), in memory. */
 export class AttachmentUploads {
-  private readonly uploads = new Map<string, Upload>();
-  private readonly now: () => number;
-  private readonly maxStagedBytes: number;
+  private readonly uploads: ChunkedUploads<AttachmentMeta, Buffer>;
 
   constructor(options: { now?: () => number; maxStagedBytes?: number } = {}) {
-    this.now = options.now ?? Date.now;
-    this.maxStagedBytes = options.maxStagedBytes ?? MAX_STAGED_BYTES;
+    this.uploads = new ChunkedUploads({
+      chunkBytes: ATTACHMENT_LIMITS.chunkBytes,
+      maxStagedBytes: options.maxStagedBytes ?? MAX_STAGED_BYTES,
+      ttlMs: UPLOAD_TTL_MS,
+      ...(options.now ? { now: options.now } : {}),
+      refuse: (message) => new AttachmentRefusedError(message),
+      words: {
+        chunk: 'An attachment chunk',
+        unknown: 'This upload is unknown or expired; attach the file again.',
+        full: 'Baton is holding too many attachments that were not sent yet; send or remove some first.',
+        name: (meta) => `“${meta.name}”`,
+      },
+      sink: memorySink,
+    });
   }
 
-  put(chunk: UploadChunk): { uploadId: string; received: number; complete: boolean } {
-    this.sweep();
-    if (chunk.data.length % 4 !== 0 || !BASE64.test(chunk.data)) throw new AttachmentRefusedError('An attachment chunk is not base64.');
-    const bytes = Buffer.from(chunk.data, 'base64');
-    if (bytes.length > ATTACHMENT_LIMITS.chunkBytes) throw new AttachmentRefusedError(`An attachment chunk can hold at most ${formatBytes(ATTACHMENT_LIMITS.chunkBytes)}.`);
-    let uploadId = chunk.uploadId;
-    let upload = uploadId === undefined ? undefined : this.uploads.get(uploadId);
-    if (uploadId === undefined) {
-      const check = checkAttachment(chunk);
-      if ('problem' in check) throw new AttachmentRefusedError(check.problem);
-      if (this.stagedBytes() + chunk.size > this.maxStagedBytes) {
-        throw new AttachmentRefusedError('Baton is holding too many attachments that were not sent yet; send or remove some first.');
-      }
-      uploadId = crypto.randomUUID();
-      upload = { name: chunk.name, mimeType: chunk.mimeType, size: chunk.size, kind: check.kind, chunks: [], received: 0, touchedAt: this.now() };
-      this.uploads.set(uploadId, upload);
-    }
-    if (!upload) throw new AttachmentRefusedError('This upload is unknown or expired; attach the file again.');
-    if (upload.name !== chunk.name || upload.mimeType !== chunk.mimeType || upload.size !== chunk.size) {
-      throw new AttachmentRefusedError('A chunk does not belong to this upload.');
-    }
-    if (chunk.offset !== upload.received) throw new AttachmentRefusedError(`A chunk arrived out of order (at ${chunk.offset}, expected ${upload.received}).`);
-    if (upload.received + bytes.length > upload.size) {
-      this.uploads.delete(uploadId);
-      throw new AttachmentRefusedError(`“${upload.name}” is larger than the ${formatBytes(upload.size)} it was said to be.`);
-    }
-    upload.chunks.push(bytes);
-    upload.received += bytes.length;
-    upload.touchedAt = this.now();
-    return { uploadId, received: upload.received, complete: upload.received === upload.size };
+  put(chunk: UploadChunk): ChunkAnswer {
+    return this.uploads.put(
+      chunk,
+      () => {
+        const check = checkAttachment(chunk);
+        if ('problem' in check) throw new AttachmentRefusedError(check.problem);
+        return { name: chunk.name, mimeType: chunk.mimeType, kind: check.kind };
+      },
+      (meta) => meta.name === chunk.name && meta.mimeType === chunk.mimeType,
+    );
   }
 
   /** Takes complete uploads for a message (they leave the staging area); refuses unknown or unfinished ones. */
   take(items: ReadonlyArray<{ uploadId: string; thumbnail?: string | undefined }>): StagedAttachment[] {
-    this.sweep();
-    const problem = attachmentSetProblem(items.map((item) => ({ size: this.uploads.get(item.uploadId)?.size ?? 0 })));
+    const problem = attachmentSetProblem(items.map((item) => ({ size: this.uploads.peek(item.uploadId)?.size ?? 0 })));
     if (problem) throw new AttachmentRefusedError(problem);
     if (new Set(items.map((item) => item.uploadId)).size !== items.length) throw new AttachmentRefusedError('The same attachment is named twice.');
-    const staged = items.map((item) => {
-      const upload = this.uploads.get(item.uploadId);
+    for (const item of items) {
+      const upload = this.uploads.peek(item.uploadId);
       if (!upload) throw new AttachmentRefusedError('An attachment of this message is unknown or expired; attach it again.');
-      if (upload.received !== upload.size) throw new AttachmentRefusedError(`“${upload.name}” has not finished uploading.`);
-      return { upload, thumbnail: item.thumbnail };
+      if (upload.received !== upload.size) throw new AttachmentRefusedError(`“${upload.meta.name}” has not finished uploading.`);
+    }
+    return items.map((item) => {
+      const { meta, value } = this.uploads.take(item.uploadId, (m) => `“${m.name}” has not finished uploading.`);
+      return { ...meta, data: value, ...(item.thumbnail !== undefined ? { thumbnail: item.thumbnail } : {}) };
     });
-    for (const item of items) this.uploads.delete(item.uploadId);
-    return staged.map(({ upload, thumbnail }) => ({
-      name: upload.name,
-      mimeType: upload.mimeType,
-      kind: upload.kind,
-      data: Buffer.concat(upload.chunks, upload.size),
-      ...(thumbnail !== undefined ? { thumbnail } : {}),
-    }));
   }
 
   get stagedCount(): number {
-    return this.uploads.size;
-  }
-
-  private stagedBytes(): number {
-    let total = 0;
-    for (const upload of this.uploads.values()) total += upload.size;
-    return total;
-  }
-
-  private sweep(): void {
-    const cutoff = this.now() - UPLOAD_TTL_MS;
-    for (const [id, upload] of this.uploads) if (upload.touchedAt < cutoff) this.uploads.delete(id);
+    return this.uploads.stagedCount;
   }
 }
 

@@ -130,7 +130,11 @@ export class GatewayService {
       'provider.detectLocal': async () => ({ servers: await this.providerSetup.detectLocal() }),
       'provider.rename': (params) => this.renameProvider(params.from, params.to),
       // Issue 11 (L36): whole-store export/import and the backups in Settings.
-      ...storeMethods({ core: options.core, requestExit: options.requestExit ?? ((reason: ExitReason) => void options.core.requestExit(reason)) }),
+      ...storeMethods({
+        core: options.core,
+        requestExit: options.requestExit ?? ((reason: ExitReason) => void options.core.requestExit(reason)),
+        disposables: this.subscriptions,
+      }),
     };
     const { mcp, settings } = options;
     // Issue 10: every window shows a changed setting at once, whoever changed it.

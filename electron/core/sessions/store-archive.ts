@@ -216,14 +216,16 @@ export function validateRecords(records: Iterable<ArchiveRecord>, schemaVersion:
   return { schemaVersion, records: out };
 }
 
-/** Parses and validates a JSON Lines archive; throws ArchiveRefusedError naming the line it failed at. */
-export function parseArchive(text: string, latestSchema: number): ValidatedArchive {
-  const lines = text.split('\n');
-  if (lines.at(-1) === '') lines.pop();
-  const first = lines[0];
+/**
+ * Parses and validates a JSON Lines archive, given as its text or as its lines (a staged file read
+ * in blocks, see file-lines.ts); throws ArchiveRefusedError naming the line it failed at.
+ */
+export function parseArchive(source: string | Iterable<string>, latestSchema: number): ValidatedArchive {
+  const lines = (typeof source === 'string' ? source.replace(/\n$/, '').split('\n') : source)[Symbol.iterator]();
+  const first = lines.next();
   let header: z.infer<typeof headerSchema>;
   try {
-    const parsed = headerSchema.safeParse(JSON.parse(first ?? ''));
+    const parsed = headerSchema.safeParse(JSON.parse(first.done ? '' : first.value));
     if (!parsed.success) throw new Error('not a header');
     header = parsed.data;
   } catch {
@@ -231,10 +233,12 @@ export function parseArchive(text: string, latestSchema: number): ValidatedArchi
   }
   checkVersions(header.schemaVersion, header.archiveVersion, latestSchema, 'This archive');
   function* records(): Generator<ArchiveRecord> {
-    for (let i = 1; i < lines.length; i++) {
+    let i = 0;
+    for (let line = lines.next(); !line.done; line = lines.next()) {
+      i += 1;
       let value: unknown;
       try {
-        value = JSON.parse(lines[i]!);
+        value = JSON.parse(line.value);
       } catch {
         throw new ArchiveRefusedError(`The archive is damaged at line ${i + 1}: it is not JSON (cut short or edited?). Nothing was imported.`);
       }

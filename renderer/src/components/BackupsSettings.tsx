@@ -7,7 +7,9 @@
  * copy (saved by the browser, as a conversation export is), import of either (never overwrites).
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { BackupEntryView, BackupsListResult, StoreExportFormat, StoreImportResult } from '../../../shared/store-transfer.ts';
+import { STORE_IMPORT_LIMITS, type BackupEntryView, type BackupsListResult, type StoreExportFormat, type StoreImportResult } from '../../../shared/store-transfer.ts';
+import { sendInChunks } from '../../../shared/chunked-upload.ts';
+import { blobBase64 } from '../lib/attachment-drafts.ts';
 import { saveBlob } from '../lib/save-file.ts';
 import { useStore } from '../state/hooks.ts';
 import { formatBytes } from '../../../shared/format-bytes.ts';
@@ -27,13 +29,6 @@ function base64ToBytes(data: string): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return bytes;
-}
-
-function bytesToBase64(bytes: Uint8Array): string {
-  let binary = '';
-  // In slices: String.fromCharCode takes its arguments on the stack.
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
 }
 
 const SQLITE_MAGIC = 'SQLite format 3';
@@ -87,14 +82,31 @@ export function BackupsSettings() {
       return { kind: 'ok', text: `Exported ${file.counts.lanes} conversation${file.counts.lanes === 1 ? '' : 's'} as ${file.fileName}.` };
     });
 
+  // The file goes in chunks, read slice by slice (L36): the host's WebSocket takes at most 4 MiB a
+  // frame, and a store is often more; the gateway stages the chunks and imports them as one.
   const importFile = (file: File) =>
     run(async () => {
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      const sqlite = new TextDecoder('latin1').decode(bytes.subarray(0, SQLITE_MAGIC.length)) === SQLITE_MAGIC;
-      const outcome = await store.backupsRequest(
-        'store.import',
-        sqlite ? { format: 'sqlite', data: bytesToBase64(bytes) } : { format: 'json', data: new TextDecoder().decode(bytes) },
-      );
+      if (file.size === 0) return { kind: 'error', text: `${file.name} is empty. Nothing was imported.` };
+      if (file.size > STORE_IMPORT_LIMITS.maxBytes) {
+        return { kind: 'error', text: `${file.name} is ${formatBytes(file.size)}; Baton imports at most ${formatBytes(STORE_IMPORT_LIMITS.maxBytes)}. Nothing was imported.` };
+      }
+      const head = new Uint8Array(await file.slice(0, SQLITE_MAGIC.length).arrayBuffer());
+      const sqlite = new TextDecoder('latin1').decode(head) === SQLITE_MAGIC;
+      let uploadId: string;
+      try {
+        uploadId = await sendInChunks(
+          { size: file.size, chunkBytes: STORE_IMPORT_LIMITS.chunkBytes, name: file.name, read: (start, end) => blobBase64(file, start, end) },
+          async (chunk) => {
+            const sent = await store.backupsRequest('store.importChunk', { ...chunk, size: file.size });
+            if (!sent.ok) throw new Error(sent.message);
+            return sent.value;
+          },
+          (sent) => setNote({ kind: 'ok', text: `Sending ${file.name}… ${Math.floor((sent / file.size) * 100)}%` }),
+        );
+      } catch (error) {
+        return { kind: 'error', text: (error as Error).message };
+      }
+      const outcome = await store.backupsRequest('store.import', { format: sqlite ? 'sqlite' : 'json', uploadId });
       return outcome.ok ? { kind: 'ok', text: importSummary(outcome.value) } : { kind: 'error', text: outcome.message };
     });
 

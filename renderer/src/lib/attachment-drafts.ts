@@ -5,6 +5,7 @@
  */
 import { ATTACHMENT_LIMITS, attachmentSetProblem, checkAttachment, THUMBNAIL_PATTERN } from '../../../shared/attachments.ts';
 import type { MethodName, Params, Result } from '../../../shared/protocol/contract.ts';
+import { sendInChunks } from '../../../shared/chunked-upload.ts';
 
 export interface AttachmentDraft {
   id: string;
@@ -79,24 +80,15 @@ export function toBase64(bytes: Uint8Array): string {
 type Call = <M extends MethodName>(method: M, params: Params<M>) => Promise<Result<M>>;
 
 /** Sends one draft in chunks (`attachment.put`); resolves with its upload id once complete. */
-export async function uploadDraft(call: Call, draft: AttachmentDraft, onProgress?: (sent: number) => void): Promise<string> {
-  let uploadId: string | undefined;
-  let offset = 0;
-  do {
-    const slice = new Uint8Array(await draft.file.slice(offset, offset + ATTACHMENT_LIMITS.chunkBytes).arrayBuffer());
-    const answer = await call('attachment.put', {
-      ...(uploadId !== undefined ? { uploadId } : {}),
-      name: draft.name,
-      mimeType: draft.mimeType,
-      size: draft.size,
-      offset,
-      data: toBase64(slice),
-    });
-    uploadId = answer.uploadId;
-    offset = answer.received;
-    onProgress?.(offset);
-    if (answer.complete) return uploadId;
-    if (slice.length === 0) throw new Error(`“${draft.name}” ended before its size.`);
-  } while (offset < draft.size);
-  return uploadId;
+export function uploadDraft(call: Call, draft: AttachmentDraft, onProgress?: (sent: number) => void): Promise<string> {
+  return sendInChunks(
+    { size: draft.size, chunkBytes: ATTACHMENT_LIMITS.chunkBytes, name: `“${draft.name}”`, read: (start, end) => blobBase64(draft.file, start, end) },
+    (chunk) => call('attachment.put', { ...chunk, name: draft.name, mimeType: draft.mimeType, size: draft.size }),
+    onProgress,
+  );
+}
+
+/** The bytes [start, end) of a Blob (a File the person picked) as base64, read slice by slice. */
+export async function blobBase64(blob: Blob, start: number, end: number): Promise<string> {
+  return toBase64(new Uint8Array(await blob.slice(start, end).arrayBuffer()));
 }

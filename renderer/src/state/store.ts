@@ -856,7 +856,7 @@ export class AppStore {
   // ── whole-store export/import and backups (issue 11, L36) ──────────────────────────────────
 
   /** One gateway request for Settings → Backups; its failure comes back as the gateway's words. */
-  async backupsRequest<M extends 'store.export' | 'store.import' | 'backups.list' | 'backups.create' | 'backups.restore'>(
+  async backupsRequest<M extends 'store.export' | 'store.import' | 'store.importChunk' | 'backups.list' | 'backups.create' | 'backups.restore'>(
     method: M,
     params: Params<M>,
   ): Promise<{ ok: true; value: Result<M> } | { ok: false; message: string }> {

@@ -48,7 +48,7 @@ describe('contract methods over the protocol', () => {
       // The export of every session (issue 11) in tests/unit/shared/conversation-export.test.ts.
       'sessions.list',
       // The whole store and its backups (issue 11) in store-methods.test.ts and tests/integration/store-backups.test.ts.
-      'store.export', 'store.import', 'backups.list', 'backups.create', 'backups.restore',
+      'store.export', 'store.import', 'store.importChunk', 'backups.list', 'backups.create', 'backups.restore',
       // A tool call's full output (issue 10) over the real host in tests/integration/live-tools.test.ts.
       'tool.output',
       // Attachments and archive (issue 11) in attachment-methods.test.ts.

@@ -51,6 +51,42 @@ describe('store and backup methods (issue 11, L36)', () => {
     expect((await client.call('lanes.list', {})).map((l) => l.title).sort()).toEqual(['Notes', 'Notes (imported)']);
   });
 
+  it('L36: an archive sent in chunks (store.importChunk, then store.import { uploadId }) imports; its staged file is in the data dir until then and gone after', async () => {
+    harness = await ServiceHarness.start();
+    const client = await harness.client();
+    await client.call('lanes.create', { title: 'Chunked' });
+    const archive = Buffer.from((await client.call('store.export', { format: 'json' })).data);
+    const size = archive.length;
+    let put = await client.call('store.importChunk', { size, offset: 0, data: archive.subarray(0, 100).toString('base64') });
+    const staged = () => fs.readdirSync(harness!.dataDir).filter((name) => name.startsWith('.upload-'));
+    expect(staged()).toHaveLength(1);
+    put = await client.call('store.importChunk', { uploadId: put.uploadId, size, offset: 100, data: archive.subarray(100).toString('base64') });
+    expect(put).toMatchObject({ received: size, complete: true });
+    expect(await client.call('store.import', { format: 'json', uploadId: put.uploadId })).toMatchObject({ lanes: 1, renamed: [expect.anything()] });
+    expect(staged()).toEqual([]);
+    expect((await client.call('lanes.list', {})).map((l) => l.title).sort()).toEqual(['Chunked', 'Chunked (imported)']);
+    expect((await rejection(client.call('store.import', { format: 'json', uploadId: put.uploadId }))).message).toMatch(/unknown or expired/);
+  });
+
+  it('L36/R1: chunk validation — out of order, past the declared size, over 1 MiB, unknown upload, unfinished import, data and uploadId both or neither', async () => {
+    harness = await ServiceHarness.start();
+    const client = await harness.client();
+    const chunk = (text: string) => Buffer.from(text).toString('base64');
+    const { uploadId } = await client.call('store.importChunk', { size: 10, offset: 0, data: chunk('abcde') });
+    expect(await rejection(client.call('store.importChunk', { uploadId, size: 10, offset: 0, data: chunk('abcde') }))).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('out of order (at 0, expected 5)') });
+    expect(await rejection(client.call('store.import', { format: 'json', uploadId }))).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('not finished uploading') });
+    expect(await rejection(client.call('store.importChunk', { uploadId, size: 10, offset: 5, data: chunk('fghijk') }))).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('larger than the 10 B') });
+    // Past its size the upload is dropped whole, its staged file too.
+    expect((await rejection(client.call('store.importChunk', { uploadId, size: 10, offset: 5, data: chunk('fghij') }))).message).toMatch(/unknown or expired/);
+    expect(fs.readdirSync(harness.dataDir).filter((name) => name.startsWith('.upload-'))).toEqual([]);
+    expect((await rejection(client.call('store.importChunk', { uploadId: 'no-such-upload', size: 10, offset: 0, data: chunk('a') }))).message).toMatch(/unknown or expired/);
+    const tooBig = Buffer.alloc(1024 * 1024 + 3).toString('base64');
+    expect((await rejection(client.call('store.importChunk', { size: 2 * 1024 * 1024, offset: 0, data: tooBig }))).code).toBe('INVALID_PARAMS');
+    expect((await rejection(client.call('store.importChunk', { size: 513 * 1024 * 1024, offset: 0, data: chunk('a') }))).code).toBe('INVALID_PARAMS');
+    expect((await rejection(client.call('store.import', { format: 'json', data: 'x', uploadId }))).code).toBe('INVALID_PARAMS');
+    expect((await rejection(client.call('store.import', { format: 'json' }))).code).toBe('INVALID_PARAMS');
+  });
+
   it('L36/L13: backups.restore writes the pending file and drains with reason restore (a relaunch); then nothing more is accepted', async () => {
     harness = await ServiceHarness.start();
     const client = await harness.client();
@@ -64,6 +100,7 @@ describe('store and backup methods (issue 11, L36)', () => {
     expect((await client.call('backups.list', {})).pendingRestore).toBe(backup.name);
     const exported = await client.call('store.export', { format: 'json' });
     expect((await rejection(client.call('store.import', { format: 'json', data: exported.data }))).code).toBe('UNAVAILABLE');
+    expect((await rejection(client.call('store.importChunk', { size: 4, offset: 0, data: Buffer.from('abcd').toString('base64') }))).code).toBe('UNAVAILABLE');
     expect((await rejection(client.call('backups.restore', { name: backup.name }))).code).toBe('UNAVAILABLE');
   });
 });
