@@ -1,19 +1,29 @@
 /** The window: global banners, the conversation list, the open conversation, settings. */
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { DEFAULT_SETTINGS } from '../../shared/settings.ts';
 import { useAppState, useStore } from './state/hooks.ts';
 import { ConnectionStatus, ErrorToasts, GlobalDrainBanner, SettingsNotices, StartupBanner, UpdateBanner } from './components/Banners.tsx';
-import { ActivityView } from './components/Activity.tsx';
 import { ConversationView } from './components/ConversationView.tsx';
 import { useApprovalNotifications, useWindowTitle } from './components/NeedsYou.tsx';
 import { RegionBoundary } from './components/ErrorBoundary.tsx';
-import { ProviderSetup } from './components/ProviderSetup.tsx';
-import { SettingsPanel } from './components/SettingsPanel.tsx';
-import { needsProviderSetup } from './lib/provider-presets.ts';
+import { needsProviderSetup } from './lib/provider-default.ts';
 import { Sidebar } from './components/Sidebar.tsx';
-import { ShortcutsHelp } from './components/ShortcutsHelp.tsx';
 import { useGlobalShortcuts } from './lib/shortcut-keys.ts';
 import type { ShortcutId } from '../../shared/shortcuts.ts';
+
+// Views a window may never open load when first opened (issue 13: the initial JS stays ≤ 150 kB gzip).
+const SettingsPanel = lazy(() => import('./components/SettingsPanel.tsx').then((module) => ({ default: module.SettingsPanel })));
+const ActivityView = lazy(() => import('./components/Activity.tsx').then((module) => ({ default: module.ActivityView })));
+const ProviderSetup = lazy(() => import('./components/ProviderSetup.tsx').then((module) => ({ default: module.ProviderSetup })));
+const ShortcutsHelp = lazy(() => import('./components/ShortcutsHelp.tsx').then((module) => ({ default: module.ShortcutsHelp })));
+
+function Opening({ what }: { what: string }) {
+  return (
+    <p className="transcript-status" role="status">
+      Opening {what}…
+    </p>
+  );
+}
 
 function useTheme(): void {
   const theme = useAppState((state) => state.settings?.settings.theme ?? DEFAULT_SETTINGS.theme);
@@ -40,7 +50,9 @@ function Welcome() {
     return (
       <div className="welcome">
         {/* Set up from elsewhere meanwhile (another window, config.json): this form may be left. */}
-        <ProviderSetup firstRun onSaved={() => setSetupOpen(false)} {...(needsSetup ? {} : { onCancel: () => setSetupOpen(false) })} />
+        <Suspense fallback={<Opening what="the provider setup" />}>
+          <ProviderSetup firstRun onSaved={() => setSetupOpen(false)} {...(needsSetup ? {} : { onCancel: () => setSetupOpen(false) })} />
+        </Suspense>
       </div>
     );
   }
@@ -113,7 +125,9 @@ export function App() {
         <main className="main" aria-label="Conversation">
           <RegionBoundary label="The open conversation" resetKey={activityOpen ? 'activity' : openLaneKey}>
             {activityOpen ? (
-              <ActivityView onClose={() => setActivityOpen(false)} />
+              <Suspense fallback={<Opening what="the activity view" />}>
+                <ActivityView onClose={() => setActivityOpen(false)} />
+              </Suspense>
             ) : lane ? (
               <ConversationView key={lane.laneKey} lane={lane} />
             ) : openLaneKey !== null ? (
@@ -129,10 +143,16 @@ export function App() {
       <RegionBoundary label="The error notices">
         <ErrorToasts />
       </RegionBoundary>
-      {helpOpen && <ShortcutsHelp onClose={() => setHelpOpen(false)} />}
+      {helpOpen && (
+        <Suspense fallback={null}>
+          <ShortcutsHelp onClose={() => setHelpOpen(false)} />
+        </Suspense>
+      )}
       {settingsOpen && (
         <RegionBoundary label="Settings">
-          <SettingsPanel onClose={() => setSettingsOpen(false)} />
+          <Suspense fallback={<Opening what="Settings" />}>
+            <SettingsPanel onClose={() => setSettingsOpen(false)} />
+          </Suspense>
         </RegionBoundary>
       )}
     </div>

@@ -1,5 +1,5 @@
 /** The open conversation: its header, banners, rows and composer. */
-import { useCallback, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
 import type { LaneStatus } from '../../../shared/gateway-events.ts';
 import { laneLabel, type QueuedText } from '../state/app-state.ts';
 import { useAppState, useStore } from '../state/hooks.ts';
@@ -13,8 +13,10 @@ import { ExportMenu } from './ExportMenu.tsx';
 import { TranscriptList, type PagingActions } from './TranscriptList.tsx';
 import { ConversationUsage } from './UsageLine.tsx';
 import type { RowActions } from './TranscriptRow.tsx';
-import { ResumeDialog } from './ResumeDialog.tsx';
 import type { AttachmentDraft } from '../lib/attachment-drafts.ts';
+
+// Opened by /resume alone; loads then (issue 13: the window's initial JS stays small).
+const ResumeDialog = lazy(() => import('./ResumeDialog.tsx').then((module) => ({ default: module.ResumeDialog })));
 
 const NO_QUEUED: readonly QueuedText[] = [];
 
@@ -111,7 +113,11 @@ export function ConversationView({ lane }: { lane: LaneStatus }) {
           onOpenResumeList={onOpenResumeList}
         />
       </RegionBoundary>
-      {resumeListOpen && <ResumeDialog laneKey={laneKey} onClose={() => setResumeListOpen(false)} />}
+      {resumeListOpen && (
+        <Suspense fallback={null}>
+          <ResumeDialog laneKey={laneKey} onClose={() => setResumeListOpen(false)} />
+        </Suspense>
+      )}
     </section>
   );
 }

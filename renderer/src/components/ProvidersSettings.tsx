@@ -7,7 +7,7 @@
  */
 import { useId, useState } from 'react';
 import type { ProviderView } from '../../../shared/settings.ts';
-import { providerInUse } from '../lib/provider-presets.ts';
+import { providerInUse } from '../lib/provider-default.ts';
 import type { SettingsReply } from '../state/app-state.ts';
 import { useStore } from '../state/hooks.ts';
 import { ProviderSetup } from './ProviderSetup.tsx';

@@ -2,7 +2,7 @@
  * The conversations — who needs you first, then pinned, then newest activity — with their state at
  * a glance; a filter by condition; search; New chat; the Trash and the Archived view (issues 10, 11).
  */
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { filterCounts, LANE_FILTER_EMPTY, LANE_FILTER_LABELS, LANE_FILTERS, laneCondition, matchesFilter, type LaneFilter } from '../../../shared/lane-condition.ts';
 import { activityCount } from '../lib/activity.ts';
 import { laneBadges } from '../lib/lane-badges.ts';
@@ -11,8 +11,11 @@ import { formatRelativeTime } from '../lib/time-format.ts';
 import { laneLabel, sortedLanes } from '../state/app-state.ts';
 import { useAppState, useNow, useStore } from '../state/hooks.ts';
 import { LaneItem } from './LaneItem.tsx';
-import { TrashView, UndoDeleteToast } from './TrashView.tsx';
-import { ArchiveView } from './ArchiveView.tsx';
+import { UndoDeleteToast } from './UndoDeleteToast.tsx';
+
+// The Trash and Archived views load when first opened (issue 13: the window's initial JS stays small).
+const TrashView = lazy(() => import('./TrashView.tsx').then((module) => ({ default: module.TrashView })));
+const ArchiveView = lazy(() => import('./ArchiveView.tsx').then((module) => ({ default: module.ArchiveView })));
 
 /** `activityOpen` / `onToggleActivity`: the activity view's entry (issue 10), shown in the main area by App. */
 export function Sidebar({ onOpenSettings, activityOpen = false, onToggleActivity }: { onOpenSettings: () => void; activityOpen?: boolean; onToggleActivity?: () => void }) {
@@ -79,7 +82,9 @@ export function Sidebar({ onOpenSettings, activityOpen = false, onToggleActivity
       )}
       {!searching && !trashOpen && !archiveOpen && <ConditionFilter filter={filter} counts={counts} onChange={setFilter} />}
       {trashOpen ? (
-        <TrashView />
+        <Suspense fallback={null}>
+          <TrashView />
+        </Suspense>
       ) : searching ? (
         <div className="lane-list" aria-label="Search results" aria-busy={search.pending}>
           {search.results === null ? (
@@ -114,7 +119,9 @@ export function Sidebar({ onOpenSettings, activityOpen = false, onToggleActivity
           )}
         </div>
       ) : archiveOpen ? (
-        <ArchiveView />
+        <Suspense fallback={null}>
+          <ArchiveView />
+        </Suspense>
       ) : (
         // A conversation chosen in the list shows instead of the activity view, even the one already open.
         <div className="lane-list" ref={listRef} onClick={(event) => {

@@ -1,11 +1,16 @@
 /** One tool call: its name and arguments, its live status, its output, and the approval question. */
-import { memo, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { lazy, memo, Suspense, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { keptOutputText } from '../../../shared/tool-output.ts';
 import { APPROVAL_CHOICE_WORDS as WORDS } from '../../../shared/lane-condition.ts';
 import { APPROVAL_REASON_MAX, type ApprovalAnswer, type ApprovalChoice } from '../../../shared/transcript.ts';
 import { useAppState } from '../state/hooks.ts';
 import type { ToolItem } from '../state/transcript-model.ts';
 import { TOOL_STATUS_LABELS, type ToolStatus } from '../state/tool-status.ts';
-import { DiffView, LiveOutput, ToolTiming } from './ToolOutput.tsx';
+import { ToolTiming } from './ToolTiming.tsx';
+
+// The output area and the diff load with the first card that has one (issue 13: the window's initial JS stays small).
+const LiveOutput = lazy(() => import('./ToolOutput.tsx').then((module) => ({ default: module.LiveOutput })));
+const DiffView = lazy(() => import('./ToolOutput.tsx').then((module) => ({ default: module.DiffView })));
 
 const PREVIEW_CHARS = 90;
 
@@ -120,8 +125,16 @@ export const ToolCard = memo(function ToolCard({ tool, status, onAnswer }: ToolC
         </p>
       )}
       {status === 'unknown' && <p className="tool-note">Baton stopped while this was running; it may or may not have taken effect.</p>}
-      {tool.output && <LiveOutput tool={tool} output={tool.output} running={status === 'running'} />}
-      {tool.result?.details?.diff && <DiffView diff={tool.result.details.diff} />}
+      {tool.output && (
+        <Suspense fallback={<pre className="tool-live-output">{keptOutputText(tool.output.kept)}</pre>}>
+          <LiveOutput tool={tool} output={tool.output} running={status === 'running'} />
+        </Suspense>
+      )}
+      {tool.result?.details?.diff && (
+        <Suspense fallback={null}>
+          <DiffView diff={tool.result.details.diff} />
+        </Suspense>
+      )}
       {tool.result && (
         <details className="tool-output" open={!tool.output && tool.result.isError && tool.result.output.length < 400}>
           <summary>{tool.output ? 'Result sent to the model' : tool.result.isError ? 'Error output' : 'Output'}</summary>

@@ -1,14 +1,14 @@
 /**
  * Issue 10: what a tool card shows of a running or finished call beyond its arguments — the live
  * output of a command (auto-scrolling unless the person scrolled up), Copy and "Download full
- * output", the elapsed time and exit badge, and the diff a `write_file` made.
+ * output", and the diff a `write_file` made. Loaded with the first card that has either (issue 13);
+ * the elapsed time and exit badge are in ToolTiming.tsx.
  */
 import { useLayoutEffect, useRef, useState } from 'react';
 import { isTruncated, keptOutputText, omittedChars } from '../../../shared/tool-output.ts';
 import type { ToolResultDetails } from '../../../shared/transcript.ts';
 import { saveBlob } from '../lib/save-file.ts';
-import { useAppState, useNow, useStore } from '../state/hooks.ts';
-import { elapsedMs, exitBadge, formatElapsed, type ToolStatus } from '../state/tool-status.ts';
+import { useAppState, useStore } from '../state/hooks.ts';
 import type { ToolItem, ToolOutputView } from '../state/transcript-model.ts';
 import { copyText } from '../lib/clipboard.ts';
 import { formatBytes } from '../../../shared/format-bytes.ts';
@@ -16,27 +16,6 @@ import { formatBytes } from '../../../shared/format-bytes.ts';
 /** Within this many pixels of the bottom counts as "at the bottom": new output keeps it in view. */
 const STICK_PX = 24;
 const COPIED_MS = 2_000;
-
-/** The elapsed time (ticking while the call runs) and how it ended. */
-export function ToolTiming({ tool, status }: { tool: ToolItem; status: ToolStatus }) {
-  const now = useNow(1_000, status === 'running' && tool.startedAt !== undefined);
-  const elapsed = elapsedMs(tool, status, now);
-  const badge = exitBadge(tool.result?.details);
-  return (
-    <>
-      {elapsed !== null && (
-        <span className="tool-elapsed" data-testid="tool-elapsed" title="Time the call has taken">
-          {formatElapsed(elapsed)}
-        </span>
-      )}
-      {badge && (
-        <span className={`tool-exit tool-exit--${badge.tone}`} data-testid="tool-exit" data-exit={badge.value}>
-          {badge.label}
-        </span>
-      )}
-    </>
-  );
-}
 
 /** The command's output as it streams; it follows new lines unless the person scrolled up to read. */
 export function LiveOutput({ tool, output, running }: { tool: ToolItem; output: ToolOutputView; running: boolean }) {

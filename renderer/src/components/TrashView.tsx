@@ -1,16 +1,13 @@
 /**
  * The Trash (issue 11, L35): deleted conversations with when they were deleted and a Restore
- * button; each is purged 30 days after its deletion. And the Undo toast a delete leaves behind.
+ * button; each is purged 30 days after its deletion.
  */
-import { useEffect } from 'react';
 import { TRASH_DAYS } from '../../../shared/gateway-events.ts';
 import { formatRelativeTime } from '../lib/time-format.ts';
 import { laneLabel } from '../state/app-state.ts';
 import { useAppState, useNow, useStore } from '../state/hooks.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** How long the Undo toast stays; the Trash keeps the conversation far longer. */
-export const UNDO_TOAST_MS = 10_000;
 
 export function TrashView() {
   const store = useStore();
@@ -58,25 +55,6 @@ export function SideViewHead({ title, testId, onBack }: { title: string; testId:
       <h2>{title}</h2>
       <button type="button" className="button" data-testid={testId} onClick={onBack}>
         Back
-      </button>
-    </div>
-  );
-}
-
-export function UndoDeleteToast() {
-  const store = useStore();
-  const offer = useAppState((state) => state.undoDelete);
-  useEffect(() => {
-    if (!offer) return;
-    const timer = setTimeout(() => store.dismissUndo(), UNDO_TOAST_MS);
-    return () => clearTimeout(timer);
-  }, [offer, store]);
-  if (!offer) return null;
-  return (
-    <div className="toast" role="status" data-testid="undo-toast">
-      <span>Deleted “{offer.label}”. It is in the Trash for {TRASH_DAYS} days.</span>
-      <button type="button" className="button" data-testid="undo-delete" onClick={() => void store.restoreLane(offer.laneKey)}>
-        Undo
       </button>
     </div>
   );

@@ -1,5 +1,5 @@
 /** Common model providers, to fill the setup form. */
-import type { ProviderKind, ProviderView } from '../../../shared/settings.ts';
+import type { ProviderKind } from '../../../shared/settings.ts';
 
 export interface ProviderPreset {
   id: string;
@@ -44,31 +44,6 @@ export function providerDraftProblem(draft: ProviderDraft): string | null {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'The base URL must start with http:// or https://.';
   }
   return null;
-}
-
-/** What settings.get answers that these helpers read. */
-export interface ProvidersReply {
-  settings: { activeProvider: string | null };
-  /** Saved providers first, then the one from the environment, if any. */
-  providers: readonly ProviderView[];
-}
-
-/**
- * The provider new messages use, by the gateway's own rule (provider-choice.ts): the one
- * `activeProvider` names, else the first saved one, else the environment's; null when none.
- */
-export function providerInUse(reply: ProvidersReply): ProviderView | null {
-  const named = reply.settings.activeProvider;
-  if (named !== null) return reply.providers.find((provider) => provider.name === named) ?? null;
-  return reply.providers[0] ?? null;
-}
-
-/**
- * Whether the window should ask for a provider: only when there is none at all. One from the
- * environment counts (issue 11: the window asked although chatting worked).
- */
-export function needsProviderSetup(reply: ProvidersReply | null): boolean {
-  return reply !== null && reply.providers.length === 0;
 }
 
 /** A model server found on this machine, as a one-click preset for the setup form. */

@@ -7,7 +7,7 @@
 import type { GatewayEvent, LaneStatus } from '../../../shared/gateway-events.ts';
 import { TRANSCRIPT_PAGE_MAX, type MethodName, type Params, type ProviderTarget, type Result } from '../../../shared/protocol/contract.ts';
 import type { ProviderKind, ProviderSettingInput, SettingChange, SettingKey, SettingValue } from '../../../shared/settings.ts';
-import { providerInUse } from '../lib/provider-presets.ts';
+import { providerInUse } from '../lib/provider-default.ts';
 import {
   initialState,
   laneLabel,
@@ -21,7 +21,6 @@ import {
 } from './app-state.ts';
 import type { GatewayPort } from './gateway-port.ts';
 import type { OutboxEntry, OutboxStorage } from './outbox.ts';
-import { conversationExportText, exportFileName, readAllSessions } from '../../../shared/conversation-export.ts';
 import { DisposableStore } from '../../../shared/disposables.ts';
 import { BatonError, describeError } from '../../../shared/errors.ts';
 import type { ApprovalAnswer } from '../../../shared/transcript.ts';
@@ -678,6 +677,8 @@ export class AppStore {
     const lane = this.state.lanes.get(laneKey);
     if (!lane) return null;
     try {
+      // Loaded at the first export (issue 13: the window's initial JS stays small).
+      const { conversationExportText, exportFileName, readAllSessions } = await import('../../../shared/conversation-export.ts');
       const [current, sessions] = await Promise.all([
         this.client.call('transcript.get', { laneKey }),
         allSessions ? readAllSessions(this.client, laneKey) : undefined,

@@ -5,7 +5,7 @@
  * the real protocol client (in-memory transport); the key never reaches it (R4).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { needsProviderSetup, providerInUse } from '../../../renderer/src/lib/provider-presets.ts';
+import { needsProviderSetup, providerInUse } from '../../../renderer/src/lib/provider-default.ts';
 import { AppStore } from '../../../renderer/src/state/store.ts';
 import { ServiceHarness, type ServiceHarnessOptions } from '../../fixtures/host-service-harness.ts';
 
