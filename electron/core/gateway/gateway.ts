@@ -170,6 +170,8 @@ export class Gateway {
   private readonly deleteAbortMs: number;
   /** Lanes being moved to the trash: their running turn is stopping and nothing new may start. */
   private readonly deleting = new Set<string>();
+  /** The queue of interrupted turns' records during a drain (drainRecordSlot). */
+  private drainRecords: Promise<void> = Promise.resolve();
   private readonly workspaceDir: ((spec?: LaneAgentSpec) => string) | undefined;
 
   constructor(options: GatewayOptions) {
@@ -770,6 +772,7 @@ export class Gateway {
       }
       // An aborted stream often surfaces as an error; it is still an interruption.
       if (result.outcome === 'failed' && live.hardAbort.signal.aborted) result = { outcome: 'interrupted' };
+      if (live.interruptCause === 'drain') await this.drainRecordSlot();
       recorder.close(result.outcome === 'completed');
       outcome = result.outcome;
       this.finishTurn(live, turnId, result);
@@ -796,6 +799,18 @@ export class Gateway {
         this.log(`After the turn on ${laneKey}: ${describeError(error)}`);
       }
     }
+  }
+
+  /**
+   * Turns the drain interrupted record their ends one per turn of the event loop (L11, L12 at
+   * scale): a thousand fsynced records in one stretch held the loop — and with it the drain's
+   * grace timer and its watchdog — for seconds on a busy disk. A record the exit cuts short is
+   * made at the next start with the drain's reason (ResumeMarks.markCrash keeps that mark).
+   */
+  private drainRecordSlot(): Promise<void> {
+    const slot = this.drainRecords.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
+    this.drainRecords = slot;
+    return slot;
   }
 
   private keepAttachments(laneKey: string, staged: readonly StagedAttachment[]): AttachmentRef[] {
