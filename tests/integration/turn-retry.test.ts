@@ -4,12 +4,11 @@
  * transcript or in the model request.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MemorySecretStore } from '../../electron/core/agent/memory-secret-store.ts';
-import { ModelAgentFactory } from '../../electron/core/agent/model-agent-factory.ts';
 import { BatonError } from '../../shared/errors.ts';
 import type { StoredEvent } from '../../shared/transcript.ts';
 import { startScriptedOpenAIServer, textReply, type ChatRequestBody, type ScriptedOpenAIServer } from '../fixtures/scripted-openai-server.ts';
-import { CoreHarness } from '../support/core-harness.ts';
+import type { CoreHarness } from '../support/core-harness.ts';
+import { startModelCore } from '../support/scripted-model-core.ts';
 
 let server: ScriptedOpenAIServer;
 let harness: CoreHarness | null = null;
@@ -25,25 +24,11 @@ afterEach(async () => {
 });
 
 async function start(): Promise<CoreHarness> {
-  const secrets = new MemorySecretStore();
-  await secrets.set('scripted', 'sk-test');
-  const settings = {
-    providers: [{ name: 'Scripted', kind: 'openai-compatible' as const, baseUrl: server.url, model: 'test-model', keyRef: 'scripted' }],
-    activeProvider: null,
+  // No retries and short timeouts: a scripted failure fails the turn at once.
+  harness = await startModelCore({
+    provider: { name: 'Scripted', kind: 'openai-compatible', baseUrl: server.url, model: 'test-model', keyRef: 'scripted' },
     maxSteps: 5,
-    toolApproval: {},
-    systemPrompt: null,
-    workspaceDir: null,
-  };
-  harness = await CoreHarness.start({
-    agentFactory: (h) =>
-      new ModelAgentFactory({
-        settings: () => settings,
-        secrets,
-        env: {},
-        dataDir: h.dataDir,
-        providerTuning: { timeouts: { requestMs: 1500, idleMs: 1500 }, retry: { retries: 0, baseDelayMs: 5, maxDelayMs: 10 } },
-      }),
+    providerTuning: { timeouts: { requestMs: 1500, idleMs: 1500 }, retry: { retries: 0, baseDelayMs: 5, maxDelayMs: 10 } },
   });
   return harness;
 }
