@@ -20,6 +20,7 @@ const ArchiveView = lazy(() => import('./ArchiveView.tsx').then((module) => ({ d
 /** `activityOpen` / `onToggleActivity`: the activity view's entry (issue 10), shown in the main area by App. */
 export function Sidebar({ onOpenSettings, activityOpen = false, onToggleActivity }: { onOpenSettings: () => void; activityOpen?: boolean; onToggleActivity?: () => void }) {
   const store = useStore();
+  const connected = useAppState((state) => state.connection.state === 'open');
   const allLanes = useAppState((state) => state.lanes);
   // Issue 11: archived conversations are kept in the state (so they open from search) but listed only in the Archived view.
   const lanes = useMemo(() => new Map([...allLanes].filter(([, lane]) => (lane.archivedAt ?? null) === null)), [allLanes]);
@@ -55,7 +56,16 @@ export function Sidebar({ onOpenSettings, activityOpen = false, onToggleActivity
     <nav className="sidebar" aria-label="Conversations">
       <div className="sidebar-top">
         <h1 className="brand">Baton</h1>
-        <button type="button" className="button primary" data-testid="new-chat" onClick={() => void store.newChat()}>
+        {/* A conversation is made by Baton: while the window is not connected yet (or Baton is
+            restarting) the button waits instead of failing with an error. */}
+        <button
+          type="button"
+          className="button primary"
+          data-testid="new-chat"
+          disabled={!connected}
+          title={connected ? undefined : 'Waiting for Baton…'}
+          onClick={() => void store.newChat()}
+        >
           + New chat
         </button>
       </div>
