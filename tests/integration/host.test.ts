@@ -114,8 +114,9 @@ describe('headless host: turns and signals (L7, L9, L12, L20, L30)', () => {
     model.enqueue(textReply('Hello from the scripted model.'));
     const lane = await client.call('lanes.create', { title: 'Greeting' });
     expect(await client.call('message.send', { laneKey: lane.laneKey, text: 'hi' })).toMatchObject({ status: 'started' });
-    await events.waitFor((e) => e.type === 'transcript' && e.event.kind === 'assistant_text' && e.event.payload.final);
-    await events.waitFor((e) => e.type === 'lane' && e.lane.laneKey === lane.laneKey && e.lane.activity === 'idle');
+    const final = await events.waitFor((e) => e.type === 'transcript' && e.event.kind === 'assistant_text' && e.event.payload.final);
+    // The lane's idle after the answer, not the one lanes.create reported before the turn began.
+    await events.waitFor((e) => e.type === 'lane' && e.lane.laneKey === lane.laneKey && e.lane.activity === 'idle', events.items.indexOf(final));
     // Streamed: the row came with the first piece, before the final one (issue 9 item 9).
     expect(events.items.some((e) => e.type === 'transcript' && e.event.kind === 'assistant_text' && !e.event.payload.final)).toBe(true);
     const transcript = await client.call('transcript.get', { laneKey: lane.laneKey });

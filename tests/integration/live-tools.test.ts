@@ -86,7 +86,8 @@ describe('live tool output over the real host (issue 10, L26)', () => {
     fs.rmdirSync(path.join(workspaceDir, 'gate'));
     const result = await events.waitFor((e) => e.type === 'transcript' && e.event.kind === 'tool_result');
     expect(result.type === 'transcript' && result.event.payload).toMatchObject({ callId: 'c1', isError: true, details: { exitCode: 2, signal: null } });
-    await events.waitFor((e) => e.type === 'lane' && e.lane.laneKey === lane.laneKey && e.lane.activity === 'idle');
+    // The answer after the result (an idle lane event could be the one from before the turn began).
+    await events.waitFor((e) => e.type === 'transcript' && e.event.kind === 'assistant_text' && e.event.payload.final);
 
     const { events: stored } = await client.call('transcript.get', { laneKey: lane.laneKey });
     const rows = stored.filter(isOutputRow);
