@@ -3,35 +3,20 @@
  * against the real HTTP scripted model server, without a second copy of the message in the
  * transcript or in the model request.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BatonError } from '../../shared/errors.ts';
 import type { StoredEvent } from '../../shared/transcript.ts';
-import { startScriptedOpenAIServer, textReply, type ChatRequestBody, type ScriptedOpenAIServer } from '../fixtures/scripted-openai-server.ts';
+import { textReply, type ChatRequestBody } from '../fixtures/scripted-openai-server.ts';
 import type { CoreHarness } from '../support/core-harness.ts';
-import { startModelCore } from '../support/scripted-model-core.ts';
+import { useScriptedModelCore } from '../support/scripted-model-core.ts';
 
-let server: ScriptedOpenAIServer;
-let harness: CoreHarness | null = null;
-
-beforeEach(async () => {
-  server = await startScriptedOpenAIServer();
+// No retries and short timeouts: a scripted failure fails the turn at once.
+const scripted = useScriptedModelCore({
+  maxSteps: 5,
+  providerTuning: { timeouts: { requestMs: 1500, idleMs: 1500 }, retry: { retries: 0, baseDelayMs: 5, maxDelayMs: 10 } },
 });
-
-afterEach(async () => {
-  harness?.cleanup();
-  harness = null;
-  await server.close();
-});
-
-async function start(): Promise<CoreHarness> {
-  // No retries and short timeouts: a scripted failure fails the turn at once.
-  harness = await startModelCore({
-    provider: { name: 'Scripted', kind: 'openai-compatible', baseUrl: server.url, model: 'test-model', keyRef: 'scripted' },
-    maxSteps: 5,
-    providerTuning: { timeouts: { requestMs: 1500, idleMs: 1500 }, retry: { retries: 0, baseDelayMs: 5, maxDelayMs: 10 } },
-  });
-  return harness;
-}
+const server = () => scripted.server();
+const start = () => scripted.start();
 
 // Each model call's `usage` event (issue 10) is left out: these tests follow the conversation itself.
 const events = (h: CoreHarness, lane: string): StoredEvent[] => h.core.store.listEvents(h.core.store.getLane(lane)!.sessionId).filter((e) => e.kind !== 'usage');
@@ -53,7 +38,7 @@ async function refusal(run: () => unknown): Promise<BatonError> {
 describe('turn retry (issue 11)', () => {
   it('issue 11: a retried turn holds the user message once in the transcript and in the model request', async () => {
     const h = await start();
-    server.enqueue(textReply('Hello there.'), failingAfter('Half an ans'), textReply('The full answer.'));
+    server().enqueue(textReply('Hello there.'), failingAfter('Half an ans'), textReply('The full answer.'));
     await h.core.gateway.send('a', 'hi');
     await h.core.gateway.whenIdle();
     await h.core.gateway.send('a', 'explain retries');
@@ -66,8 +51,8 @@ describe('turn retry (issue 11)', () => {
     await h.core.gateway.whenIdle();
 
     expect(userTexts(h, 'a')).toEqual(['hi', 'explain retries']);
-    expect(server.requests).toHaveLength(3);
-    const retried = server.requests[2]!.body;
+    expect(server().requests).toHaveLength(3);
+    const retried = server().requests[2]!.body;
     expect(userMessagesIn(retried)).toEqual(['hi', 'explain retries']);
     // The failed attempt's partial answer is not part of what the model is asked again.
     expect(JSON.stringify(retried.messages)).not.toContain('Half an ans');
@@ -80,19 +65,19 @@ describe('turn retry (issue 11)', () => {
   it('issue 11: retry is refused unless the last turn failed, and for a conversation that does not exist', async () => {
     const h = await start();
     expect((await refusal(() => h.core.gateway.retry('nobody'))).code).toBe('NOT_FOUND');
-    server.enqueue(textReply('Fine.'));
+    server().enqueue(textReply('Fine.'));
     await h.core.gateway.send('a', 'hi');
     await h.core.gateway.whenIdle();
     const refused = await refusal(() => h.core.gateway.retry('a'));
     expect(refused.code).toBe('INVALID_INPUT');
     expect(refused.message).toMatch(/only a failed turn can be retried/i);
     expect(userTexts(h, 'a')).toEqual(['hi']);
-    expect(server.requests).toHaveLength(1);
+    expect(server().requests).toHaveLength(1);
   });
 
   it('issue 11: a retry that fails again can be retried, still without a copy of the message', async () => {
     const h = await start();
-    server.enqueue(failingAfter('x'), failingAfter('y'), textReply('Third time.'));
+    server().enqueue(failingAfter('x'), failingAfter('y'), textReply('Third time.'));
     await h.core.gateway.send('a', 'try hard');
     await h.core.gateway.whenIdle();
     h.core.gateway.retry('a');
@@ -101,7 +86,7 @@ describe('turn retry (issue 11)', () => {
     h.core.gateway.retry('a');
     await h.core.gateway.whenIdle();
     expect(userTexts(h, 'a')).toEqual(['try hard']);
-    expect(userMessagesIn(server.requests[2]!.body)).toEqual(['try hard']);
+    expect(userMessagesIn(server().requests[2]!.body)).toEqual(['try hard']);
     expect(events(h, 'a').at(-1)!.payload).toEqual({ text: 'Third time.', final: true, provider: 'Scripted', model: 'test-model' });
   });
 });

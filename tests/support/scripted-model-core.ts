@@ -9,8 +9,13 @@ import { afterEach, beforeEach } from 'vitest';
 import { startScriptedOpenAIServer, type ScriptedOpenAIServer } from '../fixtures/scripted-openai-server.ts';
 import { CoreHarness } from './core-harness.ts';
 
+/** The scripted server as a saved OpenAI-compatible provider (its key is `sk-test` under keyRef `scripted`). */
+function scriptedProvider(server: ScriptedOpenAIServer): ProviderSetting {
+  return { name: 'Scripted', kind: 'openai-compatible', baseUrl: server.url, model: 'test-model', keyRef: 'scripted' };
+}
+
 export async function startScriptedModelCore(server: ScriptedOpenAIServer): Promise<CoreHarness> {
-  return startModelCore({ provider: { name: 'Scripted', kind: 'openai-compatible', baseUrl: server.url, model: 'test-model', keyRef: 'scripted' }, maxSteps: 10 });
+  return startModelCore({ provider: scriptedProvider(server), maxSteps: 10 });
 }
 
 /** The same with any provider setting (its key is `sk-test` under keyRef `scripted`) and transport tuning. */
@@ -32,7 +37,10 @@ export async function startModelCore(options: {
  * A scripted model server per test and the core started against it on demand, both closed after
  * the test (registers the hooks; call at the top of a test file).
  */
-export function useScriptedModelCore(): { server: () => ScriptedOpenAIServer; start: () => Promise<CoreHarness> } {
+export function useScriptedModelCore(options: { maxSteps?: number; providerTuning?: ModelAgentFactoryOptions['providerTuning'] } = {}): {
+  server: () => ScriptedOpenAIServer;
+  start: () => Promise<CoreHarness>;
+} {
   let server: ScriptedOpenAIServer | null = null;
   let harness: CoreHarness | null = null;
   beforeEach(async () => {
@@ -50,6 +58,11 @@ export function useScriptedModelCore(): { server: () => ScriptedOpenAIServer; st
   };
   return {
     server: current,
-    start: async () => (harness = await startScriptedModelCore(current())),
+    start: async () =>
+      (harness = await startModelCore({
+        provider: scriptedProvider(current()),
+        maxSteps: options.maxSteps ?? 10,
+        ...(options.providerTuning ? { providerTuning: options.providerTuning } : {}),
+      })),
   };
 }
