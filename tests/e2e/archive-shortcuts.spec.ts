@@ -64,6 +64,8 @@ test('issue 11: shortcuts — Ctrl+N new chat, Ctrl+K search, Ctrl+, settings, C
   const items = page.getByTestId('lane-item');
   await window.composer.press('Control+n');
   await expect(items).toHaveCount(2);
+  // The new lane's push can list it a moment before the window opens it: wait for the open one to change.
+  await expect.poll(() => window.openLaneKey()).not.toBe(asking);
   const fresh = await window.openLaneKey();
   expect(fresh).not.toBe(asking);
 
