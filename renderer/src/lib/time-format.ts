@@ -17,8 +17,13 @@ export function formatRelativeTime(at: number, now: number): string {
   if (diff < hour) return `${Math.floor(diff / minute)} min ago`;
   if (diff < 24 * hour) return `${Math.floor(diff / hour)} h ago`;
   if (diff < 48 * hour) return 'yesterday';
-  return new Date(at).toLocaleDateString(undefined, { month: 'short', day: 'numeric', year: diff > 300 * 24 * hour ? 'numeric' : undefined });
+  return (diff > 300 * 24 * hour ? shortDateWithYear : shortDate).format(at);
 }
+
+// Made once: toLocaleDateString with options builds a new formatter on every call, and the
+// sidebar formats a date for every conversation on every render (bench/ui.bench.ts profiles).
+const shortDate = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+const shortDateWithYear = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', year: 'numeric' });
 
 export function plural(count: number, one: string, many: string = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
