@@ -1,5 +1,5 @@
 /** One row of a conversation: a message, a tool card, or a marker between turns. */
-import { memo, type ReactNode } from 'react';
+import { memo, useRef, type ReactNode } from 'react';
 import { interruptionText, resumedText } from '../lib/transcript-words.ts';
 import type { AssistantItem, ErrorItem, InterruptionItem, NoticeItem, ResumedItem, TranscriptItem } from '../state/transcript-model.ts';
 import type { ToolStatus } from '../state/tool-status.ts';
@@ -113,6 +113,11 @@ function rowText(item: Exclude<TranscriptItem, { type: 'tool' }>): string {
 }
 
 function AssistantMessage({ item, cutShort }: { item: AssistantItem; cutShort: boolean }) {
+  // An answer seen streaming keeps its streaming view as it ends: switching to the whole-text
+  // formatter at once would format all of it in the frame that shows its last words.
+  const streamed = useRef(false);
+  if (item.streaming) streamed.current = true;
+  const streamedHere = streamed.current;
   return (
     <article
       className={`message message-assistant${item.streaming ? ' streaming' : ''}`}
@@ -121,9 +126,10 @@ function AssistantMessage({ item, cutShort }: { item: AssistantItem; cutShort: b
       aria-label="Assistant"
       aria-busy={item.streaming}
     >
-      {/* Streaming: formatted block by block. Finished: formatted whole, once (one parse of the
-          whole text costs less than formatting its blocks one by one would, when many arrive at once). */}
-      {item.streaming ? <StreamingMarkdown text={item.text} /> : <Markdown text={item.text} />}
+      {/* Streaming: formatted block by block, and whole once it ends (StreamingMarkdown). Finished
+          before it was shown: formatted whole, once (one parse of the whole text costs less than
+          formatting its blocks one by one would). */}
+      {streamedHere ? <StreamingMarkdown text={item.text} ended={!item.streaming} /> : <Markdown text={item.text} />}
       {cutShort && <p className="cut-short">This answer was cut short.</p>}
     </article>
   );

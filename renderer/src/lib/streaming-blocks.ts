@@ -67,3 +67,20 @@ export function groupBlocks(blocks: readonly string[], minChars: number): string
   if (blocks.length > 0) groups.push(blocks.at(-1)!);
   return groups;
 }
+
+/**
+ * How many leading groups a view formats in this render: the `before` it formatted already (kept
+ * as they were, or the one being written, formatted again), then new groups while they fit in
+ * `budget` characters. A burst of text (a fast model, or a window that was busy) is more than one
+ * frame can format: the groups beyond the count show at once as plain text, and the frames after
+ * it format them, `catchUp` — at least one group each, so formatting always moves on.
+ */
+export function formattedGroupCount(groups: readonly string[], before: number, budget: number, catchUp: boolean): number {
+  let count = Math.min(Math.max(0, before), groups.length);
+  let chars = 0;
+  while (count < groups.length && ((catchUp && chars === 0) || chars + groups[count]!.length <= budget)) {
+    chars += groups[count]!.length;
+    count += 1;
+  }
+  return count;
+}

@@ -9,7 +9,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMarkdownFormatter, Markdown } from '../../../renderer/src/components/Markdown.tsx';
 import { StreamingMarkdown } from '../../../renderer/src/components/StreamingMarkdown.tsx';
-import { groupBlocks, settledBlocks } from '../../../renderer/src/lib/streaming-blocks.ts';
+import { formattedGroupCount, groupBlocks, settledBlocks } from '../../../renderer/src/lib/streaming-blocks.ts';
 
 // The formatter is its own chunk (issue 13); server rendering shows what is loaded.
 beforeAll(async () => {
@@ -90,12 +90,46 @@ describe('groups of settled blocks', () => {
   });
 });
 
+describe('how much a frame formats (issue 13: the words on screen as fast as they arrive)', () => {
+  const groups = ['a'.repeat(2_100), 'b'.repeat(2_200), 'c'.repeat(900), 'd'.repeat(300), 'e'.repeat(40)];
+
+  it('keeps what it formatted before and adds new groups only while they fit the budget', () => {
+    expect(formattedGroupCount(groups, 0, 2_048, false)).toBe(0);
+    expect(formattedGroupCount(groups, 2, 2_048, false)).toBe(5);
+    expect(formattedGroupCount(groups, 2, 1_000, false)).toBe(3);
+    // The one being written grew: it is formatted again, whatever its size.
+    expect(formattedGroupCount(groups, 5, 0, false)).toBe(5);
+  });
+
+  it('a burst shows plain at once, and each later frame formats at least one group until none is left', () => {
+    let count = formattedGroupCount(groups, 0, 2_048, false);
+    const frames: number[] = [count];
+    while (count < groups.length) {
+      count = formattedGroupCount(groups, count, 2_048, true);
+      frames.push(count);
+    }
+    expect(frames).toEqual([0, 1, 2, 5]);
+  });
+
+  it('never counts past the groups there are, nor below none', () => {
+    expect(formattedGroupCount(groups, 9, 2_048, true)).toBe(5);
+    expect(formattedGroupCount(groups, -3, 0, false)).toBe(0);
+    expect(formattedGroupCount([], 0, 2_048, true)).toBe(0);
+  });
+});
+
 describe('a streaming answer on screen', () => {
   it('shows the words of every block, formatted', () => {
     const html = renderToStaticMarkup(createElement(StreamingMarkdown, { text: 'Some **bold**.\n\n- a\n- b\n\nAnd `code`' }));
     expect(html).toContain('<strong>bold</strong>');
     expect(html).toContain('<li>a</li>');
     expect(html).toContain('<code>code</code>');
+  });
+
+  it('an answer that ended shows its blocks formatted until the window formats it whole, a frame later', () => {
+    const html = renderToStaticMarkup(createElement(StreamingMarkdown, { text: 'Some **bold**.\n\n- a\n- b', ended: true }));
+    expect(html).toContain('<strong>bold</strong>');
+    expect(html).toContain('<li>a</li>');
   });
 
   it('R4: an answer over the answer-wide limits is plain text while streaming too, as it will be when finished', () => {
