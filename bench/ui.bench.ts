@@ -92,7 +92,7 @@ function buildRenderer(): number {
   const vite = path.join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
   const result = spawnSync(
     process.execPath,
-    [vite, 'build', '--config', path.join(REPO_ROOT, 'renderer', 'vite.config.ts'), '--outDir', RENDERER_OUT, '--emptyOutDir', '--logLevel', 'warn'],
+    [vite, 'build', '--config', path.join(REPO_ROOT, 'renderer', 'vite.config.ts'), '--outDir', RENDERER_OUT, '--emptyOutDir', '--logLevel', 'warn', ...(PROFILE_DIR ? ['--minify', 'false'] : [])],
     { cwd: REPO_ROOT, stdio: 'inherit' },
   );
   if (result.status !== 0 || !fs.existsSync(path.join(RENDERER_OUT, 'index.html'))) throw new Error('the renderer build failed');
@@ -272,6 +272,22 @@ async function traceMainThread<T>(browser: Browser, page: Page, body: () => Prom
 
 // ── streaming ──────────────────────────────────────────────────────────────────────────────
 
+/** `BENCH_UI_PROFILE=dir`: a CPU profile of the page for each UI stream run, to see where its time goes. */
+const PROFILE_DIR = process.env.BENCH_UI_PROFILE ?? null;
+
+async function startProfile(page: Page): Promise<(file: string) => Promise<void>> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  await cdp.send('Profiler.start');
+  return async (file) => {
+    const { profile } = await cdp.send('Profiler.stop');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(profile));
+    await cdp.detach();
+  };
+}
+
 const STREAM_WORDS = sentence(rng(7), 4000, 4000).split(' ');
 
 /**
@@ -338,6 +354,12 @@ interface StreamRun {
   /** Last token in the DOM (or the client) after the server wrote it. */
   lagMs: number;
   mainThread: MainThread | null;
+  /**
+   * A window run only: the same answer as the Node client received it meanwhile (it is subscribed
+   * to every lane), under the same load — the browser's own work slows the host down too, which
+   * the alternating Node run does not see.
+   */
+  beside: Omit<StreamRun, 'mainThread' | 'beside'> | null;
 }
 
 async function uiStreamRun(browser: Browser, page: Page, client: GatewayClient, model: ScriptedOpenAIServer, spec: (typeof STREAMS)[number], run: string): Promise<StreamRun> {
@@ -347,46 +369,67 @@ async function uiStreamRun(browser: Browser, page: Page, client: GatewayClient, 
   const first = `alpha${run}`;
   const last = `omega${run}`;
   await page.evaluate(streamWatcher(first, last));
+  const watch = watchLaneText(client, lane.laneKey, first, last);
   const timing = enqueueStream(model, spec, first, last);
+  const profiler = PROFILE_DIR ? await startProfile(page) : null;
   const { result: dom, mainThread } = await traceMainThread(browser, page, async () => {
     await page.click('[data-testid="send-button"]');
     return (await page.evaluate('window.__bench.stream')) as { firstAt: number; lastAt: number; paintedAt: number };
   });
+  if (profiler) await profiler(path.join(PROFILE_DIR!, `stream-${run}.cpuprofile`));
   const { sentAt, lastChunkAt } = await timing;
   const lastChunk = await lastChunkAt;
+  const node = await watch.times;
+  watch.off();
   await waitIdle(client, lane.laneKey);
   const elapsedMs = dom.lastAt - sentAt;
-  return { tokensPerSecond: spec.chunks / (elapsedMs / 1000), elapsedMs, firstTokenMs: dom.firstAt - sentAt, lagMs: dom.lastAt - lastChunk, mainThread };
+  const nodeElapsedMs = node.lastAt - sentAt;
+  return {
+    tokensPerSecond: spec.chunks / (elapsedMs / 1000),
+    elapsedMs,
+    firstTokenMs: dom.firstAt - sentAt,
+    lagMs: dom.lastAt - lastChunk,
+    mainThread,
+    beside: { tokensPerSecond: spec.chunks / (nodeElapsedMs / 1000), elapsedMs: nodeElapsedMs, firstTokenMs: node.firstAt - sentAt, lagMs: node.lastAt - lastChunk },
+  };
+}
+
+/**
+ * What the Node client receives of a lane's answer: the time its first and its last word arrived.
+ * The answer's first piece comes with its row, the rest as deltas at their offsets (issue 9 item 9).
+ */
+function watchLaneText(client: GatewayClient, laneKey: string, first: string, last: string): { times: Promise<{ firstAt: number; lastAt: number }>; off: () => void } {
+  let text = '';
+  let firstAt = 0;
+  let done: (times: { firstAt: number; lastAt: number }) => void = () => {};
+  const times = new Promise<{ firstAt: number; lastAt: number }>((resolve) => (done = resolve));
+  const off = client.onEvent((push) => {
+    if (push.channel !== 'gateway') return;
+    const event = push.event;
+    if (event.type === 'transcript' && event.laneKey === laneKey && event.event.kind === 'assistant_text') text = event.event.payload.text;
+    else if (event.type === 'text-delta' && event.laneKey === laneKey && event.offset === text.length) text += event.delta;
+    else return;
+    const now = epochMs();
+    if (!firstAt && text.includes(first)) firstAt = now;
+    if (text.endsWith(last)) done({ firstAt, lastAt: now });
+  });
+  return { times, off };
 }
 
 async function nodeStreamRun(client: GatewayClient, model: ScriptedOpenAIServer, spec: (typeof STREAMS)[number], run: string): Promise<StreamRun> {
   const lane = await client.call('lanes.create', { title: `Node stream ${run}` });
   const first = `alpha${run}`;
   const last = `omega${run}`;
-  let text = '';
-  let firstAt = 0;
-  let done: (at: number) => void = () => {};
-  const lastAt = new Promise<number>((resolve) => (done = resolve));
-  const off = client.onEvent((push) => {
-    if (push.channel !== 'gateway') return;
-    const event = push.event;
-    // The answer's first piece comes with its row, the rest as deltas at their offsets (issue 9 item 9).
-    if (event.type === 'transcript' && event.laneKey === lane.laneKey && event.event.kind === 'assistant_text') text = event.event.payload.text;
-    else if (event.type === 'text-delta' && event.laneKey === lane.laneKey && event.offset === text.length) text += event.delta;
-    else return;
-    const now = epochMs();
-    if (!firstAt && text.includes(first)) firstAt = now;
-    if (text.endsWith(last)) done(now);
-  });
+  const watch = watchLaneText(client, lane.laneKey, first, last);
   const timing = enqueueStream(model, spec, first, last);
   await client.call('message.send', { laneKey: lane.laneKey, text: 'Write a long answer.' });
   const { sentAt, lastChunkAt } = await timing;
-  const end = await lastAt;
+  const { firstAt, lastAt: end } = await watch.times;
   const lastChunk = await lastChunkAt;
-  off();
+  watch.off();
   await waitIdle(client, lane.laneKey);
   const elapsedMs = end - sentAt;
-  return { tokensPerSecond: spec.chunks / (elapsedMs / 1000), elapsedMs, firstTokenMs: firstAt - sentAt, lagMs: end - lastChunk, mainThread: null };
+  return { tokensPerSecond: spec.chunks / (elapsedMs / 1000), elapsedMs, firstTokenMs: firstAt - sentAt, lagMs: end - lastChunk, mainThread: null, beside: null };
 }
 
 // ── first paint of a long conversation ─────────────────────────────────────────────────────
@@ -607,6 +650,10 @@ async function main(): Promise<void> {
     const streamJson = streams.map(({ spec, ui, node }) => {
       const u = streamSummary(ui);
       const n = streamSummary(node);
+      // The window's answer as the Node client received it meanwhile; the ratio per run, then its median.
+      const beside = ui.map((r) => r.beside!);
+      const b = streamSummary(beside.map((r) => ({ ...r, mainThread: null, beside: null })));
+      const sameStreamRatio = summarize(ui.map((r) => r.tokensPerSecond / r.beside!.tokensPerSecond));
       streamRows.push(
         [
           `window, ${spec.label}`,
@@ -623,8 +670,18 @@ async function main(): Promise<void> {
           fmt(u.longestFrameMs?.median ?? Number.NaN),
         ],
         [`node client, ${spec.label}`, `${spec.runs}×${spec.chunks}`, fmt(n.tokensPerSecond.median), fmt(n.tokensPerSecond.min), '1.00×', fmt(n.firstTokenMs.median), fmt(n.lagMs.median), '—', '—', '—', '—', '—'],
+        [`  same answer, node client`, `${spec.runs}×${spec.chunks}`, fmt(b.tokensPerSecond.median), fmt(b.tokensPerSecond.min), `window ${fmt(sameStreamRatio.median, 2)}×`, fmt(b.firstTokenMs.median), fmt(b.lagMs.median), '—', '—', '—', '—', '—'],
       );
-      return { label: spec.label, chunks: spec.chunks, chunkDelayMs: spec.chunkDelayMs, window: u, nodeClient: n, throughputRatio: u.tokensPerSecond.median / n.tokensPerSecond.median };
+      return {
+        label: spec.label,
+        chunks: spec.chunks,
+        chunkDelayMs: spec.chunkDelayMs,
+        window: u,
+        nodeClient: n,
+        throughputRatio: u.tokensPerSecond.median / n.tokensPerSecond.median,
+        nodeSameStream: b,
+        sameStreamRatio,
+      };
     });
     log(
       table(
@@ -633,6 +690,8 @@ async function main(): Promise<void> {
       ),
     );
     log('tok/s = tokens / (last token in the DOM or client − server starts streaming). lag = last token shown − server wrote it.');
+    log('node client: its own runs, alternating with the window\'s; same answer: the window\'s answer as the Node client received it');
+    log('during the window\'s run (same host load), with the window\'s rate over it per run (median).');
     log('Main thread, between the first and the last token in the DOM: longest task (Chromium trace, wall time; CPU: the most thread time');
     log('of any task there), tasks of ≥50 ms (trace / Long Tasks API),');
     log('longest long animation frame (0: none reached 50 ms); medians over runs of each run\'s figure, "max" is the worst run.');
