@@ -29,10 +29,20 @@ import { nextNeedingYou } from '../lib/lane-navigation.ts';
 
 /** Without animation frames (Node, tests): how often streamed text is told. */
 const TEXT_FRAME_MS = 32;
+/** A frame at 60 Hz. */
+const FRAME_MS = 16;
+
+/** A window on screen (a hidden one, or no document at all, waits for frames). */
+function windowVisible(): boolean {
+  return typeof document !== 'undefined' && document.visibilityState === 'visible' && typeof requestAnimationFrame === 'function';
+}
 
 /**
  * Streamed text is told once per animation frame: the screen shows no more than that, and a
- * hidden window does no work for it. Elsewhere a timer stands in.
+ * hidden window does no work for it. Elsewhere a timer stands in. A piece that comes when the
+ * window has not been told anything for a frame's time is told at once (issue 13: a burst's words
+ * on screen as soon as they arrive, not up to a frame later); the pieces after it in that frame
+ * wait for the frame.
  */
 const nextFrame: { request(callback: () => void): unknown; cancel(handle: unknown): void } =
   typeof requestAnimationFrame === 'function'
@@ -99,6 +109,8 @@ export class AppStore {
   private readonly now: () => number;
   private readonly storage: KeyValueStorage | null;
   private notifyTimer: unknown = null;
+  /** When listeners were last told (this.now()). */
+  private toldAt = Number.NEGATIVE_INFINITY;
   private microtaskQueued = false;
   private transcriptLoad = 0;
   /** Issue 13: the older / newer page being read, by the cursor it was asked with (one of each at a time). */
@@ -891,10 +903,13 @@ export class AppStore {
       }
       return;
     }
-    if (this.notifyTimer === null && !this.microtaskQueued) this.notifyTimer = nextFrame.request(() => this.flush());
+    if (this.notifyTimer !== null || this.microtaskQueued) return;
+    if (windowVisible() && this.now() - this.toldAt >= FRAME_MS) this.scheduleNotify(true);
+    else this.notifyTimer = nextFrame.request(() => this.flush());
   }
 
   private flush(): void {
+    this.toldAt = this.now();
     this.microtaskQueued = false;
     if (this.notifyTimer !== null) nextFrame.cancel(this.notifyTimer);
     this.notifyTimer = null;
