@@ -9,11 +9,14 @@
  *    the longest task from a Chromium trace (wall and CPU time, so tasks under 50 ms show too),
  *    the tasks of 50 ms or more (trace, and a Long Tasks API observer registered before the page
  *    loads), and the longest long animation frame.
- *    Baseline, in the same process and host: the same stream consumed by a plain Node protocol
- *    client (GatewayClient over `ws`, same frames and schema checks, no rendering: the answer's
- *    row, then its deltas appended at their offsets); UI and Node
- *    runs alternate. Two pacings: unpaced (the pipeline's ceiling) and 5 ms between chunks (a
- *    fast real model, ≤200 tokens/s).
+ *    Baseline, in the same process and host: a plain Node protocol client (GatewayClient over
+ *    `ws`, same frames and schema checks, no rendering: the answer's row, then its deltas appended
+ *    at their offsets), two ways: the window's own answer as that client received it during the
+ *    window's run (it is subscribed to every lane: same answer, same moment, same load — the goal's
+ *    "what a plain Node client receives"), and the client's own runs, alternating with the
+ *    window's (an idle browser then leaves the host more of the 2 cores). Three streams: unpaced
+ *    2,000 tokens (a burst of about 50 ms: mostly latency), unpaced 20,000 tokens (the rate), and
+ *    5 ms between chunks (a fast real model, ≤200 tokens/s).
  * 2. First paint of a 10,000- and a 100,000-message conversation (bulk-filled into the store
  *    before the host starts): in a fresh page that has opened a small warm-up conversation, click
  *    its lane-item and time (in the page) until the newest message is in the DOM and in view, then
@@ -73,6 +76,7 @@ const RENDERER_OUT = path.join(REPO_ROOT, 'bench', 'out', 'renderer');
 const STREAMS = [
   { label: 'unpaced', chunks: 2_000, chunkDelayMs: 0, runs: 9 },
   { label: 'paced 5 ms', chunks: 1_000, chunkDelayMs: 5, runs: 5 },
+  { label: 'unpaced, long', chunks: 20_000, chunkDelayMs: 0, runs: 5 },
 ] as const;
 const BIG_MESSAGES = 10_000;
 const HUGE_MESSAGES = 100_000;
@@ -654,6 +658,7 @@ async function main(): Promise<void> {
       const beside = ui.map((r) => r.beside!);
       const b = streamSummary(beside.map((r) => ({ ...r, mainThread: null, beside: null })));
       const sameStreamRatio = summarize(ui.map((r) => r.tokensPerSecond / r.beside!.tokensPerSecond));
+      const sameStreamFirstTokenDeltaMs = summarize(ui.map((r) => r.firstTokenMs - r.beside!.firstTokenMs));
       streamRows.push(
         [
           `window, ${spec.label}`,
@@ -681,6 +686,7 @@ async function main(): Promise<void> {
         throughputRatio: u.tokensPerSecond.median / n.tokensPerSecond.median,
         nodeSameStream: b,
         sameStreamRatio,
+        sameStreamFirstTokenDeltaMs,
       };
     });
     log(
