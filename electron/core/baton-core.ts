@@ -115,11 +115,7 @@ export async function openBatonCore(options: BatonCoreOptions): Promise<BatonCor
   // Issue 11 (L35): conversations 30 days in the trash are purged, at startup and then hourly. Like
   // any other write it does not wait for the background check (a damaged store refuses writes).
   const purgeTrash = () => {
-    try {
-      gateway.purgeTrash();
-    } catch (error) {
-      (options.log ?? defaultLog)(`Emptying the trash failed: ${describeError(error)}`);
-    }
+    gateway.purgeTrash().catch((error: unknown) => (options.log ?? defaultLog)(`Emptying the trash failed: ${describeError(error)}`));
   };
   purgeTrash();
   if (integrity) void integrity.result.then((result) => result === 'sound' && backupIfDue());

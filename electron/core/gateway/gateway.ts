@@ -4,6 +4,7 @@
  * the drain needs (L7, L11). A lane's pending work lives in the store's queued input, so nothing
  * typed is ever held only in memory.
  */
+import path from 'node:path';
 import { BatonError, describeError } from '../../../shared/errors.ts';
 import type { Banner, GatewayEvent, LaneStatus, SendResult } from '../../../shared/gateway-events.ts';
 import { helpText, parseCommand, unescapeMessage, type ParsedCommand } from '../../../shared/commands.ts';
@@ -27,6 +28,7 @@ import type { QueuedInput, SessionRecord, SessionStore, TurnOutcome } from '../s
 import { titleFromCommand } from './commands.ts';
 import { conversationAllowances, TurnRecorder } from './turn-recorder.ts';
 import { TurnRegistry, type LiveTurn, type TurnEnd } from './turn-registry.ts';
+import { removeFullOutputs } from './tool-output-files.ts';
 
 export interface GatewaySettings {
   busyInput: BusyInputMode;
@@ -575,9 +577,14 @@ export class Gateway {
     return true;
   }
 
-  /** Issue 11: removes conversations deleted more than 30 days ago (at startup and daily); returns their keys. */
-  purgeTrash(): string[] {
-    return this.store.trash.purgeExpired();
+  /**
+   * Issue 11: removes conversations deleted more than 30 days ago (at startup and hourly), and
+   * their tool outputs' files; returns their keys once the files are gone too.
+   */
+  async purgeTrash(): Promise<string[]> {
+    const purged = this.store.trash.purgeExpired();
+    await removeFullOutputs(path.dirname(this.store.file), purged.fullOutputs, this.log);
+    return purged.laneKeys;
   }
 
   // ── the drain's surface (L7, L11) ────────────────────────────────────────────────────────

@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { isTruncated, keptOutputText } from '../../../shared/tool-output.ts';
 import type { EventPayload } from '../../../shared/transcript.ts';
@@ -123,4 +123,17 @@ export async function fullOutputOf(
   const saved = payload.fullOutput ? await readFullOutput(fullOutputPath(dataDir, { seq: row.seq, sessionId: row.sessionId, callId: payload.callId })) : null;
   if (saved) return { callId: payload.callId, text: saved.text, complete: !saved.capped, totalBytes: payload.totalBytes };
   return { callId: payload.callId, text: keptOutputText(payload), complete: !isTruncated(payload), totalBytes: payload.totalBytes };
+}
+
+/**
+ * Removes the files of tool outputs whose rows are gone (their conversation was purged from the
+ * trash): "delete" must not leave a command's output behind on disk. A file already gone is fine;
+ * any other failure is reported and the rest still go.
+ */
+export async function removeFullOutputs(dataDir: string, refs: ReadonlyArray<{ seq: number; sessionId: string; callId: string }>, log: (message: string) => void): Promise<void> {
+  for (const ref of refs) {
+    const file = fullOutputPath(dataDir, ref);
+    await ending.get(file);
+    await rm(file, { force: true }).catch((error: Error) => log(`Could not remove a purged tool output (${path.basename(file)}): ${error.message}`));
+  }
 }

@@ -54,7 +54,7 @@ describe('attachments and archive in the store (issue 11)', () => {
     store.attachments.put('b', SHA, 'image/png', Buffer.from([1]));
     store.trash.moveToTrash('a');
     clock.advance((TRASH_DAYS + 1) * DAY);
-    expect(store.trash.purgeExpired()).toEqual(['a']);
+    expect(store.trash.purgeExpired().laneKeys).toEqual(['a']);
     expect(store.attachments.get('a', SHA)).toBeNull();
     expect(store.attachments.get('b', SHA)).not.toBeNull();
   });

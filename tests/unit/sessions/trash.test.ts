@@ -1,5 +1,8 @@
 /** Issue 11 / L35: pinned conversations and the 30-day trash in the store (schema v7). */
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fullOutputPath } from '../../../electron/core/gateway/tool-output-files.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../../electron/core/sessions/migrations.ts';
 import { TRASH_DAYS } from '../../../electron/core/sessions/trash.ts';
 import { CoreHarness } from '../../support/core-harness.ts';
@@ -77,9 +80,9 @@ describe('conversations you can manage in the store (issue 11, L35)', () => {
     store.trash.moveToTrash('recent');
 
     clock.advance((TRASH_DAYS - 2) * DAY - 1);
-    expect(store.trash.purgeExpired()).toEqual([]);
+    expect(store.trash.purgeExpired().laneKeys).toEqual([]);
     clock.advance(1);
-    expect(store.trash.purgeExpired()).toEqual(['expired']);
+    expect(store.trash.purgeExpired().laneKeys).toEqual(['expired']);
 
     expect(store.getLane('expired')).toBeNull();
     expect(store.getSession(expiredSession)).toBeNull();
@@ -94,7 +97,7 @@ describe('conversations you can manage in the store (issue 11, L35)', () => {
     expect(store.listQueuedInputs('kept')).toHaveLength(1);
 
     clock.advance(2 * DAY);
-    expect(store.trash.purgeExpired()).toEqual(['recent']);
+    expect(store.trash.purgeExpired().laneKeys).toEqual(['recent']);
   });
 });
 
@@ -114,6 +117,41 @@ describe('the trash is emptied at startup (issue 11, L35)', () => {
       expect(h.core.store.getLane('old')).toBeNull();
       expect(h.core.store.getLane('young')?.deletedAt).not.toBeNull();
       expect(h.core.store.getLane('kept')?.deletedAt).toBeNull();
+    } finally {
+      h.cleanup();
+    }
+  });
+});
+
+describe('a purged conversation leaves no tool output behind (issue 10, issue 11, L35)', () => {
+  it("L35: the purge removes the files of its tool calls' full outputs and keeps other conversations' files", async () => {
+    const clock = fakeClock();
+    const h = await CoreHarness.start({ now: clock.now });
+    try {
+      const dataDir = path.dirname(h.core.store.file);
+      const files: Record<string, string> = {};
+      for (const key of ['gone', 'kept']) {
+        h.core.store.ensureLane(key);
+        const sessionId = h.core.store.getLane(key)!.sessionId;
+        const payload = { callId: `call_${key}`, head: 'head', tail: 'tail', length: 100_000, totalBytes: 100_000, fullOutput: true, final: true };
+        const row = h.core.store.appendEvent(sessionId, null, { kind: 'tool_output', payload });
+        // A short output keeps no file: its row has nothing to name.
+        h.core.store.appendEvent(sessionId, null, { kind: 'tool_output', payload: { ...payload, callId: `short_${key}`, length: 4, totalBytes: 4, fullOutput: false } });
+        files[key] = fullOutputPath(dataDir, { seq: row.seq, sessionId, callId: payload.callId });
+        fs.mkdirSync(path.dirname(files[key]!), { recursive: true });
+        fs.writeFileSync(files[key]!, 'the whole output');
+      }
+      expect(await h.core.gateway.deleteLane('gone')).toBe(true);
+      expect(await h.core.gateway.deleteLane('kept')).toBe(true);
+      h.core.gateway.restoreLane('kept');
+      clock.advance((TRASH_DAYS + 1) * DAY);
+
+      expect(await h.core.gateway.purgeTrash()).toEqual(['gone']);
+      expect(fs.existsSync(files.gone!)).toBe(false);
+      expect(fs.existsSync(files.kept!)).toBe(true);
+      // A file already gone is no error, and a second purge finds nothing more.
+      expect(await h.core.gateway.purgeTrash()).toEqual([]);
+      expect(h.logs.filter((line) => line.includes('tool output'))).toEqual([]);
     } finally {
       h.cleanup();
     }
