@@ -137,6 +137,8 @@ export const START_RETRY_MS = 5_000;
 /** Issue 11: a turn in a conversation being deleted is asked to stop, then aborted after this long. */
 export const DELETE_ABORT_MS = 5_000;
 const DELETED_REASON = 'The conversation was deleted.';
+/** Interrupted turns recorded in one commit during a drain (drainRecord). */
+const DRAIN_RECORD_BATCH = 32;
 
 /** L34: what the agent factory builds a lane's agent from. */
 function specOf(lane: LaneRecord): LaneAgentSpec {
@@ -172,8 +174,9 @@ export class Gateway {
   private readonly deleteAbortMs: number;
   /** Lanes being moved to the trash: their running turn is stopping and nothing new may start. */
   private readonly deleting = new Set<string>();
-  /** The queue of interrupted turns' records during a drain (drainRecordSlot). */
-  private drainRecords: Promise<void> = Promise.resolve();
+  /** Interrupted turns' records waiting for their batch during a drain (drainRecord). */
+  private readonly drainRecords: Array<{ record: () => void; resolve: () => void; reject: (error: unknown) => void }> = [];
+  private drainBatchTimer: NodeJS.Immediate | null = null;
   private readonly workspaceDir: ((spec?: LaneAgentSpec) => string) | undefined;
 
   constructor(options: GatewayOptions) {
@@ -779,10 +782,13 @@ export class Gateway {
       }
       // An aborted stream often surfaces as an error; it is still an interruption.
       if (result.outcome === 'failed' && live.hardAbort.signal.aborted) result = { outcome: 'interrupted' };
-      if (live.interruptCause === 'drain') await this.drainRecordSlot();
-      recorder.close(result.outcome === 'completed');
+      const record = () => {
+        recorder.close(result.outcome === 'completed');
+        this.finishTurn(live, turnId, result);
+      };
+      if (live.interruptCause === 'drain') await this.drainRecord(record);
+      else record();
       outcome = result.outcome;
-      this.finishTurn(live, turnId, result);
     } catch (error) {
       // R3: whatever broke (a full disk, a bug), the lane is never left running.
       this.log(`Turn on ${laneKey} failed: ${describeError(error)}`);
@@ -809,15 +815,43 @@ export class Gateway {
   }
 
   /**
-   * Turns the drain interrupted record their ends one per turn of the event loop (L11, L12 at
-   * scale): a thousand fsynced records in one stretch held the loop — and with it the drain's
-   * grace timer and its watchdog — for seconds on a busy disk. A record the exit cuts short is
-   * made at the next start with the drain's reason (ResumeMarks.markCrash keeps that mark).
+   * Turns the drain interrupted record their ends in batches, one batch per turn of the event loop
+   * (L11, L12 at scale). All in one stretch, 1,000 records held the event loop — and with it the
+   * grace timer and its watchdog — for seconds on a busy disk; one per turn of the loop, each with
+   * its own fsync, took seconds too when the disk was slow (bench/drain.bench.ts at load 9: 48 of
+   * 1,000 not recorded within the grace). A batch commits its records together, one fsync. A
+   * record the exit cuts short, or a batch whose commit fails, is made at the next start with the
+   * drain's reason (ResumeMarks.markCrash keeps that mark). Events a record emits go out just
+   * before its batch commits: the process is exiting, and what a restart reads is the store.
    */
-  private drainRecordSlot(): Promise<void> {
-    const slot = this.drainRecords.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
-    this.drainRecords = slot;
-    return slot;
+  private drainRecord(record: () => void): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.drainRecords.push({ record, resolve, reject });
+      this.drainBatchTimer ??= setImmediate(() => this.recordDrainBatch());
+    });
+  }
+
+  private recordDrainBatch(): void {
+    this.drainBatchTimer = null;
+    const batch = this.drainRecords.splice(0, DRAIN_RECORD_BATCH);
+    const failed = new Map<(typeof batch)[number], unknown>();
+    try {
+      this.store.inOneCommit(() => {
+        for (const job of batch) {
+          try {
+            // Its own savepoint: a record that fails undoes only itself; its turn then ends failed (R3).
+            this.store.inOneCommit(job.record);
+          } catch (error) {
+            failed.set(job, error);
+          }
+        }
+      });
+      for (const job of batch) if (failed.has(job)) job.reject(failed.get(job));
+      else job.resolve();
+    } catch (error) {
+      for (const job of batch) job.reject(error);
+    }
+    if (this.drainRecords.length > 0) this.drainBatchTimer = setImmediate(() => this.recordDrainBatch());
   }
 
   private keepAttachments(laneKey: string, staged: readonly StagedAttachment[]): AttachmentRef[] {

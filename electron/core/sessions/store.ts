@@ -149,6 +149,14 @@ export class SessionStore {
     }
   }
 
+  /**
+   * Runs `work` in one transaction: its writes commit together, with one fsync, or not at all.
+   * Writes inside it that open their own transaction become savepoints of this one.
+   */
+  inOneCommit<R>(work: () => R): R {
+    return this.db.transaction(work)();
+  }
+
   /** This store's random identity, made once by the schema (L32: a window's outbox is kept per store). */
   get storeId(): string {
     return String((this.db.prepare("SELECT value FROM meta WHERE key = 'store_id'").get() as { value: string }).value);

@@ -1,8 +1,9 @@
 /**
  * L11, L12 at scale (issue 13, bench/drain.bench.ts): when the deadline interrupts many turns at
  * once, recording their interruptions must not hold the event loop for all of them in one go. A
- * timer (the drain's grace deadline, its watchdog) has to be able to run between two turns'
+ * timer (the drain's grace deadline, its watchdog) has to be able to run between two batches of
  * records: on a slow disk, 1,000 fsynced records in one stretch delayed the watchdog by ~16 s.
+ * (A batch commits its records together: one fsync each, not one per turn.)
  * A turn whose record was cut short by the exit is recovered at the next start with the drain's
  * reason (ResumeMarks.markCrash keeps a mark set during the turn), so yielding loses nothing.
  */
