@@ -7,16 +7,17 @@
  * again. A frame formats at most FORMAT_CHARS_PER_FRAME of new text: a burst beyond that shows at
  * once as plain text and is formatted over the next frames.
  *
- * When the answer ends, its blocks stay as they are until every one is formatted, and a frame
- * later the whole text is formatted once (Markdown.tsx): a list whose items are separated by blank
- * lines, or a reference link defined further down, only format right as a whole.
+ * When the answer ends, its blocks stay: they format as the whole text would (the cut rules in
+ * lib/streaming-blocks.ts), so a long answer is not formatted all over again in the frame after
+ * its last words. Only an answer that defines reference links or footnotes, or holds raw HTML
+ * blocks, is formatted whole (Markdown.tsx), once its blocks are, a frame later.
  *
  * The answer-wide limits (R4, lib/markdown-limits.ts) are checked on the whole text, as they would
  * be for the finished answer: an answer over them is plain text here too.
  */
 import { memo, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { checkMarkdownLimits, MARKDOWN_LIMITS } from '../lib/markdown-limits.ts';
-import { formattedGroupCount, groupBlocks, settledBlocks } from '../lib/streaming-blocks.ts';
+import { formattedGroupCount, formatsRightInBlocks, groupBlocks, settledBlocks } from '../lib/streaming-blocks.ts';
 import { Markdown } from './Markdown.tsx';
 import { PlainMessage } from './PlainMessage.tsx';
 
@@ -27,7 +28,7 @@ const FORMAT_CHARS_PER_FRAME = 2_048;
 
 interface StreamingMarkdownProps {
   text: string;
-  /** The answer has ended: once its blocks are formatted, the whole text is formatted once. */
+  /** The answer has ended: if its blocks do not format as the whole would, the whole is formatted once. */
   ended?: boolean;
 }
 
@@ -43,26 +44,28 @@ export const StreamingMarkdown = memo(function StreamingMarkdown({ text, ended =
   const catchUp = frame !== caughtUpAt.current;
   const count = formattedGroupCount(groups, formatted.current, FORMAT_CHARS_PER_FRAME, catchUp);
   const pending = count < groups.length;
+  const formatWhole = ended && !formatsRightInBlocks(text);
   useEffect(() => {
     formatted.current = count;
     caughtUpAt.current = frame;
-    if (!pending && !(ended && !whole)) return;
+    if (!pending && !(formatWhole && !whole)) return;
     const next = requestAnimationFrame(() => (pending ? nextFrame() : setWhole(true)));
     return () => cancelAnimationFrame(next);
-  }, [count, frame, pending, ended, whole]);
+  }, [count, frame, pending, formatWhole, whole]);
   if (!verdict.ok) return <PlainMessage text={text} reason={verdict.limit} />;
-  if (whole && ended) return <Markdown text={text} />;
+  if (whole && formatWhole) return <Markdown text={text} />;
   // Keys by position: a closed group keeps its index and its text, so memo skips it.
   return (
     <>
       {groups.slice(0, count).map((group, index) => (
         <Markdown key={index} text={group} />
       ))}
-      {pending && (
-        <div className="markdown plain-message" data-testid="markdown-pending">
-          {groups.slice(count).join('')}
+      {/* One box per group: new text changes only the last, so the browser lays out only that one again. */}
+      {groups.slice(count).map((group, index) => (
+        <div key={`plain-${count + index}`} className="markdown plain-message" data-testid="markdown-pending">
+          {group}
         </div>
-      )}
+      ))}
     </>
   );
 });

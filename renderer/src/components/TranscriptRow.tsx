@@ -113,8 +113,8 @@ function rowText(item: Exclude<TranscriptItem, { type: 'tool' }>): string {
 }
 
 function AssistantMessage({ item, cutShort }: { item: AssistantItem; cutShort: boolean }) {
-  // An answer seen streaming keeps its streaming view as it ends: switching to the whole-text
-  // formatter at once would format all of it in the frame that shows its last words.
+  // An answer seen streaming keeps its block view as it ends: switching to the whole-text
+  // formatter would format all of it again in the frame that shows its last words.
   const streamed = useRef(false);
   if (item.streaming) streamed.current = true;
   const streamedHere = streamed.current;
@@ -126,7 +126,7 @@ function AssistantMessage({ item, cutShort }: { item: AssistantItem; cutShort: b
       aria-label="Assistant"
       aria-busy={item.streaming}
     >
-      {/* Streaming: formatted block by block, and whole once it ends (StreamingMarkdown). Finished
+      {/* Seen streaming: formatted block by block, also once it ends (StreamingMarkdown). Finished
           before it was shown: formatted whole, once (one parse of the whole text costs less than
           formatting its blocks one by one would). */}
       {streamedHere ? <StreamingMarkdown text={item.text} ended={!item.streaming} /> : <Markdown text={item.text} />}

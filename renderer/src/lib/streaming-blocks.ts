@@ -1,16 +1,29 @@
 /**
- * Cuts an answer that is still streaming into blocks that later text cannot change: each ends
- * with a blank line outside a code fence and outside a `$$` math block. Only the last block is
- * still being written. Cut points depend on the text before them alone, so as the answer grows
- * every earlier block stays the same string, and a view formats each of them once.
+ * Cuts an answer that is still streaming into blocks that later text cannot change, and that
+ * format as they would inside the whole text: a block ends with a blank line outside a code fence
+ * and outside a `$$` math block, where the next line starts a new top-level block — not indented
+ * (a list item's next paragraph, indented code) and, after a list, not a list item (a list whose
+ * items are separated by blank lines is one list). Only the last block is still being written.
+ * Cut points depend on the text before them and the start of the line after, so as the answer
+ * grows every earlier block stays the same string, and a view formats each of them once.
  *
- * While streaming this is close to, not exactly, what formatting the whole text gives: a list
- * whose items are separated by blank lines shows as separate lists, and a reference link whose
- * definition is in a later block shows as text. The finished answer is formatted whole.
+ * What still formats differently in blocks is found by `formatsRightInBlocks`: a reference link or
+ * footnote whose definition is in another block, and raw HTML blocks, which may span blank lines.
  */
 
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 const MATH_FENCE = /^ {0,3}\$\$/;
+const LIST_ITEM = /^ {0,3}([-*+]|\d{1,9}[.)])([ \t]|$)/;
+/** The start of a line that may still become a list item as more of it arrives. */
+const LIST_ITEM_SO_FAR = /^ {0,3}(\d{1,9}|[-*+])?$/;
+
+/** Whether a block may end before `line`, the first line after a blank line: yes, no, or wait for more of it. */
+function mayCutBefore(line: string, complete: boolean, afterList: boolean): 'yes' | 'no' | 'wait' {
+  if (/^[ \t]/.test(line)) return complete || line.trim() !== '' ? 'no' : 'wait';
+  if (!afterList) return line === '' && !complete ? 'wait' : 'yes';
+  if (LIST_ITEM.test(line)) return 'no';
+  return !complete && LIST_ITEM_SO_FAR.test(line) ? 'wait' : 'yes';
+}
 
 /** Joined, the blocks are the text exactly. */
 export function settledBlocks(text: string): string[] {
@@ -18,24 +31,37 @@ export function settledBlocks(text: string): string[] {
   let blockStart = 0;
   let fence: { char: string; length: number } | null = null;
   let math = false;
+  /** The block holds a list item: a list item after its blank line continues the list. */
+  let hasList = false;
+  /** Where the block would end (after its first blank line), once the line after the blank lines says so. */
+  let cutAt: number | null = null;
   let lineStart = 0;
   while (lineStart < text.length) {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd === -1) lineEnd = text.length;
     const line = text.slice(lineStart, lineEnd);
     const next = lineEnd + 1;
+    const complete = lineEnd < text.length;
     if (fence) {
       const close = FENCE.exec(line);
       if (close && close[1]![0] === fence.char && close[1]!.length >= fence.length && line.slice(close[0].length).trim() === '') fence = null;
     } else if (math) {
       if (line.includes('$$')) math = false;
-    } else if (line.trim() === '') {
-      // A complete blank line (its newline arrived) ends the block before it; more blank lines join the next.
-      if (lineEnd < text.length && lineStart > blockStart) {
-        blocks.push(text.slice(blockStart, next));
-        blockStart = next;
-      }
+    } else if (line.trim() === '' && complete) {
+      // A complete blank line (its newline arrived) may end the block before it; more blank lines join the next.
+      if (cutAt === null && lineStart > blockStart) cutAt = next;
     } else {
+      if (cutAt !== null) {
+        const verdict = mayCutBefore(line, complete, hasList);
+        if (verdict === 'wait') break;
+        if (verdict === 'yes') {
+          blocks.push(text.slice(blockStart, cutAt));
+          blockStart = cutAt;
+          hasList = false;
+        }
+        cutAt = null;
+      }
+      if (LIST_ITEM.test(line)) hasList = true;
       const open = FENCE.exec(line);
       // A backtick fence's info string may not hold a backtick: such a line is inline code.
       if (open && !(open[1]![0] === '`' && line.slice(open[0].length).includes('`'))) fence = { char: open[1]![0]!, length: open[1]!.length };
@@ -45,6 +71,16 @@ export function settledBlocks(text: string): string[] {
   }
   if (blockStart < text.length || blocks.length === 0) blocks.push(text.slice(blockStart));
   return blocks;
+}
+
+/**
+ * Whether the blocks of `text`, each formatted alone, show what the whole text formatted shows:
+ * not when a line defines a reference link or footnote (its uses may be in other blocks), nor
+ * when it starts a raw HTML block (which may span blank lines). A streamed answer that ends is
+ * formatted whole only then.
+ */
+export function formatsRightInBlocks(text: string): boolean {
+  return !/^ {0,3}(\[[^\]\n]+\]:|<)/m.test(text);
 }
 
 /**

@@ -9,7 +9,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMarkdownFormatter, Markdown } from '../../../renderer/src/components/Markdown.tsx';
 import { StreamingMarkdown } from '../../../renderer/src/components/StreamingMarkdown.tsx';
-import { formattedGroupCount, groupBlocks, settledBlocks } from '../../../renderer/src/lib/streaming-blocks.ts';
+import { formattedGroupCount, formatsRightInBlocks, groupBlocks, settledBlocks } from '../../../renderer/src/lib/streaming-blocks.ts';
 
 // The formatter is its own chunk (issue 13); server rendering shows what is loaded.
 beforeAll(async () => {
@@ -66,6 +66,25 @@ describe('settled blocks of a streaming answer', () => {
     ]);
   });
 
+  it('never cut a list whose items are separated by blank lines, nor an item from its indented paragraphs', () => {
+    const loose = '1. first\n\n2. second\n\n   more of the second\n\n       indented code\n\n3. third\n\nAfter the list.';
+    expect(settledBlocks(loose)).toEqual(['1. first\n\n2. second\n\n   more of the second\n\n       indented code\n\n3. third\n\n', 'After the list.']);
+    // A list after a paragraph, a fence or a heading starts a block of its own; a rule is not an item.
+    expect(settledBlocks('Intro.\n\n- a\n\n- b\n\n---\n\n# Head')).toEqual(['Intro.\n\n', '- a\n\n- b\n\n', '---\n\n', '# Head']);
+  });
+
+  it('wait for the line after a blank line before cutting, as long as it could still be a list item', () => {
+    expect(settledBlocks('- a\n\n')).toEqual(['- a\n\n']);
+    expect(settledBlocks('- a\n\n1')).toEqual(['- a\n\n1']);
+    expect(settledBlocks('- a\n\n12')).toEqual(['- a\n\n12']);
+    expect(settledBlocks('- a\n\n12.')).toEqual(['- a\n\n12.']);
+    expect(settledBlocks('- a\n\n12x')).toEqual(['- a\n\n', '12x']);
+    expect(settledBlocks('- a\n\n-')).toEqual(['- a\n\n-']);
+    expect(settledBlocks('- a\n\n-b')).toEqual(['- a\n\n', '-b']);
+    expect(settledBlocks('- a\n\n  ')).toEqual(['- a\n\n  ']);
+    expect(settledBlocks('Para.\n\n  ')).toEqual(['Para.\n\n  ']);
+  });
+
   it('a blank line whose newline has not arrived cuts nothing yet', () => {
     expect(settledBlocks('Para one.\n')).toEqual(['Para one.\n']);
     expect(settledBlocks('Para one.\n  ')).toEqual(['Para one.\n  ']);
@@ -73,6 +92,35 @@ describe('settled blocks of a streaming answer', () => {
     expect(settledBlocks('Para one.\n\nTw')).toEqual(['Para one.\n\n', 'Tw']);
   });
 });
+
+describe('blocks that format as the whole text does (issue 13: no second formatting when an answer ends)', () => {
+  it('hold for answers without link definitions, footnotes or raw HTML blocks', () => {
+    expect(formatsRightInBlocks('# Title\n\n1. a\n\n2. b\n\n```\n[x]: not a definition in code? it is one for this check\n```')).toBe(false);
+    expect(formatsRightInBlocks('See [docs][d].\n\n[d]: https://example.com')).toBe(false);
+    expect(formatsRightInBlocks('A note[^1].\n\n[^1]: The note.')).toBe(false);
+    expect(formatsRightInBlocks('<details>\n\nhidden\n\n</details>')).toBe(false);
+    expect(formatsRightInBlocks('Some **bold**, a [link](https://example.com), `a < b`.\n\n- a\n\n- b')).toBe(true);
+  });
+
+  it('every prefix of an answer formats the same in blocks as whole, where the check says so', async () => {
+    const text = ['# Plan', '1. **Step one**', '   Details of step one.', '2. Step two', '```ts', 'const x = 1;', '', 'const y = 2;', '```', '> quoted', '', '> again', 'Closing words with $x^2$.'].join('\n\n');
+    for (let end = 0; end <= text.length; end += 7) {
+      const prefix = text.slice(0, end);
+      if (!formatsRightInBlocks(prefix)) continue;
+      const whole = renderToStaticMarkup(createElement(Markdown, { text: prefix }));
+      const blocks = groupBlocks(settledBlocks(prefix), 1)
+        .map((block) => renderToStaticMarkup(createElement(Markdown, { text: block })))
+        .join('');
+      // The same elements in the same order: only the wrappers differ (one box per group).
+      expect(strip(blocks)).toBe(strip(whole));
+    }
+  });
+});
+
+/** The formatted markup without the per-box wrappers and the whitespace between elements. */
+function strip(html: string): string {
+  return html.replace(/<div class="markdown">|<\/div>/g, '').replace(/>\s+</g, '><').replace(/\s+/g, ' ').trim();
+}
 
 describe('groups of settled blocks', () => {
   it('are the text exactly, the block being written stays alone and last, and a closed group never changes', () => {
@@ -126,7 +174,7 @@ describe('a streaming answer on screen', () => {
     expect(html).toContain('<code>code</code>');
   });
 
-  it('an answer that ended shows its blocks formatted until the window formats it whole, a frame later', () => {
+  it('an answer that ended shows its blocks formatted (whole only when its blocks would format differently, a frame later)', () => {
     const html = renderToStaticMarkup(createElement(StreamingMarkdown, { text: 'Some **bold**.\n\n- a\n- b', ended: true }));
     expect(html).toContain('<strong>bold</strong>');
     expect(html).toContain('<li>a</li>');
