@@ -14,6 +14,7 @@ import { MISSING_IMAGE_TEXT, type ModelProvider, type ModelRequest, type ModelSt
 import type { ModelImage } from '../transcript-repair.ts';
 import { apiErrorDetail, providerError, type ErrorContext, type SdkErrorDialect } from './provider-errors.ts';
 import { providerPolicy, streamWithPolicy, type AttemptContext, type PolicyOptions, type ProviderTimeouts, type RetryPolicy } from './stream-policy.ts';
+import { ThinkTagSplitter, type ThinkPiece } from './think-tags.ts';
 
 export { OPENAI_DEFAULT_BASE_URL } from './provider-env.ts';
 
@@ -200,6 +201,7 @@ export class OpenAICompatibleProvider implements ModelProvider {
     let finishReason: string | null = null;
     let usage: ModelStreamEvent | null = null;
     let thinking = false;
+    const inlineThinking = new ThinkTagSplitter();
     for await (const chunk of attempt.chunks(stream)) {
       // Servers that ignore include_usage send none; some put it on the last choice chunk instead.
       if (chunk.usage) usage = usageEvent(chunk.usage, this.#model);
@@ -207,18 +209,29 @@ export class OpenAICompatibleProvider implements ModelProvider {
       const choice = chunk.choices?.find((c) => c.index === 0) ?? chunk.choices?.[0];
       if (!choice) continue;
       const delta = choice.delta;
+      const pieces: ThinkPiece[] = [];
       const reasoning = reasoningOf(delta);
-      if (reasoning !== '') {
-        thinking = true;
-        yield { type: 'reasoning', delta: reasoning };
+      if (reasoning !== '') pieces.push({ kind: 'reasoning', text: reasoning });
+      if (delta?.content) pieces.push(...inlineThinking.push(delta.content));
+      if (delta?.refusal) pieces.push({ kind: 'text', text: delta.refusal });
+      if (choice.finish_reason) pieces.push(...inlineThinking.end());
+      for (const piece of pieces) {
+        if (piece.kind === 'reasoning') {
+          thinking = true;
+          yield { type: 'reasoning', delta: piece.text };
+          continue;
+        }
+        // Thinking ends where the answer (or a tool call, or the finish) begins.
+        if (thinking) {
+          thinking = false;
+          yield { type: 'reasoning_end' };
+        }
+        yield { type: 'text', delta: piece.text };
       }
-      // Thinking ends where the answer (or a tool call, or the finish) begins.
-      if (thinking && (delta?.content || delta?.tool_calls || choice.finish_reason)) {
+      if (thinking && (delta?.tool_calls || choice.finish_reason)) {
         thinking = false;
         yield { type: 'reasoning_end' };
       }
-      if (delta?.content) yield { type: 'text', delta: delta.content };
-      if (delta?.refusal) yield { type: 'text', delta: delta.refusal };
       if (delta?.tool_calls) calls.add(delta.tool_calls);
       if (choice.finish_reason && finishReason === null) {
         finishReason = choice.finish_reason;

@@ -17,7 +17,7 @@ import { defineTool, ToolRegistry } from '../../../../electron/core/agent/tools/
 import { repairForResume } from '../../../../electron/core/agent/transcript-repair.ts';
 import type { StoredEvent, TurnEvent } from '../../../../shared/transcript.ts';
 import { startScriptedAnthropicServer, type ScriptedAnthropicServer } from '../../../fixtures/scripted-anthropic-server.ts';
-import { reasoningReply, startScriptedOpenAIServer, type ScriptedOpenAIServer } from '../../../fixtures/scripted-openai-server.ts';
+import { reasoningReply, startScriptedOpenAIServer, textReply, type ScriptedOpenAIServer } from '../../../fixtures/scripted-openai-server.ts';
 import { collectStream as run, modelRequest as request, streamedText } from '../../../support/provider-stream.ts';
 
 const signal = new AbortController().signal;
@@ -49,6 +49,30 @@ describe('OpenAI-compatible reasoning and usage (issue 10)', () => {
       expect(events.filter((e) => e.type === 'reasoning_end')).toHaveLength(1);
     });
   }
+
+  it('issue 10: thinking a server leaves in the answer as `<think>…</think>` (llama.cpp, older Ollama) streams as reasoning, split anywhere', async () => {
+    const content = '\n<think>\nCompare both.\nLeft is cheaper.\n</think>\n\nPick the left one. A <think> tag later is text.';
+    for (const chunks of [1, 3, 7, content.length]) {
+      server.enqueue(textReply(content, { chunks }));
+      const { events, error } = await run(provider().stream(request(), signal));
+      expect(error).toBeNull();
+      expect(thinkingOf(events)).toBe('\nCompare both.\nLeft is cheaper.\n');
+      expect(streamedText(events)).toBe('Pick the left one. A <think> tag later is text.');
+      expect(events.filter((e) => e.type === 'reasoning_end')).toHaveLength(1);
+      expect(events.findIndex((e) => e.type === 'text')).toBe(events.findIndex((e) => e.type === 'reasoning_end') + 1);
+    }
+  });
+
+  it('an answer that does not open with `<think>` is left as it is, and an unclosed one stays thinking', async () => {
+    server.enqueue(textReply('<thinking is fun> says the answer', { chunks: 9 }), textReply('<think>cut off mid-thought', { chunks: 4 }));
+    const plain = await run(provider().stream(request(), signal));
+    expect(streamedText(plain.events)).toBe('<thinking is fun> says the answer');
+    expect(thinkingOf(plain.events)).toBe('');
+    const unclosed = await run(provider().stream(request(), signal));
+    expect(thinkingOf(unclosed.events)).toBe('cut off mid-thought');
+    expect(streamedText(unclosed.events)).toBe('');
+    expect(unclosed.events.filter((e) => e.type === 'reasoning_end')).toHaveLength(1);
+  });
 
   it('counts cached prompt tokens apart, with the model, for the price table', async () => {
     server.enqueue(reasoningReply('hm', 'ok', { usage: { promptTokens: 1000, completionTokens: 40, cachedTokens: 800 } }));
