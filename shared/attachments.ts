@@ -8,7 +8,7 @@
  * host's 4 MiB WebSocket frame cap, and one huge frame would also hold up every streamed event
  * queued behind it. Chunks of CHUNK_BYTES keep each frame small and let the window show progress.
  */
-import { z } from './zod.ts';
+import * as z from './zod.ts';
 import { formatBytes } from './format-bytes.ts';
 
 const MIB = 1024 * 1024;

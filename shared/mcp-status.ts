@@ -3,7 +3,7 @@
  * server's live state, why it failed, the tail of its stderr and its tools with their read-only hint
  * and approval mode. Environment-neutral.
  */
-import { z } from './zod.ts';
+import * as z from './zod.ts';
 import { TOOL_APPROVAL_MODES } from './settings.ts';
 
 /** `running` is what the window calls "ready". */

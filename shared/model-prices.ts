@@ -4,7 +4,7 @@
  * shows its tokens only: Baton never guesses a price. Environment-neutral (the window and the
  * gateway both use it).
  */
-import { z } from './zod.ts';
+import * as z from './zod.ts';
 
 export interface ModelPrice {
   /** USD per 1M uncached input tokens. */

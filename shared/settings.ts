@@ -5,7 +5,7 @@
  * is lenient: a bad value falls back to its default with a warning and never costs the user the
  * rest of the file. Environment-neutral (no Node built-ins, no DOM).
  */
-import { z } from './zod.ts';
+import * as z from './zod.ts';
 import { BUSY_INPUT_MODES } from './lifecycle.ts';
 import type { BusyInputMode } from './lifecycle.ts';
 import { DEFAULT_MODEL_PRICES, modelPricesSchema, type ModelPrice } from './model-prices.ts';

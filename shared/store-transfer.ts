@@ -2,7 +2,7 @@
  * Issue 11 (SPEC L36): the shapes of the whole-store export and import and of the backups list,
  * for the contract (shared/protocol/contract.ts) and every front end.
  */
-import { z } from './zod.ts';
+import * as z from './zod.ts';
 import { base64Length } from './attachments.ts';
 
 export const STORE_EXPORT_FORMATS = ['json', 'sqlite'] as const;

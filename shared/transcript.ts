@@ -3,7 +3,7 @@
  * store persists; the renderer reads the same shapes. `note_marker` and `notice` are for people
  * only: they are never sent to the model (L19).
  */
-import { z } from './zod.ts';
+import * as z from './zod.ts';
 import { attachmentRefSchema } from './attachments.ts';
 
 /** How a tool may touch the world; decides whether an interrupted call blocks auto-resume (L20). */

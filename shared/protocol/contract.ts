@@ -3,7 +3,7 @@
  * and result schemas, and the event payload schema. The WebSocket host, the Electron MessagePort
  * and the in-memory test transport all carry exactly these frames, validated on both sides (R1).
  */
-import { z } from '../zod.ts';
+import * as z from '../zod.ts';
 import { EXIT_REASONS } from '../lifecycle.ts';
 import { MAX_TITLE_LENGTH } from '../lane-title.ts';
 import { ATTACHMENT_LIMITS, base64Length } from '../attachments.ts';

@@ -3,7 +3,7 @@
  * typed is held only in memory, and a resent message is recognised instead of taken twice.
  */
 import { attachmentRefSchema, type AttachmentRef } from '../../../shared/attachments.ts';
-import { z } from '../../../shared/zod.ts';
+import * as z from '../../../shared/zod.ts';
 import { StoreAggregate } from './store-aggregate.ts';
 
 export interface QueuedInput {
