@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import { plainZodObjects } from './renderer/vite.config.ts';
 
 const root = import.meta.dirname;
 
@@ -26,7 +27,7 @@ export default defineConfig({
   renderer: {
     root: resolve(root, 'renderer'),
     base: './',
-    plugins: [react()],
+    plugins: [react(), plainZodObjects()],
     build: {
       outDir: resolve(root, 'out/renderer'),
       emptyOutDir: true,

@@ -8,7 +8,7 @@
  * host's 4 MiB WebSocket frame cap, and one huge frame would also hold up every streamed event
  * queued behind it. Chunks of CHUNK_BYTES keep each frame small and let the window show progress.
  */
-import { z } from 'zod';
+import * as z from './zod.ts';
 import { formatBytes } from './format-bytes.ts';
 
 const MIB = 1024 * 1024;
@@ -39,14 +39,14 @@ export function isImageMimeType(value: string): value is ImageMimeType {
 export const attachmentRefSchema = z.object({
   kind: z.enum(['file', 'image']),
   name: z.string(),
-  size: z.number().int().min(0),
+  size: z.number().check(z.int(), z.minimum(0)),
   mimeType: z.string(),
   /** A file's place in the workspace, relative to it (`attachments/report (2).pdf`). */
-  path: z.string().optional(),
+  path: z.optional(z.string()),
   /** An image's content hash: its key in the store, so a resume or retry sends it again. */
-  sha256: z.string().optional(),
+  sha256: z.optional(z.string()),
   /** An image's small preview (a data URL) for the transcript. */
-  thumbnail: z.string().optional(),
+  thumbnail: z.optional(z.string()),
 });
 export type AttachmentRef = z.infer<typeof attachmentRefSchema>;
 

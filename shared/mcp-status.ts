@@ -3,7 +3,7 @@
  * server's live state, why it failed, the tail of its stderr and its tools with their read-only hint
  * and approval mode. Environment-neutral.
  */
-import { z } from 'zod';
+import * as z from './zod.ts';
 import { TOOL_APPROVAL_MODES } from './settings.ts';
 
 /** `running` is what the window calls "ready". */
@@ -14,7 +14,7 @@ export const mcpToolViewSchema = z.object({
   name: z.string(),
   /** The name the server gave it. */
   serverTool: z.string(),
-  description: z.string().optional(),
+  description: z.optional(z.string()),
   /** The server's own readOnlyHint; only an explicit claim lets a call skip approval by default. */
   readOnly: z.boolean(),
   approval: z.enum(TOOL_APPROVAL_MODES),
@@ -27,10 +27,10 @@ export const mcpServerViewSchema = z.object({
   enabled: z.boolean(),
   state: z.enum(MCP_SERVER_STATES),
   /** A full sentence for the user, e.g. `MCP server "x" failed to start: command not found: "y"`. */
-  error: z.string().optional(),
+  error: z.optional(z.string()),
   /** The last lines the server wrote to stderr (stdio only). */
-  stderrTail: z.string().optional(),
-  pid: z.number().int().optional(),
+  stderrTail: z.optional(z.string()),
+  pid: z.optional(z.number().check(z.int())),
   tools: z.array(mcpToolViewSchema),
 });
 export type McpServerView = z.infer<typeof mcpServerViewSchema>;

@@ -4,7 +4,7 @@
  * shows its tokens only: Baton never guesses a price. Environment-neutral (the window and the
  * gateway both use it).
  */
-import { z } from 'zod';
+import * as z from './zod.ts';
 
 export interface ModelPrice {
   /** USD per 1M uncached input tokens. */
@@ -17,15 +17,15 @@ export interface ModelPrice {
   cacheWrite?: number;
 }
 
-const perMillion = z.number().nonnegative().finite();
+const perMillion = z.number().check(z.nonnegative());
 export const modelPriceSchema = z.object({
   input: perMillion,
   output: perMillion,
-  cacheRead: perMillion.optional(),
-  cacheWrite: perMillion.optional(),
-}) satisfies z.ZodType<ModelPrice>;
+  cacheRead: z.optional(perMillion),
+  cacheWrite: z.optional(perMillion),
+}) satisfies z.ZodMiniType<ModelPrice>;
 
-export const modelPricesSchema = z.record(z.string().trim().min(1), modelPriceSchema);
+export const modelPricesSchema = z.record(z.string().check(z.trim(), z.minLength(1)), modelPriceSchema);
 
 /**
  * A small table of well-known models, as their vendors published the prices in November 2025

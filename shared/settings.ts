@@ -5,7 +5,7 @@
  * is lenient: a bad value falls back to its default with a warning and never costs the user the
  * rest of the file. Environment-neutral (no Node built-ins, no DOM).
  */
-import { z } from 'zod';
+import * as z from './zod.ts';
 import { BUSY_INPUT_MODES } from './lifecycle.ts';
 import type { BusyInputMode } from './lifecycle.ts';
 import { DEFAULT_MODEL_PRICES, modelPricesSchema, type ModelPrice } from './model-prices.ts';
@@ -147,81 +147,89 @@ export function secretRefOf(value: string): string | undefined {
   return value.startsWith(SECRET_REF_PREFIX) ? value.slice(SECRET_REF_PREFIX.length) : undefined;
 }
 
-const serverName = z.string().refine((name) => name.trim().length > 0, 'A server needs a name');
+const serverName = z.string().check(z.refine((name) => name.trim().length > 0, 'A server needs a name'));
 
 export const mcpStdioServerConfigSchema = z.object({
   name: serverName,
-  command: z.string().refine((command) => command.trim().length > 0, 'A server needs a command'),
-  args: z.array(z.string()).optional(),
-  env: z.record(z.string(), z.string()).optional(),
-  cwd: z.string().optional(),
-  enabled: z.boolean().optional(),
-}) satisfies z.ZodType<McpStdioServerConfig>;
+  command: z.string().check(z.refine((command) => command.trim().length > 0, 'A server needs a command')),
+  args: z.optional(z.array(z.string())),
+  env: z.optional(z.record(z.string(), z.string())),
+  cwd: z.optional(z.string()),
+  enabled: z.optional(z.boolean()),
+}) satisfies z.ZodMiniType<McpStdioServerConfig>;
 
 export const mcpHttpServerConfigSchema = z.object({
   name: serverName,
   url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// address' }),
-  headers: z.record(z.string(), z.string()).optional(),
-  enabled: z.boolean().optional(),
-}) satisfies z.ZodType<McpHttpServerConfig>;
+  headers: z.optional(z.record(z.string(), z.string())),
+  enabled: z.optional(z.boolean()),
+}) satisfies z.ZodMiniType<McpHttpServerConfig>;
 
 /** Stdio when it has a command, HTTP when it has a url; one with both is refused as ambiguous. */
-export const mcpServerConfigSchema = z
-  .custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), 'expected an object')
-  .refine((value) => !('command' in value && 'url' in value), 'A server has either a command (stdio) or a url (HTTP), not both')
-  .pipe(z.union([mcpHttpServerConfigSchema, mcpStdioServerConfigSchema])) as unknown as z.ZodType<McpServerConfig>;
+export const mcpServerConfigSchema = z.pipe(
+  z
+    .custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), 'expected an object')
+    .check(z.refine((value) => !('command' in value && 'url' in value), 'A server has either a command (stdio) or a url (HTTP), not both')),
+  z.union([mcpHttpServerConfigSchema, mcpStdioServerConfigSchema]),
+) as unknown as z.ZodMiniType<McpServerConfig>;
 
 /** A list of servers; two with one name would make their tool names ambiguous. */
-export const mcpServerConfigsSchema = z.array(mcpServerConfigSchema).superRefine((servers, context) => {
-  const seen = new Set<string>();
-  servers.forEach((server, index) => {
-    if (seen.has(server.name)) {
-      context.addIssue({ code: 'custom', path: [index, 'name'], message: `Another MCP server is already named "${server.name}"` });
-    }
-    seen.add(server.name);
-  });
-});
+export const mcpServerConfigsSchema = z.array(mcpServerConfigSchema).check(
+  z.superRefine((servers, context) => {
+    const seen = new Set<string>();
+    servers.forEach((server, index) => {
+      if (seen.has(server.name)) {
+        context.addIssue({ code: 'custom', path: [index, 'name'], message: `Another MCP server is already named "${server.name}"` });
+      }
+      seen.add(server.name);
+    });
+  }),
+);
 
 // ── agent profiles (L34) ─────────────────────────────────────────────────────────────────────
 
-const profileText = z.string().trim().min(1).nullable().default(null);
+const profileText = z._default(z.nullable(z.string().check(z.trim(), z.minLength(1))), null);
 
 export const agentProfileSchema = z.object({
   name: z
     .string()
-    .trim()
-    .min(1, 'A profile needs a name')
-    .max(100)
-    .refine((name) => name.toLowerCase() !== DEFAULT_PROFILE_NAME.toLowerCase(), `"${DEFAULT_PROFILE_NAME}" is the built-in profile's name`),
-  instructions: z.string().nullable().default(null),
+    .check(
+      z.trim(),
+      z.minLength(1, 'A profile needs a name'),
+      z.maxLength(100),
+      z.refine((name) => name.toLowerCase() !== DEFAULT_PROFILE_NAME.toLowerCase(), `"${DEFAULT_PROFILE_NAME}" is the built-in profile's name`),
+    ),
+  instructions: z._default(z.nullable(z.string()), null),
   provider: profileText,
   model: profileText,
-  tools: z.array(z.string().min(1)).nullable().default(null),
-  toolApproval: z.record(z.string(), z.enum(TOOL_APPROVAL_MODES)).default({}),
+  tools: z._default(z.nullable(z.array(z.string().check(z.minLength(1)))), null),
+  toolApproval: z._default(z.record(z.string(), z.enum(TOOL_APPROVAL_MODES)), {}),
   // A relative folder would silently depend on whatever the working directory happens to be.
-  workspaceDir: z.string().refine(isAbsolutePath, 'must be an absolute folder path').nullable().default(null),
-  maxSteps: z.number().int().min(1).max(500).nullable().default(null),
+  workspaceDir: z._default(z.nullable(z.string().check(z.refine(isAbsolutePath, 'must be an absolute folder path'))), null),
+  maxSteps: z._default(z.nullable(z.number().check(z.int(), z.minimum(1), z.maximum(500))), null),
 });
 
 /** Unique names, case-insensitively (they are picked from a list by name). */
-export const agentProfilesSchema = z.array(agentProfileSchema).superRefine((profiles, context) => {
-  const seen = new Set<string>();
-  profiles.forEach((profile, index) => {
-    const key = profile.name.toLowerCase();
-    if (seen.has(key)) context.addIssue({ code: 'custom', path: [index, 'name'], message: `Another profile is already named "${profile.name}"` });
-    seen.add(key);
-  });
-});
+export const agentProfilesSchema = z.array(agentProfileSchema).check(
+  z.superRefine((profiles, context) => {
+    const seen = new Set<string>();
+    profiles.forEach((profile, index) => {
+      const key = profile.name.toLowerCase();
+      if (seen.has(key)) context.addIssue({ code: 'custom', path: [index, 'name'], message: `Another profile is already named "${profile.name}"` });
+      seen.add(key);
+    });
+  }),
+);
 
 // ── providers ────────────────────────────────────────────────────────────────────────────────
 
 export const providerSettingSchema = z.object({
-  name: z.string().trim().min(1),
+  name: z.string().check(z.trim(), z.minLength(1)),
   kind: z.enum(PROVIDER_KINDS),
-  baseUrl: providerBaseUrlSchema.optional(),
-  model: z.string().trim().min(1),
+  baseUrl: z.optional(providerBaseUrlSchema),
+  model: z.string().check(z.trim(), z.minLength(1)),
   /** A reference into the SecretStore, never the key itself. */
-  keyRef: z.string().min(1).nullable().default(null),
+  keyRef: z._default(z.nullable(z.string().check(z.minLength(1))), null),
 });
 export type ProviderSetting = z.infer<typeof providerSettingSchema>;
 /** A provider as a front end sends it: without the key reference, which only the gateway keeps (R4). */
@@ -238,7 +246,7 @@ export type ProviderSource = (typeof PROVIDER_SOURCES)[number];
 export const providerViewSchema = z.object({
   name: z.string(),
   kind: z.enum(PROVIDER_KINDS),
-  baseUrl: z.string().optional(),
+  baseUrl: z.optional(z.string()),
   model: z.string(),
   hasKey: z.boolean(),
   source: z.enum(PROVIDER_SOURCES),
@@ -280,14 +288,14 @@ export function isSettingKey(key: string): key is SettingKey {
 // "Infinity" are not read as numbers nobody meant.
 const DECIMAL = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
 
-const lenientNumber = z.union([z.number(), z.string().regex(DECIMAL).transform(Number)]).pipe(z.number());
+const lenientNumber = z.pipe(z.union([z.number(), z.pipe(z.string().check(z.regex(DECIMAL)), z.transform(Number))]), z.number());
 
 // L10: a negative duration has a documented meaning (interrupt at once), so it is clamped, not refused.
 // A day at most: longer is a hang, not a drain (and timers overflow past ~24.8 days).
-const seconds = lenientNumber.transform((n) => Math.min(86_400, Math.max(0, n)));
+const seconds = z.pipe(lenientNumber, z.transform((n) => Math.min(86_400, Math.max(0, n))));
 
 interface SettingRule<K extends SettingKey> {
-  schema: z.ZodType<Settings[K]>;
+  schema: z.ZodMiniType<Settings[K]>;
   /** Completes "expected …" in a warning or an error. */
   expected: string;
 }
@@ -300,23 +308,23 @@ const rules: SettingRules = {
   graceSeconds: { schema: seconds, expected: 'a number of seconds' },
   busyInput: { schema: z.enum(BUSY_INPUT_MODES), expected: quotedList(BUSY_INPUT_MODES) },
   autoResume: { schema: z.boolean(), expected: 'true or false' },
-  resumeFreshnessHours: { schema: lenientNumber.pipe(z.number().nonnegative()), expected: 'a number of hours, 0 or more' },
-  stuckLoopThreshold: { schema: lenientNumber.pipe(z.number().int().min(1)), expected: 'a whole number, 1 or more' },
+  resumeFreshnessHours: { schema: z.pipe(lenientNumber, z.number().check(z.nonnegative())), expected: 'a number of hours, 0 or more' },
+  stuckLoopThreshold: { schema: z.pipe(lenientNumber, z.number().check(z.int(), z.minimum(1))), expected: 'a whole number, 1 or more' },
   hideToTrayWhileRunning: { schema: z.boolean(), expected: 'true or false' },
   workspaceDir: {
     // A relative folder would silently depend on whatever the working directory happens to be.
-    schema: z.string().refine(isAbsolutePath).nullable(),
+    schema: z.nullable(z.string().check(z.refine(isAbsolutePath))),
     expected: 'an absolute folder path, or null for the default folder',
   },
   theme: { schema: z.enum(THEMES), expected: quotedList(THEMES) },
   providers: {
-    schema: z.array(providerSettingSchema).refine((list) => new Set(list.map((p) => p.name)).size === list.length),
+    schema: z.array(providerSettingSchema).check(z.refine((list) => new Set(list.map((p) => p.name)).size === list.length)),
     expected: 'a list of providers with unique names, each with name, kind, model and optional baseUrl (an http:// or https:// address) and keyRef',
   },
-  activeProvider: { schema: z.string().min(1).nullable(), expected: 'a provider name, or null' },
-  maxSteps: { schema: lenientNumber.pipe(z.number().int().min(1).max(500)), expected: 'a whole number from 1 to 500' },
+  activeProvider: { schema: z.nullable(z.string().check(z.minLength(1))), expected: 'a provider name, or null' },
+  maxSteps: { schema: z.pipe(lenientNumber, z.number().check(z.int(), z.minimum(1), z.maximum(500))), expected: 'a whole number from 1 to 500' },
   toolApproval: { schema: z.record(z.string(), z.enum(TOOL_APPROVAL_MODES)), expected: 'an object mapping tool names to "ask" or "auto"' },
-  systemPrompt: { schema: z.string().nullable(), expected: 'text, or null' },
+  systemPrompt: { schema: z.nullable(z.string()), expected: 'text, or null' },
   mcpServers: { schema: mcpServerConfigsSchema, expected: 'a list of MCP servers with unique names, each with name and either command (optional args, env, cwd) or url (optional headers), and optional enabled' },
   shellSandbox: { schema: z.enum(SHELL_SANDBOX_MODES), expected: quotedList(SHELL_SANDBOX_MODES) },
   modelPrices: {
@@ -325,11 +333,11 @@ const rules: SettingRules = {
   },
   anthropicThinkingBudget: {
     // The API refuses budgets under 1024; 0 is off.
-    schema: lenientNumber.pipe(z.number().int().refine((n) => n === 0 || (n >= 1024 && n <= 128_000))),
+    schema: z.pipe(lenientNumber, z.number().check(z.int(), z.refine((n) => n === 0 || (n >= 1024 && n <= 128_000)))),
     expected: 'a whole number of tokens from 1024 to 128000, or 0 for off',
   },
   profiles: {
-    schema: agentProfilesSchema as unknown as z.ZodType<AgentProfile[]>,
+    schema: agentProfilesSchema as unknown as z.ZodMiniType<AgentProfile[]>,
     expected: `a list of profiles with unique names (not "${DEFAULT_PROFILE_NAME}"), each with name and optional instructions, provider, model, tools, toolApproval, workspaceDir (absolute) and maxSteps (1 to 500)`,
   },
 };
@@ -342,7 +350,7 @@ export type SettingsView = Omit<Settings, 'providers'> & { providers: ProviderVi
 /** Each key checked by its own rule, so a window reads typed values; providers are views. */
 export const settingsViewSchema = z.object(
   Object.fromEntries(SETTING_KEYS.map((key) => [key, key === 'providers' ? z.array(providerViewSchema) : rules[key].schema])),
-) as unknown as z.ZodType<SettingsView>;
+) as unknown as z.ZodMiniType<SettingsView>;
 
 /** What `settings.set` takes for a key: the stored type, except that providers come without key references. */
 export type SettingValue<K extends SettingKey> = K extends 'providers' ? ProviderSettingInput[] : Settings[K];

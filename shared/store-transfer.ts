@@ -2,13 +2,13 @@
  * Issue 11 (SPEC L36): the shapes of the whole-store export and import and of the backups list,
  * for the contract (shared/protocol/contract.ts) and every front end.
  */
-import { z } from 'zod';
+import * as z from './zod.ts';
 import { base64Length } from './attachments.ts';
 
 export const STORE_EXPORT_FORMATS = ['json', 'sqlite'] as const;
 export type StoreExportFormat = (typeof STORE_EXPORT_FORMATS)[number];
 
-const counts = z.object({ lanes: z.number().int(), sessions: z.number().int(), turns: z.number().int(), events: z.number().int() });
+const counts = z.object({ lanes: z.number().check(z.int()), sessions: z.number().check(z.int()), turns: z.number().check(z.int()), events: z.number().check(z.int()) });
 
 /** JSON is the archive's text (JSON Lines); a SQLite copy travels as base64. */
 export const storeExportResultSchema = z.object({
@@ -16,7 +16,7 @@ export const storeExportResultSchema = z.object({
   format: z.enum(STORE_EXPORT_FORMATS),
   encoding: z.enum(['utf8', 'base64']),
   data: z.string(),
-  schemaVersion: z.number().int(),
+  schemaVersion: z.number().check(z.int()),
   counts,
 });
 export type StoreExportResult = z.infer<typeof storeExportResultSchema>;
@@ -40,18 +40,18 @@ export const STORE_IMPORT_LIMITS = {
 
 /** One chunk of an archive, in order; the first has no uploadId and gets one. */
 export const storeImportChunkParamsSchema = z.object({
-  uploadId: z.string().min(1).max(100).optional(),
-  size: z.number().int().min(1).max(STORE_IMPORT_LIMITS.maxBytes),
-  offset: z.number().int().min(0),
-  data: z.string().max(base64Length(STORE_IMPORT_LIMITS.chunkBytes)),
+  uploadId: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+  size: z.number().check(z.int(), z.minimum(1), z.maximum(STORE_IMPORT_LIMITS.maxBytes)),
+  offset: z.number().check(z.int(), z.minimum(0)),
+  data: z.string().check(z.maxLength(base64Length(STORE_IMPORT_LIMITS.chunkBytes))),
 });
 
 /** The archive inline (`data`, small archives, older clients) or a finished `store.importChunk` upload. */
 export const storeImportParamsSchema = z
-  .object({ format: z.enum(STORE_EXPORT_FORMATS), data: z.string().min(1).optional(), uploadId: z.string().min(1).max(100).optional() })
-  .refine((p) => (p.data === undefined) !== (p.uploadId === undefined), { message: 'An import needs either data or an uploadId, not both.', path: ['uploadId'] });
+  .object({ format: z.enum(STORE_EXPORT_FORMATS), data: z.optional(z.string().check(z.minLength(1))), uploadId: z.optional(z.string().check(z.minLength(1), z.maxLength(100))) })
+  .check(z.refine((p) => (p.data === undefined) !== (p.uploadId === undefined), { message: 'An import needs either data or an uploadId, not both.', path: ['uploadId'] }));
 
-export const storeImportResultSchema = counts.extend({
+export const storeImportResultSchema = z.extend(counts, {
   /** Conversations whose key was taken here: imported under a new key and titled "(imported)". */
   renamed: z.array(z.object({ from: z.string(), to: z.string() })),
   laneKeys: z.array(z.string()),
@@ -65,7 +65,7 @@ export const backupEntrySchema = z.object({
   name: z.string(),
   kind: z.enum(BACKUP_KINDS),
   label: z.string(),
-  size: z.number().int(),
+  size: z.number().check(z.int()),
   createdAt: z.number(),
 });
 export type BackupEntryView = z.infer<typeof backupEntrySchema>;
@@ -75,15 +75,15 @@ export const restoreOutcomeSchema = z.object({
   backup: z.string(),
   at: z.number(),
   message: z.string(),
-  preRestoreBackup: z.string().nullable(),
+  preRestoreBackup: z.nullable(z.string()),
 });
 export type RestoreOutcomeView = z.infer<typeof restoreOutcomeSchema>;
 
 export const backupsListResultSchema = z.object({
   backups: z.array(backupEntrySchema),
   /** What this start did with a restore asked for before it (restored, or refused and why). */
-  lastRestore: restoreOutcomeSchema.nullable(),
+  lastRestore: z.nullable(restoreOutcomeSchema),
   /** A restore that waits for the next start (the drain is under way), by backup name. */
-  pendingRestore: z.string().nullable(),
+  pendingRestore: z.nullable(z.string()),
 });
 export type BackupsListResult = z.infer<typeof backupsListResultSchema>;

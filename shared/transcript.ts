@@ -3,7 +3,7 @@
  * store persists; the renderer reads the same shapes. `note_marker` and `notice` are for people
  * only: they are never sent to the model (L19).
  */
-import { z } from 'zod';
+import * as z from './zod.ts';
 import { attachmentRefSchema } from './attachments.ts';
 
 /** How a tool may touch the world; decides whether an interrupted call blocks auto-resume (L20). */
@@ -35,21 +35,21 @@ export interface ApprovalAnswer {
  * command's exit code or signal, and the diff a `write_file` made.
  */
 export const toolResultDetailsSchema = z.object({
-  exitCode: z.number().int().nullable().optional(),
-  signal: z.string().nullable().optional(),
+  exitCode: z.optional(z.nullable(z.number().check(z.int()))),
+  signal: z.optional(z.nullable(z.string())),
   /** The command was stopped by Baton: its time ran out, or its turn was interrupted. */
-  stopped: z.enum(['timeout', 'interrupted']).optional(),
-  diff: z
-    .object({
+  stopped: z.optional(z.enum(['timeout', 'interrupted'])),
+  diff: z.optional(
+    z.object({
       path: z.string(),
       /** A unified diff of the old content against the new (capped; `truncated` says so). */
       text: z.string(),
-      added: z.number().int().min(0),
-      removed: z.number().int().min(0),
+      added: z.number().check(z.int(), z.minimum(0)),
+      removed: z.number().check(z.int(), z.minimum(0)),
       truncated: z.boolean(),
       created: z.boolean(),
-    })
-    .optional(),
+    }),
+  ),
 });
 export type ToolResultDetails = z.infer<typeof toolResultDetailsSchema>;
 
@@ -57,15 +57,15 @@ export const eventPayloadSchemas = {
   /** `clientId`: the id the sending window gave the message (L32), so it knows its own message. */
   user_message: z.object({
     text: z.string(),
-    clientId: z.string().optional(),
+    clientId: z.optional(z.string()),
     /** Issue 11 (L35): an edit names the message it is a new version of; the old one stays in the log. */
-    replaces: z.number().int().optional(),
+    replaces: z.optional(z.number().check(z.int())),
     /** Issue 11: files copied into the workspace and images kept in the store. */
-    attachments: z.array(attachmentRefSchema).optional(),
+    attachments: z.optional(z.array(attachmentRefSchema)),
   }),
   /** `final: false` while streaming; a kill leaves it false and repair flags it interrupted (L18). */
   /** `provider`/`model` (L34): what produced the answer; absent on answers stored before they were recorded. */
-  assistant_text: z.object({ text: z.string(), final: z.boolean(), provider: z.string().optional(), model: z.string().optional() }),
+  assistant_text: z.object({ text: z.string(), final: z.boolean(), provider: z.optional(z.string()), model: z.optional(z.string()) }),
   tool_call: z.object({
     callId: z.string(),
     name: z.string(),
@@ -74,7 +74,7 @@ export const eventPayloadSchemas = {
   }),
   /** Written right before the tool starts: a call without it provably never ran. */
   tool_dispatch: z.object({ callId: z.string() }),
-  tool_result: z.object({ callId: z.string(), output: z.string(), isError: z.boolean(), details: toolResultDetailsSchema.optional() }),
+  tool_result: z.object({ callId: z.string(), output: z.string(), isError: z.boolean(), details: z.optional(toolResultDetailsSchema) }),
   /**
    * Issue 10: a command's output as it streams, one row per call grown in place at the text's
    * 250 ms cadence (L26), capped to its head and tail (shared/tool-output.ts). `length` counts every
@@ -85,8 +85,8 @@ export const eventPayloadSchemas = {
     callId: z.string(),
     head: z.string(),
     tail: z.string(),
-    length: z.number().int().min(0),
-    totalBytes: z.number().int().min(0),
+    length: z.number().check(z.int(), z.minimum(0)),
+    totalBytes: z.number().check(z.int(), z.minimum(0)),
     fullOutput: z.boolean(),
     final: z.boolean(),
   }),
@@ -100,34 +100,34 @@ export const eventPayloadSchemas = {
   approval_decision: z.object({
     callId: z.string(),
     approved: z.boolean(),
-    decision: z.enum(APPROVAL_CHOICES).optional(),
-    reason: z.string().nullable().optional(),
-    name: z.string().optional(),
+    decision: z.optional(z.enum(APPROVAL_CHOICES)),
+    reason: z.optional(z.nullable(z.string())),
+    name: z.optional(z.string()),
   }),
-  interruption: z.object({ cause: z.enum(INTERRUPTION_CAUSES), reason: z.string().nullable() }),
+  interruption: z.object({ cause: z.enum(INTERRUPTION_CAUSES), reason: z.nullable(z.string()) }),
   error: z.object({ message: z.string() }),
-  note_marker: z.object({ note: z.enum(['resume', 'tool-tail', 'continue']), reason: z.string().nullable() }),
-  notice: z.object({ code: z.string(), text: z.string(), data: z.record(z.string(), z.unknown()).optional() }),
+  note_marker: z.object({ note: z.enum(['resume', 'tool-tail', 'continue']), reason: z.nullable(z.string()) }),
+  notice: z.object({ code: z.string(), text: z.string(), data: z.optional(z.record(z.string(), z.unknown())) }),
   /**
    * Issue 11 (L35): a regenerated answer starts here, as a new version of the answer to the user
    * message `fromSeq`. The earlier answer stays in the log (shared/message-path.ts).
    */
-  branch: z.object({ fromSeq: z.number().int() }),
+  branch: z.object({ fromSeq: z.number().check(z.int()) }),
   /** Issue 11 (L35): the person switched to another version (‹ 1/2 ›) of the message or answer `seq`. */
-  version_select: z.object({ seq: z.number().int() }),
+  version_select: z.object({ seq: z.number().check(z.int()) }),
   /**
    * Issue 10, L26: a model's thinking, streamed and saved like assistant_text (same deltas and
    * checkpoints). `signature` (Anthropic) is what lets the block be sent back; `redacted` holds a
    * `redacted_thinking` block's opaque data (no readable text). A block without a signature is never
    * sent back to Anthropic (a partial one after a crash included).
    */
-  reasoning: z.object({ text: z.string(), final: z.boolean(), signature: z.string().optional(), redacted: z.string().optional() }),
+  reasoning: z.object({ text: z.string(), final: z.boolean(), signature: z.optional(z.string()), redacted: z.optional(z.string()) }),
   /** Issue 10: the tokens one model call used; cost is worked out from the price table when shown. */
   usage: z.object({
     inputTokens: z.number(),
     outputTokens: z.number(),
-    cacheRead: z.number().optional(),
-    cacheWrite: z.number().optional(),
+    cacheRead: z.optional(z.number()),
+    cacheWrite: z.optional(z.number()),
     model: z.string(),
     provider: z.string(),
   }),

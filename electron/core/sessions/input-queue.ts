@@ -3,6 +3,7 @@
  * typed is held only in memory, and a resent message is recognised instead of taken twice.
  */
 import { attachmentRefSchema, type AttachmentRef } from '../../../shared/attachments.ts';
+import * as z from '../../../shared/zod.ts';
 import { StoreAggregate } from './store-aggregate.ts';
 
 export interface QueuedInput {
@@ -30,7 +31,7 @@ export interface ClientMessageRecord {
 function attachmentsFromColumn(value: unknown): AttachmentRef[] | null {
   if (typeof value !== 'string') return null;
   try {
-    const parsed = attachmentRefSchema.array().safeParse(JSON.parse(value));
+    const parsed = z.array(attachmentRefSchema).safeParse(JSON.parse(value));
     return parsed.success && parsed.data.length > 0 ? parsed.data : null;
   } catch {
     return null;

@@ -134,7 +134,7 @@ export interface ValidatedArchive {
   records: ArchiveRecord[];
 }
 
-function issues(error: z.ZodError): string {
+function issues(error: z.core.$ZodError): string {
   return error.issues
     .slice(0, 3)
     .map((issue) => `${issue.path.join('.') || 'row'}: ${issue.message}`)

@@ -1,0 +1,22 @@
+/**
+ * zod objects as classic zod builds them: compiled to a fast path where the platform allows eval
+ * (the host, the CLI: a 5,000-row transcript page checks several times faster than on the plain
+ * path). The window's CSP has no 'unsafe-eval', so its build uses zod-object-plain.ts instead
+ * (renderer/vite.config.ts): the same checks without code that could never run there.
+ */
+import * as mini from 'zod/mini';
+
+const compiledObject: mini.core.$constructor<mini.core.$ZodObject> = mini.core.$ZodObjectJIT;
+const miniObject: mini.core.$constructor<mini.ZodMiniObject> = mini.ZodMiniObject;
+const ZodMiniObjectJIT: mini.core.$constructor<mini.ZodMiniObject> = mini.core.$constructor('ZodMiniObjectJIT', (inst, def) => {
+  // The compiled trait first: the plain object trait it includes is then skipped by ZodMiniObject.
+  compiledObject.init(inst, def);
+  miniObject.init(inst, def);
+});
+
+export function object<T extends mini.core.$ZodLooseShape = Record<never, mini.core.SomeType>>(
+  shape?: T,
+  params?: string | mini.core.$ZodObjectParams,
+): mini.ZodMiniObject<mini.core.util.Writeable<T>, mini.core.$strip> {
+  return new ZodMiniObjectJIT(mini.object(shape, params)._zod.def) as mini.ZodMiniObject<mini.core.util.Writeable<T>, mini.core.$strip>;
+}
