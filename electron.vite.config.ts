@@ -5,7 +5,6 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
-import { plainZodObjects } from './renderer/vite.config.ts';
 
 const root = import.meta.dirname;
 
@@ -27,7 +26,7 @@ export default defineConfig({
   renderer: {
     root: resolve(root, 'renderer'),
     base: './',
-    plugins: [react(), plainZodObjects()],
+    plugins: [react()],
     build: {
       outDir: resolve(root, 'out/renderer'),
       emptyOutDir: true,

@@ -14,25 +14,10 @@ function relaxCspForDevServer(): Plugin {
   };
 }
 
-/**
- * The window's CSP forbids eval, so zod's compiled object path (shared/zod-object.ts) could never
- * run here: shared/zod-object-plain.ts carries the same checks in less code (issue 13 size goal).
- */
-export function plainZodObjects(): Plugin {
-  return {
-    name: 'baton-plain-zod-objects',
-    enforce: 'pre',
-    resolveId(source, importer, options) {
-      if (source !== './zod-object.ts' || !importer?.replaceAll('\\', '/').endsWith('/shared/zod.ts')) return null;
-      return this.resolve('./zod-object-plain.ts', importer, options);
-    },
-  };
-}
-
 export default defineConfig({
   root,
   base: './',
-  plugins: [react(), relaxCspForDevServer(), plainZodObjects()],
+  plugins: [react(), relaxCspForDevServer()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

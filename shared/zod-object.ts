@@ -1,8 +1,8 @@
 /**
  * zod objects as classic zod builds them: compiled to a fast path where the platform allows eval
  * (the host, the CLI: a 5,000-row transcript page checks several times faster than on the plain
- * path). The window's CSP has no 'unsafe-eval', so its build uses zod-object-plain.ts instead
- * (renderer/vite.config.ts): the same checks without code that could never run there.
+ * path). Where it does not — the window, whose CSP has no 'unsafe-eval' — zod finds that out once
+ * and checks on the plain path, as classic zod did there.
  */
 import * as mini from 'zod/mini';
 
