@@ -54,6 +54,9 @@ export interface ConversationExportJson {
     resumeReason: string | null;
     suspended: boolean;
     updatedAt: string;
+    provider: string | null;
+    model: string | null;
+    profile: string | null;
   };
   /** The current session's events. */
   events: StoredEvent[];
@@ -91,6 +94,10 @@ export function conversationToJson(input: ConversationExportInput): Conversation
       resumeReason: lane.resumeReason,
       suspended: lane.suspended,
       updatedAt: iso(lane.updatedAt),
+      // L34: the agent its next turn uses (each answer's own is in its event).
+      provider: lane.provider ?? null,
+      model: lane.model ?? null,
+      profile: lane.profile ?? null,
     },
     events: [...input.events],
     ...(input.sessions
@@ -135,7 +142,7 @@ function eventToMarkdown(event: StoredEvent, toolNames: Map<string, string>): st
       return `### You\n\n${event.payload.text}`;
     case 'assistant_text':
       if (event.payload.text === '') return null;
-      return `### Assistant${event.payload.final ? '' : ' (interrupted)'}\n\n${event.payload.text}`;
+      return `### Assistant${event.payload.model ? ` · ${event.payload.model}` : ''}${event.payload.final ? '' : ' (interrupted)'}\n\n${event.payload.text}`;
     case 'tool_call':
       toolNames.set(event.payload.callId, event.payload.name);
       return `**Tool call** \`${event.payload.name}\` (${event.payload.effect}, id \`${event.payload.callId}\`)\n\n${fenced(json(event.payload.args), 'json')}`;
@@ -203,6 +210,7 @@ export function conversationToMarkdown(input: ConversationExportInput): string {
     `- Conversation: \`${lane.laneKey}\``,
     `- Session: \`${input.sessionId}\``,
     `- Exported: ${iso(input.exportedAt)} by Baton ${input.version}`,
+    ...(lane.model ? [`- Model: ${[lane.provider, lane.model].filter(Boolean).join(' · ')}${lane.profile ? ` (profile ${lane.profile})` : ''}`] : []),
     ...(lane.resumePending ? [`- Interrupted turn waiting to resume (${lane.resumeReason ?? 'unknown reason'})`] : []),
   ].join('\n');
   if (!input.sessions) return `${[header, ...eventsToMarkdown(input.events)].join('\n\n')}\n`;

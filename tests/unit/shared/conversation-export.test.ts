@@ -47,6 +47,18 @@ describe('conversation export formats (issue 11, L36)', () => {
   ];
   const input = { lane: lane('Both'), sessionId: 's2', events: second, exportedAt: Date.UTC(2026, 0, 3), version: '1.2.3', sessions };
 
+  it('L34/L36: the export names the conversation\'s model, and each answer the model that wrote it', () => {
+    const withModel = { ...input, lane: { ...lane('Both'), provider: 'Local', model: 'qwen3-32b', profile: 'Coder' }, sessions: undefined };
+    const events = [event(20, 's2', { kind: 'assistant_text', payload: { text: 'Hi', final: true, provider: 'OpenAI', model: 'gpt-4o' } })];
+    const md = conversationToMarkdown({ ...withModel, events });
+    expect(md).toContain('- Model: Local · qwen3-32b (profile Coder)');
+    expect(md).toContain('### Assistant · gpt-4o\n\nHi');
+    expect(conversationToJson({ ...withModel, events }).conversation).toMatchObject({ provider: 'Local', model: 'qwen3-32b', profile: 'Coder' });
+    // Older answers and conversations without a model say nothing about it.
+    expect(conversationToMarkdown(input)).not.toContain('- Model:');
+    expect(conversationToMarkdown(input)).toContain('### Assistant\n\nDone');
+  });
+
   it('L36: Markdown marks tool calls, results, errors, approvals, interruptions and resume notes, a section per session', () => {
     const md = conversationToMarkdown(input);
     expect(md).toMatch(/^# Both\n/);
