@@ -160,7 +160,9 @@ describe('baton command line against a running host (L30, L33)', () => {
     expect(md.code).toBe(0);
     expect(md.stdout).toMatch(/^# Garden plans\n/);
     expect(md.stdout).toContain('### You\n\nWhich flowers?');
-    expect(md.stdout).toContain('### Assistant\n\nRoses and tulips.');
+    // L34: each answer names the model that wrote it, and the header the conversation's.
+    expect(md.stdout).toContain('### Assistant · scripted\n\nRoses and tulips.');
+    expect(md.stdout).toMatch(/\n- Model: .+ · scripted\n/);
   });
 
   it('L36, issue 11: export --all-sessions holds every session, oldest first, each exactly as transcript.get gives it', async () => {
