@@ -272,7 +272,7 @@ async function traceMainThread<T>(browser: Browser, page: Page, body: () => Prom
 
 // ── streaming ──────────────────────────────────────────────────────────────────────────────
 
-/** `BENCH_UI_PROFILE=dir`: a CPU profile of the page for each UI stream run, to see where its time goes. */
+/** `BENCH_UI_PROFILE=dir`: a CPU profile of the page for each UI stream run and each paint run, to see where its time goes. */
 const PROFILE_DIR = process.env.BENCH_UI_PROFILE ?? null;
 
 async function startProfile(page: Page): Promise<(file: string) => Promise<void>> {
@@ -471,6 +471,9 @@ async function freshPage(browser: Browser, ready: HostReadyLine, laneKey: string
   return { context, page };
 }
 
+/** Numbers the paint runs' CPU profiles (`BENCH_UI_PROFILE`). */
+let paintProfiles = 0;
+
 /**
  * A fresh page opens a small warm-up conversation first (so the markdown and list code has run
  * once, as in a window that has been in use), then the target is clicked and timed.
@@ -481,11 +484,13 @@ async function paintRun(browser: Browser, ready: HostReadyLine, warmUp: PaintTar
   try {
     await page.evaluate(openLaneAndWatch(warmUp.laneKey, warmUp.sentinel));
     await sleep(300); // let the page's own work settle before the click
+    const profiler = PROFILE_DIR ? await startProfile(page) : null;
     const { result, mainThread } = await traceMainThread(
       browser,
       page,
       async () => (await page.evaluate(openLaneAndWatch(laneKey, sentinel))) as { renderedMs: number; paintedMs: number; domRows: number },
     );
+    if (profiler) await profiler(path.join(PROFILE_DIR!, `paint-${sentinel}-${String(++paintProfiles)}.cpuprofile`));
     return { paintedMs: result.paintedMs, renderedMs: result.renderedMs, domRows: result.domRows, mainThread };
   } finally {
     await context.close();
