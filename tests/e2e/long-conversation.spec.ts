@@ -116,3 +116,51 @@ test('issue 13: a 10,000-message conversation opens at its newest page; older pa
     await supervisor.stop();
   }
 });
+
+/** Rows in the DOM that lie wholly outside the transcript's visible box, and all rows. */
+interface RowCount {
+  inDom: number;
+  outside: number;
+}
+
+test('issue 13: opening a long conversation draws the rows in view first, the rows around them after a painted frame', async ({ page }) => {
+  const supervisor = await Supervisor.create();
+  try {
+    const laneKey = await seedLongConversation(supervisor.dataDir);
+    await supervisor.start();
+    const window = await BatonWindow.open(page, supervisor);
+
+    // Counted in the page at the first change that put rows in the transcript: the state the
+    // task that drew them left (a mutation observer runs once that task's work is done).
+    await page.evaluate(`(() => {
+      const count = () => {
+        const scroller = document.querySelector('[data-testid="transcript"]');
+        if (!scroller) return null;
+        const box = scroller.getBoundingClientRect();
+        const rows = [...scroller.querySelectorAll('.transcript-row')];
+        const outside = rows.filter((row) => { const r = row.getBoundingClientRect(); return r.bottom <= box.top || r.top >= box.bottom; }).length;
+        return { inDom: rows.length, outside };
+      };
+      window.__rowCount = count;
+      const observer = new MutationObserver(() => {
+        const now = count();
+        if (!now || now.inDom === 0) return;
+        window.__firstRows = now;
+        observer.disconnect();
+      });
+      observer.observe(document.body, { subtree: true, childList: true });
+    })()`);
+    await window.openLane(laneKey);
+    await expect(window.transcript.getByText(`Message ${MESSAGES}:`)).toBeInViewport();
+
+    // The task that showed the conversation drew the rows in view, and at most one more (a row
+    // whose guessed height was a little short).
+    const first = (await page.evaluate('window.__firstRows')) as RowCount;
+    expect(first.inDom).toBeGreaterThan(first.outside);
+    expect(first.outside).toBeLessThanOrEqual(1);
+    // Then the rows above the view follow, so scrolling up shows them at once.
+    await expect.poll(async () => ((await page.evaluate('window.__rowCount()')) as RowCount).outside).toBeGreaterThanOrEqual(6);
+  } finally {
+    await supervisor.stop();
+  }
+});

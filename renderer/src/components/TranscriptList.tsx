@@ -9,13 +9,17 @@
  * and asks for newer pages nearing the bottom.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { deriveToolStatus, isTurnLive } from '../state/tool-status.ts';
 import type { TranscriptItem, TranscriptModel } from '../state/transcript-model.ts';
 import { pathRows } from '../state/message-versions.ts';
+import { estimateRowPx } from '../lib/row-height.ts';
 import { TranscriptRow, type RowActions } from './TranscriptRow.tsx';
 
-const ESTIMATED_ROW_PX = 96;
+/** Rows kept rendered beyond the ones in view, so scrolling shows them at once. */
+const OVERSCAN_ROWS = 6;
+/** Rows added to those around the view per painted frame while a conversation opens. */
+const OVERSCAN_STEP = 2;
 const PINNED_SLACK_PX = 64;
 /** How close to the loaded rows' top or bottom (in screen heights) the next page is asked for. */
 const PAGE_AHEAD_SCREENS = 1.5;
@@ -53,6 +57,27 @@ function latestErrorIndex(items: readonly TranscriptItem[]): number {
   return -1;
 }
 
+/** Row guesses, once per row version (rows are immutable; the list asks again on every change of count). */
+const guessed = new WeakMap<TranscriptItem, number>();
+function guessHeight(item: TranscriptItem | undefined): number {
+  if (!item) return 0;
+  let px = guessed.get(item);
+  if (px === undefined) guessed.set(item, (px = estimateRowPx(item)));
+  return px;
+}
+
+/** Runs `run` in a task after the next frame has been painted; returns a cancel. */
+function afterNextPaint(run: () => void): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const frame = requestAnimationFrame(() => {
+    timer = setTimeout(run, 0);
+  });
+  return () => {
+    cancelAnimationFrame(frame);
+    clearTimeout(timer);
+  };
+}
+
 export function TranscriptList({ model, laneActive, actions, paging }: TranscriptListProps) {
   // Issue 11 (L35): the rows of the current path; earlier versions are reached by their switcher.
   const rows = useMemo(() => pathRows(model), [model]);
@@ -63,14 +88,25 @@ export function TranscriptList({ model, laneActive, actions, paging }: Transcrip
   const [showJump, setShowJump] = useState(focused >= 0);
   /** The first row's key at the last render: when it moves down by k rows, k older rows were put above. */
   const firstKey = useRef<string | null>(items[0]?.key ?? null);
+  // Issue 13: a conversation opens with the rows in view alone, so that task stays short; the rows
+  // around them follow after that frame has painted, in a task of their own.
+  const [overscan, setOverscan] = useState(0);
+  useEffect(() => {
+    if (overscan >= OVERSCAN_ROWS) return;
+    return afterNextPaint(() => setOverscan(Math.min(OVERSCAN_ROWS, overscan + OVERSCAN_STEP)));
+  }, [overscan]);
 
   const virtualizer = useVirtualizer({
     count: items.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => ESTIMATED_ROW_PX,
-    overscan: 6,
+    estimateSize: (index) => guessHeight(items[index]),
+    overscan,
     getItemKey: (index) => items[index]?.key ?? index,
-    initialOffset: () => (focused >= 0 ? focused : items.length) * ESTIMATED_ROW_PX,
+    initialOffset: () => {
+      let offset = 0;
+      for (let i = 0; i < (focused >= 0 ? focused : items.length); i++) offset += guessHeight(items[i]);
+      return offset;
+    },
   });
 
   // An older page was put above: keep the rows on screen where they were (issue 13).
