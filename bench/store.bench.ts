@@ -1,15 +1,31 @@
 /**
  * Append latency of the session store against the number of events it already holds (issue:
- * "appending an event must cost the same with 1,000 or 1,000,000 stored events").
+ * "appending an event must cost the same with 1,000 or 1,000,000 stored events"; issue 13: p99 at
+ * 1M events ≤ 3× the fsync floor, 1M / 1k ≤ 1.2× for median and p99, search included).
  *
  * Baton's engine: the real `SessionStore` (SQLite, WAL, synchronous=FULL: every append is fsynced
  * before it returns). The fixture is filled with a raw bulk insert into the same `events` table in
- * one transaction (a million fsynced appends would take far too long), then reopened with the
- * store, and only the measured appends go through `store.appendEvent`.
+ * one transaction (a million fsynced appends would take far too long), then indexed for search by
+ * the store, and only the measured appends go through `store.appendEvent`.
+ *
+ * Sampling (issue 13, "measured soundly"): every size's store is open at once, and each round of a
+ * run makes one timed append to every size plus one timed 512-byte write + fsync of a probe file in
+ * the same directory (the fsync floor), in an order that rotates from round to round. A burst of
+ * load on the machine, the kernel's writeback or a neighbour's fsync therefore lands on every size
+ * and on the floor alike instead of on whichever size happened to be running, and the floor is
+ * sampled the same way, in the same seconds, as the appends it bounds. A run is 20 warm-up rounds
+ * then SQLITE_APPENDS timed rounds; after it the stores are closed (checkpointing and removing the
+ * WAL) and the appended rows deleted, so every run of every size starts at exactly its size. Each
+ * figure is the median over runs of that run's median / p99 (500 samples: the p99 is the 6th
+ * slowest append of the run, not the maximum); the p99 pooled over all runs and the spread of the
+ * per-run ratios are printed beside it. Outside the timed calls the bench reads the WAL's header
+ * and size, to count the appends that checkpointed the WAL and the ones that had to grow it.
  *
  * Baseline: electron-store's own engine, `conf`, holding the same transcript as one array under
  * one key and appending with its own `appendToArray` (reads and parses the whole file, copies the
- * array, serializes it and atomically rewrites and fsyncs the whole file).
+ * array, serializes it and atomically rewrites and fsyncs the whole file). 1k: 5 runs × 100
+ * appends; 100k and 1M: 1 run × 5 appends (each one rewrites 47 MB / 468 MB), so conf's p99 there
+ * is its maximum.
  *
  * Run: `npm run bench`. Prints a table, then one `BENCH_JSON {...}` line for machines.
  */
@@ -23,7 +39,7 @@ import Database from 'better-sqlite3';
 import Conf from 'conf';
 import { SessionStore, STORE_FILE } from '../electron/core/sessions/store.ts';
 import type { StoredEvent, TurnEvent } from '../shared/transcript.ts';
-import { fsyncFile, quantile, rng, sentence } from './bench-kit.ts';
+import { fsyncFile, loadAverage, quantile, rng, sentence } from './bench-kit.ts';
 
 // ── parameters ─────────────────────────────────────────────────────────────────────────────
 
@@ -31,7 +47,8 @@ import { fsyncFile, quantile, rng, sentence } from './bench-kit.ts';
 const SQLITE_SIZES = process.env.BENCH_STORE_SIZES ? process.env.BENCH_STORE_SIZES.split(',').map(Number) : [1_000, 100_000, 1_000_000];
 /** `BENCH_STORE_SKIP_CONF=1` leaves out the conf baseline (minutes and gigabytes at 1M). */
 const SKIP_CONF = process.env.BENCH_STORE_SKIP_CONF === '1';
-const SQLITE_RUNS = 7;
+/** Many short runs: each run's p99 is one paired sample of the ratio between sizes (see the header). */
+const SQLITE_RUNS = 15;
 const SQLITE_APPENDS = 500;
 const SQLITE_WARMUP = 20;
 
@@ -39,7 +56,6 @@ const CONF_SMALL = { size: 1_000, runs: 5, appends: 100 };
 const CONF_LARGE = { size: 100_000, runs: 1, appends: 5 };
 const CONF_HUGE = { size: 1_000_000, runs: 1, appends: 5 };
 
-const FSYNC_PROBES = 200;
 const LANE = 'bench:lane';
 const T0 = Date.UTC(2025, 0, 1);
 
@@ -177,47 +193,155 @@ async function sqliteFixture(size: number): Promise<SqliteFixture> {
   return fx;
 }
 
+/** What the bench saw of the WAL around each timed append (read outside the timed call). */
+interface WalSeen {
+  /** The WAL was restarted by this append: the append before it (same store) ran a checkpoint. */
+  restarted: boolean;
+  /** The WAL file grew: the append extended the file instead of overwriting frames already there. */
+  grew: boolean;
+}
+
+/** The WAL's checkpoint sequence number (header bytes 12–15, bumped at every restart) and its size. */
+function walState(file: string): { sequence: number; bytes: number } {
+  let fd: number;
+  try {
+    fd = fs.openSync(`${file}-wal`, 'r');
+  } catch {
+    return { sequence: -1, bytes: 0 };
+  }
+  try {
+    const header = Buffer.alloc(4);
+    const read = fs.readSync(fd, header, 0, 4, 12);
+    return { sequence: read === 4 ? header.readUInt32BE(0) : -1, bytes: fs.fstatSync(fd).size };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+interface SizeSamples {
+  runs: number[][];
+  /** Per timed append, in the same order as the flattened runs. */
+  wal: WalSeen[];
+}
+
+/** One timed append to an open fixture, with what it did to the WAL. */
+function timedAppend(store: SessionStore, fx: SqliteFixture): { ms: number; wal: WalSeen } {
+  const { turnId, event } = fx.gen.next();
+  const before = walState(fx.file);
+  const start = performance.now();
+  store.appendEvent(fx.sessionId, turnId, event);
+  const elapsed = performance.now() - start;
+  const after = walState(fx.file);
+  return { ms: elapsed, wal: { restarted: before.sequence >= 0 && after.sequence !== before.sequence, grew: after.bytes > before.bytes } };
+}
+
 /**
- * One run: open the real store, warm up, time `appendEvent` calls, close. Afterwards the appended
+ * One run: open every size's store, warm up, then time rounds of one append per size and one
+ * floor probe, in a rotating order (see the header); close the stores. Afterwards the appended
  * rows are deleted again, so every run of every size starts from exactly `size` events and a
  * fresh WAL (closing the store checkpoints and removes it).
  */
-async function sqliteRun(fx: SqliteFixture): Promise<number[]> {
-  const store = await SessionStore.open({ dataDir: fx.dataDir, now: () => (fx.clock += 250) });
-  const samples: number[] = [];
+async function sqliteRun(fixtures: SqliteFixture[], samples: SizeSamples[], floor: number[][]): Promise<void> {
+  const stores: SessionStore[] = [];
+  const probeDir = tempDir('fsync');
+  const probe = fs.openSync(path.join(probeDir, 'probe'), 'w');
+  const chunk = Buffer.alloc(512, 0x61);
+  const times = fixtures.map(() => [] as number[]);
+  const floorTimes: number[] = [];
   try {
-    if (store.countEvents() !== fx.size) throw new Error(`fixture holds ${store.countEvents()} events, expected ${fx.size}`);
+    for (const fx of fixtures) {
+      const store = await SessionStore.open({ dataDir: fx.dataDir, now: () => (fx.clock += 250) });
+      stores.push(store);
+      if (store.countEvents() !== fx.size) throw new Error(`fixture holds ${store.countEvents()} events, expected ${fx.size}`);
+    }
     settle();
-    for (let i = 0; i < SQLITE_WARMUP + SQLITE_APPENDS; i++) {
-      const { turnId, event } = fx.gen.next();
-      const start = performance.now();
-      store.appendEvent(fx.sessionId, turnId, event);
-      if (i >= SQLITE_WARMUP) samples.push(performance.now() - start);
+    const slots = fixtures.length + 1;
+    for (let round = 0; round < SQLITE_WARMUP + SQLITE_APPENDS; round++) {
+      const timed = round >= SQLITE_WARMUP;
+      for (let j = 0; j < slots; j++) {
+        const slot = (round + j) % slots;
+        if (slot === fixtures.length) {
+          const start = performance.now();
+          fs.writeSync(probe, chunk);
+          fs.fsyncSync(probe);
+          if (timed) floorTimes.push(performance.now() - start);
+          continue;
+        }
+        const { ms: elapsed, wal } = timedAppend(stores[slot]!, fixtures[slot]!);
+        if (timed) {
+          times[slot]!.push(elapsed);
+          samples[slot]!.wal.push(wal);
+        }
+      }
     }
   } finally {
-    store.close();
+    for (const store of stores) store.close();
+    fs.closeSync(probe);
+    fs.rmSync(probeDir, { recursive: true, force: true });
   }
-  const db = new Database(fx.file);
-  db.prepare('DELETE FROM events WHERE seq > ?').run(fx.size);
-  db.close();
-  return samples;
+  for (const [i, fx] of fixtures.entries()) {
+    samples[i]!.runs.push(times[i]!);
+    const db = new Database(fx.file);
+    db.prepare('DELETE FROM events WHERE seq > ?').run(fx.size);
+    db.close();
+  }
+  floor.push(floorTimes);
 }
 
-async function benchSqlite(log: (line: string) => void): Promise<Figures[]> {
+interface SqliteFigures extends Figures {
+  /** p99 over every timed append of every run (3,500 samples: the 35th slowest). */
+  pooledP99Ms: number;
+  /** Each run's p99 / the same run's p99 at the first size: the spread behind `p99Ms`'s ratio. */
+  runP99Ratios: number[];
+  /** Appends that ran a checkpoint of the WAL (SQLite's auto-checkpoint at 1,000 pages) and their median. */
+  checkpoints: { count: number; medianMs: number };
+  /** Appends that had to grow the WAL file (the first ~1,000 pages after each open) and their median. */
+  walGrowth: { count: number; medianMs: number };
+  /** Every other append (overwriting WAL frames already there, no checkpoint): their median and p99. */
+  steady: { count: number; medianMs: number; p99Ms: number };
+}
+
+function sqliteFigures(fx: SqliteFixture, own: SizeSamples, base: SizeSamples): SqliteFigures {
+  const flat = own.runs.flat();
+  // The append before a restart (same store) is the one whose commit ran the checkpoint.
+  const checkpointed = flat.filter((_, i) => own.wal[i + 1]?.restarted === true);
+  const grew = flat.filter((_, i) => own.wal[i]!.grew);
+  const steady = flat.filter((_, i) => !own.wal[i]!.grew && own.wal[i + 1]?.restarted !== true);
+  return {
+    ...summarize('sqlite', fx.size, own.runs, fileSize(fx.file)),
+    pooledP99Ms: quantile(flat, 0.99),
+    runP99Ratios: own.runs.map((run, i) => quantile(run, 0.99) / quantile(base.runs[i]!, 0.99)),
+    checkpoints: { count: checkpointed.length, medianMs: quantile(checkpointed, 0.5) },
+    walGrowth: { count: grew.length, medianMs: quantile(grew, 0.5) },
+    steady: { count: steady.length, medianMs: quantile(steady, 0.5), p99Ms: quantile(steady, 0.99) },
+  };
+}
+
+interface FloorFigures {
+  /** Median over runs of each run's median / p99 of the probe's write + fsync, in milliseconds. */
+  medianMs: number;
+  p99Ms: number;
+  samples: string;
+}
+
+async function benchSqlite(log: (line: string) => void): Promise<{ sqlite: SqliteFigures[]; floor: FloorFigures }> {
   const fixtures: SqliteFixture[] = [];
   for (const size of SQLITE_SIZES) {
     const start = performance.now();
     fixtures.push(await sqliteFixture(size));
     log(`  filled SQLite with ${size.toLocaleString('en-US')} events in ${((performance.now() - start) / 1000).toFixed(1)} s`);
   }
-  const runs = fixtures.map(() => [] as number[][]);
-  // Sizes interleave within each run, so drift on the machine touches all of them alike.
-  for (let run = 0; run < SQLITE_RUNS; run++) {
-    for (const [i, fx] of fixtures.entries()) runs[i]!.push(await sqliteRun(fx));
-  }
-  const results = fixtures.map((fx, i) => summarize('sqlite', fx.size, runs[i]!, fileSize(fx.file)));
+  const samples: SizeSamples[] = fixtures.map(() => ({ runs: [], wal: [] }));
+  const floorRuns: number[][] = [];
+  for (let run = 0; run < SQLITE_RUNS; run++) await sqliteRun(fixtures, samples, floorRuns);
+  const sqlite = fixtures.map((fx, i) => sqliteFigures(fx, samples[i]!, samples[0]!));
   for (const fx of fixtures) fs.rmSync(fx.dataDir, { recursive: true, force: true });
-  return results;
+  const floor = {
+    medianMs: quantile(floorRuns.map((r) => quantile(r, 0.5)), 0.5),
+    p99Ms: quantile(floorRuns.map((r) => quantile(r, 0.99)), 0.5),
+    samples: `${floorRuns.length}×${floorRuns[0]?.length ?? 0}`,
+  };
+  return { sqlite, floor };
 }
 
 // ── baseline: conf (electron-store's engine), whole-file JSON ──────────────────────────────
@@ -281,27 +405,6 @@ function benchConfOrWhyNot(spec: { size: number; runs: number; appends: number }
   }
 }
 
-// ── the floor: one small write + fsync in the same directory ───────────────────────────────
-
-function fsyncFloor(): number {
-  const dir = tempDir('fsync');
-  const fd = fs.openSync(path.join(dir, 'probe'), 'w');
-  const chunk = Buffer.alloc(512, 0x61);
-  const samples: number[] = [];
-  try {
-    for (let i = 0; i < FSYNC_PROBES; i++) {
-      const start = performance.now();
-      fs.writeSync(fd, chunk);
-      fs.fsyncSync(fd);
-      samples.push(performance.now() - start);
-    }
-  } finally {
-    fs.closeSync(fd);
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-  return quantile(samples, 0.5);
-}
-
 // ── report ─────────────────────────────────────────────────────────────────────────────────
 
 function mb(bytes: number): string {
@@ -340,13 +443,12 @@ async function main(): Promise<void> {
   log(`  node ${machine.node}, SQLite ${machine.sqlite}, data in ${machine.tmpdir}, ${machine.date}`);
   if (!(globalThis as { gc?: unknown }).gc) log('  (run with --expose-gc for steadier figures)');
 
-  const fsyncMs = fsyncFloor();
-  log(`  floor: a 512-byte write + fsync in the same directory takes ${ms(fsyncMs)} ms (median of ${FSYNC_PROBES})`);
-
-  log('SQLite (SessionStore.appendEvent, WAL, synchronous=FULL)…');
-  const sqlite = await benchSqlite(log);
+  log(`SQLite (SessionStore.appendEvent, WAL, synchronous=FULL), sizes interleaved with the fsync floor; load ${loadAverage()}…`);
+  const { sqlite, floor } = await benchSqlite(log);
+  reportSqlite(sqlite, floor, log);
+  log(`  load ${loadAverage()}`);
   if (SKIP_CONF) {
-    reportSqliteOnly(sqlite, fsyncMs, log);
+    log(`BENCH_JSON ${JSON.stringify({ machine, fsyncFloorMs: floor.medianMs, fsyncFloor: floor, sqlite, sqliteRatioLastToFirst: sizeRatio(sqlite[sqlite.length - 1]!, sqlite[0]!), seconds: (performance.now() - began) / 1000 })}`);
     return;
   }
   log('conf (appendToArray, whole-file JSON)…');
@@ -396,12 +498,13 @@ async function main(): Promise<void> {
   const sqliteHuge = sqlite.find((f) => f.storedEvents === 1_000_000)!;
   const summary = {
     machine,
-    fsyncFloorMs: fsyncMs,
+    fsyncFloorMs: floor.medianMs,
+    fsyncFloor: floor,
     sqlite,
     conf: [confSmall, confLarge, ...(confHuge ? [confHuge] : [])],
     confMillion: hugeProblem ? { feasible: false, reason: hugeProblem } : { feasible: true },
     confCeilingEvents: confCeiling,
-    sqliteRatio1Mto1k: { median: sqliteHuge.medianMs / sqliteBase.medianMs, p99: sqliteHuge.p99Ms / sqliteBase.p99Ms },
+    sqliteRatio1Mto1k: sizeRatio(sqliteHuge, sqliteBase),
     confRatioLargestTo1k: {
       storedEvents: (confHuge ?? confLarge).storedEvents,
       median: (confHuge ?? confLarge).medianMs / confSmall.medianMs,
@@ -412,17 +515,37 @@ async function main(): Promise<void> {
   log(`BENCH_JSON ${JSON.stringify(summary)}`);
 }
 
-/** The SQLite rows alone, with p99 against the fsync floor (issue 13's store goal). */
-function reportSqliteOnly(sqlite: Figures[], fsyncMs: number, log: (line: string) => void): void {
+/**
+ * One size against the base: `median` / `p99` divide the figures (issue 13's goal rows), `pooledP99`
+ * divides the pooled p99s, and `p99ByRun` is the median of the runs' own p99 ratios (each run's
+ * sizes saw the same seconds of the machine, so this pairs them).
+ */
+function sizeRatio(f: SqliteFigures, base: SqliteFigures): { storedEvents: number; median: number; p99: number; pooledP99: number; p99ByRun: number } {
+  return {
+    storedEvents: f.storedEvents,
+    median: f.medianMs / base.medianMs,
+    p99: f.p99Ms / base.p99Ms,
+    pooledP99: f.pooledP99Ms / base.pooledP99Ms,
+    p99ByRun: quantile(f.runP99Ratios, 0.5),
+  };
+}
+
+/** Every size against the first and against the fsync floor (issue 13's store goals), and what the WAL did. */
+function reportSqlite(sqlite: SqliteFigures[], floor: FloorFigures, log: (line: string) => void): void {
   const base = sqlite[0]!;
-  log('');
+  log(`  floor: a 512-byte write + fsync in the same directory, ${floor.samples} interleaved: median ${ms(floor.medianMs)} ms, p99 ${ms(floor.p99Ms)} ms`);
   for (const f of sqlite) {
+    const spread = [...f.runP99Ratios].sort((a, b) => a - b).map((r) => r.toFixed(2)).join(' ');
     log(
       `  SQLite ${f.storedEvents.toLocaleString('en-US')} events, ${mb(f.fileBytes)}, ${f.runs}×${f.appendsPerRun}: median ${ms(f.medianMs)} ms, p99 ${ms(f.p99Ms)} ms` +
-        ` (vs first size ${ratio(f.medianMs, base.medianMs)} / ${ratio(f.p99Ms, base.p99Ms)}; p99 ${(f.p99Ms / fsyncMs).toFixed(2)}× the fsync floor)`,
+        ` (vs first size ${ratio(f.medianMs, base.medianMs)} / ${ratio(f.p99Ms, base.p99Ms)}; p99 ${(f.p99Ms / floor.medianMs).toFixed(2)}× the fsync floor)`,
+    );
+    log(`      pooled p99 ${ms(f.pooledP99Ms)} ms (${ratio(f.pooledP99Ms, base.pooledP99Ms)}); each run's p99 vs the first size's in that run, sorted: ${spread}`);
+    log(
+      `      ${f.checkpoints.count} appends ran a WAL checkpoint (median ${ms(f.checkpoints.medianMs)} ms), ${f.walGrowth.count} grew the WAL file (median ${ms(f.walGrowth.medianMs)} ms);` +
+        ` the other ${f.steady.count}: median ${ms(f.steady.medianMs)} ms, p99 ${ms(f.steady.p99Ms)} ms`,
     );
   }
-  log(`BENCH_JSON ${JSON.stringify({ fsyncFloorMs: fsyncMs, sqlite })}`);
 }
 
 await main();
