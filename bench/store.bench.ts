@@ -164,6 +164,8 @@ interface SqliteFixture {
   sessionId: string;
   gen: TranscriptGenerator;
   clock: number;
+  /** The turn the last append belonged to in this run: when the next append starts another, that turn has ended. */
+  turnId: string | null;
 }
 
 /** Creates the schema through the store, then bulk-fills `events` raw in one transaction. */
@@ -173,7 +175,7 @@ async function sqliteFixture(size: number): Promise<SqliteFixture> {
   const sessionId = store.ensureLane(LANE).sessionId;
   store.close();
 
-  const fx: SqliteFixture = { size, dataDir, file: path.join(dataDir, STORE_FILE), sessionId, gen: new TranscriptGenerator(1), clock: T0 };
+  const fx: SqliteFixture = { size, dataDir, file: path.join(dataDir, STORE_FILE), sessionId, gen: new TranscriptGenerator(1), clock: T0, turnId: null };
   const db = new Database(fx.file);
   db.pragma('synchronous = OFF');
   const insert = db.prepare('INSERT INTO events (session_id, turn_id, kind, payload, created_at) VALUES (?, ?, ?, ?, ?)');
@@ -222,17 +224,32 @@ interface SizeSamples {
   runs: number[][];
   /** Per timed append, in the same order as the flattened runs. */
   wal: WalSeen[];
+  /** The search index batches at the timed turns' ends. */
+  indexBatches: number[];
 }
 
-/** One timed append to an open fixture, with what it did to the WAL. */
-function timedAppend(store: SessionStore, fx: SqliteFixture): { ms: number; wal: WalSeen } {
+/**
+ * The next event of the fixture's transcript, appended and timed. When it starts a new turn, the
+ * turn before it has ended, and first the search index batch the app runs at a turn's end
+ * (`TurnJournal.end` → `Transcript.indexTurn`: the turn's messages into FTS5 in one transaction)
+ * runs and is timed on its own: not an append's cost, but its pages go through the same WAL and
+ * checkpoints as the appends', as in the app.
+ */
+function timedAppend(store: SessionStore, fx: SqliteFixture): { ms: number; wal: WalSeen; indexBatchMs: number | null } {
   const { turnId, event } = fx.gen.next();
+  let indexBatchMs: number | null = null;
+  if (fx.turnId !== null && fx.turnId !== turnId) {
+    const start = performance.now();
+    store.transcript.indexTurn(fx.turnId);
+    indexBatchMs = performance.now() - start;
+  }
+  fx.turnId = turnId;
   const before = walState(fx.file);
   const start = performance.now();
   store.appendEvent(fx.sessionId, turnId, event);
   const elapsed = performance.now() - start;
   const after = walState(fx.file);
-  return { ms: elapsed, wal: { restarted: before.sequence >= 0 && after.sequence !== before.sequence, grew: after.bytes > before.bytes } };
+  return { ms: elapsed, wal: { restarted: before.sequence >= 0 && after.sequence !== before.sequence, grew: after.bytes > before.bytes }, indexBatchMs };
 }
 
 /**
@@ -252,6 +269,7 @@ async function sqliteRun(fixtures: SqliteFixture[], samples: SizeSamples[], floo
     for (const fx of fixtures) {
       const store = await SessionStore.open({ dataDir: fx.dataDir, now: () => (fx.clock += 250) });
       stores.push(store);
+      fx.turnId = null;
       if (store.countEvents() !== fx.size) throw new Error(`fixture holds ${store.countEvents()} events, expected ${fx.size}`);
     }
     settle();
@@ -267,10 +285,11 @@ async function sqliteRun(fixtures: SqliteFixture[], samples: SizeSamples[], floo
           if (timed) floorTimes.push(performance.now() - start);
           continue;
         }
-        const { ms: elapsed, wal } = timedAppend(stores[slot]!, fixtures[slot]!);
+        const { ms: elapsed, wal, indexBatchMs } = timedAppend(stores[slot]!, fixtures[slot]!);
         if (timed) {
           times[slot]!.push(elapsed);
           samples[slot]!.wal.push(wal);
+          if (indexBatchMs !== null) samples[slot]!.indexBatches.push(indexBatchMs);
         }
       }
     }
@@ -299,6 +318,8 @@ interface SqliteFigures extends Figures {
   walGrowth: { count: number; medianMs: number };
   /** Every other append (overwriting WAL frames already there, no checkpoint): their median and p99. */
   steady: { count: number; medianMs: number; p99Ms: number };
+  /** The search index batch at each turn's end (not an append; see timedAppend), over all runs. */
+  indexBatch: { count: number; medianMs: number; p99Ms: number };
 }
 
 function sqliteFigures(fx: SqliteFixture, own: SizeSamples, base: SizeSamples): SqliteFigures {
@@ -314,6 +335,7 @@ function sqliteFigures(fx: SqliteFixture, own: SizeSamples, base: SizeSamples): 
     checkpoints: { count: checkpointed.length, medianMs: quantile(checkpointed, 0.5) },
     walGrowth: { count: grew.length, medianMs: quantile(grew, 0.5) },
     steady: { count: steady.length, medianMs: quantile(steady, 0.5), p99Ms: quantile(steady, 0.99) },
+    indexBatch: { count: own.indexBatches.length, medianMs: quantile(own.indexBatches, 0.5), p99Ms: quantile(own.indexBatches, 0.99) },
   };
 }
 
@@ -331,7 +353,7 @@ async function benchSqlite(log: (line: string) => void): Promise<{ sqlite: Sqlit
     fixtures.push(await sqliteFixture(size));
     log(`  filled SQLite with ${size.toLocaleString('en-US')} events in ${((performance.now() - start) / 1000).toFixed(1)} s`);
   }
-  const samples: SizeSamples[] = fixtures.map(() => ({ runs: [], wal: [] }));
+  const samples: SizeSamples[] = fixtures.map(() => ({ runs: [], wal: [], indexBatches: [] }));
   const floorRuns: number[][] = [];
   for (let run = 0; run < SQLITE_RUNS; run++) await sqliteRun(fixtures, samples, floorRuns);
   const sqlite = fixtures.map((fx, i) => sqliteFigures(fx, samples[i]!, samples[0]!));
@@ -545,6 +567,7 @@ function reportSqlite(sqlite: SqliteFigures[], floor: FloorFigures, log: (line: 
       `      ${f.checkpoints.count} appends ran a WAL checkpoint (median ${ms(f.checkpoints.medianMs)} ms), ${f.walGrowth.count} grew the WAL file (median ${ms(f.walGrowth.medianMs)} ms);` +
         ` the other ${f.steady.count}: median ${ms(f.steady.medianMs)} ms, p99 ${ms(f.steady.p99Ms)} ms`,
     );
+    log(`      search index batch at a turn's end (${f.indexBatch.count}, not appends): median ${ms(f.indexBatch.medianMs)} ms, p99 ${ms(f.indexBatch.p99Ms)} ms`);
   }
 }
 
