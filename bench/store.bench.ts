@@ -195,29 +195,49 @@ async function sqliteFixture(size: number): Promise<SqliteFixture> {
   return fx;
 }
 
-/** What the bench saw of the WAL around each timed append (read outside the timed call). */
+/** What the bench saw of the files around each timed call (read outside the timed call). */
 interface WalSeen {
-  /** The WAL was restarted by this append: the append before it (same store) ran a checkpoint. */
+  /** The call ran a checkpoint: it wrote pages into the main file (in WAL mode only a checkpoint does). */
+  checkpointed: boolean;
+  /** The call restarted the WAL after a checkpoint: it wrote (and synced) a new WAL header first. */
   restarted: boolean;
-  /** The WAL file grew: the append extended the file instead of overwriting frames already there. */
+  /** The WAL file grew: the call extended the file instead of overwriting frames already there. */
   grew: boolean;
 }
 
-/** The WAL's checkpoint sequence number (header bytes 12–15, bumped at every restart) and its size. */
-function walState(file: string): { sequence: number; bytes: number } {
+/** The main file's modification time, the WAL's checkpoint sequence number (header bytes 12–15, bumped at every restart) and its size. */
+function fileState(file: string): { mainWritten: bigint; sequence: number; bytes: number } {
+  const mainWritten = fs.statSync(file, { bigint: true }).mtimeNs;
   let fd: number;
   try {
     fd = fs.openSync(`${file}-wal`, 'r');
   } catch {
-    return { sequence: -1, bytes: 0 };
+    return { mainWritten, sequence: -1, bytes: 0 };
   }
   try {
     const header = Buffer.alloc(4);
     const read = fs.readSync(fd, header, 0, 4, 12);
-    return { sequence: read === 4 ? header.readUInt32BE(0) : -1, bytes: fs.fstatSync(fd).size };
+    return { mainWritten, sequence: read === 4 ? header.readUInt32BE(0) : -1, bytes: fs.fstatSync(fd).size };
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** Runs `work` and times it alone; what it did to the files is read outside the timed part. */
+function timed(file: string, work: () => void): { ms: number; wal: WalSeen } {
+  const before = fileState(file);
+  const start = performance.now();
+  work();
+  const elapsed = performance.now() - start;
+  const after = fileState(file);
+  return {
+    ms: elapsed,
+    wal: {
+      checkpointed: after.mainWritten !== before.mainWritten,
+      restarted: before.sequence >= 0 && after.sequence !== before.sequence,
+      grew: after.bytes > before.bytes,
+    },
+  };
 }
 
 interface SizeSamples {
@@ -225,7 +245,7 @@ interface SizeSamples {
   /** Per timed append, in the same order as the flattened runs. */
   wal: WalSeen[];
   /** The search index batches at the timed turns' ends. */
-  indexBatches: number[];
+  indexBatches: Array<{ ms: number; wal: WalSeen }>;
 }
 
 /**
@@ -235,21 +255,12 @@ interface SizeSamples {
  * runs and is timed on its own: not an append's cost, but its pages go through the same WAL and
  * checkpoints as the appends', as in the app.
  */
-function timedAppend(store: SessionStore, fx: SqliteFixture): { ms: number; wal: WalSeen; indexBatchMs: number | null } {
+function timedAppend(store: SessionStore, fx: SqliteFixture): { ms: number; wal: WalSeen; indexBatch: { ms: number; wal: WalSeen } | null } {
   const { turnId, event } = fx.gen.next();
-  let indexBatchMs: number | null = null;
-  if (fx.turnId !== null && fx.turnId !== turnId) {
-    const start = performance.now();
-    store.transcript.indexTurn(fx.turnId);
-    indexBatchMs = performance.now() - start;
-  }
+  const ended = fx.turnId !== null && fx.turnId !== turnId ? fx.turnId : null;
+  const indexBatch = ended === null ? null : timed(fx.file, () => store.transcript.indexTurn(ended));
   fx.turnId = turnId;
-  const before = walState(fx.file);
-  const start = performance.now();
-  store.appendEvent(fx.sessionId, turnId, event);
-  const elapsed = performance.now() - start;
-  const after = walState(fx.file);
-  return { ms: elapsed, wal: { restarted: before.sequence >= 0 && after.sequence !== before.sequence, grew: after.bytes > before.bytes }, indexBatchMs };
+  return { ...timed(fx.file, () => store.appendEvent(fx.sessionId, turnId, event)), indexBatch };
 }
 
 /**
@@ -275,21 +286,21 @@ async function sqliteRun(fixtures: SqliteFixture[], samples: SizeSamples[], floo
     settle();
     const slots = fixtures.length + 1;
     for (let round = 0; round < SQLITE_WARMUP + SQLITE_APPENDS; round++) {
-      const timed = round >= SQLITE_WARMUP;
+      const counted = round >= SQLITE_WARMUP;
       for (let j = 0; j < slots; j++) {
         const slot = (round + j) % slots;
         if (slot === fixtures.length) {
           const start = performance.now();
           fs.writeSync(probe, chunk);
           fs.fsyncSync(probe);
-          if (timed) floorTimes.push(performance.now() - start);
+          if (counted) floorTimes.push(performance.now() - start);
           continue;
         }
-        const { ms: elapsed, wal, indexBatchMs } = timedAppend(stores[slot]!, fixtures[slot]!);
-        if (timed) {
-          times[slot]!.push(elapsed);
-          samples[slot]!.wal.push(wal);
-          if (indexBatchMs !== null) samples[slot]!.indexBatches.push(indexBatchMs);
+        const append = timedAppend(stores[slot]!, fixtures[slot]!);
+        if (counted) {
+          times[slot]!.push(append.ms);
+          samples[slot]!.wal.push(append.wal);
+          if (append.indexBatch) samples[slot]!.indexBatches.push(append.indexBatch);
         }
       }
     }
@@ -307,35 +318,58 @@ async function sqliteRun(fixtures: SqliteFixture[], samples: SizeSamples[], floo
   floor.push(floorTimes);
 }
 
+/** What an append did besides its own write: the classes `WalSeen` tells apart, first match wins. */
+type AppendClass = 'checkpoint' | 'restart' | 'growth' | 'plain';
+const APPEND_CLASSES: AppendClass[] = ['checkpoint', 'restart', 'growth', 'plain'];
+
+function appendClass(wal: WalSeen): AppendClass {
+  return wal.checkpointed ? 'checkpoint' : wal.restarted ? 'restart' : wal.grew ? 'growth' : 'plain';
+}
+
 interface SqliteFigures extends Figures {
-  /** p99 over every timed append of every run (3,500 samples: the 35th slowest). */
+  /** p99 over every timed append of every run (7,500 samples: the 75th slowest). */
   pooledP99Ms: number;
   /** Each run's p99 / the same run's p99 at the first size: the spread behind `p99Ms`'s ratio. */
   runP99Ratios: number[];
-  /** Appends that ran a checkpoint of the WAL (SQLite's auto-checkpoint at 1,000 pages) and their median. */
-  checkpoints: { count: number; medianMs: number };
-  /** Appends that had to grow the WAL file (the first ~1,000 pages after each open) and their median. */
-  walGrowth: { count: number; medianMs: number };
-  /** Every other append (overwriting WAL frames already there, no checkpoint): their median and p99. */
-  steady: { count: number; medianMs: number; p99Ms: number };
+  /**
+   * The appends by what they did: ran a WAL checkpoint (SQLite's auto-checkpoint at 1,000 pages),
+   * restarted the WAL after one (a header write and sync), grew the WAL file (the first ~1,000
+   * pages after each open), or none of these. `inSlowest` counts them among each run's slowest 1%.
+   */
+  classes: Record<AppendClass, { count: number; medianMs: number; p99Ms: number; inSlowest: number }>;
   /** The search index batch at each turn's end (not an append; see timedAppend), over all runs. */
-  indexBatch: { count: number; medianMs: number; p99Ms: number };
+  indexBatch: { count: number; medianMs: number; p99Ms: number; checkpoints: number };
 }
 
 function sqliteFigures(fx: SqliteFixture, own: SizeSamples, base: SizeSamples): SqliteFigures {
   const flat = own.runs.flat();
-  // The append before a restart (same store) is the one whose commit ran the checkpoint.
-  const checkpointed = flat.filter((_, i) => own.wal[i + 1]?.restarted === true);
-  const grew = flat.filter((_, i) => own.wal[i]!.grew);
-  const steady = flat.filter((_, i) => !own.wal[i]!.grew && own.wal[i + 1]?.restarted !== true);
+  const classOf = own.wal.map(appendClass);
+  const slowest = new Set<number>();
+  let offset = 0;
+  for (const run of own.runs) {
+    const order = run.map((_, i) => offset + i).sort((a, b) => flat[b]! - flat[a]!);
+    for (const i of order.slice(0, Math.ceil(run.length / 100))) slowest.add(i);
+    offset += run.length;
+  }
+  const classes = Object.fromEntries(
+    APPEND_CLASSES.map((c) => {
+      const picked = flat.map((ms, i) => ({ ms, i })).filter(({ i }) => classOf[i] === c);
+      const times = picked.map(({ ms }) => ms);
+      return [c, { count: times.length, medianMs: quantile(times, 0.5), p99Ms: quantile(times, 0.99), inSlowest: picked.filter(({ i }) => slowest.has(i)).length }];
+    }),
+  ) as SqliteFigures['classes'];
+  const batches = own.indexBatches.map((b) => b.ms);
   return {
     ...summarize('sqlite', fx.size, own.runs, fileSize(fx.file)),
     pooledP99Ms: quantile(flat, 0.99),
     runP99Ratios: own.runs.map((run, i) => quantile(run, 0.99) / quantile(base.runs[i]!, 0.99)),
-    checkpoints: { count: checkpointed.length, medianMs: quantile(checkpointed, 0.5) },
-    walGrowth: { count: grew.length, medianMs: quantile(grew, 0.5) },
-    steady: { count: steady.length, medianMs: quantile(steady, 0.5), p99Ms: quantile(steady, 0.99) },
-    indexBatch: { count: own.indexBatches.length, medianMs: quantile(own.indexBatches, 0.5), p99Ms: quantile(own.indexBatches, 0.99) },
+    classes,
+    indexBatch: {
+      count: batches.length,
+      medianMs: quantile(batches, 0.5),
+      p99Ms: quantile(batches, 0.99),
+      checkpoints: own.indexBatches.filter((b) => b.wal.checkpointed).length,
+    },
   };
 }
 
@@ -563,11 +597,13 @@ function reportSqlite(sqlite: SqliteFigures[], floor: FloorFigures, log: (line: 
         ` (vs first size ${ratio(f.medianMs, base.medianMs)} / ${ratio(f.p99Ms, base.p99Ms)}; p99 ${(f.p99Ms / floor.medianMs).toFixed(2)}× the fsync floor)`,
     );
     log(`      pooled p99 ${ms(f.pooledP99Ms)} ms (${ratio(f.pooledP99Ms, base.pooledP99Ms)}); each run's p99 vs the first size's in that run, sorted: ${spread}`);
+    const slowest = APPEND_CLASSES.map((c) => `${f.classes[c].inSlowest} ${c}`).join(', ');
+    log(`      appends by kind (count, median, p99): ${APPEND_CLASSES.map((c) => `${c} ${f.classes[c].count}, ${ms(f.classes[c].medianMs)}, ${ms(f.classes[c].p99Ms)}`).join('; ')}`);
+    log(`      each run's slowest 1%: ${slowest}`);
     log(
-      `      ${f.checkpoints.count} appends ran a WAL checkpoint (median ${ms(f.checkpoints.medianMs)} ms), ${f.walGrowth.count} grew the WAL file (median ${ms(f.walGrowth.medianMs)} ms);` +
-        ` the other ${f.steady.count}: median ${ms(f.steady.medianMs)} ms, p99 ${ms(f.steady.p99Ms)} ms`,
+      `      search index batch at a turn's end (${f.indexBatch.count}, not appends): median ${ms(f.indexBatch.medianMs)} ms, p99 ${ms(f.indexBatch.p99Ms)} ms,` +
+        ` ${f.indexBatch.checkpoints} ran a checkpoint`,
     );
-    log(`      search index batch at a turn's end (${f.indexBatch.count}, not appends): median ${ms(f.indexBatch.medianMs)} ms, p99 ${ms(f.indexBatch.p99Ms)} ms`);
   }
 }
 
