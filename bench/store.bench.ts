@@ -6,20 +6,26 @@
  * Baton's engine: the real `SessionStore` (SQLite, WAL, synchronous=FULL: every append is fsynced
  * before it returns). The fixture is filled with a raw bulk insert into the same `events` table in
  * one transaction (a million fsynced appends would take far too long), then indexed for search by
- * the store, and only the measured appends go through `store.appendEvent`.
+ * the store (a complete FTS5 index, as in a store in use), and only the measured appends go
+ * through `store.appendEvent`. Search included: when the transcript moves on to the next turn, the
+ * search index batch the app runs at a turn's end (`Transcript.indexTurn`, called by
+ * `TurnJournal.end`) runs too, timed apart — it is not part of an append, but its pages go through
+ * the same WAL and checkpoints as the appends', as in the app.
  *
  * Sampling (issue 13, "measured soundly"): every size's store is open at once, and each round of a
  * run makes one timed append to every size plus one timed 512-byte write + fsync of a probe file in
- * the same directory (the fsync floor), in an order that rotates from round to round. A burst of
+ * the same file system (the fsync floor), in an order that rotates from round to round. A burst of
  * load on the machine, the kernel's writeback or a neighbour's fsync therefore lands on every size
  * and on the floor alike instead of on whichever size happened to be running, and the floor is
- * sampled the same way, in the same seconds, as the appends it bounds. A run is 20 warm-up rounds
- * then SQLITE_APPENDS timed rounds; after it the stores are closed (checkpointing and removing the
- * WAL) and the appended rows deleted, so every run of every size starts at exactly its size. Each
- * figure is the median over runs of that run's median / p99 (500 samples: the p99 is the 6th
- * slowest append of the run, not the maximum); the p99 pooled over all runs and the spread of the
- * per-run ratios are printed beside it. Outside the timed calls the bench reads the WAL's header
- * and size, to count the appends that checkpointed the WAL and the ones that had to grow it.
+ * sampled the same way, in the same seconds, as the appends it bounds. A run is SQLITE_WARMUP
+ * warm-up rounds then SQLITE_APPENDS timed rounds; after it the stores are closed (checkpointing
+ * and removing the WAL) and the appended rows deleted, so every run of every size starts at
+ * exactly its size. There are SQLITE_RUNS runs. Each figure is the median over runs of that run's
+ * median / p99 (500 samples: the p99 is the 6th slowest append of the run, not the maximum); the
+ * p99 pooled over all runs and each run's own p99 ratio between sizes are printed beside it.
+ * Outside the timed calls the bench looks at the files, to tell apart the appends that ran a WAL
+ * checkpoint (the main file was written), restarted the WAL after one (its header's checkpoint
+ * counter moved) or had to grow the WAL file, and counts them among each run's slowest 1%.
  *
  * Baseline: electron-store's own engine, `conf`, holding the same transcript as one array under
  * one key and appending with its own `appendToArray` (reads and parses the whole file, copies the
