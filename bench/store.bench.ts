@@ -605,7 +605,7 @@ function sizeRatio(f: SqliteFigures, base: SqliteFigures): { storedEvents: numbe
 /** Every size against the first and against the fsync floor (issue 13's store goals), and what the WAL did. */
 function reportSqlite(sqlite: SqliteFigures[], floor: FloorFigures, log: (line: string) => void): void {
   const base = sqlite[0]!;
-  log(`  floor: a 512-byte write + fsync in the same directory, ${floor.samples} interleaved: median ${ms(floor.medianMs)} ms, p99 ${ms(floor.p99Ms)} ms`);
+  log(`  floor: a 512-byte write + fsync in the same file system, ${floor.samples} interleaved: median ${ms(floor.medianMs)} ms, p99 ${ms(floor.p99Ms)} ms`);
   for (const f of sqlite) {
     const spread = [...f.runP99Ratios].sort((a, b) => a - b).map((r) => r.toFixed(2)).join(' ');
     log(
