@@ -278,8 +278,8 @@ function timedAppend(store: SessionStore, fx: SqliteFixture): { ms: number; wal:
 }
 
 /**
- * One run: open every size's store, warm up, then time rounds of one append per size and one
- * floor probe, in a rotating order (see the header); close the stores. Afterwards the appended
+ * One run: open every size's store, then time rounds of one block (one turn) of appends per size
+ * and one block of floor probes, in a rotating order (see the header); close the stores. Afterwards the appended
  * rows are deleted again, so every run of every size starts from exactly `size` events and a
  * fresh WAL (closing the store checkpoints and removes it).
  */
