@@ -279,9 +279,9 @@ function timedAppend(store: SessionStore, fx: SqliteFixture): { ms: number; wal:
 
 /**
  * One run: open every size's store, then time rounds of one block (one turn) of appends per size
- * and one block of floor probes, in a rotating order (see the header); close the stores. Afterwards the appended
- * rows are deleted again, so every run of every size starts from exactly `size` events and a
- * fresh WAL (closing the store checkpoints and removes it).
+ * and one block of floor probes, in a rotating order (see the header); close the stores.
+ * Afterwards the appended rows are deleted again, so every run of every size starts from exactly
+ * `size` events and a fresh WAL (closing the store checkpoints and removes it).
  */
 async function sqliteRun(fixtures: SqliteFixture[], samples: SizeSamples[], floor: number[][]): Promise<void> {
   const stores: SessionStore[] = [];
