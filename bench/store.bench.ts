@@ -1,15 +1,38 @@
 /**
  * Append latency of the session store against the number of events it already holds (issue:
- * "appending an event must cost the same with 1,000 or 1,000,000 stored events").
+ * "appending an event must cost the same with 1,000 or 1,000,000 stored events"; issue 13: p99 at
+ * 1M events ≤ 3× the fsync floor, 1M / 1k ≤ 1.2× for median and p99, search included).
  *
  * Baton's engine: the real `SessionStore` (SQLite, WAL, synchronous=FULL: every append is fsynced
  * before it returns). The fixture is filled with a raw bulk insert into the same `events` table in
- * one transaction (a million fsynced appends would take far too long), then reopened with the
- * store, and only the measured appends go through `store.appendEvent`.
+ * one transaction (a million fsynced appends would take far too long), then indexed for search by
+ * the store (a complete FTS5 index, as in a store in use), and only the measured appends go
+ * through `store.appendEvent`. Search included: when the transcript moves on to the next turn, the
+ * search index batch the app runs at a turn's end (`Transcript.indexTurn`, called by
+ * `TurnJournal.end`) runs too, timed apart — it is not part of an append, but its pages go through
+ * the same WAL and checkpoints as the appends', as in the app.
+ *
+ * Sampling (issue 13, "measured soundly"): every size's store is open at once, and each round of a
+ * run makes one block of timed appends (SQLITE_BLOCK, one turn) to every size plus one block of
+ * timed 512-byte writes + fsyncs of a probe file in the same file system (the fsync floor), in an
+ * order that rotates from round to round. A burst of load on the machine, the kernel's writeback or
+ * a neighbour's fsync therefore lands on every size and on the floor alike instead of on whichever
+ * size happened to be running, and the floor is sampled the same way, in the same seconds, as the
+ * appends it bounds. A run is SQLITE_WARMUP warm-up appends per size then SQLITE_APPENDS timed
+ * ones; after it the stores are closed (checkpointing and removing the WAL) and the appended rows
+ * deleted, so every run of every size starts at exactly its size. There are SQLITE_RUNS runs.
+ * Each figure is the median over runs of that run's median / p99 (500 samples: the p99 is the 6th
+ * slowest append of the run, not the maximum); the p99 pooled over all runs and each run's own p99
+ * ratio between sizes are printed beside it.
+ * Outside the timed calls the bench looks at the files, to tell apart the appends that ran a WAL
+ * checkpoint (the main file was written), restarted the WAL after one (its header's checkpoint
+ * counter moved) or had to grow the WAL file, and counts them among each run's slowest 1%.
  *
  * Baseline: electron-store's own engine, `conf`, holding the same transcript as one array under
  * one key and appending with its own `appendToArray` (reads and parses the whole file, copies the
- * array, serializes it and atomically rewrites and fsyncs the whole file).
+ * array, serializes it and atomically rewrites and fsyncs the whole file). 1k: 5 runs × 100
+ * appends; 100k and 1M: 1 run × 5 appends (each one rewrites 47 MB / 468 MB), so conf's p99 there
+ * is its maximum.
  *
  * Run: `npm run bench`. Prints a table, then one `BENCH_JSON {...}` line for machines.
  */
@@ -23,7 +46,7 @@ import Database from 'better-sqlite3';
 import Conf from 'conf';
 import { SessionStore, STORE_FILE } from '../electron/core/sessions/store.ts';
 import type { StoredEvent, TurnEvent } from '../shared/transcript.ts';
-import { fsyncFile, quantile, rng, sentence } from './bench-kit.ts';
+import { fsyncFile, loadAverage, quantile, rng, sentence } from './bench-kit.ts';
 
 // ── parameters ─────────────────────────────────────────────────────────────────────────────
 
@@ -31,15 +54,22 @@ import { fsyncFile, quantile, rng, sentence } from './bench-kit.ts';
 const SQLITE_SIZES = process.env.BENCH_STORE_SIZES ? process.env.BENCH_STORE_SIZES.split(',').map(Number) : [1_000, 100_000, 1_000_000];
 /** `BENCH_STORE_SKIP_CONF=1` leaves out the conf baseline (minutes and gigabytes at 1M). */
 const SKIP_CONF = process.env.BENCH_STORE_SKIP_CONF === '1';
-const SQLITE_RUNS = 7;
+/** Many short runs: each run's p99 is one paired sample of the ratio between sizes (see the header). */
+const SQLITE_RUNS = 15;
 const SQLITE_APPENDS = 500;
 const SQLITE_WARMUP = 20;
+/**
+ * Appends a size makes in a row before the next size (or the floor) takes its turn: one turn of
+ * the transcript. Per-append alternation would couple the files: on ext4 (data=ordered) an fsync
+ * commits the journal with the other files' pending allocating writes, which made every append
+ * and the floor ~1.5× slower than alone (and the floor more than the appends).
+ */
+const SQLITE_BLOCK = 10;
 
 const CONF_SMALL = { size: 1_000, runs: 5, appends: 100 };
 const CONF_LARGE = { size: 100_000, runs: 1, appends: 5 };
 const CONF_HUGE = { size: 1_000_000, runs: 1, appends: 5 };
 
-const FSYNC_PROBES = 200;
 const LANE = 'bench:lane';
 const T0 = Date.UTC(2025, 0, 1);
 
@@ -148,6 +178,8 @@ interface SqliteFixture {
   sessionId: string;
   gen: TranscriptGenerator;
   clock: number;
+  /** The turn the last append belonged to in this run: when the next append starts another, that turn has ended. */
+  turnId: string | null;
 }
 
 /** Creates the schema through the store, then bulk-fills `events` raw in one transaction. */
@@ -157,7 +189,7 @@ async function sqliteFixture(size: number): Promise<SqliteFixture> {
   const sessionId = store.ensureLane(LANE).sessionId;
   store.close();
 
-  const fx: SqliteFixture = { size, dataDir, file: path.join(dataDir, STORE_FILE), sessionId, gen: new TranscriptGenerator(1), clock: T0 };
+  const fx: SqliteFixture = { size, dataDir, file: path.join(dataDir, STORE_FILE), sessionId, gen: new TranscriptGenerator(1), clock: T0, turnId: null };
   const db = new Database(fx.file);
   db.pragma('synchronous = OFF');
   const insert = db.prepare('INSERT INTO events (session_id, turn_id, kind, payload, created_at) VALUES (?, ?, ?, ?, ?)');
@@ -177,47 +209,211 @@ async function sqliteFixture(size: number): Promise<SqliteFixture> {
   return fx;
 }
 
-/**
- * One run: open the real store, warm up, time `appendEvent` calls, close. Afterwards the appended
- * rows are deleted again, so every run of every size starts from exactly `size` events and a
- * fresh WAL (closing the store checkpoints and removes it).
- */
-async function sqliteRun(fx: SqliteFixture): Promise<number[]> {
-  const store = await SessionStore.open({ dataDir: fx.dataDir, now: () => (fx.clock += 250) });
-  const samples: number[] = [];
-  try {
-    if (store.countEvents() !== fx.size) throw new Error(`fixture holds ${store.countEvents()} events, expected ${fx.size}`);
-    settle();
-    for (let i = 0; i < SQLITE_WARMUP + SQLITE_APPENDS; i++) {
-      const { turnId, event } = fx.gen.next();
-      const start = performance.now();
-      store.appendEvent(fx.sessionId, turnId, event);
-      if (i >= SQLITE_WARMUP) samples.push(performance.now() - start);
-    }
-  } finally {
-    store.close();
-  }
-  const db = new Database(fx.file);
-  db.prepare('DELETE FROM events WHERE seq > ?').run(fx.size);
-  db.close();
-  return samples;
+/** What the bench saw of the files around each timed call (read outside the timed call). */
+interface WalSeen {
+  /** The call ran a checkpoint: it wrote pages into the main file (in WAL mode only a checkpoint does). */
+  checkpointed: boolean;
+  /** The call restarted the WAL after a checkpoint: it wrote (and synced) a new WAL header first. */
+  restarted: boolean;
+  /** The WAL file grew: the call extended the file instead of overwriting frames already there. */
+  grew: boolean;
 }
 
-async function benchSqlite(log: (line: string) => void): Promise<Figures[]> {
+/** The main file's modification time, the WAL's checkpoint sequence number (header bytes 12–15, bumped at every restart) and its size. */
+function fileState(file: string): { mainWritten: bigint; sequence: number; bytes: number } {
+  const mainWritten = fs.statSync(file, { bigint: true }).mtimeNs;
+  let fd: number;
+  try {
+    fd = fs.openSync(`${file}-wal`, 'r');
+  } catch {
+    return { mainWritten, sequence: -1, bytes: 0 };
+  }
+  try {
+    const header = Buffer.alloc(4);
+    const read = fs.readSync(fd, header, 0, 4, 12);
+    return { mainWritten, sequence: read === 4 ? header.readUInt32BE(0) : -1, bytes: fs.fstatSync(fd).size };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Runs `work` and times it alone; what it did to the files is read outside the timed part. */
+function timed(file: string, work: () => void): { ms: number; wal: WalSeen } {
+  const before = fileState(file);
+  const start = performance.now();
+  work();
+  const elapsed = performance.now() - start;
+  const after = fileState(file);
+  return {
+    ms: elapsed,
+    wal: {
+      checkpointed: after.mainWritten !== before.mainWritten,
+      restarted: before.sequence >= 0 && after.sequence !== before.sequence,
+      grew: after.bytes > before.bytes,
+    },
+  };
+}
+
+interface SizeSamples {
+  runs: number[][];
+  /** Per timed append, in the same order as the flattened runs. */
+  wal: WalSeen[];
+  /** The search index batches at the timed turns' ends. */
+  indexBatches: Array<{ ms: number; wal: WalSeen }>;
+}
+
+/**
+ * The next event of the fixture's transcript, appended and timed. When it starts a new turn, the
+ * turn before it has ended, and first the search index batch the app runs at a turn's end
+ * (`TurnJournal.end` → `Transcript.indexTurn`: the turn's messages into FTS5 in one transaction)
+ * runs and is timed on its own: not an append's cost, but its pages go through the same WAL and
+ * checkpoints as the appends', as in the app.
+ */
+function timedAppend(store: SessionStore, fx: SqliteFixture): { ms: number; wal: WalSeen; indexBatch: { ms: number; wal: WalSeen } | null } {
+  const { turnId, event } = fx.gen.next();
+  const ended = fx.turnId !== null && fx.turnId !== turnId ? fx.turnId : null;
+  const indexBatch = ended === null ? null : timed(fx.file, () => store.transcript.indexTurn(ended));
+  fx.turnId = turnId;
+  return { ...timed(fx.file, () => store.appendEvent(fx.sessionId, turnId, event)), indexBatch };
+}
+
+/**
+ * One run: open every size's store, then time rounds of one block (one turn) of appends per size
+ * and one block of floor probes, in a rotating order (see the header); close the stores.
+ * Afterwards the appended rows are deleted again, so every run of every size starts from exactly
+ * `size` events and a fresh WAL (closing the store checkpoints and removes it).
+ */
+async function sqliteRun(fixtures: SqliteFixture[], samples: SizeSamples[], floor: number[][]): Promise<void> {
+  const stores: SessionStore[] = [];
+  const probeDir = tempDir('fsync');
+  const probe = fs.openSync(path.join(probeDir, 'probe'), 'w');
+  const chunk = Buffer.alloc(512, 0x61);
+  const times = fixtures.map(() => [] as number[]);
+  const floorTimes: number[] = [];
+  try {
+    for (const fx of fixtures) {
+      const store = await SessionStore.open({ dataDir: fx.dataDir, now: () => (fx.clock += 250) });
+      stores.push(store);
+      fx.turnId = null;
+      if (store.countEvents() !== fx.size) throw new Error(`fixture holds ${store.countEvents()} events, expected ${fx.size}`);
+    }
+    settle();
+    const slots = fixtures.length + 1;
+    for (let round = 0; round < (SQLITE_WARMUP + SQLITE_APPENDS) / SQLITE_BLOCK; round++) {
+      const counted = round * SQLITE_BLOCK >= SQLITE_WARMUP;
+      for (let j = 0; j < slots; j++) {
+        const slot = (round + j) % slots;
+        for (let k = 0; k < SQLITE_BLOCK; k++) {
+          if (slot === fixtures.length) {
+            const start = performance.now();
+            fs.writeSync(probe, chunk);
+            fs.fsyncSync(probe);
+            if (counted) floorTimes.push(performance.now() - start);
+            continue;
+          }
+          const append = timedAppend(stores[slot]!, fixtures[slot]!);
+          if (counted) {
+            times[slot]!.push(append.ms);
+            samples[slot]!.wal.push(append.wal);
+            if (append.indexBatch) samples[slot]!.indexBatches.push(append.indexBatch);
+          }
+        }
+      }
+    }
+  } finally {
+    for (const store of stores) store.close();
+    fs.closeSync(probe);
+    fs.rmSync(probeDir, { recursive: true, force: true });
+  }
+  for (const [i, fx] of fixtures.entries()) {
+    samples[i]!.runs.push(times[i]!);
+    const db = new Database(fx.file);
+    db.prepare('DELETE FROM events WHERE seq > ?').run(fx.size);
+    db.close();
+  }
+  floor.push(floorTimes);
+}
+
+/** What an append did besides its own write: the classes `WalSeen` tells apart, first match wins. */
+type AppendClass = 'checkpoint' | 'restart' | 'growth' | 'plain';
+const APPEND_CLASSES: AppendClass[] = ['checkpoint', 'restart', 'growth', 'plain'];
+
+function appendClass(wal: WalSeen): AppendClass {
+  return wal.checkpointed ? 'checkpoint' : wal.restarted ? 'restart' : wal.grew ? 'growth' : 'plain';
+}
+
+interface SqliteFigures extends Figures {
+  /** p99 over every timed append of every run (7,500 samples: the 75th slowest). */
+  pooledP99Ms: number;
+  /** Each run's p99 / the same run's p99 at the first size: the spread behind `p99Ms`'s ratio. */
+  runP99Ratios: number[];
+  /**
+   * The appends by what they did: ran a WAL checkpoint (SQLite's auto-checkpoint at 1,000 pages),
+   * restarted the WAL after one (a header write and sync), grew the WAL file (the first ~1,000
+   * pages after each open), or none of these. `inSlowest` counts them among each run's slowest 1%.
+   */
+  classes: Record<AppendClass, { count: number; medianMs: number; p99Ms: number; inSlowest: number }>;
+  /** The search index batch at each turn's end (not an append; see timedAppend), over all runs. */
+  indexBatch: { count: number; medianMs: number; p99Ms: number; checkpoints: number };
+}
+
+function sqliteFigures(fx: SqliteFixture, own: SizeSamples, base: SizeSamples): SqliteFigures {
+  const flat = own.runs.flat();
+  const classOf = own.wal.map(appendClass);
+  const slowest = new Set<number>();
+  let offset = 0;
+  for (const run of own.runs) {
+    const order = run.map((_, i) => offset + i).sort((a, b) => flat[b]! - flat[a]!);
+    for (const i of order.slice(0, Math.ceil(run.length / 100))) slowest.add(i);
+    offset += run.length;
+  }
+  const classes = Object.fromEntries(
+    APPEND_CLASSES.map((c) => {
+      const picked = flat.map((ms, i) => ({ ms, i })).filter(({ i }) => classOf[i] === c);
+      const times = picked.map(({ ms }) => ms);
+      return [c, { count: times.length, medianMs: quantile(times, 0.5), p99Ms: quantile(times, 0.99), inSlowest: picked.filter(({ i }) => slowest.has(i)).length }];
+    }),
+  ) as SqliteFigures['classes'];
+  const batches = own.indexBatches.map((b) => b.ms);
+  return {
+    ...summarize('sqlite', fx.size, own.runs, fileSize(fx.file)),
+    pooledP99Ms: quantile(flat, 0.99),
+    runP99Ratios: own.runs.map((run, i) => quantile(run, 0.99) / quantile(base.runs[i]!, 0.99)),
+    classes,
+    indexBatch: {
+      count: batches.length,
+      medianMs: quantile(batches, 0.5),
+      p99Ms: quantile(batches, 0.99),
+      checkpoints: own.indexBatches.filter((b) => b.wal.checkpointed).length,
+    },
+  };
+}
+
+interface FloorFigures {
+  /** Median over runs of each run's median / p99 of the probe's write + fsync, in milliseconds. */
+  medianMs: number;
+  p99Ms: number;
+  samples: string;
+}
+
+async function benchSqlite(log: (line: string) => void): Promise<{ sqlite: SqliteFigures[]; floor: FloorFigures }> {
   const fixtures: SqliteFixture[] = [];
   for (const size of SQLITE_SIZES) {
     const start = performance.now();
     fixtures.push(await sqliteFixture(size));
     log(`  filled SQLite with ${size.toLocaleString('en-US')} events in ${((performance.now() - start) / 1000).toFixed(1)} s`);
   }
-  const runs = fixtures.map(() => [] as number[][]);
-  // Sizes interleave within each run, so drift on the machine touches all of them alike.
-  for (let run = 0; run < SQLITE_RUNS; run++) {
-    for (const [i, fx] of fixtures.entries()) runs[i]!.push(await sqliteRun(fx));
-  }
-  const results = fixtures.map((fx, i) => summarize('sqlite', fx.size, runs[i]!, fileSize(fx.file)));
+  const samples: SizeSamples[] = fixtures.map(() => ({ runs: [], wal: [], indexBatches: [] }));
+  const floorRuns: number[][] = [];
+  for (let run = 0; run < SQLITE_RUNS; run++) await sqliteRun(fixtures, samples, floorRuns);
+  const sqlite = fixtures.map((fx, i) => sqliteFigures(fx, samples[i]!, samples[0]!));
   for (const fx of fixtures) fs.rmSync(fx.dataDir, { recursive: true, force: true });
-  return results;
+  const floor = {
+    medianMs: quantile(floorRuns.map((r) => quantile(r, 0.5)), 0.5),
+    p99Ms: quantile(floorRuns.map((r) => quantile(r, 0.99)), 0.5),
+    samples: `${floorRuns.length}×${floorRuns[0]?.length ?? 0}`,
+  };
+  return { sqlite, floor };
 }
 
 // ── baseline: conf (electron-store's engine), whole-file JSON ──────────────────────────────
@@ -281,27 +477,6 @@ function benchConfOrWhyNot(spec: { size: number; runs: number; appends: number }
   }
 }
 
-// ── the floor: one small write + fsync in the same directory ───────────────────────────────
-
-function fsyncFloor(): number {
-  const dir = tempDir('fsync');
-  const fd = fs.openSync(path.join(dir, 'probe'), 'w');
-  const chunk = Buffer.alloc(512, 0x61);
-  const samples: number[] = [];
-  try {
-    for (let i = 0; i < FSYNC_PROBES; i++) {
-      const start = performance.now();
-      fs.writeSync(fd, chunk);
-      fs.fsyncSync(fd);
-      samples.push(performance.now() - start);
-    }
-  } finally {
-    fs.closeSync(fd);
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-  return quantile(samples, 0.5);
-}
-
 // ── report ─────────────────────────────────────────────────────────────────────────────────
 
 function mb(bytes: number): string {
@@ -340,13 +515,12 @@ async function main(): Promise<void> {
   log(`  node ${machine.node}, SQLite ${machine.sqlite}, data in ${machine.tmpdir}, ${machine.date}`);
   if (!(globalThis as { gc?: unknown }).gc) log('  (run with --expose-gc for steadier figures)');
 
-  const fsyncMs = fsyncFloor();
-  log(`  floor: a 512-byte write + fsync in the same directory takes ${ms(fsyncMs)} ms (median of ${FSYNC_PROBES})`);
-
-  log('SQLite (SessionStore.appendEvent, WAL, synchronous=FULL)…');
-  const sqlite = await benchSqlite(log);
+  log(`SQLite (SessionStore.appendEvent, WAL, synchronous=FULL), sizes interleaved with the fsync floor; load ${loadAverage()}…`);
+  const { sqlite, floor } = await benchSqlite(log);
+  reportSqlite(sqlite, floor, log);
+  log(`  load ${loadAverage()}`);
   if (SKIP_CONF) {
-    reportSqliteOnly(sqlite, fsyncMs, log);
+    log(`BENCH_JSON ${JSON.stringify({ machine, fsyncFloorMs: floor.medianMs, fsyncFloor: floor, sqlite, sqliteRatioLastToFirst: sizeRatio(sqlite[sqlite.length - 1]!, sqlite[0]!), seconds: (performance.now() - began) / 1000 })}`);
     return;
   }
   log('conf (appendToArray, whole-file JSON)…');
@@ -396,12 +570,13 @@ async function main(): Promise<void> {
   const sqliteHuge = sqlite.find((f) => f.storedEvents === 1_000_000)!;
   const summary = {
     machine,
-    fsyncFloorMs: fsyncMs,
+    fsyncFloorMs: floor.medianMs,
+    fsyncFloor: floor,
     sqlite,
     conf: [confSmall, confLarge, ...(confHuge ? [confHuge] : [])],
     confMillion: hugeProblem ? { feasible: false, reason: hugeProblem } : { feasible: true },
     confCeilingEvents: confCeiling,
-    sqliteRatio1Mto1k: { median: sqliteHuge.medianMs / sqliteBase.medianMs, p99: sqliteHuge.p99Ms / sqliteBase.p99Ms },
+    sqliteRatio1Mto1k: sizeRatio(sqliteHuge, sqliteBase),
     confRatioLargestTo1k: {
       storedEvents: (confHuge ?? confLarge).storedEvents,
       median: (confHuge ?? confLarge).medianMs / confSmall.medianMs,
@@ -412,17 +587,40 @@ async function main(): Promise<void> {
   log(`BENCH_JSON ${JSON.stringify(summary)}`);
 }
 
-/** The SQLite rows alone, with p99 against the fsync floor (issue 13's store goal). */
-function reportSqliteOnly(sqlite: Figures[], fsyncMs: number, log: (line: string) => void): void {
+/**
+ * One size against the base: `median` / `p99` divide the figures (issue 13's goal rows), `pooledP99`
+ * divides the pooled p99s, and `p99ByRun` is the median of the runs' own p99 ratios (each run's
+ * sizes saw the same seconds of the machine, so this pairs them).
+ */
+function sizeRatio(f: SqliteFigures, base: SqliteFigures): { storedEvents: number; median: number; p99: number; pooledP99: number; p99ByRun: number } {
+  return {
+    storedEvents: f.storedEvents,
+    median: f.medianMs / base.medianMs,
+    p99: f.p99Ms / base.p99Ms,
+    pooledP99: f.pooledP99Ms / base.pooledP99Ms,
+    p99ByRun: quantile(f.runP99Ratios, 0.5),
+  };
+}
+
+/** Every size against the first and against the fsync floor (issue 13's store goals), and what the WAL did. */
+function reportSqlite(sqlite: SqliteFigures[], floor: FloorFigures, log: (line: string) => void): void {
   const base = sqlite[0]!;
-  log('');
+  log(`  floor: a 512-byte write + fsync in the same file system, ${floor.samples} interleaved: median ${ms(floor.medianMs)} ms, p99 ${ms(floor.p99Ms)} ms`);
   for (const f of sqlite) {
+    const spread = [...f.runP99Ratios].sort((a, b) => a - b).map((r) => r.toFixed(2)).join(' ');
     log(
       `  SQLite ${f.storedEvents.toLocaleString('en-US')} events, ${mb(f.fileBytes)}, ${f.runs}×${f.appendsPerRun}: median ${ms(f.medianMs)} ms, p99 ${ms(f.p99Ms)} ms` +
-        ` (vs first size ${ratio(f.medianMs, base.medianMs)} / ${ratio(f.p99Ms, base.p99Ms)}; p99 ${(f.p99Ms / fsyncMs).toFixed(2)}× the fsync floor)`,
+        ` (vs first size ${ratio(f.medianMs, base.medianMs)} / ${ratio(f.p99Ms, base.p99Ms)}; p99 ${(f.p99Ms / floor.medianMs).toFixed(2)}× the fsync floor)`,
+    );
+    log(`      pooled p99 ${ms(f.pooledP99Ms)} ms (${ratio(f.pooledP99Ms, base.pooledP99Ms)}); each run's p99 vs the first size's in that run, sorted: ${spread}`);
+    const slowest = APPEND_CLASSES.map((c) => `${f.classes[c].inSlowest} ${c}`).join(', ');
+    log(`      appends by kind (count, median, p99): ${APPEND_CLASSES.map((c) => `${c} ${f.classes[c].count}, ${ms(f.classes[c].medianMs)}, ${ms(f.classes[c].p99Ms)}`).join('; ')}`);
+    log(`      each run's slowest 1%: ${slowest}`);
+    log(
+      `      search index batch at a turn's end (${f.indexBatch.count}, not appends): median ${ms(f.indexBatch.medianMs)} ms, p99 ${ms(f.indexBatch.p99Ms)} ms,` +
+        ` ${f.indexBatch.checkpoints} ran a checkpoint`,
     );
   }
-  log(`BENCH_JSON ${JSON.stringify({ fsyncFloorMs: fsyncMs, sqlite })}`);
 }
 
 await main();
