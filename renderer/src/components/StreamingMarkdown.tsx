@@ -35,7 +35,7 @@ interface StreamingMarkdownProps {
 export const StreamingMarkdown = memo(function StreamingMarkdown({ text, ended = false }: StreamingMarkdownProps) {
   const verdict = useMemo(() => checkMarkdownLimits(text, MARKDOWN_LIMITS), [text]);
   const groups = useMemo(() => groupBlocks(settledBlocks(text), GROUP_CHARS), [text]);
-  /** Groups formatted at the last commit. */
+  /** How much of the text was formatted at the last commit. */
   const formatted = useRef(0);
   /** Bumped by a frame that catches up on text shown plain. */
   const [frame, nextFrame] = useReducer((count: number) => count + 1, 0);
@@ -46,12 +46,12 @@ export const StreamingMarkdown = memo(function StreamingMarkdown({ text, ended =
   const pending = count < groups.length;
   const formatWhole = ended && !formatsRightInBlocks(text);
   useEffect(() => {
-    formatted.current = count;
+    formatted.current = groups.slice(0, count).reduce((chars, group) => chars + group.length, 0);
     caughtUpAt.current = frame;
     if (!pending && !(formatWhole && !whole)) return;
     const next = requestAnimationFrame(() => (pending ? nextFrame() : setWhole(true)));
     return () => cancelAnimationFrame(next);
-  }, [count, frame, pending, formatWhole, whole]);
+  }, [groups, count, frame, pending, formatWhole, whole]);
   if (!verdict.ok) return <PlainMessage text={text} reason={verdict.limit} />;
   if (whole && formatWhole) return <Markdown text={text} />;
   // Keys by position: a closed group keeps its index and its text, so memo skips it.

@@ -105,18 +105,25 @@ export function groupBlocks(blocks: readonly string[], minChars: number): string
 }
 
 /**
- * How many leading groups a view formats in this render: the `before` it formatted already (kept
- * as they were, or the one being written, formatted again), then new groups while they fit in
- * `budget` characters. A burst of text (a fast model, or a window that was busy) is more than one
- * frame can format: the groups beyond the count show at once as plain text, and the frames after
- * it format them, `catchUp` — at least one group each, so formatting always moves on.
+ * How many leading groups a view formats in this render. `formattedChars` is how much of the
+ * text it had formatted: groups within it are kept as they were; the group it ends inside (the
+ * one being written, grown since) is formatted again if its new text fits `budget` characters;
+ * then new groups while they fit. A burst of text (a fast model, or a window that was busy) is
+ * more than one frame can format: the groups beyond the count show at once as plain text, and the
+ * frames after it format them, `catchUp` — at least one group each, so formatting always moves on.
  */
-export function formattedGroupCount(groups: readonly string[], before: number, budget: number, catchUp: boolean): number {
-  let count = Math.min(Math.max(0, before), groups.length);
-  let chars = 0;
-  while (count < groups.length && ((catchUp && chars === 0) || chars + groups[count]!.length <= budget)) {
-    chars += groups[count]!.length;
+export function formattedGroupCount(groups: readonly string[], formattedChars: number, budget: number, catchUp: boolean): number {
+  let count = 0;
+  let start = 0;
+  let spent = 0;
+  for (const group of groups) {
+    const end = start + group.length;
+    // What formatting this group costs now: nothing if it is unchanged, else its new text.
+    const cost = end <= formattedChars ? 0 : end - Math.max(start, formattedChars);
+    if (cost > 0 && spent + cost > budget && !(catchUp && spent === 0)) break;
+    spent += cost;
     count += 1;
+    start = end;
   }
   return count;
 }

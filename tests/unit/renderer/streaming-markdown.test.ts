@@ -140,27 +140,34 @@ describe('groups of settled blocks', () => {
 
 describe('how much a frame formats (issue 13: the words on screen as fast as they arrive)', () => {
   const groups = ['a'.repeat(2_100), 'b'.repeat(2_200), 'c'.repeat(900), 'd'.repeat(300), 'e'.repeat(40)];
+  const upTo = (count: number) => groups.slice(0, count).reduce((chars, group) => chars + group.length, 0);
 
-  it('keeps what it formatted before and adds new groups only while they fit the budget', () => {
+  it('keeps what it formatted before and adds new text only while it fits the budget', () => {
     expect(formattedGroupCount(groups, 0, 2_048, false)).toBe(0);
-    expect(formattedGroupCount(groups, 2, 2_048, false)).toBe(5);
-    expect(formattedGroupCount(groups, 2, 1_000, false)).toBe(3);
-    // The one being written grew: it is formatted again, whatever its size.
-    expect(formattedGroupCount(groups, 5, 0, false)).toBe(5);
+    expect(formattedGroupCount(groups, upTo(2), 2_048, false)).toBe(5);
+    expect(formattedGroupCount(groups, upTo(2), 1_000, false)).toBe(3);
+    expect(formattedGroupCount(groups, upTo(5), 0, false)).toBe(5);
+  });
+
+  it('formats the group being written again when what it grew by fits, else shows it plain for a frame', () => {
+    // It was formatted 2,150 characters into the second group: 50 new ones fit, 2,100 do not.
+    expect(formattedGroupCount(groups, 4_250, 100, false)).toBe(2);
+    expect(formattedGroupCount(groups, 2_150, 100, false)).toBe(1);
+    expect(formattedGroupCount(groups, 2_150, 100, true)).toBe(2);
   });
 
   it('a burst shows plain at once, and each later frame formats at least one group until none is left', () => {
     let count = formattedGroupCount(groups, 0, 2_048, false);
     const frames: number[] = [count];
     while (count < groups.length) {
-      count = formattedGroupCount(groups, count, 2_048, true);
+      count = formattedGroupCount(groups, upTo(count), 2_048, true);
       frames.push(count);
     }
     expect(frames).toEqual([0, 1, 2, 5]);
   });
 
-  it('never counts past the groups there are, nor below none', () => {
-    expect(formattedGroupCount(groups, 9, 2_048, true)).toBe(5);
+  it('never counts past the groups there are', () => {
+    expect(formattedGroupCount(groups, 1e9, 2_048, true)).toBe(5);
     expect(formattedGroupCount(groups, -3, 0, false)).toBe(0);
     expect(formattedGroupCount([], 0, 2_048, true)).toBe(0);
   });
