@@ -15,6 +15,8 @@ import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { isTruncated, keptOutputText } from '../../../shared/tool-output.ts';
 import type { EventPayload } from '../../../shared/transcript.ts';
+import type { Log } from '../../../shared/log.ts';
+import type { FullOutputRef } from '../sessions/trash.ts';
 
 export const TOOL_OUTPUT_DIR = 'tool-output';
 /**
@@ -30,7 +32,7 @@ export const FULL_OUTPUT_CAPPED_NOTE = '\n[… Baton kept only the first 4 MB of
  * session and call ids keeps a seq that SQLite hands out again (after a purge) from reading another
  * call's file. Model-chosen call ids never become path parts.
  */
-export function fullOutputPath(dataDir: string, ref: { seq: number; sessionId: string; callId: string }): string {
+export function fullOutputPath(dataDir: string, ref: FullOutputRef): string {
   const hash = createHash('sha256').update(`${ref.sessionId}\u0000${ref.callId}`).digest('hex').slice(0, 16);
   return path.join(dataDir, TOOL_OUTPUT_DIR, `${ref.seq}-${hash}.log`);
 }
@@ -130,7 +132,7 @@ export async function fullOutputOf(
  * trash): "delete" must not leave a command's output behind on disk. A file already gone is fine;
  * any other failure is reported and the rest still go.
  */
-export async function removeFullOutputs(dataDir: string, refs: ReadonlyArray<{ seq: number; sessionId: string; callId: string }>, log: (message: string) => void): Promise<void> {
+export async function removeFullOutputs(dataDir: string, refs: readonly FullOutputRef[], log: Log): Promise<void> {
   for (const ref of refs) {
     const file = fullOutputPath(dataDir, ref);
     await ending.get(file);
